@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Runs every pillar's benchmark script (bench/<pillar>/run.sh BUILD_DIR); each
+# prints its figures next to a baseline measured in the same run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD=${1:-build}
+eval "$(bash scripts/test-services.sh start)"
+trap 'bash scripts/test-services.sh stop' EXIT
+found=0
+for script in bench/*/run.sh; do
+  [ -f "$script" ] || continue
+  found=1
+  echo "== $(dirname "$script")"
+  bash "$script" "$BUILD"
+done
+[ $found -eq 1 ] || echo "bench: no benchmarks yet"

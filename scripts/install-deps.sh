@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Installs Rampart's build and test dependencies on Debian 12 (bookworm).
+# Idempotent: packages already installed are skipped, and nothing runs apt-get
+# when everything is present. Non-interactive; run as root (or with sudo).
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  build-essential cmake ninja-build ccache pkg-config git python3 openssl curl
+  # clang for libFuzzer and the sanitizer build (clang-14 cannot compile <expected>)
+  clang-19 libclang-rt-19-dev llvm-19
+  # libraries (docs/design/dependencies.md says why each)
+  libboost1.81-dev libssl-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
+  libsqlite3-dev sqlite3 libpq-dev libhiredis-dev libhyperscan-dev libarchive-dev
+  libgtest-dev libgmock-dev googletest libbenchmark-dev
+  # real servers used by tests and benchmarks
+  postgresql redis-server nginx wrk
+  # segmentation enforcement and its tests
+  nftables libnftables-dev iproute2 util-linux
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Servers must not start on install: tests start their own instances on loopback.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

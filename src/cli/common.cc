@@ -1,0 +1,22 @@
+#include <cstdio>
+
+#include "cli/cli.h"
+
+namespace rampart::cli {
+
+int ReportError(const Status& s) {
+  std::fprintf(stderr, "rampart: %s\n", s.message().c_str());
+  switch (s.code()) {
+    case StatusCode::kInvalidArgument:
+    case StatusCode::kNotFound:
+    case StatusCode::kUnavailable:
+    case StatusCode::kInternal:
+      return kExitUsage;
+    default:
+      return kExitFindings;
+  }
+}
+
+void PrintOut(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+}  // namespace rampart::cli

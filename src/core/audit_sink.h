@@ -1,0 +1,50 @@
+// AuditSink: how a pillar records an event in the audit ledger without
+// linking the ledger pillar.
+//
+// The gateway appends access summaries, the artifacts pillar appends signing
+// and manifest events. `rampart serve` / the CLI wire in an implementation:
+// the ledger's in-process sink when the ledger runs in the same process, or a
+// remote sink that POSTs batches to a ledger's HTTP API.
+//
+// Contract for every implementation:
+//  - Append() never blocks for long and never drops an event silently: when
+//    the sink cannot accept more (its bounded buffer is full because the
+//    ledger is down), it returns ResourceExhausted or Unavailable and the
+//    caller decides (the gateway counts and logs it; the CLI fails).
+//  - Flush() waits until every event accepted so far is durable in the ledger
+//    or the deadline passes.
+//  - Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <vector>
+
+#include <boost/json/object.hpp>
+
+#include "core/status.h"
+
+namespace rampart {
+
+// An artifact an event is about: "sha256:<hex>" and a human name.
+struct AuditSubject {
+  std::string digest;
+  std::string name;
+};
+
+struct AuditEvent {
+  std::string type;   // a ledger entry type: "access.summary", "model.signed", "x-..."
+  std::string actor;  // the identity that caused it
+  std::chrono::system_clock::time_point time;
+  std::vector<AuditSubject> subjects;
+  boost::json::object fields;  // type-specific, see docs/formats/ledger-entry.md
+};
+
+class AuditSink {
+ public:
+  virtual ~AuditSink() = default;
+  virtual Status Append(AuditEvent event) = 0;
+  virtual Status Flush(std::chrono::milliseconds timeout) = 0;
+};
+
+}  // namespace rampart

@@ -1,0 +1,52 @@
+// JSON on Boost.JSON: bounded parsing with positions, canonical output, and
+// typed field access that returns Status instead of throwing.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json.hpp>
+
+#include "core/status.h"
+
+namespace rampart {
+
+namespace json = boost::json;
+
+struct JsonLimits {
+  std::size_t max_bytes = 16u << 20;  // refuse larger input outright
+  std::size_t max_depth = 64;         // nesting of arrays/objects
+  bool allow_duplicate_keys = false;  // a duplicate is an error, never "last wins"
+};
+
+// Parses one JSON text (trailing whitespace only). Errors name the line and
+// column: "line 3, column 17: expected ',' or '}'" (prefixed with `source`
+// when given, e.g. a file name).
+Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits = {},
+                              std::string_view source = "");
+
+// RFC 8785 (JCS) canonical form: object members sorted by UTF-16 code units,
+// no insignificant whitespace, ECMAScript number formatting, minimal string
+// escapes. Equal values always serialise to the same bytes.
+std::string CanonicalJson(const json::value& v);
+
+// Compact serialisation that keeps member order (boost::json::serialize).
+std::string ToJson(const json::value& v);
+// Indented for people (2 spaces), member order kept.
+std::string ToPrettyJson(const json::value& v);
+
+// Typed accessors. NotFound when the key is absent; InvalidArgument naming the
+// key and the expected type when it has the wrong type.
+Result<std::string_view> GetString(const json::object& o, std::string_view key);
+Result<std::int64_t> GetInt(const json::object& o, std::string_view key);
+Result<bool> GetBool(const json::object& o, std::string_view key);
+Result<const json::object*> GetObject(const json::object& o, std::string_view key);
+Result<const json::array*> GetArray(const json::object& o, std::string_view key);
+// The optional forms: nullopt when absent, error when present with a wrong type.
+Result<std::optional<std::string_view>> GetOptionalString(const json::object& o,
+                                                          std::string_view key);
+Result<std::optional<std::int64_t>> GetOptionalInt(const json::object& o, std::string_view key);
+
+}  // namespace rampart

@@ -1,0 +1,24 @@
+// Logging on spdlog. Call InitLogging() once in main(); elsewhere use the
+// spdlog free functions (spdlog::info(...)). Logs go to stderr so stdout stays
+// for command output.
+#pragma once
+
+#include <string_view>
+
+#include <spdlog/spdlog.h>
+
+#include "core/status.h"
+
+namespace rampart {
+
+enum class LogFormat {
+  kText,  // "2026-11-26T15:00:00.123Z info  gateway listening on 127.0.0.1:8443"
+  kJson,  // {"ts":"...","level":"info","logger":"rampart","msg":"..."} per line
+};
+
+Result<LogFormat> ParseLogFormat(std::string_view s);                 // "text" | "json"
+Result<spdlog::level::level_enum> ParseLogLevel(std::string_view s);  // "debug", "info", ...
+
+void InitLogging(LogFormat format, spdlog::level::level_enum level = spdlog::level::info);
+
+}  // namespace rampart

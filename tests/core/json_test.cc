@@ -1,0 +1,85 @@
+#include "core/json.h"
+
+#include <gtest/gtest.h>
+
+namespace rampart {
+namespace {
+
+TEST(JsonTest, ParseReportsLineAndColumn) {
+  auto r = ParseJson("{\n  \"a\": 1,\n  \"b\" 2\n}", {}, "entry.json");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message().find("entry.json: line 3, column 7"), std::string::npos)
+      << r.error().message();
+}
+
+TEST(JsonTest, RejectsDuplicateKeysTrailingDataDepthAndSize) {
+  auto dup = ParseJson(R"({"a":1,"b":{"c":1,"c":2}})");
+  ASSERT_FALSE(dup.has_value());
+  EXPECT_NE(dup.error().message().find("duplicate member 'c'"), std::string::npos);
+  // The same key in different objects is fine.
+  EXPECT_TRUE(ParseJson(R"({"c":1,"b":{"c":2}})").has_value());
+  EXPECT_FALSE(ParseJson("{} {}").has_value());
+  EXPECT_FALSE(ParseJson(std::string(100, '[') + std::string(100, ']')).has_value());
+  JsonLimits small;
+  small.max_bytes = 4;
+  EXPECT_FALSE(ParseJson("[1,2,3]", small).has_value());
+  EXPECT_FALSE(ParseJson("").has_value());
+}
+
+// RFC 8785 examples (§3.2.2.3 number serialisation and §3.2.3 sorting).
+TEST(JsonTest, CanonicalNumbers) {
+  const std::pair<double, const char*> kNumbers[] = {
+      {0.0, "0"},
+      {-0.0, "0"},
+      {1.0, "1"},
+      {-1.5, "-1.5"},
+      {1e21, "1e+21"},
+      {1e20, "100000000000000000000"},
+      {1e-7, "1e-7"},
+      {1e-6, "0.000001"},
+      {333333333.33333329, "333333333.3333333"},
+      {5e-324, "5e-324"},
+      {1.7976931348623157e308, "1.7976931348623157e+308"},
+      {9007199254740992.0, "9007199254740992"},
+      {295147905179352830000.0, "295147905179352830000"},
+      {0.1, "0.1"},
+      {123.456e-10, "1.23456e-8"},
+  };
+  for (auto [d, want] : kNumbers) {
+    EXPECT_EQ(CanonicalJson(json::value(d)), want) << want;
+  }
+  EXPECT_EQ(CanonicalJson(json::value(std::int64_t{-42})), "-42");
+}
+
+TEST(JsonTest, CanonicalSortsByUtf16AndEscapesMinimally) {
+  // RFC 8785 §3.2.3: "\u20ac" < "\r" etc; our case: keys sorted by UTF-16 units,
+  // where U+1F600 (surrogates D83D..) sorts before U+FB33.
+  auto v = ParseJson(R"({"b":[true,null,"x\u0001\n\"é"],"a":{"z":1,"y":2},"\ufb33":2,"\ud83d\ude00":1})");
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(CanonicalJson(*v),
+            "{\"a\":{\"y\":2,\"z\":1},\"b\":[true,null,\"x\\u0001\\n\\\"é\"],\"😀\":1,\"\xef\xac\xb3\":2}");
+}
+
+TEST(JsonTest, TypedAccessors) {
+  auto v = ParseJson(R"({"s":"x","i":7,"b":true,"o":{},"a":[]})");
+  ASSERT_TRUE(v.has_value());
+  const auto& o = v->as_object();
+  EXPECT_EQ(*GetString(o, "s"), "x");
+  EXPECT_EQ(*GetInt(o, "i"), 7);
+  EXPECT_TRUE(*GetBool(o, "b"));
+  EXPECT_TRUE(GetObject(o, "o").has_value());
+  EXPECT_TRUE(GetArray(o, "a").has_value());
+  EXPECT_EQ(GetString(o, "missing").error().code(), StatusCode::kNotFound);
+  EXPECT_EQ(GetString(o, "i").error().code(), StatusCode::kInvalidArgument);
+  EXPECT_FALSE(GetOptionalString(o, "missing")->has_value());
+  EXPECT_FALSE(GetOptionalInt(o, "s").has_value());
+}
+
+TEST(JsonTest, PrettyKeepsOrder) {
+  auto v = ParseJson(R"({"b":1,"a":[1,{"c":null}]})");
+  EXPECT_EQ(ToPrettyJson(*v),
+            "{\n  \"b\": 1,\n  \"a\": [\n    1,\n    {\n      \"c\": null\n    }\n  ]\n}");
+}
+
+}  // namespace
+}  // namespace rampart
