@@ -1,0 +1,344 @@
+#include "ledger/entry.h"
+
+#include <algorithm>
+#include <map>
+
+#include "core/diagnostic.h"
+
+namespace rampart::ledger {
+namespace {
+
+enum class Kind { kString, kTime, kInt, kDigest, kDigestList, kStringList, kObject, kSeverity };
+
+struct FieldSpec {
+  const char* name;
+  Kind kind;
+  bool required;
+};
+
+struct TypeSpec {
+  const char* type;
+  bool needs_subject;
+  std::vector<FieldSpec> fields;
+};
+
+const std::vector<TypeSpec>& Types() {
+  static const std::vector<TypeSpec> kTypes = {
+      {"dataset.ingested", true,
+       {{"source", Kind::kString, false},
+        {"records", Kind::kInt, false},
+        {"bytes", Kind::kInt, false},
+        {"classification", Kind::kString, false}}},
+      {"dataset.changed", true,
+       {{"previous", Kind::kDigest, true}, {"reason", Kind::kString, false},
+        {"records", Kind::kInt, false}}},
+      {"training.started", false,
+       {{"inputs", Kind::kDigestList, true},
+        {"code_commit", Kind::kString, false},
+        {"params_digest", Kind::kDigest, false},
+        {"job", Kind::kString, false}}},
+      {"training.finished", false,
+       {{"inputs", Kind::kDigestList, true},
+        {"outputs", Kind::kDigestList, true},
+        {"code_commit", Kind::kString, false},
+        {"params_digest", Kind::kDigest, false},
+        {"job", Kind::kString, false},
+        {"metrics", Kind::kObject, false}}},
+      {"model.signed", true,
+       {{"signer", Kind::kString, false},
+        {"signature_digest", Kind::kDigest, false},
+        {"format", Kind::kString, false}}},
+      {"model.registered", true,
+       {{"registry", Kind::kString, false}, {"version", Kind::kString, false}}},
+      {"model.deployed", true,
+       {{"endpoint", Kind::kString, false}, {"environment", Kind::kString, false}}},
+      {"access.summary", false,
+       {{"window_start", Kind::kTime, true},
+        {"window_end", Kind::kTime, true},
+        {"requests", Kind::kInt, true},
+        {"denied", Kind::kInt, false},
+        {"principals", Kind::kStringList, false},
+        {"models", Kind::kStringList, false},
+        {"endpoint", Kind::kString, false}}},
+      {"policy.changed", false,
+       {{"policy", Kind::kString, true},
+        {"policy_digest", Kind::kDigest, false},
+        {"change", Kind::kString, false}}},
+      {"key.released", false,
+       {{"key_id", Kind::kString, true},
+        {"to", Kind::kString, false},
+        {"attestation_digest", Kind::kDigest, false}}},
+      {"alert", false,
+       {{"severity", Kind::kSeverity, true}, {"message", Kind::kString, true}}},
+  };
+  return kTypes;
+}
+
+const TypeSpec* FindType(std::string_view t) {
+  for (const TypeSpec& s : Types()) {
+    if (t == s.type) return &s;
+  }
+  return nullptr;
+}
+
+bool IsLowerHex(std::string_view s) {
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+bool IsValidCustomType(std::string_view t) {
+  if (!t.starts_with("x-") || t.size() < 3 || t.size() > 128) return false;
+  return std::all_of(t.begin() + 2, t.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_';
+  });
+}
+
+Status FieldError(std::string_view field, std::string_view want) {
+  return InvalidArgumentError("entry field '" + std::string(field) + "' must be " +
+                              std::string(want));
+}
+
+Status CheckDigest(const json::value& v, std::string_view field, std::vector<std::string>* out) {
+  if (!v.is_string() || !IsValidDigest(v.get_string())) {
+    return FieldError(field, "a digest like \"sha256:<64 lowercase hex>\"");
+  }
+  out->emplace_back(v.get_string());
+  return OkStatus();
+}
+
+Status CheckField(const FieldSpec& f, const json::value& v, std::vector<std::string>* digests) {
+  switch (f.kind) {
+    case Kind::kString:
+      if (!v.is_string() || v.get_string().empty()) return FieldError(f.name, "a non-empty string");
+      return OkStatus();
+    case Kind::kTime: {
+      Clock::SystemTime t;
+      if (!v.is_string() || !ParseRfc3339(v.get_string(), &t)) {
+        return FieldError(f.name, "an RFC 3339 time");
+      }
+      return OkStatus();
+    }
+    case Kind::kInt:
+      if (!(v.is_int64() && v.get_int64() >= 0) && !v.is_uint64()) {
+        return FieldError(f.name, "a non-negative integer");
+      }
+      return OkStatus();
+    case Kind::kDigest:
+      return CheckDigest(v, f.name, digests);
+    case Kind::kDigestList:
+      if (!v.is_array() || v.get_array().empty()) return FieldError(f.name, "a non-empty array of digests");
+      for (const json::value& d : v.get_array()) RAMPART_RETURN_IF_ERROR(CheckDigest(d, f.name, digests));
+      return OkStatus();
+    case Kind::kStringList:
+      if (!v.is_array()) return FieldError(f.name, "an array of strings");
+      for (const json::value& s : v.get_array()) {
+        if (!s.is_string()) return FieldError(f.name, "an array of strings");
+      }
+      return OkStatus();
+    case Kind::kObject:
+      if (!v.is_object()) return FieldError(f.name, "an object");
+      return OkStatus();
+    case Kind::kSeverity: {
+      static const std::vector<std::string> kLevels = {"info", "low", "medium", "high", "critical"};
+      if (!v.is_string() ||
+          std::find(kLevels.begin(), kLevels.end(), std::string_view(v.get_string())) ==
+              kLevels.end()) {
+        return FieldError(f.name, "one of info, low, medium, high, critical");
+      }
+      return OkStatus();
+    }
+  }
+  return OkStatus();
+}
+
+// Validates `o` in place (time and submitter may be filled) and collects digests.
+Status Validate(json::object& o, const EntryOptions& opts, ParsedEntry* out) {
+  auto type_it = o.find("type");
+  if (type_it == o.end() || !type_it->value().is_string()) {
+    return InvalidArgumentError("entry needs a string field 'type'");
+  }
+  out->type = std::string(type_it->value().get_string());
+  const TypeSpec* spec = FindType(out->type);
+  if (spec == nullptr && !IsValidCustomType(out->type)) {
+    std::string hint = DidYouMean(out->type, KnownEntryTypes());
+    return InvalidArgumentError("unknown entry type '" + out->type + "'" +
+                                (hint.empty() ? "" : " (" + hint + ")") +
+                                "; custom types start with 'x-'");
+  }
+  auto actor = o.find("actor");
+  if (actor == o.end() || !actor->value().is_string() || actor->value().get_string().empty() ||
+      actor->value().get_string().size() > 256) {
+    return InvalidArgumentError("entry needs a string field 'actor' (1-256 bytes)");
+  }
+  auto time = o.find("time");
+  if (time == o.end()) {
+    o["time"] = FormatRfc3339(opts.clock->Now(), 3);
+  } else {
+    Clock::SystemTime t;
+    if (!time->value().is_string() || !ParseRfc3339(time->value().get_string(), &t)) {
+      return FieldError("time", "an RFC 3339 time");
+    }
+  }
+  std::vector<std::string> digests;
+  auto subjects = o.find("subjects");
+  std::size_t subject_count = 0;
+  if (subjects != o.end()) {
+    if (!subjects->value().is_array()) return FieldError("subjects", "an array");
+    for (const json::value& s : subjects->value().get_array()) {
+      if (!s.is_object()) return FieldError("subjects", "an array of {digest, name} objects");
+      const json::object& so = s.get_object();
+      auto d = so.find("digest");
+      if (d == so.end()) return FieldError("subjects[].digest", "present");
+      RAMPART_RETURN_IF_ERROR(CheckDigest(d->value(), "subjects[].digest", &digests));
+      auto n = so.find("name");
+      if (n != so.end() && !n->value().is_string()) return FieldError("subjects[].name", "a string");
+      for (const auto& kv : so) {
+        if (kv.key() != "digest" && kv.key() != "name") {
+          return InvalidArgumentError("unknown field '" + std::string(kv.key()) +
+                                      "' in a subject (want digest, name)");
+        }
+      }
+      ++subject_count;
+    }
+  }
+  if (spec != nullptr) {
+    if (spec->needs_subject && subject_count == 0) {
+      return InvalidArgumentError("entry type '" + out->type + "' needs at least one subject");
+    }
+    for (const FieldSpec& f : spec->fields) {
+      auto it = o.find(f.name);
+      if (it == o.end()) {
+        if (f.required) {
+          return InvalidArgumentError("entry type '" + out->type + "' needs field '" + f.name + "'");
+        }
+        continue;
+      }
+      RAMPART_RETURN_IF_ERROR(CheckField(f, it->value(), &digests));
+    }
+  }
+  auto sub = o.find("submitter");
+  if (!opts.submitter.empty()) {
+    if (sub != o.end()) {
+      return InvalidArgumentError("entry field 'submitter' is set by the ledger, not the client");
+    }
+    o["submitter"] = opts.submitter;
+  } else if (sub != o.end() && !sub->value().is_string()) {
+    return FieldError("submitter", "a string");
+  }
+  std::sort(digests.begin(), digests.end());
+  digests.erase(std::unique(digests.begin(), digests.end()), digests.end());
+  out->digests = std::move(digests);
+  return OkStatus();
+}
+
+}  // namespace
+
+bool IsValidDigest(std::string_view d) {
+  std::size_t colon = d.find(':');
+  if (colon == std::string_view::npos) return false;
+  std::string_view alg = d.substr(0, colon);
+  std::string_view hex = d.substr(colon + 1);
+  std::size_t want = alg == "sha256" ? 64 : alg == "sha384" ? 96 : alg == "sha512" ? 128 : 0;
+  return want != 0 && hex.size() == want && IsLowerHex(hex);
+}
+
+const std::vector<std::string>& KnownEntryTypes() {
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> v;
+    for (const TypeSpec& s : Types()) v.emplace_back(s.type);
+    return v;
+  }();
+  return kNames;
+}
+
+Result<ParsedEntry> ParseEntryValue(json::value v, const EntryOptions& opts) {
+  if (!v.is_object()) return InvalidArgumentError("an entry must be a JSON object");
+  ParsedEntry out;
+  RAMPART_RETURN_IF_ERROR(Validate(v.get_object(), opts, &out));
+  out.canonical = CanonicalJson(v);
+  if (out.canonical.size() > opts.max_bytes) {
+    return ResourceExhaustedError("entry is " + std::to_string(out.canonical.size()) +
+                                  " bytes, over the limit of " + std::to_string(opts.max_bytes));
+  }
+  return out;
+}
+
+Result<ParsedEntry> ParseEntry(std::string_view json_text, const EntryOptions& opts) {
+  if (json_text.size() > opts.max_bytes) {
+    return ResourceExhaustedError("entry is " + std::to_string(json_text.size()) +
+                                  " bytes, over the limit of " + std::to_string(opts.max_bytes));
+  }
+  JsonLimits limits;
+  limits.max_bytes = opts.max_bytes;
+  limits.max_depth = 32;
+  RAMPART_ASSIGN_OR_RETURN(json::value v, ParseJson(json_text, limits, "entry"));
+  return ParseEntryValue(std::move(v), opts);
+}
+
+Result<ParsedEntry> ReparseStoredEntry(std::string_view canonical) {
+  JsonLimits limits;
+  limits.max_depth = 32;
+  RAMPART_ASSIGN_OR_RETURN(json::value v, ParseJson(canonical, limits, "stored entry"));
+  if (!v.is_object()) return CorruptionError("stored entry is not a JSON object");
+  ParsedEntry out;
+  EntryOptions opts;
+  opts.max_bytes = SIZE_MAX;
+  RAMPART_RETURN_IF_ERROR(Validate(v.get_object(), opts, &out));
+  out.canonical = std::string(canonical);
+  return out;
+}
+
+json::object AuditEventToJson(const AuditEvent& e) {
+  json::object o = e.fields;
+  o["type"] = e.type;
+  o["actor"] = e.actor;
+  if (e.time != std::chrono::system_clock::time_point{}) o["time"] = FormatRfc3339(e.time, 3);
+  if (!e.subjects.empty()) {
+    json::array subjects;
+    for (const AuditSubject& s : e.subjects) {
+      json::object so;
+      so["digest"] = s.digest;
+      if (!s.name.empty()) so["name"] = s.name;
+      subjects.push_back(std::move(so));
+    }
+    o["subjects"] = std::move(subjects);
+  }
+  return o;
+}
+
+LineageLinks LineageOf(const json::object& entry) {
+  LineageLinks l;
+  auto strings = [&](std::string_view key, std::vector<std::string>* out) {
+    auto it = entry.find(key);
+    if (it == entry.end()) return;
+    if (it->value().is_string()) out->emplace_back(it->value().get_string());
+    if (it->value().is_array()) {
+      for (const json::value& v : it->value().get_array()) {
+        if (v.is_string()) out->emplace_back(v.get_string());
+      }
+    }
+  };
+  auto type = entry.find("type");
+  std::string_view t = type != entry.end() && type->value().is_string()
+                           ? std::string_view(type->value().get_string())
+                           : std::string_view();
+  std::vector<std::string> subjects;
+  if (auto s = entry.find("subjects"); s != entry.end() && s->value().is_array()) {
+    for (const json::value& v : s->value().get_array()) {
+      if (!v.is_object()) continue;
+      auto d = v.get_object().find("digest");
+      if (d != v.get_object().end() && d->value().is_string()) subjects.emplace_back(d->value().get_string());
+    }
+  }
+  if (t == "training.finished") {
+    strings("outputs", &l.produced);
+    l.produced.insert(l.produced.end(), subjects.begin(), subjects.end());
+    strings("inputs", &l.parents);
+  } else if (t == "dataset.changed") {
+    l.produced = subjects;
+    strings("previous", &l.parents);
+  }
+  return l;
+}
+
+}  // namespace rampart::ledger

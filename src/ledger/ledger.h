@@ -1,0 +1,125 @@
+// Ledger: the append side of the log. Owns the Store, the signing key and
+// one committer thread that group-commits appends and signs checkpoints.
+//
+// An append is acknowledged (its callback runs, Append() returns) only after
+// the transaction holding it is durable. Appends that arrive while a commit
+// is in flight wait in a bounded queue and go into the next transaction
+// together: one fsync for many entries. A checkpoint (C2SP tlog-checkpoint,
+// signed note) is written in the same transaction as the entries when one is
+// due (every `checkpoint_interval`), so a signed tree head never refers to
+// entries that are not durable.
+//
+// Thread-safety: all public methods are thread-safe. The Ledger must outlive
+// pending AppendAsync callbacks; the destructor commits what is queued, then
+// stops the committer.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "ledger/checkpoint.h"
+#include "ledger/entry.h"
+#include "ledger/merkle.h"
+#include "ledger/note.h"
+#include "ledger/store.h"
+
+namespace rampart::ledger {
+
+struct LedgerOptions {
+  std::size_t max_batch_entries = 8192;    // entries per transaction
+  std::size_t max_queue_entries = 65536;   // waiting appends before ResourceExhausted
+  std::chrono::milliseconds checkpoint_interval{200};
+  const Clock* clock = &Clock::Real();
+};
+
+struct AppendResult {
+  std::uint64_t index = 0;
+  Hash leaf{};
+};
+
+struct AppendBatchResult {
+  std::vector<AppendResult> entries;
+  std::uint64_t tree_size = 0;  // the size of the tree right after this batch
+};
+
+class Ledger {
+ public:
+  using Callback = std::move_only_function<void(Result<AppendBatchResult>)>;
+
+  // Opens the log in `store`. On a new store, records the origin (the key
+  // name) and the verifier key and signs the empty tree. On an existing one,
+  // refuses a different key, and refuses to start when the latest checkpoint
+  // does not match the stored tree (run `rampart ledger verify`).
+  static Result<std::unique_ptr<Ledger>> Open(std::unique_ptr<Store> store, NoteSigner signer,
+                                              LedgerOptions opts = {});
+  ~Ledger();
+  Ledger(const Ledger&) = delete;
+  Ledger& operator=(const Ledger&) = delete;
+
+  // Appends validated entries, in order, as consecutive indices; blocks until durable.
+  Result<AppendBatchResult> Append(std::vector<ParsedEntry> entries);
+  // Same, without blocking: `done` runs on the committer thread once durable
+  // (or failed). ResourceExhausted at once when the queue is full.
+  void AppendAsync(std::vector<ParsedEntry> entries, Callback done);
+
+  // Waits until a signed checkpoint covers `size` entries.
+  Result<CheckpointRecord> WaitForCheckpoint(std::uint64_t size, std::chrono::milliseconds timeout);
+
+  std::uint64_t size() const;
+  Store& store() { return *store_; }
+  const NoteVerifier& verifier() const { return signer_.verifier(); }
+  const std::string& origin() const { return signer_.name(); }
+
+  // Commits completed since Open, and the entries they held (for benchmarks).
+  std::uint64_t commits() const;
+  std::uint64_t committed_entries() const;
+
+ private:
+  struct Pending {
+    std::vector<ParsedEntry> entries;
+    Callback done;
+  };
+  Ledger(std::unique_ptr<Store> store, NoteSigner signer, LedgerOptions opts)
+      : store_(std::move(store)), signer_(std::move(signer)), opts_(opts) {}
+  Status Start();
+  void Run();
+  Status CommitPending(std::vector<Pending>& batch, bool checkpoint_due);
+  Result<CheckpointRecord> MakeCheckpoint(std::uint64_t size, const Hash& root);
+  Status ReloadRange();
+
+  std::unique_ptr<Store> store_;
+  NoteSigner signer_;
+  LedgerOptions opts_;
+
+  mutable std::mutex mu_;
+  std::condition_variable work_cv_;  // committer waits for work
+  std::condition_variable cp_cv_;    // WaitForCheckpoint waits for checkpoints
+  std::deque<Pending> queue_;
+  std::size_t queued_entries_ = 0;
+  bool stopping_ = false;
+  Status broken_;  // set when the store failed in a way we cannot roll back
+  std::uint64_t size_ = 0;
+  std::optional<CheckpointRecord> latest_cp_;
+  std::uint64_t commits_ = 0;
+  std::uint64_t committed_entries_ = 0;
+  Clock::SteadyTime last_cp_time_{};
+
+  CompactRange range_;  // committer thread only
+  std::thread committer_;
+};
+
+// Reads tree nodes from a store, for the proof functions of merkle.h.
+NodeReader StoreNodeReader(Store& store);
+
+}  // namespace rampart::ledger
