@@ -1,0 +1,356 @@
+// The storage and ledger suite, run against both backends: SQLite in a temp
+// directory and a real PostgreSQL ($RAMPART_TEST_PG_URL, a fresh schema per
+// test, dropped afterwards).
+#include <libpq-fe.h>
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <random>
+#include <thread>
+
+#include "core/encoding.h"
+#include "ledger/checkpoint.h"
+#include "ledger/ledger.h"
+#include "ledger/query.h"
+#include "ledger/verify.h"
+#include "testing/testing.h"
+
+namespace rampart::ledger {
+namespace {
+
+std::string Digest(int n) {
+  auto d = crypto::Sha256(std::to_string(n));
+  return "sha256:" + HexEncode(d);
+}
+
+ParsedEntry Entry(const std::string& json) {
+  EntryOptions opts;
+  opts.submitter = "test";
+  auto e = ParseEntry(json, opts);
+  EXPECT_TRUE(e.has_value()) << e.error().ToString() << "\n" << json;
+  return e ? *e : ParsedEntry{};
+}
+
+ParsedEntry Ingest(int n) {
+  return Entry(R"({"type":"dataset.ingested","actor":"etl-sa","time":"2026-11-26T15:00:00Z",)"
+               R"("subjects":[{"digest":")" + Digest(n) + R"(","name":"ds-)" + std::to_string(n) +
+               R"("}],"records":)" + std::to_string(n) + "}");
+}
+
+class Backend : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == "sqlite") {
+      url_ = "sqlite:" + (dir_ / "ledger.db").string();
+      return;
+    }
+    const char* pg = std::getenv("RAMPART_TEST_PG_URL");
+    if (pg == nullptr || *pg == '\0') {
+      GTEST_SKIP() << "RAMPART_TEST_PG_URL is not set; run eval \"$(scripts/test-services.sh start)\"";
+    }
+    pg_url_ = pg;
+    std::random_device rd;
+    schema_ = "ledger_test_" + std::to_string(getpid()) + "_" + std::to_string(rd() % 1000000);
+    url_ = pg_url_ + (pg_url_.find('?') == std::string::npos ? "?" : "&") + "schema=" + schema_;
+  }
+  void TearDown() override {
+    if (!schema_.empty()) Sql("DROP SCHEMA IF EXISTS \"" + schema_ + "\" CASCADE", false);
+  }
+
+  std::unique_ptr<Store> OpenS() {
+    auto s = OpenStore(url_);
+    EXPECT_TRUE(s.has_value()) << s.error().ToString();
+    return s ? std::move(*s) : nullptr;
+  }
+
+  std::unique_ptr<Ledger> OpenL(const NoteSigner& key, LedgerOptions opts = {}) {
+    auto l = Ledger::Open(OpenS(), key, opts);
+    EXPECT_TRUE(l.has_value()) << l.error().ToString();
+    return l ? std::move(*l) : nullptr;
+  }
+
+  // Runs SQL directly against the backing database, as an attacker with
+  // database access would.
+  void Sql(const std::string& sql, bool in_schema = true) {
+    if (GetParam() == "sqlite") {
+      sqlite3* db = nullptr;
+      ASSERT_EQ(sqlite3_open((dir_ / "ledger.db").c_str(), &db), SQLITE_OK);
+      char* err = nullptr;
+      int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+      EXPECT_EQ(rc, SQLITE_OK) << (err ? err : "");
+      sqlite3_free(err);
+      sqlite3_close(db);
+      return;
+    }
+    PGconn* c = PQconnectdb(pg_url_.c_str());
+    ASSERT_EQ(PQstatus(c), CONNECTION_OK) << PQerrorMessage(c);
+    std::string full = in_schema ? "SET search_path TO \"" + schema_ + "\"; " + sql : sql;
+    PGresult* r = PQexec(c, full.c_str());
+    EXPECT_TRUE(PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK)
+        << PQresultErrorMessage(r);
+    PQclear(r);
+    PQfinish(c);
+  }
+
+  testing::TempDir dir_;
+  std::string url_, pg_url_, schema_;
+};
+
+TEST_P(Backend, StoreCommitsAndReadsBack) {
+  auto s = OpenS();
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->kind(), GetParam() == "sqlite" ? "sqlite" : "postgres");
+  EXPECT_EQ(*s->Size(), 0u);
+  CommitBatch b;
+  CompactRange range;
+  for (int i = 0; i < 5; ++i) {
+    EntryRecord r;
+    r.index = i;
+    r.data = "entry " + std::to_string(i);
+    r.leaf = LeafHash(r.data);
+    std::vector<Hash> completed;
+    range.Append(r.leaf, &completed);
+    for (const Hash& h : completed) r.nodes.append(reinterpret_cast<const char*>(h.data()), 32);
+    b.entries.push_back(r);
+    b.index.emplace_back(Digest(i % 2), i);
+  }
+  b.checkpoint = CheckpointRecord{5, "note\n", "2026-11-26T15:00:00Z"};
+  ASSERT_TRUE(s->Commit(b).ok());
+  EXPECT_EQ(*s->Size(), 5u);
+  auto e = s->ReadEntry(3);
+  ASSERT_TRUE(e.has_value());
+  EXPECT_EQ(e->data, "entry 3");
+  EXPECT_EQ(e->leaf, LeafHash(std::string_view("entry 3")));
+  EXPECT_EQ(s->ReadEntry(9).error().code(), StatusCode::kNotFound);
+  auto root = RootAt(5, StoreNodeReader(*s));
+  ASSERT_TRUE(root.has_value());
+  EXPECT_EQ(*root, range.Root());
+  auto found = s->Find(Digest(1), 0, 10);
+  ASSERT_TRUE(found.has_value());
+  EXPECT_EQ(*found, (std::vector<std::uint64_t>{1, 3}));
+  EXPECT_EQ(*s->Find(Digest(1), 2, 10), (std::vector<std::uint64_t>{3}));
+  auto cp = s->LatestCheckpoint();
+  ASSERT_TRUE(cp.has_value() && cp->has_value());
+  EXPECT_EQ((*cp)->size, 5u);
+  ASSERT_TRUE(s->PutMeta("k", "v1").ok());
+  ASSERT_TRUE(s->PutMeta("k", "v2").ok());
+  EXPECT_EQ(**s->GetMeta("k"), "v2");
+  EXPECT_FALSE(s->GetMeta("missing")->has_value());
+  // The same index twice is refused and nothing of the batch is kept.
+  CommitBatch dup;
+  EntryRecord r2 = b.entries[4];
+  r2.index = 5;
+  dup.entries.push_back(r2);
+  dup.entries.push_back(b.entries[4]);
+  EXPECT_FALSE(s->Commit(dup).ok());
+  EXPECT_EQ(*s->Size(), 5u);
+  int scanned = 0;
+  ASSERT_TRUE(s->Scan(1, 4, [&](const EntryRecord& rec) {
+                  EXPECT_EQ(rec.index, static_cast<std::uint64_t>(1 + scanned));
+                  ++scanned;
+                  return OkStatus();
+                }).ok());
+  EXPECT_EQ(scanned, 3);
+}
+
+TEST_P(Backend, ConcurrentAppendsAreGroupCommittedAndProvable) {
+  auto key = NoteSigner::Generate("test.rampart/ledger");
+  ASSERT_TRUE(key.has_value());
+  auto l = OpenL(*key);
+  ASSERT_TRUE(l);
+  constexpr int kThreads = 8, kPer = 40;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPer; ++i) {
+        auto r = l->Append({Ingest(t * 1000 + i)});
+        if (!r || r->entries.size() != 1) ++failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(l->size(), static_cast<std::uint64_t>(kThreads * kPer));
+  EXPECT_LT(l->commits(), static_cast<std::uint64_t>(kThreads * kPer));  // some sharing
+
+  auto cp_rec = l->WaitForCheckpoint(kThreads * kPer, std::chrono::seconds(5));
+  ASSERT_TRUE(cp_rec.has_value()) << cp_rec.error().ToString();
+  auto cp = OpenCheckpoint(cp_rec->note, l->verifier());
+  ASSERT_TRUE(cp.has_value());
+  for (std::uint64_t i = 0; i < cp->size; i += 37) {
+    auto bundle = MakeProofBundle(l->store(), i);
+    ASSERT_TRUE(bundle.has_value()) << bundle.error().ToString();
+    auto parsed = ParseProofBundle(ProofBundleToJson(*bundle));
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().ToString();
+    auto size = VerifyProofBundle(*parsed, l->verifier());
+    EXPECT_TRUE(size.has_value()) << size.error().ToString();
+    // A changed entry does not verify.
+    parsed->entry->as_object()["records"] = 999999;
+    parsed->leaf_hash.reset();
+    EXPECT_FALSE(VerifyProofBundle(*parsed, l->verifier()).has_value());
+  }
+  // Consistency between the empty tree's successor and now.
+  auto p = ConsistencyProof(10, cp->size, StoreNodeReader(l->store()));
+  ASSERT_TRUE(p.has_value());
+  auto old_root = RootAt(10, StoreNodeReader(l->store()));
+  EXPECT_TRUE(VerifyConsistency(10, cp->size, Views(*p), *old_root, cp->root).ok());
+  auto report = VerifyLog(l->store(), l->verifier());
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok()) << report->problems[0];
+  EXPECT_GE(report->checkpoints, 2u);
+}
+
+TEST_P(Backend, ReopenContinuesTheTreeAndRefusesAnotherKey) {
+  auto key = NoteSigner::Generate("test.rampart/ledger");
+  Hash root_before;
+  {
+    auto l = OpenL(*key);
+    ASSERT_TRUE(l);
+    ASSERT_TRUE(l->Append({Ingest(1), Ingest(2), Ingest(3)}).has_value());
+    root_before = *RootAt(3, StoreNodeReader(l->store()));
+  }
+  {
+    auto l = OpenL(*key);
+    ASSERT_TRUE(l);
+    EXPECT_EQ(l->size(), 3u);
+    auto r = l->Append({Ingest(4)});
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->entries[0].index, 3u);
+    auto p = ConsistencyProof(3, 4, StoreNodeReader(l->store()));
+    auto root = RootAt(4, StoreNodeReader(l->store()));
+    EXPECT_TRUE(VerifyConsistency(3, 4, Views(*p), root_before, *root).ok());
+  }
+  auto other = NoteSigner::Generate("test.rampart/ledger");
+  auto l = Ledger::Open(OpenS(), *other);
+  ASSERT_FALSE(l.has_value());
+  EXPECT_EQ(l.error().code(), StatusCode::kPermissionDenied);
+}
+
+TEST_P(Backend, VerifyNamesTheFirstTamperedEntry) {
+  auto key = NoteSigner::Generate("test.rampart/ledger");
+  {
+    LedgerOptions opts;
+    opts.checkpoint_interval = std::chrono::milliseconds(0);  // a checkpoint per batch
+    auto l = OpenL(*key, opts);
+    ASSERT_TRUE(l);
+    for (int i = 0; i < 30; ++i) ASSERT_TRUE(l->Append({Ingest(i)}).has_value());
+    auto report = VerifyLog(l->store(), l->verifier());
+    ASSERT_TRUE(report.has_value());
+    EXPECT_TRUE(report->ok());
+  }
+  // 1. Edit one entry's content in place.
+  std::string blob = GetParam() == "sqlite" ? "CAST('{\"forged\":1}' AS BLOB)" : "'{\"forged\":1}'::bytea";
+  Sql("UPDATE entries SET data = " + blob + " WHERE idx = 17");
+  {
+    auto s = OpenS();
+    auto report = VerifyLog(*s, key->verifier());
+    ASSERT_TRUE(report.has_value());
+    EXPECT_FALSE(report->ok());
+    ASSERT_TRUE(report->first_bad_index.has_value());
+    EXPECT_EQ(*report->first_bad_index, 17u);
+  }
+  // 2. Rewrite content and leaf hash together (an attacker who knows the
+  //    hashing): only the signed checkpoints can tell.
+  Sql("UPDATE entries SET data = (SELECT data FROM entries WHERE idx = 3), "
+      "leaf = (SELECT leaf FROM entries WHERE idx = 3) WHERE idx = 12");
+  {
+    auto s = OpenS();
+    auto report = VerifyLog(*s, key->verifier());
+    ASSERT_TRUE(report.has_value());
+    ASSERT_TRUE(report->first_bad_index.has_value());
+    EXPECT_EQ(*report->first_bad_index, 12u);
+  }
+  // A rewritten tree node on the path to the root: the ledger refuses to start
+  // (fail closed) instead of extending a tree that contradicts its signature.
+  Sql("UPDATE entries SET nodes = (SELECT nodes FROM entries WHERE idx = 13) WHERE idx = 29");
+  {
+    auto l = Ledger::Open(OpenS(), *key);
+    ASSERT_FALSE(l.has_value());
+    EXPECT_EQ(l.error().code(), StatusCode::kCorruption);
+  }
+  // 3. Delete an entry.
+  Sql("DELETE FROM entries WHERE idx = 5");
+  {
+    auto s = OpenS();
+    auto report = VerifyLog(*s, key->verifier());
+    ASSERT_TRUE(report.has_value());
+    EXPECT_EQ(*report->first_bad_index, 5u);
+  }
+}
+
+TEST_P(Backend, FindAndLineageWalkBackToTheDatasets) {
+  auto key = NoteSigner::Generate("test.rampart/ledger");
+  auto l = OpenL(*key);
+  ASSERT_TRUE(l);
+  std::string raw = Digest(100), labeled = Digest(101), model = Digest(200), other = Digest(300);
+  auto e = [&](const std::string& s) { return Entry(s); };
+  std::vector<ParsedEntry> batch;
+  batch.push_back(e(R"({"type":"dataset.ingested","actor":"etl-sa","subjects":[{"digest":")" + raw +
+                    R"(","name":"raw"}]})"));
+  batch.push_back(e(R"({"type":"dataset.changed","actor":"labeling-sa","previous":")" + raw +
+                    R"(","subjects":[{"digest":")" + labeled + R"(","name":"labeled"}]})"));
+  batch.push_back(e(R"({"type":"dataset.ingested","actor":"etl-sa","subjects":[{"digest":")" + other +
+                    R"(","name":"unrelated"}]})"));
+  batch.push_back(e(R"({"type":"training.finished","actor":"orchestrator-sa","inputs":[")" + labeled +
+                    R"("],"outputs":[")" + model + R"("],"code_commit":"abc123"})"));
+  batch.push_back(e(R"({"type":"model.signed","actor":"registry-sa","subjects":[{"digest":")" + model +
+                    R"(","name":"acme-chat-7b"}]})"));
+  ASSERT_TRUE(l->Append(std::move(batch)).has_value());
+
+  auto found = FindEntries(l->store(), model);
+  ASSERT_TRUE(found.has_value());
+  ASSERT_EQ(found->size(), 2u);
+  EXPECT_EQ((*found)[0].index, 3u);
+  EXPECT_EQ((*found)[1].index, 4u);
+
+  auto lin = WalkLineage(l->store(), model);
+  ASSERT_TRUE(lin.has_value());
+  ASSERT_EQ(lin->edges.size(), 2u);
+  EXPECT_EQ(lin->edges[0].child, model);
+  EXPECT_EQ(lin->edges[0].parent, labeled);
+  EXPECT_EQ(lin->edges[0].type, "training.finished");
+  EXPECT_EQ(lin->edges[1].child, labeled);
+  EXPECT_EQ(lin->edges[1].parent, raw);
+  EXPECT_EQ(lin->events.count(other), 0u);
+  EXPECT_EQ(lin->events[raw].size(), 2u);  // ingested, and named as 'previous'
+}
+
+INSTANTIATE_TEST_SUITE_P(Ledger, Backend, ::testing::Values("sqlite", "postgres"),
+                         [](const auto& info) { return info.param; });
+
+TEST(EntryTest, ValidatesTypesFieldsAndSize) {
+  EntryOptions opts;
+  opts.submitter = "gateway-sa";
+  EXPECT_TRUE(ParseEntry(R"({"type":"x-custom.event","actor":"a","anything":[1,2]})", opts).has_value());
+  auto unknown = ParseEntry(R"({"type":"model.sigend","actor":"a","subjects":[]})", opts);
+  ASSERT_FALSE(unknown.has_value());
+  EXPECT_NE(unknown.error().message().find("did you mean 'model.signed'"), std::string::npos)
+      << unknown.error().message();
+  EXPECT_FALSE(ParseEntry(R"({"type":"access.summary","actor":"a","window_start":"2026-11-26T15:00:00Z",)"
+                          R"("window_end":"2026-11-26T15:01:00Z","requests":"many"})", opts).has_value());
+  EXPECT_TRUE(ParseEntry(R"({"type":"access.summary","actor":"a","window_start":"2026-11-26T15:00:00Z",)"
+                         R"("window_end":"2026-11-26T15:01:00Z","requests":12})", opts).has_value());
+  EXPECT_FALSE(ParseEntry(R"({"type":"model.signed","actor":"a","subjects":[{"digest":"sha256:abc"}]})", opts).has_value());
+  EXPECT_FALSE(ParseEntry(R"({"type":"alert","actor":"a","severity":"bad","message":"m"})", opts).has_value());
+  EXPECT_FALSE(ParseEntry(R"({"type":"alert","actor":"a","severity":"high","message":"m","submitter":"me"})", opts).has_value());
+  EXPECT_FALSE(ParseEntry(R"({"type":"alert","actor":"a","severity":"high","message":"m"} x)", opts).has_value());
+  EXPECT_FALSE(ParseEntry("[]", opts).has_value());
+  std::string big = R"({"type":"x-big","actor":"a","pad":")" + std::string(70000, 'a') + "\"}";
+  auto too_big = ParseEntry(big, opts);
+  ASSERT_FALSE(too_big.has_value());
+  EXPECT_EQ(too_big.error().code(), StatusCode::kResourceExhausted);
+  // Canonical: key order and whitespace do not change the leaf.
+  auto a = ParseEntry(R"({"type":"alert","actor":"a","time":"2026-11-26T15:00:00Z","severity":"low","message":"m"})", opts);
+  auto b = ParseEntry(R"({ "message":"m", "severity":"low","time":"2026-11-26T15:00:00Z", "actor":"a","type":"alert"})", opts);
+  ASSERT_TRUE(a && b);
+  EXPECT_EQ(a->canonical, b->canonical);
+  EXPECT_NE(a->canonical.find("\"submitter\":\"gateway-sa\""), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rampart::ledger
