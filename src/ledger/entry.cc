@@ -288,24 +288,6 @@ Result<ParsedEntry> ReparseStoredEntry(std::string_view canonical) {
   return out;
 }
 
-json::object AuditEventToJson(const AuditEvent& e) {
-  json::object o = e.fields;
-  o["type"] = e.type;
-  o["actor"] = e.actor;
-  if (e.time != std::chrono::system_clock::time_point{}) o["time"] = FormatRfc3339(e.time, 3);
-  if (!e.subjects.empty()) {
-    json::array subjects;
-    for (const AuditSubject& s : e.subjects) {
-      json::object so;
-      so["digest"] = s.digest;
-      if (!s.name.empty()) so["name"] = s.name;
-      subjects.push_back(std::move(so));
-    }
-    o["subjects"] = std::move(subjects);
-  }
-  return o;
-}
-
 LineageLinks LineageOf(const json::object& entry) {
   LineageLinks l;
   auto strings = [&](std::string_view key, std::vector<std::string>* out) {

@@ -52,9 +52,6 @@ Result<ParsedEntry> ParseEntryValue(json::value v, const EntryOptions& opts);
 // digests; used by verification and re-indexing.
 Result<ParsedEntry> ReparseStoredEntry(std::string_view canonical);
 
-// The JSON of an AuditEvent (before validation).
-json::object AuditEventToJson(const AuditEvent& e);
-
 // Lineage-relevant fields of a parsed entry value.
 struct LineageLinks {
   std::vector<std::string> produced;  // digests this event created (outputs, subjects)

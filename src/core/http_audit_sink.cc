@@ -1,0 +1,305 @@
+#include "core/http_audit_sink.h"
+
+#include <atomic>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/json.hpp>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <optional>
+#include <spdlog/spdlog.h>
+#include <thread>
+
+#include "core/audit_json.h"
+
+namespace rampart {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+struct Target {
+  std::string host;
+  std::string port;
+  std::string prefix;
+};
+
+Result<Target> ParseUrl(std::string_view url) {
+  if (url.starts_with("https://")) {
+    return InvalidArgumentError("audit sink URL " + std::string(url) +
+                                ": https is not supported yet; use http:// on a trusted network "
+                                "or the in-process sink");
+  }
+  if (!url.starts_with("http://")) {
+    return InvalidArgumentError("audit sink URL must start with http://, got '" + std::string(url) + "'");
+  }
+  std::string_view rest = url.substr(7);
+  std::size_t slash = rest.find('/');
+  std::string_view hostport = rest.substr(0, slash);
+  Target t;
+  if (slash != std::string_view::npos) t.prefix = std::string(rest.substr(slash));
+  while (!t.prefix.empty() && t.prefix.back() == '/') t.prefix.pop_back();
+  std::size_t colon = hostport.rfind(':');
+  if (colon == std::string_view::npos || hostport.empty()) {
+    return InvalidArgumentError("audit sink URL needs host:port, got '" + std::string(url) + "'");
+  }
+  t.host = std::string(hostport.substr(0, colon));
+  if (t.host.size() > 2 && t.host.front() == '[') t.host = t.host.substr(1, t.host.size() - 2);
+  t.port = std::string(hostport.substr(colon + 1));
+  if (t.host.empty() || t.port.empty()) {
+    return InvalidArgumentError("audit sink URL needs host:port, got '" + std::string(url) + "'");
+  }
+  return t;
+}
+
+struct Reply {
+  int status = 0;  // 0: no answer (network error)
+  std::string body;
+};
+
+class Sink final : public HttpAuditSink {
+ public:
+  Sink(HttpAuditSinkOptions opts, Target t) : opts_(std::move(opts)), target_(std::move(t)) {
+    sender_ = std::thread([this] { Run(); });
+  }
+
+  ~Sink() override {
+    {
+      std::lock_guard lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    sender_.join();
+    if (!buffer_.empty()) {
+      spdlog::error("audit: {} events were not delivered to the ledger at {} before shutdown",
+                    buffer_.size(), opts_.url);
+    }
+  }
+
+  Status Append(AuditEvent event) override {
+    std::string json = boost::json::serialize(AuditEventToJson(event));
+    {
+      std::lock_guard lock(mu_);
+      if (buffer_.size() >= opts_.max_buffered_events) {
+        return ResourceExhaustedError("audit sink: " + std::to_string(buffer_.size()) +
+                                      " events are waiting for the ledger at " + opts_.url);
+      }
+      buffer_.push_back(std::move(json));
+    }
+    cv_.notify_all();
+    return OkStatus();
+  }
+
+  Status Flush(std::chrono::milliseconds timeout) override {
+    std::unique_lock lock(mu_);
+    flush_requested_ = true;
+    cv_.notify_all();
+    bool ok = drained_cv_.wait_for(lock, timeout, [&] { return buffer_.empty() && in_flight_ == 0; });
+    flush_requested_ = false;
+    if (!ok) {
+      return UnavailableError("audit sink: " + std::to_string(buffer_.size()) +
+                              " events not yet acknowledged by the ledger at " + opts_.url);
+    }
+    return OkStatus();
+  }
+
+  std::uint64_t rejected() const override { return rejected_; }
+  std::uint64_t delivered() const override { return delivered_; }
+
+ private:
+  void Run() {
+    std::chrono::milliseconds backoff{100};
+    for (;;) {
+      std::vector<std::string> batch;
+      {
+        std::unique_lock lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !buffer_.empty(); });
+        if (buffer_.empty()) return;  // stopping
+        if (!stopping_ && !flush_requested_ && buffer_.size() < opts_.max_batch) {
+          cv_.wait_for(lock, opts_.batch_delay, [&] {
+            return stopping_ || flush_requested_ || buffer_.size() >= opts_.max_batch;
+          });
+        }
+        std::size_t n = std::min(buffer_.size(), opts_.max_batch);
+        batch.assign(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(n));
+        in_flight_ = n;
+      }
+      std::size_t done = SendBatch(batch);
+      bool progress = done > 0;
+      {
+        std::lock_guard lock(mu_);
+        buffer_.erase(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(done));
+        in_flight_ = 0;
+        if (buffer_.empty()) drained_cv_.notify_all();
+        if (stopping_ && !progress) return;  // the ledger is down and we are told to stop
+      }
+      if (progress) {
+        backoff = std::chrono::milliseconds(100);
+      } else {
+        std::unique_lock lock(mu_);
+        cv_.wait_for(lock, backoff, [&] { return stopping_; });
+        backoff = std::min(backoff * 2, opts_.max_backoff);
+      }
+    }
+  }
+
+  // Sends `batch`; returns how many leading events are settled (acknowledged
+  // or permanently rejected).
+  std::size_t SendBatch(const std::vector<std::string>& batch) {
+    Reply r = Post(Join(batch, 0, batch.size()));
+    if (r.status == 201) {
+      delivered_ += batch.size();
+      return batch.size();
+    }
+    if ((r.status == 400 || r.status == 413) && batch.size() > 1) {
+      // One bad event must not hold the others back: send one by one.
+      std::size_t settled = 0;
+      for (std::size_t i = 0; i < batch.size(); ++i) {
+        Reply one = Post(Join(batch, i, i + 1));
+        if (one.status == 201) {
+          ++delivered_;
+        } else if (one.status == 400 || one.status == 413) {
+          Reject(batch[i], one);
+        } else {
+          LogFailure(one);
+          break;
+        }
+        ++settled;
+      }
+      return settled;
+    }
+    if (r.status == 400 || r.status == 413) {
+      Reject(batch[0], r);
+      return 1;
+    }
+    LogFailure(r);
+    return 0;
+  }
+
+  void Reject(const std::string& event, const Reply& r) {
+    ++rejected_;
+    spdlog::error("audit: the ledger refused an event ({}): {}; event: {}", r.status, r.body,
+                  event.substr(0, 200));
+  }
+
+  void LogFailure(const Reply& r) {
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_warning_ < std::chrono::seconds(10)) return;
+    last_warning_ = now;
+    if (r.status == 0) {
+      spdlog::warn("audit: ledger at {} unreachable ({}); {} events buffered, retrying", opts_.url,
+                   r.body, buffered());
+    } else {
+      spdlog::warn("audit: ledger at {} answered {}: {}; retrying", opts_.url, r.status, r.body);
+    }
+  }
+
+  std::size_t buffered() {
+    std::lock_guard lock(mu_);
+    return buffer_.size();
+  }
+
+  static std::string Join(const std::vector<std::string>& b, std::size_t from, std::size_t to) {
+    std::string s = "[";
+    for (std::size_t i = from; i < to; ++i) {
+      if (i > from) s += ",";
+      s += b[i];
+    }
+    s += "]";
+    return s;
+  }
+
+  Reply Post(std::string body) {
+    Reply out;
+    boost::system::error_code ec;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      if (!stream_) {
+        tcp::resolver resolver(ioc_);
+        auto eps = resolver.resolve(target_.host, target_.port, ec);
+        if (ec) {
+          out.body = ec.message();
+          return out;
+        }
+        stream_.emplace(ioc_);
+        stream_->expires_after(opts_.request_timeout);
+        stream_->connect(eps, ec);
+        if (ec) {
+          // beast's synchronous connect ignores the deadline; the OS timeout applies.
+          out.body = ec.message();
+          stream_.reset();
+          return out;
+        }
+      }
+      http::request<http::string_body> req(http::verb::post, target_.prefix + "/v1/entries", 11);
+      req.set(http::field::host, target_.host);
+      req.set(http::field::content_type, "application/json");
+      req.set(http::field::authorization, "Bearer " + opts_.api_key);
+      req.keep_alive(true);
+      req.body() = body;
+      req.prepare_payload();
+      http::write(stream_->socket(), req, ec);
+      if (!ec) {
+        beast::flat_buffer buf;
+        http::response_parser<http::string_body> parser;
+        parser.body_limit(1 << 20);
+        // A bounded read: the socket has a receive timeout through the stream's deadline only
+        // for async ops, so use a plain read with SO_RCVTIMEO set at connect.
+        SetReceiveTimeout();
+        http::read(stream_->socket(), buf, parser, ec);
+        if (!ec) {
+          out.status = static_cast<int>(parser.get().result_int());
+          out.body = parser.get().body().substr(0, 500);
+          if (!parser.get().keep_alive()) stream_.reset();
+          return out;
+        }
+      }
+      // A stale keep-alive connection: reconnect once.
+      stream_.reset();
+      out.body = ec.message();
+    }
+    return out;
+  }
+
+  void SetReceiveTimeout() {
+    timeval tv{};
+    tv.tv_sec = static_cast<time_t>(opts_.request_timeout.count() / 1000);
+    tv.tv_usec = static_cast<suseconds_t>((opts_.request_timeout.count() % 1000) * 1000);
+    ::setsockopt(stream_->socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    ::setsockopt(stream_->socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+  }
+
+  HttpAuditSinkOptions opts_;
+  Target target_;
+  asio::io_context ioc_;
+  std::optional<beast::tcp_stream> stream_;  // sender thread only
+  std::chrono::steady_clock::time_point last_warning_{};
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::condition_variable drained_cv_;
+  std::deque<std::string> buffer_;
+  std::size_t in_flight_ = 0;
+  bool stopping_ = false;
+  bool flush_requested_ = false;
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> delivered_{0};
+  std::thread sender_;
+};
+
+}  // namespace
+
+Result<std::shared_ptr<HttpAuditSink>> MakeHttpAuditSink(const HttpAuditSinkOptions& opts) {
+  RAMPART_ASSIGN_OR_RETURN(Target t, ParseUrl(opts.url));
+  if (opts.api_key.empty()) return InvalidArgumentError("audit sink needs an API key for the ledger");
+  if (opts.max_buffered_events == 0 || opts.max_batch == 0) {
+    return InvalidArgumentError("audit sink limits must be positive");
+  }
+  return std::shared_ptr<HttpAuditSink>(std::make_shared<Sink>(opts, std::move(t)));
+}
+
+}  // namespace rampart
