@@ -51,8 +51,10 @@ Status Ledger::Start() {
     RAMPART_RETURN_IF_ERROR(store_->Commit(b));
     latest_cp_ = rec;
   }
-  last_cp_time_ = opts_.clock->SteadyNow();
-  committer_ = std::thread([this] { Run(); });
+  cp_built_size_ = latest_cp_->size;
+  cp_built_time_ = opts_.clock->SteadyNow();
+  builder_ = std::thread([this] { BuildLoop(); });
+  writer_ = std::thread([this] { WriteLoop(); });
   return OkStatus();
 }
 
@@ -63,6 +65,7 @@ Status Ledger::ReloadRange() {
   RAMPART_ASSIGN_OR_RETURN(range_, CompactRange::FromNodes(n, std::move(nodes)));
   std::lock_guard lock(mu_);
   size_ = n;
+  cp_built_size_ = latest_cp_ ? latest_cp_->size : 0;
   return OkStatus();
 }
 
@@ -72,7 +75,8 @@ Ledger::~Ledger() {
     stopping_ = true;
   }
   work_cv_.notify_all();
-  if (committer_.joinable()) committer_.join();
+  if (builder_.joinable()) builder_.join();  // drains the queue, then marks itself done
+  if (writer_.joinable()) writer_.join();    // commits what was built
 }
 
 std::uint64_t Ledger::size() const {
@@ -95,6 +99,9 @@ void Ledger::AppendAsync(std::vector<ParsedEntry> entries, Callback done) {
     done(std::move(r));
     return;
   }
+  std::vector<Hash> leaves;
+  leaves.reserve(entries.size());
+  for (const ParsedEntry& e : entries) leaves.push_back(LeafHash(e.canonical));
   Status refused;
   {
     std::lock_guard lock(mu_);
@@ -108,7 +115,7 @@ void Ledger::AppendAsync(std::vector<ParsedEntry> entries, Callback done) {
                                        " entries); retry later");
     } else {
       queued_entries_ += entries.size();
-      queue_.push_back({std::move(entries), std::move(done)});
+      queue_.push_back({std::move(entries), std::move(leaves), std::move(done)});
     }
   }
   if (!refused.ok()) {
@@ -156,18 +163,33 @@ Result<CheckpointRecord> Ledger::MakeCheckpoint(std::uint64_t size, const Hash& 
   return rec;
 }
 
-void Ledger::Run() {
+void Ledger::BuildLoop() {
   for (;;) {
     std::vector<Pending> batch;
     bool checkpoint_due = false;
     {
       std::unique_lock lock(mu_);
+      if (reset_needed_) {
+        // A commit failed: what was built on top of it is gone. Start again
+        // from what the store holds, once the writer is idle.
+        ready_cv_.wait(lock, [&] { return ready_.empty() && !writing_; });
+        lock.unlock();
+        Status r = ReloadRange();
+        lock.lock();
+        reset_needed_ = false;
+        if (!r.ok()) broken_ = UnavailableError("ledger storage failed: " + r.message());
+        cp_cv_.notify_all();
+      }
       for (;;) {
-        bool behind = !latest_cp_ || latest_cp_->size < size_;
-        auto due_at = last_cp_time_ + opts_.checkpoint_interval;
+        bool behind = cp_built_size_ < range_.size();
+        auto due_at = cp_built_time_ + opts_.checkpoint_interval;
         checkpoint_due = behind && opts_.clock->SteadyNow() >= due_at;
-        if (!queue_.empty() || checkpoint_due) break;
-        if (stopping_) return;
+        if (!queue_.empty() || checkpoint_due || reset_needed_) break;
+        if (stopping_) {
+          builder_done_ = true;
+          ready_cv_.notify_all();
+          return;
+        }
         if (behind) {
           work_cv_.wait_until(lock, std::chrono::steady_clock::now() +
                                         (due_at - opts_.clock->SteadyNow()));
@@ -175,80 +197,125 @@ void Ledger::Run() {
           work_cv_.wait(lock);
         }
       }
+      if (reset_needed_) continue;
       std::size_t n = 0;
-      while (!queue_.empty() && (n == 0 || n + queue_.front().entries.size() <= opts_.max_batch_entries)) {
+      while (!queue_.empty() &&
+             (n == 0 || n + queue_.front().entries.size() <= opts_.max_batch_entries)) {
         n += queue_.front().entries.size();
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
       queued_entries_ -= n;
       if (!checkpoint_due && !batch.empty()) {
-        // The entries of this batch make the tree bigger than its checkpoint.
-        checkpoint_due = opts_.clock->SteadyNow() >= last_cp_time_ + opts_.checkpoint_interval;
+        checkpoint_due = opts_.clock->SteadyNow() >= cp_built_time_ + opts_.checkpoint_interval;
       }
     }
-    Status st = CommitPending(batch, checkpoint_due);
-    if (!st.ok()) {
-      spdlog::error("ledger: commit failed: {}", st.ToString());
-      for (Pending& p : batch) p.done(st);
+    auto built = Build(batch, checkpoint_due);
+    if (!built) {
+      spdlog::error("ledger: cannot build a commit: {}", built.error().ToString());
+      for (Pending& p : batch) p.done(built.error());
+      continue;
     }
+    {
+      std::unique_lock lock(mu_);
+      // Two transactions in flight at most: one committing, one waiting.
+      ready_cv_.wait(lock, [&] { return ready_.size() < 2 || reset_needed_; });
+      if (reset_needed_) {
+        lock.unlock();
+        Status st = UnavailableError("an earlier commit failed; retry");
+        for (Pending& p : built->pending) p.done(st);
+        continue;
+      }
+      ready_.push_back(std::move(*built));
+    }
+    ready_cv_.notify_all();
   }
 }
 
-Status Ledger::CommitPending(std::vector<Pending>& batch, bool checkpoint_due) {
+Result<Ledger::Built> Ledger::Build(std::vector<Pending>& batch, bool checkpoint_due) {
   CompactRange before = range_;
-  ledger::CommitBatch b;
-  std::vector<AppendBatchResult> results(batch.size());
+  Built b;
+  b.results.resize(batch.size());
   std::vector<Hash> completed;
   for (std::size_t i = 0; i < batch.size(); ++i) {
-    for (ParsedEntry& e : batch[i].entries) {
+    Pending& p = batch[i];
+    for (std::size_t j = 0; j < p.entries.size(); ++j) {
+      ParsedEntry& e = p.entries[j];
       EntryRecord rec;
       rec.index = range_.size();
-      rec.leaf = LeafHash(e.canonical);
+      rec.leaf = p.leaves[j];
       completed.clear();
       range_.Append(rec.leaf, &completed);
       rec.nodes.reserve(completed.size() * kHashSize);
       for (const Hash& h : completed) {
         rec.nodes.append(reinterpret_cast<const char*>(h.data()), kHashSize);
       }
-      for (std::string& d : e.digests) b.index.emplace_back(std::move(d), rec.index);
+      for (std::string& d : e.digests) b.batch.index.emplace_back(std::move(d), rec.index);
       rec.data = std::move(e.canonical);
-      results[i].entries.push_back({rec.index, rec.leaf});
-      b.entries.push_back(std::move(rec));
+      b.results[i].entries.push_back({rec.index, rec.leaf});
+      b.batch.entries.push_back(std::move(rec));
     }
   }
-  for (AppendBatchResult& r : results) r.tree_size = range_.size();
+  b.size_after = range_.size();
+  for (AppendBatchResult& r : b.results) r.tree_size = b.size_after;
   if (checkpoint_due) {
     auto cp = MakeCheckpoint(range_.size(), range_.Root());
     if (!cp) {
       range_ = before;
       return cp.error();
     }
-    b.checkpoint = std::move(*cp);
+    b.batch.checkpoint = std::move(*cp);
+    cp_built_size_ = range_.size();
+    cp_built_time_ = opts_.clock->SteadyNow();
   }
-  Status st = store_->Commit(b);
-  if (!st.ok()) {
-    // The transaction rolled back, or its outcome is unknown (the connection
-    // broke during COMMIT): rebuild the border from what the store holds.
-    if (Status r = ReloadRange(); !r.ok()) {
+  b.pending = std::move(batch);
+  return b;
+}
+
+void Ledger::WriteLoop() {
+  for (;;) {
+    Built b;
+    {
+      std::unique_lock lock(mu_);
+      ready_cv_.wait(lock, [&] { return !ready_.empty() || builder_done_; });
+      if (ready_.empty()) return;
+      b = std::move(ready_.front());
+      ready_.pop_front();
+      writing_ = true;
+    }
+    ready_cv_.notify_all();
+    Status st = store_->Commit(b.batch);
+    std::vector<Built> discarded;
+    {
       std::lock_guard lock(mu_);
-      broken_ = UnavailableError("ledger storage failed: " + r.message());
+      writing_ = false;
+      if (st.ok()) {
+        size_ = b.size_after;
+        ++commits_;
+        committed_entries_ += b.batch.entries.size();
+        if (b.batch.checkpoint) latest_cp_ = std::move(b.batch.checkpoint);
+      } else {
+        // The transaction rolled back (or its outcome is unknown because the
+        // connection broke during COMMIT): everything built on it is void.
+        reset_needed_ = true;
+        for (Built& d : ready_) discarded.push_back(std::move(d));
+        ready_.clear();
+      }
     }
-    return st;
-  }
-  {
-    std::lock_guard lock(mu_);
-    size_ = range_.size();
-    ++commits_;
-    committed_entries_ += b.entries.size();
-    if (b.checkpoint) {
-      latest_cp_ = std::move(b.checkpoint);
-      last_cp_time_ = opts_.clock->SteadyNow();
+    ready_cv_.notify_all();
+    work_cv_.notify_all();
+    cp_cv_.notify_all();
+    if (st.ok()) {
+      for (std::size_t i = 0; i < b.pending.size(); ++i) b.pending[i].done(std::move(b.results[i]));
+      continue;
+    }
+    spdlog::error("ledger: commit failed: {}", st.ToString());
+    for (Pending& p : b.pending) p.done(st);
+    Status later = UnavailableError("an earlier commit failed; retry");
+    for (Built& d : discarded) {
+      for (Pending& p : d.pending) p.done(later);
     }
   }
-  if (checkpoint_due) cp_cv_.notify_all();
-  for (std::size_t i = 0; i < batch.size(); ++i) batch[i].done(std::move(results[i]));
-  return OkStatus();
 }
 
 }  // namespace rampart::ledger

@@ -88,35 +88,56 @@ class Ledger {
  private:
   struct Pending {
     std::vector<ParsedEntry> entries;
+    std::vector<Hash> leaves;  // hashed by the caller's thread, off the commit path
     Callback done;
+  };
+  // A transaction built by the builder thread, waiting for the writer.
+  struct Built {
+    ledger::CommitBatch batch;
+    std::vector<Pending> pending;
+    std::vector<AppendBatchResult> results;
+    std::uint64_t size_after = 0;
   };
   Ledger(std::unique_ptr<Store> store, NoteSigner signer, LedgerOptions opts)
       : store_(std::move(store)), signer_(std::move(signer)), opts_(opts) {}
   Status Start();
-  void Run();
-  Status CommitPending(std::vector<Pending>& batch, bool checkpoint_due);
+  void BuildLoop();
+  void WriteLoop();
+  Result<Built> Build(std::vector<Pending>& batch, bool checkpoint_due);
   Result<CheckpointRecord> MakeCheckpoint(std::uint64_t size, const Hash& root);
-  Status ReloadRange();
+  Status ReloadRange();  // builder thread (or before it starts)
 
   std::unique_ptr<Store> store_;
   NoteSigner signer_;
   LedgerOptions opts_;
 
+  // Two stages so that hashing and signing batch k+1 overlap the fsync of
+  // batch k: the builder turns queued appends into transactions (extending
+  // the tree), the writer commits them in order and acknowledges.
   mutable std::mutex mu_;
-  std::condition_variable work_cv_;  // committer waits for work
-  std::condition_variable cp_cv_;    // WaitForCheckpoint waits for checkpoints
+  std::condition_variable work_cv_;   // the builder waits for appends
+  std::condition_variable ready_cv_;  // builder <-> writer hand-off
+  std::condition_variable cp_cv_;     // WaitForCheckpoint waits for checkpoints
   std::deque<Pending> queue_;
   std::size_t queued_entries_ = 0;
+  std::deque<Built> ready_;
+  bool writing_ = false;
+  bool reset_needed_ = false;  // a commit failed: rebuild the tree border from the store
+  bool builder_done_ = false;
   bool stopping_ = false;
-  Status broken_;  // set when the store failed in a way we cannot roll back
-  std::uint64_t size_ = 0;
-  std::optional<CheckpointRecord> latest_cp_;
+  Status broken_;  // set when the store failed in a way we cannot recover from
+  std::uint64_t size_ = 0;   // committed
+  std::optional<CheckpointRecord> latest_cp_;  // committed
   std::uint64_t commits_ = 0;
   std::uint64_t committed_entries_ = 0;
-  Clock::SteadyTime last_cp_time_{};
 
-  CompactRange range_;  // committer thread only
-  std::thread committer_;
+  // Builder thread only.
+  CompactRange range_;
+  std::uint64_t cp_built_size_ = 0;
+  Clock::SteadyTime cp_built_time_{};
+
+  std::thread builder_;
+  std::thread writer_;
 };
 
 // Reads tree nodes from a store, for the proof functions of merkle.h.
