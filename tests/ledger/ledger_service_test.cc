@@ -305,3 +305,71 @@ ledger:
 
 }  // namespace
 }  // namespace rampart::ledger
+
+namespace rampart::ledger {
+namespace {
+
+// mTLS: a client certificate whose SAN URI is an estate identity's SPIFFE ID
+// may append; no certificate and no key may not. Certificates are made by the
+// openssl CLI, requests sent by curl.
+TEST(LedgerTlsTest, ClientCertificateMapsToAnEstateIdentity) {
+  testing::TempDir dir;
+  auto sh = [&](const std::string& cmd) {
+    auto r = testing::Run({"/bin/sh", "-c", "cd '" + dir.path().string() + "' && " + cmd});
+    EXPECT_EQ(r.exit_code, 0) << cmd << "\n" << r.err;
+    return r;
+  };
+  if (testing::Run({"/bin/sh", "-c", "command -v openssl && command -v curl"}).exit_code != 0) {
+    GTEST_SKIP() << "openssl and curl are needed (scripts/install-deps.sh installs them)";
+  }
+  const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+  sh("openssl req -x509 " + ec + " -keyout ca.key -out ca.pem -days 1 -subj /CN=test-ca 2>/dev/null");
+  dir.Write("server.ext", "subjectAltName=IP:127.0.0.1\n");
+  dir.Write("client.ext", "subjectAltName=URI:spiffe://acme.ai/ns/mlops/sa/orchestrator\n");
+  dir.Write("stranger.ext", "subjectAltName=URI:spiffe://acme.ai/ns/x/sa/stranger\n");
+  for (const std::string name : {"server", "client", "stranger"}) {
+    sh("openssl req " + ec + " -keyout " + name + ".key -out " + name + ".csr -subj /CN=" + name +
+       " 2>/dev/null && openssl x509 -req -in " + name + ".csr -CA ca.pem -CAkey ca.key " +
+       "-CAcreateserial -out " + name + ".pem -days 1 -extfile " + name + ".ext 2>/dev/null");
+  }
+  int port = testing::FreePort();
+  std::string estate = R"(version: 1
+name: tls
+zones:
+  - {name: mlops, kind: mlops, cidrs: [10.40.0.0/16]}
+services:
+  - {name: ledger, zone: mlops, kind: ledger, ports: [tcp/7000]}
+identities:
+  - {name: orchestrator-sa, kind: service-account, spiffe_id: "spiffe://acme.ai/ns/mlops/sa/orchestrator"}
+ledger:
+  listen: 127.0.0.1:)" + std::to_string(port) + R"(
+  tls: {cert: )" + (dir / "server.pem").string() + ", key: " + (dir / "server.key").string() +
+                       ", client_ca: " + (dir / "ca.pem").string() + "}\n";
+  auto file = dir.Write("estate.yaml", estate);
+  testing::Process p({testing::RampartBin(), "serve", "-e", file.string(), "--var-dir",
+                      (dir / "var").string()},
+                     dir.path());
+  ASSERT_TRUE(p.WaitForOutput("listening on https://")) << p.Stderr();
+  std::string url = "https://127.0.0.1:" + std::to_string(port) + "/v1/entries";
+  std::string body = R"({"type":"policy.changed","actor":"ml-admin","policy":"gateway"})";
+  dir.Write("body.json", body);
+  auto curl = [&](const std::string& who) {
+    std::string cert = who.empty() ? "" : " --cert " + who + ".pem --key " + who + ".key";
+    return testing::Run({"/bin/sh", "-c",
+                         "cd '" + dir.path().string() + "' && curl -sS -o out.json -w '%{http_code}' " +
+                             "--cacert ca.pem" + cert + " -H 'Content-Type: application/json' " +
+                             "--data-binary @body.json " + url});
+  };
+  auto ok = curl("client");
+  EXPECT_EQ(ok.out, "201") << ok.err;
+  auto stored = testing::Run({"/bin/sh", "-c", "curl -sS --cacert '" + (dir / "ca.pem").string() +
+                                                   "' https://127.0.0.1:" + std::to_string(port) +
+                                                   "/v1/entries/0"});
+  EXPECT_NE(stored.out.find("\"submitter\":\"orchestrator-sa\""), std::string::npos) << stored.out;
+  EXPECT_EQ(curl("").out, "401");          // no certificate, no key
+  EXPECT_EQ(curl("stranger").out, "401");  // a valid certificate of no estate identity
+  EXPECT_EQ(p.Stop(SIGTERM), 0) << p.Stderr();
+}
+
+}  // namespace
+}  // namespace rampart::ledger
