@@ -194,6 +194,21 @@ TEST(LoaderTest, ExamplesValidate) {
   EXPECT_EQ(flat->estate.FindService("training-storage")->zone, "flat");
 }
 
+// The example in docs/formats/estate.md must stay a valid estate.
+TEST(LoaderTest, FormatDocExampleValidates) {
+  std::ifstream in("docs/formats/estate.md");
+  ASSERT_TRUE(in) << "run from the source tree";
+  std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto start = doc.find("```yaml\nversion: 1");
+  ASSERT_NE(start, std::string::npos);
+  start += 8;
+  auto end = doc.find("```", start);
+  auto r = LoadString(doc.substr(start, end - start), "estate.md");
+  ASSERT_TRUE(r.has_value()) << r.error().message();
+  EXPECT_EQ(r->diagnostics.items().size(), 0u) << r->diagnostics.ToString();
+  EXPECT_EQ(r->estate.flows.size(), 5u);
+}
+
 class MultiFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
