@@ -1,10 +1,10 @@
 #include "core/yaml.h"
 
-#include <charconv>
-#include <sstream>
-
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/parser.h>
+
+#include <charconv>
+#include <sstream>
 
 namespace rampart {
 namespace {
@@ -53,9 +53,8 @@ Status CheckNesting(std::string_view text, std::string_view file) {
         break;
       }
       if (c == '"' || c == '\'') {
-        if (flow > 0 || i == 0 || text[i - 1] == ' ' || text[i - 1] == ':' ||
-            text[i - 1] == '-' || text[i - 1] == '[' || text[i - 1] == '{' ||
-            text[i - 1] == ',') {
+        if (flow > 0 || i == 0 || text[i - 1] == ' ' || text[i - 1] == ':' || text[i - 1] == '-' ||
+            text[i - 1] == '[' || text[i - 1] == '{' || text[i - 1] == ',') {
           quote = c;
         }
       } else if (c == '[' || c == '{') {
@@ -126,8 +125,7 @@ Result<YAML::Node> ParseYaml(std::string_view text, std::string_view file) {
   RAMPART_ASSIGN_OR_RETURN(auto docs, ParseYamlAll(text, file));
   if (docs.empty()) return YAML::Node(YAML::NodeType::Null);
   if (docs.size() > 1) {
-    return InvalidArgumentError(std::string(file) +
-                                ": expected one YAML document, found " +
+    return InvalidArgumentError(std::string(file) + ": expected one YAML document, found " +
                                 std::to_string(docs.size()) + " (remove the extra '---')");
   }
   return docs.front();
@@ -172,18 +170,26 @@ SourceLocation LocationOf(const YAML::Node& node, std::string_view file) {
 
 std::string_view YamlTypeName(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Undefined: return "nothing";
-    case YAML::NodeType::Null: return "null";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Undefined:
+      return "nothing";
+    case YAML::NodeType::Null:
+      return "null";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
   }
   return "unknown";
 }
 
 YamlFields::YamlFields(const YAML::Node& map, std::string file, Diagnostics* diags,
                        std::string what, std::string code_prefix)
-    : map_(map), file_(std::move(file)), diags_(diags), what_(std::move(what)),
+    : map_(map),
+      file_(std::move(file)),
+      diags_(diags),
+      what_(std::move(what)),
       code_prefix_(std::move(code_prefix)) {
   if (!map_.IsMap()) {
     ok_ = false;

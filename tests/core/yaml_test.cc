@@ -68,8 +68,7 @@ TEST(YamlTest, StrayCommaDoesNotHang) {
   for (const char* text : {",", "#c\n,#x", "a: 1\n---\n, b"}) {
     auto r = ParseYamlAll(text, "c.yaml");
     ASSERT_FALSE(r.has_value()) << text;
-    EXPECT_NE(r.error().message().find("unexpected ','"), std::string::npos)
-        << r.error().message();
+    EXPECT_NE(r.error().message().find("unexpected ','"), std::string::npos) << r.error().message();
   }
 }
 
