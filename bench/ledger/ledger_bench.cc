@@ -118,7 +118,8 @@ AppendFigures LedgerAppends(const fs::path& dir, int clients, int client_batch, 
   f.rate = f.entries / elapsed;
   std::uint64_t commits = l->commits() - commits0;
   f.avg_batch = commits ? static_cast<double>(f.entries) / commits : 0;
-  if (failures) std::fprintf(stderr, "bench: %llu append failures\n", (unsigned long long)failures.load());
+  if (failures)
+    std::fprintf(stderr, "bench: %llu append failures\n", (unsigned long long)failures.load());
   l.reset();
   RemoveDb(db);
   return f;
@@ -130,8 +131,9 @@ double RawSqliteAppends(const fs::path& dir, std::size_t batch, std::uint64_t to
   RemoveDb(db);
   sqlite3* h = nullptr;
   sqlite3_open(db.c_str(), &h);
-  sqlite3_exec(h, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
-                  "CREATE TABLE entries(idx INTEGER PRIMARY KEY, data BLOB NOT NULL);",
+  sqlite3_exec(h,
+               "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"
+               "CREATE TABLE entries(idx INTEGER PRIMARY KEY, data BLOB NOT NULL);",
                nullptr, nullptr, nullptr);
   sqlite3_stmt* ins = nullptr;
   sqlite3_prepare_v2(h, "INSERT INTO entries(idx, data) VALUES(?1, ?2)", -1, &ins, nullptr);
@@ -139,7 +141,8 @@ double RawSqliteAppends(const fs::path& dir, std::size_t batch, std::uint64_t to
   EntryOptions o;
   o.submitter = "bench";
   std::vector<std::string> payloads;
-  for (int i = 0; i < 1024; ++i) payloads.push_back(ParseEntry(EntryJson(i % 64, i, pad), o)->canonical);
+  for (int i = 0; i < 1024; ++i)
+    payloads.push_back(ParseEntry(EntryJson(i % 64, i, pad), o)->canonical);
   auto start = Clock_::now();
   std::uint64_t n = 0;
   while (n < total) {
@@ -190,7 +193,9 @@ void BuildFixture(const fs::path& db, std::uint64_t n, NoteSigner& key) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: ledger_bench WORK_DIR [--proof-entries N] [--seconds S] [--clients C] [--client-batch B]\n");
+    std::fprintf(stderr,
+                 "usage: ledger_bench WORK_DIR [--proof-entries N] [--seconds S] [--clients C] "
+                 "[--client-batch B]\n");
     return 2;
   }
   fs::path dir = argv[1];
@@ -224,13 +229,22 @@ int main(int argc, char** argv) {
     total_entries += f.entries;
   }
   double ledger_rate = Percentile(ledger_rates, 0.5), raw_rate = Percentile(raw_rates, 0.5);
-  std::printf("durable appends, 256-byte entries, %d clients x batches of %d (SQLite WAL, synchronous=FULL)\n",
-              clients, client_batch);
-  std::printf("  ledger:       %10.0f entries/s   (median of 3 rounds; avg %.0f entries per commit; target >= 50000)\n",
-              ledger_rate, Percentile(batches, 0.5));
-  std::printf("  raw SQLite:   %10.0f entries/s   (median of 3 rounds; same bytes, same batch size, same durability)\n", raw_rate);
-  std::printf("  ratio:        %10.2f             (target >= 0.80; rounds:", raw_rate > 0 ? ledger_rate / raw_rate : 0);
-  for (int r = 0; r < 3; ++r) std::printf(" %.2f", raw_rates[r] > 0 ? ledger_rates[r] / raw_rates[r] : 0);
+  std::printf(
+      "durable appends, 256-byte entries, %d clients x batches of %d (SQLite WAL, "
+      "synchronous=FULL)\n",
+      clients, client_batch);
+  std::printf(
+      "  ledger:       %10.0f entries/s   (median of 3 rounds; avg %.0f entries per commit; target "
+      ">= 50000)\n",
+      ledger_rate, Percentile(batches, 0.5));
+  std::printf(
+      "  raw SQLite:   %10.0f entries/s   (median of 3 rounds; same bytes, same batch size, same "
+      "durability)\n",
+      raw_rate);
+  std::printf("  ratio:        %10.2f             (target >= 0.80; rounds:",
+              raw_rate > 0 ? ledger_rate / raw_rate : 0);
+  for (int r = 0; r < 3; ++r)
+    std::printf(" %.2f", raw_rates[r] > 0 ? ledger_rates[r] / raw_rates[r] : 0);
   std::printf(")\n");
   std::fflush(stdout);
 
@@ -245,10 +259,12 @@ int main(int argc, char** argv) {
     std::vector<double> gen_us, ver_us, raw_us, sha_us;
     std::vector<Hash> leaves;
     // Warm the page cache a little, as a serving ledger would be.
-    for (int i = 0; i < 2000; ++i) (void)InclusionProof(rng() % proof_entries, proof_entries, reader);
+    for (int i = 0; i < 2000; ++i)
+      (void)InclusionProof(rng() % proof_entries, proof_entries, reader);
     sqlite3* h = nullptr;
     sqlite3_open_v2(fixture.c_str(), &h, SQLITE_OPEN_READONLY, nullptr);
-    sqlite3_exec(h, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;", nullptr, nullptr, nullptr);
+    sqlite3_exec(h, "PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824;", nullptr, nullptr,
+                 nullptr);
     sqlite3_stmt* get = nullptr;
     sqlite3_prepare_v2(h, "SELECT leaf, nodes FROM entries WHERE idx = ?1", -1, &get, nullptr);
     std::size_t proof_len = 0;
@@ -333,7 +349,9 @@ int main(int argc, char** argv) {
     for (auto& t : load) t.join();
     l.reset();
     RemoveDb(db);
-    std::printf("append to inclusion in a signed checkpoint (checkpoint every 200 ms, 8 clients of load)\n");
+    std::printf(
+        "append to inclusion in a signed checkpoint (checkpoint every 200 ms, 8 clients of "
+        "load)\n");
     std::printf("  to checkpoint: p50 %7.1f ms  p99 %7.1f ms   (target p50 < 1000 ms)\n",
                 Percentile(to_cp_ms, 0.5), Percentile(to_cp_ms, 0.99));
     std::printf("  durable only:  p50 %7.1f ms  p99 %7.1f ms   (baseline: the commit itself)\n",

@@ -3,6 +3,7 @@
 // `rampart serve`.
 #include <pthread.h>
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,7 +11,6 @@
 #include <iostream>
 #include <iterator>
 #include <set>
-#include <spdlog/spdlog.h>
 
 #include "cli/cli.h"
 #include "cli/serve.h"
@@ -40,7 +40,8 @@ struct Common {
 };
 
 void AddStore(CLI::App* cmd, Common& c) {
-  cmd->add_option("--store", c.store, "Storage URL: sqlite:PATH or postgres://... (default sqlite:var/ledger.db)");
+  cmd->add_option("--store", c.store,
+                  "Storage URL: sqlite:PATH or postgres://... (default sqlite:var/ledger.db)");
 }
 void AddKey(CLI::App* cmd, Common& c) {
   cmd->add_option("--key", c.key, "Signer key file (default var/ledger.key)");
@@ -49,7 +50,9 @@ void AddFormat(CLI::App* cmd, Common& c) {
   cmd->add_option("--format", c.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 }
 
-std::string B64(const Hash& h) { return Base64Encode(std::span<const std::uint8_t>(h.data(), h.size())); }
+std::string B64(const Hash& h) {
+  return Base64Encode(std::span<const std::uint8_t>(h.data(), h.size()));
+}
 
 // Opens an existing store; a missing SQLite file is an error, not a new ledger.
 Result<std::unique_ptr<Store>> OpenExisting(const std::string& url) {
@@ -68,8 +71,9 @@ Result<std::unique_ptr<Store>> OpenExisting(const std::string& url) {
 Result<NoteSigner> LoadSigner(const std::string& file) {
   std::error_code ec;
   if (!fs::exists(file, ec)) {
-    return InvalidArgumentError("no signer key at " + file +
-                                "; create one with `rampart ledger init` or `rampart ledger keygen`");
+    return InvalidArgumentError(
+        "no signer key at " + file +
+        "; create one with `rampart ledger init` or `rampart ledger keygen`");
   }
   RAMPART_ASSIGN_OR_RETURN(std::string text, ReadFile(file, 4096));
   auto s = NoteSigner::Parse(text);
@@ -117,8 +121,11 @@ int Init(const InitArgs& a) {
   if (!l) return ReportError(l.error().WithContext(a.c.store));
   std::string vkey = (*l)->verifier().ToString();
   if (a.c.format == "json") {
-    PrintOut(ToJson(json::object{{"store", a.c.store}, {"origin", (*l)->origin()}, {"vkey", vkey},
-                                 {"size", (*l)->size()}, {"key_created", created}}) +
+    PrintOut(ToJson(json::object{{"store", a.c.store},
+                                 {"origin", (*l)->origin()},
+                                 {"vkey", vkey},
+                                 {"size", (*l)->size()},
+                                 {"key_created", created}}) +
              "\n");
   } else {
     PrintOut("ledger ready at " + a.c.store + " (" + std::to_string((*l)->size()) + " entries)\n" +
@@ -141,7 +148,8 @@ int Keygen(const KeygenArgs& a) {
     auto k = GenerateApiKey(a.api_key_identity);
     if (!k) return ReportError(k.error());
     if (a.format == "json") {
-      PrintOut(ToJson(json::object{{"identity", k->record.identity}, {"token", k->token},
+      PrintOut(ToJson(json::object{{"identity", k->record.identity},
+                                   {"token", k->token},
                                    {"hash", k->record.salted_hash}}) +
                "\n");
     } else {
@@ -158,10 +166,13 @@ int Keygen(const KeygenArgs& a) {
   if (!a.out.empty()) {
     std::error_code ec;
     if (fs::exists(a.out, ec)) {
-      return ReportError(InvalidArgumentError(a.out + " exists; refusing to overwrite a signer key"));
+      return ReportError(
+          InvalidArgumentError(a.out + " exists; refusing to overwrite a signer key"));
     }
-    if (fs::path(a.out).has_parent_path()) fs::create_directories(fs::path(a.out).parent_path(), ec);
-    if (Status st = WriteFileAtomic(a.out, s->ToString() + "\n", 0600); !st.ok()) return ReportError(st);
+    if (fs::path(a.out).has_parent_path())
+      fs::create_directories(fs::path(a.out).parent_path(), ec);
+    if (Status st = WriteFileAtomic(a.out, s->ToString() + "\n", 0600); !st.ok())
+      return ReportError(st);
   }
   if (!a.pub.empty()) {
     if (Status st = WriteFileAtomic(a.pub, s->verifier().ToString() + "\n", 0644); !st.ok()) {
@@ -211,8 +222,8 @@ int Append(const AppendArgs& a) {
       if (!e) {
         std::string where = (f == "-" ? std::string("<stdin>") : f) +
                             (items.size() > 1 ? ": entry " + std::to_string(i) : "");
-        return ReportError(InvalidArgumentError(where + ": " + e.error().message() +
-                                                "; nothing was appended"));
+        return ReportError(
+            InvalidArgumentError(where + ": " + e.error().message() + "; nothing was appended"));
       }
       entries.push_back(std::move(*e));
     }
@@ -235,7 +246,8 @@ int Append(const AppendArgs& a) {
     if (cp) o["checkpoint"] = cp->note;
     PrintOut(ToPrettyJson(o) + "\n");
   } else {
-    for (const AppendResult& e : r->entries) PrintOut("appended entry " + std::to_string(e.index) + "\n");
+    for (const AppendResult& e : r->entries)
+      PrintOut("appended entry " + std::to_string(e.index) + "\n");
     PrintOut("tree size " + std::to_string(r->tree_size) +
              (cp ? ", covered by a signed checkpoint\n" : "\n"));
   }
@@ -258,8 +270,8 @@ int Get(const ReadArgs& a) {
   if (a.c.format == "json") {
     auto v = ParseJson(rec->data);
     if (!v) return ReportError(CorruptionError("stored entry is not JSON"));
-    PrintOut(ToPrettyJson(json::object{{"index", rec->index}, {"leaf_hash", B64(rec->leaf)},
-                                       {"entry", std::move(*v)}}) +
+    PrintOut(ToPrettyJson(json::object{
+                 {"index", rec->index}, {"leaf_hash", B64(rec->leaf)}, {"entry", std::move(*v)}}) +
              "\n");
   } else {
     PrintOut(rec->data + "\n");
@@ -300,7 +312,8 @@ int Find(const ReadArgs& a) {
   if (!found) return ReportError(found.error());
   if (a.c.format == "json") {
     json::array arr;
-    for (EntryView& v : *found) arr.push_back(json::object{{"index", v.index}, {"entry", std::move(v.entry)}});
+    for (EntryView& v : *found)
+      arr.push_back(json::object{{"index", v.index}, {"entry", std::move(v.entry)}});
     PrintOut(ToPrettyJson(json::object{{"digest", a.digest}, {"entries", std::move(arr)}}) + "\n");
   } else {
     if (found->empty()) PrintOut("no entries name " + a.digest + "\n");
@@ -309,14 +322,16 @@ int Find(const ReadArgs& a) {
   return kExitOk;
 }
 
-void PrintLineage(const Lineage& l, const std::string& digest, int depth, std::set<std::string>& seen) {
+void PrintLineage(const Lineage& l, const std::string& digest, int depth,
+                  std::set<std::string>& seen) {
   std::string pad(depth * 2, ' ');
   std::string names;
   auto ev = l.events.find(digest);
   if (ev != l.events.end()) {
     for (const EntryView& v : ev->second) {
       std::string n = SubjectNames(v.entry);
-      if (!n.empty() && names.find(n) == std::string::npos) names += (names.empty() ? "" : ", ") + n;
+      if (!n.empty() && names.find(n) == std::string::npos)
+        names += (names.empty() ? "" : ", ") + n;
     }
   }
   PrintOut(pad + digest + (names.empty() ? "" : "  (" + names + ")") + "\n");
@@ -374,24 +389,28 @@ struct VerifyArgs {
 int Verify(const VerifyArgs& a) {
   Result<NoteVerifier> v = a.pub.empty() ? LoadVerifier(a.c.key) : LoadVerifier(a.pub);
   if (!v) {
-    return ReportError(InvalidArgumentError(
-        v.error().message() + "; verify needs the ledger's public key (--pub FILE or --key FILE): "
-                              "the key stored in the database is not trusted"));
+    return ReportError(
+        InvalidArgumentError(v.error().message() +
+                             "; verify needs the ledger's public key (--pub FILE or --key FILE): "
+                             "the key stored in the database is not trusted"));
   }
   auto store = OpenExisting(a.c.store);
   if (!store) return ReportError(store.error());
   bool tty = Terminal() && a.c.format == "text";
   auto report = VerifyLog(**store, *v, [&](std::uint64_t done, std::uint64_t total) {
-    if (tty) std::fprintf(stderr, "\rverifying: %llu / %llu entries", static_cast<unsigned long long>(done),
-                          static_cast<unsigned long long>(total));
+    if (tty)
+      std::fprintf(stderr, "\rverifying: %llu / %llu entries",
+                   static_cast<unsigned long long>(done), static_cast<unsigned long long>(total));
   });
   if (tty) std::fprintf(stderr, "\r\033[K");
   if (!report) return ReportError(report.error());
   if (a.c.format == "json") {
     json::array problems;
     for (const std::string& p : report->problems) problems.push_back(json::string(p));
-    json::object o{{"ok", report->ok()}, {"entries", report->entries},
-                   {"checkpoints", report->checkpoints}, {"problems", std::move(problems)}};
+    json::object o{{"ok", report->ok()},
+                   {"entries", report->entries},
+                   {"checkpoints", report->checkpoints},
+                   {"problems", std::move(problems)}};
     if (report->first_bad_index) o["first_bad_index"] = *report->first_bad_index;
     PrintOut(ToPrettyJson(o) + "\n");
   } else if (report->ok()) {
@@ -410,7 +429,9 @@ int Verify(const VerifyArgs& a) {
 }
 
 int VerifyProof(const VerifyArgs& a) {
-  if (a.pub.empty()) return ReportError(InvalidArgumentError("verify-proof needs --pub FILE (the ledger's verifier key)"));
+  if (a.pub.empty())
+    return ReportError(
+        InvalidArgumentError("verify-proof needs --pub FILE (the ledger's verifier key)"));
   auto v = LoadVerifier(a.pub);
   if (!v) return ReportError(v.error());
   auto text = ReadInput(a.bundle);
@@ -420,8 +441,10 @@ int VerifyProof(const VerifyArgs& a) {
   auto size = VerifyProofBundle(*b, *v);
   if (a.c.format == "json") {
     json::object o{{"ok", size.has_value()}, {"index", b->index}};
-    if (size) o["tree_size"] = *size;
-    else o["error"] = size.error().message();
+    if (size)
+      o["tree_size"] = *size;
+    else
+      o["error"] = size.error().message();
     PrintOut(ToJson(o) + "\n");
     return size ? kExitOk : kExitFindings;
   }
@@ -452,15 +475,18 @@ int Export(const ReadArgs& a) {
   Status st = s.Scan(0, *size, [&](const EntryRecord& r) -> Status {
     auto v = ParseJson(r.data);
     if (!v) return CorruptionError("stored entry " + std::to_string(r.index) + " is not JSON");
-    out += ToJson(json::object{{"index", r.index}, {"leaf_hash", B64(r.leaf)}, {"entry", std::move(*v)}});
+    out += ToJson(
+        json::object{{"index", r.index}, {"leaf_hash", B64(r.leaf)}, {"entry", std::move(*v)}});
     out += "\n";
-    if (tty && r.index % 65536 == 0) std::fprintf(stderr, "\rexporting: %llu", static_cast<unsigned long long>(r.index));
+    if (tty && r.index % 65536 == 0)
+      std::fprintf(stderr, "\rexporting: %llu", static_cast<unsigned long long>(r.index));
     return OkStatus();
   });
   if (tty) std::fprintf(stderr, "\r\033[K");
   if (!st.ok()) return ReportError(st);
   st = s.ScanCheckpoints([&](const CheckpointRecord& cp) {
-    out += ToJson(json::object{{"checkpoint", cp.note}, {"size", cp.size}, {"created", cp.created}});
+    out +=
+        ToJson(json::object{{"checkpoint", cp.note}, {"size", cp.size}, {"created", cp.created}});
     out += "\n";
     return OkStatus();
   });
@@ -484,11 +510,13 @@ class LedgerService final : public Service {
 
   Status Start() override {
     bool created = false;
-    RAMPART_ASSIGN_OR_RETURN(NoteSigner signer, LoadOrCreateSigner(cfg_.key_file, cfg_.origin, &created));
+    RAMPART_ASSIGN_OR_RETURN(NoteSigner signer,
+                             LoadOrCreateSigner(cfg_.key_file, cfg_.origin, &created));
     if (created) spdlog::info("ledger: generated signer key {}", cfg_.key_file.string());
     if (signer.name() != cfg_.origin) {
-      spdlog::warn("ledger: key {} is named '{}', not the configured origin '{}'; checkpoints use '{}'",
-                   cfg_.key_file.string(), signer.name(), cfg_.origin, signer.name());
+      spdlog::warn(
+          "ledger: key {} is named '{}', not the configured origin '{}'; checkpoints use '{}'",
+          cfg_.key_file.string(), signer.name(), cfg_.origin, signer.name());
     }
     StoreOptions so;
     RAMPART_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(cfg_.storage, so));
@@ -528,7 +556,8 @@ class LedgerService final : public Service {
   void Stop() override {
     if (server_) server_->Stop();
     if (sink_) {
-      if (Status s = sink_->Flush(std::chrono::seconds(10)); !s.ok()) spdlog::error("ledger: {}", s.message());
+      if (Status s = sink_->Flush(std::chrono::seconds(10)); !s.ok())
+        spdlog::error("ledger: {}", s.message());
       sink_->Close();
     }
     server_.reset();
@@ -587,7 +616,8 @@ int ServeStandalone(const ServeArgs& a) {
   if (!a.listen.empty()) {
     std::size_t colon = a.listen.rfind(':');
     int port = colon == std::string::npos ? -1 : std::atoi(a.listen.c_str() + colon + 1);
-    if (port < 0 || port > 65535) return ReportError(InvalidArgumentError("--listen must be HOST:PORT"));
+    if (port < 0 || port > 65535)
+      return ReportError(InvalidArgumentError("--listen must be HOST:PORT"));
     cfg.listen_host = a.listen.substr(0, colon);
     cfg.listen_port = static_cast<std::uint16_t>(port);
     cfg.listen_explicit = true;
@@ -595,7 +625,8 @@ int ServeStandalone(const ServeArgs& a) {
   cfg.listen_explicit = true;  // standalone: a busy port is an error
   for (const std::string& k : a.api_keys) {
     std::size_t eq = k.find('=');
-    if (eq == std::string::npos) return ReportError(InvalidArgumentError("--api-key wants IDENTITY=HASH"));
+    if (eq == std::string::npos)
+      return ReportError(InvalidArgumentError("--api-key wants IDENTITY=HASH"));
     ApiKeyRecord rec{k.substr(0, eq), k.substr(eq + 1)};
     if (Status s = CheckApiKeyRecord(rec); !s.ok()) return ReportError(s);
     cfg.server.api_keys.push_back(rec);
@@ -629,17 +660,21 @@ void RegisterLedgerCommands(CLI::App& app, CommandContext& ctx) {
   init->callback([&ctx] { ctx.exit_code = Init(init_args); });
 
   static KeygenArgs keygen_args;
-  auto* keygen = ledger->add_subcommand("keygen", "Generate a checkpoint signer key, or an API key");
-  keygen->add_option("--name", keygen_args.name, "Key name = checkpoint origin (e.g. acme.ai/ledger)");
+  auto* keygen =
+      ledger->add_subcommand("keygen", "Generate a checkpoint signer key, or an API key");
+  keygen->add_option("--name", keygen_args.name,
+                     "Key name = checkpoint origin (e.g. acme.ai/ledger)");
   keygen->add_option("--out", keygen_args.out, "Write the signer key to this file (mode 0600)");
   keygen->add_option("--pub", keygen_args.pub, "Write the verifier key to this file");
   keygen->add_option("--api-key", keygen_args.api_key_identity,
                      "Generate an API key for this estate identity instead");
-  keygen->add_option("--format", keygen_args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  keygen->add_option("--format", keygen_args.format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
   keygen->callback([&ctx] { ctx.exit_code = Keygen(keygen_args); });
 
   static AppendArgs append_args;
-  auto* append = ledger->add_subcommand("append", "Append entries (JSON object or array; - for stdin)");
+  auto* append =
+      ledger->add_subcommand("append", "Append entries (JSON object or array; - for stdin)");
   append->add_option("files", append_args.files, "Entry files");
   AddStore(append, append_args.c);
   AddKey(append, append_args.c);
@@ -662,14 +697,16 @@ void RegisterLedgerCommands(CLI::App& app, CommandContext& ctx) {
   find->callback([&ctx] { ctx.exit_code = Find(find_args); });
 
   static ReadArgs lineage_args;
-  auto* lineage = ledger->add_subcommand("lineage", "Walk a model back to the data it was trained on");
+  auto* lineage =
+      ledger->add_subcommand("lineage", "Walk a model back to the data it was trained on");
   lineage->add_option("digest", lineage_args.digest, "Model (or dataset) digest")->required();
   AddStore(lineage, lineage_args.c);
   AddFormat(lineage, lineage_args.c);
   lineage->callback([&ctx] { ctx.exit_code = LineageCmd(lineage_args); });
 
   static ReadArgs prove_args;
-  auto* prove = ledger->add_subcommand("prove", "Write an offline-verifiable proof bundle for an entry");
+  auto* prove =
+      ledger->add_subcommand("prove", "Write an offline-verifiable proof bundle for an entry");
   prove->add_option("index", prove_args.index, "Entry index")->required();
   prove->add_option("-o,--out", prove_args.out, "Write the bundle to this file");
   AddStore(prove, prove_args.c);
@@ -687,7 +724,8 @@ void RegisterLedgerCommands(CLI::App& app, CommandContext& ctx) {
   static VerifyArgs vp_args;
   auto* vp = ledger->add_subcommand("verify-proof",
                                     "Check a proof bundle offline with only the verifier key");
-  vp->add_option("bundle", vp_args.bundle, "Proof bundle from `rampart ledger prove` (- for stdin)")->required();
+  vp->add_option("bundle", vp_args.bundle, "Proof bundle from `rampart ledger prove` (- for stdin)")
+      ->required();
   vp->add_option("--pub", vp_args.pub, "Verifier key file")->required();
   AddFormat(vp, vp_args.c);
   vp->callback([&ctx] { ctx.exit_code = VerifyProof(vp_args); });
@@ -695,11 +733,14 @@ void RegisterLedgerCommands(CLI::App& app, CommandContext& ctx) {
   static ServeArgs serve_args;
   auto* serve = ledger->add_subcommand("serve", "Run the ledger's HTTP API alone");
   serve->add_option("-e,--estate", serve_args.estate, "Estate file(s) with a ledger: section");
-  serve->add_option("--var-dir", serve_args.var_dir, "State directory for estate defaults (default ./var)");
+  serve->add_option("--var-dir", serve_args.var_dir,
+                    "State directory for estate defaults (default ./var)");
   serve->add_option("--listen", serve_args.listen, "HOST:PORT (default 127.0.0.1:7000)");
   serve->add_option("--origin", serve_args.origin, "Origin for a newly generated key");
-  serve->add_option("--api-key", serve_args.api_keys, "IDENTITY=HASH accepted for appends; repeatable");
-  serve->add_option("--checkpoint-interval-ms", serve_args.checkpoint_ms, "Checkpoint signing interval");
+  serve->add_option("--api-key", serve_args.api_keys,
+                    "IDENTITY=HASH accepted for appends; repeatable");
+  serve->add_option("--checkpoint-interval-ms", serve_args.checkpoint_ms,
+                    "Checkpoint signing interval");
   AddStore(serve, serve_args.c);
   AddKey(serve, serve_args.c);
   serve->callback([&ctx] { ctx.exit_code = ServeStandalone(serve_args); });
@@ -715,7 +756,8 @@ Result<std::unique_ptr<Service>> MakeLedgerService(ServeContext& ctx) {
   if (ctx.estate == nullptr) return std::unique_ptr<Service>();
   bool has_service = false;
   for (const auto& s : ctx.estate->services) has_service |= s.kind == estate::ServiceKind::kLedger;
-  if (ctx.estate->FindSection("ledger") == nullptr && !has_service) return std::unique_ptr<Service>();
+  if (ctx.estate->FindSection("ledger") == nullptr && !has_service)
+    return std::unique_ptr<Service>();
   Diagnostics d;
   LedgerConfig cfg = ReadLedgerConfig(*ctx.estate, ctx.var_dir, ctx.bind_host, &d);
   if (d.has_errors()) return InvalidArgumentError(d.ToString());

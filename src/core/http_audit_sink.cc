@@ -1,5 +1,7 @@
 #include "core/http_audit_sink.h"
 
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -10,7 +12,6 @@
 #include <deque>
 #include <mutex>
 #include <optional>
-#include <spdlog/spdlog.h>
 #include <thread>
 
 #include "core/audit_json.h"
@@ -36,7 +37,8 @@ Result<Target> ParseUrl(std::string_view url) {
                                 "or the in-process sink");
   }
   if (!url.starts_with("http://")) {
-    return InvalidArgumentError("audit sink URL must start with http://, got '" + std::string(url) + "'");
+    return InvalidArgumentError("audit sink URL must start with http://, got '" + std::string(url) +
+                                "'");
   }
   std::string_view rest = url.substr(7);
   std::size_t slash = rest.find('/');
@@ -99,7 +101,8 @@ class Sink final : public HttpAuditSink {
     std::unique_lock lock(mu_);
     flush_requested_ = true;
     cv_.notify_all();
-    bool ok = drained_cv_.wait_for(lock, timeout, [&] { return buffer_.empty() && in_flight_ == 0; });
+    bool ok =
+        drained_cv_.wait_for(lock, timeout, [&] { return buffer_.empty() && in_flight_ == 0; });
     flush_requested_ = false;
     if (!ok) {
       return UnavailableError("audit sink: " + std::to_string(buffer_.size()) +
@@ -295,7 +298,8 @@ class Sink final : public HttpAuditSink {
 
 Result<std::shared_ptr<HttpAuditSink>> MakeHttpAuditSink(const HttpAuditSinkOptions& opts) {
   RAMPART_ASSIGN_OR_RETURN(Target t, ParseUrl(opts.url));
-  if (opts.api_key.empty()) return InvalidArgumentError("audit sink needs an API key for the ledger");
+  if (opts.api_key.empty())
+    return InvalidArgumentError("audit sink needs an API key for the ledger");
   if (opts.max_buffered_events == 0 || opts.max_batch == 0) {
     return InvalidArgumentError("audit sink limits must be positive");
   }

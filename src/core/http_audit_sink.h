@@ -28,8 +28,8 @@ struct HttpAuditSinkOptions {
   std::string url;      // the ledger's base URL: http://host:port
   std::string api_key;  // sent as "Authorization: Bearer <key>"
   std::size_t max_buffered_events = 10000;
-  std::size_t max_batch = 500;                  // events per request
-  std::chrono::milliseconds batch_delay{50};    // wait this long to fill a batch
+  std::size_t max_batch = 500;                // events per request
+  std::chrono::milliseconds batch_delay{50};  // wait this long to fill a batch
   std::chrono::milliseconds request_timeout{5000};
   std::chrono::milliseconds max_backoff{5000};
 };

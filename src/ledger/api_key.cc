@@ -23,7 +23,8 @@ Result<Parsed> ParseRecord(std::string_view s) {
   auto salt = HexDecode(s.substr(0, colon));
   auto hash = HexDecode(s.substr(colon + 1));
   if (!salt || !hash || salt->size() < 8 || hash->size() != 32) {
-    return InvalidArgumentError("API key hash must have a hex salt (>= 8 bytes) and a 32-byte hex hash");
+    return InvalidArgumentError(
+        "API key hash must have a hex salt (>= 8 bytes) and a 32-byte hex hash");
   }
   return Parsed{std::move(*salt), std::move(*hash)};
 }
@@ -55,7 +56,8 @@ Status CheckApiKeyRecord(const ApiKeyRecord& r) {
 
 Result<std::string> AuthenticateApiKey(const std::vector<ApiKeyRecord>& keys,
                                        std::string_view token) {
-  if (token.empty() || token.size() > 256) return UnauthenticatedError("missing or malformed API key");
+  if (token.empty() || token.size() > 256)
+    return UnauthenticatedError("missing or malformed API key");
   const std::string* found = nullptr;
   for (const ApiKeyRecord& k : keys) {
     auto p = ParseRecord(k.salted_hash);

@@ -46,8 +46,8 @@ Result<Checkpoint> ParseCheckpointText(std::string_view text) {
   auto root = Base64Decode(lines[2]);
   if (!root) return InvalidArgumentError("checkpoint: line 3: " + root.error().message());
   if (root->size() != kHashSize) {
-    return InvalidArgumentError("checkpoint: line 3: root hash is " +
-                                std::to_string(root->size()) + " bytes, want 32");
+    return InvalidArgumentError("checkpoint: line 3: root hash is " + std::to_string(root->size()) +
+                                " bytes, want 32");
   }
   std::memcpy(cp.root.data(), root->data(), kHashSize);
   for (std::size_t i = 3; i < lines.size(); ++i) cp.extensions.emplace_back(lines[i]);
@@ -65,8 +65,8 @@ Result<Checkpoint> OpenCheckpoint(std::string_view signed_note, const NoteVerifi
                                   std::string_view expected_origin) {
   RAMPART_ASSIGN_OR_RETURN(Note note, OpenNote(signed_note, verifier));
   RAMPART_ASSIGN_OR_RETURN(Checkpoint cp, ParseCheckpointText(note.text));
-  std::string_view want = expected_origin.empty() ? std::string_view(verifier.name())
-                                                  : expected_origin;
+  std::string_view want =
+      expected_origin.empty() ? std::string_view(verifier.name()) : expected_origin;
   if (cp.origin != want) {
     return UnauthenticatedError("checkpoint origin '" + cp.origin + "' is not '" +
                                 std::string(want) + "'");

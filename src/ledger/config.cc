@@ -52,7 +52,8 @@ LedgerConfig ReadLedgerConfig(const estate::Estate& e, const std::filesystem::pa
       if (ec != std::errc() || end != p.data() + p.size()) port = -1;
     }
     if (colon == std::string::npos || port < 0 || port > 65535) {
-      diags->Error(f.Where("listen"), "ledger.listen", "listen must be HOST:PORT, got '" + *v + "'");
+      diags->Error(f.Where("listen"), "ledger.listen",
+                   "listen must be HOST:PORT, got '" + *v + "'");
     } else {
       c.listen_host = v->substr(0, colon);
       if (c.listen_host.size() > 2 && c.listen_host.front() == '[') {
@@ -65,7 +66,8 @@ LedgerConfig ReadLedgerConfig(const estate::Estate& e, const std::filesystem::pa
   if (auto v = f.Int("checkpoint_interval_ms", false, 0, 60'000)) {
     c.checkpoint_interval = std::chrono::milliseconds(*v);
   }
-  if (auto v = f.Enum("read_auth", {"open", "api_key"})) c.server.read_requires_auth = *v == "api_key";
+  if (auto v = f.Enum("read_auth", {"open", "api_key"}))
+    c.server.read_requires_auth = *v == "api_key";
   YAML::Node limits = f.Node("limits");
   if (limits) {
     YamlFields l(limits, sec->file, diags, "ledger.limits", "ledger");

@@ -20,12 +20,12 @@
 namespace rampart::ledger {
 
 struct LedgerConfig {
-  std::string origin;                    // checkpoint origin and key name
-  std::string storage;                   // storage URL
-  std::filesystem::path key_file;        // signer key; generated on first start if missing
+  std::string origin;              // checkpoint origin and key name
+  std::string storage;             // storage URL
+  std::filesystem::path key_file;  // signer key; generated on first start if missing
   std::string listen_host;
   std::uint16_t listen_port = 7000;
-  bool listen_explicit = false;          // `listen:` given: a busy port is an error
+  bool listen_explicit = false;  // `listen:` given: a busy port is an error
   std::chrono::milliseconds checkpoint_interval{200};
   std::size_t max_queue_entries = 65536;
   std::size_t max_batch_entries = 8192;  // per transaction

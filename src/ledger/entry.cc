@@ -24,35 +24,44 @@ struct TypeSpec {
 
 const std::vector<TypeSpec>& Types() {
   static const std::vector<TypeSpec> kTypes = {
-      {"dataset.ingested", true,
+      {"dataset.ingested",
+       true,
        {{"source", Kind::kString, false},
         {"records", Kind::kInt, false},
         {"bytes", Kind::kInt, false},
         {"classification", Kind::kString, false}}},
-      {"dataset.changed", true,
-       {{"previous", Kind::kDigest, true}, {"reason", Kind::kString, false},
+      {"dataset.changed",
+       true,
+       {{"previous", Kind::kDigest, true},
+        {"reason", Kind::kString, false},
         {"records", Kind::kInt, false}}},
-      {"training.started", false,
+      {"training.started",
+       false,
        {{"inputs", Kind::kDigestList, true},
         {"code_commit", Kind::kString, false},
         {"params_digest", Kind::kDigest, false},
         {"job", Kind::kString, false}}},
-      {"training.finished", false,
+      {"training.finished",
+       false,
        {{"inputs", Kind::kDigestList, true},
         {"outputs", Kind::kDigestList, true},
         {"code_commit", Kind::kString, false},
         {"params_digest", Kind::kDigest, false},
         {"job", Kind::kString, false},
         {"metrics", Kind::kObject, false}}},
-      {"model.signed", true,
+      {"model.signed",
+       true,
        {{"signer", Kind::kString, false},
         {"signature_digest", Kind::kDigest, false},
         {"format", Kind::kString, false}}},
-      {"model.registered", true,
+      {"model.registered",
+       true,
        {{"registry", Kind::kString, false}, {"version", Kind::kString, false}}},
-      {"model.deployed", true,
+      {"model.deployed",
+       true,
        {{"endpoint", Kind::kString, false}, {"environment", Kind::kString, false}}},
-      {"access.summary", false,
+      {"access.summary",
+       false,
        {{"window_start", Kind::kTime, true},
         {"window_end", Kind::kTime, true},
         {"requests", Kind::kInt, true},
@@ -60,16 +69,17 @@ const std::vector<TypeSpec>& Types() {
         {"principals", Kind::kStringList, false},
         {"models", Kind::kStringList, false},
         {"endpoint", Kind::kString, false}}},
-      {"policy.changed", false,
+      {"policy.changed",
+       false,
        {{"policy", Kind::kString, true},
         {"policy_digest", Kind::kDigest, false},
         {"change", Kind::kString, false}}},
-      {"key.released", false,
+      {"key.released",
+       false,
        {{"key_id", Kind::kString, true},
         {"to", Kind::kString, false},
         {"attestation_digest", Kind::kDigest, false}}},
-      {"alert", false,
-       {{"severity", Kind::kSeverity, true}, {"message", Kind::kString, true}}},
+      {"alert", false, {{"severity", Kind::kSeverity, true}, {"message", Kind::kString, true}}},
   };
   return kTypes;
 }
@@ -126,8 +136,10 @@ Status CheckField(const FieldSpec& f, const json::value& v, std::vector<std::str
     case Kind::kDigest:
       return CheckDigest(v, f.name, digests);
     case Kind::kDigestList:
-      if (!v.is_array() || v.get_array().empty()) return FieldError(f.name, "a non-empty array of digests");
-      for (const json::value& d : v.get_array()) RAMPART_RETURN_IF_ERROR(CheckDigest(d, f.name, digests));
+      if (!v.is_array() || v.get_array().empty())
+        return FieldError(f.name, "a non-empty array of digests");
+      for (const json::value& d : v.get_array())
+        RAMPART_RETURN_IF_ERROR(CheckDigest(d, f.name, digests));
       return OkStatus();
     case Kind::kStringList:
       if (!v.is_array()) return FieldError(f.name, "an array of strings");
@@ -140,9 +152,8 @@ Status CheckField(const FieldSpec& f, const json::value& v, std::vector<std::str
       return OkStatus();
     case Kind::kSeverity: {
       static const std::vector<std::string> kLevels = {"info", "low", "medium", "high", "critical"};
-      if (!v.is_string() ||
-          std::find(kLevels.begin(), kLevels.end(), std::string_view(v.get_string())) ==
-              kLevels.end()) {
+      if (!v.is_string() || std::find(kLevels.begin(), kLevels.end(),
+                                      std::string_view(v.get_string())) == kLevels.end()) {
         return FieldError(f.name, "one of info, low, medium, high, critical");
       }
       return OkStatus();
@@ -191,7 +202,8 @@ Status Validate(json::object& o, const EntryOptions& opts, ParsedEntry* out) {
       if (d == so.end()) return FieldError("subjects[].digest", "present");
       RAMPART_RETURN_IF_ERROR(CheckDigest(d->value(), "subjects[].digest", &digests));
       auto n = so.find("name");
-      if (n != so.end() && !n->value().is_string()) return FieldError("subjects[].name", "a string");
+      if (n != so.end() && !n->value().is_string())
+        return FieldError("subjects[].name", "a string");
       for (const auto& kv : so) {
         if (kv.key() != "digest" && kv.key() != "name") {
           return InvalidArgumentError("unknown field '" + std::string(kv.key()) +
@@ -209,7 +221,8 @@ Status Validate(json::object& o, const EntryOptions& opts, ParsedEntry* out) {
       auto it = o.find(f.name);
       if (it == o.end()) {
         if (f.required) {
-          return InvalidArgumentError("entry type '" + out->type + "' needs field '" + f.name + "'");
+          return InvalidArgumentError("entry type '" + out->type + "' needs field '" + f.name +
+                                      "'");
         }
         continue;
       }
@@ -309,7 +322,8 @@ LineageLinks LineageOf(const json::object& entry) {
     for (const json::value& v : s->value().get_array()) {
       if (!v.is_object()) continue;
       auto d = v.get_object().find("digest");
-      if (d != v.get_object().end() && d->value().is_string()) subjects.emplace_back(d->value().get_string());
+      if (d != v.get_object().end() && d->value().is_string())
+        subjects.emplace_back(d->value().get_string());
     }
   }
   if (t == "training.finished") {

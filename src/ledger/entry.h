@@ -32,7 +32,7 @@ struct EntryOptions {
 };
 
 struct ParsedEntry {
-  std::string canonical;             // the leaf bytes
+  std::string canonical;  // the leaf bytes
   std::string type;
   std::vector<std::string> digests;  // every artifact digest the entry names, deduplicated
 };

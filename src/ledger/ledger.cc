@@ -142,9 +142,8 @@ Result<AppendBatchResult> Ledger::Append(std::vector<ParsedEntry> entries) {
 Result<CheckpointRecord> Ledger::WaitForCheckpoint(std::uint64_t size,
                                                    std::chrono::milliseconds timeout) {
   std::unique_lock lock(mu_);
-  bool ok = cp_cv_.wait_for(lock, timeout, [&] {
-    return (latest_cp_ && latest_cp_->size >= size) || !broken_.ok();
-  });
+  bool ok = cp_cv_.wait_for(
+      lock, timeout, [&] { return (latest_cp_ && latest_cp_->size >= size) || !broken_.ok(); });
   if (!broken_.ok()) return broken_;
   if (!ok) return UnavailableError("no checkpoint covers " + std::to_string(size) + " entries yet");
   return *latest_cp_;
@@ -191,8 +190,8 @@ void Ledger::BuildLoop() {
           return;
         }
         if (behind) {
-          work_cv_.wait_until(lock, std::chrono::steady_clock::now() +
-                                        (due_at - opts_.clock->SteadyNow()));
+          work_cv_.wait_until(
+              lock, std::chrono::steady_clock::now() + (due_at - opts_.clock->SteadyNow()));
         } else {
           work_cv_.wait(lock);
         }

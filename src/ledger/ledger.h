@@ -37,8 +37,8 @@
 namespace rampart::ledger {
 
 struct LedgerOptions {
-  std::size_t max_batch_entries = 8192;    // entries per transaction
-  std::size_t max_queue_entries = 65536;   // waiting appends before ResourceExhausted
+  std::size_t max_batch_entries = 8192;   // entries per transaction
+  std::size_t max_queue_entries = 65536;  // waiting appends before ResourceExhausted
   std::chrono::milliseconds checkpoint_interval{200};
   const Clock* clock = &Clock::Real();
 };
@@ -125,8 +125,8 @@ class Ledger {
   bool reset_needed_ = false;  // a commit failed: rebuild the tree border from the store
   bool builder_done_ = false;
   bool stopping_ = false;
-  Status broken_;  // set when the store failed in a way we cannot recover from
-  std::uint64_t size_ = 0;   // committed
+  Status broken_;           // set when the store failed in a way we cannot recover from
+  std::uint64_t size_ = 0;  // committed
   std::optional<CheckpointRecord> latest_cp_;  // committed
   std::uint64_t commits_ = 0;
   std::uint64_t committed_entries_ = 0;

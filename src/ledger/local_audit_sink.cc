@@ -6,8 +6,8 @@
 
 namespace rampart::ledger {
 
-LocalAuditSink::LocalAuditSink(std::shared_ptr<Ledger> ledger, std::string submitter, std::size_t max_pending,
-                               std::size_t max_entry_bytes)
+LocalAuditSink::LocalAuditSink(std::shared_ptr<Ledger> ledger, std::string submitter,
+                               std::size_t max_pending, std::size_t max_entry_bytes)
     : ledger_(std::move(ledger)),
       submitter_(std::move(submitter)),
       max_pending_(max_pending),

@@ -14,8 +14,8 @@
 
 #include <atomic>
 #include <condition_variable>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "core/audit_sink.h"
@@ -26,7 +26,8 @@ namespace rampart::ledger {
 class LocalAuditSink final : public AuditSink {
  public:
   // `submitter` is recorded in each entry as who submitted it.
-  LocalAuditSink(std::shared_ptr<Ledger> ledger, std::string submitter, std::size_t max_pending = 10000,
+  LocalAuditSink(std::shared_ptr<Ledger> ledger, std::string submitter,
+                 std::size_t max_pending = 10000,
                  std::size_t max_entry_bytes = kDefaultMaxEntryBytes);
   ~LocalAuditSink() override;
 

@@ -94,8 +94,8 @@ Result<std::vector<Hash>> HashRanges(const std::vector<Range>& ranges, const Nod
   }
   RAMPART_ASSIGN_OR_RETURN(std::vector<Hash> hashes, read(ids));
   if (hashes.size() != ids.size()) {
-    return InternalError("node reader returned " + std::to_string(hashes.size()) +
-                         " hashes for " + std::to_string(ids.size()) + " nodes");
+    return InternalError("node reader returned " + std::to_string(hashes.size()) + " hashes for " +
+                         std::to_string(ids.size()) + " nodes");
   }
   std::vector<Hash> out;
   out.reserve(ranges.size());
@@ -275,8 +275,8 @@ Status VerifySubtreeConsistency(std::uint64_t start, std::uint64_t end, std::uin
   return OkStatus();
 }
 
-Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2,
-                         std::span<const HashView> proof, HashView root1, HashView root2) {
+Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2, std::span<const HashView> proof,
+                         HashView root1, HashView root2) {
   if (size1 == 0) {
     return InvalidArgumentError("a consistency proof from the empty tree proves nothing");
   }
@@ -313,8 +313,7 @@ Result<std::vector<Hash>> ConsistencyProof(std::uint64_t size1, std::uint64_t si
                                            const NodeReader& read) {
   if (size1 == 0 || size1 > size2) {
     return InvalidArgumentError("no consistency proof from size " + std::to_string(size1) +
-                                " to size " + std::to_string(size2) +
-                                " (want 0 < from <= to)");
+                                " to size " + std::to_string(size2) + " (want 0 < from <= to)");
   }
   std::vector<Range> ranges;
   SubproofRanges(size1, 0, size2, true, &ranges);

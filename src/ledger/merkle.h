@@ -59,8 +59,8 @@ Status VerifyInclusion(std::uint64_t index, std::uint64_t size, HashView leaf_ha
 // OK when `proof` proves that the tree of `size1` leaves with `root1` is a
 // prefix of the tree of `size2` leaves with `root2`. A proof from size 0 is
 // rejected: every tree extends the empty tree, so it proves nothing.
-Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2,
-                         std::span<const HashView> proof, HashView root1, HashView root2);
+Status VerifyConsistency(std::uint64_t size1, std::uint64_t size2, std::span<const HashView> proof,
+                         HashView root1, HashView root2);
 
 // [start, end) is a subtree of a log when start < end and start is a multiple
 // of the smallest power of two >= end - start.

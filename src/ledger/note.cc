@@ -47,9 +47,9 @@ bool NextCodePoint(std::string_view s, std::size_t* i, char32_t* cp) {
 }
 
 bool IsUnicodeSpace(char32_t c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' ||
-         c == 0x85 || c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 ||
-         c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000;
+  return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r' || c == 0x85 ||
+         c == 0xA0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x2028 || c == 0x2029 ||
+         c == 0x202F || c == 0x205F || c == 0x3000;
 }
 
 // Valid UTF-8 with no control characters other than '\n'.
@@ -89,16 +89,21 @@ bool ParseHexId(std::string_view s, std::uint32_t* id) {
   std::uint32_t v = 0;
   for (char c : s) {
     int d;
-    if (c >= '0' && c <= '9') d = c - '0';
-    else if (c >= 'a' && c <= 'f') d = c - 'a' + 10;
-    else return false;  // the reference encoding is lowercase only
+    if (c >= '0' && c <= '9')
+      d = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      d = c - 'a' + 10;
+    else
+      return false;  // the reference encoding is lowercase only
     v = (v << 4) | static_cast<std::uint32_t>(d);
   }
   *id = v;
   return true;
 }
 
-Status Malformed(std::string_view why) { return InvalidArgumentError("malformed note: " + std::string(why)); }
+Status Malformed(std::string_view why) {
+  return InvalidArgumentError("malformed note: " + std::string(why));
+}
 
 }  // namespace
 
@@ -142,7 +147,8 @@ Result<NoteVerifier> NoteVerifier::Parse(std::string_view vkey) {
     return InvalidArgumentError("verifier key must be <name>+<hex key ID>+<base64 key>");
   }
   std::uint32_t id;
-  if (!ParseHexId(f[1], &id)) return InvalidArgumentError("verifier key: bad key ID '" + std::string(f[1]) + "'");
+  if (!ParseHexId(f[1], &id))
+    return InvalidArgumentError("verifier key: bad key ID '" + std::string(f[1]) + "'");
   auto key = Base64Decode(f[2]);
   if (!key) return InvalidArgumentError("verifier key: " + key.error().message());
   if (key->size() != 33 || (*key)[0] != kAlgEd25519) {
@@ -179,8 +185,7 @@ Result<NoteSigner> NoteSigner::Parse(std::string_view skey) {
   while (!skey.empty() && (skey.back() == '\n' || skey.back() == '\r')) skey.remove_suffix(1);
   std::vector<std::string_view> f;
   if (!SplitPlus(skey, 5, &f) || f[0] != "PRIVATE" || f[1] != "KEY") {
-    return InvalidArgumentError(
-        "signer key must be PRIVATE+KEY+<name>+<hex key ID>+<base64 key>");
+    return InvalidArgumentError("signer key must be PRIVATE+KEY+<name>+<hex key ID>+<base64 key>");
   }
   std::uint32_t id;
   if (!ParseHexId(f[3], &id)) return InvalidArgumentError("signer key: bad key ID");

@@ -26,8 +26,8 @@
 
 namespace rampart::ledger {
 
-inline constexpr std::size_t kMaxNoteSize = 64 * 1024;     // refuse larger notes outright
-inline constexpr std::size_t kMaxNoteSignatures = 100;     // the spec asks for >= 16
+inline constexpr std::size_t kMaxNoteSize = 64 * 1024;  // refuse larger notes outright
+inline constexpr std::size_t kMaxNoteSignatures = 100;  // the spec asks for >= 16
 
 // Key names: non-empty, valid UTF-8, no Unicode spaces, no '+'.
 bool IsValidKeyName(std::string_view name);

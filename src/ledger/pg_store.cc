@@ -154,9 +154,9 @@ class PostgresStore final : public Store {
   }
 
   Result<EntryRecord> ReadEntry(std::uint64_t index) override {
-    RAMPART_ASSIGN_OR_RETURN(
-        PgResult r, Query("SELECT idx, leaf, nodes, data FROM entries WHERE idx = $1",
-                          {std::to_string(index)}, 1));
+    RAMPART_ASSIGN_OR_RETURN(PgResult r,
+                             Query("SELECT idx, leaf, nodes, data FROM entries WHERE idx = $1",
+                                   {std::to_string(index)}, 1));
     if (PQntuples(r.get()) == 0) return NotFoundError("no entry " + std::to_string(index));
     EntryRecord rec;
     RAMPART_RETURN_IF_ERROR(ReadRow(r.get(), 0, &rec));
@@ -169,7 +169,8 @@ class PostgresStore final : public Store {
     while (from < to) {
       RAMPART_ASSIGN_OR_RETURN(
           PgResult r, Query("SELECT idx, leaf, nodes, data FROM entries WHERE idx >= $1 AND "
-                            "idx < $2 ORDER BY idx LIMIT " + std::to_string(kChunk),
+                            "idx < $2 ORDER BY idx LIMIT " +
+                                std::to_string(kChunk),
                             {std::to_string(from), std::to_string(to)}, 1));
       int n = PQntuples(r.get());
       if (n == 0) break;
@@ -187,11 +188,10 @@ class PostgresStore final : public Store {
   Result<std::vector<std::uint64_t>> Find(std::string_view digest, std::uint64_t after_plus_one,
                                           std::size_t limit) override {
     RAMPART_ASSIGN_OR_RETURN(
-        PgResult r, Query("SELECT idx FROM subjects WHERE digest = $1 AND idx >= $2 "
-                          "ORDER BY idx LIMIT $3",
-                          {std::string(digest), std::to_string(after_plus_one),
-                           std::to_string(limit)},
-                          1));
+        PgResult r,
+        Query("SELECT idx FROM subjects WHERE digest = $1 AND idx >= $2 "
+              "ORDER BY idx LIMIT $3",
+              {std::string(digest), std::to_string(after_plus_one), std::to_string(limit)}, 1));
     std::vector<std::uint64_t> out;
     for (int i = 0; i < PQntuples(r.get()); ++i) out.push_back(GetU64(r.get(), i, 0));
     return out;
@@ -205,10 +205,10 @@ class PostgresStore final : public Store {
   }
 
   Result<std::optional<CheckpointRecord>> CheckpointCovering(std::uint64_t size) override {
-    RAMPART_ASSIGN_OR_RETURN(
-        PgResult r, Query("SELECT size, note, created FROM checkpoints WHERE size >= $1 "
-                          "ORDER BY size LIMIT 1",
-                          {std::to_string(size)}, 1));
+    RAMPART_ASSIGN_OR_RETURN(PgResult r,
+                             Query("SELECT size, note, created FROM checkpoints WHERE size >= $1 "
+                                   "ORDER BY size LIMIT 1",
+                                   {std::to_string(size)}, 1));
     return OneCheckpoint(r.get());
   }
 
@@ -216,10 +216,11 @@ class PostgresStore final : public Store {
     std::uint64_t from = 0;
     constexpr int kChunk = 2000;
     for (;;) {
-      RAMPART_ASSIGN_OR_RETURN(
-          PgResult r, Query("SELECT size, note, created FROM checkpoints WHERE size >= $1 "
-                            "ORDER BY size LIMIT " + std::to_string(kChunk),
-                            {std::to_string(from)}, 1));
+      RAMPART_ASSIGN_OR_RETURN(PgResult r,
+                               Query("SELECT size, note, created FROM checkpoints WHERE size >= $1 "
+                                     "ORDER BY size LIMIT " +
+                                         std::to_string(kChunk),
+                                     {std::to_string(from)}, 1));
       int n = PQntuples(r.get());
       for (int i = 0; i < n; ++i) {
         CheckpointRecord cp = ReadCheckpoint(r.get(), i);
@@ -264,7 +265,8 @@ class PostgresStore final : public Store {
       for (const EntryRecord& e : batch.entries) {
         buf += std::to_string(e.index);
         buf += '\t';
-        AppendCopyBytea(buf, std::string_view(reinterpret_cast<const char*>(e.leaf.data()), kHashSize));
+        AppendCopyBytea(buf,
+                        std::string_view(reinterpret_cast<const char*>(e.leaf.data()), kHashSize));
         buf += '\t';
         AppendCopyBytea(buf, e.nodes);
         buf += '\t';
@@ -387,7 +389,8 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, const S
     std::size_t start = 0;
     while (start <= query.size()) {
       std::size_t amp = query.find('&', start);
-      std::string part = query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+      std::string part =
+          query.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
       if (part.starts_with("schema=")) {
         schema = part.substr(7);
       } else if (!part.empty()) {

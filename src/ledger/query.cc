@@ -22,7 +22,9 @@ Result<EntryView> LoadView(Store& store, std::uint64_t index) {
   return EntryView{index, std::move(v->get_object())};
 }
 
-std::string B64(const Hash& h) { return Base64Encode(std::span<const std::uint8_t>(h.data(), h.size())); }
+std::string B64(const Hash& h) {
+  return Base64Encode(std::span<const std::uint8_t>(h.data(), h.size()));
+}
 
 Result<Hash> HashFromB64(const json::value& v, std::string_view what) {
   if (!v.is_string()) return InvalidArgumentError(std::string(what) + " must be a base64 string");
@@ -41,7 +43,8 @@ Result<std::uint64_t> U64(const json::object& o, std::string_view key) {
   if (it->value().is_int64() && it->value().get_int64() >= 0) {
     return static_cast<std::uint64_t>(it->value().get_int64());
   }
-  return InvalidArgumentError("proof bundle: '" + std::string(key) + "' must be a non-negative integer");
+  return InvalidArgumentError("proof bundle: '" + std::string(key) +
+                              "' must be a non-negative integer");
 }
 
 }  // namespace
@@ -69,7 +72,8 @@ Result<Lineage> WalkLineage(Store& store, std::string_view digest, std::size_t m
     RAMPART_ASSIGN_OR_RETURN(std::vector<EntryView> events, FindEntries(store, d));
     for (const EntryView& ev : events) {
       LineageLinks links = LineageOf(ev.entry);
-      if (std::find(links.produced.begin(), links.produced.end(), d) == links.produced.end()) continue;
+      if (std::find(links.produced.begin(), links.produced.end(), d) == links.produced.end())
+        continue;
       auto type = ev.entry.find("type");
       for (const std::string& p : links.parents) {
         out.edges.push_back({d, p, ev.index,
@@ -95,14 +99,15 @@ json::value LineageToJson(const Lineage& l) {
   o["root"] = l.root;
   json::array edges;
   for (const LineageEdge& e : l.edges) {
-    edges.push_back(json::object{{"child", e.child}, {"parent", e.parent}, {"index", e.index},
-                                 {"type", e.type}});
+    edges.push_back(json::object{
+        {"child", e.child}, {"parent", e.parent}, {"index", e.index}, {"type", e.type}});
   }
   o["edges"] = std::move(edges);
   json::object artifacts;
   for (const auto& [d, evs] : l.events) {
     json::array a;
-    for (const EntryView& ev : evs) a.push_back(json::object{{"index", ev.index}, {"entry", ev.entry}});
+    for (const EntryView& ev : evs)
+      a.push_back(json::object{{"index", ev.index}, {"entry", ev.entry}});
     artifacts[d] = std::move(a);
   }
   o["artifacts"] = std::move(artifacts);
@@ -141,7 +146,8 @@ Result<ProofBundle> ParseProofBundle(std::string_view text) {
     RAMPART_ASSIGN_OR_RETURN(Hash h, HashFromB64(l->value(), "leaf_hash"));
     b.leaf_hash = h;
   }
-  if (!b.entry && !b.leaf_hash) return InvalidArgumentError("proof bundle needs 'entry' or 'leaf_hash'");
+  if (!b.entry && !b.leaf_hash)
+    return InvalidArgumentError("proof bundle needs 'entry' or 'leaf_hash'");
   return b;
 }
 

@@ -28,8 +28,8 @@ Result<std::vector<EntryView>> FindEntries(Store& store, std::string_view digest
                                            std::size_t limit = 1000);
 
 struct LineageEdge {
-  std::string child;   // e.g. the model checkpoint
-  std::string parent;  // e.g. a dataset it was trained on
+  std::string child;        // e.g. the model checkpoint
+  std::string parent;       // e.g. a dataset it was trained on
   std::uint64_t index = 0;  // the entry that links them
   std::string type;
 };
@@ -54,8 +54,8 @@ struct ProofBundle {
   std::uint64_t index = 0;
   std::uint64_t tree_size = 0;
   std::vector<Hash> proof;
-  std::string checkpoint;             // the signed note
-  std::optional<json::value> entry;   // the entry; its canonical form is the leaf
+  std::string checkpoint;            // the signed note
+  std::optional<json::value> entry;  // the entry; its canonical form is the leaf
   std::optional<Hash> leaf_hash;
 };
 

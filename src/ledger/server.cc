@@ -5,6 +5,7 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
 #include <boost/asio.hpp>
@@ -16,7 +17,6 @@
 #include <charconv>
 #include <mutex>
 #include <optional>
-#include <spdlog/spdlog.h>
 #include <thread>
 
 #include "core/crypto.h"
@@ -36,7 +36,9 @@ using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 
-std::string B64(const Hash& h) { return Base64Encode(std::span<const std::uint8_t>(h.data(), h.size())); }
+std::string B64(const Hash& h) {
+  return Base64Encode(std::span<const std::uint8_t>(h.data(), h.size()));
+}
 
 json::array HashesJson(const std::vector<Hash>& hs) {
   json::array a;
@@ -61,13 +63,26 @@ Response JsonResponse(const Request& req, http::status st, const json::value& v)
 Response ErrorResponse(const Request& req, const Status& s) {
   http::status st = http::status::internal_server_error;
   switch (s.code()) {
-    case StatusCode::kInvalidArgument: st = http::status::bad_request; break;
-    case StatusCode::kNotFound: st = http::status::not_found; break;
-    case StatusCode::kUnauthenticated: st = http::status::unauthorized; break;
-    case StatusCode::kPermissionDenied: st = http::status::forbidden; break;
-    case StatusCode::kResourceExhausted: st = http::status::payload_too_large; break;
-    case StatusCode::kUnavailable: st = http::status::service_unavailable; break;
-    default: break;
+    case StatusCode::kInvalidArgument:
+      st = http::status::bad_request;
+      break;
+    case StatusCode::kNotFound:
+      st = http::status::not_found;
+      break;
+    case StatusCode::kUnauthenticated:
+      st = http::status::unauthorized;
+      break;
+    case StatusCode::kPermissionDenied:
+      st = http::status::forbidden;
+      break;
+    case StatusCode::kResourceExhausted:
+      st = http::status::payload_too_large;
+      break;
+    case StatusCode::kUnavailable:
+      st = http::status::service_unavailable;
+      break;
+    default:
+      break;
   }
   // Internal details stay in the log; clients get the category.
   std::string msg = st == http::status::internal_server_error ? "internal error" : s.message();
@@ -100,7 +115,8 @@ std::map<std::string, std::string> ParseQuery(std::string_view q) {
     std::size_t amp = q.find('&');
     std::string_view part = q.substr(0, amp);
     std::size_t eq = part.find('=');
-    out[UrlDecode(part.substr(0, eq))] = eq == std::string_view::npos ? "" : UrlDecode(part.substr(eq + 1));
+    out[UrlDecode(part.substr(0, eq))] =
+        eq == std::string_view::npos ? "" : UrlDecode(part.substr(eq + 1));
     if (amp == std::string_view::npos) break;
     q.remove_prefix(amp + 1);
   }
@@ -118,7 +134,7 @@ Result<std::uint64_t> ParseU64(std::string_view s, std::string_view what) {
 
 // Completes on the caller's executor once the ledger has made the batch durable.
 asio::awaitable<Result<AppendBatchResult>> AsyncAppend(Ledger& ledger,
-                                                      std::vector<ParsedEntry> entries) {
+                                                       std::vector<ParsedEntry> entries) {
   auto ex = co_await asio::this_coro::executor;
   co_return co_await asio::async_initiate<decltype(asio::use_awaitable),
                                           void(Result<AppendBatchResult>)>(
@@ -143,7 +159,9 @@ class LedgerServer::Impl {
     if (!opts_.tls_cert_file.empty()) RAMPART_RETURN_IF_ERROR(SetUpTls());
     boost::system::error_code ec;
     auto addr = asio::ip::make_address(opts_.host, ec);
-    if (ec) return InvalidArgumentError("ledger listen address '" + opts_.host + "' is not an IP address");
+    if (ec)
+      return InvalidArgumentError("ledger listen address '" + opts_.host +
+                                  "' is not an IP address");
     RAMPART_RETURN_IF_ERROR(Listen(tcp::endpoint(addr, opts_.port)));
     port_ = acceptor_.local_endpoint(ec).port();
     asio::co_spawn(ioc_, AcceptLoop(), asio::detached);
@@ -203,12 +221,17 @@ class LedgerServer::Impl {
                           asio::ssl::context::no_tlsv1_1,
                       ec);
     ssl_->use_certificate_chain_file(opts_.tls_cert_file, ec);
-    if (ec) return InvalidArgumentError("ledger TLS certificate " + opts_.tls_cert_file + ": " + ec.message());
+    if (ec)
+      return InvalidArgumentError("ledger TLS certificate " + opts_.tls_cert_file + ": " +
+                                  ec.message());
     ssl_->use_private_key_file(opts_.tls_key_file, asio::ssl::context::pem, ec);
-    if (ec) return InvalidArgumentError("ledger TLS key " + opts_.tls_key_file + ": " + ec.message());
+    if (ec)
+      return InvalidArgumentError("ledger TLS key " + opts_.tls_key_file + ": " + ec.message());
     if (!opts_.client_ca_file.empty()) {
       ssl_->load_verify_file(opts_.client_ca_file, ec);
-      if (ec) return InvalidArgumentError("ledger client CA " + opts_.client_ca_file + ": " + ec.message());
+      if (ec)
+        return InvalidArgumentError("ledger client CA " + opts_.client_ca_file + ": " +
+                                    ec.message());
       // Certificates are optional (API keys also authenticate) but verified when sent.
       ssl_->set_verify_mode(asio::ssl::verify_peer, ec);
     }
@@ -373,7 +396,8 @@ class LedgerServer::Impl {
     } else if (body->is_object() && body->get_object().contains("entries")) {
       const json::value& e = body->get_object().at("entries");
       if (!e.is_array() || body->get_object().size() != 1) {
-        co_return ErrorResponse(req, InvalidArgumentError("'entries' must be the only field, an array"));
+        co_return ErrorResponse(req,
+                                InvalidArgumentError("'entries' must be the only field, an array"));
       }
       items.assign(e.get_array().begin(), e.get_array().end());
     } else {
@@ -381,9 +405,9 @@ class LedgerServer::Impl {
     }
     if (items.empty()) co_return ErrorResponse(req, InvalidArgumentError("no entries to append"));
     if (items.size() > opts_.max_batch_entries) {
-      co_return ErrorResponse(req, ResourceExhaustedError(
-                                       "a batch holds at most " +
-                                       std::to_string(opts_.max_batch_entries) + " entries"));
+      co_return ErrorResponse(
+          req, ResourceExhaustedError("a batch holds at most " +
+                                      std::to_string(opts_.max_batch_entries) + " entries"));
     }
     EntryOptions eo;
     eo.max_bytes = opts_.max_entry_bytes;
@@ -393,7 +417,8 @@ class LedgerServer::Impl {
     for (std::size_t i = 0; i < items.size(); ++i) {
       auto e = ParseEntryValue(std::move(items[i]), eo);
       if (!e) {
-        Status s = items.size() == 1 ? e.error() : e.error().WithContext("entry " + std::to_string(i));
+        Status s =
+            items.size() == 1 ? e.error() : e.error().WithContext("entry " + std::to_string(i));
         co_return ErrorResponse(req, s);  // nothing of the batch is appended
       }
       parsed.push_back(std::move(*e));
@@ -421,7 +446,8 @@ class LedgerServer::Impl {
           auto parsed_cp = ParseNote(cp->note);
           out["checkpoint"] = cp->note;
           for (std::size_t i = 0; i < r->entries.size(); ++i) {
-            auto proof = InclusionProof(r->entries[i].index, cp->size, StoreNodeReader(ledger_.store()));
+            auto proof =
+                InclusionProof(r->entries[i].index, cp->size, StoreNodeReader(ledger_.store()));
             if (!proof) co_return ErrorResponse(req, proof.error());
             entries[i].as_object()["proof"] = HashesJson(*proof);
             entries[i].as_object()["proof_tree_size"] = cp->size;
@@ -447,9 +473,10 @@ class LedgerServer::Impl {
       if (!rec) return ErrorResponse(req, rec.error());
       auto v = ParseJson(rec->data);
       if (!v) return ErrorResponse(req, CorruptionError("stored entry is not JSON"));
-      return JsonResponse(req, http::status::ok,
-                          json::object{{"index", rec->index}, {"leaf_hash", B64(rec->leaf)},
-                                       {"entry", std::move(*v)}});
+      return JsonResponse(
+          req, http::status::ok,
+          json::object{
+              {"index", rec->index}, {"leaf_hash", B64(rec->leaf)}, {"entry", std::move(*v)}});
     }
     if (path == "/v1/checkpoint") {
       auto cp = store.LatestCheckpoint();
@@ -458,7 +485,8 @@ class LedgerServer::Impl {
       return MakeResponse(req, http::status::ok, (*cp)->note, "text/plain; charset=utf-8");
     }
     if (path == "/v1/key") {
-      return MakeResponse(req, http::status::ok, ledger_.verifier().ToString() + "\n", "text/plain");
+      return MakeResponse(req, http::status::ok, ledger_.verifier().ToString() + "\n",
+                          "text/plain");
     }
     if (path == "/v1/proof/inclusion") {
       auto idx = ParseU64(Get(query, "index"), "index");
@@ -479,19 +507,22 @@ class LedgerServer::Impl {
       }
       auto proof = InclusionProof(*idx, size, StoreNodeReader(store));
       if (!proof) return ErrorResponse(req, proof.error());
-      return JsonResponse(req, http::status::ok,
-                          json::object{{"index", *idx}, {"tree_size", size}, {"proof", HashesJson(*proof)}});
+      return JsonResponse(
+          req, http::status::ok,
+          json::object{{"index", *idx}, {"tree_size", size}, {"proof", HashesJson(*proof)}});
     }
     if (path == "/v1/proof/consistency") {
       auto from = ParseU64(Get(query, "from"), "from");
       auto to = ParseU64(Get(query, "to"), "to");
       if (!from) return ErrorResponse(req, from.error());
       if (!to) return ErrorResponse(req, to.error());
-      if (*to > ledger_.size()) return ErrorResponse(req, InvalidArgumentError("'to' is beyond the tree"));
+      if (*to > ledger_.size())
+        return ErrorResponse(req, InvalidArgumentError("'to' is beyond the tree"));
       auto proof = ConsistencyProof(*from, *to, StoreNodeReader(store));
       if (!proof) return ErrorResponse(req, proof.error());
-      return JsonResponse(req, http::status::ok,
-                          json::object{{"from", *from}, {"to", *to}, {"proof", HashesJson(*proof)}});
+      return JsonResponse(
+          req, http::status::ok,
+          json::object{{"from", *from}, {"to", *to}, {"proof", HashesJson(*proof)}});
     }
     if (path == "/v1/find") {
       std::string digest = Get(query, "digest");
@@ -501,8 +532,10 @@ class LedgerServer::Impl {
       auto found = FindEntries(store, digest);
       if (!found) return ErrorResponse(req, found.error());
       json::array a;
-      for (EntryView& v : *found) a.push_back(json::object{{"index", v.index}, {"entry", std::move(v.entry)}});
-      return JsonResponse(req, http::status::ok, json::object{{"digest", digest}, {"entries", std::move(a)}});
+      for (EntryView& v : *found)
+        a.push_back(json::object{{"index", v.index}, {"entry", std::move(v.entry)}});
+      return JsonResponse(req, http::status::ok,
+                          json::object{{"digest", digest}, {"entries", std::move(a)}});
     }
     return ErrorResponse(req, NotFoundError("no such endpoint: " + std::string(path)));
   }

@@ -32,14 +32,14 @@ namespace rampart::ledger {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  std::uint16_t port = 7000;        // 0 = any free port
+  std::uint16_t port = 7000;          // 0 = any free port
   bool fallback_to_any_port = false;  // if `port` is taken, listen on a free one (embedded default)
   int threads = 2;
   std::size_t max_entry_bytes = 64 * 1024;
   std::size_t max_body_bytes = 4 * 1024 * 1024;
   std::size_t max_batch_entries = 1000;
   std::size_t max_connections = 512;
-  std::chrono::milliseconds read_timeout{30'000};  // a whole request must arrive in this time
+  std::chrono::milliseconds read_timeout{30'000};    // a whole request must arrive in this time
   std::chrono::milliseconds checkpoint_wait{2'000};  // ?wait=checkpoint waits at most this long
   bool read_requires_auth = false;
   std::vector<ApiKeyRecord> api_keys;

@@ -26,8 +26,8 @@ Status SqliteError(sqlite3* db, std::string_view what) {
                     (db != nullptr ? sqlite3_errmsg(db) : "out of memory");
   int code = db != nullptr ? sqlite3_errcode(db) & 0xFF : SQLITE_NOMEM;
   if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB) return CorruptionError(msg);
-  if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_IOERR ||
-      code == SQLITE_FULL || code == SQLITE_CANTOPEN) {
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED || code == SQLITE_IOERR || code == SQLITE_FULL ||
+      code == SQLITE_CANTOPEN) {
     return UnavailableError(msg);
   }
   return InternalError(msg);
@@ -110,8 +110,8 @@ class SqliteStore final : public Store {
     RAMPART_RETURN_IF_ERROR(Exec(writer_->db, kSchema));
     RAMPART_RETURN_IF_ERROR(ins_entry_.Prepare(
         writer_->db, "INSERT INTO entries(idx, leaf, nodes, data) VALUES(?1, ?2, ?3, ?4)"));
-    RAMPART_RETURN_IF_ERROR(
-        ins_subject_.Prepare(writer_->db, "INSERT OR IGNORE INTO subjects(digest, idx) VALUES(?1, ?2)"));
+    RAMPART_RETURN_IF_ERROR(ins_subject_.Prepare(
+        writer_->db, "INSERT OR IGNORE INTO subjects(digest, idx) VALUES(?1, ?2)"));
     RAMPART_RETURN_IF_ERROR(ins_cp_.Prepare(
         writer_->db, "INSERT INTO checkpoints(size, note, created) VALUES(?1, ?2, ?3)"));
     RAMPART_RETURN_IF_ERROR(
@@ -200,10 +200,10 @@ class SqliteStore final : public Store {
       sqlite3_bind_int64(s, 1, static_cast<sqlite3_int64>(RowOfNode(id)));
       int rc = sqlite3_step(s);
       if (rc != SQLITE_ROW) {
-        Status st = rc == SQLITE_DONE
-                        ? CorruptionError("tree node row " + std::to_string(RowOfNode(id)) +
-                                          " is missing")
-                        : SqliteError((*c)->db, "reading a tree node");
+        Status st =
+            rc == SQLITE_DONE
+                ? CorruptionError("tree node row " + std::to_string(RowOfNode(id)) + " is missing")
+                : SqliteError((*c)->db, "reading a tree node");
         Release(std::move(*c));
         return st;
       }
@@ -222,8 +222,8 @@ class SqliteStore final : public Store {
       std::size_t off = (id.level - 1) * kHashSize;
       if (nodes.size() < off + kHashSize) {
         Release(std::move(*c));
-        return CorruptionError("row " + std::to_string(RowOfNode(id)) + " lacks the node at level " +
-                               std::to_string(id.level));
+        return CorruptionError("row " + std::to_string(RowOfNode(id)) +
+                               " lacks the node at level " + std::to_string(id.level));
       }
       Hash h;
       std::memcpy(h.data(), nodes.data() + off, kHashSize);
@@ -428,18 +428,21 @@ class SqliteStore final : public Store {
   }
 
   static Status PrepareReads(Conn& c) {
-    RAMPART_RETURN_IF_ERROR(c.get_node_row.Prepare(c.db, "SELECT leaf, nodes FROM entries WHERE idx = ?1"));
+    RAMPART_RETURN_IF_ERROR(
+        c.get_node_row.Prepare(c.db, "SELECT leaf, nodes FROM entries WHERE idx = ?1"));
     RAMPART_RETURN_IF_ERROR(
         c.get_entry.Prepare(c.db, "SELECT idx, leaf, nodes, data FROM entries WHERE idx = ?1"));
     RAMPART_RETURN_IF_ERROR(c.scan.Prepare(
-        c.db, "SELECT idx, leaf, nodes, data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx"));
+        c.db,
+        "SELECT idx, leaf, nodes, data FROM entries WHERE idx >= ?1 AND idx < ?2 ORDER BY idx"));
     RAMPART_RETURN_IF_ERROR(c.find.Prepare(
         c.db, "SELECT idx FROM subjects WHERE digest = ?1 AND idx >= ?2 ORDER BY idx LIMIT ?3"));
     RAMPART_RETURN_IF_ERROR(c.meta_get.Prepare(c.db, "SELECT value FROM meta WHERE key = ?1"));
     RAMPART_RETURN_IF_ERROR(c.latest_cp.Prepare(
         c.db, "SELECT size, note, created FROM checkpoints ORDER BY size DESC LIMIT 1"));
     RAMPART_RETURN_IF_ERROR(c.cp_covering.Prepare(
-        c.db, "SELECT size, note, created FROM checkpoints WHERE size >= ?1 ORDER BY size LIMIT 1"));
+        c.db,
+        "SELECT size, note, created FROM checkpoints WHERE size >= ?1 ORDER BY size LIMIT 1"));
     RAMPART_RETURN_IF_ERROR(
         c.scan_cp.Prepare(c.db, "SELECT size, note, created FROM checkpoints ORDER BY size"));
     RAMPART_RETURN_IF_ERROR(c.size.Prepare(c.db, "SELECT MAX(idx) FROM entries"));

@@ -59,8 +59,8 @@ enum class Durability {
 
 struct StoreOptions {
   Durability durability = Durability::kFull;
-  int read_connections = 4;      // pool size for concurrent readers
-  std::int64_t cache_mib = 64;   // SQLite page cache per connection
+  int read_connections = 4;     // pool size for concurrent readers
+  std::int64_t cache_mib = 64;  // SQLite page cache per connection
 };
 
 class Store {

@@ -52,7 +52,8 @@ class Verifier {
       range_.Append(leaf, &completed);
       bool nodes_ok = rec.nodes.size() == completed.size() * kHashSize;
       for (std::size_t i = 0; nodes_ok && i < completed.size(); ++i) {
-        nodes_ok = std::memcmp(rec.nodes.data() + i * kHashSize, completed[i].data(), kHashSize) == 0;
+        nodes_ok =
+            std::memcmp(rec.nodes.data() + i * kHashSize, completed[i].data(), kHashSize) == 0;
       }
       if (!nodes_ok && leaf == rec.leaf) {
         Problem(rec.index, "entry " + std::to_string(rec.index) +
@@ -80,8 +81,8 @@ class Verifier {
       return OkStatus();
     }
     if (cp->size != rec.size) {
-      Problem(std::nullopt, "checkpoint row " + std::to_string(rec.size) + " holds a note for size " +
-                                std::to_string(cp->size));
+      Problem(std::nullopt, "checkpoint row " + std::to_string(rec.size) +
+                                " holds a note for size " + std::to_string(cp->size));
       return OkStatus();
     }
     if (cp->size > report_.entries) {

@@ -30,7 +30,8 @@ struct VerifyReport {
 
 // `progress(done, total)` is called now and then while entries are read.
 // Returns a Status only when the store cannot be read; findings are in the report.
-Result<VerifyReport> VerifyLog(Store& store, const NoteVerifier& verifier,
-                               const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
+Result<VerifyReport> VerifyLog(
+    Store& store, const NoteVerifier& verifier,
+    const std::function<void(std::uint64_t, std::uint64_t)>& progress = {});
 
 }  // namespace rampart::ledger

@@ -1,9 +1,8 @@
 // The ledger as a user runs it: the real `rampart` binary serving HTTP on
 // loopback, real clients, kill -9, the HTTP audit sink, `rampart serve`.
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -13,9 +12,9 @@
 
 #include "core/http_audit_sink.h"
 #include "core/json.h"
+#include "http_client.h"
 #include "ledger/api_key.h"
 #include "testing/testing.h"
-#include "http_client.h"
 
 namespace rampart::ledger {
 namespace {
@@ -44,11 +43,11 @@ class LedgerServer : public ::testing::TestWithParam<std::string> {
 
   std::unique_ptr<testing::Process> Start(int port) {
     auto p = std::make_unique<testing::Process>(
-        std::vector<std::string>{testing::RampartBin(), "ledger", "serve", "--store", store_, "--key",
-                                 (dir_ / "ledger.key").string(), "--origin", "test.rampart/ledger",
-                                 "--listen", "127.0.0.1:" + std::to_string(port), "--api-key",
-                                 "orchestrator-sa=" + key_.record.salted_hash,
-                                 "--checkpoint-interval-ms", "50"},
+        std::vector<std::string>{
+            testing::RampartBin(), "ledger", "serve", "--store", store_, "--key",
+            (dir_ / "ledger.key").string(), "--origin", "test.rampart/ledger", "--listen",
+            "127.0.0.1:" + std::to_string(port), "--api-key",
+            "orchestrator-sa=" + key_.record.salted_hash, "--checkpoint-interval-ms", "50"},
         dir_.path());
     EXPECT_TRUE(p->WaitForOutput("listening on")) << p->Stderr();
     return p;
@@ -81,7 +80,8 @@ TEST_P(LedgerServer, ApiAuthenticatesValidatesAndProves) {
   EXPECT_EQ(Request(port, "POST", "/v1/entries", entry, "rk_wrong").status, 401);
   // Bad input: a clear 4xx, nothing appended.
   EXPECT_EQ(Request(port, "POST", "/v1/entries", "{not json", key_.token).status, 400);
-  auto unknown = Request(port, "POST", "/v1/entries", R"({"type":"model.sigend","actor":"a"})", key_.token);
+  auto unknown =
+      Request(port, "POST", "/v1/entries", R"({"type":"model.sigend","actor":"a"})", key_.token);
   EXPECT_EQ(unknown.status, 400);
   EXPECT_NE(unknown.body.find("model.signed"), std::string::npos) << unknown.body;
   EXPECT_EQ(Request(port, "POST", "/v1/entries",
@@ -136,7 +136,8 @@ TEST_P(LedgerServer, ApiAuthenticatesValidatesAndProves) {
   auto pub = dir_.Write("ledger.pub", std::string(vkey) + "\n");
   auto prove = Cli({"ledger", "prove", "1", "-o", (dir_ / "bundle.json").string()});
   ASSERT_EQ(prove.exit_code, 0) << prove.err;
-  auto vp = testing::RunRampart({"ledger", "verify-proof", (dir_ / "bundle.json").string(), "--pub", pub.string()});
+  auto vp = testing::RunRampart(
+      {"ledger", "verify-proof", (dir_ / "bundle.json").string(), "--pub", pub.string()});
   EXPECT_EQ(vp.exit_code, 0) << vp.err;
   EXPECT_NE(vp.out.find("proof OK"), std::string::npos);
 }
@@ -184,7 +185,8 @@ TEST_P(LedgerServer, KillDashNineLosesNoAcknowledgedEntry) {
   // Restart on the same storage: the ledger opens (its tree matches its
   // checkpoints) and appends continue where they stopped.
   auto p2 = Start(port);
-  auto r = Request(port, "POST", "/v1/entries", R"({"type":"x-after.restart","actor":"t"})", key_.token);
+  auto r =
+      Request(port, "POST", "/v1/entries", R"({"type":"x-after.restart","actor":"t"})", key_.token);
   EXPECT_EQ(r.status, 201) << r.body << p2->Stderr();
   EXPECT_EQ(p2->Stop(SIGTERM), 0);
 
@@ -279,14 +281,16 @@ identities:
   - {name: orchestrator-sa, kind: service-account}
 ledger:
   origin: mini.example/ledger
-  listen: 127.0.0.1:)" + std::to_string(port) + R"(
+  listen: 127.0.0.1:)" +
+                       std::to_string(port) + R"(
   api_keys:
-    - {identity: orchestrator-sa, hash: ")" + k->record.salted_hash + R"("}
+    - {identity: orchestrator-sa, hash: ")" +
+                       k->record.salted_hash + R"("}
 )";
   auto file = dir.Write("estate.yaml", estate);
-  testing::Process p({testing::RampartBin(), "serve", "-e", file.string(), "--var-dir",
-                      (dir / "var").string()},
-                     dir.path());
+  testing::Process p(
+      {testing::RampartBin(), "serve", "-e", file.string(), "--var-dir", (dir / "var").string()},
+      dir.path());
   ASSERT_TRUE(p.WaitForOutput("service(s) running")) << p.Stderr();
   auto r = Request(port, "POST", "/v1/entries",
                    R"({"type":"policy.changed","actor":"ml-admin","policy":"gateway"})", k->token);
@@ -323,7 +327,8 @@ TEST(LedgerTlsTest, ClientCertificateMapsToAnEstateIdentity) {
     GTEST_SKIP() << "openssl and curl are needed (scripts/install-deps.sh installs them)";
   }
   const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
-  sh("openssl req -x509 " + ec + " -keyout ca.key -out ca.pem -days 1 -subj /CN=test-ca 2>/dev/null");
+  sh("openssl req -x509 " + ec +
+     " -keyout ca.key -out ca.pem -days 1 -subj /CN=test-ca 2>/dev/null");
   dir.Write("server.ext", "subjectAltName=IP:127.0.0.1\n");
   dir.Write("client.ext", "subjectAltName=URI:spiffe://acme.ai/ns/mlops/sa/orchestrator\n");
   dir.Write("stranger.ext", "subjectAltName=URI:spiffe://acme.ai/ns/x/sa/stranger\n");
@@ -342,13 +347,15 @@ services:
 identities:
   - {name: orchestrator-sa, kind: service-account, spiffe_id: "spiffe://acme.ai/ns/mlops/sa/orchestrator"}
 ledger:
-  listen: 127.0.0.1:)" + std::to_string(port) + R"(
-  tls: {cert: )" + (dir / "server.pem").string() + ", key: " + (dir / "server.key").string() +
+  listen: 127.0.0.1:)" +
+                       std::to_string(port) + R"(
+  tls: {cert: )" + (dir / "server.pem").string() +
+                       ", key: " + (dir / "server.key").string() +
                        ", client_ca: " + (dir / "ca.pem").string() + "}\n";
   auto file = dir.Write("estate.yaml", estate);
-  testing::Process p({testing::RampartBin(), "serve", "-e", file.string(), "--var-dir",
-                      (dir / "var").string()},
-                     dir.path());
+  testing::Process p(
+      {testing::RampartBin(), "serve", "-e", file.string(), "--var-dir", (dir / "var").string()},
+      dir.path());
   ASSERT_TRUE(p.WaitForOutput("listening on https://")) << p.Stderr();
   std::string url = "https://127.0.0.1:" + std::to_string(port) + "/v1/entries";
   std::string body = R"({"type":"policy.changed","actor":"ml-admin","policy":"gateway"})";
@@ -356,15 +363,16 @@ ledger:
   auto curl = [&](const std::string& who) {
     std::string cert = who.empty() ? "" : " --cert " + who + ".pem --key " + who + ".key";
     return testing::Run({"/bin/sh", "-c",
-                         "cd '" + dir.path().string() + "' && curl -sS -o out.json -w '%{http_code}' " +
-                             "--cacert ca.pem" + cert + " -H 'Content-Type: application/json' " +
+                         "cd '" + dir.path().string() +
+                             "' && curl -sS -o out.json -w '%{http_code}' " + "--cacert ca.pem" +
+                             cert + " -H 'Content-Type: application/json' " +
                              "--data-binary @body.json " + url});
   };
   auto ok = curl("client");
   EXPECT_EQ(ok.out, "201") << ok.err;
-  auto stored = testing::Run({"/bin/sh", "-c", "curl -sS --cacert '" + (dir / "ca.pem").string() +
-                                                   "' https://127.0.0.1:" + std::to_string(port) +
-                                                   "/v1/entries/0"});
+  auto stored = testing::Run({"/bin/sh", "-c",
+                              "curl -sS --cacert '" + (dir / "ca.pem").string() +
+                                  "' https://127.0.0.1:" + std::to_string(port) + "/v1/entries/0"});
   EXPECT_NE(stored.out.find("\"submitter\":\"orchestrator-sa\""), std::string::npos) << stored.out;
   EXPECT_EQ(curl("").out, "401");          // no certificate, no key
   EXPECT_EQ(curl("stranger").out, "401");  // a valid certificate of no estate identity

@@ -1,11 +1,12 @@
 // The storage and ledger suite, run against both backends: SQLite in a temp
 // directory and a real PostgreSQL ($RAMPART_TEST_PG_URL, a fresh schema per
 // test, dropped afterwards).
+#include "ledger/ledger.h"
+
+#include <gtest/gtest.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -14,7 +15,6 @@
 
 #include "core/encoding.h"
 #include "ledger/checkpoint.h"
-#include "ledger/ledger.h"
 #include "ledger/query.h"
 #include "ledger/verify.h"
 #include "testing/testing.h"
@@ -37,8 +37,9 @@ ParsedEntry Entry(const std::string& json) {
 
 ParsedEntry Ingest(int n) {
   return Entry(R"({"type":"dataset.ingested","actor":"etl-sa","time":"2026-11-26T15:00:00Z",)"
-               R"("subjects":[{"digest":")" + Digest(n) + R"(","name":"ds-)" + std::to_string(n) +
-               R"("}],"records":)" + std::to_string(n) + "}");
+               R"("subjects":[{"digest":")" +
+               Digest(n) + R"(","name":"ds-)" + std::to_string(n) + R"("}],"records":)" +
+               std::to_string(n) + "}");
 }
 
 class Backend : public ::testing::TestWithParam<std::string> {
@@ -50,7 +51,8 @@ class Backend : public ::testing::TestWithParam<std::string> {
     }
     const char* pg = std::getenv("RAMPART_TEST_PG_URL");
     if (pg == nullptr || *pg == '\0') {
-      GTEST_SKIP() << "RAMPART_TEST_PG_URL is not set; run eval \"$(scripts/test-services.sh start)\"";
+      GTEST_SKIP()
+          << "RAMPART_TEST_PG_URL is not set; run eval \"$(scripts/test-services.sh start)\"";
     }
     pg_url_ = pg;
     std::random_device rd;
@@ -150,10 +152,10 @@ TEST_P(Backend, StoreCommitsAndReadsBack) {
   EXPECT_EQ(*s->Size(), 5u);
   int scanned = 0;
   ASSERT_TRUE(s->Scan(1, 4, [&](const EntryRecord& rec) {
-                  EXPECT_EQ(rec.index, static_cast<std::uint64_t>(1 + scanned));
-                  ++scanned;
-                  return OkStatus();
-                }).ok());
+                 EXPECT_EQ(rec.index, static_cast<std::uint64_t>(1 + scanned));
+                 ++scanned;
+                 return OkStatus();
+               }).ok());
   EXPECT_EQ(scanned, 3);
 }
 
@@ -244,7 +246,8 @@ TEST_P(Backend, VerifyNamesTheFirstTamperedEntry) {
     EXPECT_TRUE(report->ok());
   }
   // 1. Edit one entry's content in place.
-  std::string blob = GetParam() == "sqlite" ? "CAST('{\"forged\":1}' AS BLOB)" : "'{\"forged\":1}'::bytea";
+  std::string blob =
+      GetParam() == "sqlite" ? "CAST('{\"forged\":1}' AS BLOB)" : "'{\"forged\":1}'::bytea";
   Sql("UPDATE entries SET data = " + blob + " WHERE idx = 17");
   {
     auto s = OpenS();
@@ -294,12 +297,12 @@ TEST_P(Backend, FindAndLineageWalkBackToTheDatasets) {
                     R"(","name":"raw"}]})"));
   batch.push_back(e(R"({"type":"dataset.changed","actor":"labeling-sa","previous":")" + raw +
                     R"(","subjects":[{"digest":")" + labeled + R"(","name":"labeled"}]})"));
-  batch.push_back(e(R"({"type":"dataset.ingested","actor":"etl-sa","subjects":[{"digest":")" + other +
-                    R"(","name":"unrelated"}]})"));
-  batch.push_back(e(R"({"type":"training.finished","actor":"orchestrator-sa","inputs":[")" + labeled +
-                    R"("],"outputs":[")" + model + R"("],"code_commit":"abc123"})"));
-  batch.push_back(e(R"({"type":"model.signed","actor":"registry-sa","subjects":[{"digest":")" + model +
-                    R"(","name":"acme-chat-7b"}]})"));
+  batch.push_back(e(R"({"type":"dataset.ingested","actor":"etl-sa","subjects":[{"digest":")" +
+                    other + R"(","name":"unrelated"}]})"));
+  batch.push_back(e(R"({"type":"training.finished","actor":"orchestrator-sa","inputs":[")" +
+                    labeled + R"("],"outputs":[")" + model + R"("],"code_commit":"abc123"})"));
+  batch.push_back(e(R"({"type":"model.signed","actor":"registry-sa","subjects":[{"digest":")" +
+                    model + R"(","name":"acme-chat-7b"}]})"));
   ASSERT_TRUE(l->Append(std::move(batch)).has_value());
 
   auto found = FindEntries(l->store(), model);
@@ -326,27 +329,46 @@ INSTANTIATE_TEST_SUITE_P(Ledger, Backend, ::testing::Values("sqlite", "postgres"
 TEST(EntryTest, ValidatesTypesFieldsAndSize) {
   EntryOptions opts;
   opts.submitter = "gateway-sa";
-  EXPECT_TRUE(ParseEntry(R"({"type":"x-custom.event","actor":"a","anything":[1,2]})", opts).has_value());
+  EXPECT_TRUE(
+      ParseEntry(R"({"type":"x-custom.event","actor":"a","anything":[1,2]})", opts).has_value());
   auto unknown = ParseEntry(R"({"type":"model.sigend","actor":"a","subjects":[]})", opts);
   ASSERT_FALSE(unknown.has_value());
   EXPECT_NE(unknown.error().message().find("did you mean 'model.signed'"), std::string::npos)
       << unknown.error().message();
-  EXPECT_FALSE(ParseEntry(R"({"type":"access.summary","actor":"a","window_start":"2026-11-26T15:00:00Z",)"
-                          R"("window_end":"2026-11-26T15:01:00Z","requests":"many"})", opts).has_value());
-  EXPECT_TRUE(ParseEntry(R"({"type":"access.summary","actor":"a","window_start":"2026-11-26T15:00:00Z",)"
-                         R"("window_end":"2026-11-26T15:01:00Z","requests":12})", opts).has_value());
-  EXPECT_FALSE(ParseEntry(R"({"type":"model.signed","actor":"a","subjects":[{"digest":"sha256:abc"}]})", opts).has_value());
-  EXPECT_FALSE(ParseEntry(R"({"type":"alert","actor":"a","severity":"bad","message":"m"})", opts).has_value());
-  EXPECT_FALSE(ParseEntry(R"({"type":"alert","actor":"a","severity":"high","message":"m","submitter":"me"})", opts).has_value());
-  EXPECT_FALSE(ParseEntry(R"({"type":"alert","actor":"a","severity":"high","message":"m"} x)", opts).has_value());
+  EXPECT_FALSE(
+      ParseEntry(R"({"type":"access.summary","actor":"a","window_start":"2026-11-26T15:00:00Z",)"
+                 R"("window_end":"2026-11-26T15:01:00Z","requests":"many"})",
+                 opts)
+          .has_value());
+  EXPECT_TRUE(
+      ParseEntry(R"({"type":"access.summary","actor":"a","window_start":"2026-11-26T15:00:00Z",)"
+                 R"("window_end":"2026-11-26T15:01:00Z","requests":12})",
+                 opts)
+          .has_value());
+  EXPECT_FALSE(
+      ParseEntry(R"({"type":"model.signed","actor":"a","subjects":[{"digest":"sha256:abc"}]})",
+                 opts)
+          .has_value());
+  EXPECT_FALSE(ParseEntry(R"({"type":"alert","actor":"a","severity":"bad","message":"m"})", opts)
+                   .has_value());
+  EXPECT_FALSE(
+      ParseEntry(R"({"type":"alert","actor":"a","severity":"high","message":"m","submitter":"me"})",
+                 opts)
+          .has_value());
+  EXPECT_FALSE(ParseEntry(R"({"type":"alert","actor":"a","severity":"high","message":"m"} x)", opts)
+                   .has_value());
   EXPECT_FALSE(ParseEntry("[]", opts).has_value());
   std::string big = R"({"type":"x-big","actor":"a","pad":")" + std::string(70000, 'a') + "\"}";
   auto too_big = ParseEntry(big, opts);
   ASSERT_FALSE(too_big.has_value());
   EXPECT_EQ(too_big.error().code(), StatusCode::kResourceExhausted);
   // Canonical: key order and whitespace do not change the leaf.
-  auto a = ParseEntry(R"({"type":"alert","actor":"a","time":"2026-11-26T15:00:00Z","severity":"low","message":"m"})", opts);
-  auto b = ParseEntry(R"({ "message":"m", "severity":"low","time":"2026-11-26T15:00:00Z", "actor":"a","type":"alert"})", opts);
+  auto a = ParseEntry(
+      R"({"type":"alert","actor":"a","time":"2026-11-26T15:00:00Z","severity":"low","message":"m"})",
+      opts);
+  auto b = ParseEntry(
+      R"({ "message":"m", "severity":"low","time":"2026-11-26T15:00:00Z", "actor":"a","type":"alert"})",
+      opts);
   ASSERT_TRUE(a && b);
   EXPECT_EQ(a->canonical, b->canonical);
   EXPECT_NE(a->canonical.find("\"submitter\":\"gateway-sa\""), std::string::npos);

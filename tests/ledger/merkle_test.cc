@@ -200,8 +200,7 @@ TEST(MerkleTest, GeneratedProofsVerifyAndMatchTheNaiveRoot) {
       EXPECT_TRUE(VerifyInclusion(i, size, t.leaves[i], Views(*p), root).ok()) << i << "/" << size;
       // A proof for one leaf does not prove another.
       if (size > 1) {
-        EXPECT_FALSE(
-            VerifyInclusion(i, size, t.leaves[(i + 1) % size], Views(*p), root).ok());
+        EXPECT_FALSE(VerifyInclusion(i, size, t.leaves[(i + 1) % size], Views(*p), root).ok());
       }
     }
     for (std::uint64_t from = 1; from <= size; ++from) {

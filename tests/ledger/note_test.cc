@@ -1,12 +1,13 @@
 // Signed notes and checkpoints: interoperability with the Go reference
 // implementation (golang.org/x/mod/sumdb/note test vectors) and an
 // independent byte-level check of the C2SP rules.
+#include "ledger/note.h"
+
 #include <gtest/gtest.h>
 
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "ledger/checkpoint.h"
-#include "ledger/note.h"
 
 namespace rampart::ledger {
 namespace {
@@ -24,10 +25,12 @@ constexpr std::string_view kGoSigned =
     "then you don't know what your problem is.\n"
     "\n"
     "\xE2\x80\x94 PeterNeumann "
-    "x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
+    "x08go/ZJkuBS9UG/"
+    "SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=\n";
 constexpr std::string_view kGoEnochSig =
     "\xE2\x80\x94 EnochRoot "
-    "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
+    "rwz+eBzmZa0SO3NbfRGzPCpDckykFXSdeX+MNtCOXm2/"
+    "5n2tiOHp+vAF1aGrQ5ovTG01oOTGwnWLox33WWd1RvMc+QQ=\n";
 
 TEST(NoteTest, SignsExactlyLikeTheReferenceImplementation) {
   auto signer = NoteSigner::Parse(kGoSigner);
@@ -59,9 +62,9 @@ TEST(NoteTest, RejectsMalformedNotesAndBadSignatures) {
   std::vector<std::string> bad = {
       std::string(kGoText),
       std::string(kGoText) + "\n",
-      good.substr(0, good.size() - 1),                 // no final newline
-      "\x01" + good,                                   // control character
-      "\xff" + good,                                   // not UTF-8
+      good.substr(0, good.size() - 1),  // no final newline
+      "\x01" + good,                    // control character
+      "\xff" + good,                    // not UTF-8
       good + "Unexpected line.\n",
       std::string(kGoText) + "\n-- PeterNeumann x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8p=\n",
   };
@@ -80,13 +83,23 @@ TEST(NoteTest, RejectsMalformedNotesAndBadSignatures) {
 }
 
 TEST(NoteTest, KeyTextsRejectManglings) {
-  EXPECT_FALSE(NoteVerifier::Parse("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").has_value());
-  EXPECT_FALSE(NoteVerifier::Parse("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").has_value());
-  EXPECT_FALSE(NoteVerifier::Parse("PeterNeumann+c74f20a3+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").has_value());
+  EXPECT_FALSE(
+      NoteVerifier::Parse("PeterNeumann+c74f20a4+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+          .has_value());
+  EXPECT_FALSE(
+      NoteVerifier::Parse("Peter Neumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+          .has_value());
+  EXPECT_FALSE(
+      NoteVerifier::Parse("PeterNeumann+c74f20a3+ZRpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+          .has_value());
   EXPECT_FALSE(NoteVerifier::Parse("PeterNeumann+c74f20a3").has_value());
-  EXPECT_FALSE(NoteSigner::Parse("PRIVATE+KEY+PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW").has_value());
+  EXPECT_FALSE(NoteSigner::Parse(
+                   "PRIVATE+KEY+PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW")
+                   .has_value());
   EXPECT_FALSE(IsValidKeyName("a+b"));
-  EXPECT_FALSE(IsValidKeyName("a\xE2\x80\x83" "b"));  // U+2003 EM SPACE
+  EXPECT_FALSE(
+      IsValidKeyName("a\xE2\x80\x83"
+                     "b"));  // U+2003 EM SPACE
   EXPECT_TRUE(IsValidKeyName("acme.ai/ledger"));
 }
 
