@@ -31,6 +31,7 @@
 #include "ledger/checkpoint.h"
 #include "ledger/entry.h"
 #include "ledger/merkle.h"
+#include "ledger/node_cache.h"
 #include "ledger/note.h"
 #include "ledger/store.h"
 
@@ -78,6 +79,8 @@ class Ledger {
 
   std::uint64_t size() const;
   Store& store() { return *store_; }
+  // Reads tree nodes for proofs, with the upper levels cached (node_cache.h).
+  NodeReader nodes() { return CachedNodeReader(*store_, node_cache_); }
   const NoteVerifier& verifier() const { return signer_.verifier(); }
   const std::string& origin() const { return signer_.name(); }
 
@@ -108,6 +111,7 @@ class Ledger {
   Status ReloadRange();  // builder thread (or before it starts)
 
   std::unique_ptr<Store> store_;
+  NodeCache node_cache_;
   NoteSigner signer_;
   LedgerOptions opts_;
 

@@ -446,8 +446,7 @@ class LedgerServer::Impl {
           auto parsed_cp = ParseNote(cp->note);
           out["checkpoint"] = cp->note;
           for (std::size_t i = 0; i < r->entries.size(); ++i) {
-            auto proof =
-                InclusionProof(r->entries[i].index, cp->size, StoreNodeReader(ledger_.store()));
+            auto proof = InclusionProof(r->entries[i].index, cp->size, ledger_.nodes());
             if (!proof) co_return ErrorResponse(req, proof.error());
             entries[i].as_object()["proof"] = HashesJson(*proof);
             entries[i].as_object()["proof_tree_size"] = cp->size;
@@ -505,7 +504,7 @@ class LedgerServer::Impl {
         return ErrorResponse(req, InvalidArgumentError("size is beyond the tree (" +
                                                        std::to_string(ledger_.size()) + ")"));
       }
-      auto proof = InclusionProof(*idx, size, StoreNodeReader(store));
+      auto proof = InclusionProof(*idx, size, ledger_.nodes());
       if (!proof) return ErrorResponse(req, proof.error());
       return JsonResponse(
           req, http::status::ok,
@@ -518,7 +517,7 @@ class LedgerServer::Impl {
       if (!to) return ErrorResponse(req, to.error());
       if (*to > ledger_.size())
         return ErrorResponse(req, InvalidArgumentError("'to' is beyond the tree"));
-      auto proof = ConsistencyProof(*from, *to, StoreNodeReader(store));
+      auto proof = ConsistencyProof(*from, *to, ledger_.nodes());
       if (!proof) return ErrorResponse(req, proof.error());
       return JsonResponse(
           req, http::status::ok,
