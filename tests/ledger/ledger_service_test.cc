@@ -381,3 +381,90 @@ ledger:
 
 }  // namespace
 }  // namespace rampart::ledger
+
+namespace rampart::ledger {
+namespace {
+
+// The CLI end to end, as a user would run it, including an edit made behind
+// the ledger's back with the sqlite3 shell.
+TEST(LedgerCliTest, InitAppendQueryProveAndDetectTampering) {
+  testing::TempDir dir;
+  std::string store = "sqlite:" + (dir / "l.db").string();
+  std::string key = (dir / "l.key").string();
+  auto run = [&](std::vector<std::string> args, const std::string& input = "") {
+    args.insert(args.begin(), "ledger");
+    args.push_back("--store");
+    args.push_back(store);
+    return testing::RunRampart(args, input);
+  };
+  auto get_missing = run({"get", "0"});
+  EXPECT_EQ(get_missing.exit_code, 2);
+  EXPECT_NE(get_missing.err.find("rampart ledger init"), std::string::npos) << get_missing.err;
+
+  auto init = run({"init", "--key", key, "--origin", "cli.example/ledger", "--format", "json"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  std::string vkey(ParseJson(init.out)->as_object()["vkey"].as_string());
+  auto pub = dir.Write("l.pub", vkey + "\n");
+
+  std::string ds = Digest('d'), model = Digest('e');
+  auto a1 = run({"append", "--key", key},
+                R"({"type":"dataset.ingested","actor":"etl-sa","subjects":[{"digest":")" + ds +
+                    R"(","name":"corpus"}]})");
+  ASSERT_EQ(a1.exit_code, 0) << a1.err;
+  auto entries = dir.Write("e.json", R"([{"type":"training.finished","actor":"orch","inputs":[")" +
+                                         ds + R"("],"outputs":[")" + model + R"("]},
+    {"type":"model.registered","actor":"registry-sa","subjects":[{"digest":")" +
+                                         model + R"(","name":"chat-7b"}],"version":"1"}])");
+  auto a2 = run({"append", "--key", key, entries.string(), "--format", "json"});
+  ASSERT_EQ(a2.exit_code, 0) << a2.err;
+  EXPECT_EQ(ParseJson(a2.out)->as_object()["tree_size"].to_number<int>(), 3);
+
+  // Bad input names the file and position, and appends nothing.
+  auto bad = dir.Write("bad.json", "{\"type\": \"alert\",\n  \"actor\": }");
+  auto r = run({"append", "--key", key, bad.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.json"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("line 2"), std::string::npos) << r.err;
+
+  auto find = run({"find", "--digest", model, "--format", "json"});
+  ASSERT_EQ(find.exit_code, 0) << find.err;
+  EXPECT_EQ(ParseJson(find.out)->as_object()["entries"].as_array().size(), 2u);
+  auto lineage = run({"lineage", model});
+  ASSERT_EQ(lineage.exit_code, 0) << lineage.err;
+  EXPECT_NE(lineage.out.find(ds), std::string::npos) << lineage.out;
+  EXPECT_NE(lineage.out.find("corpus"), std::string::npos) << lineage.out;
+
+  auto prove = run({"prove", "2", "-o", (dir / "p.json").string()});
+  ASSERT_EQ(prove.exit_code, 0) << prove.err;
+  auto vp = testing::RunRampart(
+      {"ledger", "verify-proof", (dir / "p.json").string(), "--pub", pub.string()});
+  EXPECT_EQ(vp.exit_code, 0) << vp.err;
+  // A forged bundle: the entry changed.
+  auto text = testing::Run({"/bin/cat", (dir / "p.json").string()}).out;
+  std::size_t at = text.find("\"version\": \"1\"");
+  ASSERT_NE(at, std::string::npos) << text;
+  text.replace(at, 14, "\"version\": \"2\"");
+  auto forged = dir.Write("forged.json", text);
+  auto vf = testing::RunRampart({"ledger", "verify-proof", forged.string(), "--pub", pub.string()});
+  EXPECT_EQ(vf.exit_code, 1) << vf.out << vf.err;
+
+  auto ok = run({"verify", "--pub", pub.string()});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  EXPECT_NE(ok.out.find("ledger OK: 3 entries"), std::string::npos) << ok.out;
+
+  // An administrator edits entry 1 directly in the database.
+  auto sql =
+      testing::Run({"sqlite3", (dir / "l.db").string(),
+                    "UPDATE entries SET data = replace(data, 'orch', 'mallory') WHERE idx = 1"});
+  if (sql.exit_code != 0) GTEST_SKIP() << "sqlite3 shell not available: " << sql.err;
+  auto tampered = run({"verify", "--pub", pub.string(), "--format", "json"});
+  EXPECT_EQ(tampered.exit_code, 1) << tampered.out << tampered.err;
+  EXPECT_EQ(ParseJson(tampered.out)->as_object()["first_bad_index"].to_number<int>(), 1)
+      << tampered.out;
+  auto text_report = run({"verify", "--key", key});
+  EXPECT_NE(text_report.out.find("first index that no longer matches is 1"), std::string::npos)
+      << text_report.out;
+}
+
+}  // namespace
+}  // namespace rampart::ledger

@@ -376,3 +376,66 @@ TEST(EntryTest, ValidatesTypesFieldsAndSize) {
 
 }  // namespace
 }  // namespace rampart::ledger
+
+#include "core/http_audit_sink.h"
+#include "ledger/local_audit_sink.h"
+
+namespace rampart::ledger {
+namespace {
+
+TEST(LocalAuditSinkTest, AppendsValidatesAndPushesBack) {
+  testing::TempDir dir;
+  auto key = NoteSigner::Generate("sink.example/ledger");
+  auto store = OpenStore("sqlite:" + (dir / "l.db").string());
+  ASSERT_TRUE(store.has_value());
+  auto l = Ledger::Open(std::move(*store), *key);
+  ASSERT_TRUE(l.has_value());
+  std::shared_ptr<Ledger> ledger = std::move(*l);
+  auto sink = std::make_shared<LocalAuditSink>(ledger, "gateway", /*max_pending=*/100000);
+  AuditEvent e;
+  e.type = "access.summary";
+  e.actor = "gateway-sa";
+  e.time = std::chrono::system_clock::now();
+  e.subjects.push_back({Digest(7), "acme-chat-7b"});
+  e.fields["window_start"] = "2026-11-26T15:00:00Z";
+  e.fields["window_end"] = "2026-11-26T15:01:00Z";
+  e.fields["requests"] = 42;
+  for (int i = 0; i < 50; ++i) ASSERT_TRUE(sink->Append(e).ok());
+  AuditEvent bad = e;
+  bad.fields["requests"] = "many";
+  EXPECT_EQ(sink->Append(bad).code(), StatusCode::kInvalidArgument);
+  ASSERT_TRUE(sink->Flush(std::chrono::seconds(10)).ok());
+  EXPECT_EQ(sink->appended(), 50u);
+  auto found = FindEntries(ledger->store(), Digest(7));
+  ASSERT_TRUE(found.has_value());
+  ASSERT_EQ(found->size(), 50u);
+  EXPECT_EQ((*found)[0].entry["submitter"].as_string(), "gateway");
+
+  // Bounded: with room for one pending event, a burst is pushed back.
+  auto tight = std::make_shared<LocalAuditSink>(ledger, "gateway", /*max_pending=*/1);
+  int refused = 0;
+  for (int i = 0; i < 200; ++i)
+    refused += tight->Append(e).code() == StatusCode::kResourceExhausted;
+  EXPECT_GT(refused, 0);
+  ASSERT_TRUE(tight->Flush(std::chrono::seconds(10)).ok());
+  EXPECT_EQ(tight->appended() + refused, 200u);
+  tight->Close();
+  EXPECT_EQ(tight->Append(e).code(), StatusCode::kUnavailable);
+}
+
+TEST(HttpAuditSinkTest, RefusesBadConfiguration) {
+  HttpAuditSinkOptions o;
+  o.api_key = "rk_x";
+  o.url = "https://127.0.0.1:7000";
+  EXPECT_FALSE(MakeHttpAuditSink(o).has_value());
+  o.url = "127.0.0.1:7000";
+  EXPECT_FALSE(MakeHttpAuditSink(o).has_value());
+  o.url = "http://127.0.0.1";
+  EXPECT_FALSE(MakeHttpAuditSink(o).has_value());
+  o.url = "http://127.0.0.1:7000";
+  o.api_key.clear();
+  EXPECT_FALSE(MakeHttpAuditSink(o).has_value());
+}
+
+}  // namespace
+}  // namespace rampart::ledger
