@@ -7,4 +7,4 @@ BUILD=${1:-build}
 BIN=$BUILD/bench/ledger/ledger_bench
 [ -x "$BIN" ] || { echo "bench/ledger: $BIN missing; build first" >&2; exit 2; }
 exec "$BIN" "$BUILD/bench-ledger" --proof-entries "${LEDGER_BENCH_PROOF_ENTRIES:-10000000}" \
-  --seconds "${LEDGER_BENCH_SECONDS:-9}"
+  --seconds "${LEDGER_BENCH_SECONDS:-15}"
