@@ -555,6 +555,11 @@ class LedgerService final : public Service {
 
   void Stop() override {
     if (server_) server_->Stop();
+    // Appends the server accepted complete into its (stopped) I/O context;
+    // let them finish before that context is destroyed.
+    if (ledger_ && !ledger_->Drain(std::chrono::seconds(30))) {
+      spdlog::error("ledger: appends still pending after 30 s at shutdown");
+    }
     if (sink_) {
       if (Status s = sink_->Flush(std::chrono::seconds(10)); !s.ok())
         spdlog::error("ledger: {}", s.message());

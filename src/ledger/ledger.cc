@@ -205,6 +205,7 @@ void Ledger::BuildLoop() {
         queue_.pop_front();
       }
       queued_entries_ -= n;
+      building_ = true;
       if (!checkpoint_due && !batch.empty()) {
         checkpoint_due = opts_.clock->SteadyNow() >= cp_built_time_ + opts_.checkpoint_interval;
       }
@@ -213,6 +214,11 @@ void Ledger::BuildLoop() {
     if (!built) {
       spdlog::error("ledger: cannot build a commit: {}", built.error().ToString());
       for (Pending& p : batch) p.done(built.error());
+      {
+        std::lock_guard lock(mu_);
+        building_ = false;
+      }
+      ready_cv_.notify_all();
       continue;
     }
     {
@@ -223,9 +229,13 @@ void Ledger::BuildLoop() {
         lock.unlock();
         Status st = UnavailableError("an earlier commit failed; retry");
         for (Pending& p : built->pending) p.done(st);
+        lock.lock();
+        building_ = false;
+        ready_cv_.notify_all();
         continue;
       }
       ready_.push_back(std::move(*built));
+      building_ = false;
     }
     ready_cv_.notify_all();
   }
@@ -288,6 +298,7 @@ void Ledger::WriteLoop() {
     {
       std::lock_guard lock(mu_);
       writing_ = false;
+      acking_ = true;
       if (st.ok()) {
         size_ = b.size_after;
         ++commits_;
@@ -306,15 +317,27 @@ void Ledger::WriteLoop() {
     cp_cv_.notify_all();
     if (st.ok()) {
       for (std::size_t i = 0; i < b.pending.size(); ++i) b.pending[i].done(std::move(b.results[i]));
-      continue;
+    } else {
+      spdlog::error("ledger: commit failed: {}", st.ToString());
+      for (Pending& p : b.pending) p.done(st);
+      Status later = UnavailableError("an earlier commit failed; retry");
+      for (Built& d : discarded) {
+        for (Pending& p : d.pending) p.done(later);
+      }
     }
-    spdlog::error("ledger: commit failed: {}", st.ToString());
-    for (Pending& p : b.pending) p.done(st);
-    Status later = UnavailableError("an earlier commit failed; retry");
-    for (Built& d : discarded) {
-      for (Pending& p : d.pending) p.done(later);
+    {
+      std::lock_guard lock(mu_);
+      acking_ = false;
     }
+    ready_cv_.notify_all();
   }
+}
+
+bool Ledger::Drain(std::chrono::milliseconds timeout) {
+  std::unique_lock lock(mu_);
+  return ready_cv_.wait_for(lock, timeout, [&] {
+    return queue_.empty() && ready_.empty() && !building_ && !writing_ && !acking_;
+  });
 }
 
 }  // namespace rampart::ledger

@@ -78,6 +78,9 @@ class Ledger {
   Result<CheckpointRecord> WaitForCheckpoint(std::uint64_t size, std::chrono::milliseconds timeout);
 
   std::uint64_t size() const;
+  // Waits until every append accepted so far is committed (or failed) and
+  // its callback has returned. False on timeout.
+  bool Drain(std::chrono::milliseconds timeout);
   Store& store() { return *store_; }
   // Reads tree nodes for proofs, with the upper levels cached (node_cache.h).
   NodeReader nodes() { return CachedNodeReader(*store_, node_cache_); }
@@ -125,7 +128,9 @@ class Ledger {
   std::deque<Pending> queue_;
   std::size_t queued_entries_ = 0;
   std::deque<Built> ready_;
+  bool building_ = false;  // the builder holds appends taken from the queue
   bool writing_ = false;
+  bool acking_ = false;    // the writer is running callbacks
   bool reset_needed_ = false;  // a commit failed: rebuild the tree border from the store
   bool builder_done_ = false;
   bool stopping_ = false;
