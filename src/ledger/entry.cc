@@ -103,6 +103,20 @@ bool IsValidCustomType(std::string_view t) {
   });
 }
 
+// RFC 3339 with a year in [1900, 2200]. The bound keeps every accepted time
+// inside the range of a nanosecond time_point (1677-2262), so no caller has
+// to worry about overflow, and no ML pipeline event is outside it.
+bool ParseEntryTime(std::string_view s, Clock::SystemTime* out) {
+  if (s.size() < 4) return false;
+  int year = 0;
+  for (int i = 0; i < 4; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    year = year * 10 + (s[i] - '0');
+  }
+  if (year < 1900 || year > 2200) return false;
+  return ParseRfc3339(s, out);
+}
+
 Status FieldError(std::string_view field, std::string_view want) {
   return InvalidArgumentError("entry field '" + std::string(field) + "' must be " +
                               std::string(want));
@@ -123,8 +137,8 @@ Status CheckField(const FieldSpec& f, const json::value& v, std::vector<std::str
       return OkStatus();
     case Kind::kTime: {
       Clock::SystemTime t;
-      if (!v.is_string() || !ParseRfc3339(v.get_string(), &t)) {
-        return FieldError(f.name, "an RFC 3339 time");
+      if (!v.is_string() || !ParseEntryTime(v.get_string(), &t)) {
+        return FieldError(f.name, "an RFC 3339 time (years 1900-2200)");
       }
       return OkStatus();
     }
@@ -186,8 +200,8 @@ Status Validate(json::object& o, const EntryOptions& opts, ParsedEntry* out) {
     o["time"] = FormatRfc3339(opts.clock->Now(), 3);
   } else {
     Clock::SystemTime t;
-    if (!time->value().is_string() || !ParseRfc3339(time->value().get_string(), &t)) {
-      return FieldError("time", "an RFC 3339 time");
+    if (!time->value().is_string() || !ParseEntryTime(time->value().get_string(), &t)) {
+      return FieldError("time", "an RFC 3339 time (years 1900-2200)");
     }
   }
   std::vector<std::string> digests;

@@ -358,6 +358,12 @@ TEST(EntryTest, ValidatesTypesFieldsAndSize) {
   EXPECT_FALSE(ParseEntry(R"({"type":"alert","actor":"a","severity":"high","message":"m"} x)", opts)
                    .has_value());
   EXPECT_FALSE(ParseEntry("[]", opts).has_value());
+  // Years outside 1900-2200 are refused (found by the fuzzer: year 4052
+  // overflowed the nanosecond clock).
+  EXPECT_FALSE(
+      ParseEntry(R"({"type":"x-t","actor":"a","time":"4052-11-26T15:00:00Z"})", opts).has_value());
+  EXPECT_TRUE(
+      ParseEntry(R"({"type":"x-t","actor":"a","time":"2200-01-01T00:00:00Z"})", opts).has_value());
   std::string big = R"({"type":"x-big","actor":"a","pad":")" + std::string(70000, 'a') + "\"}";
   auto too_big = ParseEntry(big, opts);
   ASSERT_FALSE(too_big.has_value());
