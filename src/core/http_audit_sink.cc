@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
@@ -25,25 +26,26 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 struct Target {
+  bool tls = false;
   std::string host;
   std::string port;
   std::string prefix;
 };
 
 Result<Target> ParseUrl(std::string_view url) {
+  Target t;
+  std::string_view rest;
   if (url.starts_with("https://")) {
-    return InvalidArgumentError("audit sink URL " + std::string(url) +
-                                ": https is not supported yet; use http:// on a trusted network "
-                                "or the in-process sink");
+    t.tls = true;
+    rest = url.substr(8);
+  } else if (url.starts_with("http://")) {
+    rest = url.substr(7);
+  } else {
+    return InvalidArgumentError("audit sink URL must start with http:// or https://, got '" +
+                                std::string(url) + "'");
   }
-  if (!url.starts_with("http://")) {
-    return InvalidArgumentError("audit sink URL must start with http://, got '" + std::string(url) +
-                                "'");
-  }
-  std::string_view rest = url.substr(7);
   std::size_t slash = rest.find('/');
   std::string_view hostport = rest.substr(0, slash);
-  Target t;
   if (slash != std::string_view::npos) t.prefix = std::string(rest.substr(slash));
   while (!t.prefix.empty() && t.prefix.back() == '/') t.prefix.pop_back();
   std::size_t colon = hostport.rfind(':');
@@ -66,7 +68,8 @@ struct Reply {
 
 class Sink final : public HttpAuditSink {
  public:
-  Sink(HttpAuditSinkOptions opts, Target t) : opts_(std::move(opts)), target_(std::move(t)) {
+  Sink(HttpAuditSinkOptions opts, Target t, std::optional<asio::ssl::context> ctx)
+      : opts_(std::move(opts)), target_(std::move(t)), ssl_ctx_(std::move(ctx)) {
     sender_ = std::thread([this] { Run(); });
   }
 
@@ -219,67 +222,104 @@ class Sink final : public HttpAuditSink {
 
   Reply Post(std::string body) {
     Reply out;
-    boost::system::error_code ec;
     for (int attempt = 0; attempt < 2; ++attempt) {
-      if (!stream_) {
-        tcp::resolver resolver(ioc_);
-        auto eps = resolver.resolve(target_.host, target_.port, ec);
-        if (ec) {
-          out.body = ec.message();
-          return out;
-        }
-        stream_.emplace(ioc_);
-        stream_->expires_after(opts_.request_timeout);
-        stream_->connect(eps, ec);
-        if (ec) {
-          // beast's synchronous connect ignores the deadline; the OS timeout applies.
-          out.body = ec.message();
-          stream_.reset();
-          return out;
-        }
-      }
+      if (!connected_ && !Connect(&out.body)) return out;
       http::request<http::string_body> req(http::verb::post, target_.prefix + "/v1/entries", 11);
       req.set(http::field::host, target_.host);
       req.set(http::field::content_type, "application/json");
-      req.set(http::field::authorization, "Bearer " + opts_.api_key);
+      if (!opts_.api_key.empty()) req.set(http::field::authorization, "Bearer " + opts_.api_key);
       req.keep_alive(true);
       req.body() = body;
       req.prepare_payload();
-      http::write(stream_->socket(), req, ec);
-      if (!ec) {
-        beast::flat_buffer buf;
-        http::response_parser<http::string_body> parser;
-        parser.body_limit(1 << 20);
-        // A bounded read: the socket has a receive timeout through the stream's deadline only
-        // for async ops, so use a plain read with SO_RCVTIMEO set at connect.
-        SetReceiveTimeout();
-        http::read(stream_->socket(), buf, parser, ec);
-        if (!ec) {
-          out.status = static_cast<int>(parser.get().result_int());
-          out.body = parser.get().body().substr(0, 500);
-          if (!parser.get().keep_alive()) stream_.reset();
-          return out;
-        }
+      bool keep = false;
+      bool ok = tls_ ? Exchange(*tls_, req, &out, &keep) : Exchange(*plain_, req, &out, &keep);
+      if (ok) {
+        if (!keep) Disconnect();
+        return out;
       }
       // A stale keep-alive connection: reconnect once.
-      stream_.reset();
-      out.body = ec.message();
+      Disconnect();
     }
     return out;
   }
 
-  void SetReceiveTimeout() {
+  bool Connect(std::string* err) {
+    boost::system::error_code ec;
+    tcp::resolver resolver(ioc_);
+    auto eps = resolver.resolve(target_.host, target_.port, ec);
+    if (ec) {
+      *err = ec.message();
+      return false;
+    }
+    tcp::socket sock(ioc_);
+    asio::connect(sock, eps, ec);
+    if (ec) {
+      *err = ec.message();
+      return false;
+    }
+    // Synchronous I/O is bounded by socket timeouts (Beast's deadlines only
+    // apply to asynchronous operations).
     timeval tv{};
     tv.tv_sec = static_cast<time_t>(opts_.request_timeout.count() / 1000);
     tv.tv_usec = static_cast<suseconds_t>((opts_.request_timeout.count() % 1000) * 1000);
-    ::setsockopt(stream_->socket().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-    ::setsockopt(stream_->socket().native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+    ::setsockopt(sock.native_handle(), SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    if (ssl_ctx_) {
+      tls_.emplace(std::move(sock), *ssl_ctx_);
+      boost::system::error_code ip_ec;
+      asio::ip::make_address(target_.host, ip_ec);
+      if (ip_ec) SSL_set_tlsext_host_name(tls_->native_handle(), target_.host.c_str());
+      tls_->set_verify_mode(asio::ssl::verify_peer);
+      tls_->set_verify_callback(asio::ssl::host_name_verification(target_.host));
+      tls_->handshake(asio::ssl::stream_base::client, ec);
+      if (ec) {
+        *err = "TLS handshake: " + ec.message();
+        tls_.reset();
+        return false;
+      }
+    } else {
+      plain_.emplace(std::move(sock));
+    }
+    connected_ = true;
+    return true;
+  }
+
+  void Disconnect() {
+    tls_.reset();
+    plain_.reset();
+    connected_ = false;
+  }
+
+  template <class Stream>
+  bool Exchange(Stream& s, http::request<http::string_body>& req, Reply* out, bool* keep) {
+    boost::system::error_code ec;
+    http::write(s, req, ec);
+    if (ec) {
+      out->body = ec.message();
+      return false;
+    }
+    beast::flat_buffer buf;
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(1 << 20);
+    http::read(s, buf, parser, ec);
+    if (ec) {
+      out->body = ec.message();
+      return false;
+    }
+    out->status = static_cast<int>(parser.get().result_int());
+    out->body = parser.get().body().substr(0, 500);
+    *keep = parser.get().keep_alive();
+    return true;
   }
 
   HttpAuditSinkOptions opts_;
   Target target_;
   asio::io_context ioc_;
-  std::optional<beast::tcp_stream> stream_;  // sender thread only
+  std::optional<asio::ssl::context> ssl_ctx_;  // set for https:// URLs
+  // The connection; sender thread only.
+  bool connected_ = false;
+  std::optional<tcp::socket> plain_;
+  std::optional<asio::ssl::stream<tcp::socket>> tls_;
   std::chrono::steady_clock::time_point last_warning_{};
 
   std::mutex mu_;
@@ -298,12 +338,41 @@ class Sink final : public HttpAuditSink {
 
 Result<std::shared_ptr<HttpAuditSink>> MakeHttpAuditSink(const HttpAuditSinkOptions& opts) {
   RAMPART_ASSIGN_OR_RETURN(Target t, ParseUrl(opts.url));
-  if (opts.api_key.empty())
-    return InvalidArgumentError("audit sink needs an API key for the ledger");
   if (opts.max_buffered_events == 0 || opts.max_batch == 0) {
     return InvalidArgumentError("audit sink limits must be positive");
   }
-  return std::shared_ptr<HttpAuditSink>(std::make_shared<Sink>(opts, std::move(t)));
+  std::optional<asio::ssl::context> ctx;
+  if (t.tls) {
+    ctx.emplace(asio::ssl::context::tls_client);
+    boost::system::error_code ec;
+    ctx->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                         asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                         asio::ssl::context::no_tlsv1_1,
+                     ec);
+    if (opts.ca_file.empty()) {
+      ctx->set_default_verify_paths(ec);
+    } else {
+      ctx->load_verify_file(opts.ca_file, ec);
+    }
+    if (ec) return InvalidArgumentError("audit sink CA " + opts.ca_file + ": " + ec.message());
+    if (!opts.client_cert_file.empty()) {
+      ctx->use_certificate_chain_file(opts.client_cert_file, ec);
+      if (ec) {
+        return InvalidArgumentError("audit sink client certificate " + opts.client_cert_file +
+                                    ": " + ec.message());
+      }
+      ctx->use_private_key_file(opts.client_key_file, asio::ssl::context::pem, ec);
+      if (ec) {
+        return InvalidArgumentError("audit sink client key " + opts.client_key_file + ": " +
+                                    ec.message());
+      }
+    }
+  }
+  bool has_identity = !opts.api_key.empty() || !opts.client_cert_file.empty();
+  if (!has_identity) {
+    return InvalidArgumentError("audit sink needs an API key or a client certificate");
+  }
+  return std::shared_ptr<HttpAuditSink>(std::make_shared<Sink>(opts, std::move(t), std::move(ctx)));
 }
 
 }  // namespace rampart

@@ -25,8 +25,14 @@
 namespace rampart {
 
 struct HttpAuditSinkOptions {
-  std::string url;      // the ledger's base URL: http://host:port
+  std::string url;      // the ledger's base URL: http://host:port or https://host:port
   std::string api_key;  // sent as "Authorization: Bearer <key>"
+  // https: the CA that signed the ledger's certificate (system roots when
+  // empty); with a client certificate the ledger can authenticate the sink by
+  // mTLS instead of an API key.
+  std::string ca_file;
+  std::string client_cert_file;
+  std::string client_key_file;
   std::size_t max_buffered_events = 10000;
   std::size_t max_batch = 500;                // events per request
   std::chrono::milliseconds batch_delay{50};  // wait this long to fill a batch

@@ -374,6 +374,21 @@ ledger:
                               "curl -sS --cacert '" + (dir / "ca.pem").string() +
                                   "' https://127.0.0.1:" + std::to_string(port) + "/v1/entries/0"});
   EXPECT_NE(stored.out.find("\"submitter\":\"orchestrator-sa\""), std::string::npos) << stored.out;
+  // The HTTP audit sink over TLS, authenticated by its client certificate alone.
+  HttpAuditSinkOptions so;
+  so.url = "https://127.0.0.1:" + std::to_string(port);
+  so.ca_file = (dir / "ca.pem").string();
+  so.client_cert_file = (dir / "client.pem").string();
+  so.client_key_file = (dir / "client.key").string();
+  auto sink = MakeHttpAuditSink(so);
+  ASSERT_TRUE(sink.has_value()) << sink.error().ToString();
+  AuditEvent ev;
+  ev.type = "key.released";
+  ev.actor = "orchestrator-sa";
+  ev.fields["key_id"] = "dataset-key-1";
+  ASSERT_TRUE((*sink)->Append(ev).ok());
+  ASSERT_TRUE((*sink)->Flush(std::chrono::seconds(10)).ok());
+  EXPECT_EQ((*sink)->delivered(), 1u);
   EXPECT_EQ(curl("").out, "401");          // no certificate, no key
   EXPECT_EQ(curl("stranger").out, "401");  // a valid certificate of no estate identity
   EXPECT_EQ(p.Stop(SIGTERM), 0) << p.Stderr();

@@ -433,6 +433,10 @@ TEST(HttpAuditSinkTest, RefusesBadConfiguration) {
   HttpAuditSinkOptions o;
   o.api_key = "rk_x";
   o.url = "https://127.0.0.1:7000";
+  o.ca_file = "/nonexistent/ca.pem";
+  EXPECT_FALSE(MakeHttpAuditSink(o).has_value());
+  o.ca_file.clear();
+  o.url = "ftp://127.0.0.1:7000";
   EXPECT_FALSE(MakeHttpAuditSink(o).has_value());
   o.url = "127.0.0.1:7000";
   EXPECT_FALSE(MakeHttpAuditSink(o).has_value());
