@@ -274,7 +274,14 @@ class Machine {
  public:
   Machine(BufferedReader& r, const Policy& policy, const PickleOptions& opt, PickleScanResult& out,
           int nesting)
-      : r_(r), policy_(policy), opt_(opt), lim_(opt.limits), out_(out), nesting_(nesting) {}
+      : r_(r), policy_(policy), opt_(opt), lim_(Effective(opt.limits, r)), out_(out), nesting_(nesting) {}
+
+  // Strings and lines must fit the reader's buffer.
+  static PickleLimits Effective(PickleLimits l, const BufferedReader& r) {
+    l.max_kept_string = std::min(l.max_kept_string, std::max<std::size_t>(1, r.capacity() / 2));
+    l.max_line = std::min(l.max_line, std::max<std::size_t>(1, r.capacity() - 1));
+    return l;
+  }
 
   // Runs pickles until the end of the stream (or opt_.stop_after pickles, or
   // `single` = one pickle for nested joblib arrays).
@@ -1289,7 +1296,7 @@ class Machine {
   BufferedReader& r_;
   const Policy& policy_;
   const PickleOptions& opt_;
-  const PickleLimits& lim_;
+  const PickleLimits lim_;
   PickleScanResult& out_;
   int nesting_;
 

@@ -547,10 +547,12 @@ class Worker {
       if (info.type != ArchiveEntryInfo::Type::kFile) continue;
       LimitedStream lim(&(*ar)->data(), c.job->budget);
       ScanStream(lim, raw ? std::nullopt : info.size, ec);
-      // Drain what the scanner did not read so the next header can be found,
-      // counting it against the budget.
+      // Uncompressed archives skip unread data by seeking (libarchive does it
+      // at the next header). Compressed ones must inflate it anyway: drain it
+      // here so that it counts against the budget and the ratio limit.
+      bool compressed = !(*ar)->filter_names().empty();
       std::uint8_t sink[64 * 1024];
-      while (true) {
+      while (compressed) {
         auto got = lim.Read(sink, sizeof sink);
         if (!got) {
           Add(ec, kind, got.error().code() == StatusCode::kResourceExhausted ? "archive.bomb"

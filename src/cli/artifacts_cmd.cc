@@ -109,7 +109,8 @@ void AddScan(CLI::App* parent, CommandContext& ctx, ScanArgs& a) {
   cmd->add_option("--min-severity", a.min_severity, "Leave out findings below this severity")
       ->check(CLI::IsMember({"info", "low", "medium", "high", "critical"}));
   cmd->add_option("--policy", a.policies,
-                  "Policy file extending the default (repeatable; see --print-default-policy)");
+                  "Policy file extending the default (repeatable; see --print-default-policy)")
+      ->allow_extra_args(false);
   cmd->add_option("-j,--jobs", a.jobs, "Files scanned in parallel (default: one per core)");
   cmd->add_flag("--follow-symlinks", a.follow_symlinks, "Scan symlink targets instead of reporting them");
   cmd->add_option("--max-depth", a.max_depth, "Containers nested inside containers")
