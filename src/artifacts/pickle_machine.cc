@@ -3,12 +3,21 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <deque>
+#include <memory>
+#include <span>
 #include <unordered_map>
 
 namespace rampart::artifacts {
 namespace {
 
 // ---- Values ----------------------------------------------------------------
+//
+// Values are 32 bytes. Short strings live inline; long strings, container
+// children and call arguments live in pooled nodes (no malloc per value on
+// the hot path), reference-counted because the memo and the stack share them.
+// Containers keep at most kKeep children; nesting is bounded by kMaxDepth so
+// releasing a value cannot recurse deeply.
 
 enum class K : std::uint8_t {
   kOther,   // something we do not model (float, big int, buffer...)
@@ -16,7 +25,7 @@ enum class K : std::uint8_t {
   kBool,
   kInt,
   kStr,     // a Python str
-  kBytes,   // bytes / bytearray / py2 str decoded as bytes
+  kBytes,   // bytes / bytearray
   kTuple,
   kList,
   kDict,
@@ -24,60 +33,132 @@ enum class K : std::uint8_t {
   kGlobal,  // an imported global; `global` indexes the import table (-1: unresolved)
   kObject,  // the result of a call; `global` is the callable's import if known
   kPid,     // a persistent-load result
+  kUnset,   // a memo slot never stored
 };
 
-struct Value;
+constexpr std::uint32_t kNoNode = 0xFFFFFFFFu;
+constexpr std::size_t kInline = 16;
+constexpr std::uint32_t kKeep = 16;
+constexpr std::uint32_t kMaxDepth = 48;
 
-// Heap part of a value: kept text or kept children. Intrusively counted;
-// single-threaded.
-struct Payload {
-  std::uint32_t refs = 1;
-  std::uint32_t depth = 0;       // nesting depth of kept children
-  std::string s;                 // kStr/kBytes text (only if short enough)
-  std::vector<Value>* items = nullptr;  // containers, kObject args
-  std::uint64_t count = 0;       // children added (kept or not)
-  std::size_t accounted = 0;     // bytes charged to g_live_bytes
-};
-
+// 24 bytes. kGlobal and kObject keep their import index in `i`.
 struct Value {
   K kind = K::kOther;
   bool truncated = false;  // text or children not all kept
-  std::int32_t global = -1;
-  std::int64_t i = 0;
-  Payload* p = nullptr;
+  std::uint8_t slen = 0;   // inline text length
+  std::uint32_t node = kNoNode;
+  union {
+    std::int64_t i;
+    char s[kInline];
+  };
 
-  Value() = default;
-  Value(const Value& o) : kind(o.kind), truncated(o.truncated), global(o.global), i(o.i), p(o.p) {
-    if (p != nullptr) ++p->refs;
+  Value() : i(0) {}
+  Value(const Value& o);
+  Value(Value&& o) noexcept : kind(o.kind), truncated(o.truncated), slen(o.slen), node(o.node) {
+    std::memcpy(s, o.s, kInline);
+    o.node = kNoNode;
   }
-  Value(Value&& o) noexcept
-      : kind(o.kind), truncated(o.truncated), global(o.global), i(o.i), p(o.p) {
-    o.p = nullptr;
-  }
-  Value& operator=(Value o) noexcept {
-    std::swap(kind, o.kind);
-    std::swap(truncated, o.truncated);
-    std::swap(global, o.global);
-    std::swap(i, o.i);
-    std::swap(p, o.p);
+  std::int32_t glob() const { return static_cast<std::int32_t>(i); }
+  void set_glob(std::int32_t g) { i = g; }
+  Value& operator=(Value&& o) noexcept {
+    if (this != &o) {
+      Reset();
+      kind = o.kind;
+      truncated = o.truncated;
+      slen = o.slen;
+      node = o.node;
+      std::memcpy(s, o.s, kInline);
+      o.node = kNoNode;
+    }
     return *this;
   }
-  ~Value();
+  Value& operator=(const Value& o) {
+    if (this != &o) {
+      Value tmp(o);
+      *this = std::move(tmp);
+    }
+    return *this;
+  }
+  ~Value() { Reset(); }
+  inline void Reset();
 };
 
-// Live payload bytes, for the memory limit. Per thread: one machine per thread.
-thread_local std::size_t g_live_bytes = 0;
+static_assert(sizeof(Value) == 24);
 
-void Release(Payload* p) {
-  if (p == nullptr || --p->refs != 0) return;
-  g_live_bytes -= p->accounted;
-  delete p->items;  // children release recursively; depth is bounded by kMaxDepth
-  delete p;
+struct Node {
+  std::uint32_t refs = 0;
+  std::uint32_t kept = 0;
+  std::uint32_t depth = 0;
+  std::uint32_t next_free = kNoNode;
+  std::uint64_t count = 0;  // children added (kept or not)
+  std::size_t charged = 0;  // text bytes counted in live_bytes_
+  std::string text;         // a long string
+  Value items[kKeep];
+};
+
+// One pool per thread: a machine and its nested machines run on one thread.
+class NodePool {
+ public:
+  static constexpr std::uint32_t kChunk = 1024;
+  Node& Get(std::uint32_t i) { return chunks_[i / kChunk][i % kChunk]; }
+  std::uint32_t Alloc() {
+    if (free_ == kNoNode) {
+      auto base = static_cast<std::uint32_t>(chunks_.size() * kChunk);
+      chunks_.push_back(std::make_unique<Node[]>(kChunk));
+      for (std::uint32_t k = kChunk; k-- > 0;) {
+        chunks_.back()[k].next_free = free_;
+        free_ = base + k;
+      }
+    }
+    std::uint32_t i = free_;
+    Node& n = Get(i);
+    free_ = n.next_free;
+    n.refs = 1;
+    n.kept = 0;
+    n.depth = 0;
+    n.count = 0;
+    live_++;
+    return i;
+  }
+  void Release(std::uint32_t i) {
+    Node& n = Get(i);
+    if (--n.refs != 0) return;
+    live_bytes_ -= n.charged;
+    n.charged = 0;
+    n.text.clear();
+    n.text.shrink_to_fit();
+    for (std::uint32_t k = 0; k < n.kept; ++k) n.items[k].Reset();  // releases children
+    n.kept = 0;
+    n.next_free = free_;
+    free_ = i;
+    live_--;
+  }
+  std::size_t live_bytes() const { return live_ * sizeof(Node) + live_bytes_; }
+  void ChargeText(Node& node) {
+    node.charged = node.text.capacity();
+    live_bytes_ += node.charged;
+  }
+
+ private:
+  std::vector<std::unique_ptr<Node[]>> chunks_;
+  std::uint32_t free_ = kNoNode;
+  std::size_t live_ = 0;
+  std::size_t live_bytes_ = 0;
+};
+
+thread_local NodePool g_pool;
+
+Value::Value(const Value& o) : kind(o.kind), truncated(o.truncated), slen(o.slen), node(o.node) {
+  std::memcpy(s, o.s, kInline);
+  if (node != kNoNode) g_pool.Get(node).refs++;
 }
 
-Value::~Value() { Release(p); }
-
-constexpr std::uint32_t kMaxDepth = 48;
+inline void Value::Reset() {
+  if (node != kNoNode) {
+    g_pool.Release(node);
+    node = kNoNode;
+  }
+}
 
 Value Of(K kind) {
   Value v;
@@ -85,63 +166,88 @@ Value Of(K kind) {
   return v;
 }
 
-Payload* NewPayload() {
-  auto* p = new Payload();
-  p->accounted = sizeof(Payload);
-  g_live_bytes += p->accounted;
-  return p;
-}
-
-void Charge(Payload* p, std::size_t bytes) {
-  p->accounted += bytes;
-  g_live_bytes += bytes;
-}
-
 Value MakeStr(K kind, std::string_view text, bool truncated) {
   Value v;
   v.kind = kind;
   v.truncated = truncated;
-  if (!text.empty()) {
-    v.p = NewPayload();
-    v.p->s.assign(text);
-    Charge(v.p, text.size());
+  if (text.size() <= kInline) {
+    std::memcpy(v.s, text.data(), text.size());
+    v.slen = static_cast<std::uint8_t>(text.size());
+  } else {
+    v.node = g_pool.Alloc();
+    Node& n = g_pool.Get(v.node);
+    n.text.assign(text);
+    g_pool.ChargeText(n);
   }
   return v;
 }
 
-Value MakeContainer(K kind) {
-  Value v;
-  v.kind = kind;
-  return v;
-}
+Value MakeContainer(K kind) { return Of(kind); }
 
 std::string_view Text(const Value& v) {
-  return v.p != nullptr ? std::string_view(v.p->s) : std::string_view();
+  if (v.kind != K::kStr && v.kind != K::kBytes) return {};
+  if (v.node != kNoNode) return g_pool.Get(v.node).text;
+  return {v.s, v.slen};
 }
 
-std::size_t Count(const Value& v) { return v.p != nullptr ? v.p->count : 0; }
+std::uint64_t Count(const Value& v) { return v.node != kNoNode ? g_pool.Get(v.node).count : 0; }
 
-const std::vector<Value>* Items(const Value& v) {
-  return v.p != nullptr ? v.p->items : nullptr;
+std::span<const Value> Items(const Value& v) {
+  if (v.node == kNoNode || v.kind == K::kStr || v.kind == K::kBytes) return {};
+  Node& n = g_pool.Get(v.node);
+  return {n.items, n.kept};
 }
 
-// Adds a child to a container value, keeping at most `keep` children and
-// never nesting deeper than kMaxDepth (so destruction cannot recurse deeply).
-void AddChild(Value& c, Value child, std::size_t keep) {
-  if (c.p == nullptr) c.p = NewPayload();
-  // Copy-on-write is unnecessary: pickle containers are mutable and shared by
-  // reference in Python too (memo GET returns the same object).
-  c.p->count++;
-  std::uint32_t child_depth = child.p != nullptr ? child.p->depth + 1 : 1;
-  if (child_depth > kMaxDepth || (c.p->items != nullptr && c.p->items->size() >= keep)) {
+// Adds a child to a container (or call-result) value. Lists and sets keep
+// nothing: no decision reads their contents (calls take tuples, joblib
+// state is a dict), and dense data is mostly lists.
+void AddChild(Value& c, Value child, std::uint32_t keep = kKeep) {
+  if (c.kind == K::kList || c.kind == K::kSet) {
     c.truncated = true;
     return;
   }
-  if (c.p->items == nullptr) c.p->items = new std::vector<Value>();
-  std::size_t before = c.p->items->capacity();
-  c.p->items->push_back(std::move(child));
-  Charge(c.p, (c.p->items->capacity() - before) * sizeof(Value));
-  c.p->depth = std::max(c.p->depth, child_depth);
+  if (c.node == kNoNode) c.node = g_pool.Alloc();
+  {
+    Node& n = g_pool.Get(c.node);
+    if (n.kept >= std::min(keep, kKeep)) {
+      n.count++;
+      c.truncated = true;
+      return;
+    }
+  }
+  std::uint32_t child_depth =
+      child.node != kNoNode && child.kind != K::kStr && child.kind != K::kBytes
+          ? g_pool.Get(child.node).depth + 1
+          : 1;
+  Node& n = g_pool.Get(c.node);
+  n.count++;
+  if (child_depth > kMaxDepth || n.kept >= std::min(keep, kKeep)) {
+    c.truncated = true;
+    return;
+  }
+  n.items[n.kept++] = std::move(child);
+  n.depth = std::max(n.depth, child_depth);
+}
+
+// What the memo keeps: plain-data containers lose their children (the stack
+// copy keeps them); strings, globals and call results are kept whole.
+Value ForMemo(const Value& v) {
+  if (v.node == kNoNode) return v;
+  switch (v.kind) {
+    case K::kTuple: case K::kList: case K::kDict: case K::kSet: {
+      bool interesting = false;
+      for (const Value& c : Items(v)) {
+        if (c.kind == K::kGlobal || c.kind == K::kObject || c.kind == K::kPid) interesting = true;
+      }
+      if (interesting) return v;
+      Value out;
+      out.kind = v.kind;
+      out.truncated = true;
+      return out;
+    }
+    default:
+      return v;
+  }
 }
 
 // ---- Python 2 name mapping (Lib/_compat_pickle.py, the parts that matter) --
@@ -396,9 +502,7 @@ class Machine {
       Fail(std::string("truncated in ") + what + ": " + std::to_string(n) + " bytes announced, " +
            std::to_string(skipped) + " present");
     }
-    Value v = MakeStr(kind, {}, true);
-    v.i = static_cast<std::int64_t>(n);
-    return v;
+    return MakeStr(kind, {}, true);
   }
 
   // ---- stack ----
@@ -407,10 +511,11 @@ class Machine {
       Limit("pickle stack grew beyond " + std::to_string(lim_.max_stack) + " values");
     }
     stack_.push_back(std::move(v));
-    CheckMemory();
+    if ((++pushes_ & 255) == 0) CheckMemory();
   }
   void CheckMemory() {
-    if (g_live_bytes > lim_.max_live_bytes) {
+    if (g_pool.live_bytes() + (stack_.capacity() + memo_.size()) * sizeof(Value) >
+        lim_.max_live_bytes) {
       Limit("values held by the pickle exceed " + std::to_string(lim_.max_live_bytes >> 20) +
             " MiB");
     }
@@ -426,42 +531,44 @@ class Machine {
     if (stack_.size() <= Floor()) Fail(std::string("stack underflow in ") + what);
     return stack_.back();
   }
-  // Pops everything above the last MARK and the MARK itself.
-  std::vector<Value> PopMark(const char* what) {
+  // Pops the last MARK; the items above it are stack_[m, size()).
+  std::size_t PopMark(const char* what) {
     if (marks_.empty()) Fail(std::string("no MARK for ") + what);
     std::size_t m = marks_.back();
     marks_.pop_back();
-    std::vector<Value> items(std::make_move_iterator(stack_.begin() + m),
-                             std::make_move_iterator(stack_.end()));
-    stack_.resize(m);
-    return items;
+    return m;
+  }
+  // The value just below a MARK at m (the list/dict/set APPENDS & co. fill).
+  Value& BelowMark(std::size_t m, const char* what) {
+    if (m == 0 || m - 1 < Floor()) Fail(std::string("stack underflow in ") + what);
+    return stack_[m - 1];
   }
 
   // ---- memo ----
   void MemoPut(std::uint64_t key, const Value& v) {
     if (key < memo_.size()) {
-      if (!memo_set_[key]) memo_count_++;
-      memo_[key] = v;
-      memo_set_[key] = true;
+      if (memo_[key].kind == K::kUnset) memo_count_++;
+      memo_[key] = ForMemo(v);
       return;
     }
-    if (key < (1u << 26) && key <= memo_.size() + 65536) {
-      memo_.resize(key + 1);
-      memo_set_.resize(key + 1, false);
-      memo_[key] = v;
-      memo_set_[key] = true;
+    if (key == memo_.size() && key < (1u << 26)) {
+      memo_.push_back(ForMemo(v));
+      memo_count_++;
+    } else if (key < (1u << 26) && key <= memo_.size() + 65536) {
+      memo_.resize(key + 1, Of(K::kUnset));
+      memo_[key] = ForMemo(v);
       memo_count_++;
     } else {
-      auto [it, inserted] = sparse_.insert_or_assign(key, v);
+      auto [it, inserted] = sparse_.insert_or_assign(key, ForMemo(v));
       if (inserted) memo_count_++;
     }
     if (memo_count_ > lim_.max_memo) {
       Limit("pickle memo grew beyond " + std::to_string(lim_.max_memo) + " entries");
     }
-    CheckMemory();
+    if ((memo_count_ & 255) == 0) CheckMemory();
   }
   Value MemoGet(std::uint64_t key) {
-    if (key < memo_.size() && memo_set_[key]) return memo_[key];
+    if (key < memo_.size() && memo_[key].kind != K::kUnset) return memo_[key];
     auto it = sparse_.find(key);
     if (it != sparse_.end()) return it->second;
     Fail("memo key " + std::to_string(key) + " was never stored");
@@ -516,12 +623,12 @@ class Machine {
       case K::kTuple:
       case K::kList: {
         out += v.kind == K::kTuple ? '(' : '[';
-        if (const auto* items = Items(v); items != nullptr && depth < 3) {
-          for (std::size_t i = 0; i < items->size() && i < 8; ++i) {
+        if (auto items = Items(v); depth < 3) {
+          for (std::size_t i = 0; i < items.size() && i < 8; ++i) {
             if (i) out += ", ";
-            Render((*items)[i], out, depth + 1);
+            Render(items[i], out, depth + 1);
           }
-          if (v.kind == K::kTuple && items->size() == 1) out += ',';
+          if (v.kind == K::kTuple && items.size() == 1) out += ',';
         }
         if (v.truncated || Count(v) > 8) out += ", ...";
         out += v.kind == K::kTuple ? ')' : ']';
@@ -535,8 +642,8 @@ class Machine {
   }
 
   void RecordCall(const Value& callable, const char* how, const Value* args) {
-    if (callable.kind == K::kGlobal && callable.global >= 0) {
-      PickleImport& imp = out_.imports[callable.global];
+    if (callable.kind == K::kGlobal && callable.glob() >= 0) {
+      PickleImport& imp = out_.imports[callable.glob()];
       if (imp.calls++ == 0) {
         imp.call = how;
         imp.call_offset = op_offset_;
@@ -550,8 +657,8 @@ class Machine {
     std::string what = callable.kind == K::kObject ? "the result of an earlier call"
                        : callable.kind == K::kPid  ? "a persistent-load result"
                                                    : "a non-callable value";
-    if (callable.kind == K::kObject && callable.global >= 0) {
-      const auto& imp = out_.imports[callable.global];
+    if (callable.kind == K::kObject && callable.glob() >= 0) {
+      const auto& imp = out_.imports[callable.glob()];
       what = "the result of calling " + imp.module + "." + imp.name;
     }
     Issue("pickle.dynamic-call", std::string(how) + " calls " + what, op_offset_);
@@ -560,7 +667,7 @@ class Machine {
   Value CallResult(const Value& callable) {
     Value v;
     v.kind = K::kObject;
-    v.global = callable.kind == K::kGlobal ? callable.global : -1;
+    v.set_glob(callable.kind == K::kGlobal ? callable.glob() : -1);
     return v;
   }
 
@@ -573,10 +680,9 @@ class Machine {
             imp.module == "sklearn.externals.joblib.numpy_pickle");
   }
   static const Value* DictGet(const Value& dict, std::string_view key) {
-    const auto* items = Items(dict);
-    if (items == nullptr) return nullptr;
-    for (std::size_t i = 0; i + 1 < items->size(); i += 2) {
-      if ((*items)[i].kind == K::kStr && Text((*items)[i]) == key) return &(*items)[i + 1];
+    auto items = Items(dict);
+    for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
+      if (items[i].kind == K::kStr && Text(items[i]) == key) return &items[i + 1];
     }
     return nullptr;
   }
@@ -633,10 +739,10 @@ class Machine {
     if (shape->kind == K::kInt) {
       count = static_cast<std::uint64_t>(std::max<std::int64_t>(0, shape->i));
     } else if (shape->kind == K::kTuple || shape->kind == K::kList) {
-      const auto* dims = Items(*shape);
+      auto dims = Items(*shape);
       if (shape->truncated) unsized("shape has too many dimensions");
-      if (dims != nullptr) {
-        for (const Value& d : *dims) {
+      {
+        for (const Value& d : dims) {
           if (d.kind != K::kInt || d.i < 0) unsized("shape is not a tuple of integers");
           if (d.i != 0 && count > (std::uint64_t{1} << 62) / static_cast<std::uint64_t>(d.i)) {
             unsized("shape overflows");
@@ -650,10 +756,10 @@ class Machine {
     // dtype: the result of numpy.dtype('f8', False, True) with a BUILD state.
     std::string_view descr;
     if (dtype->kind == K::kObject) {
-      const auto* args = Items(*dtype);
-      if (args != nullptr && !args->empty() && (*args)[0].kind == K::kTuple) {
-        const auto* a = Items((*args)[0]);
-        if (a != nullptr && !a->empty() && (*a)[0].kind == K::kStr) descr = Text((*a)[0]);
+      auto args = Items(*dtype);
+      if (!args.empty() && args[0].kind == K::kTuple) {
+        auto a = Items(args[0]);
+        if (!a.empty() && a[0].kind == K::kStr) descr = Text(a[0]);
       }
     } else if (dtype->kind == K::kStr) {
       descr = Text(*dtype);
@@ -662,10 +768,9 @@ class Machine {
     bool object = false;
     std::int64_t item = ItemSize(descr, &object);
     if (!object && item < 0) unsized("dtype '" + std::string(descr) + "' is not understood");
-    if (!object && descr[0] == 'V' && dtype->kind == K::kObject) {
-      // Structured dtypes may hold objects in their fields; we cannot tell.
-      const auto* args = Items(*dtype);
-      if (args != nullptr && args->size() > 1) unsized("structured dtype");
+    if (!object && descr[0] == 'V') {
+      // Structured dtypes may hold objects in their fields; we do not track them.
+      unsized("structured dtype");
     }
     const Value* align = DictGet(state, "numpy_array_alignment_bytes");
     if (align != nullptr && align->kind == K::kInt) {
@@ -831,7 +936,7 @@ class Machine {
   void ImportByName(std::string module, std::string name, std::uint8_t op) {
     Value g;
     g.kind = K::kGlobal;
-    g.global = RecordImport(std::move(module), std::move(name), op);
+    g.set_glob(RecordImport(std::move(module), std::move(name), op));
     Push(std::move(g));
   }
 
@@ -839,7 +944,7 @@ class Machine {
     Issue("pickle.unresolved-import", why, op_offset_);
     Value g;
     g.kind = K::kGlobal;
-    g.global = -1;
+    g.set_glob(-1);
     Push(std::move(g));
   }
 
@@ -862,7 +967,6 @@ class Machine {
     stack_.clear();
     marks_.clear();
     memo_.clear();
-    memo_set_.clear();
     sparse_.clear();
     memo_count_ = 0;
     protocol_ = 0;
@@ -935,7 +1039,7 @@ class Machine {
         }
         return false;
       case POP_MARK:
-        PopMark("POP_MARK");
+        stack_.resize(PopMark("POP_MARK"));
         return false;
       case DUP: {
         Value v = Top("DUP");
@@ -1051,24 +1155,26 @@ class Machine {
         if (stack_.size() < Floor() + n) Fail("stack underflow in TUPLE" + std::to_string(n));
         Value t = MakeContainer(K::kTuple);
         for (std::size_t k = stack_.size() - n; k < stack_.size(); ++k) {
-          AddChild(t, std::move(stack_[k]), lim_.max_container_kept);
+          AddChild(t, std::move(stack_[k]));
         }
         stack_.resize(stack_.size() - n);
         Push(std::move(t));
         return false;
       }
       case TUPLE: case LIST: case FROZENSET: {
-        auto items = PopMark(op == TUPLE ? "TUPLE" : op == LIST ? "LIST" : "FROZENSET");
+        std::size_t m = PopMark(op == TUPLE ? "TUPLE" : op == LIST ? "LIST" : "FROZENSET");
         Value t = MakeContainer(op == TUPLE ? K::kTuple : op == LIST ? K::kList : K::kSet);
-        for (auto& it : items) AddChild(t, std::move(it), lim_.max_container_kept);
+        for (std::size_t k = m; k < stack_.size(); ++k) AddChild(t, std::move(stack_[k]));
+        stack_.resize(m);
         Push(std::move(t));
         return false;
       }
       case DICT: {
-        auto items = PopMark("DICT");
-        if (items.size() % 2 != 0) Fail("DICT with an odd number of items");
+        std::size_t m = PopMark("DICT");
+        if ((stack_.size() - m) % 2 != 0) Fail("DICT with an odd number of items");
         Value d = MakeContainer(K::kDict);
-        for (auto& it : items) AddChild(d, std::move(it), lim_.max_container_kept);
+        for (std::size_t k = m; k < stack_.size(); ++k) AddChild(d, std::move(stack_[k]));
+        stack_.resize(m);
         Push(std::move(d));
         return false;
       }
@@ -1079,9 +1185,10 @@ class Machine {
         return false;
       }
       case APPENDS: {
-        auto items = PopMark("APPENDS");
-        Value& list = Top("APPENDS");
-        for (auto& it : items) AppendTo(list, std::move(it), "APPENDS");
+        std::size_t m = PopMark("APPENDS");
+        Value& list = BelowMark(m, "APPENDS");
+        for (std::size_t k = m; k < stack_.size(); ++k) AppendTo(list, std::move(stack_[k]), "APPENDS");
+        stack_.resize(m);
         return false;
       }
       case SETITEM: {
@@ -1092,22 +1199,24 @@ class Machine {
         return false;
       }
       case SETITEMS: {
-        auto items = PopMark("SETITEMS");
-        if (items.size() % 2 != 0) Fail("SETITEMS with an odd number of items");
-        Value& d = Top("SETITEMS");
-        for (std::size_t k = 0; k + 1 < items.size(); k += 2) {
-          SetItem(d, std::move(items[k]), std::move(items[k + 1]), "SETITEMS");
+        std::size_t m = PopMark("SETITEMS");
+        if ((stack_.size() - m) % 2 != 0) Fail("SETITEMS with an odd number of items");
+        Value& d = BelowMark(m, "SETITEMS");
+        for (std::size_t k = m; k + 1 < stack_.size(); k += 2) {
+          SetItem(d, std::move(stack_[k]), std::move(stack_[k + 1]), "SETITEMS");
         }
+        stack_.resize(m);
         return false;
       }
       case ADDITEMS: {
-        auto items = PopMark("ADDITEMS");
-        Value& s = Top("ADDITEMS");
+        std::size_t m = PopMark("ADDITEMS");
+        Value& s = BelowMark(m, "ADDITEMS");
         if (s.kind != K::kSet) {
           NonContainerMutation(s, "ADDITEMS", "add");
-          return false;
+        } else {
+          for (std::size_t k = m; k < stack_.size(); ++k) AddChild(s, std::move(stack_[k]));
         }
-        for (auto& it : items) AddChild(s, std::move(it), lim_.max_container_kept);
+        stack_.resize(m);
         return false;
       }
       // ---- memo ----
@@ -1167,7 +1276,7 @@ class Machine {
                 op_offset_);
           Value g;
           g.kind = K::kGlobal;
-          g.global = -1;
+          g.set_glob(-1);
           Push(std::move(g));
         }
         return false;
@@ -1179,7 +1288,7 @@ class Machine {
         RecordCall(callable, "REDUCE", &args);
         Value r = CallResult(callable);
         // Keep the arguments (numpy.dtype('f8', ...) feeds joblib sizing).
-        AddChild(r, std::move(args), lim_.max_container_kept);
+        AddChild(r, std::move(args));
         Push(std::move(r));
         return false;
       }
@@ -1199,14 +1308,14 @@ class Machine {
         return false;
       }
       case OBJ: {
-        auto items = PopMark("OBJ");
-        if (items.empty()) Fail("OBJ without a class");
+        std::size_t m = PopMark("OBJ");
+        if (m == stack_.size()) Fail("OBJ without a class");
+        Value cls = std::move(stack_[m]);
         Value args = MakeContainer(K::kTuple);
-        for (std::size_t k = 1; k < items.size(); ++k) {
-          AddChild(args, std::move(items[k]), lim_.max_container_kept);
-        }
-        RecordCall(items[0], "OBJ", &args);
-        Push(CallResult(items[0]));
+        for (std::size_t k = m + 1; k < stack_.size(); ++k) AddChild(args, std::move(stack_[k]));
+        stack_.resize(m);
+        RecordCall(cls, "OBJ", &args);
+        Push(CallResult(cls));
         return false;
       }
       case INST: {
@@ -1214,10 +1323,11 @@ class Machine {
         std::string name(Line("INST name"));
         Value cls;
         cls.kind = K::kGlobal;
-        cls.global = RecordImport(StripCr(module), StripCr(name), op);
-        auto items = PopMark("INST");
+        cls.set_glob(RecordImport(StripCr(module), StripCr(name), op));
+        std::size_t m = PopMark("INST");
         Value args = MakeContainer(K::kTuple);
-        for (auto& it : items) AddChild(args, std::move(it), lim_.max_container_kept);
+        for (std::size_t k = m; k < stack_.size(); ++k) AddChild(args, std::move(stack_[k]));
+        stack_.resize(m);
         RecordCall(cls, "INST", &args);
         Push(CallResult(cls));
         return false;
@@ -1225,12 +1335,12 @@ class Machine {
       case BUILD: {
         Value state = Pop("BUILD");
         Value& inst = Top("BUILD");
-        if (inst.kind == K::kObject && inst.global >= 0) {
+        if (inst.kind == K::kObject && inst.glob() >= 0) {
           Value cls;
           cls.kind = K::kGlobal;
-          cls.global = inst.global;
+          cls.set_glob(inst.glob());
           RecordCall(cls, "BUILD (__setstate__)", nullptr);
-          if (IsJoblibWrapper(inst.global)) {
+          if (IsJoblibWrapper(inst.glob())) {
             JoblibArray(state);
             if (in_frame_ && r_.offset() > frame_end_) in_frame_ = false;
           }
@@ -1267,25 +1377,25 @@ class Machine {
 
   void AppendTo(Value& target, Value v, const char* how) {
     if (target.kind == K::kList) {
-      AddChild(target, std::move(v), lim_.max_container_kept);
+      AddChild(target, std::move(v));
     } else {
       NonContainerMutation(target, how, "append/extend");
     }
   }
   void SetItem(Value& target, Value k, Value v, const char* how) {
     if (target.kind == K::kDict) {
-      AddChild(target, std::move(k), lim_.max_container_kept * 2);
-      AddChild(target, std::move(v), lim_.max_container_kept * 2);
+      AddChild(target, std::move(k));
+      AddChild(target, std::move(v));
     } else {
       NonContainerMutation(target, how, "__setitem__");
     }
   }
   // APPEND/SETITEM on an object calls its method: code if the class is hostile.
   void NonContainerMutation(const Value& target, const char* how, const char* method) {
-    if (target.kind == K::kObject && target.global >= 0) {
+    if (target.kind == K::kObject && target.glob() >= 0) {
       Value cls;
       cls.kind = K::kGlobal;
-      cls.global = target.global;
+      cls.set_glob(target.glob());
       RecordCall(cls, how, nullptr);
       return;
     }
@@ -1302,10 +1412,10 @@ class Machine {
 
   std::vector<Value> stack_;
   std::vector<std::size_t> marks_;
-  std::vector<Value> memo_;
-  std::vector<bool> memo_set_;
+  std::deque<Value> memo_;  // chunked: growth never moves values
   std::unordered_map<std::uint64_t, Value> sparse_;
   std::size_t memo_count_ = 0;
+  std::uint64_t pushes_ = 0;
   std::unordered_map<std::string, std::int32_t> import_index_;
   int protocol_ = 0;
   std::uint64_t op_offset_ = 0;
