@@ -82,7 +82,7 @@ elif mode == "sparsezip":
                                 0xFFFFFFFF if big else ln, 0xFFFFFFFF if big else ln, len(n), len(extra), 0, 0, 0, 0,
                                 0xFFFFFFFF if big else loff) + n + extra)
         cd_end = f.tell()
-        f.write(struct.pack("<IIQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, len(entries), len(entries),
+        f.write(struct.pack("<IQHHIIQQQQ", 0x06064B50, 44, 45, 45, 0, 0, len(entries), len(entries),
                             cd_end - cd_start, cd_start))
         f.write(struct.pack("<IIQI", 0x07064B50, 0, cd_end, 1))
         f.write(struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0))

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "artifacts/audit_events.h"
 #include "artifacts/dataset_manifest.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -332,6 +333,45 @@ TEST(ManifestTest, DiffNamesAddedRemovedAndChangedFiles) {
   auto pos = text.find(m1->files[0].digest);
   text[pos] = text[pos] == 'a' ? 'b' : 'a';
   EXPECT_FALSE(ParseManifest(text, "edited.json"));
+}
+
+}  // namespace
+}  // namespace rampart::artifacts
+
+namespace rampart::artifacts {
+namespace {
+
+// Records events in memory, as a ledger sink would receive them.
+class RecordingSink final : public AuditSink {
+ public:
+  Status Append(AuditEvent e) override {
+    events.push_back(std::move(e));
+    return OkStatus();
+  }
+  Status Flush(std::chrono::milliseconds) override { return OkStatus(); }
+  std::vector<AuditEvent> events;
+};
+
+TEST(AuditEventsTest, SigningAndManifestEventsNameTheRootDigest) {
+  Signed s;
+  s.dir.Write("m/a", "a");
+  Statement st;
+  ASSERT_TRUE(SignModel(s.dir / "m", Signer{s.key, {}}, {}, &st));
+  FakeClock clock;
+  RecordingSink sink;
+  ASSERT_TRUE(sink.Append(ModelSignedEvent(st, "key", "m.sig", "abcd", "alice", clock)).ok());
+  auto m = BuildManifest(s.dir / "m", {}, clock);
+  ASSERT_TRUE(m);
+  ASSERT_TRUE(sink.Append(DatasetManifestEvent(*m, "alice", clock)).ok());
+  ASSERT_EQ(sink.events.size(), 2u);
+  EXPECT_EQ(sink.events[0].type, "model.signed");
+  EXPECT_EQ(sink.events[0].subjects[0].digest, "sha256:" + st.root_digest);
+  EXPECT_EQ(sink.events[0].fields.at("method").as_string(), "key");
+  EXPECT_EQ(sink.events[1].type, "dataset.manifest");
+  EXPECT_EQ(sink.events[1].subjects[0].digest, "sha256:" + m->root_digest);
+  // The same tree gives the same root digest whether signed or manifested.
+  EXPECT_EQ(st.root_digest, m->root_digest);
+  EXPECT_EQ(sink.events[1].time, clock.Now());
 }
 
 }  // namespace
