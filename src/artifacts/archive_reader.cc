@@ -66,7 +66,8 @@ class EntryStream final : public InputStream {
     la_ssize_t got = archive_read_data(a_, dst, n);
     if (got < 0) {
       const char* e = archive_error_string(a_);
-      return CorruptionError(std::string("archive entry is unreadable: ") + (e ? e : "unknown error"));
+      return CorruptionError(std::string("archive entry is unreadable: ") +
+                             (e ? e : "unknown error"));
     }
     return static_cast<std::size_t>(got);
   }
@@ -121,10 +122,18 @@ Result<std::optional<ArchiveEntryInfo>> ArchiveReader::Next() {
   if (p == nullptr) p = archive_entry_pathname(e);
   info.path = p != nullptr ? p : "";
   switch (archive_entry_filetype(e)) {
-    case AE_IFREG: info.type = ArchiveEntryInfo::Type::kFile; break;
-    case AE_IFDIR: info.type = ArchiveEntryInfo::Type::kDirectory; break;
-    case AE_IFLNK: info.type = ArchiveEntryInfo::Type::kSymlink; break;
-    default: info.type = ArchiveEntryInfo::Type::kOther; break;
+    case AE_IFREG:
+      info.type = ArchiveEntryInfo::Type::kFile;
+      break;
+    case AE_IFDIR:
+      info.type = ArchiveEntryInfo::Type::kDirectory;
+      break;
+    case AE_IFLNK:
+      info.type = ArchiveEntryInfo::Type::kSymlink;
+      break;
+    default:
+      info.type = ArchiveEntryInfo::Type::kOther;
+      break;
   }
   // The raw format has no file type: its one entry is the stream itself.
   if (archive_format(a_) == ARCHIVE_FORMAT_RAW) info.type = ArchiveEntryInfo::Type::kFile;

@@ -46,8 +46,8 @@ Result<std::unique_ptr<FileBlob>> FileBlob::Open(const std::filesystem::path& pa
     return InvalidArgumentError(path.string() + ": not a regular file");
   }
   ::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
-  return std::unique_ptr<FileBlob>(new FileBlob(fd, static_cast<std::uint64_t>(st.st_size),
-                                                path.string()));
+  return std::unique_ptr<FileBlob>(
+      new FileBlob(fd, static_cast<std::uint64_t>(st.st_size), path.string()));
 }
 
 Result<std::unique_ptr<FileBlob>> FileBlob::Adopt(int fd, std::string name) {
@@ -62,8 +62,7 @@ Result<std::unique_ptr<FileBlob>> FileBlob::Adopt(int fd, std::string name) {
 
 FileBlob::~FileBlob() { ::close(fd_); }
 
-Result<std::size_t> FileBlob::ReadAt(std::uint64_t offset, std::uint8_t* dst,
-                                     std::size_t n) const {
+Result<std::size_t> FileBlob::ReadAt(std::uint64_t offset, std::uint8_t* dst, std::size_t n) const {
   if (offset >= size_) return std::size_t{0};
   n = static_cast<std::size_t>(std::min<std::uint64_t>(n, size_ - offset));
   while (true) {
@@ -90,8 +89,7 @@ SubBlob::SubBlob(const RandomAccess* parent, std::uint64_t offset, std::uint64_t
   if (length_ > ps - offset_) length_ = ps - offset_;
 }
 
-Result<std::size_t> SubBlob::ReadAt(std::uint64_t offset, std::uint8_t* dst,
-                                    std::size_t n) const {
+Result<std::size_t> SubBlob::ReadAt(std::uint64_t offset, std::uint8_t* dst, std::size_t n) const {
   if (offset >= length_) return std::size_t{0};
   n = static_cast<std::size_t>(std::min<std::uint64_t>(n, length_ - offset));
   return parent_->ReadAt(offset_ + offset, dst, n);
@@ -186,8 +184,7 @@ Result<std::size_t> LimitedStream::Read(std::uint8_t* dst, std::size_t n) {
     RAMPART_ASSIGN_OR_RETURN(std::size_t got, in_->Read(&probe, 1));
     if (got == 0) return std::size_t{0};
     hit_limit_ = true;
-    return ResourceExhaustedError("data exceeds the limit of " + std::to_string(limit_) +
-                                  " bytes");
+    return ResourceExhaustedError("data exceeds the limit of " + std::to_string(limit_) + " bytes");
   }
   n = static_cast<std::size_t>(std::min<std::uint64_t>(n, limit_ - consumed_));
   RAMPART_ASSIGN_OR_RETURN(std::size_t got, in_->Read(dst, n));

@@ -44,8 +44,7 @@ class FileBlob final : public RandomAccess {
   static Result<std::unique_ptr<FileBlob>> Adopt(int fd, std::string name);
   ~FileBlob() override;
   std::uint64_t size() const override { return size_; }
-  Result<std::size_t> ReadAt(std::uint64_t offset, std::uint8_t* dst,
-                             std::size_t n) const override;
+  Result<std::size_t> ReadAt(std::uint64_t offset, std::uint8_t* dst, std::size_t n) const override;
   int fd() const { return fd_; }
 
  private:
@@ -66,8 +65,7 @@ class MemoryBlob final : public RandomAccess {
     return b;
   }
   std::uint64_t size() const override { return view_.size(); }
-  Result<std::size_t> ReadAt(std::uint64_t offset, std::uint8_t* dst,
-                             std::size_t n) const override;
+  Result<std::size_t> ReadAt(std::uint64_t offset, std::uint8_t* dst, std::size_t n) const override;
   std::string_view data() const { return view_; }
 
  private:
@@ -81,8 +79,7 @@ class SubBlob final : public RandomAccess {
  public:
   SubBlob(const RandomAccess* parent, std::uint64_t offset, std::uint64_t length);
   std::uint64_t size() const override { return length_; }
-  Result<std::size_t> ReadAt(std::uint64_t offset, std::uint8_t* dst,
-                             std::size_t n) const override;
+  Result<std::size_t> ReadAt(std::uint64_t offset, std::uint8_t* dst, std::size_t n) const override;
 
  private:
   const RandomAccess* parent_;

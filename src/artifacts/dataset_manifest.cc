@@ -23,7 +23,8 @@ Result<DatasetManifest> BuildManifest(const std::filesystem::path& dir, const Ha
   RAMPART_ASSIGN_OR_RETURN(auto digests, HashRanges(jobs, ho.algorithm, ho.threads, ho.buffer));
   DatasetManifest m;
   std::error_code ec;
-  m.name = std::filesystem::weakly_canonical(std::filesystem::absolute(dir), ec).filename().string();
+  m.name =
+      std::filesystem::weakly_canonical(std::filesystem::absolute(dir), ec).filename().string();
   m.created = FormatRfc3339(clock.Now());
   m.hash_type = std::string(DigestAlgorithmName(ho.algorithm));
   for (std::size_t i = 0; i < files.size(); ++i) {
@@ -61,7 +62,8 @@ Result<DatasetManifest> ParseManifest(std::string_view text, std::string_view so
   const auto& o = doc->as_object();
   auto mt = GetString(o, "mediaType");
   if (!mt || *mt != kManifestMediaType) {
-    return bad("not a Rampart dataset manifest (mediaType must be " + std::string(kManifestMediaType) + ")");
+    return bad("not a Rampart dataset manifest (mediaType must be " +
+               std::string(kManifestMediaType) + ")");
   }
   DatasetManifest m;
   auto get = [&](std::string_view k, std::string* out) -> Status {
@@ -88,7 +90,8 @@ Result<DatasetManifest> ParseManifest(std::string_view text, std::string_view so
     e.name = std::string(*n);
     e.digest = std::string(*d);
     e.size = static_cast<std::uint64_t>(*s);
-    if (!prev.empty() && e.name <= prev) return bad("files are not sorted by name (at '" + e.name + "')");
+    if (!prev.empty() && e.name <= prev)
+      return bad("files are not sorted by name (at '" + e.name + "')");
     prev = e.name;
     digests.push_back(e.digest);
     m.files.push_back(std::move(e));

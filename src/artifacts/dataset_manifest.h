@@ -15,7 +15,8 @@
 
 namespace rampart::artifacts {
 
-inline constexpr std::string_view kManifestMediaType = "application/vnd.rampart.dataset-manifest.v1+json";
+inline constexpr std::string_view kManifestMediaType =
+    "application/vnd.rampart.dataset-manifest.v1+json";
 
 struct ManifestEntry {
   std::string name;
@@ -25,7 +26,7 @@ struct ManifestEntry {
 
 struct DatasetManifest {
   std::string name;
-  std::string created;      // RFC 3339
+  std::string created;  // RFC 3339
   std::string hash_type = "sha256";
   std::string root_digest;  // OMS root digest over the entries in name order
   std::vector<ManifestEntry> files;

@@ -20,14 +20,14 @@ std::string_view SeverityName(Severity s);  // "info" ... "critical"
 Result<Severity> ParseSeverity(std::string_view s);
 
 struct Finding {
-  std::string file;                  // the path the user named (or found in a walk)
-  std::vector<std::string> inner;    // member names, outermost first, inside containers
-  std::string format;                // format of the innermost object: "pickle", "zip", ...
+  std::string file;                // the path the user named (or found in a walk)
+  std::vector<std::string> inner;  // member names, outermost first, inside containers
+  std::string format;              // format of the innermost object: "pickle", "zip", ...
   Severity severity = Severity::kInfo;
-  std::string rule;                  // stable rule id: "pickle.import", "zip.crc-mismatch"
-  std::string message;               // one sentence for people
-  std::string symbol;                // the resolved import or call: "os.system"
-  std::string call;                  // how it is called: "REDUCE", "BUILD (__setstate__)"
+  std::string rule;                     // stable rule id: "pickle.import", "zip.crc-mismatch"
+  std::string message;                  // one sentence for people
+  std::string symbol;                   // the resolved import or call: "os.system"
+  std::string call;                     // how it is called: "REDUCE", "BUILD (__setstate__)"
   std::optional<std::uint64_t> offset;  // byte offset inside the innermost object
 
   // "model.pt!archive/data.pkl" (members joined with '!').
@@ -47,10 +47,10 @@ struct Issue {
 // The result of scanning one top-level file.
 struct FileReport {
   std::string file;
-  std::string format;             // detected format of the file itself
+  std::string format;  // detected format of the file itself
   std::vector<Finding> findings;
-  std::uint64_t bytes = 0;        // size of the file
-  std::optional<Status> error;    // set when the file could not be read at all
+  std::uint64_t bytes = 0;      // size of the file
+  std::optional<Status> error;  // set when the file could not be read at all
 };
 
 }  // namespace rampart::artifacts

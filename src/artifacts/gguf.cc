@@ -7,16 +7,40 @@ namespace rampart::artifacts {
 namespace {
 
 enum GType : std::uint32_t {
-  kU8 = 0, kI8, kU16, kI16, kU32, kI32, kF32, kBool, kString, kArray, kU64, kI64, kF64,
+  kU8 = 0,
+  kI8,
+  kU16,
+  kI16,
+  kU32,
+  kI32,
+  kF32,
+  kBool,
+  kString,
+  kArray,
+  kU64,
+  kI64,
+  kF64,
 };
 
 std::uint64_t ScalarSize(std::uint32_t t) {
   switch (t) {
-    case kU8: case kI8: case kBool: return 1;
-    case kU16: case kI16: return 2;
-    case kU32: case kI32: case kF32: return 4;
-    case kU64: case kI64: case kF64: return 8;
-    default: return 0;
+    case kU8:
+    case kI8:
+    case kBool:
+      return 1;
+    case kU16:
+    case kI16:
+      return 2;
+    case kU32:
+    case kI32:
+    case kF32:
+      return 4;
+    case kU64:
+    case kI64:
+    case kF64:
+      return 8;
+    default:
+      return 0;
   }
 }
 
@@ -26,20 +50,36 @@ struct TypeSize {
 };
 TypeSize GgmlType(std::uint32_t t) {
   static constexpr std::array<TypeSize, 40> k = {{
-      {4, 1},    {2, 1},    {18, 32},  {20, 32},  {0, 0},   {0, 0},    {22, 32},  {24, 32},
+      {4, 1},    {2, 1},    {18, 32},  {20, 32},   {0, 0},     {0, 0},     {22, 32},   {24, 32},
       {34, 32},  {36, 32},  {84, 256}, {110, 256}, {144, 256}, {176, 256}, {210, 256}, {292, 256},
-      {66, 256}, {74, 256}, {98, 256}, {50, 256}, {18, 32},  {110, 256}, {82, 256}, {136, 256},
-      {1, 1},    {2, 1},    {4, 1},    {8, 1},    {8, 1},    {56, 256}, {2, 1},    {0, 0},
-      {0, 0},    {0, 0},    {54, 256}, {66, 256}, {0, 0},   {0, 0},    {0, 0},    {17, 32},
+      {66, 256}, {74, 256}, {98, 256}, {50, 256},  {18, 32},   {110, 256}, {82, 256},  {136, 256},
+      {1, 1},    {2, 1},    {4, 1},    {8, 1},     {8, 1},     {56, 256},  {2, 1},     {0, 0},
+      {0, 0},    {0, 0},    {54, 256}, {66, 256},  {0, 0},     {0, 0},     {0, 0},     {17, 32},
   }};
   return t < k.size() ? k[t] : TypeSize{0, 0};
 }
 
 constexpr const char* kSuspicious[] = {
-    "__class__", "__globals__", "__subclasses__", "__builtins__", "__import__", "__init__",
-    "__mro__",   "__base__",    "__getattribute__", "popen",      "subprocess", "os.system",
-    "import os", "eval(",       "exec(",        "lipsum",       "cycler",     "joiner",
-    "self._TemplateReference",  "request.application",
+    "__class__",
+    "__globals__",
+    "__subclasses__",
+    "__builtins__",
+    "__import__",
+    "__init__",
+    "__mro__",
+    "__base__",
+    "__getattribute__",
+    "popen",
+    "subprocess",
+    "os.system",
+    "import os",
+    "eval(",
+    "exec(",
+    "lipsum",
+    "cycler",
+    "joiner",
+    "self._TemplateReference",
+    "request.application",
 };
 
 class Reader {
@@ -107,7 +147,8 @@ std::vector<Issue> CheckGguf(BufferedReader& br, std::uint64_t size, const GgufL
     return r.U64(v);
   };
   if (!count(&n_tensors) || !count(&n_kv)) return bad("truncated header");
-  if (n_tensors > lim.max_tensors) return bad("tensor count " + std::to_string(n_tensors) + " is absurd");
+  if (n_tensors > lim.max_tensors)
+    return bad("tensor count " + std::to_string(n_tensors) + " is absurd");
   if (n_kv > lim.max_kv) return bad("metadata count " + std::to_string(n_kv) + " is absurd");
   // Each metadata pair needs at least 12 bytes, each tensor at least 24.
   if (n_kv > r.remaining() / 12 || n_tensors > r.remaining() / 24) {
@@ -130,13 +171,15 @@ std::vector<Issue> CheckGguf(BufferedReader& br, std::uint64_t size, const GgufL
   for (std::uint64_t i = 0; i < n_kv; ++i) {
     std::string key;
     std::uint64_t kv_off = r.offset();
-    if (!gstring(&key, 4096, nullptr)) return bad("metadata key " + std::to_string(i) + " is truncated or too long");
+    if (!gstring(&key, 4096, nullptr))
+      return bad("metadata key " + std::to_string(i) + " is truncated or too long");
     std::uint32_t type;
     if (!r.U32(&type)) return bad("metadata '" + key + "' has no type");
     if (type == kString) {
       std::string value;
       std::uint64_t len = 0;
-      bool is_template = key == "tokenizer.chat_template" || key.starts_with("tokenizer.chat_template.");
+      bool is_template =
+          key == "tokenizer.chat_template" || key.starts_with("tokenizer.chat_template.");
       if (!gstring(is_template ? &value : nullptr, lim.max_template_kept, &len)) {
         return bad("metadata '" + key + "' string is truncated or too long");
       }
@@ -166,16 +209,19 @@ std::vector<Issue> CheckGguf(BufferedReader& br, std::uint64_t size, const GgufL
       std::uint32_t et;
       std::uint64_t n;
       if (!r.U32(&et) || !r.U64(&n)) return bad("metadata '" + key + "' array header is truncated");
-      if (n > lim.max_array) return bad("metadata '" + key + "' array has " + std::to_string(n) + " elements");
+      if (n > lim.max_array)
+        return bad("metadata '" + key + "' array has " + std::to_string(n) + " elements");
       if (et == kString) {
         for (std::uint64_t k = 0; k < n; ++k) {
-          if (!gstring(nullptr, 0, nullptr)) return bad("metadata '" + key + "' array string is truncated");
+          if (!gstring(nullptr, 0, nullptr))
+            return bad("metadata '" + key + "' array string is truncated");
         }
       } else if (et == kArray) {
         return bad("metadata '" + key + "' nests arrays, which GGUF readers reject");
       } else {
         std::uint64_t s = ScalarSize(et);
-        if (s == 0) return bad("metadata '" + key + "' has array element type " + std::to_string(et));
+        if (s == 0)
+          return bad("metadata '" + key + "' has array element type " + std::to_string(et));
         if (n > r.remaining() / s) return bad("metadata '" + key + "' array runs past the end");
         if (!r.Bytes(n * s, nullptr, 0)) return bad("metadata '" + key + "' array is truncated");
       }
@@ -185,7 +231,8 @@ std::vector<Issue> CheckGguf(BufferedReader& br, std::uint64_t size, const GgufL
       if (key == "general.alignment" && type == kU32) {
         std::uint32_t a;
         if (!r.U32(&a)) return bad("truncated general.alignment");
-        if (a == 0 || (a & (a - 1)) != 0) return bad("general.alignment " + std::to_string(a) + " is not a power of two");
+        if (a == 0 || (a & (a - 1)) != 0)
+          return bad("general.alignment " + std::to_string(a) + " is not a power of two");
         alignment = a;
       } else if (!r.Bytes(s, nullptr, 0)) {
         return bad("metadata '" + key + "' value is truncated");
@@ -200,10 +247,12 @@ std::vector<Issue> CheckGguf(BufferedReader& br, std::uint64_t size, const GgufL
   std::vector<T> tensors;
   for (std::uint64_t i = 0; i < n_tensors; ++i) {
     T t;
-    if (!gstring(&t.name, 4096, nullptr)) return bad("tensor " + std::to_string(i) + " name is truncated");
+    if (!gstring(&t.name, 4096, nullptr))
+      return bad("tensor " + std::to_string(i) + " name is truncated");
     std::uint32_t nd;
     if (!r.U32(&nd)) return bad("tensor '" + t.name + "' is truncated");
-    if (nd == 0 || nd > 4) return bad("tensor '" + t.name + "' has " + std::to_string(nd) + " dimensions (1-4 allowed)");
+    if (nd == 0 || nd > 4)
+      return bad("tensor '" + t.name + "' has " + std::to_string(nd) + " dimensions (1-4 allowed)");
     std::uint64_t elems = 1;
     bool overflow = false;
     for (std::uint32_t d = 0; d < nd; ++d) {
@@ -219,7 +268,8 @@ std::vector<Issue> CheckGguf(BufferedReader& br, std::uint64_t size, const GgufL
     t.sized = ts.block != 0;
     t.bytes = 0;
     if (t.sized) {
-      if (elems % ts.block != 0) return bad("tensor '" + t.name + "' element count is not a multiple of its block size");
+      if (elems % ts.block != 0)
+        return bad("tensor '" + t.name + "' element count is not a multiple of its block size");
       std::uint64_t blocks = elems / ts.block;
       if (blocks > UINT64_MAX / ts.bytes) return bad("tensor '" + t.name + "' size overflows");
       t.bytes = blocks * ts.bytes;
@@ -234,9 +284,8 @@ std::vector<Issue> CheckGguf(BufferedReader& br, std::uint64_t size, const GgufL
   std::uint64_t data_size = size > data_start ? size - data_start : 0;
   for (const auto& t : tensors) {
     if (t.offset > data_size || (t.sized && t.bytes > data_size - t.offset)) {
-      out.push_back({"gguf.tensor-bounds",
-                     "tensor '" + t.name + "' data lies outside the file", data_start + t.offset,
-                     t.name, std::nullopt});
+      out.push_back({"gguf.tensor-bounds", "tensor '" + t.name + "' data lies outside the file",
+                     data_start + t.offset, t.name, std::nullopt});
     }
   }
   return out;

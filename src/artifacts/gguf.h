@@ -16,9 +16,9 @@
 namespace rampart::artifacts {
 
 struct GgufLimits {
-  std::uint64_t max_string = 64u << 20;      // one metadata string
-  std::uint64_t max_array = 1u << 28;        // elements in one array
-  std::uint64_t max_kv = 1u << 20;           // metadata pairs
+  std::uint64_t max_string = 64u << 20;  // one metadata string
+  std::uint64_t max_array = 1u << 28;    // elements in one array
+  std::uint64_t max_kv = 1u << 20;       // metadata pairs
   std::uint64_t max_tensors = 1u << 20;
   std::size_t max_template_kept = 1u << 20;  // chat template text kept for analysis
 };

@@ -53,9 +53,10 @@ class Walker {
           }
         }
       }
-      out_.push_back({"keras.lambda", "config has " + what + " at " + name +
-                                          "; it runs Python when the model loads",
-                      std::nullopt, "Lambda", std::nullopt});
+      out_.push_back(
+          {"keras.lambda",
+           "config has " + what + " at " + name + "; it runs Python when the model loads",
+           std::nullopt, "Lambda", std::nullopt});
     }
     if (!module.empty() && !policy_.IsAllowedKerasModule(module)) {
       std::string symbol = module + (class_name.empty() ? "" : "." + class_name);

@@ -142,12 +142,14 @@ Result<std::vector<std::string>> HashRanges(const std::vector<HashJob>& jobs,
         EVP_DigestInit_ex(ctx, Md(algorithm), nullptr);
         std::uint64_t pos = j.start;
         while (pos < j.end) {
-          std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), j.end - pos));
+          std::size_t want =
+              static_cast<std::size_t>(std::min<std::uint64_t>(buf.size(), j.end - pos));
           ssize_t got = ::pread(fd, buf.data(), want, static_cast<off_t>(pos));
           if (got < 0 && errno == EINTR) continue;
           if (got <= 0) {
-            st = InvalidArgumentError(j.path.string() + (got == 0 ? ": shorter than expected (changed while hashing?)"
-                                                                 : ": read error"));
+            st = InvalidArgumentError(
+                j.path.string() +
+                (got == 0 ? ": shorter than expected (changed while hashing?)" : ": read error"));
             break;
           }
           EVP_DigestUpdate(ctx, buf.data(), static_cast<std::size_t>(got));

@@ -37,16 +37,16 @@ struct HashOptions {
 
 // One regular file found under the root.
 struct ModelFile {
-  std::string name;                 // canonical relative path ("/" separators)
-  std::filesystem::path path;       // on disk
+  std::string name;            // canonical relative path ("/" separators)
+  std::filesystem::path path;  // on disk
   std::uint64_t size = 0;
 };
 
 struct HashedResource {
-  std::string name;      // "<path>" or "<path>:<start>:<end>"
-  std::string file;      // the file's canonical path
+  std::string name;  // "<path>" or "<path>:<start>:<end>"
+  std::string file;  // the file's canonical path
   std::uint64_t start = 0, end = 0;
-  std::string digest;    // lowercase hex
+  std::string digest;  // lowercase hex
 };
 
 // True if `rel` is `ignore` or lies under it.

@@ -17,8 +17,8 @@ namespace rampart::artifacts {
 bool LooksLikeNpy(std::span<const std::uint8_t> head);
 
 struct NpyHeader {
-  std::string descr;         // the descr literal as written
-  bool object = false;       // the dtype holds Python objects
+  std::string descr;    // the descr literal as written
+  bool object = false;  // the dtype holds Python objects
   std::uint64_t data_offset = 0;
 };
 

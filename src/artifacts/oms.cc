@@ -17,7 +17,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-Status Invalid(std::string m) { return InvalidArgumentError("invalid OMS bundle: " + std::move(m)); }
+Status Invalid(std::string m) {
+  return InvalidArgumentError("invalid OMS bundle: " + std::move(m));
+}
 
 bool IsHex(std::string_view s) {
   if (s.empty()) return false;
@@ -28,7 +30,8 @@ bool IsHex(std::string_view s) {
 }
 
 Result<crypto::Bytes> B64(const json::value& v, std::string_view what) {
-  if (!v.is_string() || v.as_string().empty()) return Invalid(std::string(what) + " must be a non-empty base64 string");
+  if (!v.is_string() || v.as_string().empty())
+    return Invalid(std::string(what) + " must be a non-empty base64 string");
   auto r = Base64Decode(std::string_view(v.as_string()));
   if (!r) return Invalid(std::string(what) + " is not base64: " + r.error().message());
   return *r;
@@ -124,7 +127,8 @@ Status VerifyChain(const crypto::Certificate& leaf, const std::vector<crypto::Ce
   std::uint32_t ku = X509_get_key_usage(leaf.get());
   std::uint32_t eku = X509_get_extended_key_usage(leaf.get());
   bool can_sign = (ku & KU_DIGITAL_SIGNATURE) != 0 || (eku & XKU_CODE_SIGN) != 0;
-  if (!can_sign) return UnauthenticatedError("the signing certificate is not for digital signatures");
+  if (!can_sign)
+    return UnauthenticatedError("the signing certificate is not for digital signatures");
   return OkStatus();
 }
 
@@ -142,15 +146,19 @@ std::string PaeCompat(std::string_view type, std::string_view payload) {
 
 std::string_view SigningMethodName(SigningMethod m) {
   switch (m) {
-    case SigningMethod::kKey: return "key";
-    case SigningMethod::kCertificate: return "certificate";
-    case SigningMethod::kSigstore: return "sigstore";
+    case SigningMethod::kKey:
+      return "key";
+    case SigningMethod::kCertificate:
+      return "certificate";
+    case SigningMethod::kSigstore:
+      return "sigstore";
   }
   return "?";
 }
 
 Result<ParsedBundle> ParseBundle(std::string_view text) {
-  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) return Invalid("the file is empty");
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return Invalid("the file is empty");
   JsonLimits lim;
   lim.max_bytes = 256u << 20;
   auto doc = ParseJson(text, lim, "bundle");
@@ -158,7 +166,8 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
   if (!doc->is_object()) return Invalid("the top level is not an object");
   const auto& root = doc->as_object();
   for (const auto& kv : root) {
-    if (kv.key() != "mediaType" && kv.key() != "verificationMaterial" && kv.key() != "dsseEnvelope") {
+    if (kv.key() != "mediaType" && kv.key() != "verificationMaterial" &&
+        kv.key() != "dsseEnvelope") {
       return Invalid("unexpected top-level field '" + std::string(kv.key()) + "'");
     }
   }
@@ -166,7 +175,8 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
   const auto* mt = root.if_contains("mediaType");
   if (mt == nullptr || !mt->is_string()) return Invalid("mediaType is missing");
   std::string_view media = mt->as_string();
-  if (media != kBundleMediaType && media != "application/vnd.dev.sigstore.bundle+json;version=0.3") {
+  if (media != kBundleMediaType &&
+      media != "application/vnd.dev.sigstore.bundle+json;version=0.3") {
     return Invalid("mediaType '" + std::string(media) + "' is not a Sigstore bundle v0.3");
   }
   const auto* vm = root.if_contains("verificationMaterial");
@@ -211,7 +221,8 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
     if (!cert->is_object() || !cert->as_object().contains("rawBytes")) {
       return Invalid("certificate lacks rawBytes");
     }
-    RAMPART_ASSIGN_OR_RETURN(auto der, B64(cert->as_object().at("rawBytes"), "certificate rawBytes"));
+    RAMPART_ASSIGN_OR_RETURN(auto der,
+                             B64(cert->as_object().at("rawBytes"), "certificate rawBytes"));
     b.certificates.push_back(std::move(der));
     const auto* t = v.if_contains("tlogEntries");
     if (t == nullptr || t->as_array().empty()) {
@@ -248,7 +259,8 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
         return Invalid("unexpected signature field '" + std::string(kv.key()) + "'");
       }
     }
-    if (const auto* k = s.as_object().if_contains("keyid"); k != nullptr && !k->is_string() && !k->is_null()) {
+    if (const auto* k = s.as_object().if_contains("keyid");
+        k != nullptr && !k->is_string() && !k->is_null()) {
       return Invalid("signature keyid must be a string or null");
     }
     if (!s.as_object().contains("sig")) return Invalid("a signature lacks sig");
@@ -259,7 +271,9 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
 }
 
 Result<Statement> ParseStatement(std::string_view payload) {
-  auto bad = [](std::string m) { return InvalidArgumentError("invalid OMS statement: " + std::move(m)); };
+  auto bad = [](std::string m) {
+    return InvalidArgumentError("invalid OMS statement: " + std::move(m));
+  };
   auto doc = ParseJson(payload, JsonLimits{.max_bytes = 256u << 20, .max_depth = 16}, "statement");
   if (!doc) return bad("not JSON: " + doc.error().message());
   if (!doc->is_object()) return bad("not an object");
@@ -291,14 +305,18 @@ Result<Statement> ParseStatement(std::string_view payload) {
   const auto& s0 = subj->as_array()[0];
   if (!s0.is_object()) return bad("subject[0] is not an object");
   const auto* sn = s0.as_object().if_contains("name");
-  if (sn == nullptr || !sn->is_string() || sn->as_string().empty()) return bad("subject[0].name must be a non-empty string");
+  if (sn == nullptr || !sn->is_string() || sn->as_string().empty())
+    return bad("subject[0].name must be a non-empty string");
   st.subject_name = std::string(sn->as_string());
   const auto* sd = s0.as_object().if_contains("digest");
-  if (sd == nullptr || !sd->is_object() || sd->as_object().empty()) return bad("subject[0].digest must be a digest set");
+  if (sd == nullptr || !sd->is_object() || sd->as_object().empty())
+    return bad("subject[0].digest must be a digest set");
   for (const auto& kv : sd->as_object()) {
-    if (!kv.value().is_string() || !IsHex(kv.value().as_string())) return bad("subject digests must be lowercase hex");
+    if (!kv.value().is_string() || !IsHex(kv.value().as_string()))
+      return bad("subject digests must be lowercase hex");
   }
-  if (const auto* d = sd->as_object().if_contains("sha256")) st.root_digest = std::string(d->as_string());
+  if (const auto* d = sd->as_object().if_contains("sha256"))
+    st.root_digest = std::string(d->as_string());
   const auto* pred = o.if_contains("predicate");
   if (pred == nullptr || !pred->is_object()) return bad("predicate is missing");
   for (const auto& kv : pred->as_object()) {
@@ -311,7 +329,8 @@ Result<Statement> ParseStatement(std::string_view payload) {
   const auto& so = ser->as_object();
   for (const auto& kv : so) {
     std::string_view k = kv.key();
-    if (k != "method" && k != "hash_type" && k != "shard_size" && k != "allow_symlinks" && k != "ignore_paths") {
+    if (k != "method" && k != "hash_type" && k != "shard_size" && k != "allow_symlinks" &&
+        k != "ignore_paths") {
       return bad("unexpected serialization field '" + std::string(k) + "'");
     }
   }
@@ -333,8 +352,10 @@ Result<Statement> ParseStatement(std::string_view payload) {
     if (!(ss->is_int64() && ss->as_int64() > 0) && !(ss->is_uint64() && ss->as_uint64() > 0)) {
       return bad("serialization.shard_size must be a positive integer");
     }
-    st.serialization.shard_size = ss->is_int64() ? static_cast<std::uint64_t>(ss->as_int64()) : ss->as_uint64();
-    if (st.serialization.method == "files") return bad("serialization.shard_size must be absent for the files method");
+    st.serialization.shard_size =
+        ss->is_int64() ? static_cast<std::uint64_t>(ss->as_int64()) : ss->as_uint64();
+    if (st.serialization.method == "files")
+      return bad("serialization.shard_size must be absent for the files method");
   } else if (st.serialization.method == "shards") {
     return bad("serialization.shard_size is required for the shards method");
   }
@@ -342,7 +363,8 @@ Result<Statement> ParseStatement(std::string_view payload) {
     if (!ip->is_array()) return bad("serialization.ignore_paths must be an array");
     std::vector<std::string> paths;
     for (const auto& p : ip->as_array()) {
-      if (!p.is_string() || p.as_string().empty()) return bad("ignore_paths entries must be non-empty strings");
+      if (!p.is_string() || p.as_string().empty())
+        return bad("ignore_paths entries must be non-empty strings");
       paths.emplace_back(p.as_string());
     }
     st.serialization.ignore_paths = std::move(paths);
@@ -356,7 +378,8 @@ Result<Statement> ParseStatement(std::string_view payload) {
     const auto* n = ro.if_contains("name");
     const auto* d = ro.if_contains("digest");
     const auto* a = ro.if_contains("algorithm");
-    if (n == nullptr || !n->is_string() || n->as_string().empty()) return bad("a resource lacks a name");
+    if (n == nullptr || !n->is_string() || n->as_string().empty())
+      return bad("a resource lacks a name");
     if (d == nullptr || !d->is_string() || !IsHex(d->as_string())) {
       return bad("resource '" + std::string(n->as_string()) + "' digest is not lowercase hex");
     }
@@ -366,7 +389,8 @@ Result<Statement> ParseStatement(std::string_view payload) {
     if (!names.insert(std::string(n->as_string())).second) {
       return bad("resource '" + std::string(n->as_string()) + "' is listed twice");
     }
-    st.resources.push_back({std::string(n->as_string()), std::string(d->as_string()), std::string(a->as_string())});
+    st.resources.push_back(
+        {std::string(n->as_string()), std::string(d->as_string()), std::string(a->as_string())});
   }
   if (st.resources.empty()) return bad("predicate.resources is empty");
   std::vector<std::string> digests;
@@ -374,7 +398,8 @@ Result<Statement> ParseStatement(std::string_view payload) {
   RAMPART_ASSIGN_OR_RETURN(std::string root, RootDigest(digests));
   if (st.root_digest.empty()) return bad("subject[0].digest has no sha256 root digest");
   if (root != st.root_digest) {
-    return bad("the root digest " + st.root_digest + " does not match the resources (" + root + ")");
+    return bad("the root digest " + st.root_digest + " does not match the resources (" + root +
+               ")");
   }
   return st;
 }
@@ -384,17 +409,20 @@ Result<std::string> PublicKeyHint(const crypto::PublicKey& key) {
   return HexEncode(crypto::Sha256(pem));
 }
 
-Result<std::string> SignModel(const fs::path& model, const Signer& signer, const SignOptions& options,
-                              Statement* statement_out) {
-  if (signer.key.type() != crypto::KeyType::kEcdsaP256 && signer.key.type() != crypto::KeyType::kEcdsaP384) {
-    return InvalidArgumentError("OMS signing keys are elliptic-curve keys (P-256 or P-384); this key is " +
-                                std::string(crypto::KeyTypeName(signer.key.type())));
+Result<std::string> SignModel(const fs::path& model, const Signer& signer,
+                              const SignOptions& options, Statement* statement_out) {
+  if (signer.key.type() != crypto::KeyType::kEcdsaP256 &&
+      signer.key.type() != crypto::KeyType::kEcdsaP384) {
+    return InvalidArgumentError(
+        "OMS signing keys are elliptic-curve keys (P-256 or P-384); this key is " +
+        std::string(crypto::KeyTypeName(signer.key.type())));
   }
   if (!signer.chain.empty()) {
     RAMPART_ASSIGN_OR_RETURN(auto leaf_key, signer.chain[0].public_key());
     RAMPART_ASSIGN_OR_RETURN(auto a, leaf_key.ToDer());
     RAMPART_ASSIGN_OR_RETURN(auto b, signer.key.public_key().ToDer());
-    if (a != b) return InvalidArgumentError("the signing certificate does not match the private key");
+    if (a != b)
+      return InvalidArgumentError("the signing certificate does not match the private key");
   }
   HashOptions ho = options.hash;
   for (const auto& d : DefaultIgnorePaths()) {
@@ -429,12 +457,15 @@ Result<std::string> SignModel(const fs::path& model, const Signer& signer, const
   }
   json::object statement;
   statement["_type"] = kStatementType;
-  statement["subject"] = json::array{json::object{{"name", name}, {"digest", json::object{{"sha256", root}}}}};
+  statement["subject"] =
+      json::array{json::object{{"name", name}, {"digest", json::object{{"sha256", root}}}}};
   statement["predicateType"] = kOmsPredicateType;
-  statement["predicate"] = json::object{{"resources", std::move(res)}, {"serialization", std::move(ser)}};
+  statement["predicate"] =
+      json::object{{"resources", std::move(res)}, {"serialization", std::move(ser)}};
   std::string payload = ToJson(statement);
-  RAMPART_ASSIGN_OR_RETURN(auto sig, signer.key.Sign(crypto::AsBytes(Pae(kInTotoPayloadType, payload)),
-                                                     crypto::SignatureFormat::kDer));
+  RAMPART_ASSIGN_OR_RETURN(auto sig,
+                           signer.key.Sign(crypto::AsBytes(Pae(kInTotoPayloadType, payload)),
+                                           crypto::SignatureFormat::kDer));
   json::object vm;
   if (signer.chain.empty()) {
     RAMPART_ASSIGN_OR_RETURN(std::string hint, PublicKeyHint(signer.key.public_key()));
@@ -470,11 +501,13 @@ Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trus
           "this bundle uses Sigstore keyless signing (a Fulcio certificate and Rekor entries), "
           "which Rampart does not verify; use the key or certificate method");
     case SigningMethod::kKey: {
-      if (!trust.key) return InvalidArgumentError("this bundle was signed with a key: pass --key PUBLIC.pem");
+      if (!trust.key)
+        return InvalidArgumentError("this bundle was signed with a key: pass --key PUBLIC.pem");
       if (!b.key_hint.empty()) {
         RAMPART_ASSIGN_OR_RETURN(std::string hint, PublicKeyHint(*trust.key));
         if (hint != b.key_hint) {
-          return UnauthenticatedError("the public key does not match the bundle's key hint " + b.key_hint);
+          return UnauthenticatedError("the public key does not match the bundle's key hint " +
+                                      b.key_hint);
         }
       } else {
         // Pre-1.1 bundles carry the key itself (PEM or DER) instead of a hint.
@@ -490,12 +523,16 @@ Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trus
     }
     case SigningMethod::kCertificate: {
       if (trust.anchors.empty()) {
-        return InvalidArgumentError("this bundle was signed with a certificate: pass --cert-chain with the CA certificates you trust");
+        return InvalidArgumentError(
+            "this bundle was signed with a certificate: pass --cert-chain with the CA certificates "
+            "you trust");
       }
       std::vector<crypto::Certificate> certs;
       for (const auto& der : b.certificates) {
         auto c = crypto::Certificate::FromDer(der);
-        if (!c) return InvalidArgumentError("invalid OMS bundle: a certificate does not parse: " + c.error().message());
+        if (!c)
+          return InvalidArgumentError("invalid OMS bundle: a certificate does not parse: " +
+                                      c.error().message());
         certs.push_back(std::move(*c));
       }
       std::vector<crypto::Certificate> rest(certs.begin() + 1, certs.end());
@@ -507,11 +544,15 @@ Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trus
   }
   bool ok = false;
   for (const auto& sig : b.signatures) {
-    if (key->Verify(crypto::AsBytes(Pae(b.payload_type, b.payload)), sig, crypto::SignatureFormat::kDer).ok()) {
+    if (key->Verify(crypto::AsBytes(Pae(b.payload_type, b.payload)), sig,
+                    crypto::SignatureFormat::kDer)
+            .ok()) {
       ok = true;
       break;
     }
-    if (key->Verify(crypto::AsBytes(PaeCompat(b.payload_type, b.payload)), sig, crypto::SignatureFormat::kDer).ok()) {
+    if (key->Verify(crypto::AsBytes(PaeCompat(b.payload_type, b.payload)), sig,
+                    crypto::SignatureFormat::kDer)
+            .ok()) {
       ok = true;
       if (notes) notes->push_back("signature over the pre-1.0 model_signing PAE encoding");
       break;
@@ -521,8 +562,8 @@ Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trus
   return ParseStatement(b.payload);
 }
 
-Result<VerifyReport> VerifyModel(const fs::path& model, std::string_view bundle_json, const Trust& trust,
-                                 const VerifyOptions& options) {
+Result<VerifyReport> VerifyModel(const fs::path& model, std::string_view bundle_json,
+                                 const Trust& trust, const VerifyOptions& options) {
   RAMPART_ASSIGN_OR_RETURN(ParsedBundle b, ParseBundle(bundle_json));
   VerifyReport rep;
   rep.method = b.method;
@@ -530,7 +571,8 @@ Result<VerifyReport> VerifyModel(const fs::path& model, std::string_view bundle_
   const Statement& st = rep.statement;
   const Serialization& ser = st.serialization;
   std::string base = BaseAlgorithm(ser.hash_type);
-  if (base != ser.hash_type) rep.notes.push_back("hash_type '" + ser.hash_type + "' read as " + base);
+  if (base != ser.hash_type)
+    rep.notes.push_back("hash_type '" + ser.hash_type + "' read as " + base);
   auto alg = ParseDigestAlgorithm(base);
   if (!alg) return InvalidArgumentError("cannot verify: " + alg.error().message());
   HashOptions ho;
@@ -538,7 +580,9 @@ Result<VerifyReport> VerifyModel(const fs::path& model, std::string_view bundle_
   ho.allow_symlinks = ser.allow_symlinks;
   ho.threads = options.threads;
   ho.ignore_paths = DefaultIgnorePaths();
-  if (ser.ignore_paths) ho.ignore_paths.insert(ho.ignore_paths.end(), ser.ignore_paths->begin(), ser.ignore_paths->end());
+  if (ser.ignore_paths)
+    ho.ignore_paths.insert(ho.ignore_paths.end(), ser.ignore_paths->begin(),
+                           ser.ignore_paths->end());
   std::error_code ec;
   bool is_dir = fs::is_directory(model, ec);
   auto relativize = [&](const std::string& p) -> std::optional<std::string> {
@@ -590,13 +634,15 @@ Result<VerifyReport> VerifyModel(const fs::path& model, std::string_view bundle_
       std::string path;
       std::uint64_t s = 0, e = 0;
       if (!ParseShardName(r.name, &path, &s, &e)) {
-        return InvalidArgumentError("invalid OMS statement: shard resource '" + r.name + "' is not path:start:end");
+        return InvalidArgumentError("invalid OMS statement: shard resource '" + r.name +
+                                    "' is not path:start:end");
       }
       path = resolve(path);
       signed_files.insert(path);
       auto it = local.find(path);
       if (it == local.end()) {
-        if (std::find(rep.missing.begin(), rep.missing.end(), path) == rep.missing.end()) rep.missing.push_back(path);
+        if (std::find(rep.missing.begin(), rep.missing.end(), path) == rep.missing.end())
+          rep.missing.push_back(path);
         continue;
       }
       ranges[path].push_back({s, e});
@@ -607,10 +653,13 @@ Result<VerifyReport> VerifyModel(const fs::path& model, std::string_view bundle_
     for (auto& [path, rs] : ranges) {
       std::uint64_t size = local[path]->size;
       std::vector<std::pair<std::uint64_t, std::uint64_t>> want;
-      for (std::uint64_t s = 0; s < size; s += shard) want.push_back({s, std::min(size, s + shard)});
+      for (std::uint64_t s = 0; s < size; s += shard)
+        want.push_back({s, std::min(size, s + shard)});
       std::sort(rs.begin(), rs.end());
       // An empty file may be listed as path:0:0 (reference) or omitted (spec).
-      if (size == 0 && rs.size() == 1 && rs[0] == std::make_pair<std::uint64_t, std::uint64_t>(0, 0)) continue;
+      if (size == 0 && rs.size() == 1 &&
+          rs[0] == std::make_pair<std::uint64_t, std::uint64_t>(0, 0))
+        continue;
       if (rs != want) {
         rep.changed.push_back({path, "shards of the signed size", "size " + std::to_string(size)});
       }

@@ -23,7 +23,8 @@
 
 namespace rampart::artifacts {
 
-inline constexpr std::string_view kBundleMediaType = "application/vnd.dev.sigstore.bundle.v0.3+json";
+inline constexpr std::string_view kBundleMediaType =
+    "application/vnd.dev.sigstore.bundle.v0.3+json";
 inline constexpr std::string_view kInTotoPayloadType = "application/vnd.in-toto+json";
 inline constexpr std::string_view kStatementType = "https://in-toto.io/Statement/v1";
 inline constexpr std::string_view kOmsPredicateType = "https://model_signing/signature/v1.0";
@@ -60,10 +61,10 @@ struct Statement {
 // A bundle after structural validation against the OMS schemas.
 struct ParsedBundle {
   SigningMethod method = SigningMethod::kKey;
-  std::string key_hint;                   // publicKey.hint
-  std::string key_raw;                    // publicKey.rawBytes (decoded), older bundles
+  std::string key_hint;                     // publicKey.hint
+  std::string key_raw;                      // publicKey.rawBytes (decoded), older bundles
   std::vector<crypto::Bytes> certificates;  // DER: chain (leaf first) or the Fulcio cert
-  std::string payload;                    // decoded DSSE payload
+  std::string payload;                      // decoded DSSE payload
   std::string payload_type;
   std::vector<crypto::Bytes> signatures;  // decoded
 };
@@ -95,8 +96,8 @@ Result<std::string> SignModel(const std::filesystem::path& model, const Signer& 
 
 // What the verifier trusts.
 struct Trust {
-  std::optional<crypto::PublicKey> key;               // key method
-  std::vector<crypto::Certificate> anchors;           // certificate method
+  std::optional<crypto::PublicKey> key;      // key method
+  std::vector<crypto::Certificate> anchors;  // certificate method
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };
 
@@ -116,11 +117,11 @@ struct FileChange {
 struct VerifyReport {
   SigningMethod method = SigningMethod::kKey;
   Statement statement;
-  std::vector<std::string> missing;   // signed, not present
-  std::vector<std::string> extra;     // present, not signed
-  std::vector<FileChange> changed;    // digests differ
-  std::vector<std::string> notes;     // compatibility relaxations applied
-  std::size_t checked = 0;            // resources compared
+  std::vector<std::string> missing;  // signed, not present
+  std::vector<std::string> extra;    // present, not signed
+  std::vector<FileChange> changed;   // digests differ
+  std::vector<std::string> notes;    // compatibility relaxations applied
+  std::size_t checked = 0;           // resources compared
   bool ok() const { return missing.empty() && extra.empty() && changed.empty(); }
 };
 

@@ -7,14 +7,30 @@ namespace rampart::artifacts {
 namespace {
 
 // Field numbers (onnx.proto).
-namespace model { constexpr int kGraph = 7, kOpsetImport = 8, kFunctions = 25; }
-namespace graph { constexpr int kNode = 1, kInitializer = 5, kSparseInitializer = 15; }
-namespace node { constexpr int kAttribute = 5, kOpType = 4, kDomain = 7; }
-namespace attr { constexpr int kT = 5, kG = 6, kTensors = 10, kGraphs = 11, kSparseTensor = 22, kSparseTensors = 23; }
-namespace tensor { constexpr int kName = 8, kExternalData = 13, kDataLocation = 14; }
-namespace sparse { constexpr int kValues = 1, kIndices = 2; }
-namespace opset { constexpr int kDomain = 1; }
-namespace function { constexpr int kNode = 7, kOpsetImport = 9, kDomain = 10; }
+namespace model {
+constexpr int kGraph = 7, kOpsetImport = 8, kFunctions = 25;
+}
+namespace graph {
+constexpr int kNode = 1, kInitializer = 5, kSparseInitializer = 15;
+}
+namespace node {
+constexpr int kAttribute = 5, kOpType = 4, kDomain = 7;
+}
+namespace attr {
+constexpr int kT = 5, kG = 6, kTensors = 10, kGraphs = 11, kSparseTensor = 22, kSparseTensors = 23;
+}
+namespace tensor {
+constexpr int kName = 8, kExternalData = 13, kDataLocation = 14;
+}
+namespace sparse {
+constexpr int kValues = 1, kIndices = 2;
+}
+namespace opset {
+constexpr int kDomain = 1;
+}
+namespace function {
+constexpr int kNode = 7, kOpsetImport = 9, kDomain = 10;
+}
 
 constexpr int kMaxDepth = 32;
 
@@ -97,8 +113,12 @@ class Parser {
           if (fn_varint_) fn_varint_(field, v);
           continue;
         }
-        case 1: Skip(8); continue;
-        case 5: Skip(4); continue;
+        case 1:
+          Skip(8);
+          continue;
+        case 5:
+          Skip(4);
+          continue;
         case 2:
           len = Varint();
           if (len > end - r_.offset()) Bad("length-delimited field overruns its message");
@@ -249,7 +269,8 @@ class Parser {
   void ExternalData(const std::string& tensor_name, const std::string& location, std::uint64_t at) {
     std::filesystem::path p(location);
     std::string why;
-    bool backslash_abs = location.size() >= 2 && (location[1] == ':' || location.starts_with("\\\\"));
+    bool backslash_abs =
+        location.size() >= 2 && (location[1] == ':' || location.starts_with("\\\\"));
     if (p.is_absolute() || backslash_abs) {
       why = "is an absolute path";
     } else {
@@ -272,9 +293,10 @@ class Parser {
       }
     }
     if (!why.empty()) {
-      out_.push_back({"onnx.external-data-escape",
-                      "tensor '" + tensor_name + "' loads external data from '" + location + "', which " + why,
-                      at, location, std::nullopt});
+      out_.push_back(
+          {"onnx.external-data-escape",
+           "tensor '" + tensor_name + "' loads external data from '" + location + "', which " + why,
+           at, location, std::nullopt});
     } else if (reported_external_.insert(location).second) {
       out_.push_back({"onnx.external-data",
                       "tensors load external data from '" + location + "' (beside the model)", at,

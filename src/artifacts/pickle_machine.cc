@@ -20,12 +20,12 @@ namespace {
 // releasing a value cannot recurse deeply.
 
 enum class K : std::uint8_t {
-  kOther,   // something we do not model (float, big int, buffer...)
+  kOther,  // something we do not model (float, big int, buffer...)
   kNone,
   kBool,
   kInt,
-  kStr,     // a Python str
-  kBytes,   // bytes / bytearray
+  kStr,    // a Python str
+  kBytes,  // bytes / bytearray
   kTuple,
   kList,
   kDict,
@@ -171,7 +171,7 @@ Value MakeStr(K kind, std::string_view text, bool truncated) {
   v.kind = kind;
   v.truncated = truncated;
   if (text.size() <= kInline) {
-    std::memcpy(v.s, text.data(), text.size());
+    if (!text.empty()) std::memcpy(v.s, text.data(), text.size());
     v.slen = static_cast<std::uint8_t>(text.size());
   } else {
     v.node = g_pool.Alloc();
@@ -234,7 +234,10 @@ void AddChild(Value& c, Value child, std::uint32_t keep = kKeep) {
 Value ForMemo(const Value& v) {
   if (v.node == kNoNode) return v;
   switch (v.kind) {
-    case K::kTuple: case K::kList: case K::kDict: case K::kSet: {
+    case K::kTuple:
+    case K::kList:
+    case K::kDict:
+    case K::kSet: {
       bool interesting = false;
       for (const Value& c : Items(v)) {
         if (c.kind == K::kGlobal || c.kind == K::kObject || c.kind == K::kPid) interesting = true;
@@ -257,21 +260,49 @@ struct Rename {
   const char* to;
 };
 constexpr Rename kModuleRenames[] = {
-    {"__builtin__", "builtins"}, {"copy_reg", "copyreg"}, {"Queue", "queue"},
-    {"SocketServer", "socketserver"}, {"ConfigParser", "configparser"}, {"repr", "reprlib"},
-    {"tkFileDialog", "tkinter.filedialog"}, {"Tkinter", "tkinter"}, {"markupbase", "_markupbase"},
-    {"_winreg", "winreg"}, {"thread", "_thread"}, {"dummy_thread", "_dummy_thread"},
-    {"dbhash", "dbm.bsd"}, {"dumbdbm", "dbm.dumb"}, {"dbm", "dbm.ndbm"}, {"gdbm", "dbm.gnu"},
-    {"xmlrpclib", "xmlrpc.client"}, {"SimpleXMLRPCServer", "xmlrpc.server"},
-    {"httplib", "http.client"}, {"htmlentitydefs", "html.entities"}, {"HTMLParser", "html.parser"},
-    {"Cookie", "http.cookies"}, {"cookielib", "http.cookiejar"},
-    {"BaseHTTPServer", "http.server"}, {"SimpleHTTPServer", "http.server"},
-    {"CGIHTTPServer", "http.server"}, {"urlparse", "urllib.parse"}, {"robotparser", "urllib.robotparser"},
-    {"urllib2", "urllib.request"}, {"anydbm", "dbm"}, {"_abcoll", "collections.abc"},
-    {"cPickle", "pickle"}, {"_elementtree", "xml.etree.ElementTree"}, {"FileDialog", "tkinter.filedialog"},
-    {"cStringIO", "io"}, {"StringIO", "io"}, {"UserDict", "collections"}, {"UserList", "collections"},
-    {"UserString", "collections"}, {"whichdb", "dbm"}, {"commands", "subprocess"},
-    {"exceptions", "builtins"}, {"sets", "builtins"},
+    {"__builtin__", "builtins"},
+    {"copy_reg", "copyreg"},
+    {"Queue", "queue"},
+    {"SocketServer", "socketserver"},
+    {"ConfigParser", "configparser"},
+    {"repr", "reprlib"},
+    {"tkFileDialog", "tkinter.filedialog"},
+    {"Tkinter", "tkinter"},
+    {"markupbase", "_markupbase"},
+    {"_winreg", "winreg"},
+    {"thread", "_thread"},
+    {"dummy_thread", "_dummy_thread"},
+    {"dbhash", "dbm.bsd"},
+    {"dumbdbm", "dbm.dumb"},
+    {"dbm", "dbm.ndbm"},
+    {"gdbm", "dbm.gnu"},
+    {"xmlrpclib", "xmlrpc.client"},
+    {"SimpleXMLRPCServer", "xmlrpc.server"},
+    {"httplib", "http.client"},
+    {"htmlentitydefs", "html.entities"},
+    {"HTMLParser", "html.parser"},
+    {"Cookie", "http.cookies"},
+    {"cookielib", "http.cookiejar"},
+    {"BaseHTTPServer", "http.server"},
+    {"SimpleHTTPServer", "http.server"},
+    {"CGIHTTPServer", "http.server"},
+    {"urlparse", "urllib.parse"},
+    {"robotparser", "urllib.robotparser"},
+    {"urllib2", "urllib.request"},
+    {"anydbm", "dbm"},
+    {"_abcoll", "collections.abc"},
+    {"cPickle", "pickle"},
+    {"_elementtree", "xml.etree.ElementTree"},
+    {"FileDialog", "tkinter.filedialog"},
+    {"cStringIO", "io"},
+    {"StringIO", "io"},
+    {"UserDict", "collections"},
+    {"UserList", "collections"},
+    {"UserString", "collections"},
+    {"whichdb", "dbm"},
+    {"commands", "subprocess"},
+    {"exceptions", "builtins"},
+    {"sets", "builtins"},
 };
 struct NameRename {
   const char* mod;
@@ -320,34 +351,146 @@ void MapPython2(std::string& module, std::string& name) {
 // ---- Opcodes ----------------------------------------------------------------
 
 enum Op : std::uint8_t {
-  MARK = '(', STOP = '.', POP = '0', POP_MARK = '1', DUP = '2', FLOAT = 'F', INT = 'I',
-  BININT = 'J', BININT1 = 'K', LONG = 'L', BININT2 = 'M', NONE = 'N', PERSID = 'P',
-  BINPERSID = 'Q', REDUCE = 'R', STRING = 'S', BINSTRING = 'T', SHORT_BINSTRING = 'U',
-  UNICODE = 'V', BINUNICODE = 'X', APPEND = 'a', BUILD = 'b', GLOBAL = 'c', DICT = 'd',
-  EMPTY_DICT = '}', APPENDS = 'e', GET = 'g', BINGET = 'h', INST = 'i', LONG_BINGET = 'j',
-  LIST = 'l', EMPTY_LIST = ']', OBJ = 'o', PUT = 'p', BINPUT = 'q', LONG_BINPUT = 'r',
-  SETITEM = 's', TUPLE = 't', EMPTY_TUPLE = ')', SETITEMS = 'u', BINFLOAT = 'G',
-  PROTO = 0x80, NEWOBJ = 0x81, EXT1 = 0x82, EXT2 = 0x83, EXT4 = 0x84, TUPLE1 = 0x85,
-  TUPLE2 = 0x86, TUPLE3 = 0x87, NEWTRUE = 0x88, NEWFALSE = 0x89, LONG1 = 0x8a, LONG4 = 0x8b,
-  BINBYTES = 'B', SHORT_BINBYTES = 'C', SHORT_BINUNICODE = 0x8c, BINUNICODE8 = 0x8d,
-  BINBYTES8 = 0x8e, EMPTY_SET = 0x8f, ADDITEMS = 0x90, FROZENSET = 0x91, NEWOBJ_EX = 0x92,
-  STACK_GLOBAL = 0x93, MEMOIZE = 0x94, FRAME = 0x95, BYTEARRAY8 = 0x96, NEXT_BUFFER = 0x97,
+  MARK = '(',
+  STOP = '.',
+  POP = '0',
+  POP_MARK = '1',
+  DUP = '2',
+  FLOAT = 'F',
+  INT = 'I',
+  BININT = 'J',
+  BININT1 = 'K',
+  LONG = 'L',
+  BININT2 = 'M',
+  NONE = 'N',
+  PERSID = 'P',
+  BINPERSID = 'Q',
+  REDUCE = 'R',
+  STRING = 'S',
+  BINSTRING = 'T',
+  SHORT_BINSTRING = 'U',
+  UNICODE = 'V',
+  BINUNICODE = 'X',
+  APPEND = 'a',
+  BUILD = 'b',
+  GLOBAL = 'c',
+  DICT = 'd',
+  EMPTY_DICT = '}',
+  APPENDS = 'e',
+  GET = 'g',
+  BINGET = 'h',
+  INST = 'i',
+  LONG_BINGET = 'j',
+  LIST = 'l',
+  EMPTY_LIST = ']',
+  OBJ = 'o',
+  PUT = 'p',
+  BINPUT = 'q',
+  LONG_BINPUT = 'r',
+  SETITEM = 's',
+  TUPLE = 't',
+  EMPTY_TUPLE = ')',
+  SETITEMS = 'u',
+  BINFLOAT = 'G',
+  PROTO = 0x80,
+  NEWOBJ = 0x81,
+  EXT1 = 0x82,
+  EXT2 = 0x83,
+  EXT4 = 0x84,
+  TUPLE1 = 0x85,
+  TUPLE2 = 0x86,
+  TUPLE3 = 0x87,
+  NEWTRUE = 0x88,
+  NEWFALSE = 0x89,
+  LONG1 = 0x8a,
+  LONG4 = 0x8b,
+  BINBYTES = 'B',
+  SHORT_BINBYTES = 'C',
+  SHORT_BINUNICODE = 0x8c,
+  BINUNICODE8 = 0x8d,
+  BINBYTES8 = 0x8e,
+  EMPTY_SET = 0x8f,
+  ADDITEMS = 0x90,
+  FROZENSET = 0x91,
+  NEWOBJ_EX = 0x92,
+  STACK_GLOBAL = 0x93,
+  MEMOIZE = 0x94,
+  FRAME = 0x95,
+  BYTEARRAY8 = 0x96,
+  NEXT_BUFFER = 0x97,
   READONLY_BUFFER = 0x98,
 };
 
 bool IsKnownOpcode(std::uint8_t c) {
   switch (c) {
-    case MARK: case STOP: case POP: case POP_MARK: case DUP: case FLOAT: case INT: case BININT:
-    case BININT1: case LONG: case BININT2: case NONE: case PERSID: case BINPERSID: case REDUCE:
-    case STRING: case BINSTRING: case SHORT_BINSTRING: case UNICODE: case BINUNICODE:
-    case APPEND: case BUILD: case GLOBAL: case DICT: case EMPTY_DICT: case APPENDS: case GET:
-    case BINGET: case INST: case LONG_BINGET: case LIST: case EMPTY_LIST: case OBJ: case PUT:
-    case BINPUT: case LONG_BINPUT: case SETITEM: case TUPLE: case EMPTY_TUPLE: case SETITEMS:
-    case BINFLOAT: case PROTO: case NEWOBJ: case EXT1: case EXT2: case EXT4: case TUPLE1:
-    case TUPLE2: case TUPLE3: case NEWTRUE: case NEWFALSE: case LONG1: case LONG4: case BINBYTES:
-    case SHORT_BINBYTES: case SHORT_BINUNICODE: case BINUNICODE8: case BINBYTES8: case EMPTY_SET:
-    case ADDITEMS: case FROZENSET: case NEWOBJ_EX: case STACK_GLOBAL: case MEMOIZE: case FRAME:
-    case BYTEARRAY8: case NEXT_BUFFER: case READONLY_BUFFER:
+    case MARK:
+    case STOP:
+    case POP:
+    case POP_MARK:
+    case DUP:
+    case FLOAT:
+    case INT:
+    case BININT:
+    case BININT1:
+    case LONG:
+    case BININT2:
+    case NONE:
+    case PERSID:
+    case BINPERSID:
+    case REDUCE:
+    case STRING:
+    case BINSTRING:
+    case SHORT_BINSTRING:
+    case UNICODE:
+    case BINUNICODE:
+    case APPEND:
+    case BUILD:
+    case GLOBAL:
+    case DICT:
+    case EMPTY_DICT:
+    case APPENDS:
+    case GET:
+    case BINGET:
+    case INST:
+    case LONG_BINGET:
+    case LIST:
+    case EMPTY_LIST:
+    case OBJ:
+    case PUT:
+    case BINPUT:
+    case LONG_BINPUT:
+    case SETITEM:
+    case TUPLE:
+    case EMPTY_TUPLE:
+    case SETITEMS:
+    case BINFLOAT:
+    case PROTO:
+    case NEWOBJ:
+    case EXT1:
+    case EXT2:
+    case EXT4:
+    case TUPLE1:
+    case TUPLE2:
+    case TUPLE3:
+    case NEWTRUE:
+    case NEWFALSE:
+    case LONG1:
+    case LONG4:
+    case BINBYTES:
+    case SHORT_BINBYTES:
+    case SHORT_BINUNICODE:
+    case BINUNICODE8:
+    case BINBYTES8:
+    case EMPTY_SET:
+    case ADDITEMS:
+    case FROZENSET:
+    case NEWOBJ_EX:
+    case STACK_GLOBAL:
+    case MEMOIZE:
+    case FRAME:
+    case BYTEARRAY8:
+    case NEXT_BUFFER:
+    case READONLY_BUFFER:
       return true;
     default:
       return false;
@@ -356,18 +499,30 @@ bool IsKnownOpcode(std::uint8_t c) {
 
 const char* OpName(std::uint8_t c) {
   switch (c) {
-    case GLOBAL: return "GLOBAL";
-    case STACK_GLOBAL: return "STACK_GLOBAL";
-    case INST: return "INST";
-    case EXT1: return "EXT1";
-    case EXT2: return "EXT2";
-    case EXT4: return "EXT4";
-    case REDUCE: return "REDUCE";
-    case OBJ: return "OBJ";
-    case NEWOBJ: return "NEWOBJ";
-    case NEWOBJ_EX: return "NEWOBJ_EX";
-    case BUILD: return "BUILD";
-    default: return "?";
+    case GLOBAL:
+      return "GLOBAL";
+    case STACK_GLOBAL:
+      return "STACK_GLOBAL";
+    case INST:
+      return "INST";
+    case EXT1:
+      return "EXT1";
+    case EXT2:
+      return "EXT2";
+    case EXT4:
+      return "EXT4";
+    case REDUCE:
+      return "REDUCE";
+    case OBJ:
+      return "OBJ";
+    case NEWOBJ:
+      return "NEWOBJ";
+    case NEWOBJ_EX:
+      return "NEWOBJ_EX";
+    case BUILD:
+      return "BUILD";
+    default:
+      return "?";
   }
 }
 
@@ -380,7 +535,12 @@ class Machine {
  public:
   Machine(BufferedReader& r, const Policy& policy, const PickleOptions& opt, PickleScanResult& out,
           int nesting)
-      : r_(r), policy_(policy), opt_(opt), lim_(Effective(opt.limits, r)), out_(out), nesting_(nesting) {}
+      : r_(r),
+        policy_(policy),
+        opt_(opt),
+        lim_(Effective(opt.limits, r)),
+        out_(out),
+        nesting_(nesting) {}
 
   // Strings and lines must fit the reader's buffer.
   static PickleLimits Effective(PickleLimits l, const BufferedReader& r) {
@@ -408,8 +568,9 @@ class Machine {
             break;
           }
           if (out_.pickles >= lim_.max_pickles) {
-            Issue("pickle.limit", "more than " + std::to_string(lim_.max_pickles) +
-                                      " concatenated pickles; the rest was not scanned",
+            Issue("pickle.limit",
+                  "more than " + std::to_string(lim_.max_pickles) +
+                      " concatenated pickles; the rest was not scanned",
                   r_.offset());
             break;
           }
@@ -604,9 +765,15 @@ class Machine {
   static void Render(const Value& v, std::string& out, int depth) {
     if (out.size() > 200) return;
     switch (v.kind) {
-      case K::kNone: out += "None"; return;
-      case K::kBool: out += v.i ? "True" : "False"; return;
-      case K::kInt: out += std::to_string(v.i); return;
+      case K::kNone:
+        out += "None";
+        return;
+      case K::kBool:
+        out += v.i ? "True" : "False";
+        return;
+      case K::kInt:
+        out += std::to_string(v.i);
+        return;
       case K::kStr:
       case K::kBytes: {
         if (v.kind == K::kBytes) out += 'b';
@@ -634,10 +801,18 @@ class Machine {
         out += v.kind == K::kTuple ? ')' : ']';
         return;
       }
-      case K::kDict: out += "{...}"; return;
-      case K::kGlobal: out += "<global>"; return;
-      case K::kObject: out += "<object>"; return;
-      default: out += "..."; return;
+      case K::kDict:
+        out += "{...}";
+        return;
+      case K::kGlobal:
+        out += "<global>";
+        return;
+      case K::kObject:
+        out += "<object>";
+        return;
+      default:
+        out += "...";
+        return;
     }
   }
 
@@ -690,7 +865,8 @@ class Machine {
   // 0 with *object = true for object dtypes; -1 if unknown.
   static std::int64_t ItemSize(std::string_view d, bool* object) {
     *object = false;
-    if (!d.empty() && (d[0] == '<' || d[0] == '>' || d[0] == '|' || d[0] == '=')) d.remove_prefix(1);
+    if (!d.empty() && (d[0] == '<' || d[0] == '>' || d[0] == '|' || d[0] == '='))
+      d.remove_prefix(1);
     if (d.empty()) return -1;
     char kind = d[0];
     std::string_view digits = d.substr(1);
@@ -702,25 +878,54 @@ class Machine {
       if (ec != std::errc() || ptr != digits.data() + digits.size()) return -1;
     }
     switch (kind) {
-      case 'O': *object = true; return 0;
-      case 'U': return digits.empty() ? -1 : n * 4;
-      case 'b': case 'i': case 'u': case 'f': case 'c': case 'S': case 'a': case 'V':
-      case 'M': case 'm': case 'e': case 'd': case 'g': case 'h': case 'l': case 'q':
+      case 'O':
+        *object = true;
+        return 0;
+      case 'U':
+        return digits.empty() ? -1 : n * 4;
+      case 'b':
+      case 'i':
+      case 'u':
+      case 'f':
+      case 'c':
+      case 'S':
+      case 'a':
+      case 'V':
+      case 'M':
+      case 'm':
+      case 'e':
+      case 'd':
+      case 'g':
+      case 'h':
+      case 'l':
+      case 'q':
         if (digits.empty()) {
           // Single-character codes.
           switch (kind) {
-            case 'b': return 1;
-            case 'e': return 2;
-            case 'h': return 2;
-            case 'i': case 'f': return 4;
-            case 'l': case 'q': case 'd': return 8;
-            case 'g': return 16;
-            default: return -1;
+            case 'b':
+              return 1;
+            case 'e':
+              return 2;
+            case 'h':
+              return 2;
+            case 'i':
+            case 'f':
+              return 4;
+            case 'l':
+            case 'q':
+            case 'd':
+              return 8;
+            case 'g':
+              return 16;
+            default:
+              return -1;
           }
         }
         return n;
-      case '?': return 1;
-      default: return -1;
+      case '?':
+        return 1;
+      default:
+        return -1;
     }
   }
   void JoblibArray(const Value& state) {
@@ -825,7 +1030,8 @@ class Machine {
 
   // ---- parsing helpers ----
   static bool ParseDecimal(std::string_view s, std::int64_t* out) {
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == 'L')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\r' || s.back() == 'L'))
+      s.remove_suffix(1);
     while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
     if (!s.empty() && s.front() == '+') s.remove_prefix(1);
     if (s.empty()) return false;
@@ -857,10 +1063,23 @@ class Machine {
       }
       char e = s[++i];
       switch (e) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case '0': case '1': case '2': case '3': case '4': case '5': case '6': case '7': {
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case '0':
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+        case '5':
+        case '6':
+        case '7': {
           int v = e - '0';
           for (int k = 0; k < 2 && i + 1 < s.size() && s[i + 1] >= '0' && s[i + 1] <= '7'; ++k) {
             v = v * 8 + (s[++i] - '0');
@@ -877,7 +1096,9 @@ class Machine {
             Fail("bad \\x escape in STRING operand");
           }
           break;
-        default: out += e; break;  // \\ \' \" and unknown escapes keep the char
+        default:
+          out += e;
+          break;  // \\ \' \" and unknown escapes keep the char
       }
     }
     bool trunc = out.size() > lim_.max_kept_string;
@@ -1020,8 +1241,8 @@ class Machine {
         if (stack_.empty()) Fail("STOP with an empty stack");
         if (in_frame_ && r_.offset() != frame_end_) {
           Issue("pickle.frame-mismatch",
-                "the pickle stops at " + std::to_string(r_.offset()) + " inside a FRAME ending at " +
-                    std::to_string(frame_end_),
+                "the pickle stops at " + std::to_string(r_.offset()) +
+                    " inside a FRAME ending at " + std::to_string(frame_end_),
                 op_offset_);
         }
         stack_.clear();
@@ -1047,8 +1268,11 @@ class Machine {
         return false;
       }
       // ---- scalars ----
-      case NONE: Push(Of(K::kNone)); return false;
-      case NEWTRUE: case NEWFALSE: {
+      case NONE:
+        Push(Of(K::kNone));
+        return false;
+      case NEWTRUE:
+      case NEWFALSE: {
         Value v;
         v.kind = K::kBool;
         v.i = op == NEWTRUE;
@@ -1098,7 +1322,8 @@ class Machine {
         Push(std::move(v));
         return false;
       }
-      case LONG1: case LONG4: {
+      case LONG1:
+      case LONG4: {
         std::uint64_t n = op == LONG1 ? *Need(1, "LONG1") : Le32(Need(4, "LONG4"));
         if (op == LONG4 && static_cast<std::int32_t>(n) < 0) Fail("LONG4 with a negative length");
         Value v;
@@ -1128,29 +1353,61 @@ class Machine {
         Push(Value{});
         return false;
       // ---- strings ----
-      case STRING: Push(ParseQuoted(Line("STRING"))); return false;
-      case UNICODE: Push(ParseRawUnicode(Line("UNICODE"))); return false;
-      case BINSTRING: Push(Counted(K::kStr, Le32(Need(4, "BINSTRING")), "BINSTRING")); return false;
+      case STRING:
+        Push(ParseQuoted(Line("STRING")));
+        return false;
+      case UNICODE:
+        Push(ParseRawUnicode(Line("UNICODE")));
+        return false;
+      case BINSTRING:
+        Push(Counted(K::kStr, Le32(Need(4, "BINSTRING")), "BINSTRING"));
+        return false;
       case SHORT_BINSTRING:
         Push(Counted(K::kStr, *Need(1, "SHORT_BINSTRING"), "SHORT_BINSTRING"));
         return false;
-      case BINUNICODE: Push(Counted(K::kStr, Le32(Need(4, "BINUNICODE")), "BINUNICODE")); return false;
+      case BINUNICODE:
+        Push(Counted(K::kStr, Le32(Need(4, "BINUNICODE")), "BINUNICODE"));
+        return false;
       case SHORT_BINUNICODE:
         Push(Counted(K::kStr, *Need(1, "SHORT_BINUNICODE"), "SHORT_BINUNICODE"));
         return false;
-      case BINUNICODE8: Push(Counted(K::kStr, Le64(Need(8, "BINUNICODE8")), "BINUNICODE8")); return false;
-      case BINBYTES: Push(Counted(K::kBytes, Le32(Need(4, "BINBYTES")), "BINBYTES")); return false;
-      case SHORT_BINBYTES: Push(Counted(K::kBytes, *Need(1, "SHORT_BINBYTES"), "SHORT_BINBYTES")); return false;
-      case BINBYTES8: Push(Counted(K::kBytes, Le64(Need(8, "BINBYTES8")), "BINBYTES8")); return false;
-      case BYTEARRAY8: Push(Counted(K::kBytes, Le64(Need(8, "BYTEARRAY8")), "BYTEARRAY8")); return false;
-      case NEXT_BUFFER: Push(Of(K::kBytes)); return false;
-      case READONLY_BUFFER: Top("READONLY_BUFFER"); return false;
+      case BINUNICODE8:
+        Push(Counted(K::kStr, Le64(Need(8, "BINUNICODE8")), "BINUNICODE8"));
+        return false;
+      case BINBYTES:
+        Push(Counted(K::kBytes, Le32(Need(4, "BINBYTES")), "BINBYTES"));
+        return false;
+      case SHORT_BINBYTES:
+        Push(Counted(K::kBytes, *Need(1, "SHORT_BINBYTES"), "SHORT_BINBYTES"));
+        return false;
+      case BINBYTES8:
+        Push(Counted(K::kBytes, Le64(Need(8, "BINBYTES8")), "BINBYTES8"));
+        return false;
+      case BYTEARRAY8:
+        Push(Counted(K::kBytes, Le64(Need(8, "BYTEARRAY8")), "BYTEARRAY8"));
+        return false;
+      case NEXT_BUFFER:
+        Push(Of(K::kBytes));
+        return false;
+      case READONLY_BUFFER:
+        Top("READONLY_BUFFER");
+        return false;
       // ---- containers ----
-      case EMPTY_TUPLE: Push(MakeContainer(K::kTuple)); return false;
-      case EMPTY_LIST: Push(MakeContainer(K::kList)); return false;
-      case EMPTY_DICT: Push(MakeContainer(K::kDict)); return false;
-      case EMPTY_SET: Push(MakeContainer(K::kSet)); return false;
-      case TUPLE1: case TUPLE2: case TUPLE3: {
+      case EMPTY_TUPLE:
+        Push(MakeContainer(K::kTuple));
+        return false;
+      case EMPTY_LIST:
+        Push(MakeContainer(K::kList));
+        return false;
+      case EMPTY_DICT:
+        Push(MakeContainer(K::kDict));
+        return false;
+      case EMPTY_SET:
+        Push(MakeContainer(K::kSet));
+        return false;
+      case TUPLE1:
+      case TUPLE2:
+      case TUPLE3: {
         std::size_t n = op - TUPLE1 + 1;
         if (stack_.size() < Floor() + n) Fail("stack underflow in TUPLE" + std::to_string(n));
         Value t = MakeContainer(K::kTuple);
@@ -1161,7 +1418,9 @@ class Machine {
         Push(std::move(t));
         return false;
       }
-      case TUPLE: case LIST: case FROZENSET: {
+      case TUPLE:
+      case LIST:
+      case FROZENSET: {
         std::size_t m = PopMark(op == TUPLE ? "TUPLE" : op == LIST ? "LIST" : "FROZENSET");
         Value t = MakeContainer(op == TUPLE ? K::kTuple : op == LIST ? K::kList : K::kSet);
         for (std::size_t k = m; k < stack_.size(); ++k) AddChild(t, std::move(stack_[k]));
@@ -1187,7 +1446,8 @@ class Machine {
       case APPENDS: {
         std::size_t m = PopMark("APPENDS");
         Value& list = BelowMark(m, "APPENDS");
-        for (std::size_t k = m; k < stack_.size(); ++k) AppendTo(list, std::move(stack_[k]), "APPENDS");
+        for (std::size_t k = m; k < stack_.size(); ++k)
+          AppendTo(list, std::move(stack_[k]), "APPENDS");
         stack_.resize(m);
         return false;
       }
@@ -1226,17 +1486,27 @@ class Machine {
         MemoPut(static_cast<std::uint64_t>(k), Top("PUT"));
         return false;
       }
-      case BINPUT: MemoPut(*Need(1, "BINPUT"), Top("BINPUT")); return false;
-      case LONG_BINPUT: MemoPut(Le32(Need(4, "LONG_BINPUT")), Top("LONG_BINPUT")); return false;
-      case MEMOIZE: MemoPut(memo_count_, Top("MEMOIZE")); return false;
+      case BINPUT:
+        MemoPut(*Need(1, "BINPUT"), Top("BINPUT"));
+        return false;
+      case LONG_BINPUT:
+        MemoPut(Le32(Need(4, "LONG_BINPUT")), Top("LONG_BINPUT"));
+        return false;
+      case MEMOIZE:
+        MemoPut(memo_count_, Top("MEMOIZE"));
+        return false;
       case GET: {
         std::int64_t k;
         if (!ParseDecimal(Line("GET"), &k) || k < 0) Fail("GET key is not a non-negative integer");
         Push(MemoGet(static_cast<std::uint64_t>(k)));
         return false;
       }
-      case BINGET: Push(MemoGet(*Need(1, "BINGET"))); return false;
-      case LONG_BINGET: Push(MemoGet(Le32(Need(4, "LONG_BINGET")))); return false;
+      case BINGET:
+        Push(MemoGet(*Need(1, "BINGET")));
+        return false;
+      case LONG_BINGET:
+        Push(MemoGet(Le32(Need(4, "LONG_BINGET"))));
+        return false;
       // ---- imports ----
       case GLOBAL: {
         std::string module(Line("GLOBAL module"));
@@ -1263,7 +1533,9 @@ class Machine {
         }
         return false;
       }
-      case EXT1: case EXT2: case EXT4: {
+      case EXT1:
+      case EXT2:
+      case EXT4: {
         std::int64_t code = op == EXT1   ? *Need(1, "EXT1")
                             : op == EXT2 ? Le16(Need(2, "EXT2"))
                                          : static_cast<std::int32_t>(Le32(Need(4, "EXT4")));

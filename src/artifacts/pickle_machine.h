@@ -27,15 +27,15 @@
 namespace rampart::artifacts {
 
 struct PickleLimits {
-  std::size_t max_stack = 1u << 20;          // values on the stack, all marks together
-  std::size_t max_marks = 1u << 16;          // nested MARKs
-  std::size_t max_memo = 16u << 20;          // memo entries
-  std::size_t max_kept_string = 1024;        // longer strings are tracked without text
-  std::size_t max_line = 64 * 1024;          // protocol 0 text lines
-  std::size_t max_container_kept = 32;       // children remembered per container
-  std::size_t max_live_bytes = 256u << 20;   // memory held by tracked values
-  std::size_t max_pickles = 1u << 16;        // concatenated pickles in one stream
-  int max_nested = 8;                        // joblib object arrays inside each other
+  std::size_t max_stack = 1u << 20;         // values on the stack, all marks together
+  std::size_t max_marks = 1u << 16;         // nested MARKs
+  std::size_t max_memo = 16u << 20;         // memo entries
+  std::size_t max_kept_string = 1024;       // longer strings are tracked without text
+  std::size_t max_line = 64 * 1024;         // protocol 0 text lines
+  std::size_t max_container_kept = 32;      // children remembered per container
+  std::size_t max_live_bytes = 256u << 20;  // memory held by tracked values
+  std::size_t max_pickles = 1u << 16;       // concatenated pickles in one stream
+  int max_nested = 8;                       // joblib object arrays inside each other
 };
 
 // One global the stream imports, aggregated over its uses.
@@ -48,11 +48,11 @@ struct PickleImport {
   std::string call;          // first call of it: "REDUCE", "NEWOBJ", "BUILD (__setstate__)"...
   std::uint64_t call_offset = 0;
   std::uint32_t calls = 0;
-  std::string args;          // a short rendering of the first call's arguments
+  std::string args;  // a short rendering of the first call's arguments
 };
 
 struct PickleIssue {
-  std::string rule;      // "pickle.malformed", "pickle.unresolved-import", ...
+  std::string rule;  // "pickle.malformed", "pickle.unresolved-import", ...
   std::string message;
   std::uint64_t offset = 0;
 };
@@ -60,10 +60,10 @@ struct PickleIssue {
 struct PickleScanResult {
   std::vector<PickleImport> imports;  // first-seen order
   std::vector<PickleIssue> issues;
-  std::size_t pickles = 0;            // STOPs reached
+  std::size_t pickles = 0;  // STOPs reached
   int max_protocol = -1;
   std::uint64_t persistent_ids = 0;
-  std::uint64_t end_offset = 0;       // where scanning stopped
+  std::uint64_t end_offset = 0;  // where scanning stopped
   bool stopped_on_error = false;
   std::uint64_t ops = 0;
 };

@@ -31,8 +31,8 @@ Result<std::vector<std::string>> ScalarList(const YAML::Node& n, std::string_vie
     return out;
   }
   if (!n.IsSequence()) {
-    return Bad(n, file, std::string(what) + " must be a list, got a " +
-                            std::string(YamlTypeName(n)));
+    return Bad(n, file,
+               std::string(what) + " must be a list, got a " + std::string(YamlTypeName(n)));
   }
   for (const auto& item : n) {
     if (!item.IsScalar()) return Bad(item, file, std::string(what) + " entries must be strings");
@@ -57,8 +57,8 @@ Status ForEachGlobal(const YAML::Node& n, std::string_view file, std::string_vie
 }
 
 const std::vector<std::string>& KnownTopLevel() {
-  static const std::vector<std::string> k = {"version", "allow",  "imports",   "rules",
-                                             "onnx",    "keras",  "extensions"};
+  static const std::vector<std::string> k = {"version", "allow", "imports",   "rules",
+                                             "onnx",    "keras", "extensions"};
   return k;
 }
 
@@ -72,8 +72,7 @@ Result<Policy> Policy::Parse(std::string_view yaml, std::string_view source, con
   try {
     for (const auto& kv : root) {
       const std::string key = kv.first.Scalar();
-      if (std::find(KnownTopLevel().begin(), KnownTopLevel().end(), key) ==
-          KnownTopLevel().end()) {
+      if (std::find(KnownTopLevel().begin(), KnownTopLevel().end(), key) == KnownTopLevel().end()) {
         std::string hint = DidYouMean(key, KnownTopLevel());
         return Bad(kv.first, source,
                    "unknown policy key '" + key + "'" + (hint.empty() ? "" : "; " + hint));
@@ -82,10 +81,9 @@ Result<Policy> Policy::Parse(std::string_view yaml, std::string_view source, con
     if (auto v = root["version"]; v.IsDefined() && v.Scalar() != "1") {
       return Bad(v, source, "unsupported policy version '" + v.Scalar() + "' (this is version 1)");
     }
-    RAMPART_RETURN_IF_ERROR(ForEachGlobal(root["allow"], source, "allow",
-                                          [&](const std::string& m, const std::string& n) {
-                                            p.allow_.insert(Key(m, n));
-                                          }));
+    RAMPART_RETURN_IF_ERROR(ForEachGlobal(
+        root["allow"], source, "allow",
+        [&](const std::string& m, const std::string& n) { p.allow_.insert(Key(m, n)); }));
     if (auto imports = root["imports"]; imports.IsDefined() && !imports.IsNull()) {
       if (!imports.IsMap()) return Bad(imports, source, "imports must be a mapping");
       for (const auto& kv : imports) {
@@ -108,15 +106,14 @@ Result<Policy> Policy::Parse(std::string_view yaml, std::string_view source, con
             RAMPART_ASSIGN_OR_RETURN(auto mods, ScalarList(inner.second, source, "modules"));
             for (const auto& m : mods) p.module_severity_[m] = *sev;
           } else if (k == "globals") {
-            RAMPART_RETURN_IF_ERROR(
-                ForEachGlobal(inner.second, source, "globals",
-                              [&](const std::string& m, const std::string& n) {
-                                p.global_severity_[Key(m, n)] = *sev;
-                              }));
+            RAMPART_RETURN_IF_ERROR(ForEachGlobal(inner.second, source, "globals",
+                                                  [&](const std::string& m, const std::string& n) {
+                                                    p.global_severity_[Key(m, n)] = *sev;
+                                                  }));
           } else {
-            return Bad(inner.first, source,
-                       "unknown key '" + k + "' under imports." + level +
-                           " (use modules or globals)");
+            return Bad(
+                inner.first, source,
+                "unknown key '" + k + "' under imports." + level + " (use modules or globals)");
           }
         }
       }
@@ -130,13 +127,13 @@ Result<Policy> Policy::Parse(std::string_view yaml, std::string_view source, con
       }
     }
     if (auto onnx = root["onnx"]; onnx.IsDefined() && !onnx.IsNull()) {
-      RAMPART_ASSIGN_OR_RETURN(auto d, ScalarList(onnx["standard_domains"], source,
-                                                  "onnx.standard_domains"));
+      RAMPART_ASSIGN_OR_RETURN(
+          auto d, ScalarList(onnx["standard_domains"], source, "onnx.standard_domains"));
       p.onnx_domains_.insert(d.begin(), d.end());
     }
     if (auto keras = root["keras"]; keras.IsDefined() && !keras.IsNull()) {
-      RAMPART_ASSIGN_OR_RETURN(auto m, ScalarList(keras["allowed_modules"], source,
-                                                  "keras.allowed_modules"));
+      RAMPART_ASSIGN_OR_RETURN(
+          auto m, ScalarList(keras["allowed_modules"], source, "keras.allowed_modules"));
       p.keras_modules_.insert(p.keras_modules_.end(), m.begin(), m.end());
     }
     if (auto ext = root["extensions"]; ext.IsDefined() && !ext.IsNull()) {
@@ -224,8 +221,8 @@ bool Policy::IsStandardOnnxDomain(std::string_view domain) const {
 
 bool Policy::IsAllowedKerasModule(std::string_view module) const {
   for (const auto& m : keras_modules_) {
-    if (module == m || (module.size() > m.size() && module.starts_with(m) &&
-                        module[m.size()] == '.')) {
+    if (module == m ||
+        (module.size() > m.size() && module.starts_with(m) && module[m.size()] == '.')) {
       return true;
     }
   }

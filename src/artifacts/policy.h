@@ -33,8 +33,7 @@ class Policy {
   // The default extended by `files`, in order. Errors carry file:line:col.
   static Result<Policy> Load(const std::vector<std::filesystem::path>& files);
   // Parses one policy text on top of `base` (for tests and the default).
-  static Result<Policy> Parse(std::string_view yaml, std::string_view source,
-                              const Policy* base);
+  static Result<Policy> Parse(std::string_view yaml, std::string_view source, const Policy* base);
 
   // Severity of importing module.name; nullopt if allowed.
   std::optional<Severity> ImportSeverity(std::string_view module, std::string_view name) const;

@@ -63,8 +63,8 @@ std::string FormatText(const std::vector<FileReport>& reports, const ReportOptio
   out += "scanned " + std::to_string(reports.size()) + " file(s), " + HumanBytes(bytes) + ": ";
   std::size_t total = 0;
   std::string parts;
-  for (Severity s : {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow,
-                     Severity::kInfo}) {
+  for (Severity s :
+       {Severity::kCritical, Severity::kHigh, Severity::kMedium, Severity::kLow, Severity::kInfo}) {
     if (counts[s] == 0) continue;
     total += counts[s];
     if (!parts.empty()) parts += ", ";
@@ -103,18 +103,26 @@ std::string FormatSarif(const std::vector<FileReport>& reports, const ReportOpti
   auto level = [](Severity s) {
     switch (s) {
       case Severity::kCritical:
-      case Severity::kHigh: return "error";
-      case Severity::kMedium: return "warning";
-      default: return "note";
+      case Severity::kHigh:
+        return "error";
+      case Severity::kMedium:
+        return "warning";
+      default:
+        return "note";
     }
   };
   auto score = [](Severity s) {
     switch (s) {
-      case Severity::kCritical: return "9.5";
-      case Severity::kHigh: return "8.0";
-      case Severity::kMedium: return "5.5";
-      case Severity::kLow: return "3.0";
-      default: return "0.0";
+      case Severity::kCritical:
+        return "9.5";
+      case Severity::kHigh:
+        return "8.0";
+      case Severity::kMedium:
+        return "5.5";
+      case Severity::kLow:
+        return "3.0";
+      default:
+        return "0.0";
     }
   };
   std::map<std::string, std::size_t> rule_index;
@@ -156,8 +164,8 @@ std::string FormatSarif(const std::vector<FileReport>& reports, const ReportOpti
         for (const auto& m : f.inner) {
           fq += "!" + m;
         }
-        logical.push_back(json::object{{"name", f.inner.back()}, {"fullyQualifiedName", fq},
-                                       {"kind", "member"}});
+        logical.push_back(
+            json::object{{"name", f.inner.back()}, {"fullyQualifiedName", fq}, {"kind", "member"}});
         loc["logicalLocations"] = std::move(logical);
       }
       res["locations"] = json::array{std::move(loc)};

@@ -9,8 +9,7 @@ namespace {
 
 // Bytes per element; 0 for unknown dtypes.
 std::uint64_t DtypeSize(std::string_view d) {
-  if (d == "BOOL" || d == "U8" || d == "I8" || d == "F8_E5M2" || d == "F8_E4M3" ||
-      d == "F8_E8M0")
+  if (d == "BOOL" || d == "U8" || d == "I8" || d == "F8_E5M2" || d == "F8_E4M3" || d == "F8_E8M0")
     return 1;
   if (d == "I16" || d == "U16" || d == "F16" || d == "BF16") return 2;
   if (d == "I32" || d == "U32" || d == "F32") return 4;
@@ -70,8 +69,8 @@ std::vector<Issue> CheckSafetensorsHeader(std::string_view header, std::uint64_t
       }
       for (const auto& m : kv.value().as_object()) {
         if (!m.value().is_string()) {
-          bad("safetensors.malformed", "__metadata__ value '" + std::string(m.key()) +
-                                           "' is not a string");
+          bad("safetensors.malformed",
+              "__metadata__ value '" + std::string(m.key()) + "' is not a string");
         }
       }
       continue;
@@ -138,15 +137,16 @@ std::vector<Issue> CheckSafetensorsHeader(std::string_view header, std::uint64_t
     }
     spans.push_back({b, e, name});
   }
-  std::sort(spans.begin(), spans.end(),
-            [](const Span& a, const Span& b) { return a.begin < b.begin || (a.begin == b.begin && a.end < b.end); });
+  std::sort(spans.begin(), spans.end(), [](const Span& a, const Span& b) {
+    return a.begin < b.begin || (a.begin == b.begin && a.end < b.end);
+  });
   std::uint64_t cursor = 0;
   for (const auto& s : spans) {
     if (s.begin < cursor) {
       bad("safetensors.offsets", "tensor '" + s.name + "' overlaps the previous tensor");
     } else if (s.begin > cursor) {
-      bad("safetensors.offsets", "gap of " + std::to_string(s.begin - cursor) +
-                                     " bytes before tensor '" + s.name + "'");
+      bad("safetensors.offsets",
+          "gap of " + std::to_string(s.begin - cursor) + " bytes before tensor '" + s.name + "'");
     }
     if (s.end > data_size) {
       bad("safetensors.offsets", "tensor '" + s.name + "' ends at " + std::to_string(s.end) +
@@ -173,23 +173,22 @@ std::vector<Issue> CheckSafetensors(BufferedReader& r, std::uint64_t size) {
   std::uint64_t n = Le64(r.ptr());
   r.Advance(8);
   if (n > kSafetensorsMaxHeader || n > size - 8 || n > kSafetensorsParseLimit) {
-    std::string why = n > size - 8 ? "longer than the file"
-                      : n > kSafetensorsMaxHeader
-                          ? "above the format's 100 MB limit"
-                          : "above Rampart's parse limit of 32 MiB";
-    out.push_back({"safetensors.header-length",
-                   "header length " + std::to_string(n) + " is " + why, std::uint64_t{0}, "",
-                   std::nullopt});
+    std::string why = n > size - 8                ? "longer than the file"
+                      : n > kSafetensorsMaxHeader ? "above the format's 100 MB limit"
+                                                  : "above Rampart's parse limit of 32 MiB";
+    out.push_back({"safetensors.header-length", "header length " + std::to_string(n) + " is " + why,
+                   std::uint64_t{0}, "", std::nullopt});
     return out;
   }
   std::string header;
   header.reserve(n);
   std::uint64_t left = n;
   while (left > 0) {
-    std::size_t chunk = static_cast<std::size_t>(std::min<std::uint64_t>(left, r.capacity() / 2 + 1));
+    std::size_t chunk =
+        static_cast<std::size_t>(std::min<std::uint64_t>(left, r.capacity() / 2 + 1));
     if (!r.Ensure(chunk)) {
-      out.push_back({"safetensors.malformed", "truncated header", std::uint64_t{8}, "",
-                     std::nullopt});
+      out.push_back(
+          {"safetensors.malformed", "truncated header", std::uint64_t{8}, "", std::nullopt});
       return out;
     }
     header.append(reinterpret_cast<const char*>(r.ptr()), chunk);

@@ -21,8 +21,24 @@ namespace rampart::artifacts {
 namespace {
 
 enum class Fmt {
-  kUnknown, kZip, kPickle, kTorchLegacy, kNpy, kSafetensors, kGguf, kOnnx, kGzip, kBzip2,
-  kXz, kZstd, kLz4, kLzma, k7z, kTar, kZlib, kHdf5,
+  kUnknown,
+  kZip,
+  kPickle,
+  kTorchLegacy,
+  kNpy,
+  kSafetensors,
+  kGguf,
+  kOnnx,
+  kGzip,
+  kBzip2,
+  kXz,
+  kZstd,
+  kLz4,
+  kLzma,
+  k7z,
+  kTar,
+  kZlib,
+  kHdf5,
 };
 
 constexpr std::uint8_t kTorchLegacyMagic[] = {0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c,
@@ -46,13 +62,17 @@ Fmt Detect(std::span<const std::uint8_t> h, std::uint64_t size) {
   if (StartsWith(h, "GGUF")) return Fmt::kGguf;
   if (StartsWith(h, "\x1f\x8b")) return Fmt::kGzip;
   if (StartsWith(h, "BZh") && h.size() > 3 && h[3] >= '1' && h[3] <= '9') return Fmt::kBzip2;
-  if (StartsWith(h, std::string_view("\xfd" "7zXZ\x00", 6))) return Fmt::kXz;
+  if (StartsWith(h, std::string_view("\xfd"
+                                     "7zXZ\x00",
+                                     6)))
+    return Fmt::kXz;
   if (StartsWith(h, "\x28\xb5\x2f\xfd")) return Fmt::kZstd;
   if (StartsWith(h, "\x04\x22\x4d\x18")) return Fmt::kLz4;
   if (StartsWith(h, "7z\xbc\xaf\x27\x1c")) return Fmt::k7z;
   if (StartsWith(h, "ustar", 257)) return Fmt::kTar;
   if (StartsWith(h, "\x89HDF\r\n\x1a\n")) return Fmt::kHdf5;
-  if (h.size() >= 2 && h[0] == 0x78 && (h[1] == 0x01 || h[1] == 0x5e || h[1] == 0x9c || h[1] == 0xda) &&
+  if (h.size() >= 2 && h[0] == 0x78 &&
+      (h[1] == 0x01 || h[1] == 0x5e || h[1] == 0x9c || h[1] == 0xda) &&
       ((h[0] << 8) | h[1]) % 31 == 0) {
     return Fmt::kZlib;
   }
@@ -64,24 +84,42 @@ Fmt Detect(std::span<const std::uint8_t> h, std::uint64_t size) {
 
 const char* FmtName(Fmt f) {
   switch (f) {
-    case Fmt::kZip: return "zip";
-    case Fmt::kPickle: return "pickle";
-    case Fmt::kTorchLegacy: return "pytorch-legacy";
-    case Fmt::kNpy: return "npy";
-    case Fmt::kSafetensors: return "safetensors";
-    case Fmt::kGguf: return "gguf";
-    case Fmt::kOnnx: return "onnx";
-    case Fmt::kGzip: return "gzip";
-    case Fmt::kBzip2: return "bzip2";
-    case Fmt::kXz: return "xz";
-    case Fmt::kZstd: return "zstd";
-    case Fmt::kLz4: return "lz4";
-    case Fmt::kLzma: return "lzma";
-    case Fmt::k7z: return "7z";
-    case Fmt::kTar: return "tar";
-    case Fmt::kZlib: return "zlib";
-    case Fmt::kHdf5: return "hdf5";
-    default: return "unknown";
+    case Fmt::kZip:
+      return "zip";
+    case Fmt::kPickle:
+      return "pickle";
+    case Fmt::kTorchLegacy:
+      return "pytorch-legacy";
+    case Fmt::kNpy:
+      return "npy";
+    case Fmt::kSafetensors:
+      return "safetensors";
+    case Fmt::kGguf:
+      return "gguf";
+    case Fmt::kOnnx:
+      return "onnx";
+    case Fmt::kGzip:
+      return "gzip";
+    case Fmt::kBzip2:
+      return "bzip2";
+    case Fmt::kXz:
+      return "xz";
+    case Fmt::kZstd:
+      return "zstd";
+    case Fmt::kLz4:
+      return "lz4";
+    case Fmt::kLzma:
+      return "lzma";
+    case Fmt::k7z:
+      return "7z";
+    case Fmt::kTar:
+      return "tar";
+    case Fmt::kZlib:
+      return "zlib";
+    case Fmt::kHdf5:
+      return "hdf5";
+    default:
+      return "unknown";
   }
 }
 
@@ -96,7 +134,7 @@ struct FileJob {
   std::optional<std::filesystem::path> dir;  // for ONNX external data
   std::uint64_t budget;                      // decompressed bytes left
   std::uint64_t members = 0;
-  bool stopped = false;                      // a global limit was hit
+  bool stopped = false;  // a global limit was hit
 };
 
 struct Ctx {
@@ -179,8 +217,9 @@ class Worker {
     std::uint64_t known = size.value_or(UINT64_MAX);
     Fmt f = Detect(head, size.value_or(hn < 512 ? hn : UINT64_MAX));
     if (!br.error().ok() && hn == 0) {
-      Add(c, "unknown", br.error().code() == StatusCode::kResourceExhausted ? "archive.bomb"
-                                                                            : "archive.malformed",
+      Add(c, "unknown",
+          br.error().code() == StatusCode::kResourceExhausted ? "archive.bomb"
+                                                              : "archive.malformed",
           "cannot read: " + br.error().message());
       return;
     }
@@ -222,12 +261,12 @@ class Worker {
           return;
         }
         SetFormat(c, FmtName(f));
-        std::vector<Issue> issues = f == Fmt::kSafetensors ? CheckSafetensors(br, known)
-                                    : f == Fmt::kGguf     ? CheckGguf(br, known, opt_.gguf)
-                                                          : CheckOnnx(br, known, policy_,
-                                                                      c.depth == 0 && c.inner.empty()
-                                                                          ? c.job->dir
-                                                                          : std::nullopt);
+        std::vector<Issue> issues =
+            f == Fmt::kSafetensors ? CheckSafetensors(br, known)
+            : f == Fmt::kGguf
+                ? CheckGguf(br, known, opt_.gguf)
+                : CheckOnnx(br, known, policy_,
+                            c.depth == 0 && c.inner.empty() ? c.job->dir : std::nullopt);
         for (const auto& is : issues) Add(c, FmtName(f), is);
         if (!br.error().ok()) ReadError(br, c, FmtName(f));
         if (f == Fmt::kSafetensors && LooksLikeBinaryPickle(head)) {
@@ -237,8 +276,13 @@ class Worker {
         }
         return;
       }
-      case Fmt::kGzip: case Fmt::kBzip2: case Fmt::kXz: case Fmt::kZstd: case Fmt::kLz4:
-      case Fmt::kLzma: case Fmt::kTar: {
+      case Fmt::kGzip:
+      case Fmt::kBzip2:
+      case Fmt::kXz:
+      case Fmt::kZstd:
+      case Fmt::kLz4:
+      case Fmt::kLzma:
+      case Fmt::kTar: {
         SetFormat(c, FmtName(f));
         ReaderStream rs(&br);
         ScanArchive(rs, nullptr, c, FmtName(f));
@@ -282,7 +326,8 @@ class Worker {
       if (fd >= 0) ::unlink(tmpl);
     }
     if (fd < 0) {
-      Add(c, "unknown", "archive.malformed", "cannot create a temporary file to open a nested archive");
+      Add(c, "unknown", "archive.malformed",
+          "cannot create a temporary file to open a nested archive");
       return std::nullopt;
     }
     std::uint64_t total = 0;
@@ -345,7 +390,8 @@ class Worker {
   }
   void Charge(std::uint64_t out, std::uint64_t in, const Ctx& c, std::string_view fmt) {
     c.job->budget = out >= c.job->budget ? 0 : c.job->budget - out;
-    if (out > opt_.ratio_floor && static_cast<double>(out) > opt_.max_ratio * std::max<double>(1, in)) {
+    if (out > opt_.ratio_floor &&
+        static_cast<double>(out) > opt_.max_ratio * std::max<double>(1, in)) {
       Add(c, fmt, "archive.bomb",
           "decompressed " + std::to_string(out) + " bytes from " + std::to_string(in) +
               " (ratio above " + std::to_string(static_cast<int>(opt_.max_ratio)) + ":1)");
@@ -403,7 +449,8 @@ class Worker {
     if (legacy && r.pickles == 5) {
       Add(c, fmt, "pytorch.legacy",
           "legacy PyTorch serialization: 5 pickles scanned, the remaining " +
-              std::string("bytes are raw tensor storage"), r.end_offset);
+              std::string("bytes are raw tensor storage"),
+          r.end_offset);
     }
   }
 
@@ -447,7 +494,7 @@ class Worker {
     }
     for (const auto& e : entries) {
       if (c.job->stopped) return;
-      if (e.name.ends_with("/")) continue;  // directory
+      if (e.name.ends_with("/")) continue;                                 // directory
       if (e.flags & 0x0001 || (e.method != 0 && e.method != 8)) continue;  // reported above
       // Tensor storage in a PyTorch archive is raw bytes that PyTorch never
       // parses: skipped by length.
@@ -464,9 +511,11 @@ class Worker {
         ScanBlob(sub, ec, e.crc);
         continue;
       }
-      std::uint64_t cap = std::min<std::uint64_t>(c.job->budget, std::max<std::uint64_t>(e.uncompressed_size, 1) + (1ull << 20));
+      std::uint64_t cap = std::min<std::uint64_t>(
+          c.job->budget, std::max<std::uint64_t>(e.uncompressed_size, 1) + (1ull << 20));
       if (e.uncompressed_size > c.job->budget) {
-        Add(ec, layout, "archive.bomb", "member would exceed the decompression budget; not inspected");
+        Add(ec, layout, "archive.bomb",
+            "member would exceed the decompression budget; not inspected");
         continue;
       }
       auto st = zr->OpenEntry(e, cap);
@@ -555,8 +604,9 @@ class Worker {
       while (compressed) {
         auto got = lim.Read(sink, sizeof sink);
         if (!got) {
-          Add(ec, kind, got.error().code() == StatusCode::kResourceExhausted ? "archive.bomb"
-                                                                             : "archive.malformed",
+          Add(ec, kind,
+              got.error().code() == StatusCode::kResourceExhausted ? "archive.bomb"
+                                                                   : "archive.malformed",
               got.error().message());
           c.job->stopped = got.error().code() == StatusCode::kResourceExhausted;
           return;

@@ -30,15 +30,15 @@
 namespace rampart::artifacts {
 
 struct ScanOptions {
-  const Policy* policy = nullptr;        // nullptr: Policy::Default()
-  unsigned jobs = 0;                     // parallel files; 0: one per core
+  const Policy* policy = nullptr;  // nullptr: Policy::Default()
+  unsigned jobs = 0;               // parallel files; 0: one per core
   bool follow_symlinks = false;
-  int max_depth = 5;                     // containers inside containers
+  int max_depth = 5;                             // containers inside containers
   std::uint64_t max_uncompressed = 64ull << 30;  // decompressed bytes per top-level file
-  std::uint64_t max_members = 200000;    // container members per top-level file
-  std::uint64_t max_spill = 16ull << 30; // a nested zip/7z copied to a temp file to seek in it
+  std::uint64_t max_members = 200000;            // container members per top-level file
+  std::uint64_t max_spill = 16ull << 30;      // a nested zip/7z copied to a temp file to seek in it
   std::uint64_t max_text_member = 64u << 20;  // config.json and friends read whole
-  double max_ratio = 1000.0;             // decompressed / compressed, above ratio_floor
+  double max_ratio = 1000.0;                  // decompressed / compressed, above ratio_floor
   std::uint64_t ratio_floor = 100ull << 20;
   PickleLimits pickle;
   GgufLimits gguf;
@@ -51,9 +51,9 @@ class Scanner {
   // Scans files and directories (walked recursively; symlinks reported and
   // not followed unless options.follow_symlinks). One report per file found,
   // in a stable order. `progress`, if set, is called after each file.
-  std::vector<FileReport> Scan(const std::vector<std::filesystem::path>& paths,
-                               const std::function<void(std::size_t done, std::size_t total)>&
-                                   progress = nullptr);
+  std::vector<FileReport> Scan(
+      const std::vector<std::filesystem::path>& paths,
+      const std::function<void(std::size_t done, std::size_t total)>& progress = nullptr);
 
   // Scans one regular file.
   FileReport ScanFile(const std::filesystem::path& path);

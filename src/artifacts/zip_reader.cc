@@ -165,7 +165,8 @@ void ZipReader::ReadLocalHeaders(const ZipLimits& limits) {
     std::size_t name_len = Le16(h + 26), extra_len = Le16(h + 28);
     std::string name(name_len, '\0');
     std::vector<std::uint8_t> extra(extra_len);
-    if (!blob_->ReadExactAt(off + 30, reinterpret_cast<std::uint8_t*>(name.data()), name_len).ok() ||
+    if (!blob_->ReadExactAt(off + 30, reinterpret_cast<std::uint8_t*>(name.data()), name_len)
+             .ok() ||
         !blob_->ReadExactAt(off + 30 + name_len, extra.data(), extra_len).ok()) {
       break;
     }
@@ -203,8 +204,10 @@ void ZipReader::CheckLocalHeader(ZipEntry& e) {
   std::size_t name_len = Le16(h + 26), extra_len = Le16(h + 28);
   e.data_offset = e.local_offset + 30 + name_len + extra_len;
   std::string local_name(name_len, '\0');
-  if (blob_->ReadExactAt(e.local_offset + 30, reinterpret_cast<std::uint8_t*>(local_name.data()),
-                         name_len).ok() &&
+  if (blob_
+          ->ReadExactAt(e.local_offset + 30, reinterpret_cast<std::uint8_t*>(local_name.data()),
+                        name_len)
+          .ok() &&
       local_name != e.name) {
     Issue("zip.header-mismatch",
           "local header names the member '" + local_name + "' but the central directory says '" +
@@ -234,8 +237,7 @@ void ZipReader::CheckLocalHeader(ZipEntry& e) {
       Issue("zip.header-mismatch",
             "local header sizes or CRC differ from the central directory (local " +
                 std::to_string(lc) + "/" + std::to_string(lu) + ", central " +
-                std::to_string(e.compressed_size) + "/" + std::to_string(e.uncompressed_size) +
-                ")",
+                std::to_string(e.compressed_size) + "/" + std::to_string(e.uncompressed_size) + ")",
             e.name, e.local_offset);
     }
   }
@@ -275,13 +277,15 @@ void ZipReader::CheckLayout(const ZipLimits& limits) {
     }
     if (e.uncompressed_size > limits.max_entry_size) {
       Issue("archive.bomb",
-            "member claims " + std::to_string(e.uncompressed_size) + " uncompressed bytes",
-            e.name, e.local_offset);
+            "member claims " + std::to_string(e.uncompressed_size) + " uncompressed bytes", e.name,
+            e.local_offset);
     } else if (e.method == 8 && e.uncompressed_size > limits.ratio_floor &&
                static_cast<double>(e.uncompressed_size) >
-                   limits.max_ratio * static_cast<double>(std::max<std::uint64_t>(1, e.compressed_size))) {
-      Issue("archive.bomb", "compression ratio above " + std::to_string(int(limits.max_ratio)) + ":1",
-            e.name, e.local_offset);
+                   limits.max_ratio *
+                       static_cast<double>(std::max<std::uint64_t>(1, e.compressed_size))) {
+      Issue("archive.bomb",
+            "compression ratio above " + std::to_string(int(limits.max_ratio)) + ":1", e.name,
+            e.local_offset);
     }
   }
   // Overlaps and hidden members: walk members in file order.

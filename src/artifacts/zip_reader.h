@@ -24,9 +24,9 @@ namespace rampart::artifacts {
 
 struct ZipLimits {
   std::uint64_t max_entries = 100000;
-  std::uint64_t max_entry_size = 64ull << 30;   // uncompressed bytes per member
-  double max_ratio = 1000.0;                    // uncompressed / compressed
-  std::uint64_t ratio_floor = 100ull << 20;     // ratio is only checked above this size
+  std::uint64_t max_entry_size = 64ull << 30;  // uncompressed bytes per member
+  double max_ratio = 1000.0;                   // uncompressed / compressed
+  std::uint64_t ratio_floor = 100ull << 20;    // ratio is only checked above this size
 };
 
 struct ZipEntry {
@@ -42,9 +42,9 @@ struct ZipEntry {
 };
 
 struct ZipIssue {
-  std::string rule;     // zip.malformed, zip.crc-mismatch, ...
+  std::string rule;  // zip.malformed, zip.crc-mismatch, ...
   std::string message;
-  std::string entry;    // member name, "" for the archive itself
+  std::string entry;  // member name, "" for the archive itself
   std::uint64_t offset = 0;
 };
 
@@ -58,8 +58,7 @@ class ZipReader {
 
   // A stream of the member's uncompressed bytes, capped at `max_output`.
   // Unsupported methods and encrypted members fail with InvalidArgument.
-  Result<std::unique_ptr<InputStream>> OpenEntry(const ZipEntry& e,
-                                                 std::uint64_t max_output) const;
+  Result<std::unique_ptr<InputStream>> OpenEntry(const ZipEntry& e, std::uint64_t max_output) const;
 
  private:
   explicit ZipReader(const RandomAccess* blob) : blob_(blob) {}

@@ -23,8 +23,8 @@
 #define RAMPART_VERSION "0.0.0"
 #endif
 
-#define RAMPART_RETURN_IF_ERROR_CLI(expr)            \
-  do {                                                \
+#define RAMPART_RETURN_IF_ERROR_CLI(expr)                                \
+  do {                                                                   \
     if (::rampart::Status _s = (expr); !_s.ok()) return ReportError(_s); \
   } while (0)
 
@@ -52,7 +52,8 @@ int RunScan(const ScanArgs& a) {
     PrintOut(DefaultPolicyText());
     return kExitOk;
   }
-  if (a.paths.empty()) return ReportError(InvalidArgumentError("scan: name at least one file or directory"));
+  if (a.paths.empty())
+    return ReportError(InvalidArgumentError("scan: name at least one file or directory"));
   auto fail_on = ParseSeverity(a.fail_on);
   if (!fail_on) return ReportError(fail_on.error().WithContext("--fail-on"));
   auto min_sev = ParseSeverity(a.min_severity);
@@ -98,8 +99,9 @@ int RunScan(const ScanArgs& a) {
 
 void AddScan(CLI::App* parent, CommandContext& ctx, ScanArgs& a) {
   auto* cmd = parent->add_subcommand(
-      "scan", "Find code execution in model files (pickle, PyTorch, joblib, numpy, Keras, ONNX, "
-              "GGUF, safetensors, archives) without loading them");
+      "scan",
+      "Find code execution in model files (pickle, PyTorch, joblib, numpy, Keras, ONNX, "
+      "GGUF, safetensors, archives) without loading them");
   cmd->add_option("paths", a.paths, "Files or directories (walked recursively)");
   cmd->add_option("--format", a.format, "text, json or sarif")
       ->check(CLI::IsMember({"text", "json", "sarif"}));
@@ -112,7 +114,8 @@ void AddScan(CLI::App* parent, CommandContext& ctx, ScanArgs& a) {
                   "Policy file extending the default (repeatable; see --print-default-policy)")
       ->allow_extra_args(false);
   cmd->add_option("-j,--jobs", a.jobs, "Files scanned in parallel (default: one per core)");
-  cmd->add_flag("--follow-symlinks", a.follow_symlinks, "Scan symlink targets instead of reporting them");
+  cmd->add_flag("--follow-symlinks", a.follow_symlinks,
+                "Scan symlink targets instead of reporting them");
   cmd->add_option("--max-depth", a.max_depth, "Containers nested inside containers")
       ->check(CLI::Range(1, 32));
   cmd->add_flag("--print-default-policy", a.print_policy, "Print the embedded default policy");
@@ -129,8 +132,9 @@ Result<std::uint64_t> ParseSize(const std::string& s) {
     const char* s;
     std::uint64_t m;
   };
-  for (auto [suf, m] : {Suffix{"Ki", 1ull << 10}, Suffix{"Mi", 1ull << 20}, Suffix{"Gi", 1ull << 30},
-                        Suffix{"K", 1000ull}, Suffix{"M", 1000000ull}, Suffix{"G", 1000000000ull}}) {
+  for (auto [suf, m] :
+       {Suffix{"Ki", 1ull << 10}, Suffix{"Mi", 1ull << 20}, Suffix{"Gi", 1ull << 30},
+        Suffix{"K", 1000ull}, Suffix{"M", 1000000ull}, Suffix{"G", 1000000000ull}}) {
     if (num.ends_with(suf)) {
       num.resize(num.size() - std::strlen(suf));
       mult = m;
@@ -219,23 +223,28 @@ int RunSign(const SignArgs& a) {
   if (!bundle) return ReportError(bundle.error());
   Status w = WriteFileAtomic(a.signature, *bundle);
   if (!w.ok()) return ReportError(w);
-  std::fprintf(stderr, "rampart: signed %zu resource(s) of %s (root sha256:%s) with the %s method -> %s\n",
+  std::fprintf(stderr,
+               "rampart: signed %zu resource(s) of %s (root sha256:%s) with the %s method -> %s\n",
                st.resources.size(), a.model.c_str(), st.root_digest.c_str(),
                signer.chain.empty() ? "key" : "certificate", a.signature.c_str());
   return kExitOk;
 }
 
 void AddSign(CLI::App* parent, CommandContext& ctx, SignArgs& a) {
-  auto* cmd = parent->add_subcommand("sign", "Sign a model (file or directory) as an OMS v1.0 bundle");
+  auto* cmd =
+      parent->add_subcommand("sign", "Sign a model (file or directory) as an OMS v1.0 bundle");
   cmd->add_option("model", a.model, "Model file or directory")->required();
   cmd->add_option("--key", a.key, "Private key (PEM, EC P-256 or P-384)")->required();
-  cmd->add_option("--cert-chain", a.cert_chain,
-                  "Certificate method: PEM chain, signing certificate first (or after --signing-cert)");
-  cmd->add_option("--signing-cert", a.signing_cert, "Certificate method: the signing certificate (PEM)");
+  cmd->add_option(
+      "--cert-chain", a.cert_chain,
+      "Certificate method: PEM chain, signing certificate first (or after --signing-cert)");
+  cmd->add_option("--signing-cert", a.signing_cert,
+                  "Certificate method: the signing certificate (PEM)");
   cmd->add_option("--signature", a.signature, "Where to write the bundle (default model.sig)");
   cmd->add_option("--shard-size", a.shard_size,
                   "Hash byte ranges of this size in parallel (\"shards\" method), e.g. 1G");
-  cmd->add_option("--hash", a.hash, "sha256 (default) or blake2b")->check(CLI::IsMember({"sha256", "blake2b"}));
+  cmd->add_option("--hash", a.hash, "sha256 (default) or blake2b")
+      ->check(CLI::IsMember({"sha256", "blake2b"}));
   cmd->add_option("--ignore-paths", a.ignore_paths, "Paths to leave out (relative to the model)");
   cmd->add_flag("--allow-symlinks", a.allow_symlinks, "Follow symlinks (deprecated in OMS)");
   cmd->add_option("--threads", a.threads, "Hashing threads (default: one per core)");
@@ -291,18 +300,27 @@ int RunVerify(const VerifyArgs& a) {
     if (!st) return fail(st.error());
     std::string msg = "bundle OK: " + std::string(SigningMethodName(b->method)) + " method, " +
                       std::to_string(st->resources.size()) + " resource(s), " +
-                      st->serialization.method + "/" + st->serialization.hash_type + ", root sha256:" +
-                      st->root_digest + ((trust.key || !trust.anchors.empty()) ? ", signature verified" : ", signature not checked") + "\n";
+                      st->serialization.method + "/" + st->serialization.hash_type +
+                      ", root sha256:" + st->root_digest +
+                      ((trust.key || !trust.anchors.empty()) ? ", signature verified"
+                                                             : ", signature not checked") +
+                      "\n";
     if (a.format == "json") {
-      PrintOut(ToPrettyJson(json::object{{"ok", true}, {"method", SigningMethodName(b->method)}, {"resources", st->resources.size()}, {"root_digest", st->root_digest}}) + "\n");
+      PrintOut(ToPrettyJson(json::object{{"ok", true},
+                                         {"method", SigningMethodName(b->method)},
+                                         {"resources", st->resources.size()},
+                                         {"root_digest", st->root_digest}}) +
+               "\n");
     } else {
       PrintOut(msg);
     }
     return kExitOk;
   }
-  if (a.model.empty()) return ReportError(InvalidArgumentError("verify: name the model (or use --bundle-only)"));
+  if (a.model.empty())
+    return ReportError(InvalidArgumentError("verify: name the model (or use --bundle-only)"));
   if (!trust.key && trust.anchors.empty()) {
-    return ReportError(InvalidArgumentError("verify: pass --key PUBLIC.pem or --cert-chain CA.pem"));
+    return ReportError(
+        InvalidArgumentError("verify: pass --key PUBLIC.pem or --cert-chain CA.pem"));
   }
   VerifyOptions vo;
   vo.extra_ignore_paths = a.ignore_paths;
@@ -320,7 +338,9 @@ int RunVerify(const VerifyArgs& a) {
     json::array missing, extra, changed, notes;
     for (const auto& m : rep->missing) missing.push_back(json::value(m));
     for (const auto& m : rep->extra) extra.push_back(json::value(m));
-    for (const auto& c : rep->changed) changed.push_back(json::object{{"name", c.name}, {"expected", c.expected}, {"actual", c.actual}});
+    for (const auto& c : rep->changed)
+      changed.push_back(
+          json::object{{"name", c.name}, {"expected", c.expected}, {"actual", c.actual}});
     for (const auto& n : rep->notes) notes.push_back(json::value(n));
     o["missing"] = std::move(missing);
     o["extra"] = std::move(extra);
@@ -332,10 +352,13 @@ int RunVerify(const VerifyArgs& a) {
     for (const auto& n : rep->notes) out += "note: " + n + "\n";
     for (const auto& m : rep->missing) out += "missing: " + m + " (signed, not found)\n";
     for (const auto& m : rep->extra) out += "extra: " + m + " (present, not signed)\n";
-    for (const auto& c : rep->changed) out += "changed: " + c.name + " (expected " + c.expected + ", got " + c.actual + ")\n";
+    for (const auto& c : rep->changed)
+      out += "changed: " + c.name + " (expected " + c.expected + ", got " + c.actual + ")\n";
     if (rep->ok()) {
-      out += "verified: " + a.model + " matches " + a.signature + " (" + std::string(SigningMethodName(rep->method)) +
-             " method, " + std::to_string(rep->checked) + " resource(s), root sha256:" + rep->statement.root_digest + ")\n";
+      out += "verified: " + a.model + " matches " + a.signature + " (" +
+             std::string(SigningMethodName(rep->method)) + " method, " +
+             std::to_string(rep->checked) +
+             " resource(s), root sha256:" + rep->statement.root_digest + ")\n";
     } else {
       out += "FAILED: " + a.model + " does not match " + a.signature + "\n";
     }
@@ -349,11 +372,14 @@ void AddVerify(CLI::App* parent, CommandContext& ctx, VerifyArgs& a) {
   cmd->add_option("model", a.model, "Model file or directory");
   cmd->add_option("--signature", a.signature, "The OMS bundle")->required();
   cmd->add_option("--key", a.key, "Public key (PEM) for the key method");
-  cmd->add_option("--cert-chain", a.cert_chain, "Trusted CA certificates (PEM) for the certificate method");
+  cmd->add_option("--cert-chain", a.cert_chain,
+                  "Trusted CA certificates (PEM) for the certificate method");
   cmd->add_option("--ignore-paths", a.ignore_paths, "More paths to leave out");
-  cmd->add_flag("--ignore-unsigned-files", a.ignore_unsigned, "Do not fail on files the bundle does not list");
-  cmd->add_flag("--bundle-only", a.bundle_only,
-                "Check the bundle's structure (and signature, given a key or chain) without a model");
+  cmd->add_flag("--ignore-unsigned-files", a.ignore_unsigned,
+                "Do not fail on files the bundle does not list");
+  cmd->add_flag(
+      "--bundle-only", a.bundle_only,
+      "Check the bundle's structure (and signature, given a key or chain) without a model");
   cmd->add_option("--format", a.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->add_option("--threads", a.threads, "Hashing threads (default: one per core)");
   cmd->callback([&ctx, &a] { ctx.exit_code = RunVerify(a); });
@@ -394,8 +420,9 @@ int RunManifest(const ManifestArgs& a) {
   } else {
     Status w = WriteFileAtomic(a.output, text);
     if (!w.ok()) return ReportError(w);
-    std::fprintf(stderr, "rampart: %zu file(s), %llu bytes, root sha256:%s -> %s\n", m->files.size(),
-                 static_cast<unsigned long long>(m->total_bytes()), m->root_digest.c_str(), a.output.c_str());
+    std::fprintf(stderr, "rampart: %zu file(s), %llu bytes, root sha256:%s -> %s\n",
+                 m->files.size(), static_cast<unsigned long long>(m->total_bytes()),
+                 m->root_digest.c_str(), a.output.c_str());
   }
   return kExitOk;
 }
@@ -406,7 +433,8 @@ int RunManifestDiff(const ManifestArgs& a) {
   auto n = LoadOrBuild(a.new_m, a);
   if (!n) return ReportError(n.error());
   if (o->hash_type != n->hash_type) {
-    return ReportError(InvalidArgumentError("the manifests use different hash types (" + o->hash_type + ", " + n->hash_type + ")"));
+    return ReportError(InvalidArgumentError("the manifests use different hash types (" +
+                                            o->hash_type + ", " + n->hash_type + ")"));
   }
   ManifestDiff d = DiffManifests(*o, *n);
   std::uint64_t added = 0, removed = 0;
@@ -415,11 +443,16 @@ int RunManifestDiff(const ManifestArgs& a) {
   if (a.format == "json") {
     json::object j;
     json::array ja, jr, jc;
-    for (const auto& f : d.added) ja.push_back(json::object{{"name", f.name}, {"size", f.size}, {"digest", f.digest}});
-    for (const auto& f : d.removed) jr.push_back(json::object{{"name", f.name}, {"size", f.size}, {"digest", f.digest}});
+    for (const auto& f : d.added)
+      ja.push_back(json::object{{"name", f.name}, {"size", f.size}, {"digest", f.digest}});
+    for (const auto& f : d.removed)
+      jr.push_back(json::object{{"name", f.name}, {"size", f.size}, {"digest", f.digest}});
     for (const auto& c : d.changed) {
-      jc.push_back(json::object{{"name", c.name}, {"old_size", c.old_size}, {"new_size", c.new_size},
-                                {"old_digest", c.old_digest}, {"new_digest", c.new_digest}});
+      jc.push_back(json::object{{"name", c.name},
+                                {"old_size", c.old_size},
+                                {"new_size", c.new_size},
+                                {"old_digest", c.old_digest},
+                                {"new_digest", c.new_digest}});
     }
     j["added"] = std::move(ja);
     j["removed"] = std::move(jr);
@@ -430,30 +463,37 @@ int RunManifestDiff(const ManifestArgs& a) {
     PrintOut(ToPrettyJson(j) + "\n");
   } else {
     std::string out;
-    for (const auto& f : d.added) out += "+ " + f.name + " (" + std::to_string(f.size) + " bytes)\n";
-    for (const auto& f : d.removed) out += "- " + f.name + " (" + std::to_string(f.size) + " bytes)\n";
+    for (const auto& f : d.added)
+      out += "+ " + f.name + " (" + std::to_string(f.size) + " bytes)\n";
+    for (const auto& f : d.removed)
+      out += "- " + f.name + " (" + std::to_string(f.size) + " bytes)\n";
     for (const auto& c : d.changed) {
-      out += "~ " + c.name + " (" + std::to_string(c.old_size) + " -> " + std::to_string(c.new_size) + " bytes)\n";
+      out += "~ " + c.name + " (" + std::to_string(c.old_size) + " -> " +
+             std::to_string(c.new_size) + " bytes)\n";
     }
     out += std::to_string(d.added.size()) + " added (" + std::to_string(added) + " bytes), " +
            std::to_string(d.removed.size()) + " removed (" + std::to_string(removed) + " bytes), " +
-           std::to_string(d.changed.size()) + " changed, " + std::to_string(d.unchanged) + " unchanged\n";
+           std::to_string(d.changed.size()) + " changed, " + std::to_string(d.unchanged) +
+           " unchanged\n";
     PrintOut(out);
   }
   return d.empty() ? kExitOk : kExitFindings;
 }
 
 void AddManifest(CLI::App* parent, CommandContext& ctx, ManifestArgs& a, ManifestArgs& d) {
-  auto* cmd = parent->add_subcommand("manifest", "Hash a dataset tree into a manifest; diff two manifests");
+  auto* cmd =
+      parent->add_subcommand("manifest", "Hash a dataset tree into a manifest; diff two manifests");
   cmd->add_option("dir", a.dir, "Dataset directory");
   cmd->add_option("-o,--output", a.output, "Write the manifest here (default: stdout)");
-  cmd->add_option("--ignore-paths", a.ignore_paths, "Paths to leave out (relative to the directory)");
+  cmd->add_option("--ignore-paths", a.ignore_paths,
+                  "Paths to leave out (relative to the directory)");
   cmd->add_option("--threads", a.threads, "Hashing threads (default: one per core)");
   cmd->add_option("--ledger", a.ledger, "Record the manifest in the audit ledger at this URL");
   cmd->callback([&ctx, &a, cmd] {
     if (cmd->get_subcommands().empty()) ctx.exit_code = RunManifest(a);
   });
-  auto* diff = cmd->add_subcommand("diff", "Added, removed and changed files between two snapshots");
+  auto* diff =
+      cmd->add_subcommand("diff", "Added, removed and changed files between two snapshots");
   diff->add_option("old", d.old_m, "Old manifest (JSON) or directory")->required();
   diff->add_option("new", d.new_m, "New manifest (JSON) or directory")->required();
   diff->add_option("--format", d.format, "text or json")->check(CLI::IsMember({"text", "json"}));
@@ -468,7 +508,8 @@ void RegisterArtifactsCommands(CLI::App& app, CommandContext& ctx) {
   static SignArgs sign_a, sign_b;
   static VerifyArgs verify_a, verify_b;
   static ManifestArgs man_a, man_b, diff_a, diff_b;
-  auto* artifacts = app.add_subcommand("artifacts", "Model and dataset artifacts: scan, sign, verify, manifest");
+  auto* artifacts =
+      app.add_subcommand("artifacts", "Model and dataset artifacts: scan, sign, verify, manifest");
   artifacts->require_subcommand(1);
   AddScan(artifacts, ctx, scan_a);
   AddSign(artifacts, ctx, sign_a);

@@ -2,8 +2,8 @@
 // output formats, errors that name the file.
 #include <gtest/gtest.h>
 
-#include "corpus.h"
 #include "core/json.h"
+#include "corpus.h"
 #include "testing/testing.h"
 
 namespace rampart::artifacts {
@@ -25,7 +25,9 @@ TEST_F(CliTest, ScanExitCodes) {
   EXPECT_EQ(RunRampart({"scan", C("ok")}).exit_code, 0);
   auto r = RunRampart({"scan", C("mal/torch_payload.pt")});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("torch_payload.pt!archive/data.pkl: critical: imports posix.system"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("torch_payload.pt!archive/data.pkl: critical: imports posix.system"),
+            std::string::npos)
+      << r.out;
   // --fail-on raises the bar: a medium finding passes --fail-on high.
   EXPECT_EQ(RunRampart({"scan", C("mal/gguf_template.gguf")}).exit_code, 0);
   EXPECT_EQ(RunRampart({"scan", "--fail-on", "medium", C("mal/gguf_template.gguf")}).exit_code, 1);
@@ -53,7 +55,8 @@ TEST_F(CliTest, ScanJsonHasOneObjectPerFinding) {
 }
 
 TEST_F(CliTest, ScanSarifIsVersion210WithRules) {
-  auto r = RunRampart({"scan", "--format", "sarif", C("mal/nested.tar.gz"), C("mal/onnx_escape.onnx")});
+  auto r =
+      RunRampart({"scan", "--format", "sarif", C("mal/nested.tar.gz"), C("mal/onnx_escape.onnx")});
   ASSERT_EQ(r.exit_code, 1);
   auto v = ParseJson(r.out);
   ASSERT_TRUE(v);
@@ -70,7 +73,11 @@ TEST_F(CliTest, ScanSarifIsVersion210WithRules) {
     EXPECT_TRUE(o.at("level").is_string());
     const auto& loc = o.at("locations").as_array()[0].as_object();
     if (loc.contains("logicalLocations")) {
-      std::string fq(loc.at("logicalLocations").as_array()[0].as_object().at("fullyQualifiedName").as_string());
+      std::string fq(loc.at("logicalLocations")
+                         .as_array()[0]
+                         .as_object()
+                         .at("fullyQualifiedName")
+                         .as_string());
       nested |= fq.ends_with("models/outer.zip!inner.zip!model.pkl");
     }
   }
@@ -85,7 +92,8 @@ TEST_F(CliTest, BadPolicyIsAUsageError) {
   EXPECT_NE(r.err.find("p.yaml:2:"), std::string::npos) << r.err;
   auto allow = t.Write("allow.yaml", "allow:\n  mypkg.helpers: [run]\n");
   EXPECT_EQ(RunRampart({"scan", C("mal/unknown_module.pkl")}).exit_code, 1);
-  EXPECT_EQ(RunRampart({"scan", "--policy", allow.string(), C("mal/unknown_module.pkl")}).exit_code, 0);
+  EXPECT_EQ(RunRampart({"scan", "--policy", allow.string(), C("mal/unknown_module.pkl")}).exit_code,
+            0);
 }
 
 TEST_F(CliTest, SymlinksAreReportedNotFollowed) {
@@ -104,8 +112,10 @@ TEST(CliSignTest, ScanSignVerifyTour) {
   auto gen = rampart::testing::Run({"openssl", "genpkey", "-algorithm", "EC", "-pkeyopt",
                                     "ec_paramgen_curve:P-256", "-out", (t / "key.pem").string()});
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
-  ASSERT_EQ(rampart::testing::Run({"openssl", "pkey", "-in", (t / "key.pem").string(), "-pubout", "-out",
-                                   (t / "pub.pem").string()}).exit_code, 0);
+  ASSERT_EQ(rampart::testing::Run({"openssl", "pkey", "-in", (t / "key.pem").string(), "-pubout",
+                                   "-out", (t / "pub.pem").string()})
+                .exit_code,
+            0);
   t.Write("model/config.json", "{\"hidden\": 8}");
   t.Write("model/weights.bin", std::string(4096, 'w'));
   std::string m = (t / "model").string(), sig = (t / "model.sig").string();
@@ -115,20 +125,25 @@ TEST(CliSignTest, ScanSignVerifyTour) {
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   EXPECT_NE(v.out.find("verified"), std::string::npos);
   t.Write("model/weights.bin", std::string(4096, 'x'));
-  v = RunRampart({"verify", m, "--signature", sig, "--key", (t / "pub.pem").string(), "--format", "json"});
+  v = RunRampart(
+      {"verify", m, "--signature", sig, "--key", (t / "pub.pem").string(), "--format", "json"});
   EXPECT_EQ(v.exit_code, 1);
   auto j = ParseJson(v.out);
   ASSERT_TRUE(j) << v.out;
-  EXPECT_EQ(j->as_object().at("changed").as_array()[0].as_object().at("name").as_string(), "weights.bin");
+  EXPECT_EQ(j->as_object().at("changed").as_array()[0].as_object().at("name").as_string(),
+            "weights.bin");
   // A missing key is bad usage; a garbage bundle is unreadable input.
   EXPECT_EQ(RunRampart({"verify", m, "--signature", sig}).exit_code, 2);
   auto junk = t.Write("junk.sig", "{]");
-  auto jr = RunRampart({"verify", m, "--signature", junk.string(), "--key", (t / "pub.pem").string()});
+  auto jr =
+      RunRampart({"verify", m, "--signature", junk.string(), "--key", (t / "pub.pem").string()});
   EXPECT_EQ(jr.exit_code, 2);
   EXPECT_NE(jr.err.find("junk.sig"), std::string::npos);
   // --ledger fails loudly instead of silently not recording.
-  EXPECT_NE(RunRampart({"sign", m, "--key", (t / "key.pem").string(), "--signature", sig, "--ledger",
-                        "http://127.0.0.1:1"}).exit_code, 0);
+  EXPECT_NE(RunRampart({"sign", m, "--key", (t / "key.pem").string(), "--signature", sig,
+                        "--ledger", "http://127.0.0.1:1"})
+                .exit_code,
+            0);
 }
 
 TEST(CliManifestTest, ManifestAndDiff) {
@@ -137,7 +152,8 @@ TEST(CliManifestTest, ManifestAndDiff) {
   t.Write("d/b.txt", "b");
   auto m = RunRampart({"manifest", (t / "d").string(), "-o", (t / "m1.json").string()});
   ASSERT_EQ(m.exit_code, 0) << m.err;
-  EXPECT_EQ(RunRampart({"manifest", "diff", (t / "m1.json").string(), (t / "d").string()}).exit_code, 0);
+  EXPECT_EQ(
+      RunRampart({"manifest", "diff", (t / "m1.json").string(), (t / "d").string()}).exit_code, 0);
   t.Write("d/b.txt", "poisoned");
   t.Write("d/c.txt", "new");
   auto d = RunRampart({"manifest", "diff", (t / "m1.json").string(), (t / "d").string()});

@@ -2,10 +2,9 @@
 // tests/artifacts/make_corpus.py (python3, standard library only).
 #pragma once
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <string>
-
-#include <boost/json.hpp>
 
 namespace rampart::artifacts::testing {
 

@@ -149,7 +149,8 @@ TEST_F(VectorTest, SigstoreBundlesAreRefusedNotTrusted) {
 }
 
 TEST(PaeTest, MatchesDsseAndTheCompatForm) {
-  EXPECT_EQ(Pae("application/vnd.in-toto+json", "{}"), "DSSEv1 28 application/vnd.in-toto+json 2 {}");
+  EXPECT_EQ(Pae("application/vnd.in-toto+json", "{}"),
+            "DSSEv1 28 application/vnd.in-toto+json 2 {}");
   EXPECT_EQ(PaeCompat("t", "{\"a\": 'b'}\n"), "DSSEV1 1 t 11 b'{\"a\": \\'b\\'}\\n'");
 }
 
@@ -245,7 +246,8 @@ TEST(SignTest, SymlinksAreRefusedUnlessAllowed) {
 }
 
 TEST(SignTest, BundlesPassTheOmsSchemas) {
-  if (!fs::exists(VectorDir() / "schemas/v1.0")) GTEST_SKIP() << "../shared/specs/oms is not present";
+  if (!fs::exists(VectorDir() / "schemas/v1.0"))
+    GTEST_SKIP() << "../shared/specs/oms is not present";
   Signed s;
   s.dir.Write("m/a", "a");
   s.dir.Write("m/b", std::string(3000, 'b'));
@@ -255,15 +257,17 @@ TEST(SignTest, BundlesPassTheOmsSchemas) {
     auto bundle = SignModel(s.dir / "m", Signer{s.key, {}}, so, nullptr);
     ASSERT_TRUE(bundle);
     auto path = s.dir.Write(shards ? "shards.sig" : "files.sig", *bundle);
-    auto r = rampart::testing::Run({"python3", (rampart::testing::SourceDir() / "tests/artifacts/validate_oms.py").string(),
-                                    (VectorDir() / "schemas/v1.0").string(), path.string()});
+    auto r = rampart::testing::Run(
+        {"python3", (rampart::testing::SourceDir() / "tests/artifacts/validate_oms.py").string(),
+         (VectorDir() / "schemas/v1.0").string(), path.string()});
     if (r.exit_code == 3) GTEST_SKIP() << "python3 jsonschema is not installed";
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
   // The validator itself rejects the invalid vectors (so the check above can fail).
-  auto r = rampart::testing::Run({"python3", (rampart::testing::SourceDir() / "tests/artifacts/validate_oms.py").string(),
-                                  (VectorDir() / "schemas/v1.0").string(),
-                                  (VectorDir() / "test-vectors/v1.0/invalid/missing-envelope.bundle.json").string()});
+  auto r = rampart::testing::Run(
+      {"python3", (rampart::testing::SourceDir() / "tests/artifacts/validate_oms.py").string(),
+       (VectorDir() / "schemas/v1.0").string(),
+       (VectorDir() / "test-vectors/v1.0/invalid/missing-envelope.bundle.json").string()});
   EXPECT_EQ(r.exit_code, 1);
 }
 
@@ -277,11 +281,12 @@ TEST(SignTest, CertificateMethodRoundTrip) {
   std::string d = t.path().string();
   run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
        "-keyout", d + "/ca.key", "-out", d + "/ca.pem", "-days", "30", "-subj", "/CN=test-ca"});
-  run({"openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
-       d + "/leaf.key", "-out", d + "/leaf.csr", "-subj", "/CN=signer"});
+  run({"openssl", "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+       "-keyout", d + "/leaf.key", "-out", d + "/leaf.csr", "-subj", "/CN=signer"});
   t.Write("ext.cnf", "keyUsage=critical,digitalSignature\nextendedKeyUsage=codeSigning\n");
-  run({"openssl", "x509", "-req", "-in", d + "/leaf.csr", "-CA", d + "/ca.pem", "-CAkey", d + "/ca.key",
-       "-CAcreateserial", "-out", d + "/leaf.pem", "-days", "10", "-extfile", d + "/ext.cnf"});
+  run({"openssl", "x509", "-req", "-in", d + "/leaf.csr", "-CA", d + "/ca.pem", "-CAkey",
+       d + "/ca.key", "-CAcreateserial", "-out", d + "/leaf.pem", "-days", "10", "-extfile",
+       d + "/ext.cnf"});
   auto key = crypto::PrivateKey::FromPem(*ReadFile(t / "leaf.key"));
   ASSERT_TRUE(key) << key.error().message();
   auto leaf = crypto::Certificate::FromPem(*ReadFile(t / "leaf.pem"));

@@ -12,7 +12,8 @@ namespace {
 using namespace std::string_literals;
 
 PickleScanResult Scan(const std::string& s, PickleOptions o = {}) {
-  BufferedReader r(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
+  BufferedReader r(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
   return ScanPickle(r, Policy::Default(), o);
 }
 
@@ -30,7 +31,9 @@ bool HasIssue(const PickleScanResult& r, const std::string& rule) {
   return false;
 }
 
-std::string Sbu(const std::string& s) { return std::string("\x8c") + static_cast<char>(s.size()) + s; }
+std::string Sbu(const std::string& s) {
+  return std::string("\x8c") + static_cast<char>(s.size()) + s;
+}
 
 TEST(PickleMachineTest, GlobalAndReduceAreResolvedWithArguments) {
   auto r = Scan(std::string("\x80\x02") + "cos\nsystem\nX\x02\x00\x00\x00id\x85R."s, {});
@@ -45,7 +48,8 @@ TEST(PickleMachineTest, GlobalAndReduceAreResolvedWithArguments) {
 }
 
 TEST(PickleMachineTest, StackGlobalFromMemoAndFromStrings) {
-  std::string s = "\x80\x04" + Sbu("os") + "\x94" + Sbu("system") + "\x94" + "h\x00h\x01\x93"s + ")R.";
+  std::string s =
+      "\x80\x04" + Sbu("os") + "\x94" + Sbu("system") + "\x94" + "h\x00h\x01\x93"s + ")R.";
   auto r = Scan(s);
   ASSERT_NE(Find(r, "os.system"), nullptr);
   EXPECT_EQ(Find(r, "os.system")->opcode, "STACK_GLOBAL");
@@ -60,7 +64,10 @@ TEST(PickleMachineTest, StackGlobalFromMemoAndFromStrings) {
 }
 
 TEST(PickleMachineTest, ComputedOperandsAreUnresolved) {
-  std::string s = "\x80\x04" "cbuiltins\nstr\n" + Sbu("os") + "\x85R" + Sbu("system") + "\x93)R.";
+  std::string s =
+      "\x80\x04"
+      "cbuiltins\nstr\n" +
+      Sbu("os") + "\x85R" + Sbu("system") + "\x93)R.";
   auto r = Scan(s);
   EXPECT_TRUE(HasIssue(r, "pickle.unresolved-import"));
 }
@@ -68,35 +75,57 @@ TEST(PickleMachineTest, ComputedOperandsAreUnresolved) {
 TEST(PickleMachineTest, EveryCallKindIsRecorded) {
   EXPECT_EQ(Find(Scan("(S'x'\nios\nsystem\n."), "os.system")->call, "INST");
   EXPECT_EQ(Find(Scan("\x80\x02(cos\nsystem\nS'x'\no."), "os.system")->call, "OBJ");
-  EXPECT_EQ(Find(Scan("\x80\x02" "cos\nsystem\n)\x81."), "os.system")->call, "NEWOBJ");
-  EXPECT_EQ(Find(Scan("\x80\x04" "cos\nsystem\n)}\x92."), "os.system")->call, "NEWOBJ_EX");
-  auto b = Scan("\x80\x02" "cx\nY\n)\x81}b.");
+  EXPECT_EQ(Find(Scan("\x80\x02"
+                      "cos\nsystem\n)\x81."),
+                 "os.system")
+                ->call,
+            "NEWOBJ");
+  EXPECT_EQ(Find(Scan("\x80\x04"
+                      "cos\nsystem\n)}\x92."),
+                 "os.system")
+                ->call,
+            "NEWOBJ_EX");
+  auto b = Scan(
+      "\x80\x02"
+      "cx\nY\n)\x81}b.");
   EXPECT_EQ(Find(b, "x.Y")->call, "NEWOBJ");
   EXPECT_EQ(Find(b, "x.Y")->calls, 2u);  // NEWOBJ and BUILD (__setstate__)
 }
 
 TEST(PickleMachineTest, CallingACallResultIsADynamicCall) {
-  auto r = Scan("\x80\x02" "cbuiltins\ngetattr\n" "cos\nsystem\nS'x'\n\x86R)R.");
+  auto r = Scan(
+      "\x80\x02"
+      "cbuiltins\ngetattr\n"
+      "cos\nsystem\nS'x'\n\x86R)R.");
   EXPECT_TRUE(HasIssue(r, "pickle.dynamic-call"));
 }
 
 TEST(PickleMachineTest, Python2NamesAreMapped) {
-  auto r = Scan("\x80\x02" "c__builtin__\neval\n)R.");
+  auto r = Scan(
+      "\x80\x02"
+      "c__builtin__\neval\n)R.");
   const auto* imp = Find(r, "builtins.eval");
   ASSERT_NE(imp, nullptr);
   EXPECT_EQ(imp->written_as, "__builtin__.eval");
   // Protocol 3+ does not map.
-  EXPECT_NE(Find(Scan("\x80\x03" "c__builtin__\neval\n)R."), "__builtin__.eval"), nullptr);
+  EXPECT_NE(Find(Scan("\x80\x03"
+                      "c__builtin__\neval\n)R."),
+                 "__builtin__.eval"),
+            nullptr);
 }
 
 TEST(PickleMachineTest, ConcatenatedPicklesAreAllScanned) {
-  auto r = Scan("\x80\x02}q\x00.\x80\x02"s "cos\nsystem\n)R.\x80\x02N.");
+  auto r = Scan(
+      "\x80\x02}q\x00.\x80\x02"s
+      "cos\nsystem\n)R.\x80\x02N.");
   EXPECT_EQ(r.pickles, 3u);
   EXPECT_NE(Find(r, "os.system"), nullptr);
 }
 
 TEST(PickleMachineTest, MalformedAfterPayloadReportsBoth) {
-  auto r = Scan("\x80\x02" "cos\nsystem\n)R\xff");
+  auto r = Scan(
+      "\x80\x02"
+      "cos\nsystem\n)R\xff");
   EXPECT_NE(Find(r, "os.system"), nullptr);
   EXPECT_TRUE(HasIssue(r, "pickle.malformed"));
   EXPECT_TRUE(r.stopped_on_error);
@@ -145,8 +174,8 @@ TEST(PickleMachineTest, LyingFrameIsReportedAndIgnored) {
   EXPECT_TRUE(HasIssue(r, "pickle.frame-mismatch"));
   // An honest frame is not reported.
   std::string body = "cos\nsystem\n)R.";
-  std::string honest = std::string("\x80\x04\x95", 3) + static_cast<char>(body.size()) +
-                       std::string(7, '\0') + body;
+  std::string honest =
+      std::string("\x80\x04\x95", 3) + static_cast<char>(body.size()) + std::string(7, '\0') + body;
   auto h = Scan(honest);
   EXPECT_FALSE(HasIssue(h, "pickle.frame-mismatch"));
 }
@@ -168,13 +197,17 @@ TEST(PickleMachineTest, ExtensionCodesAreReported) {
   auto p = Policy::Parse("extensions: {\"4660\": \"os system\"}", "p.yaml", &Policy::Default());
   ASSERT_TRUE(p) << p.error().message();
   std::string s = "\x80\x02\x83\x34\x12)R.";
-  BufferedReader br(std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
+  BufferedReader br(
+      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()));
   auto r2 = ScanPickle(br, *p, {});
   EXPECT_NE(Find(r2, "os.system"), nullptr);
 }
 
 TEST(PickleMachineTest, StreamingReaderGivesTheSameAnswer) {
-  std::string s = "\x80\x02}q\x00(X\x01\x00\x00\x00"s "aq\x01" "cos\nsystem\nq\x02u.";
+  std::string s =
+      "\x80\x02}q\x00(X\x01\x00\x00\x00"s
+      "aq\x01"
+      "cos\nsystem\nq\x02u.";
   MemoryBlob blob(s);
   BlobStream st(&blob);
   BufferedReader br(&st, 16);  // a tiny buffer forces refills mid-opcode
@@ -213,12 +246,14 @@ TEST(PolicyTest, UserPolicyExtendsTheDefault) {
 }
 
 TEST(PolicyTest, ErrorsNameFileLineAndColumn) {
-  auto p = Policy::Parse("version: 1\nimports:\n  severe:\n    modules: [x]\n", "bad.yaml", &Policy::Default());
+  auto p = Policy::Parse("version: 1\nimports:\n  severe:\n    modules: [x]\n", "bad.yaml",
+                         &Policy::Default());
   ASSERT_FALSE(p);
   EXPECT_NE(p.error().message().find("bad.yaml:3:"), std::string::npos) << p.error().message();
   auto q = Policy::Parse("alow: {}\n", "typo.yaml", nullptr);
   ASSERT_FALSE(q);
-  EXPECT_NE(q.error().message().find("did you mean 'allow'"), std::string::npos) << q.error().message();
+  EXPECT_NE(q.error().message().find("did you mean 'allow'"), std::string::npos)
+      << q.error().message();
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 
 #include <gtest/gtest.h>
 
-#include "corpus.h"
 #include "core/file.h"
+#include "corpus.h"
 
 namespace rampart::artifacts {
 namespace {
