@@ -667,11 +667,11 @@ class Machine {
   }
 
   // ---- stack ----
-  void Push(Value v) {
-    if (stack_.size() >= lim_.max_stack) {
+  void Push(Value&& v) {
+    if (stack_.size() >= lim_.max_stack) [[unlikely]] {
       Limit("pickle stack grew beyond " + std::to_string(lim_.max_stack) + " values");
     }
-    stack_.push_back(std::move(v));
+    stack_.emplace_back(std::move(v));
     if ((++pushes_ & 255) == 0) CheckMemory();
   }
   void CheckMemory() {
