@@ -123,6 +123,9 @@ const char* FmtName(Fmt f) {
   }
 }
 
+// How much of an HDF5 file is searched for a legacy Keras model config.
+constexpr std::size_t kHdf5ConfigWindow = 16u << 20;
+
 // Opcodes a protocol 0/1 pickle plausibly starts with.
 bool PlausibleTextPickleStart(std::uint8_t c) {
   return std::strchr("(c]}).lNIKJSVUXFLgPd", c) != nullptr && c != 0;
@@ -300,9 +303,28 @@ class Worker {
         Charge(inf.total_out(), inf.total_in(), c, "zlib");
         return;
       }
-      case Fmt::kHdf5:
+      case Fmt::kHdf5: {
+        // Legacy Keras .h5 models keep their JSON config in a root-group
+        // attribute near the start of the file; look for Lambda layers there.
         SetFormat(c, "hdf5");
+        std::string window;
+        while (window.size() < kHdf5ConfigWindow && br.Ensure(1)) {
+          std::size_t n = std::min(br.available(), kHdf5ConfigWindow - window.size());
+          window.append(reinterpret_cast<const char*>(br.ptr()), n);
+          br.Advance(n);
+        }
+        if (window.find("model_config") == std::string::npos) return;
+        for (const char* pat : {"\"class_name\": \"Lambda\"", "\"class_name\":\"Lambda\""}) {
+          if (auto at = window.find(pat); at != std::string::npos) {
+            Add(c, "keras-h5", "keras.lambda",
+                "legacy Keras HDF5 model config has a Lambda layer; it runs Python when the model "
+                "loads",
+                at);
+            break;
+          }
+        }
         return;
+      }
       case Fmt::kUnknown:
         if (hn > 0 && PlausibleTextPickleStart(head[0])) {
           ScanPickleStream(br, c, false, /*speculative=*/true);

@@ -529,6 +529,15 @@ write("mal/keras_custom_module.keras",
                  "config": {"name": "s", "layers": [custom]}}),
       rule="keras.module", severity="high")
 
+# Legacy Keras HDF5: the JSON config sits in a root attribute near the start.
+h5cfg = json.dumps({"class_name": "Sequential", "config": {"layers": [
+    {"class_name": "Lambda", "config": {"name": "l", "function": ["4wEAAAAA", None, None]}}]}})
+write("mal/legacy_lambda.h5", b"\x89HDF\r\n\x1a\n" + b"\0" * 120 + b"model_config"
+      + b"\0" * 8 + h5cfg.encode() + b"\0" * 256, rule="keras.lambda", severity="critical")
+write("ok/legacy_dense.h5", b"\x89HDF\r\n\x1a\n" + b"\0" * 120 + b"model_config" + b"\0" * 8
+      + json.dumps({"class_name": "Sequential", "config": {"layers": [
+          {"class_name": "Dense", "config": {"units": 2}}]}}).encode())
+
 # ---- benign non-model files -------------------------------------------------------
 write("ok/readme.md", b"# A model card\n\ncopyright the authors\n")
 write("ok/data.csv", b"id,label\n1,cat\n2,dog\n")
