@@ -85,15 +85,22 @@ struct Value {
 
 static_assert(sizeof(Value) == 24);
 
+// Small on purpose (2-3 cache lines): most containers hold at most kSmall
+// children; larger ones move their children to a heap array of kKeep.
+constexpr std::uint32_t kSmall = 4;
+
 struct Node {
   std::uint32_t refs = 0;
   std::uint32_t kept = 0;
   std::uint32_t depth = 0;
   std::uint32_t next_free = kNoNode;
-  std::uint64_t count = 0;  // children added (kept or not)
-  std::size_t charged = 0;  // text bytes counted in live_bytes_
-  std::string text;         // a long string
-  Value items[kKeep];
+  std::uint64_t count = 0;      // children added (kept or not)
+  std::uint32_t charged = 0;    // heap bytes counted in live_bytes_
+  bool interesting = false;     // holds a global, call result or persistent id
+  std::string* text = nullptr;  // a long string
+  Value* big = nullptr;         // kKeep children once more than kSmall
+  Value items[kSmall];
+  Value* children() { return big != nullptr ? big : items; }
 };
 
 // One pool per thread: a machine and its nested machines run on one thread.
@@ -125,18 +132,22 @@ class NodePool {
     if (--n.refs != 0) return;
     live_bytes_ -= n.charged;
     n.charged = 0;
-    n.text.clear();
-    n.text.shrink_to_fit();
-    for (std::uint32_t k = 0; k < n.kept; ++k) n.items[k].Reset();  // releases children
+    delete n.text;
+    n.text = nullptr;
+    Value* c = n.children();
+    for (std::uint32_t k = 0; k < n.kept; ++k) c[k].Reset();  // releases children
+    delete[] n.big;
+    n.big = nullptr;
     n.kept = 0;
+    n.interesting = false;
     n.next_free = free_;
     free_ = i;
     live_--;
   }
   std::size_t live_bytes() const { return live_ * sizeof(Node) + live_bytes_; }
-  void ChargeText(Node& node) {
-    node.charged = node.text.capacity();
-    live_bytes_ += node.charged;
+  void Charge(Node& node, std::size_t bytes) {
+    node.charged += static_cast<std::uint32_t>(bytes);
+    live_bytes_ += bytes;
   }
 
  private:
@@ -176,8 +187,8 @@ Value MakeStr(K kind, std::string_view text, bool truncated) {
   } else {
     v.node = g_pool.Alloc();
     Node& n = g_pool.Get(v.node);
-    n.text.assign(text);
-    g_pool.ChargeText(n);
+    n.text = new std::string(text);
+    g_pool.Charge(n, n.text->capacity());
   }
   return v;
 }
@@ -186,7 +197,7 @@ Value MakeContainer(K kind) { return Of(kind); }
 
 std::string_view Text(const Value& v) {
   if (v.kind != K::kStr && v.kind != K::kBytes) return {};
-  if (v.node != kNoNode) return g_pool.Get(v.node).text;
+  if (v.node != kNoNode) return *g_pool.Get(v.node).text;
   return {v.s, v.slen};
 }
 
@@ -195,7 +206,7 @@ std::uint64_t Count(const Value& v) { return v.node != kNoNode ? g_pool.Get(v.no
 std::span<const Value> Items(const Value& v) {
   if (v.node == kNoNode || v.kind == K::kStr || v.kind == K::kBytes) return {};
   Node& n = g_pool.Get(v.node);
-  return {n.items, n.kept};
+  return {n.children(), n.kept};
 }
 
 // Adds a child to a container (or call-result) value. Lists and sets keep
@@ -225,7 +236,17 @@ void AddChild(Value& c, Value child, std::uint32_t keep = kKeep) {
     c.truncated = true;
     return;
   }
-  n.items[n.kept++] = std::move(child);
+  if (child.kind == K::kGlobal || child.kind == K::kObject || child.kind == K::kPid ||
+      (child.node != kNoNode && child.kind != K::kStr && child.kind != K::kBytes &&
+       g_pool.Get(child.node).interesting)) {
+    n.interesting = true;
+  }
+  if (n.kept == kSmall && n.big == nullptr) {
+    n.big = new Value[kKeep];
+    for (std::uint32_t k = 0; k < kSmall; ++k) n.big[k] = std::move(n.items[k]);
+    g_pool.Charge(n, kKeep * sizeof(Value));
+  }
+  n.children()[n.kept++] = std::move(child);
   n.depth = std::max(n.depth, child_depth);
 }
 
@@ -238,11 +259,7 @@ Value ForMemo(const Value& v) {
     case K::kList:
     case K::kDict:
     case K::kSet: {
-      bool interesting = false;
-      for (const Value& c : Items(v)) {
-        if (c.kind == K::kGlobal || c.kind == K::kObject || c.kind == K::kPid) interesting = true;
-      }
-      if (interesting) return v;
+      if (g_pool.Get(v.node).interesting) return v;
       Value out;
       out.kind = v.kind;
       out.truncated = true;
