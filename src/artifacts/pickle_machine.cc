@@ -157,16 +157,19 @@ class NodePool {
   std::size_t live_bytes_ = 0;
 };
 
-thread_local NodePool g_pool;
+// A trivially-initialised thread_local pointer: no TLS init guard on the hot
+// path. ScanPickle points it at the thread's pool before running.
+thread_local NodePool* g_pool_ptr = nullptr;
+inline NodePool& Pool() { return *g_pool_ptr; }
 
 Value::Value(const Value& o) : kind(o.kind), truncated(o.truncated), slen(o.slen), node(o.node) {
   std::memcpy(s, o.s, kInline);
-  if (node != kNoNode) g_pool.Get(node).refs++;
+  if (node != kNoNode) Pool().Get(node).refs++;
 }
 
 inline void Value::Reset() {
   if (node != kNoNode) {
-    g_pool.Release(node);
+    Pool().Release(node);
     node = kNoNode;
   }
 }
@@ -185,10 +188,10 @@ Value MakeStr(K kind, std::string_view text, bool truncated) {
     if (!text.empty()) std::memcpy(v.s, text.data(), text.size());
     v.slen = static_cast<std::uint8_t>(text.size());
   } else {
-    v.node = g_pool.Alloc();
-    Node& n = g_pool.Get(v.node);
+    v.node = Pool().Alloc();
+    Node& n = Pool().Get(v.node);
     n.text = new std::string(text);
-    g_pool.Charge(n, n.text->capacity());
+    Pool().Charge(n, n.text->capacity());
   }
   return v;
 }
@@ -197,29 +200,29 @@ Value MakeContainer(K kind) { return Of(kind); }
 
 std::string_view Text(const Value& v) {
   if (v.kind != K::kStr && v.kind != K::kBytes) return {};
-  if (v.node != kNoNode) return *g_pool.Get(v.node).text;
+  if (v.node != kNoNode) return *Pool().Get(v.node).text;
   return {v.s, v.slen};
 }
 
-std::uint64_t Count(const Value& v) { return v.node != kNoNode ? g_pool.Get(v.node).count : 0; }
+std::uint64_t Count(const Value& v) { return v.node != kNoNode ? Pool().Get(v.node).count : 0; }
 
 std::span<const Value> Items(const Value& v) {
   if (v.node == kNoNode || v.kind == K::kStr || v.kind == K::kBytes) return {};
-  Node& n = g_pool.Get(v.node);
+  Node& n = Pool().Get(v.node);
   return {n.children(), n.kept};
 }
 
 // Adds a child to a container (or call-result) value. Lists and sets keep
 // nothing: no decision reads their contents (calls take tuples, joblib
 // state is a dict), and dense data is mostly lists.
-void AddChild(Value& c, Value child, std::uint32_t keep = kKeep) {
+void AddChild(Value& c, Value&& child, std::uint32_t keep = kKeep) {
   if (c.kind == K::kList || c.kind == K::kSet) {
     c.truncated = true;
     return;
   }
-  if (c.node == kNoNode) c.node = g_pool.Alloc();
+  if (c.node == kNoNode) c.node = Pool().Alloc();
   {
-    Node& n = g_pool.Get(c.node);
+    Node& n = Pool().Get(c.node);
     if (n.kept >= std::min(keep, kKeep)) {
       n.count++;
       c.truncated = true;
@@ -228,9 +231,9 @@ void AddChild(Value& c, Value child, std::uint32_t keep = kKeep) {
   }
   std::uint32_t child_depth =
       child.node != kNoNode && child.kind != K::kStr && child.kind != K::kBytes
-          ? g_pool.Get(child.node).depth + 1
+          ? Pool().Get(child.node).depth + 1
           : 1;
-  Node& n = g_pool.Get(c.node);
+  Node& n = Pool().Get(c.node);
   n.count++;
   if (child_depth > kMaxDepth || n.kept >= std::min(keep, kKeep)) {
     c.truncated = true;
@@ -238,13 +241,13 @@ void AddChild(Value& c, Value child, std::uint32_t keep = kKeep) {
   }
   if (child.kind == K::kGlobal || child.kind == K::kObject || child.kind == K::kPid ||
       (child.node != kNoNode && child.kind != K::kStr && child.kind != K::kBytes &&
-       g_pool.Get(child.node).interesting)) {
+       Pool().Get(child.node).interesting)) {
     n.interesting = true;
   }
   if (n.kept == kSmall && n.big == nullptr) {
     n.big = new Value[kKeep];
     for (std::uint32_t k = 0; k < kSmall; ++k) n.big[k] = std::move(n.items[k]);
-    g_pool.Charge(n, kKeep * sizeof(Value));
+    Pool().Charge(n, kKeep * sizeof(Value));
   }
   n.children()[n.kept++] = std::move(child);
   n.depth = std::max(n.depth, child_depth);
@@ -259,7 +262,7 @@ Value ForMemo(const Value& v) {
     case K::kList:
     case K::kDict:
     case K::kSet: {
-      if (g_pool.Get(v.node).interesting) return v;
+      if (Pool().Get(v.node).interesting) return v;
       Value out;
       out.kind = v.kind;
       out.truncated = true;
@@ -692,7 +695,7 @@ class Machine {
     if ((++pushes_ & 255) == 0) CheckMemory();
   }
   void CheckMemory() {
-    if (g_pool.live_bytes() + (stack_.capacity() + memo_.size()) * sizeof(Value) >
+    if (Pool().live_bytes() + (stack_.capacity() + memo_.size()) * sizeof(Value) >
         lim_.max_live_bytes) {
       Limit("values held by the pickle exceed " + std::to_string(lim_.max_live_bytes >> 20) +
             " MiB");
@@ -1664,14 +1667,14 @@ class Machine {
     return s;
   }
 
-  void AppendTo(Value& target, Value v, const char* how) {
+  void AppendTo(Value& target, Value&& v, const char* how) {
     if (target.kind == K::kList) {
       AddChild(target, std::move(v));
     } else {
       NonContainerMutation(target, how, "append/extend");
     }
   }
-  void SetItem(Value& target, Value k, Value v, const char* how) {
+  void SetItem(Value& target, Value&& k, Value&& v, const char* how) {
     if (target.kind == K::kDict) {
       AddChild(target, std::move(k));
       AddChild(target, std::move(v));
@@ -1716,6 +1719,8 @@ class Machine {
 
 PickleScanResult ScanPickle(BufferedReader& reader, const Policy& policy,
                             const PickleOptions& options) {
+  static thread_local NodePool pool;
+  g_pool_ptr = &pool;
   PickleScanResult out;
   {
     Machine m(reader, policy, options, out, 0);
