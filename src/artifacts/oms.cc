@@ -404,23 +404,12 @@ Result<Statement> ParseStatement(std::string_view payload) {
   return st;
 }
 
-Result<std::string> PublicKeyHint(const crypto::PublicKey& key) {
-  RAMPART_ASSIGN_OR_RETURN(std::string pem, key.ToPem());
-  return HexEncode(crypto::Sha256(pem));
-}
-
 Result<std::string> SignModel(const fs::path& model, const Signer& signer,
                               const SignOptions& options, Statement* statement_out) {
-  if (signer.key.type() != crypto::KeyType::kEcdsaP256 &&
-      signer.key.type() != crypto::KeyType::kEcdsaP384) {
-    return InvalidArgumentError(
-        "OMS signing keys are elliptic-curve keys (P-256 or P-384); this key is " +
-        std::string(crypto::KeyTypeName(signer.key.type())));
-  }
   if (!signer.chain.empty()) {
-    RAMPART_ASSIGN_OR_RETURN(auto leaf_key, signer.chain[0].public_key());
-    RAMPART_ASSIGN_OR_RETURN(auto a, leaf_key.ToDer());
-    RAMPART_ASSIGN_OR_RETURN(auto b, signer.key.public_key().ToDer());
+    RAMPART_ASSIGN_OR_RETURN(auto leaf_key, OmsPublicKey::FromCertificate(signer.chain[0]));
+    RAMPART_ASSIGN_OR_RETURN(auto a, leaf_key.Der());
+    RAMPART_ASSIGN_OR_RETURN(auto b, signer.key.public_key().Der());
     if (a != b)
       return InvalidArgumentError("the signing certificate does not match the private key");
   }
@@ -463,12 +452,10 @@ Result<std::string> SignModel(const fs::path& model, const Signer& signer,
   statement["predicate"] =
       json::object{{"resources", std::move(res)}, {"serialization", std::move(ser)}};
   std::string payload = ToJson(statement);
-  RAMPART_ASSIGN_OR_RETURN(auto sig,
-                           signer.key.Sign(crypto::AsBytes(Pae(kInTotoPayloadType, payload)),
-                                           crypto::SignatureFormat::kDer));
+  RAMPART_ASSIGN_OR_RETURN(auto sig, signer.key.Sign(Pae(kInTotoPayloadType, payload)));
   json::object vm;
   if (signer.chain.empty()) {
-    RAMPART_ASSIGN_OR_RETURN(std::string hint, PublicKeyHint(signer.key.public_key()));
+    RAMPART_ASSIGN_OR_RETURN(std::string hint, signer.key.public_key().Hint());
     vm["publicKey"] = json::object{{"hint", hint}};
   } else {
     json::array certs;
@@ -494,7 +481,7 @@ Result<std::string> SignModel(const fs::path& model, const Signer& signer,
 
 Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trust,
                                         std::vector<std::string>* notes) {
-  std::optional<crypto::PublicKey> key;
+  std::optional<OmsPublicKey> key;
   switch (b.method) {
     case SigningMethod::kSigstore:
       return UnauthenticatedError(
@@ -504,15 +491,15 @@ Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trus
       if (!trust.key)
         return InvalidArgumentError("this bundle was signed with a key: pass --key PUBLIC.pem");
       if (!b.key_hint.empty()) {
-        RAMPART_ASSIGN_OR_RETURN(std::string hint, PublicKeyHint(*trust.key));
+        RAMPART_ASSIGN_OR_RETURN(std::string hint, trust.key->Hint());
         if (hint != b.key_hint) {
           return UnauthenticatedError("the public key does not match the bundle's key hint " +
                                       b.key_hint);
         }
       } else {
         // Pre-1.1 bundles carry the key itself (PEM or DER) instead of a hint.
-        RAMPART_ASSIGN_OR_RETURN(std::string pem, trust.key->ToPem());
-        RAMPART_ASSIGN_OR_RETURN(auto der, trust.key->ToDer());
+        RAMPART_ASSIGN_OR_RETURN(std::string pem, trust.key->Pem());
+        RAMPART_ASSIGN_OR_RETURN(auto der, trust.key->Der());
         if (b.key_raw != pem && b.key_raw != std::string(der.begin(), der.end())) {
           return UnauthenticatedError("the public key does not match the key in the bundle");
         }
@@ -537,22 +524,18 @@ Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trus
       }
       std::vector<crypto::Certificate> rest(certs.begin() + 1, certs.end());
       RAMPART_RETURN_IF_ERROR(VerifyChain(certs[0], rest, trust.anchors, trust.now));
-      RAMPART_ASSIGN_OR_RETURN(auto k, certs[0].public_key());
+      RAMPART_ASSIGN_OR_RETURN(auto k, OmsPublicKey::FromCertificate(certs[0]));
       key = std::move(k);
       break;
     }
   }
   bool ok = false;
   for (const auto& sig : b.signatures) {
-    if (key->Verify(crypto::AsBytes(Pae(b.payload_type, b.payload)), sig,
-                    crypto::SignatureFormat::kDer)
-            .ok()) {
+    if (key->Verify(Pae(b.payload_type, b.payload), sig).ok()) {
       ok = true;
       break;
     }
-    if (key->Verify(crypto::AsBytes(PaeCompat(b.payload_type, b.payload)), sig,
-                    crypto::SignatureFormat::kDer)
-            .ok()) {
+    if (key->Verify(PaeCompat(b.payload_type, b.payload), sig).ok()) {
       ok = true;
       if (notes) notes->push_back("signature over the pre-1.0 model_signing PAE encoding");
       break;

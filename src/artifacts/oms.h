@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "artifacts/model_hasher.h"
+#include "artifacts/oms_key.h"
 #include "core/crypto.h"
 #include "core/status.h"
 
@@ -78,7 +79,7 @@ Result<Statement> ParseStatement(std::string_view payload);
 
 // The signer's material.
 struct Signer {
-  crypto::PrivateKey key;
+  OmsPrivateKey key;
   std::vector<crypto::Certificate> chain;  // leaf first; empty: key method
 };
 
@@ -87,16 +88,13 @@ struct SignOptions {
   std::string model_name;  // subject name; default: basename of the model path
 };
 
-// The SHA-256 hint of a public key: hex of SHA-256 over its SPKI PEM.
-Result<std::string> PublicKeyHint(const crypto::PublicKey& key);
-
 // Hashes `model` and returns the bundle JSON.
 Result<std::string> SignModel(const std::filesystem::path& model, const Signer& signer,
                               const SignOptions& options, Statement* statement_out = nullptr);
 
 // What the verifier trusts.
 struct Trust {
-  std::optional<crypto::PublicKey> key;      // key method
+  std::optional<OmsPublicKey> key;           // key method
   std::vector<crypto::Certificate> anchors;  // certificate method
   std::chrono::system_clock::time_point now = std::chrono::system_clock::now();
 };

@@ -169,7 +169,7 @@ int RunSign(const SignArgs& a) {
   RAMPART_RETURN_IF_ERROR_CLI(NoLedger(a.ledger));
   auto pem = ReadFile(a.key, 1u << 20);
   if (!pem) return ReportError(pem.error());
-  auto key = crypto::PrivateKey::FromPem(*pem);
+  auto key = OmsPrivateKey::FromPem(*pem);
   if (!key) return ReportError(key.error().WithContext(a.key));
   Signer signer{*key, {}};
   if (!a.signing_cert.empty()) {
@@ -269,7 +269,7 @@ int RunVerify(const VerifyArgs& a) {
   if (!a.key.empty()) {
     auto pem = ReadFile(a.key, 1u << 20);
     if (!pem) return ReportError(pem.error());
-    auto k = crypto::PublicKey::FromPem(*pem);
+    auto k = OmsPublicKey::FromPem(*pem);
     if (!k) return ReportError(k.error().WithContext(a.key));
     trust.key = *k;
   }

@@ -41,12 +41,12 @@ class VectorTest : public ::testing::Test {
     v_ = VectorDir() / "test-vectors/v1.0";
   }
   // The P-384 key that signed key.bundle.json is the leaf of certificate.bundle.json.
-  crypto::PublicKey VectorKey() {
+  OmsPublicKey VectorKey() {
     auto b = ParseBundle(Read(v_ / "valid/certificate.bundle.json"));
     EXPECT_TRUE(b);
     auto leaf = crypto::Certificate::FromDer(b->certificates[0]);
     EXPECT_TRUE(leaf);
-    return *leaf->public_key();
+    return *OmsPublicKey::FromCertificate(*leaf);
   }
   crypto::Certificate VectorIntermediate() {
     auto b = ParseBundle(Read(v_ / "valid/certificate.bundle.json"));
@@ -129,7 +129,7 @@ TEST_F(VectorTest, WrongKeyAndWrongPredicateFail) {
   TempDir t;
   auto model = VectorModel(t);
   Trust trust;
-  trust.key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP384)->public_key();
+  trust.key = OmsPrivateKey::Generate("P-384")->public_key();
   auto rep = VerifyModel(model, Read(v_ / "valid/key.bundle.json"), trust, {});
   ASSERT_FALSE(rep);
   EXPECT_EQ(rep.error().code(), StatusCode::kUnauthenticated);
@@ -157,7 +157,7 @@ TEST(PaeTest, MatchesDsseAndTheCompatForm) {
 struct Signed {
   TempDir dir;
   fs::path model;
-  crypto::PrivateKey key = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  OmsPrivateKey key = *OmsPrivateKey::Generate("P-256");
 };
 
 TEST(SignTest, SignedBundleVerifiesAndNamesEveryDifference) {
@@ -221,6 +221,30 @@ TEST(SignTest, ShardsAreHashedByRangeAndVerified) {
   rep = VerifyModel(s.dir / "m", *bundle, trust, {});
   ASSERT_TRUE(rep);
   EXPECT_FALSE(rep->ok());
+}
+
+TEST(SignTest, EveryRegistryCurveSignsAndVerifies) {
+  TempDir t;
+  t.Write("m/a", "a");
+  for (const char* curve : {"P-256", "P-384", "P-521"}) {
+    SCOPED_TRACE(curve);
+    auto key = OmsPrivateKey::Generate(curve);
+    ASSERT_TRUE(key) << key.error().message();
+    auto bundle = SignModel(t / "m", Signer{*key, {}}, {}, nullptr);
+    ASSERT_TRUE(bundle) << bundle.error().message();
+    Trust trust;
+    trust.key = key->public_key();
+    auto rep = VerifyModel(t / "m", *bundle, trust, {});
+    ASSERT_TRUE(rep) << rep.error().message();
+    EXPECT_TRUE(rep->ok());
+  }
+  // Other key types are refused with a reason.
+  auto r = rampart::testing::Run(
+      {"openssl", "genpkey", "-algorithm", "ED25519", "-out", (t / "ed.pem").string()});
+  ASSERT_EQ(r.exit_code, 0);
+  auto ed = OmsPrivateKey::FromPem(*ReadFile(t / "ed.pem"));
+  ASSERT_FALSE(ed);
+  EXPECT_NE(ed.error().message().find("P-521"), std::string::npos);
 }
 
 TEST(SignTest, SingleFileModelsAcceptTheReferenceDotName) {
@@ -287,7 +311,7 @@ TEST(SignTest, CertificateMethodRoundTrip) {
   run({"openssl", "x509", "-req", "-in", d + "/leaf.csr", "-CA", d + "/ca.pem", "-CAkey",
        d + "/ca.key", "-CAcreateserial", "-out", d + "/leaf.pem", "-days", "10", "-extfile",
        d + "/ext.cnf"});
-  auto key = crypto::PrivateKey::FromPem(*ReadFile(t / "leaf.key"));
+  auto key = OmsPrivateKey::FromPem(*ReadFile(t / "leaf.key"));
   ASSERT_TRUE(key) << key.error().message();
   auto leaf = crypto::Certificate::FromPem(*ReadFile(t / "leaf.pem"));
   auto ca = crypto::Certificate::FromPem(*ReadFile(t / "ca.pem"));
