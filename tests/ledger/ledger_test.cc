@@ -358,6 +358,12 @@ TEST(EntryTest, ValidatesTypesFieldsAndSize) {
   EXPECT_FALSE(ParseEntry(R"({"type":"alert","actor":"a","severity":"high","message":"m"} x)", opts)
                    .has_value());
   EXPECT_FALSE(ParseEntry("[]", opts).has_value());
+  // The event the artifacts pillar records for a dataset manifest.
+  EXPECT_TRUE(ParseEntry(R"({"type":"dataset.manifest","actor":"etl-sa","subjects":[{"digest":")" +
+                             Digest(3) +
+                             R"(","name":"corpus"}],"files":3,"bytes":10,"hash_type":"sha256"})",
+                         opts)
+                  .has_value());
   // Years outside 1900-2200 are refused (found by the fuzzer: year 4052
   // overflowed the nanosecond clock).
   EXPECT_FALSE(
