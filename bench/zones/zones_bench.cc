@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
+#include <algorithm>
 #include <string>
 
 #include "estate/loader.h"
@@ -86,13 +88,15 @@ std::string GenerateYaml(int pods, int policies, int namespaces, int variant) {
            "  - from:\n    - namespaceSelector: {matchLabels: {team: t" +
            std::to_string((n + k) % 10) + "}}\n"
            "      podSelector: {matchExpressions: [{key: tier, operator: In, values: [api, web]}]}\n"
-           "    ports: [{port: 9000, endPort: 9100}, {port: metrics}]\n"
+           "    ports: [{port: 9000, endPort: 9100}, {port: metrics}, {port: http}]\n"
            "  - from:\n    - ipBlock: {cidr: 10." + std::to_string(n % 250) +
            ".0.0/16, except: [10." + std::to_string(n % 250) + "." + std::to_string(k) + ".0/24]}\n"
            "  egress:\n"
            "  - to: [{namespaceSelector: {matchLabels: {env: prod}}, podSelector: "
            "{matchExpressions: [{key: tier, operator: In, values: [db, cache]}]}}]\n"
-           "    ports: [{port: " + std::to_string(port) + "}]\n";
+           "    ports: [{port: " + std::to_string(port) + "}, {port: http}]\n"
+           "  - to: [{podSelector: {}}]\n"
+           "    ports: [{port: 9000, endPort: 9050}, {port: metrics}, {port: http}]\n";
     }
   }
   return y;
@@ -161,16 +165,27 @@ int main(int argc, char** argv) {
   double parse_s = 0;
   std::string yaml = GenerateYaml(pods, policies, namespaces, 0);
   Cluster a = Parse(yaml, &parse_s);
+  // Best of three runs for the timed figures (the machine is shared).
+  // The first (cold) run is the figure held to the target; the best of
+  // three is printed beside it.
   auto t0 = Clock::now();
   Connectivity ca = Analyze(a);
   double analyze_s = Seconds(t0, Clock::now());
+  double analyze_best = analyze_s;
+  for (int i = 0; i < 2; ++i) {
+    t0 = Clock::now();
+    Connectivity again = Analyze(a);
+    analyze_best = std::min(analyze_best, Seconds(t0, Clock::now()));
+  }
   std::uint64_t pairs = ca.CountWorkloadPairs();
   std::printf("connectivity: %zu workloads, %zu policies, %zu namespaces\n", a.workloads.size(),
               a.policies.size(), a.namespaces.size());
   std::printf("  parse manifests (%.1f MiB YAML):        %8.3f s\n",
               static_cast<double>(yaml.size()) / (1 << 20), parse_s);
-  std::printf("  connectivity (%zu classes, %zu ranges):  %8.3f s   target < 1 s   %s\n",
-              ca.class_count(), ca.ip_ranges().size(), analyze_s, analyze_s < 1 ? "OK" : "MISSED");
+  std::printf("  connectivity (%zu classes, %zu ranges):  %8.3f s first run, %.3f s best of 3   "
+              "target < 1 s   %s\n",
+              ca.class_count(), ca.ip_ranges().size(), analyze_s, analyze_best,
+              analyze_s < 1 ? "OK" : "MISSED");
   std::printf("  allowed workload pairs: %llu of %llu\n", static_cast<unsigned long long>(pairs),
               static_cast<unsigned long long>(a.workloads.size()) * (a.workloads.size() - 1));
 
@@ -218,7 +233,7 @@ int main(int argc, char** argv) {
   Connectivity cb = Analyze(b);
   double analyze_b = Seconds(t0, Clock::now());
   t0 = Clock::now();
-  auto entries = DiffConnectivity(ca, cb);
+  std::vector<DiffEntry> entries = DiffConnectivity(ca, cb);
   double diff_s = Seconds(t0, Clock::now());
   std::printf("semantic diff: B = A with 10 policies' ports changed and 50 workloads relabelled\n");
   std::printf("  analyze B:                               %8.3f s\n", analyze_b);

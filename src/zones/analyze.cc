@@ -159,6 +159,28 @@ class Analyzer {
       }
       shape_of[i] = it->second;
     }
+    // Many selectors repeat across policies and many label sets repeat
+    // across namespaces: evaluate each (selector, label set) once.
+    std::map<Labels, int> labelset_ids;
+    std::vector<int> labelset_of(shape_rep.size());
+    for (std::size_t i = 0; i < shape_rep.size(); ++i) {
+      auto [it, inserted] =
+          labelset_ids.emplace(shape_rep[i]->labels, static_cast<int>(labelset_ids.size()));
+      labelset_of[i] = it->second;
+    }
+    std::unordered_map<std::string, std::vector<std::int8_t>> memo;
+    std::unordered_map<const LabelSelector*, std::vector<std::int8_t>*> memo_of;
+    auto matches = [&](const LabelSelector& sel, int shape) {
+      if (sel.empty()) return true;
+      auto& slot = memo_of[&sel];
+      if (!slot) {
+        slot = &memo[sel.ToString()];
+        if (slot->empty()) slot->assign(labelset_ids.size(), -1);
+      }
+      std::int8_t& m = (*slot)[labelset_of[shape]];
+      if (m < 0) m = sel.Matches(shape_rep[shape]->labels) ? 1 : 0;
+      return m == 1;
+    };
     std::vector<std::vector<std::uint32_t>> facts(shape_rep.size());
     auto shapes_of_ns = [&](const std::string& ns) -> const std::vector<int>& {
       static const std::vector<int> kNone;
@@ -168,7 +190,7 @@ class Analyzer {
     for (std::size_t pi = 0; pi < c_.policies.size(); ++pi) {
       const NetworkPolicy& p = c_.policies[pi];
       for (int s : shapes_of_ns(p.ns)) {
-        if (p.pod_selector.Matches(shape_rep[s]->labels)) {
+        if (matches(p.pod_selector, s)) {
           facts[s].push_back(static_cast<std::uint32_t>(pi));
         }
       }
@@ -180,10 +202,12 @@ class Analyzer {
             if (peer.ip_block) continue;
             std::uint32_t id = peer_id_[&peer];
             auto visit = [&](const std::vector<int>& shapes) {
+              if (!peer.pod_selector) {
+                for (int s : shapes) facts[s].push_back(id);
+                return;
+              }
               for (int s : shapes) {
-                if (!peer.pod_selector || peer.pod_selector->Matches(shape_rep[s]->labels)) {
-                  facts[s].push_back(id);
-                }
+                if (matches(*peer.pod_selector, s)) facts[s].push_back(id);
               }
             };
             if (!peer.namespace_selector) {
@@ -295,20 +319,29 @@ class Analyzer {
       const_conn_.emplace(&r, id);
       return id;
     }
-    auto key = std::make_pair(&r, dst_class);
-    auto it = named_conn_.find(key);
-    if (it != named_conn_.end()) return it->second;
-    std::uint32_t id = Intern(RulePorts(r, dst_class < 0 ? nullptr : class_rep_[dst_class]));
-    named_conn_.emplace(key, id);
-    return id;
+    // Per rule, one slot per class (the last slot: external addresses).
+    auto& cache = named_conn_[&r];
+    if (cache.empty()) cache.assign(class_rep_.size() + 1, kUnset);
+    std::uint32_t& slot = cache[dst_class < 0 ? class_rep_.size() : static_cast<std::size_t>(dst_class)];
+    if (slot == kUnset) {
+      slot = Intern(RulePorts(r, dst_class < 0 ? nullptr : class_rep_[dst_class]));
+    }
+    return slot;
   }
 
-  bool RuleCoversRange(const PolicyRule& r, const IpInterval& range) const {
-    if (r.all_peers) return true;
-    for (const auto& peer : r.peers) {
-      if (peer.ip_block && peer.ip_block->Contains(range.first)) return true;
+  // The external ranges a rule's peers cover, computed once per rule.
+  const std::vector<int>& RuleRanges(const PolicyRule& r) {
+    auto [it, inserted] = rule_ranges_.try_emplace(&r);
+    if (!inserted) return it->second;
+    const auto& ranges = out_.ranges_;
+    for (std::size_t a = 0; a < ranges.size(); ++a) {
+      bool covered = r.all_peers;
+      for (const auto& peer : r.peers) {
+        if (!covered && peer.ip_block && peer.ip_block->Contains(ranges[a].first)) covered = true;
+      }
+      if (covered) it->second.push_back(static_cast<int>(a));
     }
-    return false;
+    return it->second;
   }
 
   void ComputeMatrix() {
@@ -333,9 +366,7 @@ class Analyzer {
           ForEachTargetClass(r, mark, [&](int s) { row[s] = UnionId(row[s], conn); });
           // Named ports of an ingress rule resolve against this destination
           // whatever the source, external or not.
-          for (std::size_t a = 0; a < nr; ++a) {
-            if (RuleCoversRange(r, out_.ranges_[a])) iprow[a] = UnionId(iprow[a], conn);
-          }
+          for (int a : RuleRanges(r)) iprow[a] = UnionId(iprow[a], conn);
         }
       }
     }
@@ -359,9 +390,7 @@ class Analyzer {
             });
             std::uint32_t ipconn = named ? RuleConn(r, -1) : fixed;
             if (ipconn == 0) continue;
-            for (std::size_t a = 0; a < nr; ++a) {
-              if (RuleCoversRange(r, out_.ranges_[a])) iprow[a] = UnionId(iprow[a], ipconn);
-            }
+            for (int a : RuleRanges(r)) iprow[a] = UnionId(iprow[a], ipconn);
           }
         }
       }
@@ -382,7 +411,9 @@ class Analyzer {
   std::vector<std::vector<int>> peer_classes_;
   std::vector<std::vector<const NetworkPolicy*>> selected_in_, selected_eg_;
   std::unordered_map<const PolicyRule*, std::uint32_t> const_conn_;
-  std::map<std::pair<const PolicyRule*, int>, std::uint32_t> named_conn_;
+  std::unordered_map<const PolicyRule*, std::vector<int>> rule_ranges_;
+  static constexpr std::uint32_t kUnset = 0xffffffffu;
+  std::unordered_map<const PolicyRule*, std::vector<std::uint32_t>> named_conn_;
 };
 
 Connectivity Analyze(const Cluster& cluster) { return Analyzer(cluster).Run(); }

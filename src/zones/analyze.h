@@ -55,6 +55,13 @@ class Connectivity {
     return class_conn_[static_cast<std::size_t>(src_class) * class_members_.size() + dst_class];
   }
   const ConnSet& Conn(std::uint32_t id) const { return interned_[id]; }
+  // Class <-> external range, as interned ids.
+  std::uint32_t ToRangeId(int src_class, int range) const {
+    return to_ip_[static_cast<std::size_t>(src_class) * ranges_.size() + range];
+  }
+  std::uint32_t FromRangeId(int range, int dst_class) const {
+    return from_ip_[static_cast<std::size_t>(dst_class) * ranges_.size() + range];
+  }
 
   std::string PeerName(Peer p) const;
   std::optional<Peer> FindPeer(std::string_view name) const;

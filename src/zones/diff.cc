@@ -79,7 +79,6 @@ std::vector<DiffEntry> DiffConnectivity(const Connectivity& a, const Connectivit
     same_memo.emplace(key, r);
     return r;
   };
-  static const ConnSet kNone;
   const std::size_t nj = joint_key.size();
   for (std::size_t s = 0; s < nj; ++s) {
     for (std::size_t d = 0; d < nj; ++d) {
@@ -117,23 +116,18 @@ std::vector<DiffEntry> DiffConnectivity(const Connectivity& a, const Connectivit
     int ra = find_range(a, r.first), rb = find_range(b, r.first);
     std::string name = RangeToString(r);
     for (std::size_t j = 0; j < nj; ++j) {
-      const auto& [ida, idb] = members[j].front().second;
+      auto [ca, cb] = joint_key[j];
       for (bool egress : {true, false}) {
-        Peer pa{true, ra}, pb{true, rb};
-        const ConnSet& ca = ida >= 0 ? (egress ? a.Between({false, ida}, pa)
-                                               : a.Between(pa, {false, ida}))
-                                     : kNone;
-        ConnSet cav = ca;
-        ConnSet cbv = idb >= 0 ? (egress ? b.Between({false, idb}, pb) : b.Between(pb, {false, idb}))
-                               : ConnSet();
-        if (cav == cbv) continue;
+        std::uint32_t ia = ca < 0 ? 0 : egress ? a.ToRangeId(ca, ra) : a.FromRangeId(ra, ca);
+        std::uint32_t ib = cb < 0 ? 0 : egress ? b.ToRangeId(cb, rb) : b.FromRangeId(rb, cb);
+        if (same(ia, ib)) continue;
         for (const auto& [wid, widx] : members[j]) {
           std::string info = info_of(egress ? widx : std::make_pair(0, 0),
                                      egress ? std::make_pair(0, 0) : widx);
           if (egress) {
-            out.push_back(Make(wid, name, cav, cbv, info));
+            out.push_back(Make(wid, name, a.Conn(ia), b.Conn(ib), info));
           } else {
-            out.push_back(Make(name, wid, cav, cbv, info));
+            out.push_back(Make(name, wid, a.Conn(ia), b.Conn(ib), info));
           }
         }
       }
