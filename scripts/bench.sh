@@ -5,7 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 eval "$(bash scripts/test-services.sh start)"
-trap 'bash scripts/test-services.sh stop' EXIT
+if [ "$RAMPART_TEST_SERVICES_STARTED" = 1 ]; then
+  trap 'bash scripts/test-services.sh stop' EXIT
+fi
 found=0
 for script in bench/*/run.sh; do
   [ -f "$script" ] || continue

@@ -31,6 +31,7 @@ start_pg() {
     as_pg "$bin/initdb" -D "$data" -U rampart --auth=trust -E UTF8 >"$STATE/pg-initdb.log" 2>&1
   fi
   if ! as_pg "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    STARTED=1
     as_pg "$bin/pg_ctl" -D "$data" -l "$STATE/pg.log" -w -t 60 start \
       -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $STATE -c fsync=on -c max_connections=200" \
       >/dev/null
@@ -42,6 +43,7 @@ start_pg() {
 
 start_redis() {
   if ! redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    STARTED=1
     mkdir -p "$STATE/redis"
     redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$STATE/redis" \
       --save "" --appendonly no --daemonize yes --logfile "$STATE/redis.log" \
@@ -53,12 +55,15 @@ start_redis() {
   fi
 }
 
+STARTED=0
 case "${1:-start}" in
   start)
     mkdir -p "$STATE"
     chmod 0755 "$STATE"
     start_pg >&2
     start_redis >&2
+    # 1 if this call started a server (so the caller should stop them after).
+    echo "export RAMPART_TEST_SERVICES_STARTED=$STARTED"
     echo "export RAMPART_TEST_PG_URL=postgres://rampart@127.0.0.1:$PG_PORT/rampart_test"
     echo "export RAMPART_TEST_REDIS_URL=redis://127.0.0.1:$REDIS_PORT"
     ;;

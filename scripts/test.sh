@@ -10,7 +10,10 @@ JOBS=${JOBS:-2}
 FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-15}
 
 eval "$(bash scripts/test-services.sh start)"
-trap 'bash scripts/test-services.sh stop' EXIT
+# Stop the servers afterwards only if this run started them.
+if [ "$RAMPART_TEST_SERVICES_STARTED" = 1 ]; then
+  trap 'bash scripts/test-services.sh stop' EXIT
+fi
 
 echo "== unit + integration tests ($BUILD)"
 ctest --test-dir "$BUILD" -j"$JOBS" --output-on-failure --timeout 600

@@ -5,11 +5,10 @@
 // static-initialiser registries.
 #pragma once
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <string>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 #include "core/diagnostic.h"
 #include "core/status.h"

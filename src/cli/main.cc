@@ -22,9 +22,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"text", "json"}));
   app.add_option("--log-level", log_level, "trace|debug|info|warn|error|off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}));
-  app.parse_complete_callback([&] {
-    InitLogging(*ParseLogFormat(log_format), *ParseLogLevel(log_level));
-  });
+  app.parse_complete_callback(
+      [&] { InitLogging(*ParseLogFormat(log_format), *ParseLogLevel(log_level)); });
 
   cli::CommandContext ctx;
   // The explicit list of pillars: adding one is one line here.

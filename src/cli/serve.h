@@ -20,7 +20,7 @@ namespace rampart::cli {
 struct ServeContext {
   const estate::Estate* estate = nullptr;
   std::vector<std::filesystem::path> estate_files;  // for reloads
-  std::filesystem::path var_dir = "var";  // embedded state (SQLite) lives here
+  std::filesystem::path var_dir = "var";            // embedded state (SQLite) lives here
   std::string bind_host = "127.0.0.1";
   // Set by the ledger when it runs in this process; the gateway reads it.
   std::shared_ptr<AuditSink> audit;

@@ -2,7 +2,6 @@
 // long-lived services on embedded defaults and stops cleanly on a signal.
 #include <pthread.h>
 #include <signal.h>
-
 #include <spdlog/spdlog.h>
 
 #include "cli/cli.h"
@@ -39,8 +38,8 @@ int RunServe(const ServeArgs& args) {
   std::error_code ec;
   std::filesystem::create_directories(args.var_dir, ec);
   if (ec) {
-    return ReportError(InvalidArgumentError("cannot create state directory " + args.var_dir +
-                                            ": " + ec.message()));
+    return ReportError(InvalidArgumentError("cannot create state directory " + args.var_dir + ": " +
+                                            ec.message()));
   }
 
   ServeContext ctx;

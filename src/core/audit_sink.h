@@ -16,11 +16,10 @@
 //  - Thread-safe.
 #pragma once
 
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <string>
 #include <vector>
-
-#include <boost/json/object.hpp>
 
 #include "core/status.h"
 

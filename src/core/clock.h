@@ -35,9 +35,7 @@ class FakeClock final : public Clock {
   explicit FakeClock(SystemTime start = SystemTime(std::chrono::seconds(1'700'000'000)))
       : wall_ns_(start.time_since_epoch().count()) {}
 
-  SystemTime Now() const override {
-    return SystemTime(SystemTime::duration(wall_ns_.load()));
-  }
+  SystemTime Now() const override { return SystemTime(SystemTime::duration(wall_ns_.load())); }
   SteadyTime SteadyNow() const override {
     return SteadyTime(std::chrono::nanoseconds(steady_ns_.load()));
   }

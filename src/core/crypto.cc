@@ -18,10 +18,11 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
-#include <climits>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
+#include <initializer_list>
 #include <utility>
 
 namespace rampart::crypto {
@@ -141,9 +142,15 @@ const EVP_MD* Md(HashAlgorithm a) {
   static EVP_MD* const kSha512 = EVP_MD_fetch(nullptr, "SHA2-512", nullptr);
   EVP_MD* md = nullptr;
   switch (a) {
-    case HashAlgorithm::kSha256: md = kSha256; break;
-    case HashAlgorithm::kSha384: md = kSha384; break;
-    case HashAlgorithm::kSha512: md = kSha512; break;
+    case HashAlgorithm::kSha256:
+      md = kSha256;
+      break;
+    case HashAlgorithm::kSha384:
+      md = kSha384;
+      break;
+    case HashAlgorithm::kSha512:
+      md = kSha512;
+      break;
   }
   if (md == nullptr) Fatal("fetching " + std::string(HashAlgorithmName(a)));
   return md;
@@ -151,9 +158,12 @@ const EVP_MD* Md(HashAlgorithm a) {
 
 const char* MdName(HashAlgorithm a) {
   switch (a) {
-    case HashAlgorithm::kSha256: return "SHA2-256";
-    case HashAlgorithm::kSha384: return "SHA2-384";
-    case HashAlgorithm::kSha512: return "SHA2-512";
+    case HashAlgorithm::kSha256:
+      return "SHA2-256";
+    case HashAlgorithm::kSha384:
+      return "SHA2-384";
+    case HashAlgorithm::kSha512:
+      return "SHA2-512";
   }
   return "SHA2-256";
 }
@@ -187,15 +197,17 @@ Result<KeyType> Classify(EVP_PKEY* k) {
   if (EVP_PKEY_is_a(k, "EC")) {
     char group[80] = {};
     std::size_t len = 0;
-    if (EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group),
-                                       &len) != 1) {
+    if (EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof(group), &len) !=
+        1) {
       ERR_clear_error();
       // Explicit parameters let a key smuggle in a curve of its choosing.
       return InvalidArgumentError("EC key without a named curve is not supported");
     }
     switch (OBJ_txt2nid(group)) {
-      case NID_X9_62_prime256v1: return KeyType::kEcdsaP256;
-      case NID_secp384r1: return KeyType::kEcdsaP384;
+      case NID_X9_62_prime256v1:
+        return KeyType::kEcdsaP256;
+      case NID_secp384r1:
+        return KeyType::kEcdsaP384;
       default:
         ERR_clear_error();
         return InvalidArgumentError("EC curve " + std::string(group) +
@@ -263,14 +275,29 @@ std::string FirstPemLabel(std::string_view pem) {
   start += kBegin.size();
   std::size_t end = pem.find("-----", start);
   if (end == std::string_view::npos || end - start > 64) return {};
-  return std::string(pem.substr(start, end - start));
+  std::string_view label = pem.substr(start, end - start);
+  // It is echoed into an error message: printable ASCII only, no log injection.
+  if (!std::all_of(label.begin(), label.end(), [](char c) { return c >= 0x20 && c < 0x7f; })) {
+    return {};
+  }
+  return std::string(label);
 }
 
-Status NotFound(std::string_view pem, std::string_view wanted) {
+// Why PEM input held nothing usable: a block we accept that OpenSSL could not
+// parse, or no such block at all (naming what was there instead).
+Status PemFailure(std::string_view pem, std::string_view wanted,
+                  std::initializer_list<std::string_view> labels) {
+  for (std::string_view label : labels) {
+    std::string begin = "-----BEGIN " + std::string(label) + "-----";
+    if (pem.find(begin) != std::string_view::npos) {
+      return OpenSslFailure(StatusCode::kInvalidArgument,
+                            "malformed \"" + std::string(label) + "\" PEM block");
+    }
+  }
   ERR_clear_error();
-  std::string label = FirstPemLabel(pem);
+  std::string found = FirstPemLabel(pem);
   std::string message = "no " + std::string(wanted) + " in PEM input";
-  message += label.empty() ? " (no PEM block found)" : " (found a \"" + label + "\" block)";
+  message += found.empty() ? " (no PEM block found)" : " (found a \"" + found + "\" block)";
   return InvalidArgumentError(std::move(message));
 }
 
@@ -333,18 +360,24 @@ std::vector<std::string> SubjectAltNames(X509* cert, int type) {
 
 std::string_view HashAlgorithmName(HashAlgorithm a) {
   switch (a) {
-    case HashAlgorithm::kSha256: return "sha256";
-    case HashAlgorithm::kSha384: return "sha384";
-    case HashAlgorithm::kSha512: return "sha512";
+    case HashAlgorithm::kSha256:
+      return "sha256";
+    case HashAlgorithm::kSha384:
+      return "sha384";
+    case HashAlgorithm::kSha512:
+      return "sha512";
   }
   return "unknown";
 }
 
 std::size_t DigestSize(HashAlgorithm a) {
   switch (a) {
-    case HashAlgorithm::kSha256: return 32;
-    case HashAlgorithm::kSha384: return 48;
-    case HashAlgorithm::kSha512: return 64;
+    case HashAlgorithm::kSha256:
+      return 32;
+    case HashAlgorithm::kSha384:
+      return 48;
+    case HashAlgorithm::kSha512:
+      return 64;
   }
   return 0;
 }
@@ -501,8 +534,7 @@ Result<Bytes> AesGcmSeal(ByteView key, ByteView nonce, ByteView plaintext, ByteV
   return out;
 }
 
-Result<Bytes> AesGcmOpen(ByteView key, ByteView nonce, ByteView ciphertext_and_tag,
-                         ByteView aad) {
+Result<Bytes> AesGcmOpen(ByteView key, ByteView nonce, ByteView ciphertext_and_tag, ByteView aad) {
   RAMPART_RETURN_IF_ERROR(CheckGcmArguments(key, nonce));
   if (ciphertext_and_tag.size() < kAesGcmTagSize) {
     return CorruptionError("AES-256-GCM: input of " + std::to_string(ciphertext_and_tag.size()) +
@@ -523,9 +555,9 @@ Result<Bytes> AesGcmOpen(ByteView key, ByteView nonce, ByteView ciphertext_and_t
     OPENSSL_cleanse(out.data(), out.size());
     return OpenSslFailure(StatusCode::kInternal, "AES-256-GCM: decrypting");
   }
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag.data(),
-                                                           tag.size()),
-                         OSSL_PARAM_construct_end()};
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_octet_string(OSSL_CIPHER_PARAM_AEAD_TAG, tag.data(), tag.size()),
+      OSSL_PARAM_construct_end()};
   if (EVP_CIPHER_CTX_set_params(ctx.get(), params) != 1) {
     OPENSSL_cleanse(out.data(), out.size());
     return OpenSslFailure(StatusCode::kInternal, "AES-256-GCM: setting the tag");
@@ -546,10 +578,14 @@ Result<Bytes> AesGcmOpen(ByteView key, ByteView nonce, ByteView ciphertext_and_t
 
 std::string_view KeyTypeName(KeyType t) {
   switch (t) {
-    case KeyType::kEd25519: return "ed25519";
-    case KeyType::kEcdsaP256: return "ecdsa-p256";
-    case KeyType::kEcdsaP384: return "ecdsa-p384";
-    case KeyType::kRsa: return "rsa";
+    case KeyType::kEd25519:
+      return "ed25519";
+    case KeyType::kEcdsaP256:
+      return "ecdsa-p256";
+    case KeyType::kEcdsaP384:
+      return "ecdsa-p384";
+    case KeyType::kRsa:
+      return "rsa";
   }
   return "unknown";
 }
@@ -560,9 +596,9 @@ Result<PublicKey> PublicKey::FromPem(std::string_view pem) {
   RAMPART_RETURN_IF_ERROR(CheckEncodedSize(pem.size(), "public key PEM"));
   BioPtr bio = MemBio(pem);
   if (bio == nullptr) return OpenSslFailure(StatusCode::kInternal, "allocating a BIO");
-  PkeyPtr k(PEM_read_bio_PUBKEY_ex(bio.get(), nullptr, RefusePassphrase, nullptr, nullptr,
-                                   nullptr));
-  if (k == nullptr) return NotFound(pem, "\"PUBLIC KEY\" block");
+  PkeyPtr k(
+      PEM_read_bio_PUBKEY_ex(bio.get(), nullptr, RefusePassphrase, nullptr, nullptr, nullptr));
+  if (k == nullptr) return PemFailure(pem, "\"PUBLIC KEY\" block", {"PUBLIC KEY"});
   ERR_clear_error();  // skipped blocks may leave errors behind
   RAMPART_ASSIGN_OR_RETURN(KeyType type, CheckPublicKey(k.get()));
   return PublicKey(k.release(), type);
@@ -699,9 +735,9 @@ Status PublicKey::Verify(ByteView data, ByteView signature, SignatureFormat form
       const std::size_t size = ComponentSize(type_);
       if (format == SignatureFormat::kRaw) {
         if (signature.size() != 2 * size) {
-          return InvalidArgumentError(std::string(KeyTypeName(type_)) +
-                                      " raw signature must be " + std::to_string(2 * size) +
-                                      " bytes, got " + std::to_string(signature.size()));
+          return InvalidArgumentError(std::string(KeyTypeName(type_)) + " raw signature must be " +
+                                      std::to_string(2 * size) + " bytes, got " +
+                                      std::to_string(signature.size()));
         }
         RAMPART_ASSIGN_OR_RETURN(der, EcdsaRawToDer(signature));
         to_verify = der;
@@ -765,11 +801,12 @@ Result<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
   BioPtr bio = MemBio(pem);
   if (bio == nullptr) return OpenSslFailure(StatusCode::kInternal, "allocating a BIO");
   bool asked = false;
-  PkeyPtr k(PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, RefusePassphrase, &asked, nullptr,
-                                       nullptr));
+  PkeyPtr k(
+      PEM_read_bio_PrivateKey_ex(bio.get(), nullptr, RefusePassphrase, &asked, nullptr, nullptr));
   if (k == nullptr) {
     if (asked || LooksEncrypted(pem)) return EncryptedKeyError();
-    return NotFound(pem, "private key (\"PRIVATE KEY\" or \"EC PRIVATE KEY\" block)");
+    return PemFailure(pem, "private key (\"PRIVATE KEY\" or \"EC PRIVATE KEY\" block)",
+                      {"PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY"});
   }
   ERR_clear_error();  // skipped blocks (e.g. "EC PARAMETERS") may leave errors
   RAMPART_ASSIGN_OR_RETURN(KeyType type, CheckPrivateKey(k.get()));
@@ -779,8 +816,8 @@ Result<PrivateKey> PrivateKey::FromPem(std::string_view pem) {
 Result<PrivateKey> PrivateKey::FromDer(ByteView der) {
   RAMPART_RETURN_IF_ERROR(CheckEncodedSize(der.size(), "private key DER"));
   EVP_PKEY* raw = nullptr;
-  DecoderCtxPtr dctx(OSSL_DECODER_CTX_new_for_pkey(&raw, "DER", nullptr, nullptr,
-                                                   EVP_PKEY_KEYPAIR, nullptr, nullptr));
+  DecoderCtxPtr dctx(OSSL_DECODER_CTX_new_for_pkey(&raw, "DER", nullptr, nullptr, EVP_PKEY_KEYPAIR,
+                                                   nullptr, nullptr));
   bool asked = false;
   if (dctx == nullptr ||
       OSSL_DECODER_CTX_set_pem_password_cb(dctx.get(), RefusePassphrase, &asked) != 1) {
@@ -815,9 +852,15 @@ Result<PrivateKey> PrivateKey::FromRawEd25519Seed(ByteView seed32) {
 Result<PrivateKey> PrivateKey::Generate(KeyType type) {
   EVP_PKEY* raw = nullptr;
   switch (type) {
-    case KeyType::kEd25519: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"); break;
-    case KeyType::kEcdsaP256: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256"); break;
-    case KeyType::kEcdsaP384: raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384"); break;
+    case KeyType::kEd25519:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+      break;
+    case KeyType::kEcdsaP256:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+      break;
+    case KeyType::kEcdsaP384:
+      raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-384");
+      break;
     case KeyType::kRsa:
       raw = EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<std::size_t>(kMinRsaBits));
       break;
@@ -847,9 +890,8 @@ Result<Bytes> PrivateKey::Sign(ByteView data, SignatureFormat format, HashAlgori
   OSSL_PARAM rsa_params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_SIGNATURE_PARAM_PAD_MODE, pad_mode, 0),
       OSSL_PARAM_construct_end()};
-  if (ctx == nullptr ||
-      EVP_DigestSignInit_ex(ctx.get(), nullptr, md, nullptr, nullptr, key_.get(),
-                            type_ == KeyType::kRsa ? rsa_params : nullptr) != 1) {
+  if (ctx == nullptr || EVP_DigestSignInit_ex(ctx.get(), nullptr, md, nullptr, nullptr, key_.get(),
+                                              type_ == KeyType::kRsa ? rsa_params : nullptr) != 1) {
     return OpenSslFailure(StatusCode::kInternal, "initializing signing");
   }
   std::size_t len = static_cast<std::size_t>(EVP_PKEY_get_size(key_.get()));
@@ -869,8 +911,7 @@ Result<std::string> PrivateKey::ToPem() const {
   // Secure-memory BIO: the buffer holding the key is wiped when freed.
   BioPtr bio(BIO_new(BIO_s_secmem()));
   if (bio == nullptr ||
-      PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) !=
-          1) {
+      PEM_write_bio_PrivateKey(bio.get(), key_.get(), nullptr, nullptr, 0, nullptr, nullptr) != 1) {
     return OpenSslFailure(StatusCode::kInternal, "encoding private key as PEM");
   }
   return BioContents(bio.get());
@@ -923,9 +964,10 @@ Result<Bytes> EcdsaDerToRaw(ByteView der, std::size_t component_size) {
 
 Result<Bytes> EcdsaRawToDer(ByteView raw) {
   if (raw.empty() || raw.size() % 2 != 0 || raw.size() > 2 * kMaxEcComponentSize) {
-    return InvalidArgumentError("raw ECDSA signature must be r || s of equal, curve-sized halves; "
-                                "got " +
-                                std::to_string(raw.size()) + " bytes");
+    return InvalidArgumentError(
+        "raw ECDSA signature must be r || s of equal, curve-sized halves; "
+        "got " +
+        std::to_string(raw.size()) + " bytes");
   }
   const int half = static_cast<int>(raw.size() / 2);
   BnPtr r(BN_bin2bn(raw.data(), half, nullptr));
@@ -954,12 +996,7 @@ Result<Certificate> Certificate::FromPem(std::string_view pem) {
   BioPtr bio = MemBio(pem);
   if (bio == nullptr) return OpenSslFailure(StatusCode::kInternal, "allocating a BIO");
   X509* cert = PEM_read_bio_X509(bio.get(), nullptr, RefusePassphrase, nullptr);
-  if (cert == nullptr) {
-    if (pem.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) {
-      return OpenSslFailure(StatusCode::kInvalidArgument, "malformed PEM certificate");
-    }
-    return NotFound(pem, "\"CERTIFICATE\" block");
-  }
+  if (cert == nullptr) return PemFailure(pem, "\"CERTIFICATE\" block", {"CERTIFICATE"});
   ERR_clear_error();
   return Certificate(cert);
 }
@@ -968,7 +1005,8 @@ Result<Certificate> Certificate::FromDer(ByteView der) {
   RAMPART_RETURN_IF_ERROR(CheckEncodedSize(der.size(), "certificate DER"));
   const unsigned char* p = der.data();
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-  if (cert == nullptr) return OpenSslFailure(StatusCode::kInvalidArgument, "malformed DER certificate");
+  if (cert == nullptr)
+    return OpenSslFailure(StatusCode::kInvalidArgument, "malformed DER certificate");
   if (p != der.data() + der.size()) {
     return InvalidArgumentError("trailing bytes after DER certificate");
   }
@@ -986,16 +1024,11 @@ Result<std::vector<Certificate>> Certificate::ChainFromPem(std::string_view pem)
   // The loop ends at end of input ("no start line"); anything else means a
   // damaged certificate, and a bundle with one is rejected whole.
   unsigned long err = ERR_peek_last_error();
-  if (chain.empty()) {
-    if (pem.find("-----BEGIN CERTIFICATE-----") != std::string_view::npos) {
-      return OpenSslFailure(StatusCode::kInvalidArgument, "malformed PEM certificate 1 in bundle");
-    }
-    return NotFound(pem, "\"CERTIFICATE\" block");
-  }
+  if (chain.empty()) return PemFailure(pem, "\"CERTIFICATE\" block", {"CERTIFICATE"});
   if (ERR_GET_LIB(err) != ERR_LIB_PEM || ERR_GET_REASON(err) != PEM_R_NO_START_LINE) {
-    return OpenSslFailure(StatusCode::kInvalidArgument,
-                          "malformed PEM certificate " + std::to_string(chain.size() + 1) +
-                              " in bundle");
+    return OpenSslFailure(
+        StatusCode::kInvalidArgument,
+        "malformed PEM certificate " + std::to_string(chain.size() + 1) + " in bundle");
   }
   ERR_clear_error();
   return chain;
@@ -1010,7 +1043,9 @@ Result<PublicKey> Certificate::public_key() const {
   return PublicKey(k.release(), type);
 }
 
-std::string Certificate::subject() const { return NameToString(X509_get_subject_name(cert_.get())); }
+std::string Certificate::subject() const {
+  return NameToString(X509_get_subject_name(cert_.get()));
+}
 
 std::string Certificate::issuer() const { return NameToString(X509_get_issuer_name(cert_.get())); }
 
@@ -1054,7 +1089,8 @@ std::string Certificate::ToPem() const {
   return BioContents(bio.get());
 }
 
-Status VerifyCertificateChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
+Status VerifyCertificateChain(const Certificate& leaf,
+                              const std::vector<Certificate>& intermediates,
                               const std::vector<Certificate>& roots,
                               std::chrono::system_clock::time_point at) {
   if (roots.empty()) return InvalidArgumentError("no trusted root certificates given");

@@ -44,7 +44,7 @@ inline std::string_view AsString(ByteView b) {
 enum class HashAlgorithm { kSha256, kSha384, kSha512 };
 
 std::string_view HashAlgorithmName(HashAlgorithm a);  // "sha256", ...
-std::size_t DigestSize(HashAlgorithm a);                // 32, 48, 64
+std::size_t DigestSize(HashAlgorithm a);              // 32, 48, 64
 
 using Sha256Digest = std::array<std::uint8_t, 32>;
 
@@ -138,7 +138,7 @@ class PublicKey {
                 HashAlgorithm hash) const;
 
   Result<std::string> ToPem() const;
-  Result<Bytes> ToDer() const;  // SPKI
+  Result<Bytes> ToDer() const;       // SPKI
   Result<Bytes> RawEd25519() const;  // REQUIRES: type() == kEd25519
 
   EVP_PKEY* get() const { return key_.get(); }
@@ -197,7 +197,7 @@ class Certificate {
   Result<PublicKey> public_key() const;
   std::string subject() const;  // RFC 2253 form
   std::string issuer() const;
-  std::vector<std::string> san_uris() const;   // e.g. spiffe://example.org/ns/a/sa/b
+  std::vector<std::string> san_uris() const;  // e.g. spiffe://example.org/ns/a/sa/b
   std::vector<std::string> san_dns() const;
   std::vector<std::string> san_emails() const;
   std::chrono::system_clock::time_point not_before() const;
@@ -219,7 +219,8 @@ class Certificate {
 // validity periods checked at `at` (injectable for tests and for verifying
 // signatures made in the past). Returns Unauthenticated with OpenSSL's reason
 // on failure.
-Status VerifyCertificateChain(const Certificate& leaf, const std::vector<Certificate>& intermediates,
+Status VerifyCertificateChain(const Certificate& leaf,
+                              const std::vector<Certificate>& intermediates,
                               const std::vector<Certificate>& roots,
                               std::chrono::system_clock::time_point at);
 

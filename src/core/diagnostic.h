@@ -28,9 +28,9 @@ std::string_view SeverityName(Severity s);
 struct Diagnostic {
   Severity severity = Severity::kError;
   SourceLocation location;
-  std::string code;     // stable id, e.g. "estate.unknown-ref"
+  std::string code;  // stable id, e.g. "estate.unknown-ref"
   std::string message;
-  std::string hint;     // what to do; may be empty
+  std::string hint;  // what to do; may be empty
 
   std::string ToString() const;
 };

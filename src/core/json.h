@@ -2,12 +2,11 @@
 // typed field access that returns Status instead of throwing.
 #pragma once
 
+#include <boost/json.hpp>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <boost/json.hpp>
 
 #include "core/status.h"
 

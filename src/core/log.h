@@ -3,9 +3,9 @@
 // for command output.
 #pragma once
 
-#include <string_view>
-
 #include <spdlog/spdlog.h>
+
+#include <string_view>
 
 #include "core/status.h"
 

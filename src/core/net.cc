@@ -36,9 +36,9 @@ Result<IpAddress> IpAddress::Parse(std::string_view s) {
 std::string IpAddress::ToString() const {
   char out[INET6_ADDRSTRLEN];
   if (!v6) {
-    unsigned char b[4] = {static_cast<unsigned char>(value >> 24),
-                          static_cast<unsigned char>(value >> 16),
-                          static_cast<unsigned char>(value >> 8), static_cast<unsigned char>(value)};
+    unsigned char b[4] = {
+        static_cast<unsigned char>(value >> 24), static_cast<unsigned char>(value >> 16),
+        static_cast<unsigned char>(value >> 8), static_cast<unsigned char>(value)};
     inet_ntop(AF_INET, b, out, sizeof out);
   } else {
     unsigned char b[16];
@@ -51,8 +51,9 @@ std::string IpAddress::ToString() const {
 Result<Cidr> Cidr::Parse(std::string_view s) {
   std::size_t slash = s.find('/');
   auto addr = IpAddress::Parse(s.substr(0, slash));
-  if (!addr) return InvalidArgumentError("'" + std::string(s) + "' is not a CIDR: " +
-                                         addr.error().message());
+  if (!addr)
+    return InvalidArgumentError("'" + std::string(s) +
+                                "' is not a CIDR: " + addr.error().message());
   Cidr c;
   c.prefix = addr->bits();
   if (slash != std::string_view::npos) {

@@ -80,7 +80,7 @@ class [[nodiscard]] Result : public std::expected<T, Status> {
  public:
   using Base = std::expected<T, Status>;
   using Base::Base;
-  Result(const Status& s) : Base(std::unexpect, s) {}  // NOLINT: implicit by design
+  Result(const Status& s) : Base(std::unexpect, s) {}        // NOLINT: implicit by design
   Result(Status&& s) : Base(std::unexpect, std::move(s)) {}  // NOLINT
 
   // The error as a Status; OK when a value is present.
@@ -102,9 +102,9 @@ Status ToStatus(const Result<T>& r) {
 
 // Returns from the enclosing function if `expr` (a Status or Result) is an error.
 #define RAMPART_RETURN_IF_ERROR(expr)                                              \
-  do {                                                                              \
+  do {                                                                             \
     if (auto _rampart_st = ::rampart::internal::ToStatus(expr); !_rampart_st.ok()) \
-      return _rampart_st;                                                           \
+      return _rampart_st;                                                          \
   } while (0)
 
 // RAMPART_ASSIGN_OR_RETURN(T x, ResultExpr): declares/assigns x from the

@@ -1,6 +1,10 @@
 #include "core/yaml.h"
 
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
+
 #include <charconv>
+#include <sstream>
 
 namespace rampart {
 namespace {
@@ -49,9 +53,8 @@ Status CheckNesting(std::string_view text, std::string_view file) {
         break;
       }
       if (c == '"' || c == '\'') {
-        if (flow > 0 || i == 0 || text[i - 1] == ' ' || text[i - 1] == ':' ||
-            text[i - 1] == '-' || text[i - 1] == '[' || text[i - 1] == '{' ||
-            text[i - 1] == ',') {
+        if (flow > 0 || i == 0 || text[i - 1] == ' ' || text[i - 1] == ':' || text[i - 1] == '-' ||
+            text[i - 1] == '[' || text[i - 1] == '{' || text[i - 1] == ',') {
           quote = c;
         }
       } else if (c == '[' || c == '{') {
@@ -70,6 +73,48 @@ Status CheckNesting(std::string_view text, std::string_view file) {
   return OkStatus();
 }
 
+// yaml-cpp 0.7's LoadAll() never returns on a stream whose document starts
+// with a stray ',' (it yields empty documents forever without consuming the
+// token). Walk the documents with the event parser first, stopping at the
+// first document that does not move the parser forward.
+constexpr std::size_t kMaxDocuments = 1'000'000;
+
+class DocumentProgress final : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& m) override {
+    if (docs_ > 0 && m.pos <= last_.pos) stuck_ = true;
+    last_ = m;
+    ++docs_;
+  }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { events_ = true; }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { events_ = true; }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    events_ = true;
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    events_ = true;
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    events_ = true;
+  }
+  void OnMapEnd() override {}
+
+  bool stuck() const { return stuck_; }
+  std::size_t docs() const { return docs_; }
+  const YAML::Mark& last() const { return last_; }
+
+ private:
+  YAML::Mark last_ = YAML::Mark::null_mark();
+  std::size_t docs_ = 0;
+  bool stuck_ = false;
+  bool events_ = false;
+};
+
 std::string MarkToString(std::string_view file, const YAML::Mark& m) {
   return std::string(file) + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
 }
@@ -80,8 +125,7 @@ Result<YAML::Node> ParseYaml(std::string_view text, std::string_view file) {
   RAMPART_ASSIGN_OR_RETURN(auto docs, ParseYamlAll(text, file));
   if (docs.empty()) return YAML::Node(YAML::NodeType::Null);
   if (docs.size() > 1) {
-    return InvalidArgumentError(std::string(file) +
-                                ": expected one YAML document, found " +
+    return InvalidArgumentError(std::string(file) + ": expected one YAML document, found " +
                                 std::to_string(docs.size()) + " (remove the extra '---')");
   }
   return docs.front();
@@ -90,7 +134,23 @@ Result<YAML::Node> ParseYaml(std::string_view text, std::string_view file) {
 Result<std::vector<YAML::Node>> ParseYamlAll(std::string_view text, std::string_view file) {
   RAMPART_RETURN_IF_ERROR(CheckNesting(text, file));
   try {
-    return YAML::LoadAll(std::string(text));
+    std::string copy(text);
+    {
+      std::istringstream in(copy);
+      YAML::Parser parser(in);
+      DocumentProgress progress;
+      while (parser.HandleNextDocument(progress)) {
+        if (progress.stuck()) {
+          return InvalidArgumentError(MarkToString(file, progress.last()) +
+                                      ": unexpected ',' outside a flow collection");
+        }
+        if (progress.docs() > kMaxDocuments) {
+          return InvalidArgumentError(std::string(file) + ": more than " +
+                                      std::to_string(kMaxDocuments) + " YAML documents");
+        }
+      }
+    }
+    return YAML::LoadAll(copy);
   } catch (const YAML::Exception& e) {
     return InvalidArgumentError(MarkToString(file, e.mark) + ": " + e.msg);
   } catch (const std::exception& e) {
@@ -110,18 +170,26 @@ SourceLocation LocationOf(const YAML::Node& node, std::string_view file) {
 
 std::string_view YamlTypeName(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Undefined: return "nothing";
-    case YAML::NodeType::Null: return "null";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Undefined:
+      return "nothing";
+    case YAML::NodeType::Null:
+      return "null";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Map:
+      return "a mapping";
   }
   return "unknown";
 }
 
 YamlFields::YamlFields(const YAML::Node& map, std::string file, Diagnostics* diags,
                        std::string what, std::string code_prefix)
-    : map_(map), file_(std::move(file)), diags_(diags), what_(std::move(what)),
+    : map_(map),
+      file_(std::move(file)),
+      diags_(diags),
+      what_(std::move(what)),
       code_prefix_(std::move(code_prefix)) {
   if (!map_.IsMap()) {
     ok_ = false;

@@ -4,6 +4,8 @@
 // Diagnostic. Positions are 1-based in what this header returns.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -11,8 +13,6 @@
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "core/diagnostic.h"
 #include "core/status.h"

@@ -205,8 +205,7 @@ std::string GraphDot(const Estate& e) {
     out += "    label=" + Q(z.name + " (" + std::string(ToString(z.kind)) + ")") + ";\n";
     out += z.routable ? "    style=\"rounded,bold\";\n" : "    style=rounded;\n";
     // An anchor node so flows to/from the zone itself have an end.
-    out += "    " + Q("zone:" + z.name) + " [label=" + Q(z.name) +
-           ", shape=point, width=0.1];\n";
+    out += "    " + Q("zone:" + z.name) + " [label=" + Q(z.name) + ", shape=point, width=0.1];\n";
     for (const Service* s : e.ServicesInZone(z.name)) {
       std::string label = s->name + "\n" + std::string(ToString(s->kind));
       if (!s->ports.empty()) label += " " + PortsText(s->ports);

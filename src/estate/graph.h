@@ -2,9 +2,8 @@
 // graph (Graphviz DOT, JSON). Output is deterministic: same estate, same bytes.
 #pragma once
 
-#include <string>
-
 #include <boost/json/value.hpp>
+#include <string>
 
 #include "estate/model.h"
 

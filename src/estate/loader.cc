@@ -16,21 +16,21 @@ namespace fs = std::filesystem;
 
 constexpr std::uint64_t kMaxEstateFileSize = 16u << 20;
 
-const std::vector<std::string> kZoneKinds = {"internet", "ingestion", "training",
-                                             "inference", "mlops", "other"};
+const std::vector<std::string> kZoneKinds = {"internet",  "ingestion", "training",
+                                             "inference", "mlops",     "other"};
 const std::vector<std::string> kAssetKinds = {"dataset", "model", "registry", "storage", "secret"};
 const std::vector<std::string> kClassifications = {"public", "internal", "confidential",
                                                    "regulated"};
 const std::vector<std::string> kRegulations = {"phi", "pii", "pci"};
-const std::vector<std::string> kServiceKinds = {
-    "inference", "gateway", "storage", "database", "orchestrator", "registry",
-    "etl",       "labeling", "compute", "ledger",  "dns",          "other"};
+const std::vector<std::string> kServiceKinds = {"inference",    "gateway",  "storage", "database",
+                                                "orchestrator", "registry", "etl",     "labeling",
+                                                "compute",      "ledger",   "dns",     "other"};
 const std::vector<std::string> kExposures = {"internal", "internet"};
 const std::vector<std::string> kProtocols = {"openai", "kserve-v2", "triton"};
 const std::vector<std::string> kIdentityKinds = {"workload", "service-account", "api-client",
                                                  "person"};
-const std::vector<std::string> kTopLevel = {"version",    "name",  "zones", "assets",
-                                            "services",   "identities", "flows"};
+const std::vector<std::string> kTopLevel = {"version",  "name",       "zones", "assets",
+                                            "services", "identities", "flows"};
 
 template <typename E>
 E EnumAt(const std::vector<std::string>& names, const std::string& s) {
@@ -115,7 +115,8 @@ std::string Collector::ReadName(YamlFields& f, std::string_view what, bool ident
                  std::string(what) + " name '" + *name + "' is not valid",
                  identity ? "use letters, digits, '.', '_', '@' and '-'"
                           : "use lowercase letters, digits and '-', at most 63 characters, "
-                            "e.g. '" + SuggestName(*name) + "'");
+                            "e.g. '" +
+                                SuggestName(*name) + "'");
   }
   return *name;
 }
@@ -237,10 +238,10 @@ void Collector::ReadAsset(const YAML::Node& n, const std::string& file) {
   if (auto r = f.StringList("regulated")) {
     for (const auto& tag : *r) {
       if (std::find(kRegulations.begin(), kRegulations.end(), tag) == kRegulations.end()) {
-        diags_.Error(f.Where("regulated"), "estate.enum",
-                     "asset '" + a.name + "': unknown regulation '" + tag +
-                         "'; expected phi | pii | pci",
-                     DidYouMean(tag, kRegulations));
+        diags_.Error(
+            f.Where("regulated"), "estate.enum",
+            "asset '" + a.name + "': unknown regulation '" + tag + "'; expected phi | pii | pci",
+            DidYouMean(tag, kRegulations));
       } else {
         a.regulated.push_back(tag);
       }
@@ -417,8 +418,8 @@ void Collector::UnknownRef(const SourceLocation& where, std::string_view what,
                            std::string_view fix) {
   std::string hint = DidYouMean(name, candidates);
   if (hint.empty()) hint = std::string(fix);
-  diags_.Error(where, "estate.unknown-ref",
-               "unknown " + std::string(what) + " '" + name + "'", hint);
+  diags_.Error(where, "estate.unknown-ref", "unknown " + std::string(what) + " '" + name + "'",
+               hint);
 }
 
 void Collector::CheckUnique() {
@@ -430,10 +431,10 @@ void Collector::CheckUnique() {
     if (name.empty()) return;
     auto [it, inserted] = seen.emplace(name, where);
     if (!inserted) {
-      diags_.Error(where, "estate.duplicate",
-                   std::string(what) + " '" + name + "' is already defined at " +
-                       it->second.ToString(),
-                   "rename one of them; zone and service names share one namespace");
+      diags_.Error(
+          where, "estate.duplicate",
+          std::string(what) + " '" + name + "' is already defined at " + it->second.ToString(),
+          "rename one of them; zone and service names share one namespace");
     }
   };
   for (const auto& z : estate_.zones) check(z.name, z.where, "zone", endpoints);
@@ -506,8 +507,7 @@ void Collector::CheckAssets() {
         diags_.Error(asset_service_loc_[i], "estate.asset-zone",
                      "asset '" + a.name + "' is in zone '" + a.zone + "' but its service '" +
                          s->name + "' is in zone '" + s->zone + "'",
-                     "an asset lives where the service that stores it lives; set zone: " +
-                         s->zone);
+                     "an asset lives where the service that stores it lives; set zone: " + s->zone);
       }
     }
     if (a.classification == Classification::kRegulated && a.regulated.empty()) {
@@ -532,8 +532,7 @@ void Collector::CheckServices() {
     const Service& s = estate_.services[i];
     const Zone* z = estate_.FindZone(s.zone);
     if (!s.zone.empty() && !z) {
-      UnknownRef(service_zone_loc_[i], "zone", s.zone, zones,
-                 "define the zone under 'zones:'");
+      UnknownRef(service_zone_loc_[i], "zone", s.zone, zones, "define the zone under 'zones:'");
     }
     if (!s.identity.empty() && !estate_.FindIdentity(s.identity)) {
       UnknownRef(service_identity_loc_[i], "identity", s.identity, identities,
@@ -624,10 +623,10 @@ void Collector::CheckFlows() {
       if (!flow_ports_given_[i]) {
         f.ports = to->ports;
         if (f.ports.empty()) {
-          diags_.Error(flow_to_loc_[i], "estate.flow-port",
-                       "flow '" + f.name + "' goes to service '" + to->name +
-                           "', which exposes no ports",
-                       "list the service's ports under 'ports:'");
+          diags_.Error(
+              flow_to_loc_[i], "estate.flow-port",
+              "flow '" + f.name + "' goes to service '" + to->name + "', which exposes no ports",
+              "list the service's ports under 'ports:'");
         }
         continue;
       }
@@ -638,8 +637,8 @@ void Collector::CheckFlows() {
           std::string list;
           for (const auto& sp : to->ports) list += (list.empty() ? "" : ", ") + sp.ToString();
           diags_.Error(flow_ports_loc_[i], "estate.flow-port",
-                       "flow '" + f.name + "' uses " + p.ToString() + " but service '" +
-                           to->name + "' does not expose it",
+                       "flow '" + f.name + "' uses " + p.ToString() + " but service '" + to->name +
+                           "' does not expose it",
                        list.empty() ? "add the port to the service's 'ports:'"
                                     : "the service exposes " + list +
                                           "; fix the flow or add the port to the service");

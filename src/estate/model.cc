@@ -6,83 +6,118 @@ namespace rampart::estate {
 
 std::string_view ToString(ZoneKind k) {
   switch (k) {
-    case ZoneKind::kInternet: return "internet";
-    case ZoneKind::kIngestion: return "ingestion";
-    case ZoneKind::kTraining: return "training";
-    case ZoneKind::kInference: return "inference";
-    case ZoneKind::kMlops: return "mlops";
-    case ZoneKind::kOther: return "other";
+    case ZoneKind::kInternet:
+      return "internet";
+    case ZoneKind::kIngestion:
+      return "ingestion";
+    case ZoneKind::kTraining:
+      return "training";
+    case ZoneKind::kInference:
+      return "inference";
+    case ZoneKind::kMlops:
+      return "mlops";
+    case ZoneKind::kOther:
+      return "other";
   }
   return "other";
 }
 
 std::string_view ToString(AssetKind k) {
   switch (k) {
-    case AssetKind::kDataset: return "dataset";
-    case AssetKind::kModel: return "model";
-    case AssetKind::kRegistry: return "registry";
-    case AssetKind::kStorage: return "storage";
-    case AssetKind::kSecret: return "secret";
+    case AssetKind::kDataset:
+      return "dataset";
+    case AssetKind::kModel:
+      return "model";
+    case AssetKind::kRegistry:
+      return "registry";
+    case AssetKind::kStorage:
+      return "storage";
+    case AssetKind::kSecret:
+      return "secret";
   }
   return "dataset";
 }
 
 std::string_view ToString(Classification c) {
   switch (c) {
-    case Classification::kPublic: return "public";
-    case Classification::kInternal: return "internal";
-    case Classification::kConfidential: return "confidential";
-    case Classification::kRegulated: return "regulated";
+    case Classification::kPublic:
+      return "public";
+    case Classification::kInternal:
+      return "internal";
+    case Classification::kConfidential:
+      return "confidential";
+    case Classification::kRegulated:
+      return "regulated";
   }
   return "internal";
 }
 
 std::string_view ToString(ServiceKind k) {
   switch (k) {
-    case ServiceKind::kInference: return "inference";
-    case ServiceKind::kGateway: return "gateway";
-    case ServiceKind::kStorage: return "storage";
-    case ServiceKind::kDatabase: return "database";
-    case ServiceKind::kOrchestrator: return "orchestrator";
-    case ServiceKind::kRegistry: return "registry";
-    case ServiceKind::kEtl: return "etl";
-    case ServiceKind::kLabeling: return "labeling";
-    case ServiceKind::kCompute: return "compute";
-    case ServiceKind::kLedger: return "ledger";
-    case ServiceKind::kDns: return "dns";
-    case ServiceKind::kOther: return "other";
+    case ServiceKind::kInference:
+      return "inference";
+    case ServiceKind::kGateway:
+      return "gateway";
+    case ServiceKind::kStorage:
+      return "storage";
+    case ServiceKind::kDatabase:
+      return "database";
+    case ServiceKind::kOrchestrator:
+      return "orchestrator";
+    case ServiceKind::kRegistry:
+      return "registry";
+    case ServiceKind::kEtl:
+      return "etl";
+    case ServiceKind::kLabeling:
+      return "labeling";
+    case ServiceKind::kCompute:
+      return "compute";
+    case ServiceKind::kLedger:
+      return "ledger";
+    case ServiceKind::kDns:
+      return "dns";
+    case ServiceKind::kOther:
+      return "other";
   }
   return "other";
 }
 
-std::string_view ToString(Exposure e) {
-  return e == Exposure::kInternet ? "internet" : "internal";
-}
+std::string_view ToString(Exposure e) { return e == Exposure::kInternet ? "internet" : "internal"; }
 
 std::string_view ToString(InferenceProtocol p) {
   switch (p) {
-    case InferenceProtocol::kOpenAi: return "openai";
-    case InferenceProtocol::kKserveV2: return "kserve-v2";
-    case InferenceProtocol::kTriton: return "triton";
+    case InferenceProtocol::kOpenAi:
+      return "openai";
+    case InferenceProtocol::kKserveV2:
+      return "kserve-v2";
+    case InferenceProtocol::kTriton:
+      return "triton";
   }
   return "openai";
 }
 
 std::string_view ToString(IdentityKind k) {
   switch (k) {
-    case IdentityKind::kWorkload: return "workload";
-    case IdentityKind::kServiceAccount: return "service-account";
-    case IdentityKind::kApiClient: return "api-client";
-    case IdentityKind::kPerson: return "person";
+    case IdentityKind::kWorkload:
+      return "workload";
+    case IdentityKind::kServiceAccount:
+      return "service-account";
+    case IdentityKind::kApiClient:
+      return "api-client";
+    case IdentityKind::kPerson:
+      return "person";
   }
   return "workload";
 }
 
 std::string_view ToString(Protocol p) {
   switch (p) {
-    case Protocol::kTcp: return "tcp";
-    case Protocol::kUdp: return "udp";
-    case Protocol::kSctp: return "sctp";
+    case Protocol::kTcp:
+      return "tcp";
+    case Protocol::kUdp:
+      return "udp";
+    case Protocol::kSctp:
+      return "sctp";
   }
   return "tcp";
 }
@@ -106,9 +141,7 @@ const T* FindByName(const std::vector<T>& v, std::string_view name) {
 const Zone* Estate::FindZone(std::string_view n) const { return FindByName(zones, n); }
 const Asset* Estate::FindAsset(std::string_view n) const { return FindByName(assets, n); }
 const Service* Estate::FindService(std::string_view n) const { return FindByName(services, n); }
-const Identity* Estate::FindIdentity(std::string_view n) const {
-  return FindByName(identities, n);
-}
+const Identity* Estate::FindIdentity(std::string_view n) const { return FindByName(identities, n); }
 const Flow* Estate::FindFlow(std::string_view n) const { return FindByName(flows, n); }
 const Section* Estate::FindSection(std::string_view n) const {
   auto it = sections.find(n);
@@ -138,8 +171,8 @@ std::vector<const Asset*> Estate::AssetsOfService(std::string_view service) cons
 }
 
 const std::vector<std::string>& KnownSections() {
-  static const std::vector<std::string> kSections = {"gateway", "ledger", "artifacts", "zones",
-                                                     "attest", "posture"};
+  static const std::vector<std::string> kSections = {"gateway", "ledger", "artifacts",
+                                                     "zones",   "attest", "posture"};
   return kSections;
 }
 

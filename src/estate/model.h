@@ -7,14 +7,14 @@
 // invariants, gateway config) can point the user at the line to change.
 #pragma once
 
+#include <yaml-cpp/yaml.h>
+
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "core/diagnostic.h"
 #include "core/net.h"
@@ -25,16 +25,16 @@ enum class ZoneKind { kInternet, kIngestion, kTraining, kInference, kMlops, kOth
 enum class AssetKind { kDataset, kModel, kRegistry, kStorage, kSecret };
 enum class Classification { kPublic, kInternal, kConfidential, kRegulated };
 enum class ServiceKind {
-  kInference,     // a model server (Triton, vLLM, TGI, KServe)
-  kGateway,       // Rampart's gateway or another API gateway in front of inference
-  kStorage,       // object/file/block storage endpoint (S3/MinIO, NFS, Lustre)
+  kInference,  // a model server (Triton, vLLM, TGI, KServe)
+  kGateway,    // Rampart's gateway or another API gateway in front of inference
+  kStorage,    // object/file/block storage endpoint (S3/MinIO, NFS, Lustre)
   kDatabase,
   kOrchestrator,  // MLOps orchestrator / scheduler (Kubeflow, Airflow, Slurm head)
   kRegistry,      // model registry
   kEtl,
   kLabeling,
-  kCompute,       // GPU node pool / training workers
-  kLedger,        // Rampart's audit ledger
+  kCompute,  // GPU node pool / training workers
+  kLedger,   // Rampart's audit ledger
   kDns,
   kOther,
 };
@@ -112,10 +112,10 @@ struct Service {
   std::vector<PortRange> ports;
   Exposure exposure = Exposure::kInternal;
   std::optional<InferenceSpec> inference;
-  std::string upstream;   // "http://10.30.0.10:8000": where a gateway forwards
+  std::string upstream;         // "http://10.30.0.10:8000": where a gateway forwards
   std::vector<Cidr> addresses;  // the service's own addresses within its zone
   KubernetesSelector kubernetes;
-  std::string identity;   // the estate identity the service runs as; "" if none
+  std::string identity;  // the estate identity the service runs as; "" if none
   SourceLocation where;
 };
 

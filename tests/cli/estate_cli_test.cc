@@ -9,7 +9,9 @@ namespace {
 
 using testing::RunRampart;
 
-std::string Example(const std::string& name) { return (testing::SourceDir() / "examples" / name).string(); }
+std::string Example(const std::string& name) {
+  return (testing::SourceDir() / "examples" / name).string();
+}
 
 TEST(EstateCliTest, HelpAndVersion) {
   auto help = RunRampart({"--help"});

@@ -1,7 +1,6 @@
 // `rampart serve`: starts in the foreground, logs, stops cleanly on signals.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "testing/testing.h"
 
@@ -37,8 +36,8 @@ TEST(ServeCliTest, StopsOnSigintAndSurvivesSighup) {
 TEST(ServeCliTest, InvalidEstateFailsFast) {
   testing::TempDir dir;
   auto bad = dir.Write("bad.yaml", "zones:\n  - {name: a}\n");
-  auto r = testing::RunRampart({"serve", "--estate", bad.string(), "--var-dir",
-                                (dir / "var").string()});
+  auto r =
+      testing::RunRampart({"serve", "--estate", bad.string(), "--var-dir", (dir / "var").string()});
   EXPECT_NE(r.exit_code, 0);
   EXPECT_NE(r.err.find("missing required field 'kind'"), std::string::npos) << r.err;
 }

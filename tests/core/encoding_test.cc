@@ -9,9 +9,13 @@ std::string Str(const std::vector<std::uint8_t>& v) { return std::string(v.begin
 
 // RFC 4648 §10 test vectors.
 TEST(EncodingTest, Base64Rfc4648Vectors) {
-  const std::pair<const char*, const char*> kVectors[] = {
-      {"", ""},         {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"}};
+  const std::pair<const char*, const char*> kVectors[] = {{"", ""},
+                                                          {"f", "Zg=="},
+                                                          {"fo", "Zm8="},
+                                                          {"foo", "Zm9v"},
+                                                          {"foob", "Zm9vYg=="},
+                                                          {"fooba", "Zm9vYmE="},
+                                                          {"foobar", "Zm9vYmFy"}};
   for (auto [plain, enc] : kVectors) {
     EXPECT_EQ(Base64Encode(std::string_view(plain)), enc);
     auto d = Base64Decode(enc);
@@ -21,9 +25,9 @@ TEST(EncodingTest, Base64Rfc4648Vectors) {
 }
 
 TEST(EncodingTest, Base64RejectsBadInput) {
-  EXPECT_FALSE(Base64Decode("Zm9").has_value());     // length
+  EXPECT_FALSE(Base64Decode("Zm9").has_value());       // length
   EXPECT_FALSE(Base64Decode("Zm9v!A==").has_value());  // alphabet
-  EXPECT_FALSE(Base64Decode("Zh==").has_value());    // non-canonical trailing bits
+  EXPECT_FALSE(Base64Decode("Zh==").has_value());      // non-canonical trailing bits
   EXPECT_FALSE(Base64Decode("Z===").has_value());
   EXPECT_FALSE(Base64Decode("Zm=v").has_value());
 }

@@ -54,10 +54,12 @@ TEST(JsonTest, CanonicalNumbers) {
 TEST(JsonTest, CanonicalSortsByUtf16AndEscapesMinimally) {
   // RFC 8785 §3.2.3: "\u20ac" < "\r" etc; our case: keys sorted by UTF-16 units,
   // where U+1F600 (surrogates D83D..) sorts before U+FB33.
-  auto v = ParseJson(R"({"b":[true,null,"x\u0001\n\"é"],"a":{"z":1,"y":2},"\ufb33":2,"\ud83d\ude00":1})");
+  auto v = ParseJson(
+      R"({"b":[true,null,"x\u0001\n\"é"],"a":{"z":1,"y":2},"\ufb33":2,"\ud83d\ude00":1})");
   ASSERT_TRUE(v.has_value());
   EXPECT_EQ(CanonicalJson(*v),
-            "{\"a\":{\"y\":2,\"z\":1},\"b\":[true,null,\"x\\u0001\\n\\\"é\"],\"😀\":1,\"\xef\xac\xb3\":2}");
+            "{\"a\":{\"y\":2,\"z\":1},\"b\":[true,null,\"x\\u0001\\n\\\"é\"],\"😀\":1,"
+            "\"\xef\xac\xb3\":2}");
 }
 
 TEST(JsonTest, TypedAccessors) {

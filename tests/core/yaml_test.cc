@@ -63,6 +63,15 @@ TEST(YamlTest, DuplicateKeysAreErrors) {
       << d.ToString();
 }
 
+TEST(YamlTest, StrayCommaDoesNotHang) {
+  // yaml-cpp's LoadAll loops forever on a document that starts with ','.
+  for (const char* text : {",", "#c\n,#x", "a: 1\n---\n, b"}) {
+    auto r = ParseYamlAll(text, "c.yaml");
+    ASSERT_FALSE(r.has_value()) << text;
+    EXPECT_NE(r.error().message().find("unexpected ','"), std::string::npos) << r.error().message();
+  }
+}
+
 TEST(YamlTest, MultiDocument) {
   auto docs = ParseYamlAll("a: 1\n---\nb: 2\n", "m.yaml");
   ASSERT_TRUE(docs.has_value());

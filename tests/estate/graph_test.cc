@@ -19,8 +19,9 @@ TEST(GraphTest, DotHasClustersNodesEdgesAndCrownJewels) {
   std::string dot = GraphDot(e);
   EXPECT_EQ(dot.rfind("digraph \"acme-ai\" {", 0), 0u);
   EXPECT_NE(dot.find("subgraph \"cluster_training\""), std::string::npos);
-  EXPECT_NE(dot.find("\"service:gateway\" -> \"service:vllm\" [label=\"gateway-to-vllm\\ntcp/8000\"]"),
-            std::string::npos)
+  EXPECT_NE(
+      dot.find("\"service:gateway\" -> \"service:vllm\" [label=\"gateway-to-vllm\\ntcp/8000\"]"),
+      std::string::npos)
       << dot;
   EXPECT_NE(dot.find("\"asset:raw-patient-records\" [label=\"raw-patient-records\\ndataset, "
                      "regulated phi\\ncrown jewel\", shape=cylinder, color=red"),

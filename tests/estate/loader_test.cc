@@ -57,8 +57,7 @@ std::string Replace(std::string s, std::string_view from, std::string_view to) {
       return ::testing::AssertionSuccess();
     }
   }
-  return ::testing::AssertionFailure() << "no diagnostic '" << prefix << "..." << text
-                                       << "' in:\n"
+  return ::testing::AssertionFailure() << "no diagnostic '" << prefix << "..." << text << "' in:\n"
                                        << r.diagnostics.ToString();
 }
 
@@ -88,13 +87,13 @@ TEST(LoaderTest, FlowWithoutPortsTakesTheServicePorts) {
 }
 
 TEST(LoaderTest, UnknownReferenceSuggestsTheName) {
-  LoadResult r = MustLoad(Replace(kBase, "zone: training\n    kind: compute",
-                                  "zone: trainng\n    kind: compute"));
-  EXPECT_TRUE(HasDiag(r, "e.yaml:13:11: error: unknown zone 'trainng'",
-                      "did you mean 'training'?"));
+  LoadResult r = MustLoad(
+      Replace(kBase, "zone: training\n    kind: compute", "zone: trainng\n    kind: compute"));
+  EXPECT_TRUE(
+      HasDiag(r, "e.yaml:13:11: error: unknown zone 'trainng'", "did you mean 'training'?"));
   LoadResult f = MustLoad(Replace(kBase, "to: gpu,", "to: gpus,"));
-  EXPECT_TRUE(HasDiag(f, "e.yaml:24:22: error: unknown flow endpoint 'gpus'",
-                      "did you mean 'gpu'?"));
+  EXPECT_TRUE(
+      HasDiag(f, "e.yaml:24:22: error: unknown flow endpoint 'gpus'", "did you mean 'gpu'?"));
   LoadResult i = MustLoad(Replace(kBase, "identity: sa}", "identity: sb}"));
   EXPECT_TRUE(HasDiag(i, "e.yaml:24:56: error: unknown identity 'sb'", "did you mean 'sa'?"));
 }
@@ -105,13 +104,15 @@ TEST(LoaderTest, DuplicateNames) {
                       "rename one"));
   // A service may not share a name with a zone either.
   LoadResult z = MustLoad(Replace(kBase, "name: vllm", "name: inference"));
-  EXPECT_TRUE(HasDiag(z, "e.yaml:16:5: error: service 'inference' is already defined at e.yaml:7:5", ""));
+  EXPECT_TRUE(
+      HasDiag(z, "e.yaml:16:5: error: service 'inference' is already defined at e.yaml:7:5", ""));
 }
 
 TEST(LoaderTest, OverlappingZoneCidrs) {
   LoadResult r = MustLoad(Replace(kBase, "[10.30.0.0/16]", "[10.20.128.0/17]"));
-  EXPECT_TRUE(HasDiag(r, "e.yaml:9:13: error: zone 'inference' CIDR 10.20.128.0/17 overlaps zone "
-                         "'training' CIDR 10.20.0.0/16 (e.yaml:6:13)",
+  EXPECT_TRUE(HasDiag(r,
+                      "e.yaml:9:13: error: zone 'inference' CIDR 10.20.128.0/17 overlaps zone "
+                      "'training' CIDR 10.20.0.0/16 (e.yaml:6:13)",
                       ""));
 }
 
@@ -136,9 +137,10 @@ TEST(LoaderTest, AssetInAZoneThatDoesNotExist) {
 }
 
 TEST(LoaderTest, WrongTypesMissingFieldsAndUnknownFields) {
-  LoadResult r = MustLoad(Replace(kBase, "    kind: compute\n", "    kind: compute\n    prots: [1]\n"));
-  EXPECT_TRUE(HasDiag(r, "e.yaml:15:5: error: service has unknown field 'prots'",
-                      "did you mean 'ports'?"));
+  LoadResult r =
+      MustLoad(Replace(kBase, "    kind: compute\n", "    kind: compute\n    prots: [1]\n"));
+  EXPECT_TRUE(
+      HasDiag(r, "e.yaml:15:5: error: service has unknown field 'prots'", "did you mean 'ports'?"));
   LoadResult m = MustLoad(Replace(kBase, "    kind: training\n", ""));
   EXPECT_TRUE(HasDiag(m, "e.yaml:4:5: error: zone is missing required field 'kind'", ""));
   LoadResult t = MustLoad(Replace(kBase, "routable: true", "routable: [yes]"));
@@ -150,8 +152,8 @@ TEST(LoaderTest, WrongTypesMissingFieldsAndUnknownFields) {
   LoadResult c = MustLoad(Replace(kBase, "[10.20.0.0/16]", "[10.20.0.1/16]"));
   EXPECT_TRUE(HasDiag(c, "e.yaml:6:13: error:", "did you mean '10.20.0.0/16'?"));
   LoadResult top = MustLoad(Replace(kBase, "flows:", "flow:"));
-  EXPECT_TRUE(HasDiag(top, "e.yaml:23:1: error: estate has unknown field 'flow'",
-                      "did you mean 'flows'?"));
+  EXPECT_TRUE(
+      HasDiag(top, "e.yaml:23:1: error: estate has unknown field 'flow'", "did you mean 'flows'?"));
   LoadResult inf = MustLoad(Replace(kBase, "    inference: {protocol: openai, models: [m]}\n", ""));
   EXPECT_TRUE(HasDiag(inf, "e.yaml:16:5: error: inference service 'vllm' has no 'inference'", ""));
 }
@@ -194,6 +196,21 @@ TEST(LoaderTest, ExamplesValidate) {
   EXPECT_EQ(flat->estate.FindService("training-storage")->zone, "flat");
 }
 
+// The example in docs/formats/estate.md must stay a valid estate.
+TEST(LoaderTest, FormatDocExampleValidates) {
+  std::ifstream in("docs/formats/estate.md");
+  ASSERT_TRUE(in) << "run from the source tree";
+  std::string doc((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto start = doc.find("```yaml\nversion: 1");
+  ASSERT_NE(start, std::string::npos);
+  start += 8;
+  auto end = doc.find("```", start);
+  auto r = LoadString(doc.substr(start, end - start), "estate.md");
+  ASSERT_TRUE(r.has_value()) << r.error().message();
+  EXPECT_EQ(r->diagnostics.items().size(), 0u) << r->diagnostics.ToString();
+  EXPECT_EQ(r->estate.flows.size(), 5u);
+}
+
 class MultiFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -208,7 +225,8 @@ class MultiFileTest : public ::testing::Test {
 };
 
 TEST_F(MultiFileTest, FilesAndDirectoriesCombine) {
-  Write("10-zones.yaml", "version: 1\nname: t\nzones:\n  - {name: a, kind: other, cidrs: [10.1.0.0/16]}\n");
+  Write("10-zones.yaml",
+        "version: 1\nname: t\nzones:\n  - {name: a, kind: other, cidrs: [10.1.0.0/16]}\n");
   Write("20-services.yaml",
         "services:\n  - {name: s, zone: a, kind: storage, ports: [9000]}\n"
         "flows:\n  - {from: a, to: s}\n");
@@ -227,8 +245,8 @@ TEST_F(MultiFileTest, FilesAndDirectoriesCombine) {
   Write("30-more.yaml", "services:\n  - {name: t, zone: b, kind: storage, ports: [1]}\n");
   auto bad = LoadFiles({dir_});
   ASSERT_TRUE(bad.has_value());
-  EXPECT_TRUE(HasDiag(*bad, (dir_ / "30-more.yaml").string() + ":2:21: error: unknown zone 'b'",
-                      ""));
+  EXPECT_TRUE(
+      HasDiag(*bad, (dir_ / "30-more.yaml").string() + ":2:21: error: unknown zone 'b'", ""));
   EXPECT_FALSE(LoadValid({dir_}).has_value());
 }
 
