@@ -6,13 +6,13 @@
 // anchors of other tools, clearly labelled as anchors.
 //
 // Usage: zones_bench [--pods N] [--policies N] [--namespaces N]
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <vector>
-#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "estate/loader.h"
 #include "zones/analyze.h"
@@ -70,8 +70,9 @@ std::string GenerateYaml(int pods, int policies, int namespaces, int variant) {
   int per_ns_pol = policies / namespaces;
   for (int q = 0; q < policies; ++q) {
     int n = q / per_ns_pol, k = q % per_ns_pol;
-    std::string head = "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p" +
-                       std::to_string(k) + ", namespace: ns" + std::to_string(n) + "}\nspec:\n";
+    std::string head =
+        "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p" +
+        std::to_string(k) + ", namespace: ns" + std::to_string(n) + "}\nspec:\n";
     if (k == 0) {
       y += head + "  podSelector: {}\n  policyTypes: [Ingress, Egress]\n";
     } else if (k == 1) {
@@ -81,22 +82,30 @@ std::string GenerateYaml(int pods, int policies, int namespaces, int variant) {
            "{app: a0}}}]\n    ports: [{protocol: UDP, port: 53}, {protocol: TCP, port: 53}]\n";
     } else {
       int port = 5432 + (variant == 1 && q % 100 == 5 ? 1 : 0);
-      y += head + "  podSelector: {matchLabels: {app: a" + std::to_string((k * 2) % 20) + "}}\n" +
-           "  ingress:\n"
-           "  - from: [{podSelector: {matchLabels: {app: a" + std::to_string((k * 3) % 20) + "}}}]\n"
-           "    ports: [{port: http}]\n"
-           "  - from:\n    - namespaceSelector: {matchLabels: {team: t" +
-           std::to_string((n + k) % 10) + "}}\n"
-           "      podSelector: {matchExpressions: [{key: tier, operator: In, values: [api, web]}]}\n"
-           "    ports: [{port: 9000, endPort: 9100}, {port: metrics}, {port: http}]\n"
-           "  - from:\n    - ipBlock: {cidr: 10." + std::to_string(n % 250) +
-           ".0.0/16, except: [10." + std::to_string(n % 250) + "." + std::to_string(k) + ".0/24]}\n"
-           "  egress:\n"
-           "  - to: [{namespaceSelector: {matchLabels: {env: prod}}, podSelector: "
-           "{matchExpressions: [{key: tier, operator: In, values: [db, cache]}]}}]\n"
-           "    ports: [{port: " + std::to_string(port) + "}, {port: http}]\n"
-           "  - to: [{podSelector: {}}]\n"
-           "    ports: [{port: 9000, endPort: 9050}, {port: metrics}, {port: http}]\n";
+      y +=
+          head + "  podSelector: {matchLabels: {app: a" + std::to_string((k * 2) % 20) + "}}\n" +
+          "  ingress:\n"
+          "  - from: [{podSelector: {matchLabels: {app: a" +
+          std::to_string((k * 3) % 20) +
+          "}}}]\n"
+          "    ports: [{port: http}]\n"
+          "  - from:\n    - namespaceSelector: {matchLabels: {team: t" +
+          std::to_string((n + k) % 10) +
+          "}}\n"
+          "      podSelector: {matchExpressions: [{key: tier, operator: In, values: [api, web]}]}\n"
+          "    ports: [{port: 9000, endPort: 9100}, {port: metrics}, {port: http}]\n"
+          "  - from:\n    - ipBlock: {cidr: 10." +
+          std::to_string(n % 250) + ".0.0/16, except: [10." + std::to_string(n % 250) + "." +
+          std::to_string(k) +
+          ".0/24]}\n"
+          "  egress:\n"
+          "  - to: [{namespaceSelector: {matchLabels: {env: prod}}, podSelector: "
+          "{matchExpressions: [{key: tier, operator: In, values: [db, cache]}]}}]\n"
+          "    ports: [{port: " +
+          std::to_string(port) +
+          "}, {port: http}]\n"
+          "  - to: [{podSelector: {}}]\n"
+          "    ports: [{port: 9000, endPort: 9050}, {port: metrics}, {port: http}]\n";
     }
   }
   return y;
@@ -156,10 +165,11 @@ int main(int argc, char** argv) {
     if (!std::strcmp(argv[i], "--namespaces")) namespaces = std::atoi(argv[i + 1]);
   }
   std::printf("zones bench (one thread)\n");
-  std::printf("anchors (published figures of other tools, NOT measured here):\n"
-              "  network-config-analyzer semantic diff, 70-pod example: 43.8 s\n"
-              "  naive verification at 100k pods: > 100 s; Kano/Verikube: > 10 s\n"
-              "  Antrea before its fix, 102k pods / 75k policies: 26 min\n\n");
+  std::printf(
+      "anchors (published figures of other tools, NOT measured here):\n"
+      "  network-config-analyzer semantic diff, 70-pod example: 43.8 s\n"
+      "  naive verification at 100k pods: > 100 s; Kano/Verikube: > 10 s\n"
+      "  Antrea before its fix, 102k pods / 75k policies: 26 min\n\n");
 
   // ---- connectivity -------------------------------------------------------
   double parse_s = 0;
@@ -182,10 +192,11 @@ int main(int argc, char** argv) {
               a.policies.size(), a.namespaces.size());
   std::printf("  parse manifests (%.1f MiB YAML):        %8.3f s\n",
               static_cast<double>(yaml.size()) / (1 << 20), parse_s);
-  std::printf("  connectivity (%zu classes, %zu ranges):  %8.3f s first run, %.3f s best of 3   "
-              "target < 1 s   %s\n",
-              ca.class_count(), ca.ip_ranges().size(), analyze_s, analyze_best,
-              analyze_s < 1 ? "OK" : "MISSED");
+  std::printf(
+      "  connectivity (%zu classes, %zu ranges):  %8.3f s first run, %.3f s best of 3   "
+      "target < 1 s   %s\n",
+      ca.class_count(), ca.ip_ranges().size(), analyze_s, analyze_best,
+      analyze_s < 1 ? "OK" : "MISSED");
   std::printf("  allowed workload pairs: %llu of %llu\n", static_cast<unsigned long long>(pairs),
               static_cast<unsigned long long>(a.workloads.size()) * (a.workloads.size() - 1));
 
@@ -212,15 +223,16 @@ int main(int argc, char** argv) {
   // same when the cluster grows by namespaces: extrapolate by pair count.
   double naive_full = per_pair * static_cast<double>(a.workloads.size()) * (a.workloads.size() - 1);
   std::printf("baseline (measured now): naive pairwise evaluation, every policy per pod pair\n");
-  std::printf("  %zu workloads / %zu policies: naive %.3f s vs classes %.4f s (%.0fx); "
-              "%llu allowed pairs, %llu mismatches\n",
-              s.workloads.size(), s.policies.size(), naive_s, small_class_s,
-              naive_s / std::max(small_class_s, 1e-9),
-              static_cast<unsigned long long>(naive_pairs),
-              static_cast<unsigned long long>(mismatches));
-  std::printf("  naive at %zu workloads, extrapolated from the measured per-pair cost: ~%.0f s "
-              "(classes: %.3f s, %.0fx)\n",
-              a.workloads.size(), naive_full, analyze_s, naive_full / std::max(analyze_s, 1e-9));
+  std::printf(
+      "  %zu workloads / %zu policies: naive %.3f s vs classes %.4f s (%.0fx); "
+      "%llu allowed pairs, %llu mismatches\n",
+      s.workloads.size(), s.policies.size(), naive_s, small_class_s,
+      naive_s / std::max(small_class_s, 1e-9), static_cast<unsigned long long>(naive_pairs),
+      static_cast<unsigned long long>(mismatches));
+  std::printf(
+      "  naive at %zu workloads, extrapolated from the measured per-pair cost: ~%.0f s "
+      "(classes: %.3f s, %.0fx)\n",
+      a.workloads.size(), naive_full, analyze_s, naive_full / std::max(analyze_s, 1e-9));
   if (mismatches) {
     std::printf("ERROR: class-based and naive connectivity disagree\n");
     return 1;

@@ -209,8 +209,7 @@ int Check(const std::vector<std::string>& files, const std::string& format) {
       o["hint"] = f.hint;
       arr.push_back(std::move(o));
     }
-    PrintOut(ToPrettyJson(boost::json::object{{"ok", findings.empty()}, {"findings", arr}}) +
-             "\n");
+    PrintOut(ToPrettyJson(boost::json::object{{"ok", findings.empty()}, {"findings", arr}}) + "\n");
   } else if (format == "sarif") {
     PrintOut(ToPrettyJson(FindingsSarif(findings)) + "\n");
   } else {
@@ -313,7 +312,8 @@ int Analyze(const AnalyzeArgs& a) {
     if (a.format == "json") {
       boost::json::array arr;
       for (const auto& x : list) {
-        arr.push_back(boost::json::object{{"src", x.src}, {"dst", x.dst}, {"conn", x.conns.ToString()}});
+        arr.push_back(
+            boost::json::object{{"src", x.src}, {"dst", x.dst}, {"conn", x.conns.ToString()}});
       }
       boost::json::array skipped;
       for (const auto& s : cluster->skipped) skipped.push_back(boost::json::value(s));
@@ -373,10 +373,6 @@ int PrintPaths(const std::vector<LateralPath>& paths, const std::string& format)
 
 int LateralPaths(const PathsArgs& a) {
   if (a.paths.empty()) return ReportError(InvalidArgumentError("name an estate or manifests"));
-  if (a.from != "exposed" || a.to != "crown-jewels") {
-    // The named sets are the only ones for now; a workload or service name
-    // narrows them.
-  }
   if (LooksLikeEstate(a.paths.front())) {
     int rc = kExitOk;
     auto e = LoadEstate(a.paths, &rc);
@@ -444,8 +440,9 @@ int Diff(const std::string& a, const std::string& b, const std::string& format) 
   std::vector<DiffEntry> entries;
   bool estate_a = LooksLikeEstate(a), estate_b = LooksLikeEstate(b);
   if (estate_a != estate_b) {
-    return ReportError(InvalidArgumentError("diff: compare two estates or two sets of manifests, "
-                                            "not one of each"));
+    return ReportError(
+        InvalidArgumentError("diff: compare two estates or two sets of manifests, "
+                             "not one of each"));
   }
   if (estate_a) {
     int rc = kExitOk;
@@ -527,8 +524,9 @@ void RegisterZonesCommands(CLI::App& app, CommandContext& ctx) {
   analyze->add_option("paths", analyze_args.paths, "Manifest files or directories")->required();
   analyze->add_option("--format", analyze_args.format, "text, json or dot")
       ->check(CLI::IsMember({"text", "json", "dot"}));
-  analyze->add_option("--explain", analyze_args.explain,
-                      "SRC DST: the policies and rules that allow or deny the pair")
+  analyze
+      ->add_option("--explain", analyze_args.explain,
+                   "SRC DST: the policies and rules that allow or deny the pair")
       ->expected(2);
   analyze->add_option("-o,--output", analyze_args.out, "Write to FILE (atomically)");
   analyze->callback([&ctx] { ctx.exit_code = Analyze(analyze_args); });
@@ -547,8 +545,7 @@ void RegisterZonesCommands(CLI::App& app, CommandContext& ctx) {
   auto* diff = zones->add_subcommand("diff", "Connections added and removed between A and B");
   diff->add_option("a", diff_a, "Estate or manifests (before)")->required();
   diff->add_option("b", diff_b, "Estate or manifests (after)")->required();
-  diff->add_option("--format", diff_format, "text or json")
-      ->check(CLI::IsMember({"text", "json"}));
+  diff->add_option("--format", diff_format, "text or json")->check(CLI::IsMember({"text", "json"}));
   diff->callback([&ctx] { ctx.exit_code = Diff(diff_a, diff_b, diff_format); });
 }
 

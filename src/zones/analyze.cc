@@ -214,7 +214,8 @@ class Analyzer {
               visit(shapes_of_ns(p.ns));
             } else {
               for (const auto& [ns, shapes] : shapes_in_ns) {
-                if (peer.namespace_selector->Matches(NamespaceLabels(ns_labels_, ns))) visit(shapes);
+                if (peer.namespace_selector->Matches(NamespaceLabels(ns_labels_, ns)))
+                  visit(shapes);
               }
             }
           }
@@ -234,7 +235,8 @@ class Analyzer {
       key.push_back(0xffffffffu);
       std::string sig = PortsSignature(*shape_rep[s]);
       for (char ch : sig) key.push_back(static_cast<unsigned char>(ch));
-      auto [it, inserted] = class_ids.emplace(std::move(key), static_cast<int>(class_facts_.size()));
+      auto [it, inserted] =
+          class_ids.emplace(std::move(key), static_cast<int>(class_facts_.size()));
       if (inserted) {
         class_facts_.push_back(f);
         class_rep_.push_back(shape_rep[s]);
@@ -283,7 +285,8 @@ class Analyzer {
     cuts.insert(1ull << 32);
     std::vector<std::uint64_t> v(cuts.begin(), cuts.end());
     for (std::size_t i = 0; i + 1 < v.size(); ++i) {
-      out_.ranges_.push_back({static_cast<std::uint32_t>(v[i]), static_cast<std::uint32_t>(v[i + 1] - 1)});
+      out_.ranges_.push_back(
+          {static_cast<std::uint32_t>(v[i]), static_cast<std::uint32_t>(v[i + 1] - 1)});
     }
   }
 
@@ -322,7 +325,8 @@ class Analyzer {
     // Per rule, one slot per class (the last slot: external addresses).
     auto& cache = named_conn_[&r];
     if (cache.empty()) cache.assign(class_rep_.size() + 1, kUnset);
-    std::uint32_t& slot = cache[dst_class < 0 ? class_rep_.size() : static_cast<std::size_t>(dst_class)];
+    std::uint32_t& slot =
+        cache[dst_class < 0 ? class_rep_.size() : static_cast<std::size_t>(dst_class)];
     if (slot == kUnset) {
       slot = Intern(RulePorts(r, dst_class < 0 ? nullptr : class_rep_[dst_class]));
     }
@@ -385,9 +389,8 @@ class Analyzer {
             bool named = HasNamedPort(r);
             std::uint32_t fixed = named ? 0 : RuleConn(r, -1);
             if (!named && fixed == 0) continue;
-            ForEachTargetClass(r, mark, [&](int d) {
-              eg[d] = UnionId(eg[d], named ? RuleConn(r, d) : fixed);
-            });
+            ForEachTargetClass(
+                r, mark, [&](int d) { eg[d] = UnionId(eg[d], named ? RuleConn(r, d) : fixed); });
             std::uint32_t ipconn = named ? RuleConn(r, -1) : fixed;
             if (ipconn == 0) continue;
             for (int a : RuleRanges(r)) iprow[a] = UnionId(iprow[a], ipconn);
@@ -486,8 +489,8 @@ std::uint64_t Connectivity::CountWorkloadPairs() const {
   for (std::size_t s = 0; s < nc; ++s) {
     for (std::size_t d = 0; d < nc; ++d) {
       if (class_conn_[s * nc + d] == 0) continue;
-      std::uint64_t pairs = static_cast<std::uint64_t>(class_members_[s].size()) *
-                            class_members_[d].size();
+      std::uint64_t pairs =
+          static_cast<std::uint64_t>(class_members_[s].size()) * class_members_[d].size();
       if (s == d) pairs -= class_members_[s].size();
       n += pairs;
     }

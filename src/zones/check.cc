@@ -59,7 +59,8 @@ class Checker {
 
   // One finding per path: shortest path from any of `sources` to each target.
   void PathFindings(const std::vector<int>& sources, const std::vector<int>& targets,
-                    const std::string& code, const std::function<std::string(const LateralPath&)>& msg,
+                    const std::string& code,
+                    const std::function<std::string(const LateralPath&)>& msg,
                     const std::string& hint) {
     auto paths = ShortestPaths(g_, sources, targets, 10000);
     std::set<std::string> reported;  // one per target, the shortest
@@ -92,36 +93,39 @@ class Checker {
 
   void TrainingReachable() {
     std::vector<int> internet = g_.Exposed();
-    auto training = ServicesWhere([&](const Service& s) { return PlaneOf(e_, s) == Plane::kTraining; });
-    PathFindings(internet, training, "zones.training-exposed",
-                 [](const LateralPath& p) {
-                   return "training plane service '" + p.target +
-                          "' is reachable from the internet: " + PathText(p.hops);
-                 },
-                 "the training plane is reached only from the MLOps orchestrator; remove or "
-                 "re-route the flows on this path");
+    auto training =
+        ServicesWhere([&](const Service& s) { return PlaneOf(e_, s) == Plane::kTraining; });
+    PathFindings(
+        internet, training, "zones.training-exposed",
+        [](const LateralPath& p) {
+          return "training plane service '" + p.target +
+                 "' is reachable from the internet: " + PathText(p.hops);
+        },
+        "the training plane is reached only from the MLOps orchestrator; remove or "
+        "re-route the flows on this path");
   }
 
   void DmzReach() {
     auto dmz = ServicesWhere([&](const Service& s) { return PlaneOf(e_, s) == Plane::kInference; });
-    auto training = ServicesWhere([&](const Service& s) { return PlaneOf(e_, s) == Plane::kTraining; });
-    PathFindings(dmz, training, "zones.dmz-to-training",
-                 [](const LateralPath& p) {
-                   return "the inference DMZ reaches training plane service '" + p.target +
-                          "': " + PathText(p.hops);
-                 },
-                 "the DMZ may only go out to the model registry; training never accepts "
-                 "connections from it");
-    auto stores = ServicesWhere([&](const Service& s) {
-      return IsDataStore(s) && PlaneOf(e_, s) != Plane::kTraining;
-    });
-    PathFindings(dmz, stores, "zones.dmz-to-datastore",
-                 [](const LateralPath& p) {
-                   return "the inference DMZ reaches data store '" + p.target +
-                          "': " + PathText(p.hops);
-                 },
-                 "serve models from the registry (the only place the DMZ may reach); keep data "
-                 "stores out of its reach");
+    auto training =
+        ServicesWhere([&](const Service& s) { return PlaneOf(e_, s) == Plane::kTraining; });
+    PathFindings(
+        dmz, training, "zones.dmz-to-training",
+        [](const LateralPath& p) {
+          return "the inference DMZ reaches training plane service '" + p.target +
+                 "': " + PathText(p.hops);
+        },
+        "the DMZ may only go out to the model registry; training never accepts "
+        "connections from it");
+    auto stores = ServicesWhere(
+        [&](const Service& s) { return IsDataStore(s) && PlaneOf(e_, s) != Plane::kTraining; });
+    PathFindings(
+        dmz, stores, "zones.dmz-to-datastore",
+        [](const LateralPath& p) {
+          return "the inference DMZ reaches data store '" + p.target + "': " + PathText(p.hops);
+        },
+        "serve models from the registry (the only place the DMZ may reach); keep data "
+        "stores out of its reach");
   }
 
   void StorageExposed() {
@@ -170,8 +174,9 @@ class Checker {
                     ", not by a service identity";
         f.where = fl.where;
         f.flows = {fl.name};
-        f.hint = "route people and partners through a service (ETL, labeling) that holds a "
-                 "service-account identity";
+        f.hint =
+            "route people and partners through a service (ETL, labeling) that holds a "
+            "service-account identity";
         out_.push_back(std::move(f));
       }
     }
@@ -181,8 +186,8 @@ class Checker {
     for (const auto& s : e_.services) {
       if (s.kind != ServiceKind::kCompute) continue;
       for (const auto& fl : e_.flows) {
-        bool into = fl.to == s.name ||
-                    (fl.to_kind == estate::EndpointKind::kZone && fl.to == s.zone);
+        bool into =
+            fl.to == s.name || (fl.to_kind == estate::EndpointKind::kZone && fl.to == s.zone);
         if (!into) continue;
         const Service* from = e_.FindService(fl.from);
         if (from && (from->kind == ServiceKind::kOrchestrator || from->name == s.name)) continue;
@@ -205,7 +210,8 @@ class Checker {
       for (const auto* s : e_.ServicesInZone(z.name)) {
         bool ex = s->exposure == estate::Exposure::kInternet;
         for (const auto& fl : e_.flows) {
-          const auto* fz = fl.from_kind == estate::EndpointKind::kZone ? e_.FindZone(fl.from) : nullptr;
+          const auto* fz =
+              fl.from_kind == estate::EndpointKind::kZone ? e_.FindZone(fl.from) : nullptr;
           if (fl.to == s->name && fz && fz->kind == estate::ZoneKind::kInternet) {
             ex = true;
             flows.push_back(fl.name);
@@ -228,8 +234,9 @@ class Checker {
                   ") and crown jewels (" + join(jewels) + "): a flat network";
       f.where = z.where;
       f.flows = flows;
-      f.hint = "split it: an inference DMZ for what faces the internet, separate zones for "
-               "training, ingestion and MLOps";
+      f.hint =
+          "split it: an inference DMZ for what faces the internet, separate zones for "
+          "training, ingestion and MLOps";
       out_.push_back(std::move(f));
     }
   }

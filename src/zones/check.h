@@ -28,7 +28,7 @@ Plane PlaneOf(const estate::Estate& e, const estate::Service& s);
 struct Finding {
   std::string code;  // "zones.training-exposed", ...
   std::string message;
-  SourceLocation where;        // the flow or service to change
+  SourceLocation where;            // the flow or service to change
   std::vector<std::string> flows;  // the flows that create it
   std::vector<Hop> path;           // for multi-hop findings
   std::string hint;

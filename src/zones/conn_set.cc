@@ -48,8 +48,8 @@ Intervals Complement(const Intervals& a) {
   Intervals out;
   int next = kMinPort;
   for (const auto& iv : a) {
-    if (iv.first > next) out.push_back({static_cast<std::uint16_t>(next),
-                                        static_cast<std::uint16_t>(iv.first - 1)});
+    if (iv.first > next)
+      out.push_back({static_cast<std::uint16_t>(next), static_cast<std::uint16_t>(iv.first - 1)});
     next = iv.last + 1;
   }
   if (next <= kMaxPort) out.push_back({static_cast<std::uint16_t>(next), kMaxPort});

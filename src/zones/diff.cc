@@ -122,8 +122,8 @@ std::vector<DiffEntry> DiffConnectivity(const Connectivity& a, const Connectivit
         std::uint32_t ib = cb < 0 ? 0 : egress ? b.ToRangeId(cb, rb) : b.FromRangeId(rb, cb);
         if (same(ia, ib)) continue;
         for (const auto& [wid, widx] : members[j]) {
-          std::string info = info_of(egress ? widx : std::make_pair(0, 0),
-                                     egress ? std::make_pair(0, 0) : widx);
+          std::string info =
+              info_of(egress ? widx : std::make_pair(0, 0), egress ? std::make_pair(0, 0) : widx);
           if (egress) {
             out.push_back(Make(wid, name, a.Conn(ia), b.Conn(ib), info));
           } else {

@@ -40,8 +40,8 @@ IpSet IpSet::Union(const IpSet& o) const {
   std::sort(all.begin(), all.end());
   IpSet out;
   for (const auto& iv : all) {
-    if (!out.v_.empty() &&
-        static_cast<std::uint64_t>(iv.first) <= static_cast<std::uint64_t>(out.v_.back().last) + 1) {
+    if (!out.v_.empty() && static_cast<std::uint64_t>(iv.first) <=
+                               static_cast<std::uint64_t>(out.v_.back().last) + 1) {
       out.v_.back().last = std::max(out.v_.back().last, iv.last);
     } else {
       out.v_.push_back(iv);

@@ -40,8 +40,8 @@ std::vector<LateralPath> ShortestPaths(const LateralGraph& g, const std::vector<
         for (int x = n; x != -1; x = parent[x]) chain.push_back(x);
         std::reverse(chain.begin(), chain.end());
         for (std::size_t i = 0; i + 1 < chain.size(); ++i) {
-          p.hops.push_back({g.Name(chain[i]), g.Name(chain[i + 1]),
-                            g.EdgeLabel(chain[i], chain[i + 1])});
+          p.hops.push_back(
+              {g.Name(chain[i]), g.Name(chain[i + 1]), g.EdgeLabel(chain[i], chain[i + 1])});
         }
         out.push_back(std::move(p));
       }
@@ -85,7 +85,8 @@ EstateGraph::EstateGraph(const estate::Estate& e) : e_(e) {
   for (const auto& z : e.zones) {
     if (z.kind != estate::ZoneKind::kInternet) continue;
     for (const auto& s : e.services) {
-      if (s.exposure == estate::Exposure::kInternet) adj_[Find(z.name)].push_back({Find(s.name), nullptr});
+      if (s.exposure == estate::Exposure::kInternet)
+        adj_[Find(z.name)].push_back({Find(s.name), nullptr});
     }
   }
   for (auto& v : adj_) {
@@ -200,8 +201,8 @@ bool HasPublicAddress(const IpInterval& r) {
   IpSet s;
   s.Add(r.first, r.last);
   IpSet priv;
-  for (const char* c : {"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
-                        "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3"}) {
+  for (const char* c : {"0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16",
+                        "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/3"}) {
     priv = priv.Union(IpSet::FromCidr(*Cidr::Parse(c)));
   }
   return !s.Subtract(priv).empty();

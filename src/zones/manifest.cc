@@ -13,9 +13,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kWorkloadKinds = {
-    "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController",
-    "Job", "CronJob"};
+const std::vector<std::string> kWorkloadKinds = {"Pod",       "Deployment", "StatefulSet",
+                                                 "DaemonSet", "ReplicaSet", "ReplicationController",
+                                                 "Job",       "CronJob"};
 
 // Thrown inside one object's parse to abandon it; caught per object, never
 // leaves this file.
@@ -45,20 +45,20 @@ class ObjectReader {
   static bool Present(const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); }
 
   const YAML::Node& RequireMap(const YAML::Node& n, std::string_view what) const {
-    if (!n.IsMap()) Fail(n, std::string(what) + " must be a mapping, not " +
-                                std::string(YamlTypeName(n)));
+    if (!n.IsMap())
+      Fail(n, std::string(what) + " must be a mapping, not " + std::string(YamlTypeName(n)));
     return n;
   }
   std::string String(const YAML::Node& n, std::string_view what) const {
-    if (!n.IsScalar()) Fail(n, std::string(what) + " must be a string, not " +
-                                   std::string(YamlTypeName(n)));
+    if (!n.IsScalar())
+      Fail(n, std::string(what) + " must be a string, not " + std::string(YamlTypeName(n)));
     return n.Scalar();
   }
   std::vector<YAML::Node> List(const YAML::Node& n, std::string_view what) const {
     std::vector<YAML::Node> out;
     if (!Present(n)) return out;
-    if (!n.IsSequence()) Fail(n, std::string(what) + " must be a list, not " +
-                                     std::string(YamlTypeName(n)));
+    if (!n.IsSequence())
+      Fail(n, std::string(what) + " must be a list, not " + std::string(YamlTypeName(n)));
     for (const auto& e : n) out.push_back(e);
     return out;
   }
@@ -76,7 +76,8 @@ class ObjectReader {
     if (!n.IsScalar() || n.Tag() == "!") return false;  // quoted -> string
     const std::string& s = n.Scalar();
     if (s.empty()) return false;
-    return std::all_of(s.begin(), s.end(), [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
   }
 
   Labels ReadLabels(const YAML::Node& n, std::string_view what) const {
@@ -104,7 +105,8 @@ class ObjectReader {
       }
     }
     sel.match_labels = ReadLabels(Get(n, "matchLabels"), std::string(what) + ".matchLabels");
-    for (const auto& e : List(Get(n, "matchExpressions"), std::string(what) + ".matchExpressions")) {
+    for (const auto& e :
+         List(Get(n, "matchExpressions"), std::string(what) + ".matchExpressions")) {
       RequireMap(e, "a matchExpressions entry");
       LabelRequirement r;
       YAML::Node key = Get(e, "key");
@@ -187,8 +189,7 @@ class ObjectReader {
   PolicyPeer ReadPeer(const YAML::Node& n) const {
     RequireMap(n, "a policy peer");
     PolicyPeer peer;
-    YAML::Node ps = Get(n, "podSelector"), ns = Get(n, "namespaceSelector"),
-               ip = Get(n, "ipBlock");
+    YAML::Node ps = Get(n, "podSelector"), ns = Get(n, "namespaceSelector"), ip = Get(n, "ipBlock");
     for (auto it = n.begin(); it != n.end(); ++it) {
       std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
       if (key != "podSelector" && key != "namespaceSelector" && key != "ipBlock") {
@@ -315,7 +316,8 @@ class ObjectReader {
            "write podSelector: {} to select every pod in the namespace");
     }
     np.pod_selector = ReadSelector(ps, "podSelector");
-    YAML::Node in = Get(spec, "ingress"), eg = Get(spec, "egress"), types = Get(spec, "policyTypes");
+    YAML::Node in = Get(spec, "ingress"), eg = Get(spec, "egress"),
+               types = Get(spec, "policyTypes");
     np.ingress = ReadRules(in, "from", "ingress");
     np.egress = ReadRules(eg, "to", "egress");
     if (Present(types)) {
@@ -390,12 +392,12 @@ class Parser {
     std::string name = name_n.IsScalar() ? name_n.Scalar() : "";
     YAML::Node ns_n = r_.Get(meta, "namespace");
     std::string ns = ns_n.IsScalar() && !ns_n.Scalar().empty() ? ns_n.Scalar() : "default";
-    bool known = kind == "Namespace" || kind == "NetworkPolicy" ||
-                 std::find(kWorkloadKinds.begin(), kWorkloadKinds.end(), kind) !=
-                     kWorkloadKinds.end();
+    bool known =
+        kind == "Namespace" || kind == "NetworkPolicy" ||
+        std::find(kWorkloadKinds.begin(), kWorkloadKinds.end(), kind) != kWorkloadKinds.end();
     if (!known) {
-      Skipped(r_.Loc(obj), "skipped " + kind + " '" + name + "': not a kind the analysis reads",
-              "", Severity::kNote);
+      Skipped(r_.Loc(obj), "skipped " + kind + " '" + name + "': not a kind the analysis reads", "",
+              Severity::kNote);
       return;
     }
     if (name.empty()) {
@@ -448,8 +450,8 @@ class Parser {
       tmpl = r_.Get(spec, "template");
     }
     if (!ReadLabelsOk(tmpl)) r_.Fail(obj, kind + " has no pod template (spec.template)");
-    w.labels = r_.ReadLabels(r_.Get(r_.Get(tmpl, "metadata"), "labels"),
-                             "template.metadata.labels");
+    w.labels =
+        r_.ReadLabels(r_.Get(r_.Get(tmpl, "metadata"), "labels"), "template.metadata.labels");
     w.ports = r_.ReadPodPorts(r_.Get(tmpl, "spec"));
     return w;
   }
@@ -547,16 +549,17 @@ std::string PolicyPeer::ToString() const {
   if (ip_block) return "ipBlock " + ip_text;
   std::string out;
   if (namespace_selector) out += "namespaceSelector " + namespace_selector->ToString();
-  if (pod_selector) out += std::string(out.empty() ? "" : " ") + "podSelector " +
-                           pod_selector->ToString();
+  if (pod_selector)
+    out += std::string(out.empty() ? "" : " ") + "podSelector " + pod_selector->ToString();
   return out;
 }
 
 void ParseManifests(std::string_view text, const std::string& file, Cluster* cluster,
                     Diagnostics* diags, const ManifestLimits& limits) {
   if (text.size() > limits.max_file_bytes) {
-    diags->Error({file, 0, 0}, "zones.limit",
-                 "file is larger than " + std::to_string(limits.max_file_bytes) + " bytes; skipped");
+    diags->Error(
+        {file, 0, 0}, "zones.limit",
+        "file is larger than " + std::to_string(limits.max_file_bytes) + " bytes; skipped");
     cluster->skipped.push_back(file + ": too large");
     return;
   }
@@ -590,8 +593,8 @@ void ParseManifests(std::string_view text, const std::string& file, Cluster* clu
     try {
       p.Object(d, 0);
     } catch (const YAML::Exception& e) {
-      diags->Error(LocationOf(d, file), "zones.manifest", std::string("unreadable object: ") +
-                                                              e.what());
+      diags->Error(LocationOf(d, file), "zones.manifest",
+                   std::string("unreadable object: ") + e.what());
       cluster->skipped.push_back(LocationOf(d, file).ToString() + ": unreadable object");
     }
   }

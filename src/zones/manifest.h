@@ -102,8 +102,8 @@ struct NetworkPolicy {
   std::string ns;
   std::string name;
   LabelSelector pod_selector;
-  bool ingress_type = true;   // policyTypes contains Ingress
-  bool egress_type = false;   // policyTypes contains Egress
+  bool ingress_type = true;  // policyTypes contains Ingress
+  bool egress_type = false;  // policyTypes contains Egress
   std::vector<PolicyRule> ingress;
   std::vector<PolicyRule> egress;
   SourceLocation where;
@@ -131,8 +131,8 @@ void ParseManifests(std::string_view text, const std::string& file, Cluster* clu
 // Reads files and directories (every *.yaml, *.yml, *.json below a directory,
 // recursively, sorted). Unreadable files become diagnostics; a path that does
 // not exist is an error Status (exit 2).
-Result<Cluster> LoadManifests(const std::vector<std::filesystem::path>& paths,
-                              Diagnostics* diags, const ManifestLimits& limits = {});
+Result<Cluster> LoadManifests(const std::vector<std::filesystem::path>& paths, Diagnostics* diags,
+                              const ManifestLimits& limits = {});
 
 // Namespaces referenced by workloads or policies but never declared get the
 // automatic label kubernetes.io/metadata.name; call once after loading.

@@ -127,10 +127,10 @@ std::string CompileNft(const EstateModel& m, NftStats* stats) {
     ++st.chains;
     out += "\tchain " + ChainName(key.first, key.second) + " {\n";
     for (const FlowRule* r : rules) {
-      std::string src = r->src_is_zone ? "ip saddr @zone_" + r->src_endpoint
-                                       : AddressMatch("saddr", r->src);
-      std::string dst = r->dst_is_zone ? "ip daddr @zone_" + r->dst_endpoint
-                                       : AddressMatch("daddr", r->dst);
+      std::string src =
+          r->src_is_zone ? "ip saddr @zone_" + r->src_endpoint : AddressMatch("saddr", r->src);
+      std::string dst =
+          r->dst_is_zone ? "ip daddr @zone_" + r->dst_endpoint : AddressMatch("daddr", r->dst);
       for (Protocol p : {Protocol::kTcp, Protocol::kUdp, Protocol::kSctp}) {
         const auto& ivs = r->ports.intervals(p);
         if (ivs.empty()) continue;

@@ -5,10 +5,10 @@
 // against the naive evaluator.
 #include "zones/analyze.h"
 
+#include <gtest/gtest.h>
+
 #include <cctype>
 #include <set>
-
-#include <gtest/gtest.h>
 
 namespace rampart::zones {
 namespace {
@@ -157,8 +157,8 @@ TEST(Analyze, DefaultDenyEgress) {
 TEST(Analyze, PodSelectorPeerSelectsOnlyThePolicyNamespace) {
   // podSelector alone (even {}) selects pods in the policy's own namespace.
   EXPECT_EQ(Connect(Policy("ns1", "a-in",
-                       "  podSelector: {matchLabels: {app: a}}\n"
-                       "  ingress:\n  - from: [{podSelector: {}}]\n    ports: [{port: 8080}]")),
+                           "  podSelector: {matchLabels: {app: a}}\n"
+                           "  ingress:\n  - from: [{podSelector: {}}]\n    ports: [{port: 8080}]")),
             "0.0.0.0-255.255.255.255 => ns1/b[Pod] : All Connections\n"
             "0.0.0.0-255.255.255.255 => ns2/c[Pod] : All Connections\n"
             "ns1/a[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n"
@@ -172,10 +172,11 @@ TEST(Analyze, PodSelectorPeerSelectsOnlyThePolicyNamespace) {
 }
 
 TEST(Analyze, NamespaceSelectorAloneSelectsEveryPodOfMatchingNamespaces) {
-  std::string out = Connect(Policy("ns1", "a-in",
-                               "  podSelector: {matchLabels: {app: a}}\n"
-                               "  ingress:\n  - from: [{namespaceSelector: {matchLabels: {team: b}}}]"),
-                        true);
+  std::string out =
+      Connect(Policy("ns1", "a-in",
+                     "  podSelector: {matchLabels: {app: a}}\n"
+                     "  ingress:\n  - from: [{namespaceSelector: {matchLabels: {team: b}}}]"),
+              true);
   EXPECT_EQ(Into(out, "ns1/a[Pod]"),
             "ns2/c[Pod] => ns1/a[Pod] : All Connections\n"
             "ns2/d[Pod] => ns1/a[Pod] : All Connections\n");
@@ -183,21 +184,21 @@ TEST(Analyze, NamespaceSelectorAloneSelectsEveryPodOfMatchingNamespaces) {
 
 TEST(Analyze, NamespaceAndPodSelectorInOnePeerAreAnded) {
   std::string out = Connect(Policy("ns1", "a-in",
-                               "  podSelector: {matchLabels: {app: a}}\n"
-                               "  ingress:\n  - from:\n"
-                               "    - namespaceSelector: {matchLabels: {team: b}}\n"
-                               "      podSelector: {matchLabels: {role: db}}"),
-                        true);
+                                   "  podSelector: {matchLabels: {app: a}}\n"
+                                   "  ingress:\n  - from:\n"
+                                   "    - namespaceSelector: {matchLabels: {team: b}}\n"
+                                   "      podSelector: {matchLabels: {role: db}}"),
+                            true);
   EXPECT_EQ(Into(out, "ns1/a[Pod]"), "ns2/c[Pod] => ns1/a[Pod] : All Connections\n");
 }
 
 TEST(Analyze, TwoPeersAreOred) {
   std::string out = Connect(Policy("ns1", "a-in",
-                               "  podSelector: {matchLabels: {app: a}}\n"
-                               "  ingress:\n  - from:\n"
-                               "    - namespaceSelector: {matchLabels: {team: b}}\n"
-                               "    - podSelector: {matchLabels: {app: b}}"),
-                        true);
+                                   "  podSelector: {matchLabels: {app: a}}\n"
+                                   "  ingress:\n  - from:\n"
+                                   "    - namespaceSelector: {matchLabels: {team: b}}\n"
+                                   "    - podSelector: {matchLabels: {app: b}}"),
+                            true);
   EXPECT_EQ(Into(out, "ns1/a[Pod]"),
             "ns1/b[Pod] => ns1/a[Pod] : All Connections\n"
             "ns2/c[Pod] => ns1/a[Pod] : All Connections\n"
@@ -206,11 +207,11 @@ TEST(Analyze, TwoPeersAreOred) {
 
 TEST(Analyze, EmptyNamespaceSelectorMeansEveryNamespace) {
   std::string out = Connect(Policy("ns1", "a-in",
-                               "  podSelector: {matchLabels: {app: a}}\n"
-                               "  ingress:\n  - from:\n"
-                               "    - namespaceSelector: {}\n"
-                               "      podSelector: {matchLabels: {role: db}}"),
-                        true);
+                                   "  podSelector: {matchLabels: {app: a}}\n"
+                                   "  ingress:\n  - from:\n"
+                                   "    - namespaceSelector: {}\n"
+                                   "      podSelector: {matchLabels: {role: db}}"),
+                            true);
   EXPECT_EQ(Into(out, "ns1/a[Pod]"), "ns2/c[Pod] => ns1/a[Pod] : All Connections\n");
 }
 
@@ -219,45 +220,50 @@ std::string FromAnyNamespace(const std::string& pod_selector) {
                 "  podSelector: {matchLabels: {app: a}}\n"
                 "  ingress:\n  - from:\n"
                 "    - namespaceSelector: {}\n"
-                "      podSelector: " + pod_selector);
+                "      podSelector: " +
+                    pod_selector);
 }
 
 TEST(Analyze, MatchExpressionsIn) {
-  EXPECT_EQ(Into(Connect(FromAnyNamespace("{matchExpressions: [{key: app, operator: In, values: [b, d]}]}"),
-                     true),
+  EXPECT_EQ(Into(Connect(FromAnyNamespace(
+                             "{matchExpressions: [{key: app, operator: In, values: [b, d]}]}"),
+                         true),
                  "ns1/a[Pod]"),
             "ns1/b[Pod] => ns1/a[Pod] : All Connections\n"
             "ns2/d[Pod] => ns1/a[Pod] : All Connections\n");
 }
 
 TEST(Analyze, MatchExpressionsNotInAlsoMatchesPodsWithoutTheKey) {
-  EXPECT_EQ(Into(Connect(FromAnyNamespace("{matchExpressions: [{key: role, operator: NotIn, values: [db]}]}"),
-                     true),
+  EXPECT_EQ(Into(Connect(FromAnyNamespace(
+                             "{matchExpressions: [{key: role, operator: NotIn, values: [db]}]}"),
+                         true),
                  "ns1/a[Pod]"),
             "ns1/b[Pod] => ns1/a[Pod] : All Connections\n"
             "ns2/d[Pod] => ns1/a[Pod] : All Connections\n");
 }
 
 TEST(Analyze, MatchExpressionsExistsAndDoesNotExist) {
-  EXPECT_EQ(Into(Connect(FromAnyNamespace("{matchExpressions: [{key: role, operator: Exists}]}"), true),
-                 "ns1/a[Pod]"),
-            "ns2/c[Pod] => ns1/a[Pod] : All Connections\n");
-  EXPECT_EQ(Into(Connect(FromAnyNamespace("{matchExpressions: [{key: role, operator: DoesNotExist}]}"),
-                     true),
-                 "ns1/a[Pod]"),
-            "ns1/b[Pod] => ns1/a[Pod] : All Connections\n"
-            "ns2/d[Pod] => ns1/a[Pod] : All Connections\n");
+  EXPECT_EQ(
+      Into(Connect(FromAnyNamespace("{matchExpressions: [{key: role, operator: Exists}]}"), true),
+           "ns1/a[Pod]"),
+      "ns2/c[Pod] => ns1/a[Pod] : All Connections\n");
+  EXPECT_EQ(
+      Into(Connect(FromAnyNamespace("{matchExpressions: [{key: role, operator: DoesNotExist}]}"),
+                   true),
+           "ns1/a[Pod]"),
+      "ns1/b[Pod] => ns1/a[Pod] : All Connections\n"
+      "ns2/d[Pod] => ns1/a[Pod] : All Connections\n");
 }
 
 TEST(Analyze, MatchLabelsAndMatchExpressionsAreAnded) {
   EXPECT_EQ(Into(Connect(FromAnyNamespace("{matchLabels: {app: d}, matchExpressions: "
-                                      "[{key: role, operator: Exists}]}"),
-                     true),
+                                          "[{key: role, operator: Exists}]}"),
+                         true),
                  "ns1/a[Pod]"),
             "");
   EXPECT_EQ(Into(Connect(FromAnyNamespace("{matchLabels: {app: c}, matchExpressions: "
-                                      "[{key: role, operator: In, values: [db, cache]}]}"),
-                     true),
+                                          "[{key: role, operator: In, values: [db, cache]}]}"),
+                         true),
                  "ns1/a[Pod]"),
             "ns2/c[Pod] => ns1/a[Pod] : All Connections\n");
 }
@@ -265,8 +271,8 @@ TEST(Analyze, MatchLabelsAndMatchExpressionsAreAnded) {
 TEST(Analyze, PolicyPodSelectorWithExpressions) {
   // Selects a and b: both lose all ingress; c keeps it.
   std::string out = Connect(Policy("ns1", "deny",
-                               "  podSelector: {matchExpressions: [{key: app, operator: In, "
-                               "values: [a, b]}]}\n  ingress: []"));
+                                   "  podSelector: {matchExpressions: [{key: app, operator: In, "
+                                   "values: [a, b]}]}\n  ingress: []"));
   EXPECT_EQ(Into(out, "ns1/a[Pod]"), "");
   EXPECT_EQ(Into(out, "ns1/b[Pod]"), "");
   EXPECT_EQ(Into(out, "ns2/c[Pod]"),
@@ -277,9 +283,9 @@ TEST(Analyze, PolicyPodSelectorWithExpressions) {
 
 TEST(Analyze, IpBlockWithExceptSplitsTheAddressSpace) {
   std::string out = Connect(Policy("ns1", "a-in",
-                               "  podSelector: {matchLabels: {app: a}}\n"
-                               "  ingress:\n  - from:\n"
-                               "    - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}"));
+                                   "  podSelector: {matchLabels: {app: a}}\n"
+                                   "  ingress:\n  - from:\n"
+                                   "    - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}"));
   // ipBlocks select addresses outside the cluster, never pods.
   EXPECT_EQ(Into(out, "ns1/a[Pod]"),
             "10.0.0.0-10.0.255.255 => ns1/a[Pod] : All Connections\n"
@@ -297,17 +303,17 @@ TEST(Analyze, IpBlockWithExceptSplitsTheAddressSpace) {
 
 TEST(Analyze, EgressIpBlockWithPorts) {
   std::string out = Connect(Policy("ns1", "b-out",
-                               "  podSelector: {matchLabels: {app: b}}\n"
-                               "  policyTypes: [Egress]\n"
-                               "  egress:\n  - to: [{ipBlock: {cidr: 192.168.0.0/16}}]\n"
-                               "    ports: [{protocol: UDP, port: 53}]"));
+                                   "  podSelector: {matchLabels: {app: b}}\n"
+                                   "  policyTypes: [Egress]\n"
+                                   "  egress:\n  - to: [{ipBlock: {cidr: 192.168.0.0/16}}]\n"
+                                   "    ports: [{protocol: UDP, port: 53}]"));
   EXPECT_EQ(From(out, "ns1/b[Pod]"), "ns1/b[Pod] => 192.168.0.0-192.168.255.255 : UDP 53\n");
 }
 
 TEST(Analyze, NamedPortsResolvePerDestination) {
   // No `from`: every source, pods and addresses alike.
-  std::string out = Connect(Policy("ns1", "http-in",
-                               "  podSelector: {}\n  ingress:\n  - ports: [{port: http}]"));
+  std::string out =
+      Connect(Policy("ns1", "http-in", "  podSelector: {}\n  ingress:\n  - ports: [{port: http}]"));
   EXPECT_EQ(Into(out, "ns1/a[Pod]"),
             "0.0.0.0-255.255.255.255 => ns1/a[Pod] : TCP 8080\n"
             "ns1/b[Pod] => ns1/a[Pod] : TCP 8080\n"
@@ -321,13 +327,13 @@ TEST(Analyze, NamedPortsResolvePerDestination) {
 TEST(Analyze, NamedPortMustMatchTheProtocol) {
   // a's "dns" is UDP: a TCP rule (the default protocol) resolves to nothing.
   EXPECT_EQ(Into(Connect(Policy("ns1", "dns-in",
-                            "  podSelector: {matchLabels: {app: a}}\n"
-                            "  ingress:\n  - ports: [{port: dns}]")),
+                                "  podSelector: {matchLabels: {app: a}}\n"
+                                "  ingress:\n  - ports: [{port: dns}]")),
                  "ns1/a[Pod]"),
             "");
   EXPECT_EQ(Into(Connect(Policy("ns1", "dns-in",
-                            "  podSelector: {matchLabels: {app: a}}\n"
-                            "  ingress:\n  - ports: [{port: dns, protocol: UDP}]")),
+                                "  podSelector: {matchLabels: {app: a}}\n"
+                                "  ingress:\n  - ports: [{port: dns, protocol: UDP}]")),
                  "ns1/a[Pod]"),
             "0.0.0.0-255.255.255.255 => ns1/a[Pod] : UDP 5353\n"
             "ns1/b[Pod] => ns1/a[Pod] : UDP 5353\n"
@@ -335,11 +341,12 @@ TEST(Analyze, NamedPortMustMatchTheProtocol) {
 }
 
 TEST(Analyze, EgressNamedPortResolvesAgainstTheDestinationPod) {
-  std::string out = Connect(Policy("ns2", "c-out",
-                               "  podSelector: {matchLabels: {app: c}}\n"
-                               "  policyTypes: [Egress]\n"
-                               "  egress:\n  - to: [{namespaceSelector: {matchLabels: {team: a}}}]\n"
-                               "    ports: [{port: http}]"));
+  std::string out =
+      Connect(Policy("ns2", "c-out",
+                     "  podSelector: {matchLabels: {app: c}}\n"
+                     "  policyTypes: [Egress]\n"
+                     "  egress:\n  - to: [{namespaceSelector: {matchLabels: {team: a}}}]\n"
+                     "    ports: [{port: http}]"));
   EXPECT_EQ(From(out, "ns2/c[Pod]"),
             "ns2/c[Pod] => ns1/a[Pod] : TCP 8080\n"
             "ns2/c[Pod] => ns1/b[Pod] : TCP 9090\n");
@@ -347,32 +354,33 @@ TEST(Analyze, EgressNamedPortResolvesAgainstTheDestinationPod) {
 
 TEST(Analyze, EndPortMakesARange) {
   EXPECT_EQ(Into(Connect(Policy("ns1", "nccl",
-                            "  podSelector: {matchLabels: {app: a}}\n"
-                            "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
-                            "    ports: [{port: 29500, endPort: 29600}]")),
+                                "  podSelector: {matchLabels: {app: a}}\n"
+                                "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
+                                "    ports: [{port: 29500, endPort: 29600}]")),
                  "ns1/a[Pod]"),
             "ns1/b[Pod] => ns1/a[Pod] : TCP 29500-29600\n");
 }
 
 TEST(Analyze, ProtocolsTcpUdpSctpAndProtocolWithoutPort) {
-  EXPECT_EQ(Into(Connect(Policy("ns1", "p",
-                            "  podSelector: {matchLabels: {app: a}}\n"
-                            "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
-                            "    ports: [{protocol: UDP, port: 53}, {protocol: SCTP, port: 9000}, "
-                            "{port: 80}]\n"
-                            "  - from: [{namespaceSelector: {}}]\n"
-                            "    ports: [{protocol: UDP}]")),
-                 "ns1/a[Pod]"),
-            "ns1/b[Pod] => ns1/a[Pod] : SCTP 9000,TCP 80,UDP 1-65535\n"
-            "ns2/c[Pod] => ns1/a[Pod] : UDP 1-65535\n");
+  EXPECT_EQ(
+      Into(Connect(Policy("ns1", "p",
+                          "  podSelector: {matchLabels: {app: a}}\n"
+                          "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
+                          "    ports: [{protocol: UDP, port: 53}, {protocol: SCTP, port: 9000}, "
+                          "{port: 80}]\n"
+                          "  - from: [{namespaceSelector: {}}]\n"
+                          "    ports: [{protocol: UDP}]")),
+           "ns1/a[Pod]"),
+      "ns1/b[Pod] => ns1/a[Pod] : SCTP 9000,TCP 80,UDP 1-65535\n"
+      "ns2/c[Pod] => ns1/a[Pod] : UDP 1-65535\n");
 }
 
 TEST(Analyze, EgressRulesWithoutPolicyTypesIsolateIngressToo) {
   // policyTypes defaults to [Ingress, Egress] when egress rules exist; with no
   // ingress rules the selected pod receives nothing.
   std::string out = Connect(Policy("ns1", "a-out",
-                               "  podSelector: {matchLabels: {app: a}}\n"
-                               "  egress:\n  - ports: [{port: 443}]"));
+                                   "  podSelector: {matchLabels: {app: a}}\n"
+                                   "  egress:\n  - ports: [{port: 443}]"));
   EXPECT_EQ(Into(out, "ns1/a[Pod]"), "");
   EXPECT_EQ(From(out, "ns1/a[Pod]"),
             "ns1/a[Pod] => 0.0.0.0-255.255.255.255 : TCP 443\n"
@@ -381,11 +389,12 @@ TEST(Analyze, EgressRulesWithoutPolicyTypesIsolateIngressToo) {
 }
 
 TEST(Analyze, ExplicitPolicyTypesIgnoreTheOtherDirectionsRules) {
-  std::string out = Connect(Policy("ns1", "a-out",
-                               "  podSelector: {matchLabels: {app: a}}\n"
-                               "  policyTypes: [Egress]\n"
-                               "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
-                               "  egress:\n  - to: [{podSelector: {matchLabels: {app: b}}}]"));
+  std::string out =
+      Connect(Policy("ns1", "a-out",
+                     "  podSelector: {matchLabels: {app: a}}\n"
+                     "  policyTypes: [Egress]\n"
+                     "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
+                     "  egress:\n  - to: [{podSelector: {matchLabels: {app: b}}}]"));
   EXPECT_EQ(Into(out, "ns1/a[Pod]"),
             "0.0.0.0-255.255.255.255 => ns1/a[Pod] : All Connections\n"
             "ns1/b[Pod] => ns1/a[Pod] : All Connections\n"
@@ -398,40 +407,43 @@ TEST(Analyze, EmptyRuleAllowsEverySource) {
       "0.0.0.0-255.255.255.255 => ns1/a[Pod] : All Connections\n"
       "ns1/b[Pod] => ns1/a[Pod] : All Connections\n"
       "ns2/c[Pod] => ns1/a[Pod] : All Connections\n";
-  EXPECT_EQ(Into(Connect(Policy("ns1", "all", "  podSelector: {matchLabels: {app: a}}\n  ingress:\n  - {}")),
-                 "ns1/a[Pod]"),
-            want);
   EXPECT_EQ(Into(Connect(Policy("ns1", "all",
-                            "  podSelector: {matchLabels: {app: a}}\n  ingress:\n  - from: []")),
+                                "  podSelector: {matchLabels: {app: a}}\n  ingress:\n  - {}")),
                  "ns1/a[Pod]"),
             want);
+  EXPECT_EQ(
+      Into(Connect(Policy("ns1", "all",
+                          "  podSelector: {matchLabels: {app: a}}\n  ingress:\n  - from: []")),
+           "ns1/a[Pod]"),
+      want);
 }
 
 TEST(Analyze, PoliciesSelectingOnePodAreUnioned) {
-  std::string out = Connect(Policy("ns1", "one",
-                               "  podSelector: {matchLabels: {app: a}}\n"
-                               "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
-                               "    ports: [{port: 80}]") +
-                        Policy("ns1", "two",
-                               "  podSelector: {}\n"
-                               "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
-                               "    ports: [{port: 53, protocol: UDP}]"));
+  std::string out =
+      Connect(Policy("ns1", "one",
+                     "  podSelector: {matchLabels: {app: a}}\n"
+                     "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
+                     "    ports: [{port: 80}]") +
+              Policy("ns1", "two",
+                     "  podSelector: {}\n"
+                     "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
+                     "    ports: [{port: 53, protocol: UDP}]"));
   EXPECT_EQ(Into(out, "ns1/a[Pod]"), "ns1/b[Pod] => ns1/a[Pod] : TCP 80,UDP 53\n");
 }
 
 TEST(Analyze, EgressAndIngressIntersect) {
   // The automatic namespace label kubernetes.io/metadata.name selects ns1.
   std::string out = Connect(Policy("ns1", "a-out",
-                               "  podSelector: {matchLabels: {app: a}}\n"
-                               "  policyTypes: [Egress]\n"
-                               "  egress:\n  - to: [{namespaceSelector: {}, podSelector: "
-                               "{matchLabels: {app: c}}}]\n"
-                               "    ports: [{port: 80, endPort: 90}]") +
-                        Policy("ns2", "c-in",
-                               "  podSelector: {}\n"
-                               "  ingress:\n  - from: [{namespaceSelector: {matchLabels: "
-                               "{kubernetes.io/metadata.name: ns1}}}]\n"
-                               "    ports: [{port: 85, endPort: 100}]"));
+                                   "  podSelector: {matchLabels: {app: a}}\n"
+                                   "  policyTypes: [Egress]\n"
+                                   "  egress:\n  - to: [{namespaceSelector: {}, podSelector: "
+                                   "{matchLabels: {app: c}}}]\n"
+                                   "    ports: [{port: 80, endPort: 90}]") +
+                            Policy("ns2", "c-in",
+                                   "  podSelector: {}\n"
+                                   "  ingress:\n  - from: [{namespaceSelector: {matchLabels: "
+                                   "{kubernetes.io/metadata.name: ns1}}}]\n"
+                                   "    ports: [{port: 85, endPort: 100}]"));
   EXPECT_EQ(Into(out, "ns2/c[Pod]"),
             "ns1/a[Pod] => ns2/c[Pod] : TCP 85-90\n"
             "ns1/b[Pod] => ns2/c[Pod] : TCP 85-100\n");
@@ -450,8 +462,8 @@ TEST(Analyze, UndeclaredNamespaceGetsItsAutomaticLabel) {
 
 TEST(Analyze, EveryWorkloadKindContributesItsPodTemplate) {
   std::string manifests;
-  for (const char* kind : {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet",
-                           "ReplicationController", "Job"}) {
+  for (const char* kind :
+       {"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job"}) {
     std::string k = kind;
     std::string lower;
     for (char ch : k) lower += static_cast<char>(std::tolower(ch));
@@ -462,7 +474,8 @@ TEST(Analyze, EveryWorkloadKindContributesItsPodTemplate) {
   manifests +=
       "---\napiVersion: batch/v1\nkind: CronJob\nmetadata: {name: cron, namespace: w}\nspec:\n"
       "  schedule: '* * * * *'\n  jobTemplate:\n    spec:\n      template:\n"
-      "        metadata: {labels: {kind: cronjob}}\n        spec: {containers: [{name: c, image: x}]}\n";
+      "        metadata: {labels: {kind: cronjob}}\n        spec: {containers: [{name: c, image: "
+      "x}]}\n";
   // Only the CronJob's pods may be reached, and only from the Job's.
   manifests += Policy("w", "p",
                       "  podSelector: {matchLabels: {kind: cronjob}}\n  ingress:\n  - from: "
@@ -486,23 +499,23 @@ TEST(Analyze, EveryWorkloadKindContributesItsPodTemplate) {
   EXPECT_EQ(all, "w/job[Job] => w/cron[CronJob] : All Connections\n");
   std::set<std::string> ids;
   for (const auto* w : c.workloads()) ids.insert(w->Id());
-  EXPECT_EQ(ids, (std::set<std::string>{"w/cron[CronJob]", "w/daemonset[DaemonSet]",
-                                        "w/deployment[Deployment]", "w/job[Job]",
-                                        "w/replicaset[ReplicaSet]",
-                                        "w/replicationcontroller[ReplicationController]",
-                                        "w/statefulset[StatefulSet]"}));
+  EXPECT_EQ(ids,
+            (std::set<std::string>{
+                "w/cron[CronJob]", "w/daemonset[DaemonSet]", "w/deployment[Deployment]",
+                "w/job[Job]", "w/replicaset[ReplicaSet]",
+                "w/replicationcontroller[ReplicationController]", "w/statefulset[StatefulSet]"}));
 }
 
 TEST(Analyze, ExplainNamesThePoliciesAndRules) {
   Cluster cluster;
   Diagnostics diags;
-  ParseManifests(std::string(kBase) +
-                     Policy("ns1", "a-in",
-                            "  podSelector: {matchLabels: {app: a}}\n"
-                            "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
-                            "    ports: [{port: 8080}]\n"
-                            "  - from: [{podSelector: {matchLabels: {app: z}}}]"),
-                 "p.yaml", &cluster, &diags);
+  ParseManifests(
+      std::string(kBase) + Policy("ns1", "a-in",
+                                  "  podSelector: {matchLabels: {app: a}}\n"
+                                  "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
+                                  "    ports: [{port: 8080}]\n"
+                                  "  - from: [{podSelector: {matchLabels: {app: z}}}]"),
+      "p.yaml", &cluster, &diags);
   CompleteNamespaces(&cluster);
   Connectivity c = Analyze(cluster);
   auto b = c.FindPeer("ns1/b");
@@ -513,8 +526,10 @@ TEST(Analyze, ExplainNamesThePoliciesAndRules) {
   std::string text;
   for (const auto& l : lines) text += l + "\n";
   EXPECT_NE(text.find("egress: no policy with Egress selects ns1/b[Pod]; all egress allowed"),
-            std::string::npos) << text;
-  EXPECT_NE(text.find("ingress: policy ns1/a-in ingress rule 1 (p.yaml:"), std::string::npos) << text;
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("ingress: policy ns1/a-in ingress rule 1 (p.yaml:"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("allows TCP 8080 via podSelector {app=b}"), std::string::npos) << text;
   EXPECT_NE(text.find("ingress rule 2 (p.yaml:"), std::string::npos) << text;
   EXPECT_NE(text.find("does not match ns1/b[Pod]"), std::string::npos) << text;
@@ -546,8 +561,8 @@ TEST(Analyze, EquivalentPodsShareAClass) {
   EXPECT_EQ(c.CountWorkloadPairs(), 25u * 49u + 25u * 25u);
   EXPECT_EQ(c.CountWorkloadPairs(), [&] {
     std::uint64_t n = 0;
-    for (const auto& x : c.List()) n += x.src.find('/') != std::string::npos &&
-                                        x.dst.find('/') != std::string::npos;
+    for (const auto& x : c.List())
+      n += x.src.find('/') != std::string::npos && x.dst.find('/') != std::string::npos;
     return n;
   }());
 }

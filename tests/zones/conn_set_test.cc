@@ -36,7 +36,8 @@ TEST(ConnSet, SetAlgebra) {
   EXPECT_TRUE(a.Contains(Protocol::kTcp, 100));
   EXPECT_FALSE(a.Contains(Protocol::kUdp, 100));
   EXPECT_FALSE(a.Contains(Protocol::kTcp, 201));
-  EXPECT_EQ(ConnSet::AllOf(Protocol::kTcp).Union(ConnSet::AllOf(Protocol::kUdp))
+  EXPECT_EQ(ConnSet::AllOf(Protocol::kTcp)
+                .Union(ConnSet::AllOf(Protocol::kUdp))
                 .Union(ConnSet::AllOf(Protocol::kSctp)),
             ConnSet::All());
 }

@@ -9,6 +9,7 @@
 // network and mounts are never touched; it needs root, `ip` and `nft`.
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -29,8 +30,6 @@
 #include <set>
 #include <thread>
 
-#include <gtest/gtest.h>
-
 #include "estate/loader.h"
 #include "testing/testing.h"
 #include "zones/estate_model.h"
@@ -47,8 +46,8 @@ using rampart::testing::TempDir;
 constexpr char kInNetns[] = "RAMPART_ZONES_IN_NETNS";
 
 struct Endpoint {
-  std::string name;  // netns name: e0, e1, ...
-  std::string label; // "gateway", "gpu-pool#2", "zone:corp", "internet"
+  std::string name;   // netns name: e0, e1, ...
+  std::string label;  // "gateway", "gpu-pool#2", "zone:corp", "internet"
   std::uint32_t addr = 0;
 };
 
@@ -236,14 +235,15 @@ class World {
     ASSERT_TRUE(Sh({"ip", "netns", "add", "fw"}));
     ASSERT_TRUE(Sh({"ip", "-n", "fw", "link", "set", "lo", "up"}));
     ASSERT_TRUE(Sh({"ip", "netns", "exec", "fw", "sysctl", "-qw", "net.ipv4.ip_forward=1"}));
-    ASSERT_TRUE(Sh({"ip", "netns", "exec", "fw", "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0"}));
+    ASSERT_TRUE(
+        Sh({"ip", "netns", "exec", "fw", "sysctl", "-qw", "net.ipv4.conf.all.rp_filter=0"}));
     for (std::size_t i = 0; i < eps_.size(); ++i) {
       const auto& ep = eps_[i];
       std::string fwif = "v" + std::to_string(i);
       std::string addr = Ipv4ToString(ep.addr);
       ASSERT_TRUE(Sh({"ip", "netns", "add", ep.name}));
-      ASSERT_TRUE(Sh({"ip", "-n", "fw", "link", "add", fwif, "type", "veth", "peer", "name",
-                      "eth0", "netns", ep.name}));
+      ASSERT_TRUE(Sh({"ip", "-n", "fw", "link", "add", fwif, "type", "veth", "peer", "name", "eth0",
+                      "netns", ep.name}));
       ASSERT_TRUE(Sh({"ip", "-n", "fw", "addr", "add", "169.254.0.1/32", "dev", fwif}));
       ASSERT_TRUE(Sh({"ip", "-n", "fw", "link", "set", fwif, "up"}));
       ASSERT_TRUE(Sh({"ip", "-n", "fw", "route", "add", addr + "/32", "dev", fwif}));
@@ -369,7 +369,8 @@ void RunEnforcement(const fs::path& estate_file) {
       for (std::size_t i = start; i < end; ++i) {
         if (probes[i].done) continue;
         pfds.push_back({probes[i].fd,
-                        static_cast<short>(probes[i].proto == Protocol::kUdp ? POLLIN : POLLOUT), 0});
+                        static_cast<short>(probes[i].proto == Protocol::kUdp ? POLLIN : POLLOUT),
+                        0});
         idx.push_back(i);
       }
       if (pfds.empty()) break;
@@ -443,9 +444,9 @@ class ZonesEnforcement : public ::testing::Test {
   static bool Reexec(const std::string& test_name) {
     if (std::getenv(kInNetns)) return false;
     std::string self = fs::read_symlink("/proc/self/exe").string();
-    auto r = rampart::testing::Run({"unshare", "--net", "--mount", "--", self,
-                  "--gtest_filter=ZonesEnforcement." + test_name},
-                 "", {std::string(kInNetns) + "=1"});
+    auto r = rampart::testing::Run(
+        {"unshare", "--net", "--mount", "--", self, "--gtest_filter=ZonesEnforcement." + test_name},
+        "", {std::string(kInNetns) + "=1"});
     std::printf("%s", r.out.c_str());
     EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(r.out.find("[  PASSED  ] 1 test"), std::string::npos) << r.out;

@@ -1,11 +1,11 @@
 // The estate side: nftables / NetworkPolicy / Cilium compilation, the
 // invariant checks, lateral paths and the semantic diff.
+#include <gtest/gtest.h>
+
 #include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "core/file.h"
 #include "core/yaml.h"
@@ -304,7 +304,8 @@ TEST(CheckInvariants, FlatNetworkHasEveryMistake) {
     EXPECT_FALSE(f.hint.empty());
     for (const auto& fl : f.flows) flows[f.code].insert(fl);
   }
-  EXPECT_EQ(flows["zones.gpu-access"], (std::set<std::string>{"gateway-to-gpus", "scientists-gpus"}));
+  EXPECT_EQ(flows["zones.gpu-access"],
+            (std::set<std::string>{"gateway-to-gpus", "scientists-gpus"}));
   EXPECT_EQ(flows["zones.ingestion-identity"],
             (std::set<std::string>{"public-bucket", "scientists-bucket"}));
   EXPECT_EQ(flows["zones.dmz-to-training"],
@@ -346,9 +347,9 @@ TEST(CheckInvariants, EachMistakeAloneIsFound) {
   // The registry, which the DMZ may reach, now reaches the GPUs: the DMZ and
   // the internet reach the training plane in several hops, and through the
   // GPU pool's own flows a data store too.
-  auto findings = CheckInvariants(LoadText(
-      ExampleText("estate.yaml") +
-      "  - {name: x, from: model-registry, to: gpu-pool, ports: [tcp/6818]}\n"));
+  auto findings = CheckInvariants(
+      LoadText(ExampleText("estate.yaml") +
+               "  - {name: x, from: model-registry, to: gpu-pool, ports: [tcp/6818]}\n"));
   EXPECT_EQ(Codes(findings),
             (std::set<std::string>{"zones.gpu-access", "zones.dmz-to-training",
                                    "zones.training-exposed", "zones.dmz-to-datastore"}));

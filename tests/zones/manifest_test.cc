@@ -29,7 +29,8 @@ Parsed Parse(const std::string& text) {
 
 std::string Policy(const std::string& spec) {
   return "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
-         "metadata: {name: bad, namespace: shop}\nspec:\n" + spec + "\n";
+         "metadata: {name: bad, namespace: shop}\nspec:\n" +
+         spec + "\n";
 }
 
 // Parses kGood + a policy; expects exactly one error at `line` whose message
@@ -60,13 +61,14 @@ TEST(Manifest, InWithoutValues) {
 }
 
 TEST(Manifest, ExistsWithValues) {
-  ExpectBadPolicy("  podSelector:\n    matchExpressions:\n    - {key: app, operator: Exists, values: [x]}",
-                  12, "takes no 'values'");
+  ExpectBadPolicy(
+      "  podSelector:\n    matchExpressions:\n    - {key: app, operator: Exists, values: [x]}", 12,
+      "takes no 'values'");
 }
 
 TEST(Manifest, MalformedCidr) {
-  ExpectBadPolicy("  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock: {cidr: 10.0.0.300/8}", 13,
-                  "malformed cidr");
+  ExpectBadPolicy("  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock: {cidr: 10.0.0.300/8}",
+                  13, "malformed cidr");
 }
 
 TEST(Manifest, CidrWithHostBits) {
@@ -167,8 +169,9 @@ TEST(Manifest, NotYamlSkipsTheFileAndKeepsTheOthers) {
   rampart::testing::TempDir dir;
   dir.Write("a-good.yaml", kGood);
   dir.Write("b-bad.yaml", "apiVersion: v1\nkind: Pod\nmetadata: {name: [unclosed\n");
-  dir.Write("c-policy.yaml", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
-                             "metadata: {name: deny, namespace: shop}\nspec: {podSelector: {}}\n");
+  dir.Write("c-policy.yaml",
+            "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+            "metadata: {name: deny, namespace: shop}\nspec: {podSelector: {}}\n");
   dir.Write("notes.txt", "ignored: not a manifest extension");
   Diagnostics diags;
   auto c = LoadManifests({dir.path()}, &diags);

@@ -1,9 +1,8 @@
 // `rampart zones ...` as a user runs it: the real binary, real nft.
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
-
-#include <gtest/gtest.h>
 
 #include "core/file.h"
 #include "core/json.h"
@@ -62,8 +61,8 @@ metadata: {name: web, namespace: shop}
 )";
 
 bool HaveNetns() {
-  return geteuid() == 0 && testing::Run({"sh", "-c", "command -v nft && command -v unshare"})
-                                   .exit_code == 0;
+  return geteuid() == 0 &&
+         testing::Run({"sh", "-c", "command -v nft && command -v unshare"}).exit_code == 0;
 }
 
 TEST(ZonesCli, CompileIsDeterministicForEveryTarget) {
@@ -102,8 +101,8 @@ TEST(ZonesCli, NftAcceptsTheRulesetAndApplyReplacesItAtomically) {
   if (!HaveNetns()) GTEST_SKIP() << "needs root, nft and unshare";
   TempDir dir;
   auto rules = dir / "rules.nft";
-  ASSERT_EQ(RunRampart({"zones", "compile", Example("estate.yaml"), "-o", rules.string()}).exit_code,
-            0);
+  ASSERT_EQ(
+      RunRampart({"zones", "compile", Example("estate.yaml"), "-o", rules.string()}).exit_code, 0);
   // A private network namespace: the host's ruleset is never touched.
   auto r = testing::Run({"unshare", "--net", "nft", "-c", "-f", rules.string()});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -173,8 +172,8 @@ TEST(ZonesCli, AnalyzeListsConnectivityAndReportsWhatWasSkipped) {
   EXPECT_NE(r.err.find("app.yaml:39:1: note: skipped Service 'web'"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("2 object(s) or file(s) skipped"), std::string::npos) << r.err;
 
-  auto js = RunRampart({"zones", "analyze", (dir / "manifests/app.yaml").string(), "--format",
-                        "json"});
+  auto js =
+      RunRampart({"zones", "analyze", (dir / "manifests/app.yaml").string(), "--format", "json"});
   EXPECT_EQ(js.exit_code, 0) << js.err;
   auto v = ParseJson(js.out);
   ASSERT_TRUE(v.has_value()) << js.out;
@@ -183,11 +182,12 @@ TEST(ZonesCli, AnalyzeListsConnectivityAndReportsWhatWasSkipped) {
   EXPECT_EQ(first.at("src").as_string(), "0.0.0.0-9.255.255.255");
   EXPECT_EQ(first.at("conn").as_string(), "TCP 8080");
 
-  auto dot = RunRampart({"zones", "analyze", (dir / "manifests/app.yaml").string(), "--format",
-                         "dot"});
+  auto dot =
+      RunRampart({"zones", "analyze", (dir / "manifests/app.yaml").string(), "--format", "dot"});
   EXPECT_EQ(dot.out.rfind("digraph {\n", 0), 0u);
-  EXPECT_NE(dot.out.find("\"shop/web[Deployment]\" -> \"shop/db[StatefulSet]\" [label=\"TCP 5432\""),
-            std::string::npos)
+  EXPECT_NE(
+      dot.out.find("\"shop/web[Deployment]\" -> \"shop/db[StatefulSet]\" [label=\"TCP 5432\""),
+      std::string::npos)
       << dot.out;
 
   auto ex = RunRampart({"zones", "analyze", (dir / "manifests/app.yaml").string(), "--explain",
@@ -196,15 +196,15 @@ TEST(ZonesCli, AnalyzeListsConnectivityAndReportsWhatWasSkipped) {
   EXPECT_NE(ex.out.find("policy shop/db-in ingress rule 1"), std::string::npos) << ex.out;
   EXPECT_NE(ex.out.find("result: shop/web[Deployment] => shop/db[StatefulSet] : TCP 5432"),
             std::string::npos);
-  auto unknown = RunRampart({"zones", "analyze", (dir / "manifests/app.yaml").string(),
-                             "--explain", "shop/nope", "shop/db"});
+  auto unknown = RunRampart({"zones", "analyze", (dir / "manifests/app.yaml").string(), "--explain",
+                             "shop/nope", "shop/db"});
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_NE(unknown.err.find("unknown peer 'shop/nope'"), std::string::npos);
 }
 
 TEST(ZonesCli, PathsForEstatesAndManifests) {
-  auto r = RunRampart({"zones", "paths", Example("estate.yaml"), "--from", "exposed", "--to",
-                       "crown-jewels"});
+  auto r = RunRampart(
+      {"zones", "paths", Example("estate.yaml"), "--from", "exposed", "--to", "crown-jewels"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out,
             "3 hop(s): internet -> model-registry (crown jewels: production-weights, "
