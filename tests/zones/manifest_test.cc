@@ -230,6 +230,28 @@ TEST(Manifest, QuotedNumberIsANamedPortAndMustBeValid) {
                   "neither a number");
 }
 
+TEST(Manifest, LimitsAreEnforcedWithADiagnostic) {
+  Cluster c;
+  Diagnostics d;
+  ManifestLimits small;
+  small.max_file_bytes = 50;
+  ParseManifests(kGood, "big.yaml", &c, &d, small);
+  ASSERT_EQ(d.error_count(), 1u);
+  EXPECT_NE(d.items()[0].message.find("larger than 50 bytes"), std::string::npos);
+  EXPECT_TRUE(c.workloads.empty());
+
+  Cluster c2;
+  Diagnostics d2;
+  ManifestLimits few;
+  few.max_objects = 2;
+  ParseManifests(std::string(kGood) + "---\n" + kGood + "---\n" + kGood, "many.yaml", &c2, &d2,
+                 few);
+  EXPECT_EQ(c2.workloads.size(), 2u);
+  ASSERT_EQ(d2.error_count(), 1u) << d2.ToString();
+  EXPECT_NE(d2.items()[0].message.find("more than 2 objects"), std::string::npos);
+  EXPECT_EQ(d2.items()[0].location.line, 11);
+}
+
 TEST(Manifest, LabelSelectorSemantics) {
   LabelSelector s;
   EXPECT_TRUE(s.Matches({}));
