@@ -183,7 +183,8 @@ std::string ClusterGraph::EdgeLabel(int from, int to) const {
   std::string out = c_.Between(a, b).ToString();
   std::string why;
   for (const auto& line : c_.Explain(a, b)) {
-    if (line.find(" allows ") != std::string::npos) {
+    // Only rules that allow something ("... rule N (...) allows TCP 80 via ...").
+    if (line.find(" rule ") != std::string::npos && line.find(" allows ") != std::string::npos) {
       auto pos = line.find("policy ");
       auto end = line.find(' ', pos + 7);
       std::string name = line.substr(pos + 7, end - pos - 7);

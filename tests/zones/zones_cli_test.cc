@@ -263,5 +263,40 @@ TEST(ZonesCli, DiffEstatesAndManifests) {
   EXPECT_EQ(mixed.exit_code, 2);
 }
 
+TEST(ZonesCli, KubernetesExamplesBeforeAndAfter) {
+  std::string before = (SourceDir() / "examples/k8s/before").string();
+  std::string after = (SourceDir() / "examples/k8s/after").string();
+  auto r = RunRampart({"zones", "analyze", before});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "0.0.0.0-9.255.255.255 => inference/gateway[Deployment] : TCP 8443\n"
+            "11.0.0.0-255.255.255.255 => inference/gateway[Deployment] : TCP 8443\n"
+            "inference/gateway[Deployment] => inference/vllm[Deployment] : TCP 8000\n"
+            "inference/vllm[Deployment] => mlops/registry[Deployment] : TCP 8080\n"
+            "inference/vllm[Deployment] => training/trainer[Job] : All Connections\n"
+            "mlops/orchestrator[Deployment] => training/trainer[Job] : TCP 6818\n"
+            "training/trainer[Job] => mlops/registry[Deployment] : TCP 8080\n"
+            "training/trainer[Job] => training/checkpoints[StatefulSet] : TCP 2049\n");
+  auto paths = RunRampart({"zones", "paths", before});
+  EXPECT_EQ(paths.exit_code, 1);
+  EXPECT_NE(
+      paths.out.find("3 hop(s): inference/gateway[Deployment] -> "
+                     "training/checkpoints[StatefulSet]\n"
+                     "  inference/gateway[Deployment] -> inference/vllm[Deployment]  [TCP 8000 "
+                     "via egress inference/gateway, ingress inference/vllm]\n"
+                     "  inference/vllm[Deployment] -> training/trainer[Job]  [All Connections "
+                     "via egress inference/vllm, ingress training/trainer]\n"),
+      std::string::npos)
+      << paths.out;
+  auto fixed = RunRampart({"zones", "paths", after});
+  EXPECT_EQ(fixed.out.find("checkpoints"), std::string::npos) << fixed.out;
+  auto diff = RunRampart({"zones", "diff", before, after});
+  EXPECT_EQ(diff.exit_code, 1);
+  EXPECT_EQ(diff.out,
+            "Connectivity diff:\n"
+            "diff-type: removed, source: inference/vllm[Deployment], destination: "
+            "training/trainer[Job], dir1: All Connections, dir2: No Connections\n");
+}
+
 }  // namespace
 }  // namespace rampart
