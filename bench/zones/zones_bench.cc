@@ -6,14 +6,18 @@
 // anchors of other tools, clearly labelled as anchors.
 //
 // Usage: zones_bench [--pods N] [--policies N] [--namespaces N]
+//        zones_bench --write-manifests DIR   (writes DIR/a and DIR/b, for timing the CLI)
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <vector>
 
+#include "core/file.h"
 #include "estate/loader.h"
 #include "zones/analyze.h"
 #include "zones/diff.h"
@@ -159,10 +163,26 @@ std::string RingEstate(int zones, int ports) {
 
 int main(int argc, char** argv) {
   int pods = 10000, policies = 1000, namespaces = 100;
+  std::string write_dir;
   for (int i = 1; i + 1 < argc; i += 2) {
+    if (!std::strcmp(argv[i], "--write-manifests")) write_dir = argv[i + 1];
     if (!std::strcmp(argv[i], "--pods")) pods = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--policies")) policies = std::atoi(argv[i + 1]);
     if (!std::strcmp(argv[i], "--namespaces")) namespaces = std::atoi(argv[i + 1]);
+  }
+  if (!write_dir.empty()) {
+    // For timing the CLI end to end: A and B as files.
+    for (int v : {0, 1}) {
+      std::string path = write_dir + (v ? "/b" : "/a");
+      std::filesystem::create_directories(path);
+      Status st =
+          WriteFileAtomic(path + "/cluster.yaml", GenerateYaml(pods, policies, namespaces, v));
+      if (!st.ok()) {
+        std::fprintf(stderr, "%s\n", st.ToString().c_str());
+        return 2;
+      }
+    }
+    return 0;
   }
   std::printf("zones bench (one thread)\n");
   std::printf(
@@ -257,8 +277,13 @@ int main(int argc, char** argv) {
 
   // ---- nftables size ------------------------------------------------------
   std::printf("nftables size (ring of zones, each reaching the next two on every port):\n");
-  std::printf("  %6s %6s %8s %8s %8s %10s %12s\n", "zones", "ports", "rules", "elems", "map",
-              "bytes", "bytes/(ZxP)");
+  std::printf("  %6s %6s %8s %8s %8s %10s %10s\n", "zones", "ports", "rules", "elems", "map",
+              "bytes", "fit");
+  struct Row {
+    int z, p;
+    NftStats st;
+  };
+  std::vector<Row> rows;
   for (int zones : {4, 16, 64}) {
     for (int ports : {2, 8, 32}) {
       auto r = estate::LoadString(RingEstate(zones, ports), "ring.yaml");
@@ -268,12 +293,32 @@ int main(int argc, char** argv) {
       }
       Diagnostics d;
       NftStats st;
-      t0 = Clock::now();
       (void)CompileNft(BuildEstateModel(r->estate, &d), &st);
-      std::printf("  %6d %6d %8zu %8zu %8zu %10zu %12.1f\n", zones, ports, st.rules,
-                  st.set_elements, st.map_elements, st.bytes,
-                  static_cast<double>(st.bytes) / (zones * ports));
+      rows.push_back({zones, ports, st});
     }
   }
+  // Fit bytes = c + a*Z + b*Z*P through three corners, then show how well
+  // it predicts every size: linear in zones x ports means a good fit.
+  auto at = [&](int z, int p) {
+    for (const auto& r : rows) {
+      if (r.z == z && r.p == p) return static_cast<double>(r.st.bytes);
+    }
+    return 0.0;
+  };
+  double per_zp = (at(64, 32) - at(64, 2)) / (64.0 * 30.0);
+  double per_z = (at(64, 2) - at(4, 2) - per_zp * (64 * 2 - 4 * 2)) / 60.0;
+  double base = at(4, 2) - per_z * 4 - per_zp * 8;
+  double worst = 0;
+  for (const auto& r : rows) {
+    double fit = base + per_z * r.z + per_zp * r.z * r.p;
+    worst = std::max(worst, std::abs(fit - r.st.bytes) / r.st.bytes);
+    std::printf("  %6d %6d %8zu %8zu %8zu %10zu %10.0f\n", r.z, r.p, r.st.rules, r.st.set_elements,
+                r.st.map_elements, r.st.bytes, fit);
+  }
+  std::printf(
+      "  bytes = %.0f + %.0f x zones + %.1f x zones x ports (worst fit error %.1f%%);\n"
+      "  rules = 2 x zones (flows x protocols), map elements = flows: no term in "
+      "zones^2\n",
+      base, per_z, per_zp, worst * 100);
   return 0;
 }

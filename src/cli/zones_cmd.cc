@@ -94,6 +94,8 @@ bool LooksLikeEstate(const fs::path& p) {
   }
   auto text = ReadFile(file, 64u << 20);
   if (!text) return false;
+  // Only the first document decides; manifests can be large.
+  if (auto end = text->find("\n---"); end != std::string::npos) text->resize(end + 1);
   auto docs = ParseYamlAll(*text, file.string());
   if (!docs || docs->empty() || !(*docs)[0].IsMap()) return false;
   const YAML::Node& n = (*docs)[0];

@@ -462,19 +462,25 @@ std::optional<Peer> Connectivity::FindPeer(std::string_view name) const {
 std::vector<Connection> Connectivity::List() const {
   std::vector<Connection> out;
   const std::size_t nw = workloads_.size();
-  std::vector<std::string> names(nw);
+  const std::size_t nr = ranges_.size();
+  std::vector<std::string> names(nw), ranges(nr);
   for (std::size_t i = 0; i < nw; ++i) names[i] = workloads_[i]->Id();
+  for (std::size_t a = 0; a < nr; ++a) ranges[a] = RangeToString(ranges_[a]);
+  // Work on interned ids; a ConnSet is copied only for a line that is printed.
   for (std::size_t s = 0; s < nw; ++s) {
+    const int sc = class_of_[s];
     for (std::size_t d = 0; d < nw; ++d) {
       if (s == d) continue;
-      std::uint32_t id = ClassConnId(class_of_[s], class_of_[d]);
+      std::uint32_t id = ClassConnId(sc, class_of_[d]);
       if (id != 0) out.push_back({names[s], names[d], interned_[id]});
     }
-    for (std::size_t a = 0; a < ranges_.size(); ++a) {
-      const ConnSet& to = Between({false, static_cast<int>(s)}, {true, static_cast<int>(a)});
-      if (!to.empty()) out.push_back({names[s], RangeToString(ranges_[a]), to});
-      const ConnSet& from = Between({true, static_cast<int>(a)}, {false, static_cast<int>(s)});
-      if (!from.empty()) out.push_back({RangeToString(ranges_[a]), names[s], from});
+    for (std::size_t a = 0; a < nr; ++a) {
+      if (std::uint32_t to = ToRangeId(sc, static_cast<int>(a)); to != 0) {
+        out.push_back({names[s], ranges[a], interned_[to]});
+      }
+      if (std::uint32_t from = FromRangeId(static_cast<int>(a), sc); from != 0) {
+        out.push_back({ranges[a], names[s], interned_[from]});
+      }
     }
   }
   std::sort(out.begin(), out.end(), [](const Connection& a, const Connection& b) {
