@@ -11,7 +11,7 @@ PACKAGES=(
   clang-19 libclang-rt-19-dev llvm-19
   # libraries (docs/design/dependencies.md says why each)
   libboost1.81-dev libssl-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev sqlite3 libpq-dev libhiredis-dev libhyperscan-dev libarchive-dev
+  libsqlite3-dev sqlite3 libpq-dev libhiredis-dev libhyperscan-dev libarchive-dev zlib1g-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # real servers used by tests and benchmarks
   postgresql redis-server nginx wrk

@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Validates an OMS bundle against the four OMS v1.0 JSON Schemas.
+
+Usage: validate_oms.py SCHEMA_DIR BUNDLE.json
+Exit 0: valid; 1: invalid (reason on stderr); 3: jsonschema is not installed.
+"""
+import base64
+import json
+import os
+import sys
+
+try:
+    import jsonschema
+    from referencing import Registry, Resource
+except ImportError:
+    sys.exit(3)
+
+schema_dir, bundle_path = sys.argv[1], sys.argv[2]
+schemas = {}
+for name in ("bundle", "envelope", "statement", "predicate"):
+    with open(os.path.join(schema_dir, f"{name}.schema.json")) as f:
+        schemas[name] = json.load(f)
+registry = Registry().with_resources(
+    (s["$id"], Resource.from_contents(s)) for s in schemas.values())
+
+
+def check(schema, doc):
+    jsonschema.Draft202012Validator(schema, registry=registry).validate(doc)
+
+
+try:
+    with open(bundle_path) as f:
+        bundle = json.load(f)
+    check(schemas["bundle"], bundle)
+    statement = json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
+    check(schemas["statement"], statement)
+except Exception as e:  # noqa: BLE001 - any failure means invalid
+    print(f"invalid: {e}", file=sys.stderr)
+    sys.exit(1)
