@@ -1,0 +1,100 @@
+// Connectivity of a Kubernetes cluster under its NetworkPolicies, exactly per
+// the Kubernetes semantics (docs/design/zones.md lists each rule applied).
+//
+// Algorithm: workloads are grouped into equivalence classes by the facts the
+// policies can observe about them — which policies select them, which rule
+// peers match them, and their named container ports. Two workloads in one
+// class have identical connectivity to and from everything, so connectivity is
+// computed once per pair of classes (and per external IP range), never per pod
+// pair. External addresses are split into the disjoint ranges cut by every
+// ipBlock boundary (np-guard's convention: each range printed as first-last).
+//
+// A Connectivity is immutable after Analyze() and safe to read from several
+// threads. It keeps a pointer to the Cluster it was computed from: the Cluster
+// must outlive it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zones/conn_set.h"
+#include "zones/ip_set.h"
+#include "zones/manifest.h"
+
+namespace rampart::zones {
+
+// A node of the connectivity graph: a workload or an external address range.
+struct Peer {
+  bool is_ip = false;
+  int index = 0;  // into Connectivity::workloads() or ip_ranges()
+  friend auto operator<=>(const Peer&, const Peer&) = default;
+};
+
+struct Connection {
+  std::string src;
+  std::string dst;
+  ConnSet conns;
+};
+
+class Connectivity {
+ public:
+  const Cluster& cluster() const { return *cluster_; }
+  // Workloads analysed (duplicates of an earlier Id dropped).
+  const std::vector<const Workload*>& workloads() const { return workloads_; }
+  const std::vector<IpInterval>& ip_ranges() const { return ranges_; }
+  std::size_t class_count() const { return class_members_.size(); }
+  int ClassOf(int workload) const { return class_of_[workload]; }
+  const std::vector<int>& ClassMembers(int c) const { return class_members_[c]; }
+
+  // What `src` may open to `dst` (both directions of policy applied).
+  ConnSet Between(Peer src, Peer dst) const;
+  // Between two classes, as an interned id (see Conn()).
+  std::uint32_t ClassConnId(int src_class, int dst_class) const {
+    return class_conn_[static_cast<std::size_t>(src_class) * class_members_.size() + dst_class];
+  }
+  const ConnSet& Conn(std::uint32_t id) const { return interned_[id]; }
+  // Class <-> external range, as interned ids.
+  std::uint32_t ToRangeId(int src_class, int range) const {
+    return to_ip_[static_cast<std::size_t>(src_class) * ranges_.size() + range];
+  }
+  std::uint32_t FromRangeId(int range, int dst_class) const {
+    return from_ip_[static_cast<std::size_t>(dst_class) * ranges_.size() + range];
+  }
+
+  std::string PeerName(Peer p) const;
+  std::optional<Peer> FindPeer(std::string_view name) const;
+
+  // Every allowed pair (no self pairs), sorted by "src => dst" text; IP-to-IP
+  // pairs are never listed (policies do not govern them).
+  std::vector<Connection> List() const;
+  // The number of allowed workload pairs, computed per class (cheap).
+  std::uint64_t CountWorkloadPairs() const;
+
+  // Which policies and rules allow or deny src -> dst, one line each.
+  std::vector<std::string> Explain(Peer src, Peer dst) const;
+
+ private:
+  friend Connectivity Analyze(const Cluster& cluster);
+  friend class Analyzer;
+
+  const Cluster* cluster_ = nullptr;
+  std::vector<const Workload*> workloads_;
+  std::vector<IpInterval> ranges_;
+  std::vector<int> class_of_;
+  std::vector<std::vector<int>> class_members_;
+  std::vector<std::uint32_t> class_conn_;  // classes x classes
+  std::vector<std::uint32_t> to_ip_;       // classes x ranges (egress to range)
+  std::vector<std::uint32_t> from_ip_;     // classes x ranges (ingress from range)
+  std::vector<ConnSet> interned_;
+};
+
+Connectivity Analyze(const Cluster& cluster);
+
+// The connectivity a naive evaluator finds for one pod pair, reading every
+// policy (no classes): the baseline of the benchmark and a cross-check in
+// tests. O(policies x rules x peers) per call.
+ConnSet NaiveBetween(const Cluster& cluster, const Workload& src, const Workload& dst);
+
+}  // namespace rampart::zones

@@ -1,0 +1,654 @@
+#include "zones/manifest.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "core/file.h"
+#include "core/net.h"
+#include "core/yaml.h"
+
+namespace rampart::zones {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kWorkloadKinds = {"Pod",       "Deployment", "StatefulSet",
+                                                 "DaemonSet", "ReplicaSet", "ReplicationController",
+                                                 "Job",       "CronJob"};
+
+// Thrown inside one object's parse to abandon it; caught per object, never
+// leaves this file.
+struct Skip {
+  SourceLocation where;
+  std::string message;
+  std::string hint;
+};
+
+class ObjectReader {
+ public:
+  ObjectReader(std::string file) : file_(std::move(file)) {}
+
+  SourceLocation Loc(const YAML::Node& n) const { return LocationOf(n, file_); }
+
+  [[noreturn]] void Fail(const YAML::Node& n, std::string message, std::string hint = "") const {
+    throw Skip{Loc(n), std::move(message), std::move(hint)};
+  }
+
+  YAML::Node Get(const YAML::Node& map, const char* key) const {
+    if (!map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
+    }
+    return YAML::Node(YAML::NodeType::Undefined);
+  }
+  static bool Present(const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); }
+
+  const YAML::Node& RequireMap(const YAML::Node& n, std::string_view what) const {
+    if (!n.IsMap())
+      Fail(n, std::string(what) + " must be a mapping, not " + std::string(YamlTypeName(n)));
+    return n;
+  }
+  std::string String(const YAML::Node& n, std::string_view what) const {
+    if (!n.IsScalar())
+      Fail(n, std::string(what) + " must be a string, not " + std::string(YamlTypeName(n)));
+    return n.Scalar();
+  }
+  std::vector<YAML::Node> List(const YAML::Node& n, std::string_view what) const {
+    std::vector<YAML::Node> out;
+    if (!Present(n)) return out;
+    if (!n.IsSequence())
+      Fail(n, std::string(what) + " must be a list, not " + std::string(YamlTypeName(n)));
+    for (const auto& e : n) out.push_back(e);
+    return out;
+  }
+  std::int64_t Int(const YAML::Node& n, std::string_view what) const {
+    if (!n.IsScalar()) Fail(n, std::string(what) + " must be a number");
+    const std::string& s = n.Scalar();
+    std::int64_t v = 0;
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (ec != std::errc() || p != s.data() + s.size()) {
+      Fail(n, std::string(what) + " '" + s + "' is not a whole number");
+    }
+    return v;
+  }
+  bool IsIntScalar(const YAML::Node& n) const {
+    if (!n.IsScalar() || n.Tag() == "!") return false;  // quoted -> string
+    const std::string& s = n.Scalar();
+    if (s.empty()) return false;
+    return std::all_of(s.begin(), s.end(),
+                       [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+  }
+
+  Labels ReadLabels(const YAML::Node& n, std::string_view what) const {
+    Labels out;
+    if (!Present(n)) return out;
+    RequireMap(n, what);
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar() || !it->second.IsScalar()) {
+        Fail(it->first, std::string(what) + ": keys and values must be strings");
+      }
+      out[it->first.Scalar()] = it->second.Scalar();
+    }
+    return out;
+  }
+
+  LabelSelector ReadSelector(const YAML::Node& n, std::string_view what) const {
+    LabelSelector sel;
+    if (n.IsNull()) return sel;  // "podSelector:" with nothing is {} in Kubernetes
+    RequireMap(n, what);
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+      if (key != "matchLabels" && key != "matchExpressions") {
+        Fail(it->first, std::string(what) + ": unknown field '" + key + "'",
+             "a label selector has matchLabels and matchExpressions");
+      }
+    }
+    sel.match_labels = ReadLabels(Get(n, "matchLabels"), std::string(what) + ".matchLabels");
+    for (const auto& e :
+         List(Get(n, "matchExpressions"), std::string(what) + ".matchExpressions")) {
+      RequireMap(e, "a matchExpressions entry");
+      LabelRequirement r;
+      YAML::Node key = Get(e, "key");
+      if (!Present(key)) Fail(e, "matchExpressions entry has no 'key'");
+      r.key = String(key, "matchExpressions key");
+      if (r.key.empty()) Fail(key, "matchExpressions key is empty");
+      YAML::Node op = Get(e, "operator");
+      if (!Present(op)) Fail(e, "matchExpressions entry has no 'operator'");
+      std::string ops = String(op, "operator");
+      if (ops == "In") {
+        r.op = LabelRequirement::Op::kIn;
+      } else if (ops == "NotIn") {
+        r.op = LabelRequirement::Op::kNotIn;
+      } else if (ops == "Exists") {
+        r.op = LabelRequirement::Op::kExists;
+      } else if (ops == "DoesNotExist") {
+        r.op = LabelRequirement::Op::kDoesNotExist;
+      } else {
+        Fail(op, "unknown operator '" + ops + "'",
+             DidYouMean(ops, {"In", "NotIn", "Exists", "DoesNotExist"}).empty()
+                 ? "use In, NotIn, Exists or DoesNotExist"
+                 : DidYouMean(ops, {"In", "NotIn", "Exists", "DoesNotExist"}));
+      }
+      YAML::Node vals = Get(e, "values");
+      for (const auto& v : List(vals, "values")) r.values.push_back(String(v, "a value"));
+      bool set_op = r.op == LabelRequirement::Op::kIn || r.op == LabelRequirement::Op::kNotIn;
+      if (set_op && r.values.empty()) {
+        Fail(e, "operator " + ops + " needs a non-empty 'values' list");
+      }
+      if (!set_op && !r.values.empty()) {
+        Fail(vals, "operator " + ops + " takes no 'values'");
+      }
+      std::sort(r.values.begin(), r.values.end());
+      r.values.erase(std::unique(r.values.begin(), r.values.end()), r.values.end());
+      sel.match_expressions.push_back(std::move(r));
+    }
+    return sel;
+  }
+
+  Protocol ReadProtocol(const YAML::Node& n) const {
+    if (!Present(n)) return Protocol::kTcp;
+    std::string p = String(n, "protocol");
+    if (p == "TCP") return Protocol::kTcp;
+    if (p == "UDP") return Protocol::kUdp;
+    if (p == "SCTP") return Protocol::kSctp;
+    Fail(n, "unknown protocol '" + p + "'", "use TCP, UDP or SCTP (upper case)");
+  }
+
+  std::uint16_t ReadPortNumber(const YAML::Node& n, std::string_view what) const {
+    std::int64_t v = Int(n, what);
+    if (v < 1 || v > 65535) {
+      Fail(n, std::string(what) + " " + std::to_string(v) + " is out of range",
+           "ports are 1-65535");
+    }
+    return static_cast<std::uint16_t>(v);
+  }
+
+  std::vector<ContainerPort> ReadPodPorts(const YAML::Node& pod_spec) const {
+    std::vector<ContainerPort> out;
+    if (!Present(pod_spec)) return out;
+    RequireMap(pod_spec, "pod spec");
+    for (const char* key : {"containers", "initContainers"}) {
+      for (const auto& c : List(Get(pod_spec, key), key)) {
+        RequireMap(c, "a container");
+        for (const auto& p : List(Get(c, "ports"), "container ports")) {
+          RequireMap(p, "a container port");
+          ContainerPort cp;
+          YAML::Node num = Get(p, "containerPort");
+          if (!Present(num)) Fail(p, "container port has no containerPort");
+          cp.port = ReadPortNumber(num, "containerPort");
+          cp.protocol = ReadProtocol(Get(p, "protocol"));
+          if (YAML::Node name = Get(p, "name"); Present(name)) cp.name = String(name, "port name");
+          out.push_back(cp);
+        }
+      }
+    }
+    return out;
+  }
+
+  PolicyPeer ReadPeer(const YAML::Node& n) const {
+    RequireMap(n, "a policy peer");
+    PolicyPeer peer;
+    YAML::Node ps = Get(n, "podSelector"), ns = Get(n, "namespaceSelector"), ip = Get(n, "ipBlock");
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+      if (key != "podSelector" && key != "namespaceSelector" && key != "ipBlock") {
+        Fail(it->first, "unknown peer field '" + key + "'",
+             DidYouMean(key, {"podSelector", "namespaceSelector", "ipBlock"}));
+      }
+    }
+    if (ps.IsDefined()) peer.pod_selector = ReadSelector(ps, "podSelector");
+    if (ns.IsDefined()) peer.namespace_selector = ReadSelector(ns, "namespaceSelector");
+    if (ip.IsDefined()) {
+      if (ps.IsDefined() || ns.IsDefined()) {
+        Fail(ip, "ipBlock cannot be combined with podSelector or namespaceSelector in one peer",
+             "write them as two list entries");
+      }
+      RequireMap(ip, "ipBlock");
+      YAML::Node cidr = Get(ip, "cidr");
+      if (!Present(cidr)) Fail(ip, "ipBlock has no 'cidr'");
+      auto c = Cidr::Parse(String(cidr, "cidr"));
+      if (!c) Fail(cidr, "malformed cidr: " + c.error().message());
+      peer.ip_text = c->ToString();
+      if (c->address.v6) {
+        // IPv6 blocks select no IPv4 address; the analysis is IPv4 (documented).
+        peer.ip_block = IpSet();
+        peer.ip_text += " (IPv6, not analysed)";
+        return peer;
+      }
+      IpSet set = IpSet::FromCidr(*c);
+      std::vector<std::string> excepts;
+      for (const auto& e : List(Get(ip, "except"), "except")) {
+        auto x = Cidr::Parse(String(e, "except entry"));
+        if (!x) Fail(e, "malformed except cidr: " + x.error().message());
+        if (x->address.v6 || !c->Contains(*x)) {
+          Fail(e, "except " + x->ToString() + " is not inside cidr " + c->ToString(),
+               "every except block must lie within the ipBlock's cidr");
+        }
+        set = set.Subtract(IpSet::FromCidr(*x));
+        excepts.push_back(x->ToString());
+      }
+      if (!excepts.empty()) {
+        peer.ip_text += " except ";
+        for (std::size_t i = 0; i < excepts.size(); ++i) {
+          peer.ip_text += (i ? "," : "") + excepts[i];
+        }
+      }
+      peer.ip_block = std::move(set);
+    } else if (!ps.IsDefined() && !ns.IsDefined()) {
+      Fail(n, "a peer needs podSelector, namespaceSelector or ipBlock");
+    }
+    return peer;
+  }
+
+  PolicyPort ReadPolicyPort(const YAML::Node& n) const {
+    RequireMap(n, "a policy port");
+    PolicyPort pp;
+    pp.protocol = ReadProtocol(Get(n, "protocol"));
+    YAML::Node port = Get(n, "port"), end = Get(n, "endPort");
+    if (Present(port)) {
+      if (IsIntScalar(port)) {
+        pp.port = ReadPortNumber(port, "port");
+      } else {
+        pp.name = String(port, "port");
+        bool valid = !pp.name.empty() && pp.name.size() <= 15 &&
+                     std::any_of(pp.name.begin(), pp.name.end(),
+                                 [](char c) { return c >= 'a' && c <= 'z'; }) &&
+                     std::all_of(pp.name.begin(), pp.name.end(), [](char c) {
+                       return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+                     });
+        if (!valid) {
+          Fail(port, "port '" + pp.name + "' is neither a number in 1-65535 nor a valid port name",
+               "a named port is lowercase letters, digits and '-', at most 15 characters");
+        }
+      }
+    }
+    if (Present(end)) {
+      if (!pp.port) Fail(end, "endPort needs a numeric port");
+      pp.end_port = ReadPortNumber(end, "endPort");
+      if (*pp.end_port < *pp.port) {
+        Fail(end, "endPort " + std::to_string(*pp.end_port) + " is below port " +
+                      std::to_string(*pp.port));
+      }
+    }
+    return pp;
+  }
+
+  std::vector<PolicyRule> ReadRules(const YAML::Node& n, const char* peers_key,
+                                    std::string_view what) const {
+    std::vector<PolicyRule> out;
+    for (const auto& r : List(n, what)) {
+      PolicyRule rule;
+      rule.where = Loc(r);
+      if (r.IsNull()) {  // "- {}" written as "-": allow all
+        out.push_back(rule);
+        continue;
+      }
+      RequireMap(r, std::string(what) + " rule");
+      for (auto it = r.begin(); it != r.end(); ++it) {
+        std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+        if (key != peers_key && key != "ports") {
+          Fail(it->first, "unknown field '" + key + "' in " + std::string(what) + " rule",
+               DidYouMean(key, {peers_key, "ports"}));
+        }
+      }
+      auto peers = List(Get(r, peers_key), peers_key);
+      rule.all_peers = peers.empty();
+      for (const auto& p : peers) rule.peers.push_back(ReadPeer(p));
+      for (const auto& p : List(Get(r, "ports"), "ports")) rule.ports.push_back(ReadPolicyPort(p));
+      out.push_back(std::move(rule));
+    }
+    return out;
+  }
+
+  NetworkPolicy ReadPolicy(const YAML::Node& obj, const std::string& ns,
+                           const std::string& name) const {
+    NetworkPolicy np;
+    np.ns = ns;
+    np.name = name;
+    np.where = Loc(obj);
+    YAML::Node spec = Get(obj, "spec");
+    if (!Present(spec)) Fail(obj, "NetworkPolicy " + name + " has no spec");
+    RequireMap(spec, "spec");
+    YAML::Node ps = Get(spec, "podSelector");
+    if (!ps.IsDefined()) {
+      Fail(spec, "NetworkPolicy " + name + " has no spec.podSelector",
+           "write podSelector: {} to select every pod in the namespace");
+    }
+    np.pod_selector = ReadSelector(ps, "podSelector");
+    YAML::Node in = Get(spec, "ingress"), eg = Get(spec, "egress"),
+               types = Get(spec, "policyTypes");
+    np.ingress = ReadRules(in, "from", "ingress");
+    np.egress = ReadRules(eg, "to", "egress");
+    if (Present(types)) {
+      np.ingress_type = np.egress_type = false;
+      for (const auto& t : List(types, "policyTypes")) {
+        std::string s = String(t, "policy type");
+        if (s == "Ingress") {
+          np.ingress_type = true;
+        } else if (s == "Egress") {
+          np.egress_type = true;
+        } else {
+          Fail(t, "unknown policy type '" + s + "'", "use Ingress or Egress");
+        }
+      }
+    } else {
+      // Kubernetes default: Ingress always; Egress when the policy has egress rules.
+      np.ingress_type = true;
+      np.egress_type = Present(eg) && eg.IsSequence() && eg.size() > 0;
+    }
+    for (auto it = spec.begin(); it != spec.end(); ++it) {
+      std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+      if (key != "podSelector" && key != "ingress" && key != "egress" && key != "policyTypes") {
+        Fail(it->first, "unknown field '" + key + "' in NetworkPolicy spec",
+             DidYouMean(key, {"podSelector", "ingress", "egress", "policyTypes"}));
+      }
+    }
+    return np;
+  }
+
+  std::string file_;
+};
+
+class Parser {
+ public:
+  Parser(const std::string& file, Cluster* cluster, Diagnostics* diags,
+         const ManifestLimits& limits)
+      : r_(file), file_(file), cluster_(cluster), diags_(diags), limits_(limits) {}
+
+  void Object(const YAML::Node& obj, int depth) {
+    if (++objects_ > limits_.max_objects) {
+      if (objects_ == limits_.max_objects + 1) {
+        diags_->Error(r_.Loc(obj), "zones.limit",
+                      "more than " + std::to_string(limits_.max_objects) +
+                          " objects; the rest of the file is skipped");
+        cluster_->skipped.push_back(file_ + ": objects beyond the limit");
+      }
+      return;
+    }
+    if (obj.IsNull()) return;  // empty document
+    if (!obj.IsMap()) {
+      Skipped(r_.Loc(obj), "a manifest must be a mapping, not " + std::string(YamlTypeName(obj)),
+              "", Severity::kError);
+      return;
+    }
+    YAML::Node kind_n = r_.Get(obj, "kind");
+    std::string kind = kind_n.IsScalar() ? kind_n.Scalar() : "";
+    if (kind.empty()) {
+      Skipped(r_.Loc(obj), "object has no 'kind'", "", Severity::kError);
+      return;
+    }
+    if (kind == "List" || kind.ends_with("List")) {
+      YAML::Node items = r_.Get(obj, "items");
+      if (depth > 4 || !items.IsSequence()) {
+        Skipped(r_.Loc(obj), kind + " without an 'items' list", "", Severity::kError);
+        return;
+      }
+      for (const auto& it : items) Object(it, depth + 1);
+      return;
+    }
+    YAML::Node meta = r_.Get(obj, "metadata");
+    YAML::Node name_n = r_.Get(meta, "name");
+    std::string name = name_n.IsScalar() ? name_n.Scalar() : "";
+    YAML::Node ns_n = r_.Get(meta, "namespace");
+    std::string ns = ns_n.IsScalar() && !ns_n.Scalar().empty() ? ns_n.Scalar() : "default";
+    bool known =
+        kind == "Namespace" || kind == "NetworkPolicy" ||
+        std::find(kWorkloadKinds.begin(), kWorkloadKinds.end(), kind) != kWorkloadKinds.end();
+    if (!known) {
+      Skipped(r_.Loc(obj), "skipped " + kind + " '" + name + "': not a kind the analysis reads", "",
+              Severity::kNote);
+      return;
+    }
+    if (name.empty()) {
+      Skipped(r_.Loc(obj), kind + " has no metadata.name", "", Severity::kError);
+      return;
+    }
+    try {
+      if (kind == "Namespace") {
+        Namespace n;
+        n.name = name;
+        n.labels = r_.ReadLabels(r_.Get(meta, "labels"), "metadata.labels");
+        n.labels["kubernetes.io/metadata.name"] = name;
+        n.where = r_.Loc(obj);
+        cluster_->namespaces.push_back(std::move(n));
+      } else if (kind == "NetworkPolicy") {
+        cluster_->policies.push_back(r_.ReadPolicy(obj, ns, name));
+      } else {
+        cluster_->workloads.push_back(ReadWorkload(obj, kind, ns, name));
+      }
+    } catch (const Skip& s) {
+      diags_->Error(s.where, "zones.manifest",
+                    kind + " " + ns + "/" + name + ": " + s.message + "; the object is skipped",
+                    s.hint);
+      cluster_->skipped.push_back(s.where.ToString() + ": " + kind + " " + ns + "/" + name + " (" +
+                                  s.message + ")");
+    } catch (const YAML::Exception& e) {
+      Skipped(r_.Loc(obj), kind + " " + ns + "/" + name + ": " + e.what(), "", Severity::kError);
+    }
+  }
+
+ private:
+  Workload ReadWorkload(const YAML::Node& obj, const std::string& kind, const std::string& ns,
+                        const std::string& name) {
+    Workload w;
+    w.ns = ns;
+    w.name = name;
+    w.kind = kind;
+    w.where = r_.Loc(obj);
+    YAML::Node meta = r_.Get(obj, "metadata");
+    YAML::Node spec = r_.Get(obj, "spec");
+    if (kind == "Pod") {
+      w.labels = r_.ReadLabels(r_.Get(meta, "labels"), "metadata.labels");
+      w.ports = r_.ReadPodPorts(spec);
+      return w;
+    }
+    YAML::Node tmpl;
+    if (kind == "CronJob") {
+      tmpl = r_.Get(r_.Get(r_.Get(spec, "jobTemplate"), "spec"), "template");
+    } else {
+      tmpl = r_.Get(spec, "template");
+    }
+    if (!ReadLabelsOk(tmpl)) r_.Fail(obj, kind + " has no pod template (spec.template)");
+    w.labels =
+        r_.ReadLabels(r_.Get(r_.Get(tmpl, "metadata"), "labels"), "template.metadata.labels");
+    w.ports = r_.ReadPodPorts(r_.Get(tmpl, "spec"));
+    return w;
+  }
+  static bool ReadLabelsOk(const YAML::Node& n) { return n.IsDefined() && n.IsMap(); }
+
+  void Skipped(SourceLocation where, std::string message, std::string hint, Severity sev) {
+    Diagnostic d;
+    d.severity = sev;
+    d.location = where;
+    d.code = sev == Severity::kNote ? "zones.unknown-kind" : "zones.manifest";
+    d.message = message;
+    d.hint = std::move(hint);
+    diags_->Add(std::move(d));
+    cluster_->skipped.push_back(where.ToString() + ": " + message);
+  }
+
+  ObjectReader r_;
+  std::string file_;
+  Cluster* cluster_;
+  Diagnostics* diags_;
+  ManifestLimits limits_;
+  std::size_t objects_ = 0;
+};
+
+}  // namespace
+
+bool LabelSelector::Matches(const Labels& labels) const {
+  for (const auto& [k, v] : match_labels) {
+    auto it = labels.find(k);
+    if (it == labels.end() || it->second != v) return false;
+  }
+  for (const auto& r : match_expressions) {
+    auto it = labels.find(r.key);
+    bool has = it != labels.end();
+    switch (r.op) {
+      case LabelRequirement::Op::kIn:
+        if (!has || !std::binary_search(r.values.begin(), r.values.end(), it->second)) {
+          return false;
+        }
+        break;
+      case LabelRequirement::Op::kNotIn:
+        // Kubernetes: NotIn also matches objects without the key.
+        if (has && std::binary_search(r.values.begin(), r.values.end(), it->second)) {
+          return false;
+        }
+        break;
+      case LabelRequirement::Op::kExists:
+        if (!has) return false;
+        break;
+      case LabelRequirement::Op::kDoesNotExist:
+        if (has) return false;
+        break;
+    }
+  }
+  return true;
+}
+
+std::string LabelSelector::ToString() const {
+  std::string out;
+  auto add = [&](const std::string& s) { out += (out.empty() ? "" : ", ") + s; };
+  for (const auto& [k, v] : match_labels) add(k + "=" + v);
+  for (const auto& r : match_expressions) {
+    std::string vals;
+    for (const auto& v : r.values) vals += (vals.empty() ? "" : ",") + v;
+    switch (r.op) {
+      case LabelRequirement::Op::kIn:
+        add(r.key + " in (" + vals + ")");
+        break;
+      case LabelRequirement::Op::kNotIn:
+        add(r.key + " notin (" + vals + ")");
+        break;
+      case LabelRequirement::Op::kExists:
+        add(r.key);
+        break;
+      case LabelRequirement::Op::kDoesNotExist:
+        add("!" + r.key);
+        break;
+    }
+  }
+  return "{" + out + "}";
+}
+
+std::string PolicyPort::ToString() const {
+  std::string out(ProtocolName(protocol));
+  if (port) {
+    out += " " + std::to_string(*port);
+    if (end_port && *end_port != *port) out += "-" + std::to_string(*end_port);
+  } else if (!name.empty()) {
+    out += " " + name;
+  }
+  return out;
+}
+
+std::string PolicyPeer::ToString() const {
+  if (ip_block) return "ipBlock " + ip_text;
+  std::string out;
+  if (namespace_selector) out += "namespaceSelector " + namespace_selector->ToString();
+  if (pod_selector)
+    out += std::string(out.empty() ? "" : " ") + "podSelector " + pod_selector->ToString();
+  return out;
+}
+
+void ParseManifests(std::string_view text, const std::string& file, Cluster* cluster,
+                    Diagnostics* diags, const ManifestLimits& limits) {
+  if (text.size() > limits.max_file_bytes) {
+    diags->Error(
+        {file, 0, 0}, "zones.limit",
+        "file is larger than " + std::to_string(limits.max_file_bytes) + " bytes; skipped");
+    cluster->skipped.push_back(file + ": too large");
+    return;
+  }
+  auto docs = ParseYamlAll(text, file);
+  if (!docs) {
+    // ParseYamlAll's message is "file:line:col: what"; split the position off.
+    std::string msg = docs.error().message();
+    SourceLocation where{file, 0, 0};
+    if (msg.rfind(file + ":", 0) == 0) {
+      std::string rest = msg.substr(file.size() + 1);
+      int line = 0, col = 0;
+      auto p1 = std::from_chars(rest.data(), rest.data() + rest.size(), line);
+      if (p1.ec == std::errc() && *p1.ptr == ':') {
+        const char* c = p1.ptr + 1;
+        auto p2 = std::from_chars(c, rest.data() + rest.size(), col);
+        if (p2.ec == std::errc() && *p2.ptr == ':') {
+          where.line = line;
+          where.column = col;
+          msg = std::string(p2.ptr + 1);
+          while (!msg.empty() && msg.front() == ' ') msg.erase(0, 1);
+        }
+      }
+    }
+    diags->Error(where, "zones.yaml", "not valid YAML: " + msg + "; the whole file is skipped",
+                 "fix the syntax; the other files are still analysed");
+    cluster->skipped.push_back(file + ": not valid YAML");
+    return;
+  }
+  Parser p(file, cluster, diags, limits);
+  for (const auto& d : *docs) {
+    try {
+      p.Object(d, 0);
+    } catch (const YAML::Exception& e) {
+      diags->Error(LocationOf(d, file), "zones.manifest",
+                   std::string("unreadable object: ") + e.what());
+      cluster->skipped.push_back(LocationOf(d, file).ToString() + ": unreadable object");
+    }
+  }
+}
+
+void CompleteNamespaces(Cluster* cluster) {
+  std::set<std::string> have;
+  for (auto& n : cluster->namespaces) have.insert(n.name);
+  std::set<std::string> want;
+  for (const auto& w : cluster->workloads) want.insert(w.ns);
+  for (const auto& p : cluster->policies) want.insert(p.ns);
+  for (const auto& n : want) {
+    if (have.contains(n)) continue;
+    Namespace ns;
+    ns.name = n;
+    ns.labels["kubernetes.io/metadata.name"] = n;
+    cluster->namespaces.push_back(std::move(ns));
+  }
+}
+
+Result<Cluster> LoadManifests(const std::vector<fs::path>& paths, Diagnostics* diags,
+                              const ManifestLimits& limits) {
+  std::vector<fs::path> files;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (!fs::exists(p, ec)) return NotFoundError(p.string() + ": no such file or directory");
+    if (fs::is_directory(p, ec)) {
+      std::vector<fs::path> found;
+      for (auto it = fs::recursive_directory_iterator(p, ec); !ec && it != fs::end(it);
+           it.increment(ec)) {
+        auto ext = it->path().extension();
+        if (it->is_regular_file() && (ext == ".yaml" || ext == ".yml" || ext == ".json")) {
+          found.push_back(it->path());
+        }
+      }
+      if (ec) return InvalidArgumentError(p.string() + ": cannot list directory: " + ec.message());
+      std::sort(found.begin(), found.end());
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(p);
+    }
+  }
+  Cluster cluster;
+  for (const auto& f : files) {
+    auto text = ReadFile(f, limits.max_file_bytes);
+    if (!text) {
+      diags->Error({f.string(), 0, 0}, "zones.read", text.error().message());
+      cluster.skipped.push_back(f.string() + ": unreadable");
+      continue;
+    }
+    ParseManifests(*text, f.string(), &cluster, diags, limits);
+  }
+  CompleteNamespaces(&cluster);
+  return cluster;
+}
+
+}  // namespace rampart::zones
