@@ -8,6 +8,7 @@
 #include <cstring>
 #include <memory>
 
+#include "artifacts/audit_events.h"
 #include "artifacts/dataset_manifest.h"
 #include "artifacts/oms.h"
 #include "artifacts/policy.h"
@@ -16,7 +17,9 @@
 #include "cli/cli.h"
 #include "core/clock.h"
 #include "core/crypto.h"
+#include "core/encoding.h"
 #include "core/file.h"
+#include "core/http_audit_sink.h"
 #include "core/json.h"
 
 #ifndef RAMPART_VERSION
@@ -149,24 +152,79 @@ Result<std::uint64_t> ParseSize(const std::string& s) {
   return v * mult;
 }
 
-Status NoLedger(const std::string& url) {
-  if (url.empty()) return OkStatus();
-  return UnavailableError("--ledger " + url +
-                          ": this build has no remote ledger sink yet; run without --ledger");
+// Where and as whom `--ledger` records events. The API key comes from
+// --ledger-key or $RAMPART_LEDGER_API_KEY (so it stays out of shell history).
+struct LedgerArgs {
+  std::string url, api_key, actor;
+};
+
+void AddLedgerOptions(CLI::App* cmd, LedgerArgs& l, const char* what) {
+  cmd->add_option("--ledger", l.url, what);
+  cmd->add_option("--ledger-key", l.api_key,
+                  "API key for --ledger (default: $RAMPART_LEDGER_API_KEY)");
+  cmd->add_option("--actor", l.actor,
+                  "Identity recorded as the event's actor (default: $USER)");
+}
+
+// Sends one event and waits until the ledger has made it durable. The work
+// product (bundle, manifest) is already written when this runs; a failure
+// here says so, and the command fails.
+Status RecordInLedger(const LedgerArgs& l, AuditEvent event) {
+  HttpAuditSinkOptions o;
+  o.url = l.url;
+  o.api_key = l.api_key;
+  if (o.api_key.empty()) {
+    if (const char* k = std::getenv("RAMPART_LEDGER_API_KEY")) o.api_key = k;
+  }
+  auto sink = MakeHttpAuditSink(o);
+  if (!sink) return sink.error().WithContext("--ledger " + l.url);
+  RAMPART_RETURN_IF_ERROR((*sink)->Append(std::move(event)));
+  // Wait for durability, but give up at once on a refused key: retrying
+  // cannot fix that.
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  Status flushed;
+  for (;;) {
+    flushed = (*sink)->Flush(std::chrono::milliseconds(200));
+    if (flushed.ok()) break;
+    int st = (*sink)->last_failure_status();
+    if (st == 401 || st == 403) {
+      flushed = UnauthenticatedError("the ledger refused the API key (" +
+                                     (*sink)->last_failure() + "); check --ledger-key");
+      break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) {
+      std::string why = (*sink)->last_failure();
+      flushed = UnavailableError(why.empty() ? flushed.message() : "ledger " + why);
+      break;
+    }
+  }
+  if (!flushed.ok() || (*sink)->delivered() != 1) {
+    return UnavailableError("--ledger " + l.url + ": the event was not recorded (" +
+                            (flushed.ok() ? std::string("the ledger refused it")
+                                          : flushed.message()) +
+                            "); the output itself was written");
+  }
+  return OkStatus();
+}
+
+std::string Actor(const LedgerArgs& l) {
+  if (!l.actor.empty()) return l.actor;
+  const char* u = std::getenv("USER");
+  return u && *u ? u : "rampart-cli";
 }
 
 // ---- sign ------------------------------------------------------------------
 
 struct SignArgs {
   std::string model, key, cert_chain, signing_cert, signature = "model.sig", shard_size;
-  std::string hash = "sha256", model_name, ledger;
+  std::string hash = "sha256", model_name;
+  LedgerArgs ledger;
   std::vector<std::string> ignore_paths;
   bool allow_symlinks = false;
   unsigned threads = 0;
 };
 
 int RunSign(const SignArgs& a) {
-  RAMPART_RETURN_IF_ERROR_CLI(NoLedger(a.ledger));
   auto pem = ReadFile(a.key, 1u << 20);
   if (!pem) return ReportError(pem.error());
   auto key = OmsPrivateKey::FromPem(*pem);
@@ -227,6 +285,16 @@ int RunSign(const SignArgs& a) {
                "rampart: signed %zu resource(s) of %s (root sha256:%s) with the %s method -> %s\n",
                st.resources.size(), a.model.c_str(), st.root_digest.c_str(),
                signer.chain.empty() ? "key" : "certificate", a.signature.c_str());
+  if (!a.ledger.url.empty()) {
+    auto digest = crypto::Sha256(*bundle);
+    Status r = RecordInLedger(
+        a.ledger, artifacts::ModelSignedEvent(st, signer.chain.empty() ? "key" : "certificate",
+                                              a.signature, HexEncode(digest), Actor(a.ledger),
+                                              Clock::Real()));
+    if (!r.ok()) return ReportError(r);
+    std::fprintf(stderr, "rampart: recorded model.signed in the ledger at %s\n",
+                 a.ledger.url.c_str());
+  }
   return kExitOk;
 }
 
@@ -249,7 +317,7 @@ void AddSign(CLI::App* parent, CommandContext& ctx, SignArgs& a) {
   cmd->add_flag("--allow-symlinks", a.allow_symlinks, "Follow symlinks (deprecated in OMS)");
   cmd->add_option("--threads", a.threads, "Hashing threads (default: one per core)");
   cmd->add_option("--model-name", a.model_name, "Subject name (default: the model's basename)");
-  cmd->add_option("--ledger", a.ledger, "Record the signing in the audit ledger at this URL");
+  AddLedgerOptions(cmd, a.ledger, "Record the signing in the audit ledger at this URL");
   cmd->callback([&ctx, &a] { ctx.exit_code = RunSign(a); });
 }
 
@@ -388,7 +456,8 @@ void AddVerify(CLI::App* parent, CommandContext& ctx, VerifyArgs& a) {
 // ---- manifest --------------------------------------------------------------
 
 struct ManifestArgs {
-  std::string dir, output, ledger, format = "text";
+  std::string dir, output, format = "text";
+  LedgerArgs ledger;
   std::string old_m, new_m;
   std::vector<std::string> ignore_paths;
   unsigned threads = 0;
@@ -407,7 +476,6 @@ Result<DatasetManifest> LoadOrBuild(const std::string& p, const ManifestArgs& a)
 }
 
 int RunManifest(const ManifestArgs& a) {
-  RAMPART_RETURN_IF_ERROR_CLI(NoLedger(a.ledger));
   if (a.dir.empty()) return ReportError(InvalidArgumentError("manifest: name a dataset directory"));
   HashOptions ho;
   ho.threads = a.threads;
@@ -423,6 +491,13 @@ int RunManifest(const ManifestArgs& a) {
     std::fprintf(stderr, "rampart: %zu file(s), %llu bytes, root sha256:%s -> %s\n",
                  m->files.size(), static_cast<unsigned long long>(m->total_bytes()),
                  m->root_digest.c_str(), a.output.c_str());
+  }
+  if (!a.ledger.url.empty()) {
+    Status r = RecordInLedger(a.ledger,
+                              artifacts::DatasetManifestEvent(*m, Actor(a.ledger), Clock::Real()));
+    if (!r.ok()) return ReportError(r);
+    std::fprintf(stderr, "rampart: recorded dataset.manifest in the ledger at %s\n",
+                 a.ledger.url.c_str());
   }
   return kExitOk;
 }
@@ -488,7 +563,7 @@ void AddManifest(CLI::App* parent, CommandContext& ctx, ManifestArgs& a, Manifes
   cmd->add_option("--ignore-paths", a.ignore_paths,
                   "Paths to leave out (relative to the directory)");
   cmd->add_option("--threads", a.threads, "Hashing threads (default: one per core)");
-  cmd->add_option("--ledger", a.ledger, "Record the manifest in the audit ledger at this URL");
+  AddLedgerOptions(cmd, a.ledger, "Record the manifest in the audit ledger at this URL");
   cmd->callback([&ctx, &a, cmd] {
     if (cmd->get_subcommands().empty()) ctx.exit_code = RunManifest(a);
   });

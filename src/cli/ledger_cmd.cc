@@ -154,6 +154,7 @@ int Keygen(const KeygenArgs& a) {
                "\n");
     } else {
       PrintOut(k->token + "\n");
+      std::fflush(stdout);
       std::fprintf(stderr,
                    "rampart: the key above is shown once. Add its hash to the estate's ledger "
                    "section:\n  api_keys:\n    - {identity: %s, hash: \"%s\"}\n",

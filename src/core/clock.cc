@@ -56,6 +56,9 @@ bool ParseRfc3339(std::string_view s, Clock::SystemTime* out) {
     return false;
   }
   if (M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60) return false;
+  // system_clock counts int64 nanoseconds: it holds 1677-09-21 to 2262-04-11.
+  // Refuse years at the edges rather than overflow.
+  if (Y < 1678 || Y > 2261) return false;
   std::size_t pos = 19;
   std::int64_t frac_ns = 0;
   if (pos < s.size() && s[pos] == '.') {

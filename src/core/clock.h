@@ -53,7 +53,8 @@ class FakeClock final : public Clock {
 // RFC 3339 UTC with the given number of fractional-second digits (0, 3, 6, 9):
 // "2026-11-26T15:00:00Z", "2026-11-26T15:00:00.123Z".
 std::string FormatRfc3339(Clock::SystemTime t, int fraction_digits = 0);
-// Parses RFC 3339 (any offset, optional fraction) to UTC.
+// Parses RFC 3339 (any offset, optional fraction) to UTC. Years outside
+// 1678..2261 (what system_clock's int64 nanoseconds can hold) are refused.
 bool ParseRfc3339(std::string_view s, Clock::SystemTime* out);
 
 }  // namespace rampart

@@ -114,6 +114,15 @@ class Sink final : public HttpAuditSink {
     return OkStatus();
   }
 
+  int last_failure_status() const override {
+    std::lock_guard lock(mu_);
+    return last_failure_status_;
+  }
+  std::string last_failure() const override {
+    std::lock_guard lock(mu_);
+    return last_failure_;
+  }
+
   std::uint64_t rejected() const override { return rejected_; }
   std::uint64_t delivered() const override { return delivered_; }
 
@@ -194,6 +203,12 @@ class Sink final : public HttpAuditSink {
   }
 
   void LogFailure(const Reply& r) {
+    {
+      std::lock_guard lock(mu_);
+      last_failure_status_ = r.status;
+      last_failure_ = r.status == 0 ? "unreachable: " + r.body
+                                    : "answered " + std::to_string(r.status) + ": " + r.body;
+    }
     auto now = std::chrono::steady_clock::now();
     if (now - last_warning_ < std::chrono::seconds(10)) return;
     last_warning_ = now;
@@ -322,7 +337,9 @@ class Sink final : public HttpAuditSink {
   std::optional<asio::ssl::stream<tcp::socket>> tls_;
   std::chrono::steady_clock::time_point last_warning_{};
 
-  std::mutex mu_;
+  mutable std::mutex mu_;
+  int last_failure_status_ = -1;
+  std::string last_failure_;
   std::condition_variable cv_;
   std::condition_variable drained_cv_;
   std::deque<std::string> buffer_;

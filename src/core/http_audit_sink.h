@@ -45,6 +45,11 @@ class HttpAuditSink : public AuditSink {
   // Events the ledger refused for good (bad entry), and events acknowledged.
   virtual std::uint64_t rejected() const = 0;
   virtual std::uint64_t delivered() const = 0;
+  // The last failed delivery attempt: the HTTP status (0 when the ledger was
+  // unreachable, -1 when nothing has failed) and a description. A caller that
+  // cannot wait (the CLI) stops early on 401/403, which retrying won't fix.
+  virtual int last_failure_status() const = 0;
+  virtual std::string last_failure() const = 0;
 };
 
 Result<std::shared_ptr<HttpAuditSink>> MakeHttpAuditSink(const HttpAuditSinkOptions& opts);

@@ -28,6 +28,10 @@ TEST(ClockTest, Rfc3339RoundTrip) {
   EXPECT_FALSE(ParseRfc3339("2026-11-26 15:00", &t));
   EXPECT_FALSE(ParseRfc3339("2026-13-26T15:00:00Z", &t));
   EXPECT_FALSE(ParseRfc3339("2026-11-26T15:00:00Zjunk", &t));
+  // Beyond what int64 nanoseconds hold: refused, never overflowed.
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:59Z", &t));
+  EXPECT_FALSE(ParseRfc3339("0001-01-01T00:00:00Z", &t));
+  EXPECT_TRUE(ParseRfc3339("2261-12-31T23:59:59Z", &t));
 }
 
 }  // namespace
