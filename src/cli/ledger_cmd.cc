@@ -128,9 +128,16 @@ int Init(const InitArgs& a) {
                                  {"key_created", created}}) +
              "\n");
   } else {
-    PrintOut("ledger ready at " + a.c.store + " (" + std::to_string((*l)->size()) + " entries)\n" +
-             (created ? "new signer key written to " + a.c.key + " (keep it secret)\n" : "") +
-             "verifier key (share it with auditors):\n  " + vkey + "\n");
+    // stdout carries only the verifier key, so `rampart ledger init > ledger.pub`
+    // gives auditors the file they need; the rest is for the person.
+    std::fprintf(stderr, "rampart: ledger ready at %s (%llu entries)\n", a.c.store.c_str(),
+                 static_cast<unsigned long long>((*l)->size()));
+    if (created) {
+      std::fprintf(stderr, "rampart: new signer key written to %s (keep it secret)\n",
+                   a.c.key.c_str());
+    }
+    std::fprintf(stderr, "rampart: verifier key (share it with auditors) follows on stdout\n");
+    PrintOut(vkey + "\n");
   }
   return kExitOk;
 }
