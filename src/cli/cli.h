@@ -29,6 +29,8 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 void RegisterLedgerCommands(CLI::App& app, CommandContext& ctx);
 void RegisterArtifactsCommands(CLI::App& app, CommandContext& ctx);
 void RegisterGatewayCommands(CLI::App& app, CommandContext& ctx);
+// `rampart gateway keys create|revoke|list`, under the `gateway` subcommand.
+void RegisterGatewayKeysCommands(CLI::App& gateway_app, CommandContext& ctx);
 void RegisterZonesCommands(CLI::App& app, CommandContext& ctx);
 
 // Prints "rampart: <message>" to stderr and returns kExitUsage (for unreadable
