@@ -1,0 +1,375 @@
+#include "gateway/http_parse.h"
+
+#include <algorithm>
+#include <array>
+
+namespace rampart::gateway {
+namespace {
+
+// RFC 9110 tchar.
+constexpr std::array<bool, 256> MakeTchar() {
+  std::array<bool, 256> t{};
+  for (int c = '0'; c <= '9'; ++c) t[c] = true;
+  for (int c = 'a'; c <= 'z'; ++c) t[c] = true;
+  for (int c = 'A'; c <= 'Z'; ++c) t[c] = true;
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+  return t;
+}
+constexpr std::array<bool, 256> kTchar = MakeTchar();
+
+bool IsToken(std::string_view s) {
+  if (s.empty()) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return kTchar[static_cast<unsigned char>(c)]; });
+}
+
+// field-value characters: VCHAR, obs-text, SP, HTAB.
+bool IsFieldValueChar(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
+
+char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+HttpError Bad(std::string code, std::string message) {
+  return HttpError{400, std::move(code), std::move(message)};
+}
+
+// Calls f(token) for each comma-separated element of a list field.
+template <typename F>
+void ForEachListToken(std::string_view v, F f) {
+  while (!v.empty()) {
+    std::size_t comma = v.find(',');
+    std::string_view item = Trim(v.substr(0, comma));
+    if (!item.empty()) f(item);
+    if (comma == std::string_view::npos) break;
+    v.remove_prefix(comma + 1);
+  }
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+}  // namespace
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (Lower(a[i]) != Lower(b[i])) return false;
+  }
+  return true;
+}
+
+bool IsHopByHopField(std::string_view name) {
+  static constexpr std::string_view kHop[] = {
+      "connection", "keep-alive", "proxy-connection", "te",     "trailer",
+      "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"};
+  for (std::string_view h : kHop) {
+    if (EqualsIgnoreCase(name, h)) return true;
+  }
+  return false;
+}
+
+std::string_view RequestHead::Find(std::string_view name) const {
+  for (const HeaderField& f : headers) {
+    if (EqualsIgnoreCase(f.name, name)) return f.value;
+  }
+  return {};
+}
+
+bool RequestHead::Has(std::string_view name) const {
+  return std::any_of(headers.begin(), headers.end(),
+                     [&](const HeaderField& f) { return EqualsIgnoreCase(f.name, name); });
+}
+
+std::size_t FindHeadEnd(std::string_view buf) {
+  std::size_t p = buf.find("\r\n\r\n");
+  return p == std::string_view::npos ? 0 : p + 4;
+}
+
+HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLimits& limits) {
+  if (head.size() > limits.max_header_bytes) {
+    return std::unexpected(HttpError{431, "header_too_large",
+                                     "request header is larger than " +
+                                         std::to_string(limits.max_header_bytes) + " bytes"});
+  }
+  if (!head.ends_with("\r\n\r\n")) return std::unexpected(Bad("bad_request", "incomplete header"));
+  RequestHead out;
+  // Request line: method SP request-target SP HTTP-version CRLF, nothing else.
+  std::size_t eol = head.find("\r\n");
+  std::string_view line = head.substr(0, eol);
+  std::size_t sp1 = line.find(' ');
+  std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
+  if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos) {
+    return std::unexpected(Bad("bad_request", "malformed request line"));
+  }
+  out.method = line.substr(0, sp1);
+  out.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  std::string_view version = line.substr(sp2 + 1);
+  if (!IsToken(out.method)) return std::unexpected(Bad("bad_request", "malformed method"));
+  if (out.target.size() > limits.max_target_bytes) {
+    return std::unexpected(HttpError{414, "uri_too_long", "request target is too long"});
+  }
+  if (out.target.empty() || out.target.front() != '/') {
+    return std::unexpected(Bad("bad_request", "request target must be a path (origin-form)"));
+  }
+  for (char c : out.target) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || u >= 0x80 || c == '#') {
+      return std::unexpected(Bad("bad_request", "invalid character in request target"));
+    }
+  }
+  if (version == "HTTP/1.1") {
+    out.version_minor = 1;
+  } else if (version == "HTTP/1.0") {
+    out.version_minor = 0;
+  } else {
+    return std::unexpected(HttpError{505, "http_version", "only HTTP/1.0 and HTTP/1.1 are served"});
+  }
+
+  // Header fields.
+  std::size_t pos = eol + 2;
+  std::size_t content_length_fields = 0, transfer_encoding_fields = 0, host_fields = 0;
+  std::string_view content_length, transfer_encoding;
+  bool conn_close = false, conn_keep_alive = false;
+  while (pos < head.size()) {
+    std::size_t end = head.find("\r\n", pos);
+    std::string_view field = head.substr(pos, end - pos);
+    pos = end + 2;
+    if (field.empty()) break;  // the blank line
+    if (field.front() == ' ' || field.front() == '\t') {
+      return std::unexpected(Bad("obs_fold", "obsolete line folding is not accepted"));
+    }
+    if (out.headers.size() >= limits.max_headers) {
+      return std::unexpected(HttpError{431, "too_many_headers",
+                                       "more than " + std::to_string(limits.max_headers) +
+                                           " header fields"});
+    }
+    std::size_t colon = field.find(':');
+    if (colon == std::string_view::npos) {
+      return std::unexpected(Bad("bad_header", "header field without a colon"));
+    }
+    std::string_view name = field.substr(0, colon);
+    if (!IsToken(name)) {
+      // Covers "Name : value" (whitespace before the colon, RFC 9112 5.1).
+      return std::unexpected(Bad("bad_header", "malformed header field name"));
+    }
+    std::string_view raw_value = field.substr(colon + 1);
+    for (char c : raw_value) {
+      if (!IsFieldValueChar(static_cast<unsigned char>(c))) {
+        return std::unexpected(Bad("bad_header", "control character in header field value"));
+      }
+    }
+    std::string_view value = Trim(raw_value);
+    out.headers.push_back({name, value});
+    if (EqualsIgnoreCase(name, "content-length")) {
+      ++content_length_fields;
+      content_length = value;
+    } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
+      ++transfer_encoding_fields;
+      transfer_encoding = value;
+    } else if (EqualsIgnoreCase(name, "host")) {
+      ++host_fields;
+    } else if (EqualsIgnoreCase(name, "connection")) {
+      ForEachListToken(value, [&](std::string_view t) {
+        if (EqualsIgnoreCase(t, "close")) conn_close = true;
+        if (EqualsIgnoreCase(t, "keep-alive")) conn_keep_alive = true;
+      });
+    } else if (EqualsIgnoreCase(name, "expect")) {
+      if (!EqualsIgnoreCase(value, "100-continue")) {
+        return std::unexpected(
+            HttpError{417, "expectation_failed", "only 'Expect: 100-continue' is supported"});
+      }
+      out.expect_continue = true;
+    }
+  }
+  if (pos != head.size()) return std::unexpected(Bad("bad_request", "bytes after the header"));
+
+  if (out.version_minor == 1 && host_fields != 1) {
+    return std::unexpected(Bad("bad_host", "an HTTP/1.1 request needs exactly one Host field"));
+  }
+  if (host_fields > 1) return std::unexpected(Bad("bad_host", "more than one Host field"));
+
+  // Framing: the request-smuggling checks.
+  if (content_length_fields > 0 && transfer_encoding_fields > 0) {
+    return std::unexpected(
+        Bad("smuggling", "Content-Length and Transfer-Encoding together are not accepted"));
+  }
+  if (content_length_fields > 1) {
+    return std::unexpected(Bad("smuggling", "more than one Content-Length field"));
+  }
+  if (transfer_encoding_fields > 1) {
+    return std::unexpected(Bad("smuggling", "more than one Transfer-Encoding field"));
+  }
+  if (transfer_encoding_fields == 1) {
+    if (out.version_minor == 0) {
+      return std::unexpected(Bad("smuggling", "Transfer-Encoding in an HTTP/1.0 request"));
+    }
+    if (!EqualsIgnoreCase(transfer_encoding, "chunked")) {
+      return std::unexpected(
+          Bad("smuggling", "the only accepted Transfer-Encoding is 'chunked'"));
+    }
+    out.framing = BodyFraming::kChunked;
+  } else if (content_length_fields == 1) {
+    if (content_length.empty() || content_length.size() > 19 ||
+        !std::all_of(content_length.begin(), content_length.end(),
+                     [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::unexpected(Bad("smuggling", "Content-Length must be a decimal number"));
+    }
+    std::uint64_t n = 0;
+    for (char c : content_length) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    if (n > limits.max_body_bytes) {
+      return std::unexpected(HttpError{413, "body_too_large",
+                                       "request body is larger than " +
+                                           std::to_string(limits.max_body_bytes) + " bytes"});
+    }
+    out.content_length = n;
+    out.framing = n == 0 ? BodyFraming::kNone : BodyFraming::kContentLength;
+  }
+  out.keep_alive = out.version_minor == 1 ? !conn_close : (conn_keep_alive && !conn_close);
+  if (out.framing == BodyFraming::kNone) out.expect_continue = false;
+  return out;
+}
+
+HttpError ChunkedDecoder::Malformed(std::string message) const {
+  return Bad("bad_chunk", std::move(message));
+}
+
+HttpResult<std::size_t> ChunkedDecoder::ParseSizeLine() {
+  // chunk-size [ chunk-ext ]: 1*HEXDIG, then optionally ;name[=value] pairs.
+  std::string_view l = line_;
+  std::size_t i = 0;
+  std::uint64_t size = 0;
+  while (i < l.size() && HexValue(l[i]) >= 0) {
+    if (i >= 15) return std::unexpected(Malformed("chunk size is too large"));
+    size = size * 16 + static_cast<std::uint64_t>(HexValue(l[i]));
+    ++i;
+  }
+  if (i == 0) return std::unexpected(Malformed("malformed chunk size"));
+  std::string_view ext = l.substr(i);
+  // Only BWS ";" extensions, each a token with an optional token or quoted value.
+  while (!ext.empty()) {
+    while (!ext.empty() && (ext.front() == ' ' || ext.front() == '\t')) ext.remove_prefix(1);
+    if (ext.empty()) break;
+    if (ext.front() != ';') return std::unexpected(Malformed("malformed chunk size"));
+    ext.remove_prefix(1);
+    for (char c : ext) {
+      if (!IsFieldValueChar(static_cast<unsigned char>(c))) {
+        return std::unexpected(Malformed("control character in a chunk extension"));
+      }
+    }
+    break;  // extensions are ignored once known to be printable
+  }
+  return static_cast<std::size_t>(size);
+}
+
+HttpResult<std::size_t> ChunkedDecoder::Feed(std::string_view in, std::string* out) {
+  std::size_t i = 0;
+  while (i < in.size() && state_ != State::kDone) {
+    char c = in[i];
+    switch (state_) {
+      case State::kSize:
+        if (c == '\r') {
+          state_ = State::kSizeLf;
+        } else if (c == '\n') {
+          return std::unexpected(Malformed("chunk size line must end with CRLF"));
+        } else {
+          if (line_.size() >= limits_.max_chunk_line_bytes) {
+            return std::unexpected(Malformed("chunk size line is too long"));
+          }
+          line_.push_back(c);
+        }
+        ++i;
+        break;
+      case State::kSizeLf: {
+        if (c != '\n') return std::unexpected(Malformed("chunk size line must end with CRLF"));
+        ++i;
+        auto size = ParseSizeLine();
+        if (!size) return std::unexpected(size.error());
+        line_.clear();
+        if (*size > limits_.max_body_bytes || total_ + *size > limits_.max_body_bytes) {
+          return std::unexpected(HttpError{413, "body_too_large",
+                                           "request body is larger than " +
+                                               std::to_string(limits_.max_body_bytes) + " bytes"});
+        }
+        if (*size == 0) {
+          last_chunk_ = true;
+          state_ = State::kTrailer;
+        } else {
+          remaining_ = *size;
+          state_ = State::kData;
+        }
+        break;
+      }
+      case State::kData: {
+        std::size_t n = static_cast<std::size_t>(
+            std::min<std::uint64_t>(remaining_, in.size() - i));
+        out->append(in.data() + i, n);
+        i += n;
+        remaining_ -= n;
+        total_ += n;
+        if (remaining_ == 0) state_ = State::kDataCr;
+        break;
+      }
+      case State::kDataCr:
+        if (c != '\r') return std::unexpected(Malformed("chunk data must end with CRLF"));
+        state_ = State::kDataLf;
+        ++i;
+        break;
+      case State::kDataLf:
+        if (c != '\n') return std::unexpected(Malformed("chunk data must end with CRLF"));
+        state_ = State::kSize;
+        ++i;
+        break;
+      case State::kTrailer:
+        // A trailer line, or the empty line that ends the body.
+        if (c == '\r') {
+          state_ = State::kTrailerLf;
+        } else if (c == '\n') {
+          return std::unexpected(Malformed("trailer line must end with CRLF"));
+        } else {
+          if (line_.empty() && (c == ' ' || c == '\t')) {
+            return std::unexpected(Malformed("obsolete line folding in a trailer"));
+          }
+          if (++trailer_bytes_ > limits_.max_header_bytes) {
+            return std::unexpected(
+                HttpError{431, "header_too_large", "trailer fields are too large"});
+          }
+          line_.push_back(c);
+        }
+        ++i;
+        break;
+      case State::kTrailerLf: {
+        if (c != '\n') return std::unexpected(Malformed("trailer line must end with CRLF"));
+        ++i;
+        if (line_.empty()) {
+          state_ = State::kDone;
+          break;
+        }
+        std::size_t colon = line_.find(':');
+        if (colon == std::string::npos || !IsToken(std::string_view(line_).substr(0, colon))) {
+          return std::unexpected(Malformed("malformed trailer field"));
+        }
+        for (char v : std::string_view(line_).substr(colon + 1)) {
+          if (!IsFieldValueChar(static_cast<unsigned char>(v))) {
+            return std::unexpected(Malformed("control character in a trailer field"));
+          }
+        }
+        line_.clear();
+        state_ = State::kTrailer;
+        break;
+      }
+      case State::kDone:
+        break;
+    }
+  }
+  return i;
+}
+
+}  // namespace rampart::gateway

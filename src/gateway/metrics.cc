@@ -1,0 +1,167 @@
+#include "gateway/metrics.h"
+
+#include <fmt/format.h>
+
+namespace rampart::gateway {
+namespace {
+
+// Label values are escaped as the exposition format requires.
+std::string Escape(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (char c : v) {
+    if (c == '\\' || c == '"') {
+      out.push_back('\\');
+      out.push_back(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+template <typename Map, typename Key>
+void Increment(Map& m, Key&& k) {
+  auto it = m.find(k);
+  if (it == m.end()) it = m.emplace(std::forward<Key>(k), 0).first;
+  ++it->second;
+}
+
+}  // namespace
+
+Metrics::Metrics(int shards) {
+  for (int i = 0; i < std::max(1, shards); ++i) shards_.push_back(std::make_unique<Shard>());
+}
+
+void Metrics::RecordRequest(int s, std::string_view route, std::string_view model, int status,
+                            std::chrono::microseconds latency) {
+  Shard& sh = shard(s);
+  double secs = static_cast<double>(latency.count()) / 1e6;
+  std::lock_guard lock(sh.mu);
+  auto key = std::make_tuple(std::string(route), std::string(model), status);
+  Increment(sh.requests, std::move(key));
+  auto it = sh.latency.find(route);
+  if (it == sh.latency.end()) it = sh.latency.emplace(std::string(route), Histogram{}).first;
+  Histogram& h = it->second;
+  std::size_t b = 0;
+  while (b < kBuckets.size() && secs > kBuckets[b]) ++b;
+  if (b < kBuckets.size()) ++h.buckets[b];
+  ++h.count;
+  h.sum += secs;
+}
+
+void Metrics::RecordRejection(int s, std::string_view reason) {
+  Shard& sh = shard(s);
+  std::lock_guard lock(sh.mu);
+  auto it = sh.rejections.find(reason);
+  if (it == sh.rejections.end()) it = sh.rejections.emplace(std::string(reason), 0).first;
+  ++it->second;
+}
+
+void Metrics::RecordUpstreamError(int s, std::string_view upstream, std::string_view kind) {
+  Shard& sh = shard(s);
+  std::lock_guard lock(sh.mu);
+  Increment(sh.upstream_errors, std::make_pair(std::string(upstream), std::string(kind)));
+}
+
+void Metrics::RecordRateLimit(int s, std::string_view decision) {
+  Shard& sh = shard(s);
+  std::lock_guard lock(sh.mu);
+  auto it = sh.rate_limit.find(decision);
+  if (it == sh.rate_limit.end()) it = sh.rate_limit.emplace(std::string(decision), 0).first;
+  ++it->second;
+}
+
+std::string Metrics::Render() const {
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;
+  std::map<std::string, Histogram> latency;
+  std::map<std::string, std::uint64_t> rejections, rate_limit;
+  std::map<std::pair<std::string, std::string>, std::uint64_t> upstream_errors;
+  for (const auto& sh : shards_) {
+    std::lock_guard lock(sh->mu);
+    for (const auto& [k, v] : sh->requests) requests[k] += v;
+    for (const auto& [k, h] : sh->latency) {
+      Histogram& t = latency[k];
+      for (std::size_t i = 0; i < h.buckets.size(); ++i) t.buckets[i] += h.buckets[i];
+      t.count += h.count;
+      t.sum += h.sum;
+    }
+    for (const auto& [k, v] : sh->rejections) rejections[k] += v;
+    for (const auto& [k, v] : sh->rate_limit) rate_limit[k] += v;
+    for (const auto& [k, v] : sh->upstream_errors) upstream_errors[k] += v;
+  }
+  std::string out;
+  out.reserve(4096);
+  out +=
+      "# HELP rampart_gateway_requests_total Requests answered, by route, model and status.\n"
+      "# TYPE rampart_gateway_requests_total counter\n";
+  for (const auto& [k, v] : requests) {
+    const auto& [route, model, status] = k;
+    out += fmt::format("rampart_gateway_requests_total{{route=\"{}\",model=\"{}\",status=\"{}\"}} {}\n",
+                       Escape(route), Escape(model), status, v);
+  }
+  out +=
+      "# HELP rampart_gateway_request_duration_seconds Time from the request head to the last "
+      "response byte.\n"
+      "# TYPE rampart_gateway_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency) {
+    std::uint64_t cum = 0;
+    std::string r = Escape(route);
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+      cum += h.buckets[i];
+      out += fmt::format("rampart_gateway_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                         r, kBuckets[i], cum);
+    }
+    out += fmt::format(
+        "rampart_gateway_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", r,
+        h.count);
+    out += fmt::format("rampart_gateway_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r,
+                       h.sum);
+    out += fmt::format("rampart_gateway_request_duration_seconds_count{{route=\"{}\"}} {}\n", r,
+                       h.count);
+  }
+  out +=
+      "# HELP rampart_gateway_rejections_total Requests the gateway refused, by reason.\n"
+      "# TYPE rampart_gateway_rejections_total counter\n";
+  for (const auto& [k, v] : rejections) {
+    out += fmt::format("rampart_gateway_rejections_total{{reason=\"{}\"}} {}\n", Escape(k), v);
+  }
+  out +=
+      "# HELP rampart_gateway_upstream_errors_total Upstream failures, by upstream and kind.\n"
+      "# TYPE rampart_gateway_upstream_errors_total counter\n";
+  for (const auto& [k, v] : upstream_errors) {
+    out += fmt::format("rampart_gateway_upstream_errors_total{{upstream=\"{}\",kind=\"{}\"}} {}\n",
+                       Escape(k.first), Escape(k.second), v);
+  }
+  out +=
+      "# HELP rampart_gateway_rate_limit_decisions_total Rate-limit decisions: allowed or the "
+      "deny reason.\n"
+      "# TYPE rampart_gateway_rate_limit_decisions_total counter\n";
+  for (const auto& [k, v] : rate_limit) {
+    out += fmt::format("rampart_gateway_rate_limit_decisions_total{{decision=\"{}\"}} {}\n",
+                       Escape(k), v);
+  }
+  auto gauge = [&out](std::string_view name, std::string_view help, std::string_view type,
+                      auto value) {
+    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n{} {}\n", name, help, name, type, name, value);
+  };
+  gauge("rampart_gateway_open_connections", "Client connections open.", "gauge",
+        open_connections.load());
+  gauge("rampart_gateway_requests_in_flight", "Requests being served.", "gauge",
+        requests_in_flight.load());
+  gauge("rampart_gateway_audit_records_total", "Per-request audit records written.", "counter",
+        audit_records.load());
+  gauge("rampart_gateway_audit_batches_total", "access.summary entries sent to the ledger.",
+        "counter", audit_batches.load());
+  gauge("rampart_gateway_audit_errors_total", "Audit batches the sink refused.", "counter",
+        audit_errors.load());
+  gauge("rampart_gateway_reloads_total", "Successful configuration reloads.", "counter",
+        reloads.load());
+  gauge("rampart_gateway_reload_failures_total", "Failed configuration reloads.", "counter",
+        reload_failures.load());
+  return out;
+}
+
+}  // namespace rampart::gateway

@@ -1,0 +1,83 @@
+// Gateway metrics in the Prometheus text exposition format (version 0.0.4),
+// served at /metrics on the admin listener.
+//
+// Counters live in shards, one per I/O thread: a thread only writes its own
+// shard, so the request path never contends with another request; a shard's
+// mutex is taken by its thread and, briefly, by a scrape. Render() sums the
+// shards.
+//
+// Label values are bounded by construction: routes are the configured route
+// names (or "unmatched"), models are only recorded once authorized (otherwise
+// "-"), statuses are HTTP codes, reasons are fixed codes. A client cannot
+// grow the series set.
+//
+// Thread-safety: Record* from shard `s` must come from one thread at a time
+// (its owner); Render() and the atomic gauges from any thread.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+namespace rampart::gateway {
+
+class Metrics {
+ public:
+  explicit Metrics(int shards);
+
+  int shards() const { return static_cast<int>(shards_.size()); }
+
+  // One finished request (any status, including refusals).
+  void RecordRequest(int shard, std::string_view route, std::string_view model, int status,
+                     std::chrono::microseconds latency);
+  // A request refused by the gateway itself: "unauthenticated", "forbidden",
+  // "rate_limited", "smuggling", "header_too_large", ...
+  void RecordRejection(int shard, std::string_view reason);
+  // An upstream failure: kind is "connect", "timeout", "reset", "bad_response".
+  void RecordUpstreamError(int shard, std::string_view upstream, std::string_view kind);
+  // A rate-limit decision: "allowed", or the deny reason ("requests_per_second", ...).
+  void RecordRateLimit(int shard, std::string_view decision);
+
+  // Process-wide gauges and counters.
+  std::atomic<std::int64_t> open_connections{0};
+  std::atomic<std::int64_t> requests_in_flight{0};
+  std::atomic<std::uint64_t> audit_records{0};
+  std::atomic<std::uint64_t> audit_batches{0};
+  std::atomic<std::uint64_t> audit_errors{0};
+  std::atomic<std::uint64_t> reloads{0};
+  std::atomic<std::uint64_t> reload_failures{0};
+
+  std::string Render() const;
+
+  static constexpr std::array<double, 18> kBuckets = {
+      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+      0.1,    0.25,    0.5,    1.0,   2.5,    5.0,   10.0, 30.0,  60.0};
+
+ private:
+  struct Histogram {
+    std::array<std::uint64_t, kBuckets.size()> buckets{};  // non-cumulative
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  struct Shard {
+    mutable std::mutex mu;
+    std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests;
+    std::map<std::string, Histogram, std::less<>> latency;  // by route
+    std::map<std::string, std::uint64_t, std::less<>> rejections;
+    std::map<std::pair<std::string, std::string>, std::uint64_t, std::less<>> upstream_errors;
+    std::map<std::string, std::uint64_t, std::less<>> rate_limit;
+  };
+  Shard& shard(int s) { return *shards_[static_cast<std::size_t>(s) % shards_.size()]; }
+
+  std::vector<std::unique_ptr<Shard>> shards_;
+};
+
+}  // namespace rampart::gateway
