@@ -20,7 +20,7 @@ class JwtVerifier;
 struct Jwk {
   std::string kid;
   std::string alg;  // the JWS alg this key is for: "RS256", "ES256", "EdDSA"
-  PublicKey key;
+  crypto::PublicKey key;
 };
 
 class JwkSet {

@@ -112,13 +112,15 @@ class Policy {
   Policy(const Policy&) = delete;
   Policy& operator=(const Policy&) = delete;
 
+  struct Impl;  // compiled access rules and identity maps (policy.cc)
+
  private:
   Policy() = default;
-  struct Impl;
   RouteTable routes_;
   GatewayConfig config_;
   std::shared_ptr<const KeyStore> keys_;
   const JwtVerifier* jwt_ = nullptr;
+  std::vector<estate::Identity> estate_identities_;  // Impl points into these
   std::shared_ptr<const Impl> impl_;
 };
 
