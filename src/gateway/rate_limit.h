@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,7 +39,8 @@ struct LimitKey {
 
 struct Decision {
   bool allowed = false;
-  std::string reason;  // "requests_per_second", "requests_per_minute", "concurrency", "tokens_per_minute"
+  std::string
+      reason;  // "requests_per_second", "requests_per_minute", "concurrency", "tokens_per_minute"
   std::chrono::milliseconds retry_after{0};
   // RateLimit header fields (draft-ietf-httpapi-ratelimit-headers) for the tightest policy.
   std::uint64_t limit = 0;
@@ -66,6 +68,73 @@ class RateLimiter {
   virtual Status Settle(const Reservation& r, std::uint64_t actual_tokens) = 0;
 };
 
+// The in-process limiter. Algorithm: GCRA (a token bucket kept as one
+// "theoretical arrival time" per dimension) for requests/s (capacity = burst),
+// requests/min (capacity = the per-minute count, refilled continuously) and
+// tokens/min (capacity = the per-minute count; the estimate is debited at
+// Admit and corrected at Settle, so the bucket may go negative: an
+// under-estimate becomes a debt that later requests wait out). Concurrency is
+// a counter per key. A request whose estimate exceeds the whole per-minute
+// budget is admitted once the bucket is full (it then goes into debt) rather
+// than refused forever. Buckets that are full and have nothing in flight are
+// indistinguishable from new ones and are evicted, so memory tracks only the
+// keys that are actually limited right now.
 std::unique_ptr<RateLimiter> MakeLocalRateLimiter(std::shared_ptr<const Clock> clock);
+
+// Shared by the local and the Redis limiter: how a LimitSpec maps to buckets
+// and how per-dimension outcomes become one Decision.
+namespace internal {
+
+enum class Dimension { kRequestsPerSecond, kRequestsPerMinute, kConcurrency, kTokensPerMinute };
+std::string_view DimensionName(Dimension d);  // the Decision::reason strings
+
+// A GCRA bucket's parameters: one unit refills every `interval` time units;
+// at most `capacity` units are stored.
+struct BucketParams {
+  double interval = 0;  // in the caller's time unit (ns locally, us in Redis)
+  double capacity = 0;
+  bool enabled() const { return interval > 0; }
+};
+BucketParams RequestsPerSecondBucket(const LimitSpec& s, double units_per_second);
+BucketParams RequestsPerMinuteBucket(const LimitSpec& s, double units_per_second);
+BucketParams TokensPerMinuteBucket(const LimitSpec& s, double units_per_second);
+
+// One GCRA step at `now` for `cost` units against `tat` (theoretical arrival
+// time). A cost above capacity waits for a full bucket, then debits in full.
+struct GcraStep {
+  bool allowed = false;
+  double new_tat = 0;    // valid when allowed
+  double retry = 0;      // time units until it would be allowed (when denied)
+  double remaining = 0;  // units left after this step (0 when denied)
+  double until_full = 0;
+};
+GcraStep Gcra(double tat, double now, const BucketParams& b, double cost);
+
+// The outcome of one dimension of one key.
+struct DimensionOutcome {
+  Dimension dimension{};
+  bool allowed = true;
+  std::chrono::milliseconds retry_after{0};
+  std::uint64_t limit = 0;
+  std::uint64_t remaining = 0;
+  std::chrono::seconds reset{0};
+  std::string policy;
+};
+// Policy value ("10;w=1", "600;w=60") and limit of one dimension of a spec.
+std::string PolicyFor(Dimension d, const LimitSpec& s);
+std::uint64_t LimitFor(Dimension d, const LimitSpec& s);
+// Denied if any outcome is: reason and retry_after from the denial with the
+// longest wait. RateLimit fields from that denial, or when allowed from the
+// tightest policy (least remaining as a fraction of its limit).
+Decision Decide(const std::vector<DimensionOutcome>& outcomes);
+// Drops keys with an empty spec and repeated keys (the first spec wins).
+std::vector<std::pair<LimitKey, LimitSpec>> Normalize(
+    const std::vector<std::pair<LimitKey, LimitSpec>>& keys);
+
+// Evicts the idle buckets of a limiter made by MakeLocalRateLimiter and
+// returns how many buckets remain (for tests of the memory bound).
+std::size_t SweepLocalBuckets(RateLimiter& local_limiter);
+
+}  // namespace internal
 
 }  // namespace rampart::gateway

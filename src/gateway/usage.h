@@ -29,15 +29,37 @@ std::uint64_t EstimateTokens(const boost::json::object& request,
 class UsageScanner {
  public:
   explicit UsageScanner(bool event_stream, std::size_t max_buffer = 1 << 20);
+  // Never throws; bytes after the limit are dropped as described below.
   void Feed(std::string_view bytes);
+  // The usage found, or nullopt. Call once, after the last Feed.
   std::optional<Usage> Finish();
 
+  // Memory: an event stream buffers one line plus one event's data, at most
+  // max_buffer bytes together; a larger event is skipped (usage events are
+  // small). A plain body is buffered up to max_buffer; past that only the
+  // tail is kept and the last "usage" object is found in it textually.
+  bool overflowed() const { return overflow_; }
+
  private:
+  void FeedStream(std::string_view bytes);
+  void AppendLine(std::string_view part);
+  void EndLine();
+  void DispatchEvent();
+  void HandleData(std::string_view data);
+  void FeedPlain(std::string_view bytes);
+
   bool event_stream_;
   std::size_t max_buffer_;
-  std::string buffer_;
+  std::string buffer_;  // stream: the current line; plain: the body (or its tail)
   bool overflow_ = false;
   std::optional<Usage> usage_;
+  // Event-stream state.
+  std::string data_;  // the current event's data lines, joined by '\n'
+  bool has_data_ = false;
+  bool skip_line_ = false;   // the current line outgrew the buffer
+  bool skip_event_ = false;  // the current event's data outgrew the buffer
+  bool last_cr_ = false;     // a "\r\n" may be split across two Feeds
+  bool finished_ = false;
 };
 
 }  // namespace rampart::gateway

@@ -1,0 +1,374 @@
+#include "gateway/rate_limit.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace rampart::gateway {
+namespace internal {
+
+std::string_view DimensionName(Dimension d) {
+  switch (d) {
+    case Dimension::kRequestsPerSecond:
+      return "requests_per_second";
+    case Dimension::kRequestsPerMinute:
+      return "requests_per_minute";
+    case Dimension::kConcurrency:
+      return "concurrency";
+    case Dimension::kTokensPerMinute:
+      return "tokens_per_minute";
+  }
+  return "unknown";
+}
+
+namespace {
+BucketParams MakeBucket(double per_window, double window_units, double capacity) {
+  BucketParams b;
+  if (!(per_window > 0) || !std::isfinite(per_window)) return b;
+  b.interval = window_units / per_window;
+  b.capacity = capacity;
+  if (!(b.interval > 0) || !std::isfinite(b.interval)) return {};
+  return b;
+}
+}  // namespace
+
+BucketParams RequestsPerSecondBucket(const LimitSpec& s, double units_per_second) {
+  double cap = s.burst > 0 ? s.burst : std::max(1.0, std::floor(s.requests_per_second));
+  return MakeBucket(s.requests_per_second, units_per_second, cap);
+}
+
+BucketParams RequestsPerMinuteBucket(const LimitSpec& s, double units_per_second) {
+  return MakeBucket(s.requests_per_minute, 60 * units_per_second,
+                    std::max(1.0, std::floor(s.requests_per_minute)));
+}
+
+BucketParams TokensPerMinuteBucket(const LimitSpec& s, double units_per_second) {
+  return MakeBucket(static_cast<double>(s.tokens_per_minute), 60 * units_per_second,
+                    static_cast<double>(s.tokens_per_minute));
+}
+
+GcraStep Gcra(double tat, double now, const BucketParams& b, double cost) {
+  GcraStep step;
+  double base = std::max(tat, now);
+  double need = std::min(cost, b.capacity);
+  // Slack for floating-point error accumulated over many intervals, so the
+  // last unit of a burst is not refused by a rounding residue.
+  double slack = b.interval * 1e-6;
+  double wait = base + need * b.interval - now - b.capacity * b.interval;
+  if (wait > slack) {
+    step.retry = wait;
+    step.until_full = base - now;
+    return step;
+  }
+  step.allowed = true;
+  step.new_tat = base + cost * b.interval;
+  double left = (b.capacity * b.interval - (step.new_tat - now)) / b.interval;
+  step.remaining = std::clamp(std::floor(left + 1e-6), 0.0, b.capacity);
+  step.until_full = step.new_tat - now;
+  return step;
+}
+
+std::uint64_t LimitFor(Dimension d, const LimitSpec& s) {
+  switch (d) {
+    case Dimension::kRequestsPerSecond:
+      return static_cast<std::uint64_t>(RequestsPerSecondBucket(s, 1).capacity);
+    case Dimension::kRequestsPerMinute:
+      return static_cast<std::uint64_t>(RequestsPerMinuteBucket(s, 1).capacity);
+    case Dimension::kConcurrency:
+      return s.max_concurrent;
+    case Dimension::kTokensPerMinute:
+      return s.tokens_per_minute;
+  }
+  return 0;
+}
+
+std::string PolicyFor(Dimension d, const LimitSpec& s) {
+  std::uint64_t limit = LimitFor(d, s);
+  switch (d) {
+    case Dimension::kRequestsPerSecond: {
+      // A bucket of `burst` that refills in burst/rps seconds.
+      auto w =
+          std::max<long long>(1, std::llround(static_cast<double>(limit) / s.requests_per_second));
+      return std::to_string(limit) + ";w=" + std::to_string(w);
+    }
+    case Dimension::kRequestsPerMinute:
+    case Dimension::kTokensPerMinute:
+      return std::to_string(limit) + ";w=60";
+    case Dimension::kConcurrency:
+      return std::to_string(limit) + ";qu=\"concurrent-requests\"";
+  }
+  return "";
+}
+
+Decision Decide(const std::vector<DimensionOutcome>& outcomes) {
+  Decision d;
+  d.allowed = true;
+  const DimensionOutcome* pick = nullptr;
+  for (const auto& o : outcomes) {
+    if (o.allowed) continue;
+    d.allowed = false;
+    if (pick == nullptr || o.retry_after > pick->retry_after) pick = &o;
+  }
+  if (d.allowed) {
+    double best = 2;
+    for (const auto& o : outcomes) {
+      if (o.limit == 0) continue;
+      double frac = static_cast<double>(o.remaining) / static_cast<double>(o.limit);
+      if (frac < best) {
+        best = frac;
+        pick = &o;
+      }
+    }
+  }
+  if (pick == nullptr) return d;  // nothing limited
+  if (!d.allowed) {
+    d.reason = std::string(DimensionName(pick->dimension));
+    d.retry_after = pick->retry_after;
+  }
+  d.limit = pick->limit;
+  d.remaining = pick->remaining;
+  d.reset = pick->reset;
+  d.policy = pick->policy;
+  return d;
+}
+
+std::vector<std::pair<LimitKey, LimitSpec>> Normalize(
+    const std::vector<std::pair<LimitKey, LimitSpec>>& keys) {
+  std::vector<std::pair<LimitKey, LimitSpec>> out;
+  out.reserve(keys.size());
+  for (const auto& kv : keys) {
+    if (kv.second.empty()) continue;
+    bool seen =
+        std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.first == kv.first; });
+    if (!seen) out.push_back(kv);
+  }
+  return out;
+}
+
+}  // namespace internal
+
+namespace {
+
+using internal::BucketParams;
+using internal::Dimension;
+using internal::DimensionOutcome;
+
+constexpr double kNanosPerSecond = 1e9;
+constexpr std::size_t kShards = 16;
+constexpr std::size_t kMinSweep = 1024;
+
+std::chrono::milliseconds CeilMillis(double ns) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::ceil(ns / 1e6)));
+}
+std::chrono::seconds CeilSeconds(double ns) {
+  return std::chrono::seconds(static_cast<std::int64_t>(std::ceil(std::max(0.0, ns) / 1e9)));
+}
+
+// GCRA state of one key, in steady-clock nanoseconds. A tat at or before now
+// means a full bucket.
+struct Bucket {
+  double rps_tat = 0;
+  double rpm_tat = 0;
+  double tokens_tat = 0;
+  std::uint32_t in_flight = 0;
+  bool Idle(double now) const {
+    return in_flight == 0 && rps_tat <= now && rpm_tat <= now && tokens_tat <= now;
+  }
+};
+
+struct Shard {
+  std::mutex mu;
+  std::unordered_map<std::string, Bucket> buckets;
+  std::size_t sweep_at = kMinSweep;
+};
+
+std::string MapKey(const LimitKey& k) {
+  std::string s;
+  s.reserve(k.scope.size() + 1 + k.name.size());
+  s += k.scope;
+  s += '\x1f';  // cannot occur in a scope; keeps (scope, name) pairs distinct
+  s += k.name;
+  return s;
+}
+
+class LocalRateLimiter final : public RateLimiter {
+ public:
+  explicit LocalRateLimiter(std::shared_ptr<const Clock> clock) : clock_(std::move(clock)) {}
+
+  Result<std::pair<Decision, Reservation>> Admit(
+      const std::vector<std::pair<LimitKey, LimitSpec>>& keys,
+      std::uint64_t estimated_tokens) override {
+    Reservation r;
+    r.keys = internal::Normalize(keys);
+    r.reserved_tokens = estimated_tokens;
+    if (r.keys.empty()) {
+      Decision d;
+      d.allowed = true;
+      r.id = next_id_.fetch_add(1, std::memory_order_relaxed);
+      return std::pair{std::move(d), std::move(r)};
+    }
+
+    std::vector<std::string> names;
+    names.reserve(r.keys.size());
+    for (const auto& kv : r.keys) names.push_back(MapKey(kv.first));
+    Locks locks(this, names);
+    const double now = Now();
+    const double cost = static_cast<double>(estimated_tokens);
+
+    struct Pending {
+      Bucket* bucket;
+      Bucket next;
+    };
+    std::vector<Pending> pending;
+    std::vector<DimensionOutcome> outcomes;
+    pending.reserve(r.keys.size());
+    for (std::size_t i = 0; i < r.keys.size(); ++i) {
+      const LimitSpec& spec = r.keys[i].second;
+      Bucket& b = ShardOf(names[i]).buckets[names[i]];
+      Bucket next = b;
+      auto step = [&](Dimension dim, const BucketParams& p, double& tat, double c) {
+        if (!p.enabled()) return;
+        auto g = internal::Gcra(tat, now, p, c);
+        DimensionOutcome o;
+        o.dimension = dim;
+        o.allowed = g.allowed;
+        o.retry_after = g.allowed ? std::chrono::milliseconds(0) : CeilMillis(g.retry);
+        o.limit = internal::LimitFor(dim, spec);
+        o.remaining = static_cast<std::uint64_t>(g.remaining);
+        o.reset = CeilSeconds(g.allowed ? g.until_full : g.retry);
+        o.policy = internal::PolicyFor(dim, spec);
+        outcomes.push_back(std::move(o));
+        if (g.allowed) tat = g.new_tat;
+      };
+      step(Dimension::kRequestsPerSecond, internal::RequestsPerSecondBucket(spec, kNanosPerSecond),
+           next.rps_tat, 1);
+      step(Dimension::kRequestsPerMinute, internal::RequestsPerMinuteBucket(spec, kNanosPerSecond),
+           next.rpm_tat, 1);
+      step(Dimension::kTokensPerMinute, internal::TokensPerMinuteBucket(spec, kNanosPerSecond),
+           next.tokens_tat, cost);
+      if (spec.max_concurrent > 0) {
+        DimensionOutcome o;
+        o.dimension = Dimension::kConcurrency;
+        o.allowed = b.in_flight < spec.max_concurrent;
+        // No refill time exists for a slot; one second is a hint, not a promise.
+        o.retry_after = o.allowed ? std::chrono::milliseconds(0) : std::chrono::seconds(1);
+        o.limit = spec.max_concurrent;
+        o.remaining = o.allowed ? spec.max_concurrent - b.in_flight - 1 : 0;
+        o.policy = internal::PolicyFor(Dimension::kConcurrency, spec);
+        outcomes.push_back(std::move(o));
+      }
+      next.in_flight = b.in_flight + 1;
+      pending.push_back({&b, next});
+    }
+
+    Decision d = internal::Decide(outcomes);
+    // All or nothing: state changes only once every key has said yes.
+    if (d.allowed) {
+      for (auto& p : pending) *p.bucket = p.next;
+      r.id = next_id_.fetch_add(1, std::memory_order_relaxed);
+    } else {
+      r = Reservation{};
+    }
+    for (std::size_t s : locks.shards()) MaybeSweep(shards_[s], now);
+    return std::pair{std::move(d), std::move(r)};
+  }
+
+  Status Settle(const Reservation& r, std::uint64_t actual_tokens) override {
+    if (r.keys.empty()) return OkStatus();
+    std::vector<std::string> names;
+    names.reserve(r.keys.size());
+    for (const auto& kv : r.keys) names.push_back(MapKey(kv.first));
+    Locks locks(this, names);
+    const double now = Now();
+    // Positive: charge more than was reserved; negative: refund.
+    const double delta =
+        static_cast<double>(actual_tokens) - static_cast<double>(r.reserved_tokens);
+    Status status;
+    for (std::size_t i = 0; i < r.keys.size(); ++i) {
+      auto& map = ShardOf(names[i]).buckets;
+      auto it = map.find(names[i]);
+      if (it == map.end() || it->second.in_flight == 0) {
+        status = InvalidArgumentError("reservation " + std::to_string(r.id) +
+                                      " holds no slot for " + r.keys[i].first.scope + " '" +
+                                      r.keys[i].first.name + "' (settled twice?)");
+        continue;
+      }
+      Bucket& b = it->second;
+      --b.in_flight;
+      auto p = internal::TokensPerMinuteBucket(r.keys[i].second, kNanosPerSecond);
+      if (!p.enabled() || delta == 0) continue;
+      if (delta > 0) {
+        b.tokens_tat = std::max(b.tokens_tat, now) + delta * p.interval;
+      } else if (b.tokens_tat > now) {
+        // A refund cannot fill the bucket beyond capacity.
+        b.tokens_tat = std::max(b.tokens_tat + delta * p.interval, now);
+      }
+    }
+    return status;
+  }
+
+ private:
+  // Locks the shards of `names` in index order, so two requests that share
+  // shards can never deadlock.
+  class Locks {
+   public:
+    Locks(LocalRateLimiter* l, const std::vector<std::string>& names) {
+      for (const auto& n : names) shards_.push_back(std::hash<std::string>{}(n) % kShards);
+      std::sort(shards_.begin(), shards_.end());
+      shards_.erase(std::unique(shards_.begin(), shards_.end()), shards_.end());
+      for (std::size_t s : shards_) locks_.emplace_back(l->shards_[s].mu);
+    }
+    const std::vector<std::size_t>& shards() const { return shards_; }
+
+   private:
+    std::vector<std::size_t> shards_;
+    std::vector<std::unique_lock<std::mutex>> locks_;
+  };
+
+  Shard& ShardOf(const std::string& name) {
+    return shards_[std::hash<std::string>{}(name) % kShards];
+  }
+  double Now() const {
+    return static_cast<double>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(clock_->SteadyNow().time_since_epoch())
+            .count());
+  }
+  // Amortised O(1): a sweep runs when a shard has doubled since the last one.
+  static void MaybeSweep(Shard& s, double now) {
+    if (s.buckets.size() < s.sweep_at) return;
+    std::erase_if(s.buckets, [now](const auto& kv) { return kv.second.Idle(now); });
+    s.sweep_at = std::max(kMinSweep, 2 * s.buckets.size());
+  }
+
+  std::shared_ptr<const Clock> clock_;
+  std::atomic<std::uint64_t> next_id_{1};
+  Shard shards_[kShards];
+
+ public:
+  // For tests: buckets held across shards after a forced sweep.
+  std::size_t SweepAndCount() {
+    const double now = Now();
+    std::size_t n = 0;
+    for (auto& s : shards_) {
+      std::lock_guard lock(s.mu);
+      std::erase_if(s.buckets, [now](const auto& kv) { return kv.second.Idle(now); });
+      n += s.buckets.size();
+    }
+    return n;
+  }
+};
+
+}  // namespace
+
+std::size_t internal::SweepLocalBuckets(RateLimiter& local_limiter) {
+  return dynamic_cast<LocalRateLimiter&>(local_limiter).SweepAndCount();
+}
+
+std::unique_ptr<RateLimiter> MakeLocalRateLimiter(std::shared_ptr<const Clock> clock) {
+  return std::make_unique<LocalRateLimiter>(std::move(clock));
+}
+
+}  // namespace rampart::gateway

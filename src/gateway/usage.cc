@@ -1,0 +1,368 @@
+#include "gateway/usage.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cctype>
+#include <limits>
+
+namespace rampart::gateway {
+namespace {
+
+namespace json = boost::json;
+
+constexpr std::uint64_t kMax = std::numeric_limits<std::uint64_t>::max();
+constexpr int kMaxDepth = 64;
+// Per-message framing tokens of chat formats, and the reply's priming tokens.
+constexpr std::uint64_t kPerMessageTokens = 4;
+constexpr std::uint64_t kReplyPrimingTokens = 3;
+// A non-text content part (image, audio) costs at least this much; a floor,
+// not an exact price.
+constexpr std::uint64_t kNonTextPartTokens = 85;
+
+std::uint64_t Add(std::uint64_t a, std::uint64_t b) { return a > kMax - b ? kMax : a + b; }
+std::uint64_t Mul(std::uint64_t a, std::uint64_t b) {
+  return (b != 0 && a > kMax / b) ? kMax : a * b;
+}
+
+// A non-negative integer from a JSON number, or nullopt.
+std::optional<std::uint64_t> AsCount(const json::value* v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->is_uint64()) return v->get_uint64();
+  if (v->is_int64()) {
+    if (v->get_int64() < 0) return std::nullopt;
+    return static_cast<std::uint64_t>(v->get_int64());
+  }
+  if (v->is_double()) {
+    double d = v->get_double();
+    if (!(d >= 0) || d > 1.8e19 || d != static_cast<double>(static_cast<std::uint64_t>(d))) {
+      return std::nullopt;
+    }
+    return static_cast<std::uint64_t>(d);
+  }
+  return std::nullopt;
+}
+
+// Bytes of every string (keys included) under v: a size proxy for tool
+// schemas and other structured prompt parts.
+std::uint64_t StringBytes(const json::value& v, int depth = 0) {
+  if (depth > kMaxDepth) return 0;
+  switch (v.kind()) {
+    case json::kind::string:
+      return v.get_string().size();
+    case json::kind::array: {
+      std::uint64_t n = 0;
+      for (const auto& e : v.get_array()) n = Add(n, Add(1, StringBytes(e, depth + 1)));
+      return n;
+    }
+    case json::kind::object: {
+      std::uint64_t n = 0;
+      for (const auto& kv : v.get_object()) {
+        n = Add(n, Add(kv.key().size(), StringBytes(kv.value(), depth + 1)));
+      }
+      return n;
+    }
+    default:
+      return 1;
+  }
+}
+
+struct PromptSize {
+  std::uint64_t bytes = 0;   // text, estimated at 4 bytes per token
+  std::uint64_t tokens = 0;  // counted directly (token-id arrays, overheads)
+};
+
+// "prompt" / "input": a string, an array of strings, an array of token ids,
+// or an array of token-id arrays.
+void AddPromptLike(const json::value& v, PromptSize& size) {
+  if (v.is_string()) {
+    size.bytes = Add(size.bytes, v.get_string().size());
+    return;
+  }
+  if (!v.is_array()) return;
+  for (const auto& e : v.get_array()) {
+    if (e.is_string()) {
+      size.bytes = Add(size.bytes, e.get_string().size());
+    } else if (e.is_number()) {
+      size.tokens = Add(size.tokens, 1);
+    } else if (e.is_array()) {
+      size.tokens = Add(size.tokens, e.get_array().size());
+    }
+  }
+}
+
+void AddMessages(const json::array& messages, PromptSize& size) {
+  size.tokens = Add(size.tokens, kReplyPrimingTokens);
+  for (const auto& m : messages) {
+    size.tokens = Add(size.tokens, kPerMessageTokens);
+    if (!m.is_object()) continue;
+    const auto& msg = m.get_object();
+    if (const auto* c = msg.if_contains("content")) {
+      if (c->is_string()) {
+        size.bytes = Add(size.bytes, c->get_string().size());
+      } else if (c->is_array()) {
+        for (const auto& part : c->get_array()) {
+          const auto* text = part.is_object() ? part.get_object().if_contains("text") : nullptr;
+          if (text != nullptr && text->is_string()) {
+            size.bytes = Add(size.bytes, text->get_string().size());
+          } else {
+            size.tokens = Add(size.tokens, kNonTextPartTokens);
+          }
+        }
+      }
+    }
+    if (const auto* n = msg.if_contains("name"); n != nullptr && n->is_string()) {
+      size.bytes = Add(size.bytes, n->get_string().size());
+    }
+    if (const auto* t = msg.if_contains("tool_calls"))
+      size.bytes = Add(size.bytes, StringBytes(*t));
+  }
+}
+
+std::optional<Usage> UsageFromObject(const json::object& o) {
+  const auto* u = o.if_contains("usage");
+  if (u == nullptr || !u->is_object()) return std::nullopt;
+  const auto& uo = u->get_object();
+  auto prompt = AsCount(uo.if_contains("prompt_tokens"));
+  auto completion = AsCount(uo.if_contains("completion_tokens"));
+  auto total = AsCount(uo.if_contains("total_tokens"));
+  if (!prompt && !completion && !total) return std::nullopt;
+  Usage usage;
+  usage.prompt_tokens = prompt.value_or(0);
+  if (completion) {
+    usage.completion_tokens = *completion;
+  } else if (total && *total >= usage.prompt_tokens) {
+    usage.completion_tokens = *total - usage.prompt_tokens;
+  }
+  usage.total_tokens = total.value_or(Add(usage.prompt_tokens, usage.completion_tokens));
+  return usage;
+}
+
+std::optional<Usage> ParseUsage(std::string_view text) {
+  json::parse_options opts;
+  opts.max_depth = kMaxDepth;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec, json::storage_ptr(), opts);
+  if (ec || !v.is_object()) return std::nullopt;
+  return UsageFromObject(v.get_object());
+}
+
+// For a body too large to keep whole (or not valid JSON): the last
+// `"usage": {...}` member in `text`, found by scanning. A quote preceded by
+// a backslash is inside a string and is skipped.
+std::optional<Usage> FindUsageInText(std::string_view text) {
+  static constexpr std::string_view kKey = "\"usage\"";
+  std::size_t pos = text.size();
+  while (pos > 0) {
+    pos = text.rfind(kKey, pos - 1);
+    if (pos == std::string_view::npos) return std::nullopt;
+    if (pos > 0 && text[pos - 1] == '\\') continue;
+    std::size_t i = pos + kKey.size();
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    if (i >= text.size() || text[i] != ':') continue;
+    ++i;
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    if (i >= text.size() || text[i] != '{') continue;
+    // Match the braces of the object, minding strings and escapes.
+    int depth = 0;
+    bool in_string = false;
+    std::size_t end = std::string_view::npos;
+    for (std::size_t j = i; j < text.size() && depth <= kMaxDepth; ++j) {
+      char c = text[j];
+      if (in_string) {
+        if (c == '\\') {
+          ++j;
+        } else if (c == '"') {
+          in_string = false;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{') {
+        ++depth;
+      } else if (c == '}' && --depth == 0) {
+        end = j;
+        break;
+      }
+    }
+    if (end == std::string_view::npos) continue;
+    std::string wrapped = "{\"usage\":";
+    wrapped.append(text.substr(i, end - i + 1));
+    wrapped += '}';
+    if (auto u = ParseUsage(wrapped)) return u;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::uint64_t EstimateTokens(const boost::json::object& request, std::uint64_t default_max_tokens) {
+  PromptSize size;
+  const auto* messages = request.if_contains("messages");
+  const auto* prompt = request.if_contains("prompt");
+  const auto* input = request.if_contains("input");
+  if (messages != nullptr && messages->is_array()) AddMessages(messages->get_array(), size);
+  if (prompt != nullptr) AddPromptLike(*prompt, size);
+  if (input != nullptr) AddPromptLike(*input, size);
+  for (std::string_view k : {"tools", "functions", "response_format"}) {
+    if (const auto* v = request.if_contains(k)) size.bytes = Add(size.bytes, StringBytes(*v));
+  }
+  std::uint64_t estimate = Add(size.tokens, size.bytes / 4 + (size.bytes % 4 != 0));
+
+  // Embeddings produce no completion tokens.
+  bool embeddings = input != nullptr && messages == nullptr && prompt == nullptr;
+  if (embeddings) return estimate;
+  std::uint64_t completion = default_max_tokens;
+  if (auto m = AsCount(request.if_contains("max_completion_tokens"))) {
+    completion = *m;
+  } else if (auto m2 = AsCount(request.if_contains("max_tokens"))) {
+    completion = *m2;
+  }
+  // Each of n choices may use the full completion budget.
+  std::uint64_t n = AsCount(request.if_contains("n")).value_or(1);
+  n = std::clamp<std::uint64_t>(n, 1, 128);
+  return Add(estimate, Mul(completion, n));
+}
+
+UsageScanner::UsageScanner(bool event_stream, std::size_t max_buffer)
+    : event_stream_(event_stream), max_buffer_(std::max<std::size_t>(max_buffer, 16)) {}
+
+void UsageScanner::Feed(std::string_view bytes) {
+  if (finished_) return;
+  try {
+    if (event_stream_) {
+      FeedStream(bytes);
+    } else {
+      FeedPlain(bytes);
+    }
+  } catch (...) {
+    // Only allocation failure can get here; give up on this response's usage
+    // rather than let the proxy's I/O path see an exception.
+    overflow_ = true;
+    buffer_.clear();
+    data_.clear();
+    skip_line_ = skip_event_ = true;
+  }
+}
+
+void UsageScanner::FeedPlain(std::string_view bytes) {
+  buffer_.append(bytes);
+  if (buffer_.size() > max_buffer_) {
+    // Keep the tail, where responses put "usage"; trim to half so the copy
+    // is amortised over many feeds.
+    overflow_ = true;
+    buffer_.erase(0, buffer_.size() - max_buffer_ / 2);
+  }
+}
+
+void UsageScanner::FeedStream(std::string_view bytes) {
+  std::size_t i = 0;
+  while (i < bytes.size()) {
+    if (last_cr_) {
+      last_cr_ = false;
+      if (bytes[i] == '\n') {
+        ++i;
+        continue;
+      }
+    }
+    std::size_t j = bytes.find_first_of("\r\n", i);
+    if (j == std::string_view::npos) {
+      AppendLine(bytes.substr(i));
+      return;
+    }
+    AppendLine(bytes.substr(i, j - i));
+    last_cr_ = bytes[j] == '\r';
+    EndLine();
+    i = j + 1;
+  }
+}
+
+void UsageScanner::AppendLine(std::string_view part) {
+  if (skip_line_ || part.empty()) return;
+  if (buffer_.size() + data_.size() + part.size() > max_buffer_) {
+    overflow_ = true;
+    skip_line_ = true;
+    buffer_.clear();
+    return;
+  }
+  buffer_.append(part);
+}
+
+void UsageScanner::EndLine() {
+  if (skip_line_) {
+    // The line was cut; its event is incomplete and must not be parsed.
+    skip_line_ = false;
+    skip_event_ = true;
+    buffer_.clear();
+    return;
+  }
+  std::string_view line = buffer_;
+  if (line.empty()) {
+    DispatchEvent();
+    return;
+  }
+  if (line.front() != ':') {  // ':' starts a comment
+    std::size_t colon = line.find(':');
+    std::string_view field = line.substr(0, colon);
+    std::string_view value =
+        colon == std::string_view::npos ? std::string_view() : line.substr(colon + 1);
+    if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+    if (field == "data" && !skip_event_) {
+      if (data_.size() + value.size() + 1 > max_buffer_) {
+        overflow_ = true;
+        skip_event_ = true;
+        data_.clear();
+      } else {
+        if (has_data_) data_ += '\n';
+        data_.append(value);
+        has_data_ = true;
+      }
+    }
+  }
+  buffer_.clear();
+}
+
+void UsageScanner::DispatchEvent() {
+  if (has_data_ && !skip_event_) HandleData(data_);
+  data_.clear();
+  has_data_ = false;
+  skip_event_ = false;
+}
+
+void UsageScanner::HandleData(std::string_view data) {
+  if (data == "[DONE]") return;
+  // Most chunks carry no usage; skip the parse for them.
+  if (data.find("\"usage\"") == std::string_view::npos) return;
+  if (auto u = ParseUsage(data)) usage_ = u;
+}
+
+std::optional<Usage> UsageScanner::Finish() {
+  if (finished_) return usage_;
+  finished_ = true;
+  try {
+    if (event_stream_) {
+      // A stream that ends without the final blank line still dispatches.
+      if (!buffer_.empty() || skip_line_) EndLine();
+      DispatchEvent();
+    } else {
+      bool parsed = false;
+      if (!overflow_) {
+        json::parse_options opts;
+        opts.max_depth = kMaxDepth;
+        boost::system::error_code ec;
+        json::value v = json::parse(buffer_, ec, json::storage_ptr(), opts);
+        if (!ec && v.is_object()) {
+          parsed = true;
+          usage_ = UsageFromObject(v.get_object());
+        }
+      }
+      // Only a body we could not parse whole is searched by text.
+      if (!parsed) usage_ = FindUsageInText(buffer_);
+      buffer_.clear();
+      buffer_.shrink_to_fit();
+    }
+  } catch (...) {
+    overflow_ = true;
+  }
+  return usage_;
+}
+
+}  // namespace rampart::gateway
