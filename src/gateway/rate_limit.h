@@ -38,7 +38,8 @@ struct LimitKey {
 
 struct Decision {
   bool allowed = false;
-  std::string reason;  // "requests_per_second", "requests_per_minute", "concurrency", "tokens_per_minute"
+  std::string
+      reason;  // "requests_per_second", "requests_per_minute", "concurrency", "tokens_per_minute"
   std::chrono::milliseconds retry_after{0};
   // RateLimit header fields (draft-ietf-httpapi-ratelimit-headers) for the tightest policy.
   std::uint64_t limit = 0;
