@@ -5,6 +5,8 @@
 #include <atomic>
 #include <thread>
 
+#include "gateway/redis_rate_limit.h"
+
 namespace rampart::gateway {
 namespace {
 
@@ -327,6 +329,47 @@ TEST_F(RateLimitTest, ThreadsNeverExceedConcurrency) {
   EXPECT_LE(max_seen.load(), 3);
   EXPECT_GT(admitted.load(), 0);
   EXPECT_EQ(internal::SweepLocalBuckets(*limiter_), 0u);  // every slot came back
+}
+
+TEST(RedisUrlTest, Parses) {
+  auto u = internal::ParseRedisUrl("redis://127.0.0.1:56379");
+  ASSERT_TRUE(u) << u.status().ToString();
+  EXPECT_EQ(u->host, "127.0.0.1");
+  EXPECT_EQ(u->port, 56379);
+  EXPECT_EQ(u->db, 0);
+  EXPECT_TRUE(u->password.empty());
+
+  u = internal::ParseRedisUrl("redis://app:p%40ss%3Aw@redis.internal/2");
+  ASSERT_TRUE(u) << u.status().ToString();
+  EXPECT_EQ(u->host, "redis.internal");
+  EXPECT_EQ(u->port, 6379);
+  EXPECT_EQ(u->user, "app");
+  EXPECT_EQ(u->password, "p@ss:w");
+  EXPECT_EQ(u->db, 2);
+
+  u = internal::ParseRedisUrl("redis://:secret@[::1]:7000/0");
+  ASSERT_TRUE(u) << u.status().ToString();
+  EXPECT_EQ(u->host, "::1");
+  EXPECT_EQ(u->port, 7000);
+  EXPECT_EQ(u->user, "");
+  EXPECT_EQ(u->password, "secret");
+
+  u = internal::ParseRedisUrl("redis://secret@host");
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->password, "secret");
+}
+
+TEST(RedisUrlTest, RejectsMalformed) {
+  for (const char* bad :
+       {"", "http://h", "rediss://h:6380", "redis://", "redis://:6379", "redis://h:", "redis://h:0",
+        "redis://h:70000", "redis://h:12ab", "redis://h/x", "redis://h/-1", "redis://[::1",
+        "redis://[::1]x", "redis://h?db=1", "redis://u:%zz@h", "redis://u:%4@h"}) {
+    auto u = internal::ParseRedisUrl(bad);
+    EXPECT_FALSE(u.has_value()) << bad;
+    if (!u) {
+      EXPECT_EQ(u.status().code(), StatusCode::kInvalidArgument) << bad;
+    }
+  }
 }
 
 }  // namespace
