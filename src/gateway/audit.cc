@@ -72,9 +72,12 @@ void AuditBatcher::Record(const AccessRecord& r) {
     if (metrics_ != nullptr) ++metrics_->audit_errors;
     return;
   }
-  if (pending_.empty()) first_ = std::chrono::steady_clock::now();
+  bool was_empty = pending_.empty();
+  if (was_empty) first_ = std::chrono::steady_clock::now();
   pending_.push_back(r);
-  if (pending_.size() >= opts_.batch_size) cv_.notify_one();
+  // Wake the flusher when a window opens (it then sleeps until the window
+  // ends) and when the batch is full.
+  if (was_empty || pending_.size() >= opts_.batch_size) cv_.notify_one();
 }
 
 void AuditBatcher::Stop() {

@@ -34,7 +34,7 @@ std::string_view Trim(std::string_view s) {
 }
 
 HttpError Bad(std::string code, std::string message) {
-  return HttpError{400, std::move(code), std::move(message)};
+  return MakeHttpError(400, std::move(code), std::move(message));
 }
 
 // Calls f(token) for each comma-separated element of a list field.
@@ -95,9 +95,9 @@ std::size_t FindHeadEnd(std::string_view buf) {
 
 HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLimits& limits) {
   if (head.size() > limits.max_header_bytes) {
-    return std::unexpected(HttpError{431, "header_too_large",
+    return std::unexpected(MakeHttpError(431, "header_too_large",
                                      "request header is larger than " +
-                                         std::to_string(limits.max_header_bytes) + " bytes"});
+                                         std::to_string(limits.max_header_bytes) + " bytes"));
   }
   if (!head.ends_with("\r\n\r\n")) return std::unexpected(Bad("bad_request", "incomplete header"));
   RequestHead out;
@@ -114,7 +114,7 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
   std::string_view version = line.substr(sp2 + 1);
   if (!IsToken(out.method)) return std::unexpected(Bad("bad_request", "malformed method"));
   if (out.target.size() > limits.max_target_bytes) {
-    return std::unexpected(HttpError{414, "uri_too_long", "request target is too long"});
+    return std::unexpected(MakeHttpError(414, "uri_too_long", "request target is too long"));
   }
   if (out.target.empty() || out.target.front() != '/') {
     return std::unexpected(Bad("bad_request", "request target must be a path (origin-form)"));
@@ -130,7 +130,7 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
   } else if (version == "HTTP/1.0") {
     out.version_minor = 0;
   } else {
-    return std::unexpected(HttpError{505, "http_version", "only HTTP/1.0 and HTTP/1.1 are served"});
+    return std::unexpected(MakeHttpError(505, "http_version", "only HTTP/1.0 and HTTP/1.1 are served"));
   }
 
   // Header fields.
@@ -147,9 +147,9 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
       return std::unexpected(Bad("obs_fold", "obsolete line folding is not accepted"));
     }
     if (out.headers.size() >= limits.max_headers) {
-      return std::unexpected(HttpError{431, "too_many_headers",
+      return std::unexpected(MakeHttpError(431, "too_many_headers",
                                        "more than " + std::to_string(limits.max_headers) +
-                                           " header fields"});
+                                           " header fields"));
     }
     std::size_t colon = field.find(':');
     if (colon == std::string_view::npos) {
@@ -184,7 +184,7 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
     } else if (EqualsIgnoreCase(name, "expect")) {
       if (!EqualsIgnoreCase(value, "100-continue")) {
         return std::unexpected(
-            HttpError{417, "expectation_failed", "only 'Expect: 100-continue' is supported"});
+            MakeHttpError(417, "expectation_failed", "only 'Expect: 100-continue' is supported"));
       }
       out.expect_continue = true;
     }
@@ -225,9 +225,9 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
     std::uint64_t n = 0;
     for (char c : content_length) n = n * 10 + static_cast<std::uint64_t>(c - '0');
     if (n > limits.max_body_bytes) {
-      return std::unexpected(HttpError{413, "body_too_large",
+      return std::unexpected(MakeHttpError(413, "body_too_large",
                                        "request body is larger than " +
-                                           std::to_string(limits.max_body_bytes) + " bytes"});
+                                           std::to_string(limits.max_body_bytes) + " bytes"));
     }
     out.content_length = n;
     out.framing = n == 0 ? BodyFraming::kNone : BodyFraming::kContentLength;
@@ -294,9 +294,9 @@ HttpResult<std::size_t> ChunkedDecoder::Feed(std::string_view in, std::string* o
         if (!size) return std::unexpected(size.error());
         line_.clear();
         if (*size > limits_.max_body_bytes || total_ + *size > limits_.max_body_bytes) {
-          return std::unexpected(HttpError{413, "body_too_large",
+          return std::unexpected(MakeHttpError(413, "body_too_large",
                                            "request body is larger than " +
-                                               std::to_string(limits_.max_body_bytes) + " bytes"});
+                                               std::to_string(limits_.max_body_bytes) + " bytes"));
         }
         if (*size == 0) {
           last_chunk_ = true;
@@ -339,7 +339,7 @@ HttpResult<std::size_t> ChunkedDecoder::Feed(std::string_view in, std::string* o
           }
           if (++trailer_bytes_ > limits_.max_header_bytes) {
             return std::unexpected(
-                HttpError{431, "header_too_large", "trailer fields are too large"});
+                MakeHttpError(431, "header_too_large", "trailer fields are too large"));
           }
           line_.push_back(c);
         }

@@ -35,6 +35,14 @@ struct RequestLimits {
   std::size_t max_chunk_line_bytes = 1024;   // a chunk-size line with its extensions
 };
 
+inline HttpError MakeHttpError(int status, std::string code, std::string message) {
+  HttpError e;
+  e.http_status = status;
+  e.code = std::move(code);
+  e.message = std::move(message);
+  return e;
+}
+
 struct HeaderField {
   std::string_view name;   // as sent
   std::string_view value;  // without surrounding whitespace

@@ -454,15 +454,15 @@ class GatewayServer::Impl {
       x.rec.remote = peer;
       x.rec.route = "unmatched";
       if (hs == HeadStatus::kTimeout) {
-        co_await Refuse(w, stream, x, HttpError{408, "header_timeout",
-                                                "the request header did not arrive in time"});
+        co_await Refuse(w, stream, x, MakeHttpError(408, "header_timeout",
+                                                "the request header did not arrive in time"));
         co_return;
       }
       if (hs == HeadStatus::kTooLarge) {
         co_await Refuse(w, stream, x,
-                        HttpError{431, "header_too_large",
+                        MakeHttpError(431, "header_too_large",
                                   "request header is larger than " +
-                                      std::to_string(limits_.max_header_bytes) + " bytes"});
+                                      std::to_string(limits_.max_header_bytes) + " bytes"));
         co_return;
       }
       // The head is copied out: the buffer moves as the body arrives.
@@ -616,8 +616,8 @@ class GatewayServer::Impl {
       if (!v || !v->is_object()) {
         co_return co_await Refuse(
             w, stream, x,
-            HttpError{400, "invalid_json",
-                      v ? "the request body must be a JSON object" : v.error().message()},
+            MakeHttpError(400, "invalid_json",
+                      v ? "the request body must be a JSON object" : v.error().message()),
             false);
       }
       request_json = std::move(v->get_object());
@@ -652,7 +652,7 @@ class GatewayServer::Impl {
         spdlog::warn("gateway: rate limiter cannot decide: {}", admitted.error().message());
         co_return co_await Refuse(
             w, stream, x,
-            HttpError{503, "rate_limiter_unavailable", "rate limits cannot be checked right now"},
+            MakeHttpError(503, "rate_limiter_unavailable", "rate limits cannot be checked right now"),
             false, "Retry-After: 1\r\n");
       }
       const Decision& d = admitted->first;
@@ -662,7 +662,7 @@ class GatewayServer::Impl {
         auto secs = std::max<std::int64_t>(1, (d.retry_after.count() + 999) / 1000);
         co_return co_await Refuse(
             w, stream, x,
-            HttpError{429, "rate_limited", "rate limit exceeded (" + d.reason + ")"}, false,
+            MakeHttpError(429, "rate_limited", "rate limit exceeded (" + d.reason + ")"), false,
             "Retry-After: " + std::to_string(secs) + "\r\n");
       }
       metrics_->RecordRateLimit(w.index, "allowed");
@@ -673,9 +673,9 @@ class GatewayServer::Impl {
     if (up_it == policy->config().upstreams.end() || up_it->second.url.empty()) {
       if (reservation) (void)deps_.limiter->Settle(*reservation, 0);
       co_return co_await Refuse(w, stream, x,
-                                HttpError{502, "no_upstream",
+                                MakeHttpError(502, "no_upstream",
                                           "no upstream is configured for service '" +
-                                              std::string(target->service_name) + "'"},
+                                              std::string(target->service_name) + "'"),
                                 false);
     }
     const UpstreamConfig& up = up_it->second;
@@ -748,9 +748,9 @@ class GatewayServer::Impl {
       buf.commit(n);
       if (ec) {
         if (ec == beast::error::timeout) {
-          co_return HttpError{408, "body_timeout", "the request body did not arrive in time"};
+          co_return MakeHttpError(408, "body_timeout", "the request body did not arrive in time");
         }
-        co_return HttpError{400, "incomplete_body", "the connection closed before the body ended"};
+        co_return MakeHttpError(400, "incomplete_body", "the connection closed before the body ended");
       }
     }
   }
@@ -791,7 +791,7 @@ class GatewayServer::Impl {
     auto fail = [&](int status, std::string code, std::string kind, std::string msg) {
       metrics_->RecordUpstreamError(w.index, u.service, kind);
       spdlog::warn("gateway: upstream {} ({}:{}): {}", u.service, u.host, u.port, msg);
-      return std::unexpected(HttpError{status, std::move(code), std::move(msg)});
+      return std::unexpected(MakeHttpError(status, std::move(code), std::move(msg)));
     };
     auto conn = std::make_unique<UpstreamConn>();
     conn->plain.emplace(w.ioc);
@@ -936,15 +936,15 @@ class GatewayServer::Impl {
       metrics_->RecordUpstreamError(w.index, u.service, kind);
       if (kind == "timeout") {
         co_return co_await Refuse(w, down, x,
-                                  HttpError{504, "upstream_timeout",
-                                            "the upstream did not answer in time"},
+                                  MakeHttpError(504, "upstream_timeout",
+                                            "the upstream did not answer in time"),
                                   false);
       }
       co_return co_await Refuse(
           w, down, x,
-          HttpError{502, "bad_upstream_response",
+          MakeHttpError(502, "bad_upstream_response",
                     kind == "bad_response" ? "the upstream sent a malformed response"
-                                           : "the upstream closed the connection"},
+                                           : "the upstream closed the connection"),
           false);
     }
     auto& res = parser->get();
@@ -952,7 +952,7 @@ class GatewayServer::Impl {
     if (status == 101) {
       metrics_->RecordUpstreamError(w.index, u.service, "bad_response");
       co_return co_await Refuse(
-          w, down, x, HttpError{502, "bad_upstream_response", "protocol upgrades are not proxied"},
+          w, down, x, MakeHttpError(502, "bad_upstream_response", "protocol upgrades are not proxied"),
           false);
     }
     x.rec.status = status;

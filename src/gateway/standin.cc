@@ -145,67 +145,59 @@ class StandinServer::Impl {
                          {"body_bytes", req.body().size()}};
   }
 
-  asio::awaitable<bool> Reply(beast::tcp_stream& stream, const http::request<http::string_body>& req,
-                              http::status st, std::string body,
-                              std::string_view type = "application/json") {
-    http::response<http::string_body> res(st, req.version());
-    res.set(http::field::server, "rampart-standin");
-    res.set(http::field::content_type, type);
-    res.body() = std::move(body);
-    res.keep_alive(req.keep_alive());
-    res.prepare_payload();
-    auto [ec, n] = co_await http::async_write(stream, res, kUse);
-    co_return !ec;
+  // What to answer: a plain response, or an event stream written event by event.
+  struct Answer {
+    http::status status = http::status::ok;
+    std::string body;
+    bool sse = false;
+    std::vector<std::string> events;  // "data: ..." payloads
+  };
+
+  static Answer Error(http::status st, const std::string& msg) {
+    return {st, ToJson(json::object{
+                    {"error", json::object{{"message", msg}, {"type", "invalid_request_error"}}}}),
+            false, {}};
   }
 
-  asio::awaitable<bool> Handle(beast::tcp_stream& stream,
-                               const http::request<http::string_body>& req) {
+  // Pure: computes the answer from the request (no I/O, so no co_await
+  // holds temporaries; GCC 12 miscompiles initializer lists across co_await).
+  Answer Compute(const http::request<http::string_body>& req) {
     std::string_view target = req.target();
     std::string_view path = target.substr(0, target.find('?'));
     if (path == "/__standin/stats") {
       json::object paths;
-      {
-        std::lock_guard lock(mu_);
-        for (const auto& [p, n] : paths_) paths[p] = n;
-      }
-      co_return co_await Reply(
-          stream, req, http::status::ok,
-          ToJson(json::object{{"requests", requests_.load()}, {"paths", std::move(paths)}}));
+      std::lock_guard lock(mu_);
+      for (const auto& [p, n] : paths_) paths[p] = n;
+      return {http::status::ok,
+              ToJson(json::object{{"requests", requests_.load()}, {"paths", std::move(paths)}}),
+              false,
+              {}};
     }
     if (path == "/__standin/last") {
-      std::string body;
-      {
-        std::lock_guard lock(mu_);
-        body = ToJson(last_);
-      }
-      co_return co_await Reply(stream, req, http::status::ok, body);
+      std::lock_guard lock(mu_);
+      return {http::status::ok, ToJson(last_), false, {}};
     }
     Count(req);
-    auto error = [&](http::status st, std::string msg) {
-      return Reply(stream, req, st,
-                   ToJson(json::object{{"error", json::object{{"message", msg},
-                                                              {"type", "invalid_request_error"}}}}));
-    };
     if (path == "/v1/models" && req.method() == http::verb::get) {
       json::array data;
       for (const auto& m : opts_.models) {
         data.push_back(json::object{
             {"id", m}, {"object", "model"}, {"created", 0}, {"owned_by", "rampart-standin"}});
       }
-      co_return co_await Reply(stream, req, http::status::ok,
-                               ToJson(json::object{{"object", "list"}, {"data", std::move(data)}}));
+      return {http::status::ok, ToJson(json::object{{"object", "list"}, {"data", std::move(data)}}),
+              false, {}};
     }
     if (path == "/v2/health/ready" || path == "/v2/health/live") {
-      co_return co_await Reply(stream, req, http::status::ok, "");
+      return {http::status::ok, "", false, {}};
     }
     if (req.method() != http::verb::post) {
-      co_return co_await error(http::status::not_found, "no such endpoint on the stand-in");
+      return Error(http::status::not_found, "no such endpoint on the stand-in");
     }
     JsonLimits limits;
     limits.max_bytes = opts_.max_body_bytes;
     auto parsed = ParseJson(req.body(), limits);
     if (!parsed || !parsed->is_object()) {
-      co_return co_await error(http::status::bad_request, "body must be a JSON object");
+      return Error(http::status::bad_request, "body must be a JSON object");
     }
     const json::object& body = parsed->get_object();
     std::string model = "standin";
@@ -226,8 +218,8 @@ class StandinServer::Impl {
         }
       }
       std::string m(path.substr(11, path.size() - 11 - 6));
-      co_return co_await Reply(stream, req, http::status::ok,
-                               ToJson(json::object{{"model_name", m}, {"outputs", outputs}}));
+      return {http::status::ok, ToJson(json::object{{"model_name", m}, {"outputs", outputs}}),
+              false, {}};
     }
     if (path == "/v1/embeddings") {
       std::vector<std::string> inputs;
@@ -248,17 +240,18 @@ class StandinServer::Impl {
         data.push_back(json::object{{"object", "embedding"}, {"index", i}, {"embedding", vec}});
       }
       std::uint64_t tokens = (chars + 3) / 4;
-      co_return co_await Reply(
-          stream, req, http::status::ok,
-          ToJson(json::object{{"object", "list"},
-                              {"model", model},
-                              {"data", data},
-                              {"usage", json::object{{"prompt_tokens", tokens},
-                                                     {"total_tokens", tokens}}}}));
+      return {http::status::ok,
+              ToJson(json::object{
+                  {"object", "list"},
+                  {"model", model},
+                  {"data", data},
+                  {"usage", json::object{{"prompt_tokens", tokens}, {"total_tokens", tokens}}}}),
+              false,
+              {}};
     }
     bool chat = path == "/v1/chat/completions";
     if (!chat && path != "/v1/completions") {
-      co_return co_await error(http::status::not_found, "no such endpoint on the stand-in");
+      return Error(http::status::not_found, "no such endpoint on the stand-in");
     }
     std::size_t prompt_chars = PromptChars(body);
     std::uint64_t prompt_tokens = (prompt_chars + 3) / 4;
@@ -279,36 +272,21 @@ class StandinServer::Impl {
       } else {
         choice["text"] = Join(words);
       }
-      co_return co_await Reply(
-          stream, req, http::status::ok,
-          ToJson(json::object{{"id", id},
-                              {"object", chat ? "chat.completion" : "text_completion"},
-                              {"created", 0},
-                              {"model", model},
-                              {"system_fingerprint", "rampart-standin"},
-                              {"choices", json::array{choice}},
-                              {"usage", usage}}));
+      return {http::status::ok,
+              ToJson(json::object{{"id", id},
+                                  {"object", chat ? "chat.completion" : "text_completion"},
+                                  {"created", 0},
+                                  {"model", model},
+                                  {"system_fingerprint", "rampart-standin"},
+                                  {"choices", json::array{choice}},
+                                  {"usage", usage}}),
+              false,
+              {}};
     }
-    // Server-Sent Events, written frame by frame.
-    std::string head =
-        "HTTP/1.1 200 OK\r\nServer: rampart-standin\r\nContent-Type: text/event-stream\r\n"
-        "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
-    head += req.keep_alive() ? "\r\n" : "Connection: close\r\n\r\n";
-    auto [hec, hn] = co_await asio::async_write(stream, asio::buffer(head), kUse);
-    if (hec) co_return false;
-    asio::steady_timer timer(co_await asio::this_coro::executor);
-    auto send_event = [&](const std::string& data) -> asio::awaitable<bool> {
-      std::string ev = "data: " + data + "\n\n";
-      std::string frame = Hex(ev.size()) + "\r\n" + ev + "\r\n";
-      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(frame), kUse);
-      co_return !ec;
-    };
+    Answer a;
+    a.sse = true;
     const char* object = chat ? "chat.completion.chunk" : "text_completion";
     for (std::size_t i = 0; i < words.size(); ++i) {
-      if (i > 0 && opts_.token_delay.count() > 0) {
-        timer.expires_after(opts_.token_delay);
-        co_await timer.async_wait(kUse);
-      }
       std::string piece = (i ? " " : "") + words[i];
       json::object choice{{"index", 0}, {"finish_reason", nullptr}};
       if (chat) {
@@ -317,27 +295,57 @@ class StandinServer::Impl {
       } else {
         choice["text"] = piece;
       }
-      if (!co_await send_event(ToJson(json::object{{"id", id},
-                                                    {"object", object},
-                                                    {"created", 0},
-                                                    {"model", model},
-                                                    {"choices", json::array{choice}}}))) {
-        co_return false;
-      }
+      a.events.push_back(ToJson(json::object{{"id", id},
+                                              {"object", object},
+                                              {"created", 0},
+                                              {"model", model},
+                                              {"choices", json::array{choice}}}));
     }
     json::object last_choice{{"index", 0}, {"finish_reason", "stop"}};
     if (chat) last_choice["delta"] = json::object{};
-    if (!co_await send_event(ToJson(json::object{{"id", id},
-                                                  {"object", object},
-                                                  {"created", 0},
-                                                  {"model", model},
-                                                  {"choices", json::array{last_choice}},
-                                                  {"usage", usage}}))) {
-      co_return false;
+    a.events.push_back(ToJson(json::object{{"id", id},
+                                           {"object", object},
+                                           {"created", 0},
+                                           {"model", model},
+                                           {"choices", json::array{last_choice}},
+                                           {"usage", usage}}));
+    a.events.push_back("[DONE]");
+    return a;
+  }
+
+  asio::awaitable<bool> Handle(beast::tcp_stream& stream,
+                               const http::request<http::string_body>& req) {
+    Answer a = Compute(req);
+    if (!a.sse) {
+      http::response<http::string_body> res(a.status, req.version());
+      res.set(http::field::server, "rampart-standin");
+      res.set(http::field::content_type, "application/json");
+      res.body() = std::move(a.body);
+      res.keep_alive(req.keep_alive());
+      res.prepare_payload();
+      auto [ec, n] = co_await http::async_write(stream, res, kUse);
+      co_return !ec;
     }
-    if (!co_await send_event("[DONE]")) co_return false;
-    auto [ec, n] = co_await asio::async_write(stream, asio::buffer(std::string_view("0\r\n\r\n")), kUse);
-    co_return !ec;
+    // Server-Sent Events, written frame by frame `token_delay` apart.
+    std::string head =
+        "HTTP/1.1 200 OK\r\nServer: rampart-standin\r\nContent-Type: text/event-stream\r\n"
+        "Cache-Control: no-cache\r\nTransfer-Encoding: chunked\r\n";
+    head += req.keep_alive() ? "\r\n" : "Connection: close\r\n\r\n";
+    auto [hec, hn] = co_await asio::async_write(stream, asio::buffer(head), kUse);
+    if (hec) co_return false;
+    asio::steady_timer timer(co_await asio::this_coro::executor);
+    for (std::size_t i = 0; i < a.events.size(); ++i) {
+      if (i > 0 && opts_.token_delay.count() > 0) {
+        timer.expires_after(opts_.token_delay);
+        co_await timer.async_wait(kUse);
+      }
+      std::string ev = "data: " + a.events[i] + "\n\n";
+      std::string frame = Hex(ev.size()) + "\r\n" + ev + "\r\n";
+      if (i + 1 == a.events.size()) frame += "0\r\n\r\n";
+      auto [ec, n] = co_await asio::async_write(stream, asio::buffer(frame), kUse);
+      if (ec) co_return false;
+    }
+    co_return true;
   }
 
   StandinOptions opts_;
