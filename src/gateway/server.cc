@@ -454,15 +454,15 @@ class GatewayServer::Impl {
       x.rec.remote = peer;
       x.rec.route = "unmatched";
       if (hs == HeadStatus::kTimeout) {
-        co_await Refuse(w, stream, x, MakeHttpError(408, "header_timeout",
-                                                "the request header did not arrive in time"));
+        HttpError e = MakeHttpError(408, "header_timeout", "the request header did not arrive in time");
+        co_await Refuse(w, stream, x, e);
         co_return;
       }
       if (hs == HeadStatus::kTooLarge) {
-        co_await Refuse(w, stream, x,
-                        MakeHttpError(431, "header_too_large",
-                                  "request header is larger than " +
-                                      std::to_string(limits_.max_header_bytes) + " bytes"));
+        HttpError e = MakeHttpError(431, "header_too_large",
+                                    "request header is larger than " +
+                                        std::to_string(limits_.max_header_bytes) + " bytes");
+        co_await Refuse(w, stream, x, e);
         co_return;
       }
       // The head is copied out: the buffer moves as the body arrives.
@@ -476,10 +476,48 @@ class GatewayServer::Impl {
     }
   }
 
+  // One read_some that gives up at `deadline` by cancelling the read, not
+  // by closing the socket (beast::tcp_stream's own timeout closes it, and a
+  // slow client must still get its 408).
+  template <class Stream, class Buffers>
+  asio::awaitable<std::tuple<error_code, std::size_t, bool>> ReadSomeBy(
+      Stream& stream, Buffers buffers, Steady::time_point deadline) {
+    beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
+    lowest.expires_never();
+    asio::steady_timer timer(lowest.get_executor(), deadline);
+    auto timed_out = std::make_shared<bool>(false);
+    timer.async_wait([timed_out, &lowest](error_code ec) {
+      if (ec) return;  // cancelled: the read finished first (or the frame is gone)
+      *timed_out = true;
+      error_code ignored;
+      lowest.socket().cancel(ignored);
+    });
+    auto [ec, n] = co_await stream.async_read_some(buffers, kUse);
+    timer.cancel();
+    co_return std::make_tuple(ec, n, *timed_out);
+  }
+
+  // After an error that closes the connection: stop sending, then read and
+  // discard what the client is still sending for a moment, so that closing
+  // does not reset the connection and destroy the response in flight.
+  template <class Stream>
+  asio::awaitable<void> LingeringClose(Stream& stream) {
+    beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
+    error_code ec;
+    lowest.socket().shutdown(tcp::socket::shutdown_send, ec);
+    auto deadline = Steady::now() + std::chrono::milliseconds(500);
+    std::size_t drained = 0;
+    char sink[4096];
+    while (drained < 256 * 1024 && Steady::now() < deadline) {
+      auto [rec, n, late] = co_await ReadSomeBy(lowest, asio::buffer(sink), deadline);
+      if (rec || late) break;
+      drained += n;
+    }
+  }
+
   template <class Stream>
   asio::awaitable<HeadStatus> ReadHead(Stream& stream, beast::flat_buffer& buf, ConnState& state,
                                        bool first, std::size_t* head_len) {
-    beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
     std::optional<Steady::time_point> head_deadline;
     if (first || buf.size() > 0) head_deadline = Steady::now() + cfg_.protection.header_read_timeout;
     for (;;) {
@@ -497,14 +535,12 @@ class GatewayServer::Impl {
       }
       if (have.size() > limits_.max_header_bytes) co_return HeadStatus::kTooLarge;
       if (draining_ && have.empty()) co_return HeadStatus::kClosed;
-      if (head_deadline) {
-        lowest.expires_at(*head_deadline);
-      } else {
-        lowest.expires_after(cfg_.protection.idle_timeout);
-      }
-      auto [ec, n] = co_await stream.async_read_some(
+      Steady::time_point deadline =
+          head_deadline ? *head_deadline : Steady::now() + cfg_.protection.idle_timeout;
+      auto [ec, n, timed_out] = co_await ReadSomeBy(
+          stream,
           buf.prepare(std::min<std::size_t>(8192, limits_.max_header_bytes + 4 - have.size())),
-          kUse);
+          deadline);
       buf.commit(n);
       if (n > 0) {
         state.idle = false;
@@ -512,7 +548,7 @@ class GatewayServer::Impl {
       }
       if (ec) {
         bool partial = buf.size() > 0;
-        if (ec == beast::error::timeout && partial) co_return HeadStatus::kTimeout;
+        if (timed_out && partial) co_return HeadStatus::kTimeout;
         co_return HeadStatus::kClosed;
       }
     }
@@ -541,9 +577,9 @@ class GatewayServer::Impl {
     x.rec.bytes_out = body.size();
     beast::get_lowest_layer(stream).expires_after(cfg_.protection.idle_timeout);
     auto [ec, n] = co_await asio::async_write(stream, asio::buffer(out), kUse);
-    const char* reason = e.code.c_str();
-    metrics_->RecordRejection(w.index, reason);
+    metrics_->RecordRejection(w.index, e.code);
     Finish(w, x);
+    if (!ec && x.close) co_await LingeringClose(stream);
     co_return !ec && !x.close;
   }
 
@@ -614,11 +650,10 @@ class GatewayServer::Impl {
       jl.max_bytes = limits_.max_body_bytes;
       auto v = ParseJson(body, jl);
       if (!v || !v->is_object()) {
-        co_return co_await Refuse(
-            w, stream, x,
-            MakeHttpError(400, "invalid_json",
-                      v ? "the request body must be a JSON object" : v.error().message()),
-            false);
+        std::string why = v ? std::string("the request body must be a JSON object")
+                            : v.error().message();
+        HttpError e = MakeHttpError(400, "invalid_json", std::move(why));
+        co_return co_await Refuse(w, stream, x, e, false);
       }
       request_json = std::move(v->get_object());
       if (auto it = request_json->find("model"); it != request_json->end() && it->value().is_string())
@@ -650,20 +685,19 @@ class GatewayServer::Impl {
       if (!admitted) {
         metrics_->RecordRateLimit(w.index, "error");
         spdlog::warn("gateway: rate limiter cannot decide: {}", admitted.error().message());
-        co_return co_await Refuse(
-            w, stream, x,
-            MakeHttpError(503, "rate_limiter_unavailable", "rate limits cannot be checked right now"),
-            false, "Retry-After: 1\r\n");
+        HttpError e = MakeHttpError(503, "rate_limiter_unavailable",
+                                    "rate limits cannot be checked right now");
+        std::string extra = "Retry-After: 1\r\n";
+        co_return co_await Refuse(w, stream, x, e, false, std::move(extra));
       }
       const Decision& d = admitted->first;
       x.extra_headers = RateLimitHeaders(d);
       if (!d.allowed) {
         metrics_->RecordRateLimit(w.index, d.reason);
         auto secs = std::max<std::int64_t>(1, (d.retry_after.count() + 999) / 1000);
-        co_return co_await Refuse(
-            w, stream, x,
-            MakeHttpError(429, "rate_limited", "rate limit exceeded (" + d.reason + ")"), false,
-            "Retry-After: " + std::to_string(secs) + "\r\n");
+        HttpError e = MakeHttpError(429, "rate_limited", "rate limit exceeded (" + d.reason + ")");
+        std::string extra = "Retry-After: " + std::to_string(secs) + "\r\n";
+        co_return co_await Refuse(w, stream, x, e, false, std::move(extra));
       }
       metrics_->RecordRateLimit(w.index, "allowed");
       reservation = std::move(admitted->second);
@@ -672,11 +706,10 @@ class GatewayServer::Impl {
     auto up_it = policy->config().upstreams.find(target->service_name);
     if (up_it == policy->config().upstreams.end() || up_it->second.url.empty()) {
       if (reservation) (void)deps_.limiter->Settle(*reservation, 0);
-      co_return co_await Refuse(w, stream, x,
-                                MakeHttpError(502, "no_upstream",
-                                          "no upstream is configured for service '" +
-                                              std::string(target->service_name) + "'"),
-                                false);
+      HttpError e = MakeHttpError(
+          502, "no_upstream",
+          "no upstream is configured for service '" + std::string(target->service_name) + "'");
+      co_return co_await Refuse(w, stream, x, e, false);
     }
     const UpstreamConfig& up = up_it->second;
     x.rec.denied = false;
@@ -685,10 +718,6 @@ class GatewayServer::Impl {
     std::optional<Usage> usage;
     bool keep = co_await Forward(w, stream, *head, *match, up, *principal, body, usage_route, x,
                                  &usage);
-    if (usage) {
-      x.rec.prompt_tokens = usage->prompt_tokens;
-      x.rec.completion_tokens = usage->completion_tokens;
-    }
     if (reservation) {
       std::uint64_t actual = usage ? usage->total_tokens
                                    : (x.rec.status > 0 && x.rec.status < 500 ? reservation->reserved_tokens : 0);
@@ -725,8 +754,7 @@ class GatewayServer::Impl {
   template <class Stream>
   asio::awaitable<std::optional<HttpError>> ReadBody(Stream& stream, beast::flat_buffer& buf,
                                                      const RequestHead& head, std::string* body) {
-    beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
-    lowest.expires_after(cfg_.protection.body_read_timeout);
+    Steady::time_point deadline = Steady::now() + cfg_.protection.body_read_timeout;
     std::optional<ChunkedDecoder> dec;
     if (head.framing == BodyFraming::kChunked) dec.emplace(limits_);
     if (head.framing == BodyFraming::kContentLength) body->reserve(head.content_length);
@@ -744,10 +772,10 @@ class GatewayServer::Impl {
         buf.consume(take);
         if (body->size() == head.content_length) co_return std::nullopt;
       }
-      auto [ec, n] = co_await stream.async_read_some(buf.prepare(64 * 1024), kUse);
+      auto [ec, n, timed_out] = co_await ReadSomeBy(stream, buf.prepare(64 * 1024), deadline);
       buf.commit(n);
       if (ec) {
-        if (ec == beast::error::timeout) {
+        if (timed_out) {
           co_return MakeHttpError(408, "body_timeout", "the request body did not arrive in time");
         }
         co_return MakeHttpError(400, "incomplete_body", "the connection closed before the body ended");
@@ -935,25 +963,20 @@ class GatewayServer::Impl {
                              : "reset";
       metrics_->RecordUpstreamError(w.index, u.service, kind);
       if (kind == "timeout") {
-        co_return co_await Refuse(w, down, x,
-                                  MakeHttpError(504, "upstream_timeout",
-                                            "the upstream did not answer in time"),
-                                  false);
+        HttpError e = MakeHttpError(504, "upstream_timeout", "the upstream did not answer in time");
+        co_return co_await Refuse(w, down, x, e, false);
       }
-      co_return co_await Refuse(
-          w, down, x,
-          MakeHttpError(502, "bad_upstream_response",
-                    kind == "bad_response" ? "the upstream sent a malformed response"
-                                           : "the upstream closed the connection"),
-          false);
+      HttpError e = MakeHttpError(502, "bad_upstream_response",
+                                  kind == "bad_response" ? "the upstream sent a malformed response"
+                                                         : "the upstream closed the connection");
+      co_return co_await Refuse(w, down, x, e, false);
     }
     auto& res = parser->get();
     int status = res.result_int();
     if (status == 101) {
       metrics_->RecordUpstreamError(w.index, u.service, "bad_response");
-      co_return co_await Refuse(
-          w, down, x, MakeHttpError(502, "bad_upstream_response", "protocol upgrades are not proxied"),
-          false);
+      HttpError e = MakeHttpError(502, "bad_upstream_response", "protocol upgrades are not proxied");
+      co_return co_await Refuse(w, down, x, e, false);
     }
     x.rec.status = status;
 
@@ -1052,6 +1075,10 @@ class GatewayServer::Impl {
     }
     x.rec.bytes_out = sent;
     if (scanner) *usage = scanner->Finish();
+    if (*usage) {
+      x.rec.prompt_tokens = (*usage)->prompt_tokens;
+      x.rec.completion_tokens = (*usage)->completion_tokens;
+    }
     if (!upstream_ok) {
       // The status already went out; the client sees a truncated body.
       x.rec.error_code = "upstream_reset_mid_body";

@@ -1,0 +1,669 @@
+// The gateway as users run it: the real `rampart gateway serve` process in
+// front of a real upstream process (`rampart gateway standin`, or tiny
+// misbehaving upstreams written here with raw sockets), spoken to over raw
+// sockets so that every malformed shape reaches the gateway byte for byte.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "core/json.h"
+#include "testing/testing.h"
+
+namespace rampart {
+namespace {
+
+using namespace std::chrono_literals;
+using Steady = std::chrono::steady_clock;
+
+// ---- a raw HTTP/1.1 client ---------------------------------------------------------------
+
+int Dial(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<std::uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+void SendAll(int fd, std::string_view s) {
+  while (!s.empty()) {
+    ssize_t n = send(fd, s.data(), s.size(), MSG_NOSIGNAL);
+    if (n <= 0) return;
+    s.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+struct Reply {
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  bool closed = false;  // the server closed the connection after it
+  std::string Header(const std::string& n) const {
+    auto it = headers.find(n);
+    return it == headers.end() ? "" : it->second;
+  }
+};
+
+// Reads one response (Content-Length, chunked or close-delimited) from fd.
+// `first_byte` gets when the first body byte arrived.
+Reply ReadReply(int fd, std::string& pending, std::chrono::milliseconds timeout = 10s,
+                Steady::time_point* first_body = nullptr) {
+  Reply r;
+  auto deadline = Steady::now() + timeout;
+  auto fill = [&]() -> bool {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Steady::now());
+    if (left.count() <= 0) return false;
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, static_cast<int>(left.count())) != 1) return false;
+    char buf[65536];
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) {
+      r.closed = true;
+      return false;
+    }
+    pending.append(buf, static_cast<std::size_t>(n));
+    return true;
+  };
+  std::size_t he;
+  while ((he = pending.find("\r\n\r\n")) == std::string::npos) {
+    if (!fill()) return r;
+  }
+  std::string head = pending.substr(0, he);
+  pending.erase(0, he + 4);
+  if (head.size() >= 12) r.status = std::atoi(head.c_str() + 9);
+  std::istringstream hs(head);
+  std::string line;
+  std::getline(hs, line);
+  while (std::getline(hs, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    auto c = line.find(':');
+    if (c == std::string::npos) continue;
+    std::string n = line.substr(0, c);
+    for (char& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    std::string v = line.substr(c + 1);
+    while (!v.empty() && v.front() == ' ') v.erase(0, 1);
+    r.headers[n] = v;
+  }
+  if (r.headers.count("content-length")) {
+    std::size_t n = std::stoul(r.headers["content-length"]);
+    while (pending.size() < n) {
+      if (!fill()) break;
+    }
+    r.body = pending.substr(0, n);
+    pending.erase(0, std::min(n, pending.size()));
+  } else if (r.headers["transfer-encoding"] == "chunked") {
+    for (;;) {
+      std::size_t le;
+      while ((le = pending.find("\r\n")) == std::string::npos) {
+        if (!fill()) return r;
+      }
+      std::size_t size = std::stoul(pending.substr(0, le), nullptr, 16);
+      while (pending.size() < le + 2 + size + 2) {
+        if (!fill()) return r;
+      }
+      if (size > 0 && first_body && *first_body == Steady::time_point{}) *first_body = Steady::now();
+      r.body += pending.substr(le + 2, size);
+      pending.erase(0, le + 2 + size + 2);
+      if (size == 0) break;
+    }
+  } else if (r.status != 204 && r.status != 304) {
+    while (fill()) {
+    }
+    r.body = pending;
+    pending.clear();
+  }
+  if (r.Header("connection") == "close") {
+    // Confirm the server really closes.
+    while (fill()) {
+    }
+  }
+  return r;
+}
+
+// One request on a fresh connection; `raw` is sent as is.
+Reply RawExchange(int port, const std::string& raw, std::chrono::milliseconds timeout = 10s) {
+  int fd = Dial(port);
+  if (fd < 0) return {};
+  SendAll(fd, raw);
+  std::string pending;
+  Reply r = ReadReply(fd, pending, timeout);
+  close(fd);
+  return r;
+}
+
+std::string Request(const std::string& method, const std::string& target, const std::string& body,
+                    const std::string& key, const std::string& extra = "",
+                    bool close_conn = true) {
+  std::string r = method + " " + target + " HTTP/1.1\r\nHost: gw\r\n";
+  if (!key.empty()) r += "Authorization: Bearer " + key + "\r\n";
+  if (!body.empty() || method == "POST") {
+    r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+  }
+  if (close_conn) r += "Connection: close\r\n";
+  r += extra + "\r\n" + body;
+  return r;
+}
+
+std::string Chat(const std::string& model, bool stream = false) {
+  return R"({"model":")" + model + R"(","messages":[{"role":"user","content":"hello there"}])" +
+         (stream ? R"(,"stream":true})" : "}");
+}
+
+std::string fmt_hex(std::size_t n) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%zx", n);
+  return b;
+}
+
+json::object JsonOf(const std::string& s) {
+  auto v = ParseJson(s);
+  return v && v->is_object() ? v->get_object() : json::object{};
+}
+
+// ---- misbehaving upstreams ------------------------------------------------------------------
+
+// Accepts connections; for each, reads the request head and then misbehaves.
+class BadUpstream {
+ public:
+  enum class Mode { kReset, kHang, kGarbage, kCloseEarly };
+  explicit BadUpstream(Mode m) : mode_(m) {
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    listen(fd_, 16);
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~BadUpstream() {
+    stop_ = true;
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+  int requests() const { return requests_; }
+
+ private:
+  void Run() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 100) != 1) continue;
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      std::string got;
+      char buf[4096];
+      while (got.find("\r\n\r\n") == std::string::npos) {
+        ssize_t n = recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        got.append(buf, static_cast<std::size_t>(n));
+      }
+      ++requests_;
+      switch (mode_) {
+        case Mode::kReset: {
+          linger l{1, 0};  // RST on close
+          setsockopt(c, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+          break;
+        }
+        case Mode::kHang:
+          for (int i = 0; i < 50 && !stop_; ++i) std::this_thread::sleep_for(100ms);
+          break;
+        case Mode::kGarbage:
+          SendAll(c, "HELLO\x01\x02 this is not HTTP\r\n\r\n");
+          break;
+        case Mode::kCloseEarly:
+          SendAll(c, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial");
+          break;
+      }
+      close(c);
+    }
+  }
+  Mode mode_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> requests_{0};
+  std::thread thread_;
+};
+
+// ---- the fixture ----------------------------------------------------------------------------
+
+constexpr char kEstate[] = R"(version: 1
+name: gwtest
+zones:
+  - {name: dmz, kind: inference, cidrs: [10.0.0.0/24]}
+services:
+  - {name: gw, zone: dmz, kind: gateway, ports: [tcp/8443], identity: gateway-sa}
+  - name: llm
+    zone: dmz
+    kind: inference
+    inference: {protocol: openai, models: [chat-7b, secret-model]}
+    upstream: @UPSTREAM@
+identities:
+  - {name: gateway-sa, kind: workload}
+  - {name: chat-frontend, kind: api-client, roles: [chat-user]}
+  - {name: limited, kind: api-client}
+  - {name: mesh-client, kind: workload, spiffe_id: "spiffe://t.ai/ns/a/sa/client"}
+gateway:
+  listen: 127.0.0.1:@PORT@
+  admin: {enabled: true, listen: 127.0.0.1:@ADMIN@}
+  threads: 2
+  auth: {keys_file: @DIR@/keys.json}
+  access:
+    - {name: chat, identities: [chat-frontend, limited, mesh-client], models: [chat-7b],
+       routes: [chat, completions, models, embeddings]}
+  rate_limits:
+@LIMITS@
+  limits: {max_header_bytes: 4096, max_body_bytes: 65536, header_read_timeout_ms: 1000,
+           body_read_timeout_ms: 2000, idle_timeout_ms: 5000}
+  upstreams:
+    llm: {response_timeout_ms: 1000, connect_timeout_ms: 1000}
+  access_log: @DIR@/access.log
+  audit: {enabled: false}
+@EXTRA@
+)";
+
+constexpr char kLimits[] = R"(    identities:
+      limited: {requests_per_second: 1, burst: 2})";
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  for (std::size_t p; (p = s.find(from)) != std::string::npos;) s.replace(p, from.size(), to);
+  return s;
+}
+
+class Gateway : public ::testing::Test {
+ protected:
+  // Starts the stand-in upstream process (unless an upstream URL is given) and the gateway.
+  void StartAll(const std::string& upstream = "", const std::string& extra = "",
+                const std::string& limits = kLimits) {
+    if (upstream.empty()) {
+      standin_port_ = testing::FreePort();
+      standin_ = std::make_unique<testing::Process>(
+          std::vector<std::string>{testing::RampartBin(), "gateway", "standin", "--port",
+                                   std::to_string(standin_port_), "--token-delay-ms", "100",
+                                   "--model", "chat-7b"},
+          dir_.path());
+      ASSERT_TRUE(standin_->WaitForOutput("listening on")) << standin_->Stderr();
+    }
+    port_ = testing::FreePort();
+    admin_ = testing::FreePort();
+    std::string e = kEstate;
+    e = Replace(e, "@UPSTREAM@",
+                upstream.empty() ? "http://127.0.0.1:" + std::to_string(standin_port_) : upstream);
+    e = Replace(e, "@PORT@", std::to_string(port_));
+    e = Replace(e, "@ADMIN@", std::to_string(admin_));
+    e = Replace(e, "@DIR@", dir_.path().string());
+    e = Replace(e, "@LIMITS@", limits.empty() ? "    {}" : limits);
+    e = Replace(e, "@EXTRA@", extra);
+    estate_ = dir_.Write("estate.yaml", e);
+    key_ = CreateKey("chat-frontend");
+    ASSERT_FALSE(key_.empty());
+    StartGateway();
+  }
+
+  void StartGateway() {
+    gw_ = std::make_unique<testing::Process>(
+        std::vector<std::string>{testing::RampartBin(), "gateway", "serve", "--estate",
+                                 estate_.string(), "--var-dir", (dir_ / "var").string()},
+        dir_.path());
+    ASSERT_TRUE(gw_->WaitForOutput("gateway: listening on")) << gw_->Stderr();
+  }
+
+  std::string CreateKey(const std::string& identity) {
+    auto r = testing::RunRampart(
+        {"gateway", "keys", "create", "--identity", identity, "--estate", estate_.string()});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    std::string k = r.out;
+    while (!k.empty() && (k.back() == '\n' || k.back() == '\r')) k.pop_back();
+    return k;
+  }
+
+  // Requests the upstream has seen (the stand-in's own counter).
+  int UpstreamRequests() {
+    Reply r = RawExchange(standin_port_, Request("GET", "/__standin/stats", "", ""));
+    return static_cast<int>(JsonOf(r.body)["requests"].to_number<std::int64_t>());
+  }
+
+  std::string AccessLog() {
+    std::ifstream in(dir_ / "access.log");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+  }
+
+  testing::TempDir dir_;
+  std::filesystem::path estate_;
+  std::unique_ptr<testing::Process> standin_, gw_;
+  int standin_port_ = 0, port_ = 0, admin_ = 0;
+  std::string key_;
+};
+
+TEST_F(Gateway, AuthenticatesAuthorizesAndRoutesBeforeTheUpstreamSeesAnything) {
+  StartAll();
+  // 401 without a key, with a wrong key; 404 for an unknown route; 403 for a
+  // model the identity may not use; 405 for a wrong method: the upstream sees none.
+  Reply no_key = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), ""));
+  EXPECT_EQ(no_key.status, 401);
+  EXPECT_EQ(JsonOf(no_key.body)["error"].as_object()["code"].as_string(), "unauthenticated");
+  EXPECT_NE(no_key.Header("www-authenticate"), "");
+  EXPECT_EQ(no_key.Header("x-request-id").size(), 16u);
+  EXPECT_EQ(
+      RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), "rk_gw_nope"))
+          .status,
+      401);
+  Reply unknown = RawExchange(port_, Request("GET", "/admin/secrets", "", key_));
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(JsonOf(unknown.body)["error"].as_object()["code"].as_string(), "route_not_found");
+  Reply forbidden =
+      RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("secret-model"), key_));
+  EXPECT_EQ(forbidden.status, 403) << forbidden.body;
+  EXPECT_EQ(RawExchange(port_, Request("GET", "/v1/chat/completions", "", key_)).status, 405);
+  EXPECT_EQ(RawExchange(port_, Request("POST", "/v1/chat/completions", "{not json", key_)).status,
+            400);
+  EXPECT_EQ(UpstreamRequests(), 0);
+
+  // With a key: 200, and the upstream sees the request without the key.
+  Reply ok = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+  ASSERT_EQ(ok.status, 200) << ok.body << gw_->Stderr() << gw_->running();
+  auto body = JsonOf(ok.body);
+  EXPECT_NE(ok.body.find("not a model"), std::string::npos);
+  EXPECT_EQ(UpstreamRequests(), 1);
+  Reply last = RawExchange(standin_port_, Request("GET", "/__standin/last", "", ""));
+  auto headers = JsonOf(last.body)["headers"].as_object();
+  EXPECT_FALSE(headers.contains("Authorization")) << last.body;
+  EXPECT_EQ(headers["X-Request-Id"].as_string(), ok.Header("x-request-id"));
+  EXPECT_EQ(headers["X-Rampart-Identity"].as_string(), "chat-frontend");
+
+  // Access log: one JSON line per request, with identity, model and tokens.
+  std::this_thread::sleep_for(200ms);
+  std::string log = AccessLog();
+  EXPECT_NE(log.find("\"status\":401"), std::string::npos) << log;
+  EXPECT_NE(log.find("\"status\":403"), std::string::npos);
+  EXPECT_NE(log.find("\"identity\":\"chat-frontend\",\"model\":\"chat-7b\",\"status\":200"),
+            std::string::npos)
+      << log;
+
+  // Metrics on the admin listener.
+  Reply m = RawExchange(admin_, Request("GET", "/metrics", "", ""));
+  ASSERT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("rampart_gateway_requests_total{route=\"chat\",model=\"chat-7b\","
+                        "status=\"200\"} 1"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("rampart_gateway_rejections_total{reason=\"unauthenticated\"} 2"),
+            std::string::npos);
+  EXPECT_EQ(RawExchange(admin_, Request("GET", "/healthz", "", "")).status, 200);
+  EXPECT_EQ(gw_->Stop(SIGTERM), 0) << gw_->Stderr();
+}
+
+TEST_F(Gateway, KeepAliveServesManyRequestsOnOneConnection) {
+  StartAll();
+  int fd = Dial(port_);
+  ASSERT_GE(fd, 0);
+  std::string pending;
+  for (int i = 0; i < 5; ++i) {
+    SendAll(fd, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_, "", false));
+    Reply r = ReadReply(fd, pending);
+    ASSERT_EQ(r.status, 200) << i;
+    EXPECT_FALSE(r.closed);
+  }
+  // Two requests pipelined in one write are answered in order.
+  SendAll(fd, Request("GET", "/v1/models", "", key_, "", false) +
+                  Request("POST", "/v1/chat/completions", Chat("secret-model"), key_, "", false));
+  EXPECT_EQ(ReadReply(fd, pending).status, 200);
+  EXPECT_EQ(ReadReply(fd, pending).status, 403);
+  close(fd);
+}
+
+TEST_F(Gateway, RefusesRequestSmugglingShapesWith400AndCloses) {
+  StartAll();
+  std::string body = Chat("chat-7b");
+  std::string base = "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " +
+                     key_ + "\r\n";
+  std::string cl = "Content-Length: " + std::to_string(body.size()) + "\r\n";
+  struct Case {
+    std::string name, raw;
+  };
+  std::vector<Case> cases = {
+      {"CL+TE", base + cl + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+      {"TE+CL", base + "Transfer-Encoding: chunked\r\n" + cl + "\r\n0\r\n\r\n"},
+      {"duplicate CL", base + cl + cl + "\r\n" + body},
+      {"CL list", base + "Content-Length: 5, 5\r\n\r\nhello"},
+      {"CL sign", base + "Content-Length: +5\r\n\r\nhello"},
+      {"CL hex", base + "Content-Length: 0x5\r\n\r\nhello"},
+      {"obs-fold", base + "X-Folded: a\r\n b\r\n" + cl + "\r\n" + body},
+      {"TE gzip", base + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"},
+      {"TE identity", base + "Transfer-Encoding: identity\r\n\r\n"},
+      {"TE twice", base + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+      {"space before colon", base + "Content-Length : 5\r\n\r\nhello"},
+      {"bare LF in header", "POST /v1/chat/completions HTTP/1.1\nHost: gw\r\n\r\n"},
+      {"malformed chunk size", base + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"},
+      {"chunk size overflow",
+       base + "Transfer-Encoding: chunked\r\n\r\n10000000000000005\r\nhello\r\n0\r\n\r\n"},
+      {"chunk without CRLF", base + "Transfer-Encoding: chunked\r\n\r\n5\r\nhelloX0\r\n\r\n"},
+      {"chunk size bare LF", base + "Transfer-Encoding: chunked\r\n\r\n5\nhello\r\n0\r\n\r\n"},
+      {"absolute-form target", "GET http://evil/v1/models HTTP/1.1\r\nHost: gw\r\n\r\n"},
+      {"no Host", "GET /v1/models HTTP/1.1\r\n\r\n"},
+      {"two Hosts", "GET /v1/models HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"},
+  };
+  for (const Case& c : cases) {
+    Reply r = RawExchange(port_, c.raw);
+    EXPECT_EQ(r.status, 400) << c.name << ": " << r.body;
+    EXPECT_TRUE(r.closed) << c.name;
+    EXPECT_EQ(r.Header("content-type"), "application/json") << c.name;
+  }
+  // A well-formed chunked body is accepted and forwarded with a Content-Length.
+  std::string chunked = base + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
+                        "10\r\n" + body.substr(0, 16) + "\r\n" +
+                        fmt_hex(body.size() - 16) + ";ext=1\r\n" + body.substr(16) + "\r\n0\r\n\r\n";
+  Reply ok = RawExchange(port_, chunked);
+  EXPECT_EQ(ok.status, 200) << ok.body;
+  EXPECT_EQ(UpstreamRequests(), 1);  // only the well-formed one
+}
+
+TEST_F(Gateway, EnforcesHeaderAndBodyLimitsAndSlowClients) {
+  StartAll();
+  // Header over max_header_bytes (4096): 431.
+  Reply big_header = RawExchange(
+      port_, Request("GET", "/v1/models", "", key_, "X-Pad: " + std::string(5000, 'a') + "\r\n"));
+  EXPECT_EQ(big_header.status, 431);
+  EXPECT_TRUE(big_header.closed);
+  // Body over max_body_bytes (65536), declared and chunked: 413.
+  Reply big_body = RawExchange(
+      port_, Request("POST", "/v1/chat/completions", std::string(70000, ' ') + Chat("chat-7b"), key_));
+  EXPECT_EQ(big_body.status, 413);
+  std::string chunked = "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " +
+                        key_ + "\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 20; ++i) chunked += "1000\r\n" + std::string(4096, ' ') + "\r\n";
+  chunked += "0\r\n\r\n";
+  EXPECT_EQ(RawExchange(port_, chunked).status, 413);
+
+  // Slowloris: a header that never completes is answered 408 and closed
+  // within header_read_timeout (1 s), however slowly bytes keep coming.
+  int fd = Dial(port_);
+  ASSERT_GE(fd, 0);
+  auto t0 = Steady::now();
+  SendAll(fd, "GET /v1/models HTTP/1.1\r\n");
+  std::string pending;
+  std::thread dribble([fd] {
+    for (int i = 0; i < 30; ++i) {
+      std::this_thread::sleep_for(100ms);
+      if (send(fd, "X", 1, MSG_NOSIGNAL) <= 0) return;
+    }
+  });
+  Reply slow = ReadReply(fd, pending, 5s);
+  auto elapsed = Steady::now() - t0;
+  dribble.join();
+  close(fd);
+  EXPECT_EQ(slow.status, 408);
+  EXPECT_TRUE(slow.closed);
+  EXPECT_LT(elapsed, 2500ms);
+  // A body that stops arriving: 408 after body_read_timeout (2 s).
+  fd = Dial(port_);
+  SendAll(fd, "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + key_ +
+                  "\r\nContent-Length: 100\r\n\r\n{\"model\":");
+  pending.clear();
+  Reply stalled = ReadReply(fd, pending, 5s);
+  close(fd);
+  EXPECT_EQ(stalled.status, 408);
+  EXPECT_EQ(UpstreamRequests(), 0);
+}
+
+TEST_F(Gateway, UpstreamThatResetsIs502) {
+  BadUpstream up(BadUpstream::Mode::kReset);
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_EQ(JsonOf(r.body)["error"].as_object()["code"].as_string(), "bad_upstream_response");
+  EXPECT_GE(up.requests(), 1);
+}
+
+TEST_F(Gateway, UpstreamThatHangsIs504WithinTheResponseTimeout) {
+  BadUpstream up(BadUpstream::Mode::kHang);
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  auto t0 = Steady::now();
+  Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+  EXPECT_EQ(r.status, 504) << r.body;
+  EXPECT_LT(Steady::now() - t0, 2500ms);
+  EXPECT_EQ(JsonOf(r.body)["error"].as_object()["code"].as_string(), "upstream_timeout");
+}
+
+TEST_F(Gateway, UpstreamThatSendsGarbageIs502) {
+  BadUpstream up(BadUpstream::Mode::kGarbage);
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+  EXPECT_EQ(r.status, 502) << r.body;
+  // The gateway keeps serving.
+  EXPECT_EQ(RawExchange(port_, Request("GET", "/v1/models", "", key_)).status, 200);
+  Reply m = RawExchange(admin_, Request("GET", "/metrics", "", ""));
+  EXPECT_NE(m.body.find("rampart_gateway_upstream_errors_total{upstream=\"llm\",kind=\"bad_response\"}"),
+            std::string::npos)
+      << m.body;
+}
+
+TEST_F(Gateway, UpstreamDownIs502AndTruncatedBodyClosesTheClient) {
+  int dead = testing::FreePort();
+  StartAll("http://127.0.0.1:" + std::to_string(dead));
+  Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_EQ(JsonOf(r.body)["error"].as_object()["code"].as_string(), "upstream_unavailable");
+}
+
+TEST_F(Gateway, UpstreamClosingMidBodyTruncatesTheClientResponse) {
+  BadUpstream up(BadUpstream::Mode::kCloseEarly);
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+  EXPECT_EQ(r.status, 200);  // the status had gone out
+  EXPECT_LT(r.body.size(), 100u);
+  EXPECT_TRUE(r.closed);
+}
+
+TEST_F(Gateway, StreamsEventsAsTheyArrive) {
+  StartAll();
+  int fd = Dial(port_);
+  auto t0 = Steady::now();
+  SendAll(fd, Request("POST", "/v1/chat/completions", Chat("chat-7b", true), key_));
+  std::string pending;
+  Steady::time_point first{};
+  Reply r = ReadReply(fd, pending, 10s, &first);
+  auto total = Steady::now() - t0;
+  close(fd);
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("content-type"), "text/event-stream");
+  EXPECT_EQ(r.Header("transfer-encoding"), "chunked");
+  // The stand-in sends ~16 events 100 ms apart: the first must arrive long
+  // before the last.
+  ASSERT_NE(first, Steady::time_point{});
+  EXPECT_LT(first - t0, 500ms);
+  EXPECT_GT(total, 1200ms);
+  EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
+  // The usage in the final event was read: the access log has its tokens.
+  std::this_thread::sleep_for(200ms);
+  EXPECT_NE(AccessLog().find("\"prompt_tokens\":3,\"completion_tokens\":15"), std::string::npos)
+      << AccessLog();
+}
+
+TEST_F(Gateway, RateLimitedRequestsGet429WithRetryAfterAndRateLimitHeaders) {
+  StartAll();
+  std::string key = CreateKey("limited");
+  ASSERT_EQ(gw_->Stop(SIGTERM), 0);  // pick the new key up by restarting
+  StartGateway();
+  int ok = 0, limited = 0;
+  Reply last;
+  for (int i = 0; i < 5; ++i) {
+    Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key));
+    if (r.status == 200) ++ok;
+    if (r.status == 429) {
+      ++limited;
+      last = r;
+    }
+  }
+  EXPECT_EQ(ok, 2);  // burst 2, 1/s
+  EXPECT_EQ(limited, 3);
+  EXPECT_GE(std::atoi(last.Header("retry-after").c_str()), 1);
+  EXPECT_NE(last.Header("ratelimit-limit"), "");
+  EXPECT_NE(last.Header("ratelimit-policy"), "");
+  EXPECT_EQ(JsonOf(last.body)["error"].as_object()["code"].as_string(), "rate_limited");
+  EXPECT_EQ(UpstreamRequests(), 2);
+}
+
+TEST_F(Gateway, RevokedKeyIsRefusedAfterSighupWithoutDroppingConnections) {
+  StartAll();
+  int fd = Dial(port_);
+  std::string pending;
+  SendAll(fd, Request("GET", "/v1/models", "", key_, "", false));
+  ASSERT_EQ(ReadReply(fd, pending).status, 200);
+  std::string other = CreateKey("chat-frontend");
+  std::string id = key_.substr(6, 16);  // rk_gw_<id>_<secret>
+  auto rev = testing::RunRampart({"gateway", "keys", "revoke", id, "--estate", estate_.string()});
+  ASSERT_EQ(rev.exit_code, 0) << rev.err;
+  // Before the reload the old key still works; after SIGHUP it does not,
+  // and the new key does, on the same connection.
+  kill(gw_->pid(), SIGHUP);
+  ASSERT_TRUE(gw_->WaitForOutput("gateway: reloaded")) << gw_->Stderr();
+  SendAll(fd, Request("GET", "/v1/models", "", key_, "", false));
+  Reply revoked = ReadReply(fd, pending);
+  EXPECT_EQ(revoked.status, 401);
+  EXPECT_NE(revoked.body.find("revoked"), std::string::npos) << revoked.body;
+  close(fd);
+  EXPECT_EQ(RawExchange(port_, Request("GET", "/v1/models", "", other)).status, 200);
+}
+
+TEST_F(Gateway, SigtermDrainsAStreamInFlight) {
+  StartAll();
+  int fd = Dial(port_);
+  SendAll(fd, Request("POST", "/v1/chat/completions", Chat("chat-7b", true), key_));
+  std::this_thread::sleep_for(300ms);
+  kill(gw_->pid(), SIGTERM);
+  std::string pending;
+  Reply r = ReadReply(fd, pending, 10s);
+  close(fd);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos) << r.body;
+  EXPECT_EQ(gw_->Stop(SIGTERM), 0) << gw_->Stderr();
+}
+
+}  // namespace
+}  // namespace rampart
