@@ -11,20 +11,30 @@
 
 namespace rampart::gateway {
 
+namespace {
+// Heterogeneous lookup: the request path looks models up by string_view
+// without allocating.
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using StringSet = std::unordered_set<std::string, StringHash, std::equal_to<>>;
+}  // namespace
+
 struct Policy::Impl {
   struct Rule {
-    std::unordered_set<std::string> identities;
-    std::unordered_set<std::string> roles;
+    StringSet identities;
+    StringSet roles;
     bool any_identity = false;
     bool any_role = false;
-    std::unordered_set<std::string> models;
+    StringSet models;
     bool any_model = false;
     std::uint32_t routes = 0;  // bit per RouteKind
   };
   std::vector<Rule> rules;
   std::unordered_map<std::string, const estate::Identity*> identities;
   std::unordered_map<std::string, std::string> spiffe;  // spiffe_id -> identity
-  std::unordered_set<std::string> admin_roles;
+  StringSet admin_roles;
 };
 
 namespace {
@@ -226,7 +236,7 @@ bool RuleGrants(const Policy::Impl& impl, const Principal& p, RouteKind route,
                 std::string_view model, bool need_model) {
   for (const auto& rule : impl.rules) {
     if (!(rule.routes & Bit(route))) continue;
-    if (need_model && !rule.any_model && !rule.models.contains(std::string(model))) continue;
+    if (need_model && !rule.any_model && !rule.models.contains(model)) continue;
     bool who = rule.any_identity || (p.estate_identity && rule.identities.contains(p.identity));
     if (!who) {
       for (const auto& r : p.roles) {
