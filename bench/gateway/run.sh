@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# Gateway benchmark, every figure next to its baseline from the same run:
+#   upstream  nginx serving a fixed OpenAI-shaped JSON body (the fast upstream)
+#   baseline  nginx as a plain reverse proxy (proxy_pass, keep-alive upstream)
+#   gateway   rampart serve (gateway + in-process ledger): API key, per-model
+#             authorization, rate limits (high, so none refuses) and the audit
+#             trail on (access.summary batches into the ledger); access log off
+# Prints throughput (wrk -t2 -c64), the ratio gateway/nginx, added latency at
+# concurrency 1 (p50/p99 over the direct upstream), and the gateway's peak RSS
+# (VmHWM) after its first requests and after >= 1,000,000 requests.
+# Both proxies get one worker (nginx worker_processes 1, gateway threads: 1).
+# Usage: bench/gateway/run.sh BUILD_DIR       (about 2 minutes)
+set -euo pipefail
+BUILD=${1:-build}
+RAMPART=$(realpath "$BUILD/rampart")
+[ -x "$RAMPART" ] || { echo "bench/gateway: $RAMPART missing; build first" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "bench/gateway: wrk is not installed" >&2; exit 2; }
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+[ -x "$NGINX" ] || { echo "bench/gateway: nginx is not installed" >&2; exit 2; }
+DURATION=${GATEWAY_BENCH_SECONDS:-10}
+RSS_REQUESTS=${GATEWAY_BENCH_RSS_REQUESTS:-1000000}
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+wait_port() {
+  for _ in $(seq 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.05
+  done
+  echo "bench/gateway: nothing listens on $1" >&2
+  exit 1
+}
+
+UP=$(free_port); PROXY=$(free_port); GW=$(free_port); ADMIN=$(free_port)
+BODY='{"id":"bench","object":"chat.completion","created":0,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}'
+
+mkdir -p "$work/nginx-up" "$work/nginx-proxy"
+cat >"$work/nginx-up/nginx.conf" <<EOF
+daemon off; worker_processes 1; pid $work/nginx-up/nginx.pid; error_log $work/nginx-up/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off; keepalive_requests 1000000; client_body_temp_path $work/nginx-up;
+  proxy_temp_path $work/nginx-up; fastcgi_temp_path $work/nginx-up; uwsgi_temp_path $work/nginx-up;
+  scgi_temp_path $work/nginx-up;
+  server { listen 127.0.0.1:$UP; location / { default_type application/json; return 200 '$BODY'; } }
+}
+EOF
+cat >"$work/nginx-proxy/nginx.conf" <<EOF
+daemon off; worker_processes 1; pid $work/nginx-proxy/nginx.pid; error_log $work/nginx-proxy/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off; keepalive_requests 1000000; client_body_temp_path $work/nginx-proxy;
+  proxy_temp_path $work/nginx-proxy; fastcgi_temp_path $work/nginx-proxy; uwsgi_temp_path $work/nginx-proxy;
+  scgi_temp_path $work/nginx-proxy;
+  upstream up { server 127.0.0.1:$UP; keepalive 128; }
+  server { listen 127.0.0.1:$PROXY;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+}
+EOF
+"$NGINX" -p "$work/nginx-up" -c "$work/nginx-up/nginx.conf" 2>/dev/null & pids+=($!)
+"$NGINX" -p "$work/nginx-proxy" -c "$work/nginx-proxy/nginx.conf" 2>/dev/null & pids+=($!)
+
+cat >"$work/estate.yaml" <<EOF
+version: 1
+name: bench
+zones:
+  - {name: dmz, kind: inference, cidrs: [10.0.0.0/24]}
+  - {name: ops, kind: mlops, cidrs: [10.1.0.0/24]}
+services:
+  - {name: gw, zone: dmz, kind: gateway, ports: [tcp/8443], identity: gateway-sa}
+  - name: llm
+    zone: dmz
+    kind: inference
+    inference: {protocol: openai, models: [bench-model]}
+    upstream: http://127.0.0.1:$UP
+  - {name: ledger, zone: ops, kind: ledger, ports: [tcp/7000]}
+identities:
+  - {name: gateway-sa, kind: workload}
+  - {name: bench-client, kind: api-client, roles: [bench]}
+gateway:
+  listen: 127.0.0.1:$GW
+  admin: {enabled: true, listen: 127.0.0.1:$ADMIN}
+  threads: 1
+  auth: {keys_file: $work/keys.json}
+  access:
+    - {name: bench, identities: [bench-client], models: [bench-model], routes: [chat]}
+  rate_limits:
+    identities:
+      bench-client: {requests_per_second: 1000000, burst: 1000000, max_concurrent: 100000,
+                     tokens_per_minute: 1000000000000}
+    models:
+      bench-model: {max_concurrent: 100000}
+  audit: {enabled: true, batch_size: 256, window_ms: 1000}
+  access_log: off
+ledger:
+  origin: bench/ledger
+  listen: 127.0.0.1:$(free_port)
+EOF
+KEY=$("$RAMPART" gateway keys create --identity bench-client --estate "$work/estate.yaml" 2>"$work/keys.err") || { cat "$work/keys.err" >&2; exit 1; }
+(cd "$work" && exec "$RAMPART" --log-level warn serve --estate estate.yaml --var-dir "$work/var") \
+  >"$work/serve.log" 2>&1 & GWPID=$!; pids+=($GWPID)
+wait_port "$UP"; wait_port "$PROXY"; wait_port "$GW"
+
+cat >"$work/post.lua" <<EOF
+wrk.method = "POST"
+wrk.body = '{"model":"bench-model","messages":[{"role":"user","content":"hello"}],"max_tokens":1}'
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $KEY"
+EOF
+
+# A request through each path must succeed before anything is measured.
+for p in $UP $PROXY $GW; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $KEY" \
+    -H 'Content-Type: application/json' \
+    -d '{"model":"bench-model","messages":[{"role":"user","content":"hello"}]}' "http://127.0.0.1:$p/v1/chat/completions")
+  [ "$code" = 200 ] || { echo "bench/gateway: port $p answered $code" >&2; cat "$work/serve.log" >&2; exit 1; }
+done
+
+rps() { awk '/Requests\/sec/ {print $2}'; }
+total() { awk '/requests in/ {print $1}'; }
+errors() { awk '/Non-2xx|Socket errors/ {print}'; }
+# Latency percentile from `wrk --latency` in microseconds.
+pct() {
+  awk -v p="$1%" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us/,"",v); print v+0} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else if (v ~ /s$/) {sub(/s/,"",v); print v*1000000}}'
+}
+vmhwm() { awk '/VmHWM/ {print $2}' "/proc/$GWPID/status"; }
+
+echo "gateway benchmark: wrk -t2 -c64 -d${DURATION}s, POST /v1/chat/completions (one worker per proxy)"
+"$RAMPART" --version
+wrk -t2 -c64 -d2s -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" >/dev/null  # warm-up
+rss_start=$(vmhwm)
+out_proxy=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/post.lua" "http://127.0.0.1:$PROXY/v1/chat/completions")
+out_gw=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions")
+r_proxy=$(echo "$out_proxy" | rps); r_gw=$(echo "$out_gw" | rps)
+printf '  nginx proxy_pass (baseline): %10.0f requests/s\n' "$r_proxy"
+printf '  rampart gateway:             %10.0f requests/s   ratio gateway/nginx = %.2f (goal >= 1.0)\n' \
+  "$r_gw" "$(awk -v a="$r_gw" -v b="$r_proxy" 'BEGIN{print a/b}')"
+echo "$out_gw" | errors | sed 's/^/  gateway: /'
+
+echo "added latency at concurrency 1 (wrk -t1 -c1 -d5s --latency), over the direct upstream:"
+lat_up=$(wrk -t1 -c1 -d5s --latency -s "$work/post.lua" "http://127.0.0.1:$UP/v1/chat/completions")
+lat_proxy=$(wrk -t1 -c1 -d5s --latency -s "$work/post.lua" "http://127.0.0.1:$PROXY/v1/chat/completions")
+lat_gw=$(wrk -t1 -c1 -d5s --latency -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions")
+for q in 50 99; do
+  u=$(echo "$lat_up" | pct $q); n=$(echo "$lat_proxy" | pct $q); g=$(echo "$lat_gw" | pct $q)
+  printf '  p%s: upstream %7.1f us | nginx proxy +%7.1f us | rampart gateway +%7.1f us\n' "$q" "$u" \
+    "$(awk -v a="$n" -v b="$u" 'BEGIN{print a-b}')" "$(awk -v a="$g" -v b="$u" 'BEGIN{print a-b}')"
+done
+echo "  goals: gateway p50 < 100 us, p99 < 1000 us added"
+
+# Peak RSS: keep going until the gateway has served RSS_REQUESTS in total.
+served=$(( $(echo "$out_gw" | total) + $(echo "$lat_gw" | total) ))
+rss_mid=$(vmhwm)
+while [ "$served" -lt "$RSS_REQUESTS" ]; do
+  n=$(wrk -t2 -c64 -d10s -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" | total)
+  served=$((served + n))
+done
+rss_end=$(vmhwm)
+audit=$(curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '/^rampart_gateway_audit_records_total/ {print $2}')
+printf '  gateway peak RSS (VmHWM): %d KiB after warm-up, %d KiB after %d requests, %d KiB after %d requests\n' \
+  "$rss_start" "$rss_mid" "$(( $(echo "$out_gw" | total) + $(echo "$lat_gw" | total) ))" "$rss_end" "$served"
+printf '  audit records written to the ledger: %s\n' "$audit"
