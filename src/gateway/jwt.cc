@@ -1,6 +1,7 @@
 #include "gateway/jwt.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <optional>
 
@@ -17,8 +18,13 @@ namespace {
 constexpr std::size_t kMaxTokenBytes = 16 * 1024;
 // Skew beyond this is a misconfiguration, not a clock problem.
 constexpr std::chrono::seconds kMaxSkew{3600};
-// NumericDate bounds: 0 .. year 9999, so conversions cannot overflow.
-constexpr double kMaxNumericDate = 253402300799.0;
+// NumericDate upper bound: what system_clock can hold (nanoseconds since
+// 1970: year 2262), less room for adding the skew, so no conversion or
+// comparison overflows.
+constexpr double kMaxNumericDate = static_cast<double>(
+    std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::duration::max())
+        .count() -
+    2 * kMaxSkew.count());
 
 Status Reject(std::string reason) { return UnauthenticatedError(std::move(reason)); }
 

@@ -253,6 +253,11 @@ TEST_F(JwtTest, MissingOrInvalidExp) {
   ExpectRejected(V(Sign(ec_, c)), "invalid \"exp\" claim");
   c["exp"] = 1e300;
   ExpectRejected(V(Sign(ec_, c)), "invalid \"exp\" claim");
+  // Beyond what system_clock holds (year 2262): refused, not overflowed.
+  c["exp"] = 21'700'000'000LL;
+  ExpectRejected(V(Sign(ec_, c)), "invalid \"exp\" claim");
+  c["exp"] = 9'000'000'000LL;  // year 2255: fine
+  EXPECT_TRUE(V(Sign(ec_, c)).has_value());
 }
 
 TEST_F(JwtTest, NotBeforeAndIssuedAt) {
