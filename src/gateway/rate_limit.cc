@@ -131,7 +131,7 @@ Decision Decide(const std::vector<DimensionOutcome>& outcomes) {
   d.limit = pick->limit;
   d.remaining = pick->remaining;
   d.reset = pick->reset;
-  d.policy = pick->policy;
+  if (pick->spec != nullptr) d.policy = PolicyFor(pick->dimension, *pick->spec);
   return d;
 }
 
@@ -225,6 +225,7 @@ class LocalRateLimiter final : public RateLimiter {
     std::vector<Pending> pending;
     std::vector<DimensionOutcome> outcomes;
     pending.reserve(r.keys.size());
+    outcomes.reserve(4 * r.keys.size());
     for (std::size_t i = 0; i < r.keys.size(); ++i) {
       const LimitSpec& spec = r.keys[i].second;
       Bucket& b = ShardOf(names[i]).buckets[names[i]];
@@ -239,7 +240,7 @@ class LocalRateLimiter final : public RateLimiter {
         o.limit = internal::LimitFor(dim, spec);
         o.remaining = static_cast<std::uint64_t>(g.remaining);
         o.reset = CeilSeconds(g.allowed ? g.until_full : g.retry);
-        o.policy = internal::PolicyFor(dim, spec);
+        o.spec = &spec;
         outcomes.push_back(std::move(o));
         if (g.allowed) tat = g.new_tat;
       };
@@ -257,7 +258,7 @@ class LocalRateLimiter final : public RateLimiter {
         o.retry_after = o.allowed ? std::chrono::milliseconds(0) : std::chrono::seconds(1);
         o.limit = spec.max_concurrent;
         o.remaining = o.allowed ? spec.max_concurrent - b.in_flight - 1 : 0;
-        o.policy = internal::PolicyFor(Dimension::kConcurrency, spec);
+        o.spec = &spec;
         outcomes.push_back(std::move(o));
       }
       next.in_flight = b.in_flight + 1;

@@ -118,7 +118,7 @@ struct DimensionOutcome {
   std::uint64_t limit = 0;
   std::uint64_t remaining = 0;
   std::chrono::seconds reset{0};
-  std::string policy;
+  const LimitSpec* spec = nullptr;  // the policy string is made only for the one reported
 };
 // Policy value ("10;w=1", "600;w=60") and limit of one dimension of a spec.
 std::string PolicyFor(Dimension d, const LimitSpec& s);

@@ -433,7 +433,7 @@ class RedisRateLimiter final : public RateLimiter {
       o.remaining = static_cast<std::uint64_t>(std::max(0LL, at(i + 4)));
       long long reset_us = o.allowed ? at(i + 5) : std::max(at(i + 5), at(i + 3));
       o.reset = std::chrono::seconds((std::max(0LL, reset_us) + 999'999) / 1'000'000);
-      o.policy = internal::PolicyFor(o.dimension, spec);
+      o.spec = &spec;
       outcomes.push_back(std::move(o));
     }
     Decision d = internal::Decide(outcomes);

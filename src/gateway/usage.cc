@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <cctype>
+#include <cstring>
 #include <limits>
 
 namespace rampart::gateway {
@@ -192,6 +193,33 @@ std::optional<Usage> FindUsageInText(std::string_view text) {
   return std::nullopt;
 }
 
+// True when some `"usage"` in `data` is followed by ':' and '{'.
+bool MayHoldUsage(std::string_view data) {
+  static constexpr std::string_view kKey = "\"usage\"";
+  for (std::size_t pos = data.find(kKey); pos != std::string_view::npos;
+       pos = data.find(kKey, pos + 1)) {
+    std::size_t i = pos + kKey.size();
+    while (i < data.size() && std::isspace(static_cast<unsigned char>(data[i]))) ++i;
+    if (i >= data.size() || data[i] != ':') continue;
+    ++i;
+    while (i < data.size() && std::isspace(static_cast<unsigned char>(data[i]))) ++i;
+    if (i < data.size() && data[i] == '{') return true;
+  }
+  return false;
+}
+
+// The first '\r' or '\n' at or after `from`: memchr for the '\n' every
+// line has, then for a '\r' only before it (linear, and fast on LF streams).
+std::size_t FindLineEnd(std::string_view s, std::size_t from) {
+  const char* begin = s.data() + from;
+  std::size_t n = s.size() - from;
+  const void* lf = std::memchr(begin, '\n', n);
+  std::size_t lf_at = lf == nullptr ? n : static_cast<const char*>(lf) - begin;
+  const void* cr = std::memchr(begin, '\r', lf_at);
+  if (cr != nullptr) return from + (static_cast<const char*>(cr) - begin);
+  return lf == nullptr ? std::string_view::npos : from + lf_at;
+}
+
 }  // namespace
 
 std::uint64_t EstimateTokens(const boost::json::object& request, std::uint64_t default_max_tokens) {
@@ -263,14 +291,18 @@ void UsageScanner::FeedStream(std::string_view bytes) {
         continue;
       }
     }
-    std::size_t j = bytes.find_first_of("\r\n", i);
+    std::size_t j = FindLineEnd(bytes, i);
     if (j == std::string_view::npos) {
       AppendLine(bytes.substr(i));
       return;
     }
-    AppendLine(bytes.substr(i, j - i));
     last_cr_ = bytes[j] == '\r';
-    EndLine();
+    if (buffer_.empty() && !skip_line_ && j - i + data_.size() <= max_buffer_) {
+      ProcessLine(bytes.substr(i, j - i));  // the whole line is here: no copy
+    } else {
+      AppendLine(bytes.substr(i, j - i));
+      EndLine();
+    }
     i = j + 1;
   }
 }
@@ -294,7 +326,11 @@ void UsageScanner::EndLine() {
     buffer_.clear();
     return;
   }
-  std::string_view line = buffer_;
+  ProcessLine(buffer_);
+  buffer_.clear();
+}
+
+void UsageScanner::ProcessLine(std::string_view line) {
   if (line.empty()) {
     DispatchEvent();
     return;
@@ -317,7 +353,6 @@ void UsageScanner::EndLine() {
       }
     }
   }
-  buffer_.clear();
 }
 
 void UsageScanner::DispatchEvent() {
@@ -329,8 +364,8 @@ void UsageScanner::DispatchEvent() {
 
 void UsageScanner::HandleData(std::string_view data) {
   if (data == "[DONE]") return;
-  // Most chunks carry no usage; skip the parse for them.
-  if (data.find("\"usage\"") == std::string_view::npos) return;
+  // Most chunks carry no usage, or "usage": null; skip the parse for them.
+  if (!MayHoldUsage(data)) return;
   if (auto u = ParseUsage(data)) usage_ = u;
 }
 

@@ -44,6 +44,7 @@ class UsageScanner {
   void FeedStream(std::string_view bytes);
   void AppendLine(std::string_view part);
   void EndLine();
+  void ProcessLine(std::string_view line);
   void DispatchEvent();
   void HandleData(std::string_view data);
   void FeedPlain(std::string_view bytes);
