@@ -147,8 +147,9 @@ struct GatewayConfig {
   std::vector<std::string> admin_roles = {"admin"};
   AuditConfig audit;
   AccessLogConfig access_log;
-  // Start a clearly named stand-in OpenAI-compatible upstream (the tour) for
-  // services with no upstream URL. Off by default.
+  // Send every inference service to a clearly named in-process stand-in
+  // OpenAI-compatible upstream (the tour); no configured upstream is probed
+  // or contacted. Off by default; never in production.
   bool standin = false;
   std::filesystem::path var_dir;
 };
