@@ -327,6 +327,14 @@ class GatewayServer::Impl {
       int mode = ssl::verify_peer;
       if (cfg_.listener.require_client_cert) mode |= ssl::verify_fail_if_no_peer_cert;
       ssl_->set_verify_mode(mode, ec);
+      // With peer verification on, OpenSSL aborts every session resumption
+      // (a reconnecting client) unless a session id context is set; the CA
+      // path keeps sessions verified against another CA from resuming.
+      std::string sid = "rampart-gateway|" + cfg_.listener.client_ca.string();
+      sid.resize(std::min<std::size_t>(sid.size(), SSL_MAX_SID_CTX_LENGTH));
+      SSL_CTX_set_session_id_context(ssl_->native_handle(),
+                                     reinterpret_cast<const unsigned char*>(sid.data()),
+                                     static_cast<unsigned>(sid.size()));
     }
     return OkStatus();
   }

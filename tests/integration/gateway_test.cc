@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -15,6 +16,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -118,7 +120,8 @@ Reply ReadReply(int fd, std::string& pending, std::chrono::milliseconds timeout 
       while (pending.size() < le + 2 + size + 2) {
         if (!fill()) return r;
       }
-      if (size > 0 && first_body && *first_body == Steady::time_point{}) *first_body = Steady::now();
+      if (size > 0 && first_body && *first_body == Steady::time_point{})
+        *first_body = Steady::now();
       r.body += pending.substr(le + 2, size);
       pending.erase(0, le + 2 + size + 2);
       if (size == 0) break;
@@ -149,12 +152,12 @@ Reply RawExchange(int port, const std::string& raw, std::chrono::milliseconds ti
 }
 
 std::string Request(const std::string& method, const std::string& target, const std::string& body,
-                    const std::string& key, const std::string& extra = "",
-                    bool close_conn = true) {
+                    const std::string& key, const std::string& extra = "", bool close_conn = true) {
   std::string r = method + " " + target + " HTTP/1.1\r\nHost: gw\r\n";
   if (!key.empty()) r += "Authorization: Bearer " + key + "\r\n";
   if (!body.empty() || method == "POST") {
-    r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
+    r +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   }
   if (close_conn) r += "Connection: close\r\n";
   r += extra + "\r\n" + body;
@@ -279,7 +282,7 @@ gateway:
   limits: {max_header_bytes: 4096, max_body_bytes: 65536, header_read_timeout_ms: 1000,
            body_read_timeout_ms: 2000, idle_timeout_ms: 5000}
   upstreams:
-    llm: {response_timeout_ms: 1000, connect_timeout_ms: 1000}
+    llm: {response_timeout_ms: 1000, connect_timeout_ms: 1000@UPEXTRA@}
   access_log: @DIR@/access.log
   audit: {enabled: false}
 @EXTRA@
@@ -309,18 +312,25 @@ class Gateway : public ::testing::Test {
     }
     port_ = testing::FreePort();
     admin_ = testing::FreePort();
-    std::string e = kEstate;
-    e = Replace(e, "@UPSTREAM@",
-                upstream.empty() ? "http://127.0.0.1:" + std::to_string(standin_port_) : upstream);
-    e = Replace(e, "@PORT@", std::to_string(port_));
-    e = Replace(e, "@ADMIN@", std::to_string(admin_));
-    e = Replace(e, "@DIR@", dir_.path().string());
-    e = Replace(e, "@LIMITS@", limits.empty() ? "    {}" : limits);
-    e = Replace(e, "@EXTRA@", extra);
-    estate_ = dir_.Write("estate.yaml", e);
+    upstream_ = upstream.empty() ? "http://127.0.0.1:" + std::to_string(standin_port_) : upstream;
+    extra_ = extra;
+    limits_ = limits;
+    estate_ = dir_.Write("estate.yaml", EstateText(port_, admin_));
     key_ = CreateKey("chat-frontend");
     ASSERT_FALSE(key_.empty());
     StartGateway();
+  }
+
+  std::string EstateText(int port, int admin) const {
+    std::string e = kEstate;
+    e = Replace(e, "@UPSTREAM@", upstream_);
+    e = Replace(e, "@PORT@", std::to_string(port));
+    e = Replace(e, "@ADMIN@", std::to_string(admin));
+    e = Replace(e, "@DIR@", dir_.path().string());
+    e = Replace(e, "@LIMITS@", limits_.empty() ? "    {}" : limits_);
+    e = Replace(e, "@EXTRA@", extra_);
+    e = Replace(e, "@UPEXTRA@", upstream_extra_);
+    return e;
   }
 
   void StartGateway() {
@@ -357,6 +367,7 @@ class Gateway : public ::testing::Test {
   std::filesystem::path estate_;
   std::unique_ptr<testing::Process> standin_, gw_;
   int standin_port_ = 0, port_ = 0, admin_ = 0;
+  std::string upstream_, extra_, limits_, upstream_extra_;
   std::string key_;
 };
 
@@ -440,8 +451,8 @@ TEST_F(Gateway, KeepAliveServesManyRequestsOnOneConnection) {
 TEST_F(Gateway, RefusesRequestSmugglingShapesWith400AndCloses) {
   StartAll();
   std::string body = Chat("chat-7b");
-  std::string base = "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " +
-                     key_ + "\r\n";
+  std::string base =
+      "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " + key_ + "\r\n";
   std::string cl = "Content-Length: " + std::to_string(body.size()) + "\r\n";
   struct Case {
     std::string name, raw;
@@ -456,7 +467,8 @@ TEST_F(Gateway, RefusesRequestSmugglingShapesWith400AndCloses) {
       {"obs-fold", base + "X-Folded: a\r\n b\r\n" + cl + "\r\n" + body},
       {"TE gzip", base + "Transfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n"},
       {"TE identity", base + "Transfer-Encoding: identity\r\n\r\n"},
-      {"TE twice", base + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+      {"TE twice",
+       base + "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
       {"space before colon", base + "Content-Length : 5\r\n\r\nhello"},
       {"bare LF in header", "POST /v1/chat/completions HTTP/1.1\nHost: gw\r\n\r\n"},
       {"malformed chunk size", base + "Transfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"},
@@ -476,8 +488,8 @@ TEST_F(Gateway, RefusesRequestSmugglingShapesWith400AndCloses) {
   }
   // A well-formed chunked body is accepted and forwarded with a Content-Length.
   std::string chunked = base + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" +
-                        "10\r\n" + body.substr(0, 16) + "\r\n" +
-                        fmt_hex(body.size() - 16) + ";ext=1\r\n" + body.substr(16) + "\r\n0\r\n\r\n";
+                        "10\r\n" + body.substr(0, 16) + "\r\n" + fmt_hex(body.size() - 16) +
+                        ";ext=1\r\n" + body.substr(16) + "\r\n0\r\n\r\n";
   Reply ok = RawExchange(port_, chunked);
   EXPECT_EQ(ok.status, 200) << ok.body;
   EXPECT_EQ(UpstreamRequests(), 1);  // only the well-formed one
@@ -491,8 +503,8 @@ TEST_F(Gateway, EnforcesHeaderAndBodyLimitsAndSlowClients) {
   EXPECT_EQ(big_header.status, 431);
   EXPECT_TRUE(big_header.closed);
   // Body over max_body_bytes (65536), declared and chunked: 413.
-  Reply big_body = RawExchange(
-      port_, Request("POST", "/v1/chat/completions", std::string(70000, ' ') + Chat("chat-7b"), key_));
+  Reply big_body = RawExchange(port_, Request("POST", "/v1/chat/completions",
+                                              std::string(70000, ' ') + Chat("chat-7b"), key_));
   EXPECT_EQ(big_body.status, 413);
   std::string chunked = "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nAuthorization: Bearer " +
                         key_ + "\r\nTransfer-Encoding: chunked\r\n\r\n";
@@ -558,8 +570,9 @@ TEST_F(Gateway, UpstreamThatSendsGarbageIs502) {
   // The gateway keeps serving.
   EXPECT_EQ(RawExchange(port_, Request("GET", "/v1/models", "", key_)).status, 200);
   Reply m = RawExchange(admin_, Request("GET", "/metrics", "", ""));
-  EXPECT_NE(m.body.find("rampart_gateway_upstream_errors_total{upstream=\"llm\",kind=\"bad_response\"}"),
-            std::string::npos)
+  EXPECT_NE(
+      m.body.find("rampart_gateway_upstream_errors_total{upstream=\"llm\",kind=\"bad_response\"}"),
+      std::string::npos)
       << m.body;
 }
 
@@ -663,6 +676,515 @@ TEST_F(Gateway, SigtermDrainsAStreamInFlight) {
   EXPECT_EQ(r.status, 200);
   EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos) << r.body;
   EXPECT_EQ(gw_->Stop(SIGTERM), 0) << gw_->Stderr();
+}
+
+// ---- TLS and mTLS --------------------------------------------------------------------------
+
+// Certificates made by the openssl CLI in a test directory: a CA; a server
+// certificate for 127.0.0.1; clients whose SAN URI is mesh-client's
+// spiffe_id ("client"), a SPIFFE ID no identity has ("stranger"), and
+// mesh-client's ID signed by another CA ("untrusted").
+class Certs {
+ public:
+  explicit Certs(const std::filesystem::path& dir) : dir_(dir) {}
+  bool Make() {
+    const std::string ec = "-newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes";
+    if (!Sh("openssl req -x509 " + ec + " -keyout ca.key -out ca.pem -days 1 -subj /CN=test-ca")) {
+      return false;
+    }
+    if (!Sh("openssl req -x509 " + ec +
+            " -keyout other-ca.key -out other-ca.pem -days 1 -subj /CN=other-ca")) {
+      return false;
+    }
+    struct Leaf {
+      std::string name, san, ca;
+    };
+    for (const Leaf& l : std::vector<Leaf>{
+             {"server", "IP:127.0.0.1,DNS:localhost", "ca"},
+             {"upstream", "IP:127.0.0.1", "ca"},
+             {"client", "URI:spiffe://t.ai/ns/a/sa/client", "ca"},
+             {"stranger", "URI:spiffe://t.ai/ns/x/sa/stranger", "ca"},
+             {"untrusted", "URI:spiffe://t.ai/ns/a/sa/client", "other-ca"},
+         }) {
+      std::ofstream(dir_ / (l.name + ".ext")) << "subjectAltName=" << l.san << "\n";
+      if (!Sh("openssl req " + ec + " -keyout " + l.name + ".key -out " + l.name +
+              ".csr -subj /CN=" + l.name + " && openssl x509 -req -in " + l.name + ".csr -CA " +
+              l.ca + ".pem -CAkey " + l.ca + ".key -CAcreateserial -out " + l.name +
+              ".pem -days 1 -extfile " + l.name + ".ext")) {
+        return false;
+      }
+    }
+    return true;
+  }
+  std::string Path(const std::string& file) const { return (dir_ / file).string(); }
+  std::string error;
+
+ private:
+  bool Sh(const std::string& cmd) {
+    auto r = testing::Run({"/bin/sh", "-c", "cd '" + dir_.string() + "' && " + cmd + " 2>&1"});
+    if (r.exit_code != 0) error += cmd + ": " + r.out + r.err + "\n";
+    return r.exit_code == 0;
+  }
+  std::filesystem::path dir_;
+};
+
+bool HaveOpensslAndCurl() {
+  return testing::Run({"/bin/sh", "-c", "command -v openssl && command -v curl"}).exit_code == 0;
+}
+
+struct CurlResult {
+  int exit_code = -1;  // curl's: 0, or e.g. 35/56 for a refused handshake
+  int status = 0;      // HTTP status, 0 when none arrived
+  std::string body, err;
+};
+
+// One HTTPS request by curl, verifying the gateway against `ca`.
+CurlResult Curl(const Certs& c, int port, const std::string& method, const std::string& path,
+                const std::string& body, const std::string& client = "",
+                const std::string& key = "") {
+  std::string dir = c.Path("");
+  std::string cmd = "cd '" + dir + "' && curl -sS --max-time 10 -o resp.out -w '%{http_code}' " +
+                    "--cacert ca.pem -X " + method;
+  if (!client.empty()) cmd += " --cert " + client + ".pem --key " + client + ".key";
+  if (!key.empty()) cmd += " -H 'Authorization: Bearer " + key + "'";
+  if (!body.empty()) {
+    std::ofstream(c.Path("req.json")) << body;
+    cmd += " -H 'Content-Type: application/json' --data-binary @req.json";
+  }
+  cmd += " https://127.0.0.1:" + std::to_string(port) + path;
+  std::filesystem::remove(c.Path("resp.out"));
+  auto r = testing::Run({"/bin/sh", "-c", cmd});
+  CurlResult out;
+  out.exit_code = r.exit_code;
+  out.status = std::atoi(r.out.c_str());
+  out.err = r.err;
+  std::ifstream in(c.Path("resp.out"));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  out.body = ss.str();
+  return out;
+}
+
+class GatewayTls : public Gateway {
+ protected:
+  void SetUp() override {
+    if (!HaveOpensslAndCurl()) {
+      GTEST_SKIP() << "openssl and curl are needed (scripts/install-deps.sh installs them)";
+    }
+    ASSERT_TRUE(certs_.Make()) << certs_.error;
+  }
+  std::string TlsSection(bool require_client_cert) const {
+    return "  tls: {cert: " + certs_.Path("server.pem") + ", key: " + certs_.Path("server.key") +
+           ", client_ca: " + certs_.Path("ca.pem") +
+           (require_client_cert ? ", require_client_cert: true}" : "}");
+  }
+  // The identity the stand-in saw on the last request it served.
+  std::string LastUpstreamIdentity() {
+    Reply last = RawExchange(standin_port_, Request("GET", "/__standin/last", "", ""));
+    auto headers = JsonOf(last.body)["headers"].as_object();
+    auto it = headers.find("X-Rampart-Identity");
+    return it == headers.end() ? "" : std::string(it->value().as_string());
+  }
+  Certs certs_{dir_.path()};
+};
+
+TEST_F(GatewayTls, TerminatesTlsAndAuthenticatesClientCertificatesBySpiffeId) {
+  StartAll("", TlsSection(false));
+  EXPECT_NE(gw_->Stderr().find("https://"), std::string::npos) << gw_->Stderr();
+
+  // TLS with an API key and no client certificate.
+  CurlResult keyed = Curl(certs_, port_, "POST", "/v1/chat/completions", Chat("chat-7b"), "", key_);
+  ASSERT_EQ(keyed.exit_code, 0) << keyed.err << gw_->Stderr();
+  EXPECT_EQ(keyed.status, 200) << keyed.body;
+  EXPECT_EQ(LastUpstreamIdentity(), "chat-frontend");
+
+  // A client certificate whose SAN URI is mesh-client's spiffe_id
+  // authenticates without a key, and the access rules apply to it.
+  CurlResult mtls = Curl(certs_, port_, "POST", "/v1/chat/completions", Chat("chat-7b"), "client");
+  ASSERT_EQ(mtls.exit_code, 0) << mtls.err;
+  EXPECT_EQ(mtls.status, 200) << mtls.body;
+  EXPECT_EQ(LastUpstreamIdentity(), "mesh-client");
+  CurlResult models = Curl(certs_, port_, "GET", "/v1/models", "", "client");
+  EXPECT_EQ(models.status, 200) << models.body;
+  EXPECT_NE(models.body.find("chat-7b"), std::string::npos) << models.body;
+  EXPECT_EQ(models.body.find("secret-model"), std::string::npos) << models.body;
+  int seen = UpstreamRequests();
+  CurlResult forbidden =
+      Curl(certs_, port_, "POST", "/v1/chat/completions", Chat("secret-model"), "client");
+  EXPECT_EQ(forbidden.status, 403) << forbidden.body;
+  EXPECT_EQ(JsonOf(forbidden.body)["error"].as_object()["code"].as_string(), "forbidden");
+
+  // A certificate from the trusted CA naming no estate identity: 401.
+  CurlResult stranger =
+      Curl(certs_, port_, "POST", "/v1/chat/completions", Chat("chat-7b"), "stranger");
+  EXPECT_EQ(stranger.status, 401) << stranger.body;
+  // A bad key is 401 even with a good certificate (a present credential decides).
+  CurlResult bad_key =
+      Curl(certs_, port_, "POST", "/v1/chat/completions", Chat("chat-7b"), "client", "rk_gw_nope");
+  EXPECT_EQ(bad_key.status, 401) << bad_key.body;
+  // No certificate and no key: 401.
+  CurlResult anonymous = Curl(certs_, port_, "POST", "/v1/chat/completions", Chat("chat-7b"));
+  EXPECT_EQ(anonymous.status, 401) << anonymous.body;
+  // A certificate from an untrusted CA, even with a known SPIFFE ID: the
+  // handshake fails and no HTTP status is ever sent.
+  CurlResult untrusted =
+      Curl(certs_, port_, "POST", "/v1/chat/completions", Chat("chat-7b"), "untrusted", key_);
+  EXPECT_NE(untrusted.exit_code, 0);
+  EXPECT_EQ(untrusted.status, 0) << untrusted.body;
+  EXPECT_EQ(UpstreamRequests(), seen);  // none of the refused ones reached it
+
+  // Plain HTTP on the TLS port is not served.
+  Reply plain = RawExchange(port_, Request("GET", "/v1/models", "", key_), 3s);
+  EXPECT_NE(plain.status, 200);
+  // The gateway still serves after all of that, and counted the handshakes it refused.
+  EXPECT_EQ(Curl(certs_, port_, "GET", "/v1/models", "", "", key_).status, 200);
+  Reply m = RawExchange(admin_, Request("GET", "/metrics", "", ""));
+  EXPECT_NE(m.body.find("rampart_gateway_rejections_total{reason=\"tls_handshake\"}"),
+            std::string::npos)
+      << m.body;
+  std::this_thread::sleep_for(200ms);
+  EXPECT_NE(AccessLog().find("\"identity\":\"mesh-client\""), std::string::npos) << AccessLog();
+  EXPECT_EQ(gw_->Stop(SIGTERM), 0) << gw_->Stderr();
+}
+
+// A client that reconnects resumes its TLS session (curl does, within one
+// invocation, once the gateway closes the first connection). With client
+// certificates verified, OpenSSL refuses a resumption unless the server set
+// a session id context, which would fail every reconnecting client.
+TEST_F(GatewayTls, ReconnectingClientsResumeTheirSession) {
+  StartAll("", TlsSection(false));
+  std::string url = "https://127.0.0.1:" + std::to_string(port_) + "/v1/models";
+  for (const std::string& who : {std::string("--cert client.pem --key client.key"),
+                                 "-H 'Authorization: Bearer " + key_ + "'"}) {
+    auto r =
+        testing::Run({"/bin/sh", "-c",
+                      "cd '" + certs_.Path("") +
+                          "' && curl -sS -v --max-time 10 -o /dev/null -o /dev/null -o /dev/null " +
+                          "-w '%{http_code} ' --cacert ca.pem -H 'Connection: close' " + who + " " +
+                          url + " " + url + " " + url});
+    EXPECT_EQ(r.out, "200 200 200 ") << who << "\n" << r.err << gw_->Stderr();
+  }
+}
+
+TEST_F(GatewayTls, RequireClientCertRefusesClientsWithoutOne) {
+  StartAll("", TlsSection(true));
+  // An API key is not enough: no certificate, no connection.
+  CurlResult no_cert = Curl(certs_, port_, "GET", "/v1/models", "", "", key_);
+  EXPECT_NE(no_cert.exit_code, 0);
+  EXPECT_EQ(no_cert.status, 0) << no_cert.body;
+  CurlResult untrusted = Curl(certs_, port_, "GET", "/v1/models", "", "untrusted", key_);
+  EXPECT_NE(untrusted.exit_code, 0);
+  EXPECT_EQ(untrusted.status, 0);
+  // With a trusted certificate: served, by certificate alone or with a key.
+  CurlResult mtls = Curl(certs_, port_, "POST", "/v1/chat/completions", Chat("chat-7b"), "client");
+  ASSERT_EQ(mtls.exit_code, 0) << mtls.err << gw_->Stderr();
+  EXPECT_EQ(mtls.status, 200) << mtls.body;
+  EXPECT_EQ(LastUpstreamIdentity(), "mesh-client");
+  CurlResult both =
+      Curl(certs_, port_, "POST", "/v1/chat/completions", Chat("chat-7b"), "stranger", key_);
+  EXPECT_EQ(both.status, 200) << both.body;
+  EXPECT_EQ(LastUpstreamIdentity(), "chat-frontend");
+  EXPECT_EQ(UpstreamRequests(), 2);
+}
+
+TEST_F(GatewayTls, RefusesToStartWithAMissingCertificate) {
+  std::string extra =
+      "  tls: {cert: " + certs_.Path("nope.pem") + ", key: " + certs_.Path("server.key") + "}";
+  standin_port_ = testing::FreePort();
+  port_ = testing::FreePort();
+  admin_ = testing::FreePort();
+  upstream_ = "http://127.0.0.1:" + std::to_string(standin_port_);
+  extra_ = extra;
+  limits_ = kLimits;
+  estate_ = dir_.Write("estate.yaml", EstateText(port_, admin_));
+  auto r = testing::RunRampart(
+      {"gateway", "serve", "--estate", estate_.string(), "--var-dir", (dir_ / "var").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("nope.pem"), std::string::npos) << r.err;
+}
+
+// A small HTTPS upstream (OpenSSL, one connection at a time): answers every
+// request 200 with a fixed chat completion and remembers the last head.
+// With `client_ca`, it requires a client certificate verified against it.
+class TlsUpstream {
+ public:
+  TlsUpstream(const std::string& cert, const std::string& key, const std::string& client_ca = "") {
+    ctx_ = SSL_CTX_new(TLS_server_method());
+    ok_ = SSL_CTX_use_certificate_chain_file(ctx_, cert.c_str()) == 1 &&
+          SSL_CTX_use_PrivateKey_file(ctx_, key.c_str(), SSL_FILETYPE_PEM) == 1;
+    if (!client_ca.empty()) {
+      ok_ = ok_ && SSL_CTX_load_verify_locations(ctx_, client_ca.c_str(), nullptr) == 1;
+      SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
+    }
+    fd_ = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    listen(fd_, 16);
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~TlsUpstream() {
+    stop_ = true;
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    thread_.join();
+    SSL_CTX_free(ctx_);
+  }
+  bool ok() const { return ok_; }
+  int port() const { return port_; }
+  int requests() const { return requests_; }
+  int handshake_failures() const { return handshake_failures_; }
+  int connections() const { return connections_; }
+  std::string last_head() {
+    std::lock_guard lock(mu_);
+    return last_head_;
+  }
+
+ private:
+  void Run() {
+    while (!stop_) {
+      pollfd p{fd_, POLLIN, 0};
+      if (poll(&p, 1, 100) != 1) continue;
+      int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      ++connections_;
+      std::lock_guard lock(conn_mu_);
+      conn_fds_.push_back(c);
+      // One thread per connection: the gateway keeps idle ones in its pool.
+      conn_threads_.emplace_back([this, c] {
+        SSL* ssl = SSL_new(ctx_);
+        SSL_set_fd(ssl, c);
+        if (SSL_accept(ssl) != 1) {
+          ++handshake_failures_;
+        } else {
+          Serve(ssl);
+        }
+        SSL_free(ssl);
+      });
+    }
+    std::lock_guard lock(conn_mu_);
+    for (int c : conn_fds_) shutdown(c, SHUT_RDWR);
+    for (auto& t : conn_threads_) t.join();
+    for (int c : conn_fds_) close(c);
+  }
+  void Serve(SSL* ssl) {
+    // Keep-alive: answer requests until the peer closes.
+    std::string got;
+    char buf[4096];
+    for (;;) {
+      std::size_t he;
+      while ((he = got.find("\r\n\r\n")) == std::string::npos) {
+        int n = SSL_read(ssl, buf, sizeof buf);
+        if (n <= 0) return;
+        got.append(buf, static_cast<std::size_t>(n));
+      }
+      std::string head = got.substr(0, he + 4);
+      std::size_t cl = 0;
+      std::string lower = head;
+      for (char& ch : lower) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (auto p = lower.find("\r\ncontent-length:"); p != std::string::npos) {
+        cl = std::strtoul(lower.c_str() + p + 17, nullptr, 10);
+      }
+      while (got.size() < he + 4 + cl) {
+        int n = SSL_read(ssl, buf, sizeof buf);
+        if (n <= 0) return;
+        got.append(buf, static_cast<std::size_t>(n));
+      }
+      got.erase(0, he + 4 + cl);
+      {
+        std::lock_guard lock(mu_);
+        last_head_ = head;
+      }
+      ++requests_;
+      std::string body =
+          R"({"id":"tls-1","object":"chat.completion","model":"chat-7b","choices":[{"index":0,)"
+          R"("message":{"role":"assistant","content":"over tls"},"finish_reason":"stop"}],)"
+          R"("usage":{"prompt_tokens":2,"completion_tokens":2,"total_tokens":4}})";
+      std::string resp = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                         std::to_string(body.size()) + "\r\n\r\n" + body;
+      if (SSL_write(ssl, resp.data(), static_cast<int>(resp.size())) <= 0) return;
+    }
+  }
+  SSL_CTX* ctx_ = nullptr;
+  bool ok_ = false;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> requests_{0}, handshake_failures_{0}, connections_{0};
+  std::mutex mu_;
+  std::string last_head_;
+  std::mutex conn_mu_;
+  std::vector<int> conn_fds_;
+  std::vector<std::thread> conn_threads_;
+  std::thread thread_;
+};
+
+TEST_F(GatewayTls, SpeaksTlsToTheUpstreamWithAClientCertificate) {
+  // The upstream requires a client certificate from the test CA: the
+  // gateway presents "client" and verifies the upstream against ca.pem.
+  TlsUpstream up(certs_.Path("upstream.pem"), certs_.Path("upstream.key"), certs_.Path("ca.pem"));
+  ASSERT_TRUE(up.ok());
+  upstream_extra_ = ", ca_file: " + certs_.Path("ca.pem") +
+                    ", client_cert: " + certs_.Path("client.pem") +
+                    ", client_key: " + certs_.Path("client.key");
+  StartAll("https://127.0.0.1:" + std::to_string(up.port()));
+  for (int i = 0; i < 3; ++i) {
+    Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+    ASSERT_EQ(r.status, 200) << i << ": " << r.body << gw_->Stderr();
+    EXPECT_NE(r.body.find("over tls"), std::string::npos);
+  }
+  EXPECT_EQ(up.requests(), 3);
+  EXPECT_EQ(up.handshake_failures(), 0);
+  // Kept alive and reused: each I/O thread (2) has its own pool.
+  EXPECT_LE(up.connections(), 2);
+  std::string head = up.last_head();
+  EXPECT_NE(head.find("POST /v1/chat/completions HTTP/1.1\r\n"), std::string::npos) << head;
+  EXPECT_EQ(head.find("Authorization"), std::string::npos) << head;
+  EXPECT_NE(head.find("X-Rampart-Identity: chat-frontend"), std::string::npos) << head;
+}
+
+TEST_F(GatewayTls, RefusesAnUpstreamItCannotVerify) {
+  // The upstream's certificate is from other-ca; the gateway trusts only ca.pem.
+  TlsUpstream up(certs_.Path("untrusted.pem"), certs_.Path("untrusted.key"));
+  ASSERT_TRUE(up.ok());
+  upstream_extra_ = ", ca_file: " + certs_.Path("ca.pem");
+  StartAll("https://127.0.0.1:" + std::to_string(up.port()));
+  Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+  EXPECT_EQ(r.status, 502) << r.body;
+  EXPECT_EQ(JsonOf(r.body)["error"].as_object()["code"].as_string(), "upstream_unavailable");
+  EXPECT_EQ(up.requests(), 0);
+  // A certificate from the right CA for the wrong name is refused too.
+  TlsUpstream wrong_name(certs_.Path("client.pem"), certs_.Path("client.key"));
+  ASSERT_TRUE(wrong_name.ok());
+  ASSERT_EQ(gw_->Stop(SIGTERM), 0);
+  upstream_ = "https://127.0.0.1:" + std::to_string(wrong_name.port());
+  estate_ = dir_.Write("estate.yaml", EstateText(port_, admin_));
+  StartGateway();
+  Reply r2 = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+  EXPECT_EQ(r2.status, 502) << r2.body;
+  EXPECT_EQ(wrong_name.requests(), 0);
+}
+
+// ---- replicas sharing one Redis --------------------------------------------------------------
+
+// Sends `n` chat requests per gateway from `threads_per` threads each, all at
+// once, and returns the replies.
+std::vector<Reply> Burst(const std::vector<int>& ports, int n, int threads_per,
+                         const std::string& key) {
+  std::vector<Reply> all;
+  std::mutex mu;
+  std::vector<std::thread> threads;
+  std::atomic<int> ready{0};
+  int total_threads = static_cast<int>(ports.size()) * threads_per;
+  for (int port : ports) {
+    for (int t = 0; t < threads_per; ++t) {
+      int mine = n / threads_per + (t < n % threads_per ? 1 : 0);
+      threads.emplace_back([&, port, mine] {
+        ++ready;
+        while (ready < total_threads) std::this_thread::yield();
+        for (int i = 0; i < mine; ++i) {
+          Reply r =
+              RawExchange(port, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key));
+          std::lock_guard lock(mu);
+          all.push_back(std::move(r));
+        }
+      });
+    }
+  }
+  for (auto& t : threads) t.join();
+  return all;
+}
+
+class GatewayReplicas : public Gateway {
+ protected:
+  // A second gateway process on the same estate (other ports, same key store).
+  void StartSecond() {
+    port2_ = testing::FreePort();
+    admin2_ = testing::FreePort();
+    auto file = dir_.Write("estate2.yaml", EstateText(port2_, admin2_));
+    gw2_ = std::make_unique<testing::Process>(
+        std::vector<std::string>{testing::RampartBin(), "gateway", "serve", "--estate",
+                                 file.string(), "--var-dir", (dir_ / "var2").string()},
+        dir_.path());
+    ASSERT_TRUE(gw2_->WaitForOutput("gateway: listening on")) << gw2_->Stderr();
+  }
+  std::unique_ptr<testing::Process> gw2_;
+  int port2_ = 0, admin2_ = 0;
+};
+
+constexpr int kPerMinute = 10;
+
+std::string PerMinuteLimits(const std::string& backend) {
+  return backend + "    identities:\n      chat-frontend: {requests_per_minute: " +
+         std::to_string(kPerMinute) + "}";
+}
+
+TEST_F(GatewayReplicas, TwoGatewaysSharingRedisAdmitOneLimit) {
+  const char* url = std::getenv("RAMPART_TEST_REDIS_URL");
+  if (url == nullptr || *url == '\0') {
+    GTEST_SKIP() << "RAMPART_TEST_REDIS_URL is unset; run eval \"$(bash scripts/test-services.sh "
+                    "start)\" first";
+  }
+  // A fresh key prefix: limits left in Redis by an earlier run never apply.
+  std::string prefix = "rampart:test:" + std::to_string(getpid()) + ":" +
+                       std::to_string(Steady::now().time_since_epoch().count()) + ":";
+  StartAll("", "",
+           PerMinuteLimits("    backend: redis\n    redis: {url: \"" + std::string(url) +
+                           "\", key_prefix: \"" + prefix + "\", timeout_ms: 1000}\n"));
+  StartSecond();
+  auto t0 = Steady::now();
+  std::vector<Reply> replies = Burst({port_, port2_}, 20, 4, key_);
+  auto elapsed = Steady::now() - t0;
+  int ok = 0, limited = 0, other = 0;
+  for (const Reply& r : replies) {
+    if (r.status == 200) {
+      ++ok;
+    } else if (r.status == 429) {
+      ++limited;
+      EXPECT_GE(std::atoi(r.Header("retry-after").c_str()), 1);
+      EXPECT_NE(r.Header("ratelimit-policy"), "");
+      EXPECT_EQ(JsonOf(r.body)["error"].as_object()["code"].as_string(), "rate_limited");
+    } else {
+      ++other;
+      ADD_FAILURE() << "status " << r.status << ": " << r.body;
+    }
+  }
+  // The documented bound (docs/design/gateway-limits.md, "Replica bound"):
+  // limit + rate x elapsed, one request every 60 s / kPerMinute.
+  int refill = static_cast<int>(elapsed / (60000ms / kPerMinute));
+  EXPECT_LE(ok, kPerMinute + refill) << "elapsed " << elapsed.count();
+  EXPECT_GE(ok, kPerMinute);
+  EXPECT_EQ(ok + limited, 40);
+  EXPECT_EQ(UpstreamRequests(), ok);
+  // Both replicas answered, and both denied.
+  Reply m1 = RawExchange(admin_, Request("GET", "/metrics", "", ""));
+  Reply m2 = RawExchange(admin2_, Request("GET", "/metrics", "", ""));
+  EXPECT_NE(m1.body.find("status=\"429\""), std::string::npos);
+  EXPECT_NE(m2.body.find("status=\"429\""), std::string::npos);
+  EXPECT_EQ(gw2_->Stop(SIGTERM), 0) << gw2_->Stderr();
+  EXPECT_EQ(gw_->Stop(SIGTERM), 0) << gw_->Stderr();
+}
+
+// Why Redis matters: with the in-process limiter each replica admits the
+// whole limit, so two admit twice as much.
+TEST_F(GatewayReplicas, TwoGatewaysWithLocalLimitsAdmitTwice) {
+  StartAll("", "", PerMinuteLimits(""));
+  StartSecond();
+  std::vector<Reply> replies = Burst({port_, port2_}, 20, 4, key_);
+  int ok = 0, limited = 0;
+  for (const Reply& r : replies) {
+    ok += r.status == 200;
+    limited += r.status == 429;
+  }
+  EXPECT_GE(ok, 2 * kPerMinute);
+  EXPECT_LE(ok, 2 * kPerMinute + 2);
+  EXPECT_EQ(ok + limited, 40);
 }
 
 }  // namespace

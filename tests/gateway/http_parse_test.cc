@@ -1,0 +1,350 @@
+// The strict request parser (gateway/http_parse.h): every request-smuggling
+// shape RFC 9112 leaves ambiguous is refused with the right status and code,
+// well-formed requests parse to the framing the gateway forwards, and the
+// chunked decoder refuses malformed sizes and framing however the bytes are
+// split across reads.
+#include "gateway/http_parse.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace rampart::gateway {
+namespace {
+
+RequestLimits Limits() { return RequestLimits{}; }
+
+HttpResult<RequestHead> Parse(const std::string& head, const RequestLimits& l = Limits()) {
+  return ParseRequestHead(head, l);
+}
+
+// The code and status a head is refused with, "" / 0 when it parses.
+struct Refusal {
+  int status = 0;
+  std::string code;
+};
+Refusal RefusalOf(const std::string& head, const RequestLimits& l = Limits()) {
+  auto r = Parse(head, l);
+  if (r) return {};
+  return {r.error().http_status, r.error().code};
+}
+
+const std::string kPost = "POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n";
+
+TEST(HttpParseTest, ParsesAWellFormedRequest) {
+  std::string head = kPost +
+                     "Content-Type: application/json\r\n"
+                     "Content-Length:  42 \r\n"
+                     "X-Empty:\r\n\r\n";
+  auto r = Parse(head);
+  ASSERT_TRUE(r.has_value()) << r.error().message;
+  EXPECT_EQ(r->method, "POST");
+  EXPECT_EQ(r->target, "/v1/chat/completions");
+  EXPECT_EQ(r->version_minor, 1);
+  EXPECT_EQ(r->framing, BodyFraming::kContentLength);
+  EXPECT_EQ(r->content_length, 42u);
+  EXPECT_TRUE(r->keep_alive);
+  EXPECT_FALSE(r->expect_continue);
+  EXPECT_EQ(r->Find("content-type"), "application/json");  // case-insensitive
+  EXPECT_EQ(r->Find("CONTENT-LENGTH"), "42");              // value trimmed
+  EXPECT_TRUE(r->Has("x-empty"));
+  EXPECT_EQ(r->Find("x-empty"), "");
+  EXPECT_FALSE(r->Has("authorization"));
+  ASSERT_EQ(r->headers.size(), 4u);
+  EXPECT_EQ(r->headers[0].name, "Host");
+}
+
+TEST(HttpParseTest, FramingAndConnectionSemantics) {
+  auto chunked = Parse(kPost + "Transfer-Encoding: Chunked\r\n\r\n");
+  ASSERT_TRUE(chunked.has_value());
+  EXPECT_EQ(chunked->framing, BodyFraming::kChunked);
+
+  auto zero = Parse(kPost + "Content-Length: 0\r\nExpect: 100-continue\r\n\r\n");
+  ASSERT_TRUE(zero.has_value());
+  EXPECT_EQ(zero->framing, BodyFraming::kNone);
+  EXPECT_FALSE(zero->expect_continue);  // nothing to continue with
+
+  auto expect = Parse(kPost + "Content-Length: 5\r\nExpect: 100-Continue\r\n\r\n");
+  ASSERT_TRUE(expect.has_value());
+  EXPECT_TRUE(expect->expect_continue);
+
+  auto get = Parse("GET /v1/models HTTP/1.1\r\nHost: gw\r\nConnection: keep-alive, Close\r\n\r\n");
+  ASSERT_TRUE(get.has_value());
+  EXPECT_EQ(get->framing, BodyFraming::kNone);
+  EXPECT_FALSE(get->keep_alive);
+
+  // HTTP/1.0: no Host needed, close unless keep-alive is asked for.
+  auto v10 = Parse("GET /v1/models HTTP/1.0\r\n\r\n");
+  ASSERT_TRUE(v10.has_value());
+  EXPECT_EQ(v10->version_minor, 0);
+  EXPECT_FALSE(v10->keep_alive);
+  auto v10ka = Parse("GET /v1/models HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+  ASSERT_TRUE(v10ka.has_value());
+  EXPECT_TRUE(v10ka->keep_alive);
+}
+
+TEST(HttpParseTest, RefusesEverySmugglingShape) {
+  struct Case {
+    const char* name;
+    std::string head;
+    int status;
+    const char* code;
+  };
+  const std::string te = "Transfer-Encoding: chunked\r\n";
+  const std::vector<Case> cases = {
+      {"CL then TE", kPost + "Content-Length: 5\r\n" + te + "\r\n", 400, "smuggling"},
+      {"TE then CL", kPost + te + "Content-Length: 5\r\n\r\n", 400, "smuggling"},
+      {"CL 0 with TE", kPost + "Content-Length: 0\r\n" + te + "\r\n", 400, "smuggling"},
+      {"duplicate equal CL", kPost + "Content-Length: 5\r\nContent-Length: 5\r\n\r\n", 400,
+       "smuggling"},
+      {"differing CL", kPost + "Content-Length: 5\r\ncontent-length: 6\r\n\r\n", 400, "smuggling"},
+      {"CL list", kPost + "Content-Length: 5, 5\r\n\r\n", 400, "smuggling"},
+      {"CL plus sign", kPost + "Content-Length: +5\r\n\r\n", 400, "smuggling"},
+      {"CL minus sign", kPost + "Content-Length: -1\r\n\r\n", 400, "smuggling"},
+      {"CL hex", kPost + "Content-Length: 0x5\r\n\r\n", 400, "smuggling"},
+      {"CL inner space", kPost + "Content-Length: 1 2\r\n\r\n", 400, "smuggling"},
+      {"CL empty", kPost + "Content-Length:\r\n\r\n", 400, "smuggling"},
+      {"CL 20 digits", kPost + "Content-Length: 18446744073709551616\r\n\r\n", 400, "smuggling"},
+      {"CL decimal point", kPost + "Content-Length: 5.0\r\n\r\n", 400, "smuggling"},
+      {"TE twice", kPost + te + te + "\r\n", 400, "smuggling"},
+      {"TE gzip, chunked", kPost + "Transfer-Encoding: gzip, chunked\r\n\r\n", 400, "smuggling"},
+      {"TE chunked, chunked", kPost + "Transfer-Encoding: chunked, chunked\r\n\r\n", 400,
+       "smuggling"},
+      {"TE identity", kPost + "Transfer-Encoding: identity\r\n\r\n", 400, "smuggling"},
+      {"TE chunked;q", kPost + "Transfer-Encoding: chunked;q=1\r\n\r\n", 400, "smuggling"},
+      {"TE xchunked", kPost + "Transfer-Encoding: xchunked\r\n\r\n", 400, "smuggling"},
+      {"TE vertical tab",
+       kPost + "Transfer-Encoding: \x0b"
+               "chunked\r\n\r\n",
+       400, "bad_header"},
+      {"TE in HTTP/1.0", "POST /v1/chat/completions HTTP/1.0\r\n" + te + "\r\n", 400, "smuggling"},
+      {"obs-fold SP", kPost + "X-A: a\r\n b\r\n\r\n", 400, "obs_fold"},
+      {"obs-fold HTAB", kPost + "X-A: a\r\n\tb\r\n\r\n", 400, "obs_fold"},
+      {"obs-fold of TE", kPost + "Transfer-Encoding:\r\n chunked\r\n\r\n", 400, "obs_fold"},
+      {"first field folded", "POST / HTTP/1.1\r\n Host: gw\r\n\r\n", 400, "obs_fold"},
+      {"space before colon", kPost + "Content-Length : 5\r\n\r\n", 400, "bad_header"},
+      {"tab before colon", kPost + "Transfer-Encoding\t: chunked\r\n\r\n", 400, "bad_header"},
+      {"no colon", kPost + "Garbage\r\n\r\n", 400, "bad_header"},
+      {"empty field name", kPost + ": value\r\n\r\n", 400, "bad_header"},
+      {"NUL in value", kPost + std::string("X-A: a\0b\r\n\r\n", 12), 400, "bad_header"},
+      {"bare CR in value", kPost + "X-A: a\rb\r\n\r\n", 400, "bad_header"},
+      {"DEL in value", kPost + "X-A: a\x7f\r\n\r\n", 400, "bad_header"},
+      {"bare LF in field", kPost + "X-A: a\nX-B: b\r\n\r\n", 400, "bad_header"},
+      {"bare LF request line", "GET / HTTP/1.1\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"no Host", "GET / HTTP/1.1\r\n\r\n", 400, "bad_host"},
+      {"two Hosts", "GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n", 400, "bad_host"},
+      {"two Hosts 1.0", "GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n", 400, "bad_host"},
+      {"absolute-form", "GET http://evil/v1/models HTTP/1.1\r\nHost: gw\r\n\r\n", 400,
+       "bad_request"},
+      {"asterisk-form", "OPTIONS * HTTP/1.1\r\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"authority-form", "CONNECT evil:443 HTTP/1.1\r\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"fragment", "GET /v1/models#x HTTP/1.1\r\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"non-ASCII target", "GET /v1/\xc3\xa9 HTTP/1.1\r\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"tab in target", "GET /v1\t/models HTTP/1.1\r\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"double space", "GET  /v1/models HTTP/1.1\r\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"extra token", "GET /v1/models HTTP/1.1 x\r\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"no version", "GET /v1/models\r\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"bad method", "G(T /v1/models HTTP/1.1\r\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"empty method", " /v1/models HTTP/1.1\r\nHost: gw\r\n\r\n", 400, "bad_request"},
+      {"HTTP/2.0", "GET / HTTP/2.0\r\nHost: gw\r\n\r\n", 505, "http_version"},
+      {"HTTP/0.9", "GET / HTTP/0.9\r\nHost: gw\r\n\r\n", 505, "http_version"},
+      {"lower-case version", "GET / http/1.1\r\nHost: gw\r\n\r\n", 505, "http_version"},
+      {"Expect other", kPost + "Content-Length: 5\r\nExpect: 200-ok\r\n\r\n", 417,
+       "expectation_failed"},
+      {"incomplete head", kPost + "Content-Length: 5\r\n", 400, "bad_request"},
+  };
+  for (const Case& c : cases) {
+    Refusal r = RefusalOf(c.head);
+    EXPECT_EQ(r.status, c.status) << c.name;
+    EXPECT_EQ(r.code, c.code) << c.name;
+  }
+}
+
+TEST(HttpParseTest, EnforcesSizeLimits) {
+  RequestLimits l;
+  l.max_header_bytes = 256;
+  l.max_headers = 3;
+  l.max_target_bytes = 32;
+  l.max_body_bytes = 1000;
+  // The head limit counts every byte through the blank line.
+  std::string fits = "GET / HTTP/1.1\r\nHost: gw\r\nX-Pad: ";
+  fits += std::string(256 - fits.size() - 4, 'a') + "\r\n\r\n";
+  ASSERT_EQ(fits.size(), 256u);
+  EXPECT_TRUE(Parse(fits, l).has_value());
+  std::string over = "GET / HTTP/1.1\r\nHost: gw\r\nX-Pad: ";
+  over += std::string(256 - over.size() - 3, 'a') + "\r\n\r\n";
+  Refusal big = RefusalOf(over, l);
+  EXPECT_EQ(big.status, 431);
+  EXPECT_EQ(big.code, "header_too_large");
+
+  Refusal many = RefusalOf("GET / HTTP/1.1\r\nHost: gw\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n", l);
+  EXPECT_EQ(many.status, 431);
+  EXPECT_EQ(many.code, "too_many_headers");
+  EXPECT_TRUE(Parse("GET / HTTP/1.1\r\nHost: gw\r\nA: 1\r\nB: 2\r\n\r\n", l).has_value());
+
+  Refusal uri = RefusalOf("GET /" + std::string(32, 'a') + " HTTP/1.1\r\nHost: gw\r\n\r\n", l);
+  EXPECT_EQ(uri.status, 414);
+  EXPECT_EQ(uri.code, "uri_too_long");
+
+  Refusal body = RefusalOf(kPost + "Content-Length: 1001\r\n\r\n", l);
+  EXPECT_EQ(body.status, 413);
+  EXPECT_EQ(body.code, "body_too_large");
+  auto exact = Parse(kPost + "Content-Length: 1000\r\n\r\n", l);
+  ASSERT_TRUE(exact.has_value());
+  EXPECT_EQ(exact->content_length, 1000u);
+  // The largest 19-digit Content-Length is a number, just too large.
+  EXPECT_EQ(RefusalOf(kPost + "Content-Length: 9999999999999999999\r\n\r\n", l).status, 413);
+}
+
+TEST(HttpParseTest, FindHeadEndNeedsTheBlankLine) {
+  EXPECT_EQ(FindHeadEnd(""), 0u);
+  EXPECT_EQ(FindHeadEnd("GET / HTTP/1.1\r\nHost: gw\r\n"), 0u);
+  EXPECT_EQ(FindHeadEnd("GET / HTTP/1.1\n\n"), 0u);  // bare LFs never end a head
+  std::string two = "GET / HTTP/1.1\r\nHost: gw\r\n\r\nGET /x HTTP/1.1\r\n\r\n";
+  EXPECT_EQ(FindHeadEnd(two), 28u);
+}
+
+TEST(HttpParseTest, HopByHopFields) {
+  for (const char* h :
+       {"Connection", "keep-alive", "Proxy-Connection", "TE", "Trailer", "transfer-encoding",
+        "Upgrade", "Proxy-Authorization", "proxy-authenticate"}) {
+    EXPECT_TRUE(IsHopByHopField(h)) << h;
+  }
+  for (const char* h : {"Content-Length", "Authorization", "Host", "Content-Type", "X-TE"}) {
+    EXPECT_FALSE(IsHopByHopField(h)) << h;
+  }
+  EXPECT_TRUE(EqualsIgnoreCase("Content-LENGTH", "content-length"));
+  EXPECT_FALSE(EqualsIgnoreCase("content-length", "content-lengtx"));
+  EXPECT_FALSE(EqualsIgnoreCase("a", "ab"));
+}
+
+// ---- chunked bodies ------------------------------------------------------------------------
+
+struct Decoded {
+  bool ok = false;
+  bool done = false;
+  std::string body;
+  std::size_t consumed = 0;
+  int status = 0;
+  std::string code;
+};
+
+// Feeds `in` in pieces of `step` bytes (0 = all at once).
+Decoded Decode(std::string_view in, std::size_t step = 0, const RequestLimits& l = Limits()) {
+  ChunkedDecoder d(l);
+  Decoded out;
+  std::size_t pos = 0;
+  while (pos < in.size() && !d.done()) {
+    std::size_t n = step == 0 ? in.size() - pos : std::min(step, in.size() - pos);
+    auto r = d.Feed(in.substr(pos, n), &out.body);
+    if (!r) {
+      out.status = r.error().http_status;
+      out.code = r.error().code;
+      return out;
+    }
+    pos += *r;
+    if (*r < n) break;  // done mid-piece
+  }
+  out.ok = true;
+  out.done = d.done();
+  out.consumed = pos;
+  return out;
+}
+
+TEST(ChunkedDecoderTest, DecodesWellFormedBodiesSplitAnywhere) {
+  const std::string body =
+      "5\r\nhello\r\n"
+      "6;name=value;q=\"a b\"\r\n world\r\n"
+      "A  \r\n0123456789\r\n"
+      "0\r\n"
+      "X-Trailer: yes\r\n"
+      "\r\n";
+  for (std::size_t step : {0, 1, 2, 3, 7}) {
+    Decoded d = Decode(body + "NEXT", step);
+    ASSERT_TRUE(d.ok) << step << ": " << d.code;
+    EXPECT_TRUE(d.done) << step;
+    EXPECT_EQ(d.body, "hello world0123456789") << step;
+    EXPECT_EQ(d.consumed, body.size()) << step;  // the next request's bytes are left alone
+  }
+  Decoded empty = Decode("0\r\n\r\n");
+  EXPECT_TRUE(empty.done);
+  EXPECT_EQ(empty.body, "");
+  Decoded upper = Decode("00000000000000F\r\n" + std::string(15, 'x') + "\r\n0\r\n\r\n");
+  EXPECT_TRUE(upper.done);
+  EXPECT_EQ(upper.body.size(), 15u);
+}
+
+TEST(ChunkedDecoderTest, NotDoneUntilTheFinalBlankLine) {
+  Decoded partial = Decode("5\r\nhello\r\n0\r\n");
+  EXPECT_TRUE(partial.ok);
+  EXPECT_FALSE(partial.done);
+  Decoded trailer = Decode("0\r\nX-A: b\r\n");
+  EXPECT_TRUE(trailer.ok);
+  EXPECT_FALSE(trailer.done);
+}
+
+TEST(ChunkedDecoderTest, RefusesMalformedChunks) {
+  struct Case {
+    const char* name;
+    std::string in;
+    int status;
+    const char* code;
+  };
+  const std::vector<Case> cases = {
+      {"non-hex size", "zz\r\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"empty size", "\r\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"0x prefix", "0x5\r\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"negative size", "-5\r\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"leading space", " 5\r\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"space inside size", "5 5\r\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"16 hex digits", "0000000000000005\r\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"64-bit overflow", "10000000000000005\r\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"size bare LF", "5\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"size CR without LF", "5\rhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"data longer than size", "5\r\nhelloX\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"data bare LF", "5\r\nhello\n0\r\n\r\n", 400, "bad_chunk"},
+      {"data CR then junk", "5\r\nhello\rX0\r\n\r\n", 400, "bad_chunk"},
+      {"control in extension", "5;a=\x01\r\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"junk after size", "5x\r\nhello\r\n0\r\n\r\n", 400, "bad_chunk"},
+      {"trailer without colon", "0\r\nbad trailer\r\n\r\n", 400, "bad_chunk"},
+      {"trailer bad name", "0\r\nBad Name: x\r\n\r\n", 400, "bad_chunk"},
+      {"trailer control byte", "0\r\nX-A: \x01\r\n\r\n", 400, "bad_chunk"},
+      {"trailer obs-fold", "0\r\nX-A: a\r\n b\r\n\r\n", 400, "bad_chunk"},
+      {"trailer bare LF", "0\r\nX-A: a\n\r\n", 400, "bad_chunk"},
+      {"final line bare LF", "0\r\n\n", 400, "bad_chunk"},
+  };
+  for (const Case& c : cases) {
+    for (std::size_t step : {0, 1}) {
+      Decoded d = Decode(c.in, step);
+      EXPECT_FALSE(d.ok) << c.name << " step " << step;
+      EXPECT_EQ(d.status, c.status) << c.name << " step " << step;
+      EXPECT_EQ(d.code, c.code) << c.name << " step " << step;
+    }
+  }
+}
+
+TEST(ChunkedDecoderTest, EnforcesBodyLineAndTrailerLimits) {
+  RequestLimits l;
+  l.max_body_bytes = 10;
+  l.max_chunk_line_bytes = 16;
+  l.max_header_bytes = 32;
+  Decoded fits = Decode("5\r\nhello\r\n5\r\nworld\r\n0\r\n\r\n", 0, l);
+  EXPECT_TRUE(fits.done);
+  // The total over several chunks counts, and a single declared size too
+  // (refused before any of its data arrives).
+  Decoded total = Decode("5\r\nhello\r\n6\r\nworld!\r\n0\r\n\r\n", 0, l);
+  EXPECT_EQ(total.status, 413);
+  EXPECT_EQ(total.code, "body_too_large");
+  Decoded declared = Decode("FFFFFFFF\r\n", 0, l);
+  EXPECT_EQ(declared.status, 413);
+  Decoded line = Decode("5;" + std::string(20, 'e') + "\r\nhello\r\n0\r\n\r\n", 0, l);
+  EXPECT_EQ(line.status, 400);
+  EXPECT_EQ(line.code, "bad_chunk");
+  Decoded trailers = Decode("0\r\nX-A: " + std::string(40, 'a') + "\r\n\r\n", 0, l);
+  EXPECT_EQ(trailers.status, 431);
+  EXPECT_EQ(trailers.code, "header_too_large");
+}
+
+}  // namespace
+}  // namespace rampart::gateway
