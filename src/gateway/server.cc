@@ -643,12 +643,17 @@ class GatewayServer::Impl {
     x.rec.bytes_in = body.size();
 
     // The model: from the JSON body (OpenAI routes) or the path (v2).
+    // The request's JSON lives for this request only: its members come from
+    // an arena (a stack buffer, then heap blocks for large bodies) that is
+    // released at once, not member by member.
+    unsigned char json_arena[4096];
+    json::monotonic_resource json_mr(json_arena, sizeof json_arena);
     std::optional<json::object> request_json;
     std::string model;
     if (match->route->model_source == ModelSource::kBody) {
       JsonLimits jl;
       jl.max_bytes = limits_.max_body_bytes;
-      auto v = ParseJson(body, jl);
+      auto v = ParseJson(body, jl, "", &json_mr);
       if (!v || !v->is_object()) {
         std::string why = v ? std::string("the request body must be a JSON object")
                             : v.error().message();
