@@ -515,7 +515,8 @@ class GatewayServer::Impl {
       }
       if (have.size() > limits_.max_header_bytes) co_return HeadStatus::kTooLarge;
       if (draining_ && have.empty()) co_return HeadStatus::kClosed;
-      auto space = buf.prepare(std::min<std::size_t>(8192, limits_.max_header_bytes + 4 - have.size()));
+      auto space =
+          buf.prepare(std::min<std::size_t>(8192, limits_.max_header_bytes + 4 - have.size()));
       error_code ec;
       std::size_t n = 0;
       bool timed_out = false;
@@ -940,9 +941,11 @@ class GatewayServer::Impl {
         parser->body_limit(boost::none);
         if (head_request) parser->skip(true);
         if (conn->tls) {
-          std::tie(ec, std::ignore) = co_await http::async_read_header(*conn->tls, conn->buf, *parser, kUse);
+          std::tie(ec, std::ignore) =
+              co_await http::async_read_header(*conn->tls, conn->buf, *parser, kUse);
         } else {
-          std::tie(ec, std::ignore) = co_await http::async_read_header(*conn->plain, conn->buf, *parser, kUse);
+          std::tie(ec, std::ignore) =
+              co_await http::async_read_header(*conn->plain, conn->buf, *parser, kUse);
         }
         // Interim 1xx responses are not forwarded.
         while (!ec && parser->get().result_int() / 100 == 1 &&
@@ -951,10 +954,12 @@ class GatewayServer::Impl {
           parser->header_limit(64 * 1024);
           parser->body_limit(boost::none);
           if (conn->tls) {
-          std::tie(ec, std::ignore) = co_await http::async_read_header(*conn->tls, conn->buf, *parser, kUse);
-        } else {
-          std::tie(ec, std::ignore) = co_await http::async_read_header(*conn->plain, conn->buf, *parser, kUse);
-        }
+            std::tie(ec, std::ignore) =
+                co_await http::async_read_header(*conn->tls, conn->buf, *parser, kUse);
+          } else {
+            std::tie(ec, std::ignore) =
+                co_await http::async_read_header(*conn->plain, conn->buf, *parser, kUse);
+          }
         }
       }
       if (!ec) break;
@@ -1046,9 +1051,11 @@ class GatewayServer::Impl {
       conn->lowest().expires_after(u.response_timeout);
       error_code ec;
       if (conn->tls) {
-        std::tie(ec, std::ignore) = co_await http::async_read_some(*conn->tls, conn->buf, *parser, kUse);
+        std::tie(ec, std::ignore) =
+            co_await http::async_read_some(*conn->tls, conn->buf, *parser, kUse);
       } else {
-        std::tie(ec, std::ignore) = co_await http::async_read_some(*conn->plain, conn->buf, *parser, kUse);
+        std::tie(ec, std::ignore) =
+            co_await http::async_read_some(*conn->plain, conn->buf, *parser, kUse);
       }
       if (ec == http::error::need_buffer) ec = {};
       std::size_t got = sizeof chunk - res.body().size;
