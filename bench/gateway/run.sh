@@ -10,6 +10,7 @@
 # (VmHWM) after its first requests and after >= 1,000,000 requests.
 # Both proxies get one worker (nginx worker_processes 1, gateway threads: 1).
 # Usage: bench/gateway/run.sh BUILD_DIR       (about 2 minutes)
+#   GATEWAY_BENCH_SECONDS, GATEWAY_BENCH_RSS_REQUESTS, GATEWAY_BENCH_PERF=perf.data
 set -euo pipefail
 BUILD=${1:-build}
 RAMPART=$(realpath "$BUILD/rampart")
@@ -66,7 +67,7 @@ http {
 }
 EOF
 "$NGINX" -p "$work/nginx-up" -c "$work/nginx-up/nginx.conf" 2>/dev/null & pids+=($!)
-"$NGINX" -p "$work/nginx-proxy" -c "$work/nginx-proxy/nginx.conf" 2>/dev/null & pids+=($!)
+"$NGINX" -p "$work/nginx-proxy" -c "$work/nginx-proxy/nginx.conf" 2>/dev/null & NGXPROXY=$!; pids+=($NGXPROXY)
 
 cat >"$work/estate.yaml" <<EOF
 version: 1
@@ -132,32 +133,71 @@ pct() {
   awk -v p="$1%" '$1 == p {v=$2; if (v ~ /us$/) {sub(/us/,"",v); print v+0} else if (v ~ /ms$/) {sub(/ms/,"",v); print v*1000} else if (v ~ /s$/) {sub(/s/,"",v); print v*1000000}}'
 }
 vmhwm() { awk '/VmHWM/ {print $2}' "/proc/$GWPID/status"; }
+# CPU time (user+system, clock ticks) of a process and its children: on a
+# shared machine requests/s moves with the neighbours' load, the CPU each
+# proxy spends per request does not.
+cpu_ticks() {
+  local t=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$t"
+}
+tck=$(getconf CLK_TCK)
+us_per_req() { awk -v t="$1" -v n="$2" -v k="$tck" 'BEGIN{printf "%.1f", t / k * 1e6 / n}'; }
 
-echo "gateway benchmark: wrk -t2 -c64 -d${DURATION}s, POST /v1/chat/completions (one worker per proxy)"
+echo "gateway benchmark: wrk -t2 -c64 -d${DURATION}s, POST /v1/chat/completions, same load on both"
+echo "  nginx proxy_pass: worker_processes 1, HTTP/1.1 keep-alive both sides (upstream keepalive 128)"
+echo "  rampart gateway:  threads 1, HTTP/1.1 keep-alive both sides (upstream pool 64 per thread),"
+echo "                    API key + per-model authz + local rate limits + audit batches to the"
+echo "                    in-process ledger (its own threads); access log off"
+echo "  upstream: nginx worker_processes 1 returning a fixed ${#BODY}-byte JSON body; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 "$RAMPART" --version
 wrk -t2 -c64 -d2s -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" >/dev/null  # warm-up
 rss_start=$(vmhwm)
+c0=$(cpu_ticks "$NGXPROXY")
 out_proxy=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/post.lua" "http://127.0.0.1:$PROXY/v1/chat/completions")
+c1=$(cpu_ticks "$NGXPROXY"); g0=$(cpu_ticks "$GWPID")
+# GATEWAY_BENCH_PERF=FILE: also record a CPU profile of the gateway under this load.
+if [ -n "${GATEWAY_BENCH_PERF:-}" ]; then
+  perf record -g -o "$GATEWAY_BENCH_PERF" -p "$GWPID" -- sleep "$DURATION" 2>/dev/null & perfpid=$!
+fi
 out_gw=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions")
+[ -z "${GATEWAY_BENCH_PERF:-}" ] || wait "$perfpid"
+g1=$(cpu_ticks "$GWPID")
 r_proxy=$(echo "$out_proxy" | rps); r_gw=$(echo "$out_gw" | rps)
 printf '  nginx proxy_pass (baseline): %10.0f requests/s\n' "$r_proxy"
 printf '  rampart gateway:             %10.0f requests/s   ratio gateway/nginx = %.2f (goal >= 1.0)\n' \
   "$r_gw" "$(awk -v a="$r_gw" -v b="$r_proxy" 'BEGIN{print a/b}')"
 echo "$out_gw" | errors | sed 's/^/  gateway: /'
+printf '  CPU per request (user+sys, all threads): nginx proxy %s us | rampart gateway %s us (incl. audit + ledger threads)\n' \
+  "$(us_per_req $((c1 - c0)) "$(echo "$out_proxy" | total)")" "$(us_per_req $((g1 - g0)) "$(echo "$out_gw" | total)")"
 
-echo "added latency at concurrency 1 (wrk -t1 -c1 -d5s --latency), over the direct upstream:"
-lat_up=$(wrk -t1 -c1 -d5s --latency -s "$work/post.lua" "http://127.0.0.1:$UP/v1/chat/completions")
-lat_proxy=$(wrk -t1 -c1 -d5s --latency -s "$work/post.lua" "http://127.0.0.1:$PROXY/v1/chat/completions")
-lat_gw=$(wrk -t1 -c1 -d5s --latency -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions")
+echo "added latency at concurrency 1 (wrk -t1 -c1 --latency, 3 interleaved rounds of 3s per path,"
+echo "  median of the rounds), over the direct upstream:"
+# One 5s run per path, back to back, turned a neighbour's burst into a
+# negative or a 3 ms "added" p99; interleaved rounds and their median do not.
+declare -A lat
+lat_gw_total=0
+for round in 1 2 3; do
+  for path in up proxy gw; do
+    case $path in up) port=$UP ;; proxy) port=$PROXY ;; gw) port=$GW ;; esac
+    o=$(wrk -t1 -c1 -d3s --latency -s "$work/post.lua" "http://127.0.0.1:$port/v1/chat/completions")
+    for q in 50 99; do lat[$path,$q]+="$(echo "$o" | pct $q) "; done
+    [ "$path" != gw ] || lat_gw_total=$((lat_gw_total + $(echo "$o" | total)))
+  done
+done
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 for q in 50 99; do
-  u=$(echo "$lat_up" | pct $q); n=$(echo "$lat_proxy" | pct $q); g=$(echo "$lat_gw" | pct $q)
-  printf '  p%s: upstream %7.1f us | nginx proxy +%7.1f us | rampart gateway +%7.1f us\n' "$q" "$u" \
-    "$(awk -v a="$n" -v b="$u" 'BEGIN{print a-b}')" "$(awk -v a="$g" -v b="$u" 'BEGIN{print a-b}')"
+  u=$(echo "${lat[up,$q]}" | median); n=$(echo "${lat[proxy,$q]}" | median); g=$(echo "${lat[gw,$q]}" | median)
+  printf '  p%s: upstream %7.1f us | nginx proxy +%7.1f us | rampart gateway +%7.1f us   (rounds, us: upstream %s| nginx %s| gateway %s)\n' \
+    "$q" "$u" "$(awk -v a="$n" -v b="$u" 'BEGIN{print a-b}')" "$(awk -v a="$g" -v b="$u" 'BEGIN{print a-b}')" \
+    "${lat[up,$q]}" "${lat[proxy,$q]}" "${lat[gw,$q]}"
 done
 echo "  goals: gateway p50 < 100 us, p99 < 1000 us added"
 
 # Peak RSS: keep going until the gateway has served RSS_REQUESTS in total.
-served=$(( $(echo "$out_gw" | total) + $(echo "$lat_gw" | total) ))
+served=$(( $(echo "$out_gw" | total) + lat_gw_total ))
 rss_mid=$(vmhwm)
 while [ "$served" -lt "$RSS_REQUESTS" ]; do
   n=$(wrk -t2 -c64 -d10s -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" | total)
@@ -166,5 +206,10 @@ done
 rss_end=$(vmhwm)
 audit=$(curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '/^rampart_gateway_audit_records_total/ {print $2}')
 printf '  gateway peak RSS (VmHWM): %d KiB after warm-up, %d KiB after %d requests, %d KiB after %d requests\n' \
-  "$rss_start" "$rss_mid" "$(( $(echo "$out_gw" | total) + $(echo "$lat_gw" | total) ))" "$rss_end" "$served"
+  "$rss_start" "$rss_mid" "$(( $(echo "$out_gw" | total) + lat_gw_total ))" "$rss_end" "$served"
 printf '  audit records written to the ledger: %s\n' "$audit"
+# The in-process ledger's SQLite page cache (ledger cache_mib, 64 MiB by
+# default) holds the pages it writes until it is full: the process RSS grows
+# with the ledger file up to that bound, then stays flat.
+printf '  ledger database: %d KiB (its SQLite page cache, up to 64 MiB, counts in the RSS above)\n' \
+  "$(du -sk "$work/var" | cut -f1)"

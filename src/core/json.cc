@@ -306,7 +306,7 @@ std::string Prefix(std::string_view source) {
 }  // namespace
 
 Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
-                              std::string_view source) {
+                              std::string_view source, json::storage_ptr storage) {
   if (text.size() > limits.max_bytes) {
     return InvalidArgumentError(Prefix(source) + "JSON text of " + std::to_string(text.size()) +
                                 " bytes exceeds the limit of " + std::to_string(limits.max_bytes));
@@ -326,6 +326,7 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
   }
 
   json::stream_parser p(json::storage_ptr(), opts);
+  p.reset(std::move(storage));
   std::size_t n = p.write_some(text.data(), text.size(), ec);
   if (!ec && n == text.size()) p.finish(ec);
   if (!ec && n != text.size()) ec = json::error::extra_data;

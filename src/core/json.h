@@ -22,9 +22,11 @@ struct JsonLimits {
 
 // Parses one JSON text (trailing whitespace only). Errors name the line and
 // column: "line 3, column 17: expected ',' or '}'" (prefixed with `source`
-// when given, e.g. a file name).
+// when given, e.g. a file name). The value's memory comes from `storage`
+// (default: the heap); a hot path can pass a monotonic_resource over a
+// stack buffer, then the value must not outlive that resource.
 Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits = {},
-                              std::string_view source = "");
+                              std::string_view source = "", json::storage_ptr storage = {});
 
 // RFC 8785 (JCS) canonical form: object members sorted by UTF-16 code units,
 // no insignificant whitespace, ECMAScript number formatting, minimal string

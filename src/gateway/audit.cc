@@ -13,7 +13,7 @@
 namespace rampart::gateway {
 namespace {
 
-json::object RecordObject(const AccessRecord& r) {
+json::object RecordObject(const AuditBatcher::Entry& r) {
   json::object o;
   o["time"] = FormatRfc3339(r.time, 3);
   o["request_id"] = r.request_id;
@@ -29,7 +29,7 @@ json::object RecordObject(const AccessRecord& r) {
 }
 
 // A record's share of an entry's canonical size, bounded from above.
-std::size_t EstimateBytes(const AccessRecord& r) {
+std::size_t EstimateBytes(const AuditBatcher::Entry& r) {
   return 200 + r.request_id.size() + r.identity.size() + r.model.size() + r.route.size() +
          r.prompt_digest.size();
 }
@@ -74,7 +74,9 @@ void AuditBatcher::Record(const AccessRecord& r) {
   }
   bool was_empty = pending_.empty();
   if (was_empty) first_ = std::chrono::steady_clock::now();
-  pending_.push_back(r);
+  if (pending_.capacity() == 0) pending_.reserve(opts_.batch_size);
+  pending_.push_back(Entry{r.time, r.request_id, r.identity, r.model, r.route, r.status, r.denied,
+                           r.prompt_tokens, r.completion_tokens, r.duration_us, r.prompt_digest});
   // Wake the flusher when a window opens (it then sleeps until the window
   // ends) and when the batch is full.
   if (was_empty || pending_.size() >= opts_.batch_size) cv_.notify_one();
@@ -98,7 +100,7 @@ void AuditBatcher::Run() {
     // The batch is due when full, when its window has passed, or at stop.
     cv_.wait_until(lock, first_ + opts_.window,
                    [&] { return stop_ || pending_.size() >= opts_.batch_size; });
-    std::vector<AccessRecord> batch;
+    std::vector<Entry> batch;
     batch.swap(pending_);
     lock.unlock();
     Flush(std::move(batch));
@@ -106,7 +108,7 @@ void AuditBatcher::Run() {
   }
 }
 
-void AuditBatcher::Flush(std::vector<AccessRecord> batch) {
+void AuditBatcher::Flush(std::vector<Entry> batch) {
   std::size_t i = 0;
   while (i < batch.size()) {
     AuditEvent ev;
@@ -120,7 +122,7 @@ void AuditBatcher::Flush(std::vector<AccessRecord> batch) {
     std::size_t bytes = 512;
     std::size_t n = 0;
     for (; i < batch.size() && n < opts_.batch_size; ++i, ++n) {
-      const AccessRecord& r = batch[i];
+      const Entry& r = batch[i];
       std::size_t b = EstimateBytes(r);
       if (n > 0 && bytes + b > opts_.max_entry_bytes) break;
       bytes += b + r.identity.size() + r.model.size();  // principals/models lists

@@ -68,6 +68,22 @@ struct AuditBatcherOptions {
 
 class AuditBatcher {
  public:
+  // The fields of an AccessRecord the audit trail keeps (RecordObject): only
+  // these are copied on the I/O thread.
+  struct Entry {
+    std::chrono::system_clock::time_point time;
+    std::string request_id;
+    std::string identity;
+    std::string model;
+    std::string route;
+    int status = 0;
+    bool denied = false;
+    std::uint64_t prompt_tokens = 0;
+    std::uint64_t completion_tokens = 0;
+    std::uint64_t duration_us = 0;
+    std::string prompt_digest;
+  };
+
   AuditBatcher(std::shared_ptr<AuditSink> sink, AuditBatcherOptions opts, Metrics* metrics);
   ~AuditBatcher();
   void Record(const AccessRecord& r);
@@ -76,14 +92,14 @@ class AuditBatcher {
 
  private:
   void Run();
-  void Flush(std::vector<AccessRecord> batch);
+  void Flush(std::vector<Entry> batch);
 
   std::shared_ptr<AuditSink> sink_;
   AuditBatcherOptions opts_;
   Metrics* metrics_;
   std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<AccessRecord> pending_;
+  std::vector<Entry> pending_;
   std::chrono::steady_clock::time_point first_;
   bool stop_ = false;
   std::thread thread_;

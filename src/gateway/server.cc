@@ -9,6 +9,7 @@
 #include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
@@ -20,6 +21,7 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -94,31 +96,8 @@ struct UpstreamConn {
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
 
-asio::awaitable<std::tuple<error_code, std::size_t>> UpWrite(UpstreamConn& c,
-                                                             std::vector<asio::const_buffer> b) {
-  if (c.tls) co_return co_await asio::async_write(*c.tls, b, kUse);
-  co_return co_await asio::async_write(*c.plain, b, kUse);
-}
-
-template <class Parser>
-asio::awaitable<error_code> UpReadHeader(UpstreamConn& c, Parser& p) {
-  if (c.tls) {
-    auto [ec, n] = co_await http::async_read_header(*c.tls, c.buf, p, kUse);
-    co_return ec;
-  }
-  auto [ec, n] = co_await http::async_read_header(*c.plain, c.buf, p, kUse);
-  co_return ec;
-}
-
-template <class Parser>
-asio::awaitable<error_code> UpReadSome(UpstreamConn& c, Parser& p) {
-  if (c.tls) {
-    auto [ec, n] = co_await http::async_read_some(*c.tls, c.buf, p, kUse);
-    co_return ec;
-  }
-  auto [ec, n] = co_await http::async_read_some(*c.plain, c.buf, p, kUse);
-  co_return ec;
-}
+// The upstream operations are awaited inline in Forward, not through helper
+// coroutines: each helper call would allocate a coroutine frame per request.
 
 std::string UpstreamKey(const UpstreamConfig& u) {
   return u.scheme + "://" + u.host + ":" + std::to_string(u.port) + "|" + u.server_name + "|" +
@@ -526,6 +505,7 @@ class GatewayServer::Impl {
   template <class Stream>
   asio::awaitable<HeadStatus> ReadHead(Stream& stream, beast::flat_buffer& buf, ConnState& state,
                                        bool first, std::size_t* head_len) {
+    beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
     std::optional<Steady::time_point> head_deadline;
     if (first || buf.size() > 0) head_deadline = Steady::now() + cfg_.protection.header_read_timeout;
     for (;;) {
@@ -543,12 +523,22 @@ class GatewayServer::Impl {
       }
       if (have.size() > limits_.max_header_bytes) co_return HeadStatus::kTooLarge;
       if (draining_ && have.empty()) co_return HeadStatus::kClosed;
-      Steady::time_point deadline =
-          head_deadline ? *head_deadline : Steady::now() + cfg_.protection.idle_timeout;
-      auto [ec, n, timed_out] = co_await ReadSomeBy(
-          stream,
-          buf.prepare(std::min<std::size_t>(8192, limits_.max_header_bytes + 4 - have.size())),
-          deadline);
+      auto space =
+          buf.prepare(std::min<std::size_t>(8192, limits_.max_header_bytes + 4 - have.size()));
+      error_code ec;
+      std::size_t n = 0;
+      bool timed_out = false;
+      if (!head_deadline) {
+        // Idle between requests, nothing of the next one received: the
+        // stream's own timeout may close the connection (there is no 408 to
+        // send), and it costs no timer and no coroutine frame per request.
+        lowest.expires_after(cfg_.protection.idle_timeout);
+        std::tie(ec, n) = co_await stream.async_read_some(space, kUse);
+        lowest.expires_never();
+        timed_out = ec == beast::error::timeout;
+      } else {
+        std::tie(ec, n, timed_out) = co_await ReadSomeBy(stream, space, *head_deadline);
+      }
       buf.commit(n);
       if (n > 0) {
         state.idle = false;
@@ -651,12 +641,17 @@ class GatewayServer::Impl {
     x.rec.bytes_in = body.size();
 
     // The model: from the JSON body (OpenAI routes) or the path (v2).
+    // The request's JSON lives for this request only: its members come from
+    // an arena (a stack buffer, then heap blocks for large bodies) that is
+    // released at once, not member by member.
+    unsigned char json_arena[4096];
+    json::monotonic_resource json_mr(json_arena, sizeof json_arena);
     std::optional<json::object> request_json;
     std::string model;
     if (match->route->model_source == ModelSource::kBody) {
       JsonLimits jl;
       jl.max_bytes = limits_.max_body_bytes;
-      auto v = ParseJson(body, jl);
+      auto v = ParseJson(body, jl, "", &json_mr);
       if (!v || !v->is_object()) {
         std::string why = v ? std::string("the request body must be a JSON object")
                             : v.error().message();
@@ -940,23 +935,39 @@ class GatewayServer::Impl {
         conn = std::move(*c);
       }
       conn->lowest().expires_after(u.response_timeout);
-      std::vector<asio::const_buffer> bufs{asio::buffer(req)};
-      if (!body.empty()) bufs.push_back(asio::buffer(body));
-      auto [wec, wn] = co_await UpWrite(*conn, bufs);
-      error_code ec = wec;
+      // One gather write: head and body leave in one sendmsg.
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(req), asio::buffer(body)};
+      error_code ec;
+      if (conn->tls) {
+        std::tie(ec, std::ignore) = co_await asio::async_write(*conn->tls, bufs, kUse);
+      } else {
+        std::tie(ec, std::ignore) = co_await asio::async_write(*conn->plain, bufs, kUse);
+      }
       if (!ec) {
         parser.emplace();
         parser->header_limit(64 * 1024);
         parser->body_limit(boost::none);
         if (head_request) parser->skip(true);
-        ec = co_await UpReadHeader(*conn, *parser);
+        if (conn->tls) {
+          std::tie(ec, std::ignore) =
+              co_await http::async_read_header(*conn->tls, conn->buf, *parser, kUse);
+        } else {
+          std::tie(ec, std::ignore) =
+              co_await http::async_read_header(*conn->plain, conn->buf, *parser, kUse);
+        }
         // Interim 1xx responses are not forwarded.
         while (!ec && parser->get().result_int() / 100 == 1 &&
                parser->get().result_int() != 101) {
           parser.emplace();
           parser->header_limit(64 * 1024);
           parser->body_limit(boost::none);
-          ec = co_await UpReadHeader(*conn, *parser);
+          if (conn->tls) {
+            std::tie(ec, std::ignore) =
+                co_await http::async_read_header(*conn->tls, conn->buf, *parser, kUse);
+          } else {
+            std::tie(ec, std::ignore) =
+                co_await http::async_read_header(*conn->plain, conn->buf, *parser, kUse);
+          }
         }
       }
       if (!ec) break;
@@ -1046,7 +1057,14 @@ class GatewayServer::Impl {
       res.body().data = chunk;
       res.body().size = sizeof chunk;
       conn->lowest().expires_after(u.response_timeout);
-      error_code ec = co_await UpReadSome(*conn, *parser);
+      error_code ec;
+      if (conn->tls) {
+        std::tie(ec, std::ignore) =
+            co_await http::async_read_some(*conn->tls, conn->buf, *parser, kUse);
+      } else {
+        std::tie(ec, std::ignore) =
+            co_await http::async_read_some(*conn->plain, conn->buf, *parser, kUse);
+      }
       if (ec == http::error::need_buffer) ec = {};
       std::size_t got = sizeof chunk - res.body().size;
       if (ec) {
