@@ -16,8 +16,7 @@ bool Same(const std::optional<rampart::gateway::Usage>& a,
           const std::optional<rampart::gateway::Usage>& b) {
   if (a.has_value() != b.has_value()) return false;
   return !a || (a->prompt_tokens == b->prompt_tokens &&
-                a->completion_tokens == b->completion_tokens &&
-                a->total_tokens == b->total_tokens);
+                a->completion_tokens == b->completion_tokens && a->total_tokens == b->total_tokens);
 }
 }  // namespace
 

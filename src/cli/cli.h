@@ -5,6 +5,8 @@
 // static-initialiser registries.
 #pragma once
 
+#include <signal.h>
+
 #include <CLI/CLI.hpp>
 #include <filesystem>
 #include <string>
@@ -36,6 +38,11 @@ void RegisterZonesCommands(CLI::App& app, CommandContext& ctx);
 // Prints "rampart: <message>" to stderr and returns kExitUsage (for unreadable
 // input) or kExitFindings, by status code: InvalidArgument/NotFound are usage.
 int ReportError(const Status& s);
+
+// Blocks SIGINT, SIGTERM and SIGHUP in the calling thread (call before any
+// thread starts, so every thread inherits the mask) and returns the set for
+// sigwait(): long-lived commands handle signals synchronously.
+sigset_t BlockServiceSignals();
 
 // Writes text to stdout; fails with a message if stdout is closed.
 void PrintOut(std::string_view text);

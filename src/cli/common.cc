@@ -1,3 +1,5 @@
+#include <pthread.h>
+
 #include <cstdio>
 
 #include "cli/cli.h"
@@ -18,5 +20,15 @@ int ReportError(const Status& s) {
 }
 
 void PrintOut(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+sigset_t BlockServiceSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
 
 }  // namespace rampart::cli

@@ -17,7 +17,6 @@
 // upstream URLs and swaps the Policy; connections stay open. SIGTERM drains.
 #include <pthread.h>
 #include <signal.h>
-
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
@@ -45,7 +44,8 @@ using namespace rampart::gateway;
 
 Status ParseListen(const std::string& s, std::string* host, std::uint16_t* port) {
   std::size_t colon = s.rfind(':');
-  if (colon == std::string::npos) return InvalidArgumentError("expected HOST:PORT, got '" + s + "'");
+  if (colon == std::string::npos)
+    return InvalidArgumentError("expected HOST:PORT, got '" + s + "'");
   int p = std::atoi(s.c_str() + colon + 1);
   if (p < 0 || p > 65535) return InvalidArgumentError("bad port in '" + s + "'");
   *host = s.substr(0, colon);
@@ -72,8 +72,8 @@ class GatewayService final : public Service {
     ApplyStandin(&cfg);
     if (!cfg.auth.jwks.empty()) {
       verifier_ = std::make_unique<JwtVerifier>(cfg.auth.jwt, nullptr);
-      RAMPART_ASSIGN_OR_RETURN(jwks_,
-                               JwksRefresher::Start(cfg.auth.jwks, *verifier_, cfg.auth.jwks_refresh));
+      RAMPART_ASSIGN_OR_RETURN(
+          jwks_, JwksRefresher::Start(cfg.auth.jwks, *verifier_, cfg.auth.jwks_refresh));
     }
     RAMPART_ASSIGN_OR_RETURN(auto policy, MakePolicy(*ctx_->estate, cfg));
     if (cfg.rate_limits.backend == RateLimitBackend::kRedis) {
@@ -110,9 +110,10 @@ class GatewayService final : public Service {
     ApplyStandin(&cfg);
     RAMPART_ASSIGN_OR_RETURN(auto policy, MakePolicy(*e, cfg));
     server_->SetPolicy(policy);
-    spdlog::info("gateway: reloaded: {} access rule(s), {} API key(s); listener, TLS and limits of "
-                 "the process itself need a restart",
-                 cfg.access.size(), keys_count_);
+    spdlog::info(
+        "gateway: reloaded: {} access rule(s), {} API key(s); listener, TLS and limits of "
+        "the process itself need a restart",
+        cfg.access.size(), keys_count_);
     return OkStatus();
   }
 
@@ -141,7 +142,8 @@ class GatewayService final : public Service {
       cfg->listener.port_explicit = true;
     }
     if (!overrides_.admin_listen.empty()) {
-      RAMPART_RETURN_IF_ERROR(ParseListen(overrides_.admin_listen, &cfg->admin.host, &cfg->admin.port));
+      RAMPART_RETURN_IF_ERROR(
+          ParseListen(overrides_.admin_listen, &cfg->admin.host, &cfg->admin.port));
       cfg->admin.enabled = true;
     }
     if (overrides_.threads >= 0) cfg->threads = overrides_.threads;
@@ -166,9 +168,10 @@ class GatewayService final : public Service {
     if (!models.empty()) so.models = models;
     RAMPART_ASSIGN_OR_RETURN(standin_, StandinServer::Start(so));
     for (const auto& n : standin_services_) {
-      spdlog::warn("gateway: service '{}': requests go to the {} on 127.0.0.1:{} "
-                   "(standin: true — for the tour, never in production)",
-                   n, kStandinBanner, standin_->port());
+      spdlog::warn(
+          "gateway: service '{}': requests go to the {} on 127.0.0.1:{} "
+          "(standin: true — for the tour, never in production)",
+          n, kStandinBanner, standin_->port());
     }
     return OkStatus();
   }
@@ -185,7 +188,8 @@ class GatewayService final : public Service {
     }
   }
 
-  Result<std::shared_ptr<const Policy>> MakePolicy(const estate::Estate& e, const GatewayConfig& cfg) {
+  Result<std::shared_ptr<const Policy>> MakePolicy(const estate::Estate& e,
+                                                   const GatewayConfig& cfg) {
     std::shared_ptr<const KeyStore> keys;
     keys_count_ = 0;
     if (cfg.auth.api_keys) {
@@ -219,12 +223,7 @@ struct ServeArgs {
 
 // `rampart gateway serve`: the gateway alone (scale-out), until SIGTERM/SIGINT.
 int ServeAlone(const ServeArgs& a) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigset_t signals = BlockServiceSignals();
   std::vector<fs::path> files(a.estate.begin(), a.estate.end());
   auto est = estate::LoadValid(files);
   if (!est) return ReportError(est.error());
@@ -316,9 +315,9 @@ void RegisterGatewayCommands(CLI::App& app, CommandContext& ctx) {
   serve->callback([&ctx] { ctx.exit_code = ServeAlone(serve_args); });
 
   static StandinArgs standin_args;
-  auto* standin = gateway->add_subcommand(
-      "standin",
-      "Run the stand-in OpenAI-compatible upstream (NOT a model: fixed answers for tours and tests)");
+  auto* standin = gateway->add_subcommand("standin",
+                                          "Run the stand-in OpenAI-compatible upstream (NOT a "
+                                          "model: fixed answers for tours and tests)");
   standin->add_option("--host", standin_args.host, "Listen address (default 127.0.0.1)");
   standin->add_option("--port", standin_args.port, "Listen port (default 8000; 0 = any)");
   standin->add_option("--threads", standin_args.threads, "I/O threads (default 1)");

@@ -599,12 +599,7 @@ struct ServeArgs {
 };
 
 int ServeStandalone(const ServeArgs& a) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigset_t signals = BlockServiceSignals();
 
   LedgerConfig cfg;
   std::optional<estate::Estate> est;

@@ -20,12 +20,7 @@ struct ServeArgs {
 int RunServe(const ServeArgs& args) {
   // Step 1: block the signals we wait for, before any thread starts, so every
   // service thread inherits the mask and only sigwait() below sees them.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  sigset_t signals = BlockServiceSignals();
 
   // Step 2: load and validate the estate.
   std::vector<std::filesystem::path> files(args.estate_files.begin(), args.estate_files.end());

@@ -169,8 +169,8 @@ std::unique_ptr<AccessLog> AccessLog::Open(const std::string& path) {
     } else {
       sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(path);
     }
-    log->logger_ = std::make_shared<spdlog::async_logger>(
-        "gateway.access", sink, pool, spdlog::async_overflow_policy::block);
+    log->logger_ = std::make_shared<spdlog::async_logger>("gateway.access", sink, pool,
+                                                          spdlog::async_overflow_policy::block);
     log->logger_->set_pattern("%v");
     log->logger_->set_level(spdlog::level::info);
     log->logger_->flush_on(spdlog::level::info);

@@ -42,7 +42,7 @@ struct AccessRecord {
   std::string request_id;
   std::string remote;  // client address
   std::string method;
-  std::string path;  // without the query (it may carry secrets)
+  std::string path;      // without the query (it may carry secrets)
   std::string identity;  // "" when not authenticated
   std::string model;
   std::string route;  // route name, or "unmatched"

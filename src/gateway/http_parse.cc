@@ -19,7 +19,8 @@ constexpr std::array<bool, 256> kTchar = MakeTchar();
 
 bool IsToken(std::string_view s) {
   if (s.empty()) return false;
-  return std::all_of(s.begin(), s.end(), [](char c) { return kTchar[static_cast<unsigned char>(c)]; });
+  return std::all_of(s.begin(), s.end(),
+                     [](char c) { return kTchar[static_cast<unsigned char>(c)]; });
 }
 
 // field-value characters: VCHAR, obs-text, SP, HTAB.
@@ -68,8 +69,9 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 
 bool IsHopByHopField(std::string_view name) {
   static constexpr std::string_view kHop[] = {
-      "connection", "keep-alive", "proxy-connection", "te",     "trailer",
-      "transfer-encoding", "upgrade", "proxy-authorization", "proxy-authenticate"};
+      "connection",        "keep-alive",        "proxy-connection", "te",
+      "trailer",           "transfer-encoding", "upgrade",          "proxy-authorization",
+      "proxy-authenticate"};
   for (std::string_view h : kHop) {
     if (EqualsIgnoreCase(name, h)) return true;
   }
@@ -95,9 +97,9 @@ std::size_t FindHeadEnd(std::string_view buf) {
 
 HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLimits& limits) {
   if (head.size() > limits.max_header_bytes) {
-    return std::unexpected(MakeHttpError(431, "header_too_large",
-                                     "request header is larger than " +
-                                         std::to_string(limits.max_header_bytes) + " bytes"));
+    return std::unexpected(MakeHttpError(
+        431, "header_too_large",
+        "request header is larger than " + std::to_string(limits.max_header_bytes) + " bytes"));
   }
   if (!head.ends_with("\r\n\r\n")) return std::unexpected(Bad("bad_request", "incomplete header"));
   RequestHead out;
@@ -130,7 +132,8 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
   } else if (version == "HTTP/1.0") {
     out.version_minor = 0;
   } else {
-    return std::unexpected(MakeHttpError(505, "http_version", "only HTTP/1.0 and HTTP/1.1 are served"));
+    return std::unexpected(
+        MakeHttpError(505, "http_version", "only HTTP/1.0 and HTTP/1.1 are served"));
   }
 
   // Header fields.
@@ -147,9 +150,9 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
       return std::unexpected(Bad("obs_fold", "obsolete line folding is not accepted"));
     }
     if (out.headers.size() >= limits.max_headers) {
-      return std::unexpected(MakeHttpError(431, "too_many_headers",
-                                       "more than " + std::to_string(limits.max_headers) +
-                                           " header fields"));
+      return std::unexpected(
+          MakeHttpError(431, "too_many_headers",
+                        "more than " + std::to_string(limits.max_headers) + " header fields"));
     }
     std::size_t colon = field.find(':');
     if (colon == std::string_view::npos) {
@@ -212,8 +215,7 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
       return std::unexpected(Bad("smuggling", "Transfer-Encoding in an HTTP/1.0 request"));
     }
     if (!EqualsIgnoreCase(transfer_encoding, "chunked")) {
-      return std::unexpected(
-          Bad("smuggling", "the only accepted Transfer-Encoding is 'chunked'"));
+      return std::unexpected(Bad("smuggling", "the only accepted Transfer-Encoding is 'chunked'"));
     }
     out.framing = BodyFraming::kChunked;
   } else if (content_length_fields == 1) {
@@ -225,9 +227,9 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
     std::uint64_t n = 0;
     for (char c : content_length) n = n * 10 + static_cast<std::uint64_t>(c - '0');
     if (n > limits.max_body_bytes) {
-      return std::unexpected(MakeHttpError(413, "body_too_large",
-                                       "request body is larger than " +
-                                           std::to_string(limits.max_body_bytes) + " bytes"));
+      return std::unexpected(MakeHttpError(
+          413, "body_too_large",
+          "request body is larger than " + std::to_string(limits.max_body_bytes) + " bytes"));
     }
     out.content_length = n;
     out.framing = n == 0 ? BodyFraming::kNone : BodyFraming::kContentLength;
@@ -294,9 +296,9 @@ HttpResult<std::size_t> ChunkedDecoder::Feed(std::string_view in, std::string* o
         if (!size) return std::unexpected(size.error());
         line_.clear();
         if (*size > limits_.max_body_bytes || total_ + *size > limits_.max_body_bytes) {
-          return std::unexpected(MakeHttpError(413, "body_too_large",
-                                           "request body is larger than " +
-                                               std::to_string(limits_.max_body_bytes) + " bytes"));
+          return std::unexpected(MakeHttpError(
+              413, "body_too_large",
+              "request body is larger than " + std::to_string(limits_.max_body_bytes) + " bytes"));
         }
         if (*size == 0) {
           last_chunk_ = true;
@@ -308,8 +310,8 @@ HttpResult<std::size_t> ChunkedDecoder::Feed(std::string_view in, std::string* o
         break;
       }
       case State::kData: {
-        std::size_t n = static_cast<std::size_t>(
-            std::min<std::uint64_t>(remaining_, in.size() - i));
+        std::size_t n =
+            static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size() - i));
         out->append(in.data() + i, n);
         i += n;
         remaining_ -= n;

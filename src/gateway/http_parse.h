@@ -31,8 +31,8 @@ struct RequestLimits {
   std::size_t max_header_bytes = 16 * 1024;  // request line + header fields + blank line
   std::size_t max_headers = 100;
   std::size_t max_target_bytes = 8 * 1024;
-  std::uint64_t max_body_bytes = 1 << 20;    // after de-chunking
-  std::size_t max_chunk_line_bytes = 1024;   // a chunk-size line with its extensions
+  std::uint64_t max_body_bytes = 1 << 20;   // after de-chunking
+  std::size_t max_chunk_line_bytes = 1024;  // a chunk-size line with its extensions
 };
 
 inline HttpError MakeHttpError(int status, std::string code, std::string message) {

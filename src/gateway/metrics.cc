@@ -99,8 +99,9 @@ std::string Metrics::Render() const {
       "# TYPE rampart_gateway_requests_total counter\n";
   for (const auto& [k, v] : requests) {
     const auto& [route, model, status] = k;
-    out += fmt::format("rampart_gateway_requests_total{{route=\"{}\",model=\"{}\",status=\"{}\"}} {}\n",
-                       Escape(route), Escape(model), status, v);
+    out += fmt::format(
+        "rampart_gateway_requests_total{{route=\"{}\",model=\"{}\",status=\"{}\"}} {}\n",
+        Escape(route), Escape(model), status, v);
   }
   out +=
       "# HELP rampart_gateway_request_duration_seconds Time from the request head to the last "
@@ -111,14 +112,15 @@ std::string Metrics::Render() const {
     std::string r = Escape(route);
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
       cum += h.buckets[i];
-      out += fmt::format("rampart_gateway_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-                         r, kBuckets[i], cum);
+      out += fmt::format(
+          "rampart_gateway_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", r,
+          kBuckets[i], cum);
     }
     out += fmt::format(
         "rampart_gateway_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", r,
         h.count);
-    out += fmt::format("rampart_gateway_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r,
-                       h.sum);
+    out +=
+        fmt::format("rampart_gateway_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r, h.sum);
     out += fmt::format("rampart_gateway_request_duration_seconds_count{{route=\"{}\"}} {}\n", r,
                        h.count);
   }

@@ -57,9 +57,9 @@ class Metrics {
 
   std::string Render() const;
 
-  static constexpr std::array<double, 18> kBuckets = {
-      0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
-      0.1,    0.25,    0.5,    1.0,   2.5,    5.0,   10.0, 30.0,  60.0};
+  static constexpr std::array<double, 18> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
+                                                      0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
+                                                      1.0,    2.5,     5.0,    10.0,  30.0,   60.0};
 
  private:
   struct Histogram {

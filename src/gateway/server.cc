@@ -79,10 +79,17 @@ bool Named(const std::vector<std::string>& names, std::string_view n) {
 // Fields a client may not pass to the upstream: credentials for the gateway,
 // and the ones the gateway sets itself.
 bool IsGatewayOwnedField(std::string_view n) {
-  static constexpr std::string_view kOwned[] = {
-      "host",           "content-length",    "authorization",     "x-api-key",
-      "x-request-id",   "x-forwarded-for",   "x-forwarded-proto", "x-forwarded-host",
-      "x-rampart-identity", "expect", "forwarded"};
+  static constexpr std::string_view kOwned[] = {"host",
+                                                "content-length",
+                                                "authorization",
+                                                "x-api-key",
+                                                "x-request-id",
+                                                "x-forwarded-for",
+                                                "x-forwarded-proto",
+                                                "x-forwarded-host",
+                                                "x-rampart-identity",
+                                                "expect",
+                                                "forwarded"};
   for (std::string_view o : kOwned) {
     if (EqualsIgnoreCase(n, o)) return true;
   }
@@ -114,7 +121,7 @@ struct ConnState {
 struct Exchange {
   AccessRecord rec;
   Steady::time_point t0;
-  bool close = false;  // close the client connection after the response
+  bool close = false;         // close the client connection after the response
   std::string extra_headers;  // "Name: value\r\n" lines added to the response
 };
 
@@ -156,7 +163,8 @@ class GatewayServer::Impl {
     if (!deps_.limiter) return InvalidArgumentError("gateway server needs a rate limiter");
     if (cfg_.listener.tls()) RAMPART_RETURN_IF_ERROR(SetUpTls());
     error_code ec;
-    auto addr = asio::ip::make_address(cfg_.listener.host.empty() ? "127.0.0.1" : cfg_.listener.host, ec);
+    auto addr =
+        asio::ip::make_address(cfg_.listener.host.empty() ? "127.0.0.1" : cfg_.listener.host, ec);
     if (ec) {
       return InvalidArgumentError("gateway listen address '" + cfg_.listener.host +
                                   "' is not an IP address");
@@ -210,11 +218,11 @@ class GatewayServer::Impl {
         }
       });
     }
-    spdlog::info("gateway: listening on {}://{}:{} ({} threads{}){}", scheme, host, port_,
-                 threads_, ssl_ && cfg_.listener.client_ca.empty() ? "" : (ssl_ ? ", mTLS" : ""),
-                 admin_port_ ? fmt::format("; admin on http://{}:{}/metrics", cfg_.admin.host,
-                                           admin_port_)
-                             : "");
+    spdlog::info("gateway: listening on {}://{}:{} ({} threads{}){}", scheme, host, port_, threads_,
+                 ssl_ && cfg_.listener.client_ca.empty() ? "" : (ssl_ ? ", mTLS" : ""),
+                 admin_port_
+                     ? fmt::format("; admin on http://{}:{}/metrics", cfg_.admin.host, admin_port_)
+                     : "");
     return OkStatus();
   }
 
@@ -298,8 +306,8 @@ class GatewayServer::Impl {
     if (!cfg_.listener.client_ca.empty()) {
       ssl_->load_verify_file(cfg_.listener.client_ca.string(), ec);
       if (ec) {
-        return InvalidArgumentError("gateway client CA " + cfg_.listener.client_ca.string() +
-                                    ": " + ec.message());
+        return InvalidArgumentError("gateway client CA " + cfg_.listener.client_ca.string() + ": " +
+                                    ec.message());
       }
       // Verified when sent; required only when configured (keys and tokens
       // also authenticate).
@@ -441,14 +449,15 @@ class GatewayServer::Impl {
       x.rec.remote = peer;
       x.rec.route = "unmatched";
       if (hs == HeadStatus::kTimeout) {
-        HttpError e = MakeHttpError(408, "header_timeout", "the request header did not arrive in time");
+        HttpError e =
+            MakeHttpError(408, "header_timeout", "the request header did not arrive in time");
         co_await Refuse(w, stream, x, e);
         co_return;
       }
       if (hs == HeadStatus::kTooLarge) {
-        HttpError e = MakeHttpError(431, "header_too_large",
-                                    "request header is larger than " +
-                                        std::to_string(limits_.max_header_bytes) + " bytes");
+        HttpError e = MakeHttpError(
+            431, "header_too_large",
+            "request header is larger than " + std::to_string(limits_.max_header_bytes) + " bytes");
         co_await Refuse(w, stream, x, e);
         co_return;
       }
@@ -507,7 +516,8 @@ class GatewayServer::Impl {
                                        bool first, std::size_t* head_len) {
     beast::tcp_stream& lowest = beast::get_lowest_layer(stream);
     std::optional<Steady::time_point> head_deadline;
-    if (first || buf.size() > 0) head_deadline = Steady::now() + cfg_.protection.header_read_timeout;
+    if (first || buf.size() > 0)
+      head_deadline = Steady::now() + cfg_.protection.header_read_timeout;
     for (;;) {
       std::string_view have(static_cast<const char*>(buf.data().data()), buf.size());
       // Empty lines before a request are ignored (RFC 9112 section 2.2).
@@ -653,13 +663,14 @@ class GatewayServer::Impl {
       jl.max_bytes = limits_.max_body_bytes;
       auto v = ParseJson(body, jl, "", &json_mr);
       if (!v || !v->is_object()) {
-        std::string why = v ? std::string("the request body must be a JSON object")
-                            : v.error().message();
+        std::string why =
+            v ? std::string("the request body must be a JSON object") : v.error().message();
         HttpError e = MakeHttpError(400, "invalid_json", std::move(why));
         co_return co_await Refuse(w, stream, x, e, false);
       }
       request_json = std::move(v->get_object());
-      if (auto it = request_json->find("model"); it != request_json->end() && it->value().is_string())
+      if (auto it = request_json->find("model");
+          it != request_json->end() && it->value().is_string())
         model = std::string(it->value().get_string());
     } else if (match->route->model_source == ModelSource::kPath) {
       model = match->model;
@@ -669,7 +680,8 @@ class GatewayServer::Impl {
     x.rec.model = model;
     if (policy->config().audit.prompt_digest && !body.empty()) {
       auto d = crypto::Sha256(body);
-      x.rec.prompt_digest = "sha256:" + HexEncode(std::span<const std::uint8_t>(d.data(), d.size()));
+      x.rec.prompt_digest =
+          "sha256:" + HexEncode(std::span<const std::uint8_t>(d.data(), d.size()));
     }
 
     if (match->route->local) {
@@ -682,8 +694,9 @@ class GatewayServer::Impl {
     std::optional<Reservation> reservation;
     if (!keys.empty()) {
       std::uint64_t estimate =
-          request_json ? EstimateTokens(*request_json, policy->config().rate_limits.default_max_tokens)
-                       : 0;
+          request_json
+              ? EstimateTokens(*request_json, policy->config().rate_limits.default_max_tokens)
+              : 0;
       auto admitted = deps_.limiter->Admit(keys, estimate);
       if (!admitted) {
         metrics_->RecordRateLimit(w.index, "error");
@@ -719,11 +732,12 @@ class GatewayServer::Impl {
     bool usage_route = match->route->family == ProtocolFamily::kOpenAi &&
                        match->route->model_source == ModelSource::kBody;
     std::optional<Usage> usage;
-    bool keep = co_await Forward(w, stream, *head, *match, up, *principal, body, usage_route, x,
-                                 &usage);
+    bool keep =
+        co_await Forward(w, stream, *head, *match, up, *principal, body, usage_route, x, &usage);
     if (reservation) {
-      std::uint64_t actual = usage ? usage->total_tokens
-                                   : (x.rec.status > 0 && x.rec.status < 500 ? reservation->reserved_tokens : 0);
+      std::uint64_t actual =
+          usage ? usage->total_tokens
+                : (x.rec.status > 0 && x.rec.status < 500 ? reservation->reserved_tokens : 0);
       if (Status s = deps_.limiter->Settle(*reservation, actual); !s.ok()) {
         spdlog::warn("gateway: rate limiter settle failed: {}", s.message());
       }
@@ -733,8 +747,9 @@ class GatewayServer::Impl {
 
   static std::string RateLimitHeaders(const Decision& d) {
     if (d.limit == 0 && d.policy.empty()) return "";
-    std::string s = fmt::format("RateLimit-Limit: {}\r\nRateLimit-Remaining: {}\r\nRateLimit-Reset: {}\r\n",
-                                d.limit, d.remaining, d.reset.count());
+    std::string s =
+        fmt::format("RateLimit-Limit: {}\r\nRateLimit-Remaining: {}\r\nRateLimit-Reset: {}\r\n",
+                    d.limit, d.remaining, d.reset.count());
     if (!d.policy.empty()) s += "RateLimit-Policy: " + d.policy + "\r\n";
     return s;
   }
@@ -781,7 +796,8 @@ class GatewayServer::Impl {
         if (timed_out) {
           co_return MakeHttpError(408, "body_timeout", "the request body did not arrive in time");
         }
-        co_return MakeHttpError(400, "incomplete_body", "the connection closed before the body ended");
+        co_return MakeHttpError(400, "incomplete_body",
+                                "the connection closed before the body ended");
       }
     }
   }
@@ -836,20 +852,24 @@ class GatewayServer::Impl {
     } else {
       tcp::resolver resolver(w.ioc);
       auto [rec, results] = co_await resolver.async_resolve(u.host, std::to_string(u.port), kUse);
-      if (rec) co_return fail(502, "upstream_unavailable", "connect", "cannot resolve upstream host");
+      if (rec)
+        co_return fail(502, "upstream_unavailable", "connect", "cannot resolve upstream host");
       auto [cec, ep] = co_await s.async_connect(results, kUse);
       ec = cec;
     }
     if (ec == beast::error::timeout) {
       co_return fail(504, "upstream_timeout", "timeout", "upstream connect timed out");
     }
-    if (ec) co_return fail(502, "upstream_unavailable", "connect", "upstream connect failed: " + ec.message());
+    if (ec)
+      co_return fail(502, "upstream_unavailable", "connect",
+                     "upstream connect failed: " + ec.message());
     s.socket().set_option(tcp::no_delay(true), ec);
     if (u.scheme == "https") {
       Status err;
       auto ctx = UpstreamTls(u, &err);
       if (!ctx) co_return fail(502, "upstream_unavailable", "tls", err.message());
-      conn->tls = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*conn->plain), *ctx);
+      conn->tls =
+          std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*conn->plain), *ctx);
       conn->plain.reset();
       std::string name = u.server_name.empty() ? u.host : u.server_name;
       SSL_set_tlsext_host_name(conn->tls->native_handle(), name.c_str());
@@ -859,14 +879,16 @@ class GatewayServer::Impl {
       if (hec == beast::error::timeout) {
         co_return fail(504, "upstream_timeout", "timeout", "upstream TLS handshake timed out");
       }
-      if (hec) co_return fail(502, "upstream_unavailable", "tls", "upstream TLS handshake failed: " + hec.message());
+      if (hec)
+        co_return fail(502, "upstream_unavailable", "tls",
+                       "upstream TLS handshake failed: " + hec.message());
     }
     co_return std::move(conn);
   }
 
-  std::string BuildUpstreamRequest(const RequestHead& h, const RouteMatch& m, const UpstreamConfig& u,
-                                   const Principal& p, std::size_t body_size, const Exchange& x,
-                                   bool tls_client) {
+  std::string BuildUpstreamRequest(const RequestHead& h, const RouteMatch& m,
+                                   const UpstreamConfig& u, const Principal& p,
+                                   std::size_t body_size, const Exchange& x, bool tls_client) {
     std::vector<std::string> conn_named;
     for (const HeaderField& f : h.headers) {
       if (EqualsIgnoreCase(f.name, "connection")) {
@@ -893,7 +915,8 @@ class GatewayServer::Impl {
     out += "\r\n";
     std::string forwarded_for;
     for (const HeaderField& f : h.headers) {
-      if (IsHopByHopField(f.name) || IsGatewayOwnedField(f.name) || Named(conn_named, f.name)) continue;
+      if (IsHopByHopField(f.name) || IsGatewayOwnedField(f.name) || Named(conn_named, f.name))
+        continue;
       out += f.name;
       out += ": ";
       out += f.value;
@@ -913,8 +936,9 @@ class GatewayServer::Impl {
   // Forwards and streams the response. Returns whether the client connection stays open.
   template <class Stream>
   asio::awaitable<bool> Forward(Worker& w, Stream& down, const RequestHead& h, const RouteMatch& m,
-                                const UpstreamConfig& u, const Principal& p, const std::string& body,
-                                bool usage_route, Exchange& x, std::optional<Usage>* usage) {
+                                const UpstreamConfig& u, const Principal& p,
+                                const std::string& body, bool usage_route, Exchange& x,
+                                std::optional<Usage>* usage) {
     std::string key = UpstreamKey(u);
     std::string req = BuildUpstreamRequest(h, m, u, p, body.size(), x, ssl_.has_value());
     std::unique_ptr<UpstreamConn> conn;
@@ -944,23 +968,12 @@ class GatewayServer::Impl {
         std::tie(ec, std::ignore) = co_await asio::async_write(*conn->plain, bufs, kUse);
       }
       if (!ec) {
-        parser.emplace();
-        parser->header_limit(64 * 1024);
-        parser->body_limit(boost::none);
-        if (head_request) parser->skip(true);
-        if (conn->tls) {
-          std::tie(ec, std::ignore) =
-              co_await http::async_read_header(*conn->tls, conn->buf, *parser, kUse);
-        } else {
-          std::tie(ec, std::ignore) =
-              co_await http::async_read_header(*conn->plain, conn->buf, *parser, kUse);
-        }
-        // Interim 1xx responses are not forwarded.
-        while (!ec && parser->get().result_int() / 100 == 1 &&
-               parser->get().result_int() != 101) {
+        // Interim 1xx responses (except 101) are read past, not forwarded.
+        do {
           parser.emplace();
           parser->header_limit(64 * 1024);
           parser->body_limit(boost::none);
+          if (head_request) parser->skip(true);
           if (conn->tls) {
             std::tie(ec, std::ignore) =
                 co_await http::async_read_header(*conn->tls, conn->buf, *parser, kUse);
@@ -968,18 +981,19 @@ class GatewayServer::Impl {
             std::tie(ec, std::ignore) =
                 co_await http::async_read_header(*conn->plain, conn->buf, *parser, kUse);
           }
-        }
+        } while (!ec && parser->get().result_int() / 100 == 1 && parser->get().result_int() != 101);
       }
       if (!ec) break;
       bool stale = reused && attempt == 0 && conn->buf.size() == 0 &&
                    (ec == http::error::end_of_stream || ec == asio::error::connection_reset ||
                     ec == asio::error::eof || ec == asio::error::broken_pipe);
       if (stale) continue;
-      std::string kind = ec == beast::error::timeout ? "timeout"
-                         : (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
-                            ec != http::error::end_of_stream && ec != http::error::partial_message)
-                             ? "bad_response"
-                             : "reset";
+      std::string kind =
+          ec == beast::error::timeout ? "timeout"
+          : (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
+             ec != http::error::end_of_stream && ec != http::error::partial_message)
+              ? "bad_response"
+              : "reset";
       metrics_->RecordUpstreamError(w.index, u.service, kind);
       if (kind == "timeout") {
         HttpError e = MakeHttpError(504, "upstream_timeout", "the upstream did not answer in time");
@@ -994,7 +1008,8 @@ class GatewayServer::Impl {
     int status = res.result_int();
     if (status == 101) {
       metrics_->RecordUpstreamError(w.index, u.service, "bad_response");
-      HttpError e = MakeHttpError(502, "bad_upstream_response", "protocol upgrades are not proxied");
+      HttpError e =
+          MakeHttpError(502, "bad_upstream_response", "protocol upgrades are not proxied");
       co_return co_await Refuse(w, down, x, e, false);
     }
     x.rec.status = status;

@@ -48,8 +48,8 @@
 namespace rampart::gateway {
 
 struct ServerDeps {
-  std::shared_ptr<RateLimiter> limiter;  // required
-  std::shared_ptr<AuditSink> audit;      // null: no audit trail
+  std::shared_ptr<RateLimiter> limiter;   // required
+  std::shared_ptr<AuditSink> audit;       // null: no audit trail
   std::string actor = "rampart-gateway";  // the audit entries' actor
 };
 

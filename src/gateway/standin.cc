@@ -85,7 +85,8 @@ class StandinServer::Impl {
     }
     port_ = acceptor_.local_endpoint(ec).port();
     asio::co_spawn(ioc_, Accept(), asio::detached);
-    for (int i = 0; i < std::max(1, opts_.threads); ++i) threads_.emplace_back([this] { ioc_.run(); });
+    for (int i = 0; i < std::max(1, opts_.threads); ++i)
+      threads_.emplace_back([this] { ioc_.run(); });
     spdlog::warn("{} listening on http://{}:{} (serves fixed answers for the tour and tests)",
                  kStandinBanner, opts_.host, port_);
     return OkStatus();
@@ -154,9 +155,11 @@ class StandinServer::Impl {
   };
 
   static Answer Error(http::status st, const std::string& msg) {
-    return {st, ToJson(json::object{
-                    {"error", json::object{{"message", msg}, {"type", "invalid_request_error"}}}}),
-            false, {}};
+    return {st,
+            ToJson(json::object{
+                {"error", json::object{{"message", msg}, {"type", "invalid_request_error"}}}}),
+            false,
+            {}};
   }
 
   // Pure: computes the answer from the request (no I/O, so no co_await
@@ -184,8 +187,10 @@ class StandinServer::Impl {
         data.push_back(json::object{
             {"id", m}, {"object", "model"}, {"created", 0}, {"owned_by", "rampart-standin"}});
       }
-      return {http::status::ok, ToJson(json::object{{"object", "list"}, {"data", std::move(data)}}),
-              false, {}};
+      return {http::status::ok,
+              ToJson(json::object{{"object", "list"}, {"data", std::move(data)}}),
+              false,
+              {}};
     }
     if (path == "/v2/health/ready" || path == "/v2/health/live") {
       return {http::status::ok, "", false, {}};
@@ -218,8 +223,10 @@ class StandinServer::Impl {
         }
       }
       std::string m(path.substr(11, path.size() - 11 - 6));
-      return {http::status::ok, ToJson(json::object{{"model_name", m}, {"outputs", outputs}}),
-              false, {}};
+      return {http::status::ok,
+              ToJson(json::object{{"model_name", m}, {"outputs", outputs}}),
+              false,
+              {}};
     }
     if (path == "/v1/embeddings") {
       std::vector<std::string> inputs;
@@ -236,7 +243,8 @@ class StandinServer::Impl {
         chars += inputs[i].size();
         std::uint64_t h = std::hash<std::string>{}(inputs[i]);
         json::array vec;
-        for (int d = 0; d < 8; ++d) vec.push_back(static_cast<double>((h >> (d * 8)) & 0xff) / 255.0);
+        for (int d = 0; d < 8; ++d)
+          vec.push_back(static_cast<double>((h >> (d * 8)) & 0xff) / 255.0);
         data.push_back(json::object{{"object", "embedding"}, {"index", i}, {"embedding", vec}});
       }
       std::uint64_t tokens = (chars + 3) / 4;
@@ -296,10 +304,10 @@ class StandinServer::Impl {
         choice["text"] = piece;
       }
       a.events.push_back(ToJson(json::object{{"id", id},
-                                              {"object", object},
-                                              {"created", 0},
-                                              {"model", model},
-                                              {"choices", json::array{choice}}}));
+                                             {"object", object},
+                                             {"created", 0},
+                                             {"model", model},
+                                             {"choices", json::array{choice}}}));
     }
     json::object last_choice{{"index", 0}, {"finish_reason", "stop"}};
     if (chat) last_choice["delta"] = json::object{};
