@@ -73,9 +73,30 @@ class Process {
   std::filesystem::path out_, err_;
 };
 
+// True when a test may not skip for a missing dependency (a server, root, a
+// package, ../shared): CI=true or RAMPART_REQUIRE_ALL=1. Use RAMPART_NEEDS.
+bool RequireAll();
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
 // True once something accepts TCP connections on 127.0.0.1:port.
 bool WaitForPort(int port, std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
 }  // namespace rampart::testing
+
+// RAMPART_NEEDS(have, what): when `have` is false, the test fails under
+// RequireAll() (CI) and is skipped with "needs <what>" elsewhere. Use it in
+// place of GTEST_SKIP for every missing dependency, so that CI never counts a
+// test as passed that did not run. Like GTEST_SKIP, it returns from a void
+// function (a TEST body or SetUp).
+#define RAMPART_NEEDS(have, what)                                                          \
+  do {                                                                                     \
+    if (!(have)) {                                                                         \
+      if (::rampart::testing::RequireAll()) {                                              \
+        GTEST_FAIL() << "needs " << what                                                   \
+                     << " (CI=true or RAMPART_REQUIRE_ALL=1: a missing dependency fails)"; \
+      } else {                                                                             \
+        GTEST_SKIP() << "needs " << what;                                                  \
+      }                                                                                    \
+    }                                                                                      \
+  } while (0)
