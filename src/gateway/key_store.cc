@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/api_key.h"
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -10,22 +11,7 @@
 namespace rampart::gateway {
 namespace {
 
-constexpr std::size_t kIdHexLen = 16;
-constexpr std::size_t kSecretBytes = 32;
-constexpr std::size_t kSaltBytes = 16;
-constexpr std::size_t kMaxKeyLen = 128;
 constexpr std::size_t kMaxStoreBytes = 64u << 20;
-
-bool IsLowerHex(std::string_view s) {
-  return std::all_of(s.begin(), s.end(),
-                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-crypto::Sha256Digest HashKey(const std::vector<std::uint8_t>& salt, std::string_view key) {
-  std::string buf(reinterpret_cast<const char*>(salt.data()), salt.size());
-  buf.append(key);
-  return crypto::Sha256(buf);
-}
 
 Status Bad(const std::filesystem::path& path, std::size_t index, std::string what) {
   return CorruptionError(path.string() + ": key record " + std::to_string(index) + ": " + what +
@@ -81,7 +67,7 @@ Result<KeyStore> KeyStore::Load(const std::filesystem::path& path) {
           key != "salt" && key != "hash")
         return Bad(path, index, "unknown field '" + std::string(key) + "'");
     }
-    if (id->size() != kIdHexLen || !IsLowerHex(*id)) return Bad(path, index, "bad id");
+    if (!IsApiKeyId(*id)) return Bad(path, index, "bad id");
     if (identity->empty()) return Bad(path, index, "empty identity");
     e.record.id = std::string(*id);
     e.record.identity = std::string(*identity);
@@ -91,12 +77,13 @@ Result<KeyStore> KeyStore::Load(const std::filesystem::path& path) {
       if (!*salt || !*hash) return Bad(path, index, "active key without salt and hash");
       auto s = HexDecode(**salt);
       auto h = HexDecode(**hash);
-      if (!s || s->size() != kSaltBytes) return Bad(path, index, "salt must be 16 bytes of hex");
+      if (!s || s->size() != kApiKeySaltBytes) {
+        return Bad(path, index, "salt must be 16 bytes of hex");
+      }
       if (!h || h->size() != 32) return Bad(path, index, "hash must be 32 bytes of hex");
       e.record.salt_hex = std::string(**salt);
       e.record.hash_hex = std::string(**hash);
-      e.salt = std::move(*s);
-      e.hash = std::move(*h);
+      e.hash = ApiKeyHash{e.record.id, std::move(*s), std::move(*h)};
     }
     if (store.by_id_.contains(e.record.id)) return Bad(path, index, "duplicate id " + e.record.id);
     store.by_id_.emplace(e.record.id, store.records_.size());
@@ -131,27 +118,22 @@ Status KeyStore::Save(const std::filesystem::path& path) const {
 Result<NewKey> KeyStore::Create(std::string_view identity,
                                 std::chrono::system_clock::time_point now) {
   if (identity.empty()) return InvalidArgumentError("an API key needs an identity");
-  NewKey k;
   // A fresh id that does not collide (2^64 ids: a retry is all but never needed).
+  GeneratedApiKey g;
   for (int attempt = 0;; ++attempt) {
-    RAMPART_ASSIGN_OR_RETURN(crypto::Bytes id, crypto::RandomBytes(kIdHexLen / 2));
-    k.id = HexEncode(id);
-    if (!by_id_.contains(k.id)) break;
+    RAMPART_ASSIGN_OR_RETURN(g, CreateApiKey(kApiKeyPrefix));
+    if (!by_id_.contains(g.hash.id)) break;
     if (attempt > 8) return InternalError("could not pick a fresh key id");
   }
-  RAMPART_ASSIGN_OR_RETURN(crypto::Bytes secret, crypto::RandomBytes(kSecretBytes));
-  RAMPART_ASSIGN_OR_RETURN(crypto::Bytes salt, crypto::RandomBytes(kSaltBytes));
-  k.key = std::string(kApiKeyPrefix) + k.id + "_" + Base64UrlEncode(secret);
+  NewKey k{g.key, g.hash.id};
   Entry e;
   e.record.id = k.id;
   e.record.identity = std::string(identity);
   e.record.created =
       std::chrono::duration_cast<std::chrono::seconds>(now.time_since_epoch()).count();
-  auto h = HashKey(salt, k.key);
-  e.salt = salt;
-  e.hash.assign(h.begin(), h.end());
-  e.record.salt_hex = HexEncode(salt);
-  e.record.hash_hex = HexEncode(e.hash);
+  e.record.salt_hex = HexEncode(g.hash.salt);
+  e.record.hash_hex = HexEncode(g.hash.hash);
+  e.hash = std::move(g.hash);
   by_id_.emplace(k.id, records_.size());
   records_.push_back(std::move(e));
   return k;
@@ -167,31 +149,25 @@ Status KeyStore::Revoke(std::string_view id, std::chrono::system_clock::time_poi
   // A revoked key's hash is useless to keep and is dropped from the file.
   e.record.salt_hex.clear();
   e.record.hash_hex.clear();
-  e.salt.clear();
-  e.hash.clear();
+  e.hash = ApiKeyHash{};
   return OkStatus();
 }
 
 Result<std::string_view> KeyStore::Authenticate(std::string_view key) const {
-  static const std::vector<std::uint8_t> kDummySalt(kSaltBytes, 0);
-  if (key.size() > kMaxKeyLen || !key.starts_with(kApiKeyPrefix) ||
-      key.size() < kApiKeyPrefix.size() + kIdHexLen + 2 ||
-      key[kApiKeyPrefix.size() + kIdHexLen] != '_') {
-    return UnauthenticatedError("malformed API key");
-  }
-  std::string id(key.substr(kApiKeyPrefix.size(), kIdHexLen));
-  auto it = by_id_.find(id);
+  static const ApiKeyHash kDummy{std::string(kApiKeyIdLength, '0'),
+                                 std::vector<std::uint8_t>(kApiKeySaltBytes, 0),
+                                 std::vector<std::uint8_t>(32, 0)};
+  auto id = ApiKeyId(key, kApiKeyPrefix);
+  if (!id) return UnauthenticatedError("malformed API key");
+  auto it = by_id_.find(std::string(*id));
   if (it == by_id_.end()) {
     // Hash anyway so that an unknown id costs the same as a wrong secret.
-    (void)HashKey(kDummySalt, key);
+    (void)ApiKeyMatches(kDummy, key);
     return UnauthenticatedError("unknown API key");
   }
   const Entry& e = records_[it->second];
   if (e.record.revoked != 0) return UnauthenticatedError("revoked API key");
-  auto h = HashKey(e.salt, key);
-  if (!crypto::ConstantTimeEqual(crypto::ByteView(h.data(), h.size()), e.hash)) {
-    return UnauthenticatedError("unknown API key");
-  }
+  if (!ApiKeyMatches(e.hash, key)) return UnauthenticatedError("unknown API key");
   return std::string_view(e.record.identity);
 }
 

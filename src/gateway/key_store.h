@@ -2,10 +2,8 @@
 // only as salted SHA-256 hashes in a JSON key-store file (default
 // var/gateway-keys.json, mode 0600, written atomically), revocable by id.
 //
-// A key is "rk_gw_" + id + "_" + secret: id is 16 lowercase hex characters
-// (8 random bytes), secret is base64url of 32 random bytes. The id is not
-// secret; it names the record, so Authenticate is O(1) in the number of keys:
-// one hash lookup, one SHA-256 over (salt || key), one constant-time compare.
+// A key is core's scheme (core/api_key.h) with the prefix "rk_gw_":
+// "rk_gw_" + id + "_" + secret. Authenticate is O(1) in the number of keys.
 // The file never contains a key, only {id, identity, created, salt, hash}.
 // With 256-bit secrets a fast hash is enough: there is nothing to brute-force.
 //
@@ -23,6 +21,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/api_key.h"
 #include "core/status.h"
 
 namespace rampart::gateway {
@@ -76,8 +75,7 @@ class KeyStore {
  private:
   struct Entry {
     KeyRecord record;
-    std::vector<std::uint8_t> salt;
-    std::vector<std::uint8_t> hash;
+    ApiKeyHash hash;  // empty once revoked
   };
   std::vector<Entry> records_;
   std::unordered_map<std::string, std::size_t> by_id_;

@@ -27,9 +27,13 @@
 #include <tuple>
 #include <vector>
 
+#include "core/http/stats.h"
+
 namespace rampart::gateway {
 
-class Metrics {
+// The server's gauges (open_connections, requests_in_flight) are the
+// http::ServerStats this derives from: the core HTTP server updates them.
+class Metrics : public http::ServerStats {
  public:
   explicit Metrics(int shards);
 
@@ -47,8 +51,6 @@ class Metrics {
   void RecordRateLimit(int shard, std::string_view decision);
 
   // Process-wide gauges and counters.
-  std::atomic<std::int64_t> open_connections{0};
-  std::atomic<std::int64_t> requests_in_flight{0};
   std::atomic<std::uint64_t> audit_records{0};
   std::atomic<std::uint64_t> audit_batches{0};
   std::atomic<std::uint64_t> audit_errors{0};

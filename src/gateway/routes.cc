@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/ascii.h"
+
 namespace rampart::gateway {
 namespace {
 
@@ -37,16 +39,6 @@ HttpError BadTarget(std::string why) {
 }
 
 HttpError NotFound() { return HttpError{404, "route_not_found", "no route for this path", ""}; }
-
-bool IsHex(char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-int HexVal(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return c - 'A' + 10;
-}
 
 // A model or version name taken from the path: no percent-escapes (they are
 // never decoded, so they could not name an estate model anyway) and no
@@ -92,9 +84,9 @@ HttpResult<std::pair<std::string_view, std::string_view>> SplitTarget(std::strin
     return std::unexpected(BadTarget("backslash in path"));
   for (std::size_t i = 0; i < path.size(); ++i) {
     if (path[i] != '%') continue;
-    if (i + 2 >= path.size() || !IsHex(path[i + 1]) || !IsHex(path[i + 2]))
+    if (i + 2 >= path.size() || HexDigitValue(path[i + 1]) < 0 || HexDigitValue(path[i + 2]) < 0)
       return std::unexpected(BadTarget("malformed percent-escape"));
-    int v = HexVal(path[i + 1]) * 16 + HexVal(path[i + 2]);
+    int v = HexDigitValue(path[i + 1]) * 16 + HexDigitValue(path[i + 2]);
     // Escapes that a decoder downstream could turn into path structure.
     if (v == '/' || v == '\\' || v == '.' || v == 0 || v == '%' || v < 0x20 || v == 0x7f)
       return std::unexpected(BadTarget("encoded '/', '\\', '.', '%' or control byte"));

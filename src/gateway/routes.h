@@ -32,21 +32,16 @@
 #include <utility>
 #include <vector>
 
+#include "core/http/error.h"
 #include "estate/model.h"
 
 namespace rampart::gateway {
 
-// An HTTP-shaped refusal the server turns into a JSON error response:
-//   {"error": {"code": code, "message": message}} with status http_status.
-struct HttpError {
-  int http_status = 500;
-  std::string code;     // stable, e.g. "route_not_found", "method_not_allowed"
-  std::string message;  // safe to return to the client
-  std::string allow;    // 405 only: the Allow header value, e.g. "POST"
-};
-
-template <typename T>
-using HttpResult = std::expected<T, HttpError>;
+// Refusals are core's HttpError (core/http/error.h): the server turns them
+// into {"error": {"code": code, "message": message}} with status http_status.
+using http::HttpError;
+using http::HttpResult;
+using http::MakeHttpError;
 
 enum class RouteKind : std::uint8_t {
   kChatCompletions,     // "chat"

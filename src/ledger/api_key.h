@@ -1,23 +1,23 @@
-// API keys for appending to the ledger over HTTP.
-//
-// A key is "rk_" + base64url(24 random bytes), shown once when generated.
-// The ledger stores only "sha256:<salt hex>:<hex SHA-256(salt || key)>" with
-// a 16-byte random salt, mapped to the estate identity the key acts as.
-// Keys carry 192 bits of entropy, so a fast salted hash is enough: there is
-// nothing to brute-force (docs/design/ledger.md).
+// API keys for appending to the ledger over HTTP: core's scheme
+// (core/api_key.h) with the prefix "rk_lg_". The estate's `ledger.api_keys`
+// lists {identity, hash} records; `hash` is the text form
+// "sha256:<key id>:<salt hex>:<hash hex>" printed when the key is generated.
 #pragma once
 
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/api_key.h"
 #include "core/status.h"
 
 namespace rampart::ledger {
 
+inline constexpr std::string_view kLedgerApiKeyPrefix = "rk_lg_";
+
 struct ApiKeyRecord {
   std::string identity;     // estate identity, e.g. "gateway-sa"
-  std::string salted_hash;  // "sha256:<salt hex>:<hash hex>"
+  std::string salted_hash;  // "sha256:<key id>:<salt hex>:<hash hex>"
 };
 
 struct NewApiKey {
@@ -26,11 +26,10 @@ struct NewApiKey {
 };
 
 Result<NewApiKey> GenerateApiKey(std::string_view identity);
-// InvalidArgument if `salted_hash` is not in the stored form.
+// InvalidArgument if the record is not in the stored form.
 Status CheckApiKeyRecord(const ApiKeyRecord& r);
-// The identity whose key matches `token`, or Unauthenticated. Compares in
-// constant time per record.
-Result<std::string> AuthenticateApiKey(const std::vector<ApiKeyRecord>& keys,
-                                       std::string_view token);
+// The lookup table the server authenticates with; InvalidArgument on a
+// malformed record or two records with one key id.
+Result<ApiKeySet> MakeApiKeySet(const std::vector<ApiKeyRecord>& records);
 
 }  // namespace rampart::ledger

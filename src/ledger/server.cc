@@ -1,26 +1,22 @@
-// The HTTP API on Boost.Beast: one coroutine per connection, every read under
-// a deadline, bodies under a limit, appends completed asynchronously by the
-// ledger's committer (no I/O thread waits for an fsync).
+// The ledger's HTTP API: an http::Handler on the core HTTP server
+// (core/http/server.h), which owns listening, TLS and mTLS identities, the
+// strict request parser, limits and draining. Appends are completed
+// asynchronously by the ledger's committer (no I/O thread waits for an fsync).
 #include "ledger/server.h"
 
-#include <openssl/ssl.h>
-#include <openssl/x509.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/ssl.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <mutex>
-#include <optional>
-#include <thread>
 
+#include "core/ascii.h"
 #include "core/crypto.h"
 #include "core/encoding.h"
+#include "core/http/server.h"
 #include "core/json.h"
 #include "ledger/checkpoint.h"
 #include "ledger/query.h"
@@ -29,11 +25,6 @@ namespace rampart::ledger {
 namespace {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
-using Request = http::request<http::string_body>;
-using Response = http::response<http::string_body>;
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 
 std::string B64(const Hash& h) {
@@ -46,63 +37,69 @@ json::array HashesJson(const std::vector<Hash>& hs) {
   return a;
 }
 
-Response MakeResponse(const Request& req, http::status st, std::string body,
-                      std::string_view content_type) {
-  Response res(st, req.version());
-  res.set(http::field::server, "rampart-ledger");
-  res.set(http::field::content_type, content_type);
-  res.set(http::field::cache_control, "no-store");
-  res.body() = std::move(body);
-  return res;
+// A response the handler built; sent by Send.
+struct Reply {
+  int status = 200;
+  std::string body;
+  std::string_view content_type = "application/json";
+  bool error = false;
+  std::string error_code;  // with `error`: the refusal, sent as RespondError
+};
+
+Reply TextReply(int status, std::string body, std::string_view content_type) {
+  Reply r;
+  r.status = status;
+  r.body = std::move(body);
+  r.content_type = content_type;
+  return r;
 }
 
-Response JsonResponse(const Request& req, http::status st, const json::value& v) {
-  return MakeResponse(req, st, ToJson(v) + "\n", "application/json");
+Reply JsonReply(int status, const json::value& v) {
+  return TextReply(status, ToJson(v) + "\n", "application/json");
 }
 
-Response ErrorResponse(const Request& req, const Status& s) {
-  http::status st = http::status::internal_server_error;
+// A Status as the API's error (core/http/error.h shape). Internal details
+// stay in the log; clients get the category.
+http::HttpError ErrorOf(const Status& s) {
+  int st = 500;
+  std::string_view code = "internal";
   switch (s.code()) {
     case StatusCode::kInvalidArgument:
-      st = http::status::bad_request;
+      st = 400, code = "invalid_argument";
       break;
     case StatusCode::kNotFound:
-      st = http::status::not_found;
+      st = 404, code = "not_found";
       break;
     case StatusCode::kUnauthenticated:
-      st = http::status::unauthorized;
+      st = 401, code = "unauthenticated";
       break;
     case StatusCode::kPermissionDenied:
-      st = http::status::forbidden;
+      st = 403, code = "forbidden";
       break;
     case StatusCode::kResourceExhausted:
-      st = http::status::payload_too_large;
+      st = 413, code = "too_large";
       break;
     case StatusCode::kUnavailable:
-      st = http::status::service_unavailable;
+      st = 503, code = "unavailable";
       break;
     default:
       break;
   }
-  // Internal details stay in the log; clients get the category.
-  std::string msg = st == http::status::internal_server_error ? "internal error" : s.message();
-  if (st == http::status::internal_server_error) spdlog::error("ledger api: {}", s.ToString());
-  Response res = JsonResponse(req, st, json::object{{"error", msg}});
-  if (st == http::status::unauthorized) res.set(http::field::www_authenticate, "Bearer");
-  if (st == http::status::service_unavailable) res.set(http::field::retry_after, "1");
-  return res;
+  if (st == 500) {
+    spdlog::error("ledger api: {}", s.ToString());
+    return http::MakeHttpError(500, "internal", "internal error");
+  }
+  return http::MakeHttpError(st, std::string(code), s.message());
 }
 
 std::string UrlDecode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      auto hex = HexDecode(s.substr(i + 1, 2));
-      if (hex && hex->size() == 1) {
-        out.push_back(static_cast<char>((*hex)[0]));
-        i += 2;
-        continue;
-      }
+    if (s[i] == '%' && i + 2 < s.size() && HexDigitValue(s[i + 1]) >= 0 &&
+        HexDigitValue(s[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexDigitValue(s[i + 1]) * 16 + HexDigitValue(s[i + 2])));
+      i += 2;
+      continue;
     }
     out.push_back(s[i] == '+' ? ' ' : s[i]);
   }
@@ -149,265 +146,169 @@ asio::awaitable<Result<AppendBatchResult>> AsyncAppend(Ledger& ledger,
 
 }  // namespace
 
-class LedgerServer::Impl {
+class LedgerServer::Impl final : public http::Handler {
  public:
-  Impl(Ledger& ledger, ServerOptions opts)
-      : ledger_(ledger), opts_(std::move(opts)), acceptor_(ioc_) {}
+  Impl(Ledger& ledger, ServerOptions opts) : ledger_(ledger), opts_(std::move(opts)) {}
+  ~Impl() override { Stop(); }
 
   Status Start() {
     RAMPART_RETURN_IF_ERROR(SetApiKeys(opts_.api_keys));
-    if (!opts_.tls_cert_file.empty()) RAMPART_RETURN_IF_ERROR(SetUpTls());
-    boost::system::error_code ec;
-    auto addr = asio::ip::make_address(opts_.host, ec);
-    if (ec)
-      return InvalidArgumentError("ledger listen address '" + opts_.host +
-                                  "' is not an IP address");
-    RAMPART_RETURN_IF_ERROR(Listen(tcp::endpoint(addr, opts_.port)));
-    port_ = acceptor_.local_endpoint(ec).port();
-    asio::co_spawn(ioc_, AcceptLoop(), asio::detached);
-    for (int i = 0; i < std::max(1, opts_.threads); ++i) {
-      threads_.emplace_back([this] { ioc_.run(); });
+    http::ServerOptions o;
+    o.name = "ledger";
+    o.host = opts_.host;
+    o.port = opts_.port;
+    o.threads = std::max(1, opts_.threads);
+    if (!opts_.tls_cert_file.empty()) {
+      o.tls.cert_chain = opts_.tls_cert_file;
+      o.tls.key = opts_.tls_key_file;
+      o.tls.client_ca = opts_.client_ca_file;
+      o.tls.context_id = "rampart-ledger";
     }
-    spdlog::info("ledger: listening on {}://{}:{}", ssl_ ? "https" : "http", opts_.host, port_);
+    o.request.max_body_bytes = opts_.max_body_bytes;
+    o.header_read_timeout = opts_.read_timeout;
+    o.body_read_timeout = opts_.read_timeout;
+    o.idle_timeout = opts_.read_timeout;
+    o.max_connections = opts_.max_connections;
+    auto server = http::Server::Start(o, *this);
+    if (!server && opts_.fallback_to_any_port && o.port != 0 &&
+        server.error().code() == StatusCode::kUnavailable) {
+      spdlog::warn("ledger: port {} is in use; listening on a free port instead", o.port);
+      o.port = 0;
+      server = http::Server::Start(o, *this);
+    }
+    if (!server) return server.error();
+    server_ = std::move(*server);
+    spdlog::info("ledger: listening on {}://{}:{}", server_->tls() ? "https" : "http", opts_.host,
+                 server_->port());
     return OkStatus();
   }
 
   void Stop() {
     if (stopped_.exchange(true)) return;
-    asio::post(ioc_, [this] {
-      boost::system::error_code ec;
-      acceptor_.close(ec);
-    });
-    ioc_.stop();
-    for (auto& t : threads_) t.join();
-    threads_.clear();
+    if (server_) server_->Stop(std::chrono::milliseconds(0));
+    server_.reset();
   }
 
-  std::uint16_t port() const { return port_; }
+  std::uint16_t port() const { return server_ ? server_->port() : 0; }
+  bool tls() const { return server_ && server_->tls(); }
 
-  Status SetApiKeys(std::vector<ApiKeyRecord> keys) {
-    for (const ApiKeyRecord& k : keys) RAMPART_RETURN_IF_ERROR(CheckApiKeyRecord(k));
-    auto p = std::make_shared<const std::vector<ApiKeyRecord>>(std::move(keys));
+  Status SetApiKeys(const std::vector<ApiKeyRecord>& keys) {
+    RAMPART_ASSIGN_OR_RETURN(ApiKeySet set, MakeApiKeySet(keys));
+    auto p = std::make_shared<const ApiKeySet>(std::move(set));
     std::lock_guard lock(keys_mu_);
     keys_ = std::move(p);
     return OkStatus();
   }
-  bool tls() const { return ssl_.has_value(); }
 
- private:
-  Status Listen(tcp::endpoint ep) {
-    boost::system::error_code ec;
-    acceptor_.open(ep.protocol(), ec);
-    if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
-    if (!ec) acceptor_.bind(ep, ec);
-    if (ec == asio::error::address_in_use && opts_.fallback_to_any_port && ep.port() != 0) {
-      spdlog::warn("ledger: port {} is in use; listening on a free port instead", ep.port());
-      acceptor_.close(ec);
-      return Listen(tcp::endpoint(ep.address(), 0));
-    }
-    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-    if (ec) {
-      return UnavailableError("ledger cannot listen on " + opts_.host + ":" +
-                              std::to_string(ep.port()) + ": " + ec.message());
-    }
-    return OkStatus();
-  }
+  // ---- http::Handler ----
 
-  Status SetUpTls() {
-    ssl_.emplace(asio::ssl::context::tls_server);
-    boost::system::error_code ec;
-    ssl_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                          asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                          asio::ssl::context::no_tlsv1_1,
-                      ec);
-    ssl_->use_certificate_chain_file(opts_.tls_cert_file, ec);
-    if (ec)
-      return InvalidArgumentError("ledger TLS certificate " + opts_.tls_cert_file + ": " +
-                                  ec.message());
-    ssl_->use_private_key_file(opts_.tls_key_file, asio::ssl::context::pem, ec);
-    if (ec)
-      return InvalidArgumentError("ledger TLS key " + opts_.tls_key_file + ": " + ec.message());
-    if (!opts_.client_ca_file.empty()) {
-      ssl_->load_verify_file(opts_.client_ca_file, ec);
-      if (ec)
-        return InvalidArgumentError("ledger client CA " + opts_.client_ca_file + ": " +
-                                    ec.message());
-      // Certificates are optional (API keys also authenticate) but verified when sent.
-      ssl_->set_verify_mode(asio::ssl::verify_peer, ec);
+  asio::awaitable<void> Handle(http::Exchange& x) override {
+    Reply r;
+    try {
+      r = co_await Route(x);
+    } catch (const std::exception& e) {
+      // Boost.JSON throws on a few impossible paths; never let one escape
+      // into Asio.
+      r = Error(InternalError(e.what()));
     }
-    return OkStatus();
-  }
-
-  asio::awaitable<void> AcceptLoop() {
-    for (;;) {
-      auto [ec, socket] = co_await acceptor_.async_accept(kUse);
-      if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
-        continue;
-      }
-      if (connections_.load() >= opts_.max_connections) {
-        boost::system::error_code ignored;
-        socket.close(ignored);
-        continue;
-      }
-      ++connections_;
-      asio::co_spawn(acceptor_.get_executor(), Connection(std::move(socket)),
-                     [this](std::exception_ptr) { --connections_; });
-    }
-  }
-
-  asio::awaitable<void> Connection(tcp::socket socket) {
-    if (!ssl_) {
-      beast::tcp_stream stream(std::move(socket));
-      co_await Serve(stream, "");
-      boost::system::error_code ec;
-      stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (r.error) {
+      http::HttpError e = http::MakeHttpError(r.status, r.error_code, r.body);
+      std::array<http::Field, 2> extra;
+      std::size_t n = 0;
+      if (r.status == 503) extra[n++] = {"Retry-After", "1"};
+      co_await x.RespondError(e, std::span<const http::Field>(extra.data(), n));
       co_return;
     }
-    beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *ssl_);
-    beast::get_lowest_layer(stream).expires_after(opts_.read_timeout);
-    auto [ec] = co_await stream.async_handshake(asio::ssl::stream_base::server, kUse);
-    if (ec) co_return;
-    std::string identity = PeerIdentity(stream.native_handle());
-    co_await Serve(stream, identity);
-    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
-    co_await stream.async_shutdown(kUse);
+    std::array<http::Field, 3> f{http::Field{"Server", "rampart-ledger"},
+                                 http::Field{"Content-Type", r.content_type},
+                                 http::Field{"Cache-Control", "no-store"}};
+    co_await x.Respond(r.status, f, r.body);
   }
 
-  std::string PeerIdentity(SSL* ssl) const {
-    X509* cert = SSL_get1_peer_certificate(ssl);
-    if (cert == nullptr) return "";
-    std::string out;
-    if (SSL_get_verify_result(ssl) == X509_V_OK) {
-      unsigned char* der = nullptr;
-      int len = i2d_X509(cert, &der);
-      if (len > 0) {
-        auto c = crypto::Certificate::FromDer(crypto::ByteView(der, static_cast<std::size_t>(len)));
-        if (c) {
-          for (const std::string& uri : c->san_uris()) {
-            auto it = opts_.mtls_identities.find(uri);
-            if (it != opts_.mtls_identities.end()) {
-              out = it->second;
-              break;
-            }
-          }
-        }
-      }
-      OPENSSL_free(der);
+ private:
+  static Reply Error(const Status& s) { return Refusal(ErrorOf(s)); }
+  static Reply Refusal(http::HttpError e) {
+    Reply r;
+    r.error = true;
+    r.status = e.http_status;
+    r.error_code = std::move(e.code);
+    r.body = std::move(e.message);
+    return r;
+  }
+
+  // The identity of an API key or client certificate.
+  Result<std::string> Authenticate(const http::Exchange& x) const {
+    for (const std::string& san : x.conn().sans) {
+      auto it = opts_.mtls_identities.find(san);
+      if (it != opts_.mtls_identities.end()) return it->second;
     }
-    X509_free(cert);
-    return out;
-  }
-
-  template <class Stream>
-  asio::awaitable<void> Serve(Stream& stream, const std::string& tls_identity) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      http::request_parser<http::string_body> parser;
-      parser.body_limit(opts_.max_body_bytes);
-      parser.header_limit(16 * 1024);
-      beast::get_lowest_layer(stream).expires_after(opts_.read_timeout);
-      auto [ec, n] = co_await http::async_read(stream, buffer, parser, kUse);
-      if (ec) {
-        if (ec == http::error::body_limit) {
-          Request dummy;
-          Response res = ErrorResponse(
-              dummy, ResourceExhaustedError("request body is over the limit of " +
-                                            std::to_string(opts_.max_body_bytes) + " bytes"));
-          res.keep_alive(false);
-          res.prepare_payload();
-          co_await http::async_write(stream, res, kUse);
-        } else if (ec.category() == http::make_error_code(http::error::end_of_stream).category() &&
-                   ec != http::error::end_of_stream && ec != http::error::partial_message) {
-          Request dummy;
-          Response res = ErrorResponse(dummy, InvalidArgumentError("malformed HTTP request"));
-          res.keep_alive(false);
-          res.prepare_payload();
-          co_await http::async_write(stream, res, kUse);
-        }
-        co_return;
-      }
-      Request req = parser.release();
-      Response res = co_await Handle(req, tls_identity);
-      res.keep_alive(req.keep_alive());
-      res.prepare_payload();
-      beast::get_lowest_layer(stream).expires_after(opts_.read_timeout);
-      auto [wec, wn] = co_await http::async_write(stream, res, kUse);
-      if (wec || !res.keep_alive()) co_return;
-    }
-  }
-
-  Result<std::string> Authenticate(const Request& req, const std::string& tls_identity) const {
-    if (!tls_identity.empty()) return tls_identity;
-    auto it = req.find(http::field::authorization);
-    if (it != req.end()) {
-      std::string_view v = it->value();
-      std::shared_ptr<const std::vector<ApiKeyRecord>> keys;
+    std::string_view v = x.head().Find("authorization");
+    if (!v.empty()) {
+      std::shared_ptr<const ApiKeySet> keys;
       {
         std::lock_guard lock(keys_mu_);
         keys = keys_;
       }
-      if (v.starts_with("Bearer ") && keys) return AuthenticateApiKey(*keys, v.substr(7));
+      if (v.size() > 7 && EqualsIgnoreCase(v.substr(0, 7), "bearer ") && keys) {
+        auto who = keys->Authenticate(v.substr(7));
+        if (!who) return who.error();
+        return std::string(*who);
+      }
     }
     return UnauthenticatedError(
         "this needs an API key (Authorization: Bearer rk_...) or a client certificate");
   }
 
-  asio::awaitable<Response> Handle(const Request& req, const std::string& tls_identity) {
-    std::string_view target = req.target();
+  asio::awaitable<Reply> Route(http::Exchange& x) {
+    std::string_view target = x.head().target;
     std::size_t q = target.find('?');
     std::string_view path = target.substr(0, q);
     auto query = ParseQuery(q == std::string_view::npos ? "" : target.substr(q + 1));
-    try {
-      if (path == "/v1/entries") {
-        if (req.method() != http::verb::post) {
-          co_return ErrorResponse(req, InvalidArgumentError("use POST to append to /v1/entries"));
-        }
-        co_return co_await Append(req, tls_identity, query);
+    std::string_view method = x.head().method;
+    if (path == "/v1/entries") {
+      if (method != "POST") {
+        co_return Error(InvalidArgumentError("use POST to append to /v1/entries"));
       }
-      if (req.method() != http::verb::get && req.method() != http::verb::head) {
-        co_return ErrorResponse(req, InvalidArgumentError("method not allowed here"));
-      }
-      if (path == "/healthz") co_return MakeResponse(req, http::status::ok, "ok\n", "text/plain");
-      if (opts_.read_requires_auth) {
-        auto who = Authenticate(req, tls_identity);
-        if (!who) co_return ErrorResponse(req, who.error());
-      }
-      co_return Read(req, path, query);
-    } catch (const std::exception& e) {
-      // Boost.JSON and Beast throw on a few impossible paths; never let one
-      // escape into Asio.
-      co_return ErrorResponse(req, InternalError(e.what()));
+      co_return co_await Append(x, query);
     }
+    if (method != "GET" && method != "HEAD") {
+      co_return Error(InvalidArgumentError("method not allowed here"));
+    }
+    if (path == "/healthz") co_return TextReply(200, "ok\n", "text/plain");
+    if (opts_.read_requires_auth) {
+      auto who = Authenticate(x);
+      if (!who) co_return Error(who.error());
+    }
+    co_return Read(path, query);
   }
 
-  asio::awaitable<Response> Append(const Request& req, const std::string& tls_identity,
-                                   const std::map<std::string, std::string>& query) {
-    auto who = Authenticate(req, tls_identity);
-    if (!who) co_return ErrorResponse(req, who.error());
+  asio::awaitable<Reply> Append(http::Exchange& x,
+                                const std::map<std::string, std::string>& query) {
+    auto who = Authenticate(x);
+    if (!who) co_return Error(who.error());
+    std::string raw;
+    if (auto err = co_await x.ReadBody(&raw)) co_return Refusal(*err);
     JsonLimits limits;
     limits.max_bytes = opts_.max_body_bytes;
     limits.max_depth = 34;
-    auto body = ParseJson(req.body(), limits, "request body");
-    if (!body) co_return ErrorResponse(req, body.error());
+    auto body = ParseJson(raw, limits, "request body");
+    if (!body) co_return Error(body.error());
     std::vector<json::value> items;
     if (body->is_array()) {
       items.assign(body->get_array().begin(), body->get_array().end());
     } else if (body->is_object() && body->get_object().contains("entries")) {
       const json::value& e = body->get_object().at("entries");
       if (!e.is_array() || body->get_object().size() != 1) {
-        co_return ErrorResponse(req,
-                                InvalidArgumentError("'entries' must be the only field, an array"));
+        co_return Error(InvalidArgumentError("'entries' must be the only field, an array"));
       }
       items.assign(e.get_array().begin(), e.get_array().end());
     } else {
       items.push_back(std::move(*body));
     }
-    if (items.empty()) co_return ErrorResponse(req, InvalidArgumentError("no entries to append"));
+    if (items.empty()) co_return Error(InvalidArgumentError("no entries to append"));
     if (items.size() > opts_.max_batch_entries) {
-      co_return ErrorResponse(
-          req, ResourceExhaustedError("a batch holds at most " +
-                                      std::to_string(opts_.max_batch_entries) + " entries"));
+      co_return Error(ResourceExhaustedError("a batch holds at most " +
+                                             std::to_string(opts_.max_batch_entries) + " entries"));
     }
     EntryOptions eo;
     eo.max_bytes = opts_.max_entry_bytes;
@@ -419,7 +320,7 @@ class LedgerServer::Impl {
       if (!e) {
         Status s =
             items.size() == 1 ? e.error() : e.error().WithContext("entry " + std::to_string(i));
-        co_return ErrorResponse(req, s);  // nothing of the batch is appended
+        co_return Error(s);  // nothing of the batch is appended
       }
       parsed.push_back(std::move(*e));
     }
@@ -427,7 +328,7 @@ class LedgerServer::Impl {
     if (!r) {
       Status s = r.error();
       if (s.code() == StatusCode::kResourceExhausted) s = UnavailableError(s.message());
-      co_return ErrorResponse(req, s);
+      co_return Error(s);
     }
     json::object out;
     out["tree_size"] = r->tree_size;
@@ -443,11 +344,10 @@ class LedgerServer::Impl {
       for (;;) {
         auto cp = ledger_.WaitForCheckpoint(r->tree_size, std::chrono::milliseconds(0));
         if (cp) {
-          auto parsed_cp = ParseNote(cp->note);
           out["checkpoint"] = cp->note;
           for (std::size_t i = 0; i < r->entries.size(); ++i) {
             auto proof = InclusionProof(r->entries[i].index, cp->size, ledger_.nodes());
-            if (!proof) co_return ErrorResponse(req, proof.error());
+            if (!proof) co_return Error(proof.error());
             entries[i].as_object()["proof"] = HashesJson(*proof);
             entries[i].as_object()["proof_tree_size"] = cp->size;
           }
@@ -459,84 +359,77 @@ class LedgerServer::Impl {
       }
     }
     out["entries"] = std::move(entries);
-    co_return JsonResponse(req, http::status::created, out);
+    co_return JsonReply(201, out);
   }
 
-  Response Read(const Request& req, std::string_view path,
-                const std::map<std::string, std::string>& query) {
+  Reply Read(std::string_view path, const std::map<std::string, std::string>& query) {
     Store& store = ledger_.store();
     if (path.starts_with("/v1/entries/")) {
       auto idx = ParseU64(path.substr(12), "entry index");
-      if (!idx) return ErrorResponse(req, idx.error());
+      if (!idx) return Error(idx.error());
       auto rec = store.ReadEntry(*idx);
-      if (!rec) return ErrorResponse(req, rec.error());
+      if (!rec) return Error(rec.error());
       auto v = ParseJson(rec->data);
-      if (!v) return ErrorResponse(req, CorruptionError("stored entry is not JSON"));
-      return JsonResponse(
-          req, http::status::ok,
-          json::object{
-              {"index", rec->index}, {"leaf_hash", B64(rec->leaf)}, {"entry", std::move(*v)}});
+      if (!v) return Error(CorruptionError("stored entry is not JSON"));
+      return JsonReply(
+          200, json::object{
+                   {"index", rec->index}, {"leaf_hash", B64(rec->leaf)}, {"entry", std::move(*v)}});
     }
     if (path == "/v1/checkpoint") {
       auto cp = store.LatestCheckpoint();
-      if (!cp) return ErrorResponse(req, cp.error());
-      if (!*cp) return ErrorResponse(req, NotFoundError("no checkpoint yet"));
-      return MakeResponse(req, http::status::ok, (*cp)->note, "text/plain; charset=utf-8");
+      if (!cp) return Error(cp.error());
+      if (!*cp) return Error(NotFoundError("no checkpoint yet"));
+      return TextReply(200, (*cp)->note, "text/plain; charset=utf-8");
     }
     if (path == "/v1/key") {
-      return MakeResponse(req, http::status::ok, ledger_.verifier().ToString() + "\n",
-                          "text/plain");
+      return TextReply(200, ledger_.verifier().ToString() + "\n", "text/plain");
     }
     if (path == "/v1/proof/inclusion") {
       auto idx = ParseU64(Get(query, "index"), "index");
-      if (!idx) return ErrorResponse(req, idx.error());
+      if (!idx) return Error(idx.error());
       std::uint64_t size = 0;
       if (query.count("size") != 0) {
         auto s = ParseU64(Get(query, "size"), "size");
-        if (!s) return ErrorResponse(req, s.error());
+        if (!s) return Error(s.error());
         size = *s;
       } else {
         auto cp = store.LatestCheckpoint();
-        if (!cp || !*cp) return ErrorResponse(req, UnavailableError("no checkpoint yet"));
+        if (!cp || !*cp) return Error(UnavailableError("no checkpoint yet"));
         size = (*cp)->size;
       }
       if (size > ledger_.size()) {
-        return ErrorResponse(req, InvalidArgumentError("size is beyond the tree (" +
-                                                       std::to_string(ledger_.size()) + ")"));
+        return Error(InvalidArgumentError("size is beyond the tree (" +
+                                          std::to_string(ledger_.size()) + ")"));
       }
       auto proof = InclusionProof(*idx, size, ledger_.nodes());
-      if (!proof) return ErrorResponse(req, proof.error());
-      return JsonResponse(
-          req, http::status::ok,
-          json::object{{"index", *idx}, {"tree_size", size}, {"proof", HashesJson(*proof)}});
+      if (!proof) return Error(proof.error());
+      return JsonReply(
+          200, json::object{{"index", *idx}, {"tree_size", size}, {"proof", HashesJson(*proof)}});
     }
     if (path == "/v1/proof/consistency") {
       auto from = ParseU64(Get(query, "from"), "from");
       auto to = ParseU64(Get(query, "to"), "to");
-      if (!from) return ErrorResponse(req, from.error());
-      if (!to) return ErrorResponse(req, to.error());
-      if (*to > ledger_.size())
-        return ErrorResponse(req, InvalidArgumentError("'to' is beyond the tree"));
+      if (!from) return Error(from.error());
+      if (!to) return Error(to.error());
+      if (*to > ledger_.size()) return Error(InvalidArgumentError("'to' is beyond the tree"));
       auto proof = ConsistencyProof(*from, *to, ledger_.nodes());
-      if (!proof) return ErrorResponse(req, proof.error());
-      return JsonResponse(
-          req, http::status::ok,
-          json::object{{"from", *from}, {"to", *to}, {"proof", HashesJson(*proof)}});
+      if (!proof) return Error(proof.error());
+      return JsonReply(200,
+                       json::object{{"from", *from}, {"to", *to}, {"proof", HashesJson(*proof)}});
     }
     if (path == "/v1/find") {
       std::string digest = Get(query, "digest");
       if (!IsValidDigest(digest)) {
-        return ErrorResponse(req, InvalidArgumentError("digest must look like sha256:<64 hex>"));
+        return Error(InvalidArgumentError("digest must look like sha256:<64 hex>"));
       }
       auto found = FindEntries(store, digest);
-      if (!found) return ErrorResponse(req, found.error());
+      if (!found) return Error(found.error());
       json::array a;
       for (EntryView& v : *found)
         a.push_back(json::object{{"index", v.index}, {"entry", std::move(v.entry)}});
-      return JsonResponse(req, http::status::ok,
-                          json::object{{"digest", digest}, {"entries", std::move(a)}});
+      return JsonReply(200, json::object{{"digest", digest}, {"entries", std::move(a)}});
     }
-    return ErrorResponse(req, NotFoundError("no such endpoint: " + std::string(path)));
+    return Error(NotFoundError("no such endpoint: " + std::string(path)));
   }
 
   static std::string Get(const std::map<std::string, std::string>& q, const std::string& k) {
@@ -546,15 +439,10 @@ class LedgerServer::Impl {
 
   Ledger& ledger_;
   ServerOptions opts_;
-  asio::io_context ioc_;
-  tcp::acceptor acceptor_;
-  std::optional<asio::ssl::context> ssl_;
-  std::vector<std::thread> threads_;
-  std::atomic<std::size_t> connections_{0};
   std::atomic<bool> stopped_{false};
-  std::uint16_t port_ = 0;
   mutable std::mutex keys_mu_;
-  std::shared_ptr<const std::vector<ApiKeyRecord>> keys_;
+  std::shared_ptr<const ApiKeySet> keys_;
+  std::unique_ptr<http::Server> server_;  // last: stopped before the rest goes
 };
 
 LedgerServer::LedgerServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}

@@ -1,9 +1,11 @@
-#include "gateway/http_parse.h"
+#include "core/http/parse.h"
 
 #include <algorithm>
 #include <array>
 
-namespace rampart::gateway {
+#include "core/ascii.h"
+
+namespace rampart::http {
 namespace {
 
 // RFC 9110 tchar.
@@ -26,46 +28,11 @@ bool IsToken(std::string_view s) {
 // field-value characters: VCHAR, obs-text, SP, HTAB.
 bool IsFieldValueChar(unsigned char c) { return c == '\t' || (c >= 0x20 && c != 0x7f); }
 
-char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 HttpError Bad(std::string code, std::string message) {
   return MakeHttpError(400, std::move(code), std::move(message));
 }
 
-// Calls f(token) for each comma-separated element of a list field.
-template <typename F>
-void ForEachListToken(std::string_view v, F f) {
-  while (!v.empty()) {
-    std::size_t comma = v.find(',');
-    std::string_view item = Trim(v.substr(0, comma));
-    if (!item.empty()) f(item);
-    if (comma == std::string_view::npos) break;
-    v.remove_prefix(comma + 1);
-  }
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 }  // namespace
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (Lower(a[i]) != Lower(b[i])) return false;
-  }
-  return true;
-}
 
 bool IsHopByHopField(std::string_view name) {
   static constexpr std::string_view kHop[] = {
@@ -96,35 +63,47 @@ std::size_t FindHeadEnd(std::string_view buf) {
 }
 
 HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLimits& limits) {
+  RequestHead out;
+  if (auto err = ParseRequestHeadInto(head, limits, &out)) return std::unexpected(std::move(*err));
+  return out;
+}
+
+std::optional<HttpError> ParseRequestHeadInto(std::string_view head, const RequestLimits& limits,
+                                              RequestHead* result) {
+  RequestHead& out = *result;
+  out.headers.clear();
+  out.framing = BodyFraming::kNone;
+  out.content_length = 0;
+  out.keep_alive = true;
+  out.expect_continue = false;
   if (head.size() > limits.max_header_bytes) {
-    return std::unexpected(MakeHttpError(
+    return (MakeHttpError(
         431, "header_too_large",
         "request header is larger than " + std::to_string(limits.max_header_bytes) + " bytes"));
   }
-  if (!head.ends_with("\r\n\r\n")) return std::unexpected(Bad("bad_request", "incomplete header"));
-  RequestHead out;
+  if (!head.ends_with("\r\n\r\n")) return (Bad("bad_request", "incomplete header"));
   // Request line: method SP request-target SP HTTP-version CRLF, nothing else.
   std::size_t eol = head.find("\r\n");
   std::string_view line = head.substr(0, eol);
   std::size_t sp1 = line.find(' ');
   std::size_t sp2 = sp1 == std::string_view::npos ? sp1 : line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos || line.find(' ', sp2 + 1) != std::string_view::npos) {
-    return std::unexpected(Bad("bad_request", "malformed request line"));
+    return (Bad("bad_request", "malformed request line"));
   }
   out.method = line.substr(0, sp1);
   out.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   std::string_view version = line.substr(sp2 + 1);
-  if (!IsToken(out.method)) return std::unexpected(Bad("bad_request", "malformed method"));
+  if (!IsToken(out.method)) return (Bad("bad_request", "malformed method"));
   if (out.target.size() > limits.max_target_bytes) {
-    return std::unexpected(MakeHttpError(414, "uri_too_long", "request target is too long"));
+    return (MakeHttpError(414, "uri_too_long", "request target is too long"));
   }
   if (out.target.empty() || out.target.front() != '/') {
-    return std::unexpected(Bad("bad_request", "request target must be a path (origin-form)"));
+    return (Bad("bad_request", "request target must be a path (origin-form)"));
   }
   for (char c : out.target) {
     auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7f || u >= 0x80 || c == '#') {
-      return std::unexpected(Bad("bad_request", "invalid character in request target"));
+      return (Bad("bad_request", "invalid character in request target"));
     }
   }
   if (version == "HTTP/1.1") {
@@ -132,8 +111,7 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
   } else if (version == "HTTP/1.0") {
     out.version_minor = 0;
   } else {
-    return std::unexpected(
-        MakeHttpError(505, "http_version", "only HTTP/1.0 and HTTP/1.1 are served"));
+    return (MakeHttpError(505, "http_version", "only HTTP/1.0 and HTTP/1.1 are served"));
   }
 
   // Header fields.
@@ -147,29 +125,28 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
     pos = end + 2;
     if (field.empty()) break;  // the blank line
     if (field.front() == ' ' || field.front() == '\t') {
-      return std::unexpected(Bad("obs_fold", "obsolete line folding is not accepted"));
+      return (Bad("obs_fold", "obsolete line folding is not accepted"));
     }
     if (out.headers.size() >= limits.max_headers) {
-      return std::unexpected(
-          MakeHttpError(431, "too_many_headers",
-                        "more than " + std::to_string(limits.max_headers) + " header fields"));
+      return (MakeHttpError(431, "too_many_headers",
+                            "more than " + std::to_string(limits.max_headers) + " header fields"));
     }
     std::size_t colon = field.find(':');
     if (colon == std::string_view::npos) {
-      return std::unexpected(Bad("bad_header", "header field without a colon"));
+      return (Bad("bad_header", "header field without a colon"));
     }
     std::string_view name = field.substr(0, colon);
     if (!IsToken(name)) {
       // Covers "Name : value" (whitespace before the colon, RFC 9112 5.1).
-      return std::unexpected(Bad("bad_header", "malformed header field name"));
+      return (Bad("bad_header", "malformed header field name"));
     }
     std::string_view raw_value = field.substr(colon + 1);
     for (char c : raw_value) {
       if (!IsFieldValueChar(static_cast<unsigned char>(c))) {
-        return std::unexpected(Bad("bad_header", "control character in header field value"));
+        return (Bad("bad_header", "control character in header field value"));
       }
     }
-    std::string_view value = Trim(raw_value);
+    std::string_view value = TrimOws(raw_value);
     out.headers.push_back({name, value});
     if (EqualsIgnoreCase(name, "content-length")) {
       ++content_length_fields;
@@ -180,54 +157,53 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
     } else if (EqualsIgnoreCase(name, "host")) {
       ++host_fields;
     } else if (EqualsIgnoreCase(name, "connection")) {
-      ForEachListToken(value, [&](std::string_view t) {
+      ForEachListItem(value, [&](std::string_view t) {
         if (EqualsIgnoreCase(t, "close")) conn_close = true;
         if (EqualsIgnoreCase(t, "keep-alive")) conn_keep_alive = true;
       });
     } else if (EqualsIgnoreCase(name, "expect")) {
       if (!EqualsIgnoreCase(value, "100-continue")) {
-        return std::unexpected(
+        return (
             MakeHttpError(417, "expectation_failed", "only 'Expect: 100-continue' is supported"));
       }
       out.expect_continue = true;
     }
   }
-  if (pos != head.size()) return std::unexpected(Bad("bad_request", "bytes after the header"));
+  if (pos != head.size()) return (Bad("bad_request", "bytes after the header"));
 
   if (out.version_minor == 1 && host_fields != 1) {
-    return std::unexpected(Bad("bad_host", "an HTTP/1.1 request needs exactly one Host field"));
+    return (Bad("bad_host", "an HTTP/1.1 request needs exactly one Host field"));
   }
-  if (host_fields > 1) return std::unexpected(Bad("bad_host", "more than one Host field"));
+  if (host_fields > 1) return (Bad("bad_host", "more than one Host field"));
 
   // Framing: the request-smuggling checks.
   if (content_length_fields > 0 && transfer_encoding_fields > 0) {
-    return std::unexpected(
-        Bad("smuggling", "Content-Length and Transfer-Encoding together are not accepted"));
+    return (Bad("smuggling", "Content-Length and Transfer-Encoding together are not accepted"));
   }
   if (content_length_fields > 1) {
-    return std::unexpected(Bad("smuggling", "more than one Content-Length field"));
+    return (Bad("smuggling", "more than one Content-Length field"));
   }
   if (transfer_encoding_fields > 1) {
-    return std::unexpected(Bad("smuggling", "more than one Transfer-Encoding field"));
+    return (Bad("smuggling", "more than one Transfer-Encoding field"));
   }
   if (transfer_encoding_fields == 1) {
     if (out.version_minor == 0) {
-      return std::unexpected(Bad("smuggling", "Transfer-Encoding in an HTTP/1.0 request"));
+      return (Bad("smuggling", "Transfer-Encoding in an HTTP/1.0 request"));
     }
     if (!EqualsIgnoreCase(transfer_encoding, "chunked")) {
-      return std::unexpected(Bad("smuggling", "the only accepted Transfer-Encoding is 'chunked'"));
+      return (Bad("smuggling", "the only accepted Transfer-Encoding is 'chunked'"));
     }
     out.framing = BodyFraming::kChunked;
   } else if (content_length_fields == 1) {
     if (content_length.empty() || content_length.size() > 19 ||
         !std::all_of(content_length.begin(), content_length.end(),
                      [](char c) { return c >= '0' && c <= '9'; })) {
-      return std::unexpected(Bad("smuggling", "Content-Length must be a decimal number"));
+      return (Bad("smuggling", "Content-Length must be a decimal number"));
     }
     std::uint64_t n = 0;
     for (char c : content_length) n = n * 10 + static_cast<std::uint64_t>(c - '0');
     if (n > limits.max_body_bytes) {
-      return std::unexpected(MakeHttpError(
+      return (MakeHttpError(
           413, "body_too_large",
           "request body is larger than " + std::to_string(limits.max_body_bytes) + " bytes"));
     }
@@ -236,7 +212,7 @@ HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLim
   }
   out.keep_alive = out.version_minor == 1 ? !conn_close : (conn_keep_alive && !conn_close);
   if (out.framing == BodyFraming::kNone) out.expect_continue = false;
-  return out;
+  return std::nullopt;
 }
 
 HttpError ChunkedDecoder::Malformed(std::string message) const {
@@ -248,9 +224,9 @@ HttpResult<std::size_t> ChunkedDecoder::ParseSizeLine() {
   std::string_view l = line_;
   std::size_t i = 0;
   std::uint64_t size = 0;
-  while (i < l.size() && HexValue(l[i]) >= 0) {
+  while (i < l.size() && HexDigitValue(l[i]) >= 0) {
     if (i >= 15) return std::unexpected(Malformed("chunk size is too large"));
-    size = size * 16 + static_cast<std::uint64_t>(HexValue(l[i]));
+    size = size * 16 + static_cast<std::uint64_t>(HexDigitValue(l[i]));
     ++i;
   }
   if (i == 0) return std::unexpected(Malformed("malformed chunk size"));
@@ -374,4 +350,4 @@ HttpResult<std::size_t> ChunkedDecoder::Feed(std::string_view in, std::string* o
   return i;
 }
 
-}  // namespace rampart::gateway
+}  // namespace rampart::http

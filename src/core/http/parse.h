@@ -1,16 +1,16 @@
-// Strict HTTP/1.1 request parsing for the gateway: the request head and the
-// chunked body decoder. Pure functions over bytes, shared by the server and
-// the request fuzzer (fuzz/gateway/request_fuzzer.cc).
+// Strict HTTP/1.1 request parsing for every Rampart server (core/http/server.h):
+// the request head and the chunked body decoder. Pure functions over bytes,
+// shared by the server and the request fuzzer (fuzz/core/http_request_fuzzer.cc).
 //
-// The gateway is the component that decides how a request is framed; the
-// upstream never sees the client's framing (bodies are re-sent with a
+// The server decides how a request is framed; a proxy behind it (the
+// gateway) never passes the client's framing on (bodies are re-sent with a
 // Content-Length). Anything that two HTTP implementations could frame
 // differently is refused rather than normalised (RFC 9112 section 6.3,
 // 11.2): Content-Length together with Transfer-Encoding, more than one
 // Content-Length, a Content-Length that is not plain digits, a
 // Transfer-Encoding other than exactly "chunked", obsolete line folding,
 // bare LF line ends, whitespace before a header's colon, control bytes in a
-// header, malformed chunk sizes. Every refusal is an HttpError (routes.h)
+// header, malformed chunk sizes. Every refusal is an HttpError (error.h)
 // carrying the status to answer with; the connection is then closed.
 //
 // Thread-safety: the functions are pure; a ChunkedDecoder is one request's.
@@ -19,13 +19,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "gateway/routes.h"  // HttpError, HttpResult
+#include "core/http/error.h"
 
-namespace rampart::gateway {
+namespace rampart::http {
 
 struct RequestLimits {
   std::size_t max_header_bytes = 16 * 1024;  // request line + header fields + blank line
@@ -34,14 +35,6 @@ struct RequestLimits {
   std::uint64_t max_body_bytes = 1 << 20;   // after de-chunking
   std::size_t max_chunk_line_bytes = 1024;  // a chunk-size line with its extensions
 };
-
-inline HttpError MakeHttpError(int status, std::string code, std::string message) {
-  HttpError e;
-  e.http_status = status;
-  e.code = std::move(code);
-  e.message = std::move(message);
-  return e;
-}
 
 struct HeaderField {
   std::string_view name;   // as sent
@@ -72,9 +65,9 @@ std::size_t FindHeadEnd(std::string_view buf);
 
 // Parses and validates a complete head (FindHeadEnd's prefix).
 HttpResult<RequestHead> ParseRequestHead(std::string_view head, const RequestLimits& limits);
-
-// Case-insensitive ASCII comparison.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+// The same into `*out` (reusing its storage); the refusal, or nullopt.
+std::optional<HttpError> ParseRequestHeadInto(std::string_view head, const RequestLimits& limits,
+                                              RequestHead* out);
 
 // Hop-by-hop fields (RFC 9110 section 7.6.1) the gateway never forwards, in
 // either direction, besides those a Connection field names.
@@ -106,4 +99,4 @@ class ChunkedDecoder {
   bool last_chunk_ = false;
 };
 
-}  // namespace rampart::gateway
+}  // namespace rampart::http

@@ -1,5 +1,5 @@
-// The gateway's request parse/validation path on untrusted bytes, exactly as
-// the server runs it (gateway/http_parse.h): find the head, parse and check
+// The core HTTP server's request parse/validation path on untrusted bytes, exactly as
+// the server runs it (core/http/parse.h): find the head, parse and check
 // it (limits, smuggling shapes), then decode a chunked body fed in pieces.
 // Invariants checked: a head that parses has a consistent framing, and the
 // chunked decoder never yields more than the body limit.
@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
-#include "gateway/http_parse.h"
+#include "core/http/parse.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace rampart::gateway;
+  using namespace rampart::http;
   std::string_view in(reinterpret_cast<const char*>(data), size);
   RequestLimits limits;
   limits.max_header_bytes = 4096;

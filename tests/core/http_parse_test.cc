@@ -1,16 +1,17 @@
-// The strict request parser (gateway/http_parse.h): every request-smuggling
+// The strict request parser (core/http/parse.h): every request-smuggling
 // shape RFC 9112 leaves ambiguous is refused with the right status and code,
 // well-formed requests parse to the framing the gateway forwards, and the
 // chunked decoder refuses malformed sizes and framing however the bytes are
 // split across reads.
-#include "gateway/http_parse.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace rampart::gateway {
+#include "core/ascii.h"
+#include "core/http/parse.h"
+
+namespace rampart::http {
 namespace {
 
 RequestLimits Limits() { return RequestLimits{}; }
@@ -347,4 +348,4 @@ TEST(ChunkedDecoderTest, EnforcesBodyLineAndTrailerLimits) {
 }
 
 }  // namespace
-}  // namespace rampart::gateway
+}  // namespace rampart::http

@@ -1,0 +1,683 @@
+// The HTTP/1.1 server on Boost.Asio/Beast coroutines: one coroutine per
+// connection, the connection object is also the Exchange of its current
+// request (no allocation per request beyond what the handler does), every
+// read under a deadline, every response write as soon as its bytes exist.
+#include "core/http/server.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <boost/asio.hpp>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http/status.hpp>
+#include <boost/beast/ssl.hpp>
+#include <mutex>
+#include <thread>
+#include <tuple>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "core/json.h"
+
+namespace rampart::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace ssl = asio::ssl;
+using tcp = asio::ip::tcp;
+using Steady = std::chrono::steady_clock;
+using boost::system::error_code;
+constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
+using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
+
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+// Per-connection state the drain logic reaches from its worker thread.
+struct ConnState {
+  beast::tcp_stream* lowest = nullptr;
+  bool idle = true;  // waiting for a request head, nothing of it received
+};
+
+enum class HeadStatus { kOk, kClosed, kTimeout, kTooLarge };
+
+}  // namespace
+
+std::string_view ReasonPhrase(int status) {
+  std::string_view r = beast::http::obsolete_reason(static_cast<beast::http::status>(status));
+  return r.empty() ? "Unknown" : r;
+}
+
+std::string ErrorBody(std::string_view code, std::string_view message) {
+  return ToJson(json::object{{"error", json::object{{"code", code}, {"message", message}}}}) + "\n";
+}
+
+asio::awaitable<bool> Exchange::Respond(int status, std::span<const Field> fields,
+                                        std::string_view body) {
+  Begin(status, fields, body.size());
+  co_return co_await Write(body, true);
+}
+
+asio::awaitable<bool> Exchange::RespondError(const HttpError& e, std::span<const Field> extra) {
+  std::string body = ErrorBody(e.code, e.message);
+  std::array<Field, 16> f;
+  std::size_t n = 0;
+  f[n++] = {"Content-Type", "application/json"};
+  f[n++] = {"Cache-Control", "no-store"};
+  if (e.http_status == 401) f[n++] = {"WWW-Authenticate", "Bearer realm=\"rampart\""};
+  if (e.http_status == 405 && !e.allow.empty()) f[n++] = {"Allow", e.allow};
+  std::vector<Field> more;
+  std::span<const Field> all;
+  if (n + extra.size() <= f.size()) {
+    for (const Field& x : extra) f[n++] = x;
+    all = std::span<const Field>(f.data(), n);
+  } else {
+    more.assign(f.begin(), f.begin() + static_cast<std::ptrdiff_t>(n));
+    more.insert(more.end(), extra.begin(), extra.end());
+    all = more;
+  }
+  co_return co_await Respond(e.http_status, all, body);
+}
+
+asio::awaitable<void> Handler::Refused(Exchange& x, const HttpError& e) {
+  co_await x.RespondError(e);
+}
+
+// ---- workers ------------------------------------------------------------------------------
+
+struct Worker {
+  int index = 0;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unordered_set<ConnState*> conns;
+  std::thread thread;
+  // Declared last: destroyed first, while the members above that suspended
+  // coroutine frames refer to are still alive.
+  asio::io_context ioc{1};
+};
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions o, Handler& h) : opts_(std::move(o)), handler_(h) {
+    threads_ =
+        opts_.threads > 0 ? opts_.threads : static_cast<int>(std::thread::hardware_concurrency());
+    threads_ = std::max(1, threads_);
+  }
+  ~Impl() { Stop(std::chrono::milliseconds(0)); }
+
+  Status Start() {
+    if (opts_.tls.enabled()) {
+      if (opts_.tls.context_id == "rampart") opts_.tls.context_id = "rampart-" + opts_.name;
+      auto ctx = tls::MakeServerContext(opts_.tls, opts_.name);
+      if (!ctx) return ctx.error();
+      ssl_ = std::move(*ctx);
+    }
+    error_code ec;
+    auto addr = asio::ip::make_address(opts_.host, ec);
+    if (ec) {
+      return InvalidArgumentError(opts_.name + " listen address '" + opts_.host +
+                                  "' is not an IP address");
+    }
+    std::uint16_t port = opts_.port;
+    for (int i = 0; i < threads_; ++i) {
+      auto w = std::make_unique<Worker>();
+      w->index = i;
+      w->acceptor = std::make_unique<tcp::acceptor>(w->ioc);
+      RAMPART_RETURN_IF_ERROR(Listen(*w->acceptor, tcp::endpoint(addr, port)));
+      port = w->acceptor->local_endpoint(ec).port();
+      workers_.push_back(std::move(w));
+    }
+    port_ = port;
+    for (auto& w : workers_) {
+      Worker* wp = w.get();
+      asio::co_spawn(wp->ioc, AcceptLoop(*wp), asio::detached);
+      wp->thread = std::thread([this, wp] {
+        for (;;) {
+          try {
+            wp->ioc.run();
+            return;
+          } catch (const std::exception& e) {
+            // A bug, never an input: log loudly and keep serving.
+            spdlog::error("{}: worker {}: unexpected exception: {}", opts_.name, wp->index,
+                          e.what());
+          }
+        }
+      });
+    }
+    return OkStatus();
+  }
+
+  void Stop(std::chrono::milliseconds drain) {
+    if (stopped_.exchange(true)) return;
+    draining_ = true;
+    for (auto& w : workers_) {
+      Worker* wp = w.get();
+      asio::post(wp->ioc, [wp] {
+        error_code ec;
+        if (wp->acceptor) wp->acceptor->close(ec);
+        for (ConnState* c : wp->conns) {
+          if (c->idle && c->lowest) c->lowest->cancel();
+        }
+      });
+    }
+    auto deadline = Steady::now() + drain;
+    while (stats_.requests_in_flight.load() > 0 && Steady::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    if (drain.count() > 0 && stats_.requests_in_flight.load() > 0) {
+      spdlog::warn("{}: {} request(s) still in flight after the drain period; closing", opts_.name,
+                   stats_.requests_in_flight.load());
+    }
+    for (auto& w : workers_) w->ioc.stop();
+    for (auto& w : workers_) {
+      if (w->thread.joinable()) w->thread.join();
+    }
+    for (auto& w : workers_) w->acceptor.reset();
+    // The workers (their io_contexts and suspended connections) live until
+    // the server is destroyed: a handler may first destroy what it bound to
+    // them (pooled upstream sockets).
+  }
+
+  std::uint16_t port() const { return port_; }
+  bool tls() const { return ssl_ != nullptr; }
+  int threads() const { return threads_; }
+  const ServerStats& stats() const { return stats_; }
+  bool draining() const { return draining_.load(std::memory_order_relaxed); }
+
+  template <class Stream>
+  friend class H1Connection;
+
+ private:
+  Status Listen(tcp::acceptor& a, tcp::endpoint ep) {
+    error_code ec;
+    a.open(ep.protocol(), ec);
+    if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) a.set_option(ReusePort(true), ec);
+    if (!ec) a.bind(ep, ec);
+    if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      std::string what = ep.address().to_string() + ":" + std::to_string(ep.port());
+      if (ec == asio::error::address_in_use) {
+        return UnavailableError(opts_.name + " cannot listen on " + what +
+                                ": the port is in use by another process; stop it or " +
+                                "configure another port");
+      }
+      return UnavailableError(opts_.name + " cannot listen on " + what + ": " + ec.message());
+    }
+    return OkStatus();
+  }
+
+  // Counts a new connection against the caps; false if it must be refused.
+  bool Admit(Worker& w, const std::string& peer) {
+    if (static_cast<std::size_t>(stats_.open_connections.load()) >= opts_.max_connections) {
+      handler_.ConnectionRefused(w.index, "max_connections");
+      return false;
+    }
+    if (opts_.max_connections_per_ip > 0) {
+      std::lock_guard lock(per_ip_mu_);
+      std::size_t& n = per_ip_[peer];
+      if (n >= opts_.max_connections_per_ip) {
+        if (n == 0) per_ip_.erase(peer);
+        handler_.ConnectionRefused(w.index, "max_connections_per_ip");
+        return false;
+      }
+      ++n;
+    }
+    ++stats_.open_connections;
+    return true;
+  }
+
+  void Release(const std::string& peer) {
+    --stats_.open_connections;
+    if (opts_.max_connections_per_ip > 0) {
+      std::lock_guard lock(per_ip_mu_);
+      auto it = per_ip_.find(peer);
+      if (it != per_ip_.end() && --it->second == 0) per_ip_.erase(it);
+    }
+  }
+
+  asio::awaitable<void> AcceptLoop(Worker& w) {
+    for (;;) {
+      auto [ec, socket] = co_await w.acceptor->async_accept(kUse);
+      if (ec) {
+        if (!w.acceptor->is_open() || draining()) co_return;
+        if (ec == asio::error::no_descriptors || ec == asio::error::no_buffer_space) {
+          // Out of file descriptors: back off instead of spinning.
+          asio::steady_timer t(w.ioc, std::chrono::milliseconds(50));
+          co_await t.async_wait(kUse);
+        }
+        continue;
+      }
+      auto remote = socket.remote_endpoint(ec);
+      std::string peer = ec ? "" : remote.address().to_string();
+      if (!Admit(w, peer)) {
+        error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      socket.set_option(tcp::no_delay(true), ec);
+      asio::co_spawn(
+          w.ioc, Connection(w, std::move(socket), peer), [this, peer](std::exception_ptr e) {
+            Release(peer);
+            if (e) {
+              try {
+                std::rethrow_exception(e);
+              } catch (const std::exception& ex) {
+                spdlog::error("{}: connection ended by an exception: {}", opts_.name, ex.what());
+              }
+            }
+          });
+    }
+  }
+
+  asio::awaitable<void> Connection(Worker& w, tcp::socket socket, std::string peer);
+
+  ServerOptions opts_;
+  Handler& handler_;
+  int threads_ = 1;
+  std::shared_ptr<ssl::context> ssl_;
+  ServerStats own_stats_;
+  ServerStats& stats_ = opts_.stats != nullptr ? *opts_.stats : own_stats_;
+  std::mutex per_ip_mu_;
+  std::unordered_map<std::string, std::size_t> per_ip_;
+  std::atomic<bool> draining_{false};
+  std::atomic<bool> stopped_{false};
+  std::uint16_t port_ = 0;
+  // Last: destroyed first (their coroutines refer to everything above).
+  std::vector<std::unique_ptr<Worker>> workers_;
+};
+
+// ---- one HTTP/1.1 connection ---------------------------------------------------------------
+
+template <class Stream>
+class H1Connection final : public Exchange {
+ public:
+  H1Connection(Server::Impl& srv, Worker& w, Stream& stream, ConnectionInfo info)
+      : srv_(srv),
+        opts_(srv.opts_),
+        w_(w),
+        stream_(stream),
+        lowest_(beast::get_lowest_layer(stream)),
+        info_(std::move(info)) {
+    conn_ = &info_;
+    state_.lowest = &lowest_;
+  }
+
+  bool draining() const override { return srv_.draining(); }
+
+  // Serves requests until the connection closes.
+  asio::awaitable<void> Run() {
+    w_.conns.insert(&state_);
+    struct Unregister {
+      Worker& w;
+      ConnState* s;
+      ~Unregister() { w.conns.erase(s); }
+    } unregister{w_, &state_};
+
+    bool first = true;
+    bool linger = false;
+    for (;;) {
+      if (draining()) break;
+      state_.idle = buf_.size() == 0;
+      std::size_t head_len = 0;
+      HeadStatus hs = co_await ReadHead(first, &head_len);
+      first = false;
+      state_.idle = false;
+      if (hs == HeadStatus::kClosed) break;
+      Reset();
+      if (hs != HeadStatus::kOk) {
+        HttpError e =
+            hs == HeadStatus::kTimeout
+                ? MakeHttpError(408, "header_timeout", "the request header did not arrive in time")
+                : MakeHttpError(431, "header_too_large",
+                                "request header is larger than " +
+                                    std::to_string(opts_.request.max_header_bytes) + " bytes");
+        linger = co_await Refuse(e);
+        break;
+      }
+      // The head is copied out: the buffer moves as the body arrives.
+      head_bytes_.assign(static_cast<const char*>(buf_.data().data()), head_len);
+      buf_.consume(head_len);
+      if (auto err = ParseRequestHeadInto(head_bytes_, opts_.request, &head_)) {
+        head_ = RequestHead();
+        linger = co_await Refuse(*err);
+        break;
+      }
+      close_ = !head_.keep_alive;
+      head_request_ = head_.method == "HEAD";
+      ++srv_.stats_.requests_in_flight;
+      co_await srv_.handler_.Handle(*this);
+      --srv_.stats_.requests_in_flight;
+      if (!begun_) {
+        close_ = true;
+        co_await RespondError(MakeHttpError(500, "internal", "the request was not answered"));
+      } else if (!ended_) {
+        close_ = true;  // a streamed body that did not end: only closing tells the client
+      }
+      if (!ok_) break;
+      if (close_ || draining()) {
+        linger = true;
+        break;
+      }
+    }
+    if (linger && ok_) co_await LingeringClose();
+  }
+
+  // ---- Exchange ----
+
+  asio::awaitable<std::optional<HttpError>> ReadBody(std::string* body) override {
+    body->clear();
+    if (body_read_ || head_.framing == BodyFraming::kNone) {
+      body_read_ = true;
+      co_return std::nullopt;
+    }
+    if (head_.expect_continue && buf_.size() == 0) {
+      lowest_.expires_after(opts_.idle_timeout);
+      auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), kUse);
+      lowest_.expires_never();
+      if (ec) {
+        ok_ = false;
+        close_ = true;
+        co_return MakeHttpError(400, "incomplete_body", "the connection closed before the body");
+      }
+    }
+    auto err = co_await ReadBodyBytes(body);
+    if (err) {
+      close_ = true;
+    } else {
+      body_read_ = true;
+    }
+    co_return err;
+  }
+
+  void Begin(int status, std::span<const Field> fields,
+             std::optional<std::uint64_t> content_length) override {
+    begun_ = true;
+    no_body_ = head_request_ || status / 100 == 1 || status == 204 || status == 304;
+    chunked_ = !no_body_ && !content_length && head_.version_minor == 1;
+    // A streamed body to an HTTP/1.0 client ends when the connection does;
+    // an unread request body must not be read as the next request.
+    if (!no_body_ && !content_length && !chunked_) close_ = true;
+    if (head_.framing != BodyFraming::kNone && !body_read_) close_ = true;
+    if (draining()) close_ = true;
+    out_.clear();
+    out_ += "HTTP/1.1 ";
+    out_ += std::to_string(status);
+    out_ += ' ';
+    out_ += ReasonPhrase(status);
+    out_ += "\r\n";
+    for (const Field& f : fields) {
+      out_ += f.name;
+      out_ += ": ";
+      out_ += f.value;
+      out_ += "\r\n";
+    }
+    if (content_length && (!no_body_ || head_request_)) {
+      out_ += "Content-Length: ";
+      out_ += std::to_string(*content_length);
+      out_ += "\r\n";
+    }
+    if (chunked_) out_ += "Transfer-Encoding: chunked\r\n";
+    if (close_) out_ += "Connection: close\r\n";
+    out_ += "\r\n";
+  }
+
+  asio::awaitable<bool> Flush() override {
+    if (!ok_ || out_.empty()) co_return ok_;
+    co_return co_await SendOut();
+  }
+
+  asio::awaitable<bool> Write(std::string_view piece, bool last) override {
+    if (!ok_ || ended_) co_return ok_;
+    bytes_out_ += piece.size();
+    std::array<asio::const_buffer, 3> bufs;
+    std::size_t n = 0;
+    if (no_body_ || piece.empty()) {
+      if (last) {
+        if (chunked_) out_ += "0\r\n\r\n";
+        ended_ = true;
+      }
+      if (out_.empty()) co_return ok_;
+      co_return co_await SendOut();
+    }
+    if (chunked_) {
+      out_ += fmt::format("{:x}\r\n", piece.size());
+      bufs[n++] = asio::buffer(out_);
+      bufs[n++] = asio::buffer(piece);
+      bufs[n++] = asio::buffer(last ? std::string_view("\r\n0\r\n\r\n") : std::string_view("\r\n"));
+    } else {
+      if (!out_.empty()) bufs[n++] = asio::buffer(out_);
+      bufs[n++] = asio::buffer(piece);
+    }
+    if (last) ended_ = true;
+    co_return co_await Send(std::span<const asio::const_buffer>(bufs.data(), n));
+  }
+
+  asio::awaitable<bool> End() override {
+    if (ended_) co_return ok_;
+    ended_ = true;
+    if (!ok_) co_return false;
+    if (chunked_) out_ += "0\r\n\r\n";
+    if (out_.empty()) co_return ok_;
+    co_return co_await SendOut();
+  }
+
+ private:
+  void Reset() {
+    head_ = RequestHead();
+    close_ = false;
+    begun_ = false;
+    ended_ = false;
+    bytes_out_ = 0;
+    body_read_ = false;
+    head_request_ = false;
+    no_body_ = false;
+    chunked_ = false;
+  }
+
+  // Writes `bufs` (which may point into out_), then clears out_.
+  asio::awaitable<bool> Send(std::span<const asio::const_buffer> bufs) {
+    lowest_.expires_after(opts_.idle_timeout);
+    auto [ec, n] = co_await asio::async_write(stream_, bufs, kUse);
+    lowest_.expires_never();
+    out_.clear();
+    if (ec) ok_ = false;
+    co_return ok_;
+  }
+  asio::awaitable<bool> SendOut() {
+    std::array<asio::const_buffer, 1> one{asio::buffer(out_)};
+    co_return co_await Send(one);
+  }
+
+  // Answers a refusal before Handle; returns whether the connection may
+  // linger (the answer went out).
+  asio::awaitable<bool> Refuse(const HttpError& e) {
+    close_ = true;
+    co_await srv_.handler_.Refused(*this, e);
+    if (!begun_) co_await RespondError(e);
+    if (!ended_) co_await End();
+    co_return ok_;
+  }
+
+  // One read_some that gives up at `deadline` by cancelling the read, not by
+  // closing the socket (beast::tcp_stream's own timeout closes it, and a slow
+  // client must still get its 408).
+  template <class S, class Buffers>
+  asio::awaitable<std::tuple<error_code, std::size_t, bool>> ReadSomeBy(
+      S& s, Buffers buffers, Steady::time_point deadline) {
+    lowest_.expires_never();
+    asio::steady_timer timer(lowest_.get_executor(), deadline);
+    auto timed_out = std::make_shared<bool>(false);
+    beast::tcp_stream* lowest = &lowest_;
+    timer.async_wait([timed_out, lowest](error_code ec) {
+      if (ec) return;  // cancelled: the read finished first
+      *timed_out = true;
+      error_code ignored;
+      lowest->socket().cancel(ignored);
+    });
+    auto [ec, n] = co_await s.async_read_some(buffers, kUse);
+    timer.cancel();
+    co_return std::make_tuple(ec, n, *timed_out);
+  }
+
+  // Stop sending, then read and discard what the client still sends for a
+  // moment, so that closing does not reset the connection and destroy the
+  // response in flight.
+  asio::awaitable<void> LingeringClose() {
+    error_code ec;
+    lowest_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    auto deadline = Steady::now() + std::chrono::milliseconds(500);
+    std::size_t drained = 0;
+    char sink[4096];
+    while (drained < 256 * 1024 && Steady::now() < deadline) {
+      auto [rec, n, late] = co_await ReadSomeBy(lowest_, asio::buffer(sink), deadline);
+      if (rec || late) break;
+      drained += n;
+    }
+  }
+
+  asio::awaitable<HeadStatus> ReadHead(bool first, std::size_t* head_len) {
+    const std::size_t max = opts_.request.max_header_bytes;
+    std::optional<Steady::time_point> head_deadline;
+    if (first || buf_.size() > 0) head_deadline = Steady::now() + opts_.header_read_timeout;
+    for (;;) {
+      std::string_view have(static_cast<const char*>(buf_.data().data()), buf_.size());
+      // Empty lines before a request are ignored (RFC 9112 section 2.2).
+      std::size_t skip = 0;
+      while (have.substr(skip, 2) == "\r\n") skip += 2;
+      if (skip > 0) {
+        buf_.consume(skip);
+        have.remove_prefix(skip);
+      }
+      if (std::size_t end = FindHeadEnd(have); end != 0) {
+        *head_len = end;
+        co_return end > max ? HeadStatus::kTooLarge : HeadStatus::kOk;
+      }
+      if (have.size() > max) co_return HeadStatus::kTooLarge;
+      if (draining() && have.empty()) co_return HeadStatus::kClosed;
+      auto space = buf_.prepare(std::min<std::size_t>(8192, max + 4 - have.size()));
+      error_code ec;
+      std::size_t n = 0;
+      bool timed_out = false;
+      if (!head_deadline) {
+        // Idle between requests, nothing of the next one received: the
+        // stream's own timeout may close the connection (there is no 408 to
+        // send), and it costs no timer per request.
+        lowest_.expires_after(opts_.idle_timeout);
+        std::tie(ec, n) = co_await stream_.async_read_some(space, kUse);
+        lowest_.expires_never();
+        timed_out = ec == beast::error::timeout;
+      } else {
+        std::tie(ec, n, timed_out) = co_await ReadSomeBy(stream_, space, *head_deadline);
+      }
+      buf_.commit(n);
+      if (n > 0) {
+        state_.idle = false;
+        if (!head_deadline) head_deadline = Steady::now() + opts_.header_read_timeout;
+      }
+      if (ec) {
+        if (timed_out && buf_.size() > 0) co_return HeadStatus::kTimeout;
+        co_return HeadStatus::kClosed;
+      }
+    }
+  }
+
+  asio::awaitable<std::optional<HttpError>> ReadBodyBytes(std::string* body) {
+    Steady::time_point deadline = Steady::now() + opts_.body_read_timeout;
+    std::optional<ChunkedDecoder> dec;
+    if (head_.framing == BodyFraming::kChunked) dec.emplace(opts_.request);
+    if (head_.framing == BodyFraming::kContentLength) body->reserve(head_.content_length);
+    for (;;) {
+      std::string_view have(static_cast<const char*>(buf_.data().data()), buf_.size());
+      if (dec) {
+        auto used = dec->Feed(have, body);
+        if (!used) co_return used.error();
+        buf_.consume(*used);
+        if (dec->done()) co_return std::nullopt;
+      } else {
+        std::size_t take = static_cast<std::size_t>(
+            std::min<std::uint64_t>(head_.content_length - body->size(), have.size()));
+        body->append(have.data(), take);
+        buf_.consume(take);
+        if (body->size() == head_.content_length) co_return std::nullopt;
+      }
+      auto [ec, n, timed_out] = co_await ReadSomeBy(stream_, buf_.prepare(64 * 1024), deadline);
+      buf_.commit(n);
+      if (ec) {
+        if (timed_out) {
+          co_return MakeHttpError(408, "body_timeout", "the request body did not arrive in time");
+        }
+        ok_ = false;
+        co_return MakeHttpError(400, "incomplete_body",
+                                "the connection closed before the body ended");
+      }
+    }
+  }
+
+  Server::Impl& srv_;
+  const ServerOptions& opts_;
+  Worker& w_;
+  Stream& stream_;
+  beast::tcp_stream& lowest_;
+  ConnectionInfo info_;
+  ConnState state_;
+  beast::flat_buffer buf_;
+  std::string head_bytes_;
+  std::string out_;
+  bool ok_ = true;  // the client is still there
+  bool body_read_ = false;
+  bool head_request_ = false;
+  bool no_body_ = false;
+  bool chunked_ = false;
+};
+
+asio::awaitable<void> Server::Impl::Connection(Worker& w, tcp::socket socket, std::string peer) {
+  ConnectionInfo info;
+  info.peer = std::move(peer);
+  info.worker = w.index;
+  error_code ec;
+  if (!ssl_) {
+    beast::tcp_stream stream(std::move(socket));
+    H1Connection<beast::tcp_stream> c(*this, w, stream, std::move(info));
+    co_await c.Run();
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *ssl_);
+  beast::get_lowest_layer(stream).expires_after(opts_.header_read_timeout);
+  auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, kUse);
+  if (hec) {
+    handler_.ConnectionRefused(w.index, "tls_handshake");
+    co_return;
+  }
+  beast::get_lowest_layer(stream).expires_never();
+  info.tls = true;
+  info.sans = tls::VerifiedPeerSans(stream.native_handle());
+  {
+    H1Connection<beast::ssl_stream<beast::tcp_stream>> c(*this, w, stream, std::move(info));
+    co_await c.Run();
+  }
+  beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
+  co_await stream.async_shutdown(kUse);
+}
+
+// ---- Server --------------------------------------------------------------------------------
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() {
+  if (impl_) impl_->Stop(std::chrono::milliseconds(0));
+}
+std::uint16_t Server::port() const { return impl_->port(); }
+bool Server::tls() const { return impl_->tls(); }
+int Server::threads() const { return impl_->threads(); }
+const ServerStats& Server::stats() const { return impl_->stats(); }
+void Server::Stop(std::chrono::milliseconds drain) { impl_->Stop(drain); }
+
+Result<std::unique_ptr<Server>> Server::Start(ServerOptions options, Handler& handler) {
+  auto impl = std::make_unique<Impl>(std::move(options), handler);
+  RAMPART_RETURN_IF_ERROR(impl->Start());
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+}  // namespace rampart::http

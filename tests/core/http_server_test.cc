@@ -1,0 +1,337 @@
+// The core HTTP server (core/http/server.h) over loopback: framing both ways,
+// keep-alive and pipelining, every refusal before the handler (smuggling
+// shapes, limits, slow clients), connection caps, the port-taken error and a
+// graceful drain. The gateway's and the ledger's integration tests run the
+// same refusals through their own routes.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <thread>
+
+#include "core/http/server.h"
+#include "testing/http_client.h"
+#include "testing/testing.h"
+
+namespace rampart::http {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::Dial;
+using testing::RawExchange;
+using testing::ReadReply;
+using testing::Reply;
+using testing::SendAll;
+
+// Answers by path:
+//   /echo     200 with the request body and "X-Method"
+//   /stream   200 streamed in three pieces (chunked, or close-delimited for 1.0)
+//   /head     200 with a fixed-length body (HEAD: the length, no body)
+//   /ignore   200 without reading the request body
+//   /silent   returns without answering
+//   /slow     answers after 300 ms
+class TestHandler : public Handler {
+ public:
+  std::atomic<int> handled{0};
+  std::atomic<int> refused{0};
+  std::atomic<int> refused_connections{0};
+
+  asio::awaitable<void> Handle(Exchange& x) override {
+    ++handled;
+    std::string_view path = x.head().target;
+    if (path == "/echo") {
+      std::string body;
+      if (auto err = co_await x.ReadBody(&body)) co_return (void) co_await x.RespondError(*err);
+      std::array<Field, 1> f{Field{"X-Method", x.head().method}};
+      co_await x.Respond(200, f, body);
+    } else if (path == "/stream") {
+      x.Begin(200, {}, std::nullopt);
+      co_await x.Flush();
+      co_await x.Write("one,", false);
+      co_await x.Write("two,", false);
+      co_await x.Write("three", true);
+    } else if (path == "/head") {
+      co_await x.Respond(200, {}, "0123456789");
+    } else if (path == "/ignore") {
+      co_await x.Respond(200, {}, "ignored");
+    } else if (path == "/silent") {
+      co_return;
+    } else if (path == "/slow") {
+      asio::steady_timer t(co_await asio::this_coro::executor, 300ms);
+      co_await t.async_wait(asio::as_tuple(asio::use_awaitable));
+      co_await x.Respond(200, {}, "slow");
+    } else {
+      co_await x.RespondError(MakeHttpError(404, "not_found", "no such path"));
+    }
+  }
+  asio::awaitable<void> Refused(Exchange& x, const HttpError& e) override {
+    ++refused;
+    co_await x.RespondError(e);
+  }
+  void ConnectionRefused(int, std::string_view) override { ++refused_connections; }
+};
+
+class HttpServerTest : public ::testing::Test {
+ protected:
+  void Start(ServerOptions o = {}) {
+    o.name = "test";
+    o.threads = 2;
+    auto s = Server::Start(std::move(o), handler_);
+    ASSERT_TRUE(s) << s.error().ToString();
+    server_ = std::move(*s);
+    port_ = server_->port();
+  }
+  static std::string Get(const std::string& path, const std::string& extra = "") {
+    return "GET " + path + " HTTP/1.1\r\nHost: t\r\n" + extra + "\r\n";
+  }
+  static std::string Post(const std::string& path, const std::string& body,
+                          const std::string& extra = "") {
+    return "POST " + path +
+           " HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) + "\r\n" +
+           extra + "\r\n" + body;
+  }
+
+  TestHandler handler_;
+  std::unique_ptr<Server> server_;
+  int port_ = 0;
+};
+
+TEST_F(HttpServerTest, ServesKeepAliveAndPipelinedRequestsInOrder) {
+  Start();
+  int fd = Dial(port_);
+  ASSERT_GE(fd, 0);
+  std::string pending;
+  for (int i = 0; i < 3; ++i) {
+    SendAll(fd, Post("/echo", "body " + std::to_string(i)));
+    Reply r = ReadReply(fd, pending);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "body " + std::to_string(i));
+    EXPECT_EQ(r.Header("x-method"), "POST");
+    EXPECT_FALSE(r.closed);
+  }
+  SendAll(fd, Post("/echo", "a") + Get("/nope") + Post("/echo", "c"));
+  EXPECT_EQ(ReadReply(fd, pending).body, "a");
+  EXPECT_EQ(ReadReply(fd, pending).status, 404);
+  EXPECT_EQ(ReadReply(fd, pending).body, "c");
+  close(fd);
+  EXPECT_EQ(handler_.handled.load(), 6);
+  EXPECT_EQ(server_->stats().open_connections.load() >= 0, true);
+}
+
+TEST_F(HttpServerTest, DecodesChunkedBodiesAndAnswersExpectContinue) {
+  Start();
+  Reply r = RawExchange(port_,
+                        "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n"
+                        "Connection: close\r\n\r\n5\r\nhello\r\n6;x=y\r\n world\r\n0\r\n"
+                        "Trailer-Field: ok\r\n\r\n");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "hello world");
+  EXPECT_TRUE(r.closed);
+
+  // The client waits for "100 Continue" before it sends the body.
+  int fd = Dial(port_);
+  SendAll(fd,
+          "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n");
+  std::string pending;
+  Reply cont = ReadReply(fd, pending, 2s);
+  EXPECT_EQ(cont.status, 100);
+  SendAll(fd, "data");
+  Reply done = ReadReply(fd, pending);
+  EXPECT_EQ(done.status, 200);
+  EXPECT_EQ(done.body, "data");
+  close(fd);
+}
+
+TEST_F(HttpServerTest, StreamsChunkedToHttp11AndUntilCloseToHttp10) {
+  Start();
+  Reply r11 = RawExchange(port_, Get("/stream", "Connection: close\r\n"));
+  EXPECT_EQ(r11.status, 200);
+  EXPECT_EQ(r11.Header("transfer-encoding"), "chunked");
+  EXPECT_EQ(r11.body, "one,two,three");
+  Reply r10 = RawExchange(port_, "GET /stream HTTP/1.0\r\n\r\n");
+  EXPECT_EQ(r10.status, 200);
+  EXPECT_EQ(r10.Header("transfer-encoding"), "");
+  EXPECT_EQ(r10.Header("connection"), "close");
+  EXPECT_EQ(r10.body, "one,two,three");
+  EXPECT_TRUE(r10.closed);
+}
+
+TEST_F(HttpServerTest, HeadResponsesCarryTheLengthButNoBody) {
+  Start();
+  // ReadReply waits for Content-Length bytes until the server closes: a
+  // HEAD answer that carried a body would show it here.
+  Reply head = RawExchange(port_, "HEAD /head HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(head.status, 200);
+  EXPECT_EQ(head.Header("content-length"), "10");
+  EXPECT_EQ(head.body, "");
+  EXPECT_TRUE(head.closed);
+}
+
+TEST_F(HttpServerTest, RefusesSmugglingShapesWith400BeforeTheHandler) {
+  Start();
+  std::string base = "POST /echo HTTP/1.1\r\nHost: t\r\n";
+  for (const testing::RawCase& c : testing::SmugglingCases(base, "hello", "/echo", "/echo")) {
+    Reply r = RawExchange(port_, c.raw);
+    EXPECT_EQ(r.status, 400) << c.name << ": " << r.body;
+    EXPECT_TRUE(r.closed) << c.name;
+    EXPECT_EQ(r.Header("content-type"), "application/json") << c.name;
+  }
+  // Chunk-level refusals come from ReadBody, inside the handler; head-level
+  // ones never reach it.
+  EXPECT_LE(handler_.handled.load(), 4);
+  EXPECT_GE(handler_.refused.load(), 14);
+}
+
+TEST_F(HttpServerTest, EnforcesSizeLimitsAndSlowClientTimeouts) {
+  ServerOptions o;
+  o.request.max_header_bytes = 2048;
+  o.request.max_body_bytes = 1000;
+  o.header_read_timeout = 700ms;
+  o.body_read_timeout = 700ms;
+  Start(o);
+  Reply big_head = RawExchange(port_, Get("/echo", "X-Pad: " + std::string(3000, 'a') + "\r\n"));
+  EXPECT_EQ(big_head.status, 431);
+  EXPECT_TRUE(big_head.closed);
+  Reply big_body = RawExchange(port_, Post("/echo", std::string(1001, 'b')));
+  EXPECT_EQ(big_body.status, 413);
+  std::string chunked = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (int i = 0; i < 3; ++i) chunked += "190\r\n" + std::string(400, 'c') + "\r\n";
+  Reply big_chunked = RawExchange(port_, chunked + "0\r\n\r\n");
+  EXPECT_EQ(big_chunked.status, 413);
+  EXPECT_TRUE(big_chunked.closed);
+
+  // Slowloris: a head that dribbles in is answered 408 at the deadline.
+  int fd = Dial(port_);
+  auto t0 = std::chrono::steady_clock::now();
+  SendAll(fd, "GET /echo HTTP/1.1\r\n");
+  std::thread dribble([fd] {
+    for (int i = 0; i < 20; ++i) {
+      std::this_thread::sleep_for(100ms);
+      if (send(fd, "X", 1, MSG_NOSIGNAL) <= 0) return;
+    }
+  });
+  std::string pending;
+  Reply slow = ReadReply(fd, pending, 5s);
+  auto elapsed = std::chrono::steady_clock::now() - t0;
+  dribble.join();
+  close(fd);
+  EXPECT_EQ(slow.status, 408);
+  EXPECT_TRUE(slow.closed);
+  EXPECT_LT(elapsed, 2s);
+
+  // A body that stops arriving: 408 after body_read_timeout.
+  fd = Dial(port_);
+  SendAll(fd, "POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\npartial");
+  pending.clear();
+  Reply stalled = ReadReply(fd, pending, 5s);
+  close(fd);
+  EXPECT_EQ(stalled.status, 408);
+  EXPECT_TRUE(stalled.closed);
+}
+
+TEST_F(HttpServerTest, AnUnreadBodyClosesTheConnection) {
+  Start();
+  int fd = Dial(port_);
+  // If the server kept the connection, it would read "GET /echo ..." from
+  // the body bytes as a second request.
+  SendAll(fd, Post("/ignore", Get("/echo")));
+  std::string pending;
+  Reply r = ReadReply(fd, pending);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("connection"), "close");
+  EXPECT_TRUE(r.closed);
+  close(fd);
+  EXPECT_EQ(handler_.handled.load(), 1);
+}
+
+TEST_F(HttpServerTest, AHandlerThatDoesNotAnswerGives500) {
+  Start();
+  Reply r = RawExchange(port_, Get("/silent"));
+  EXPECT_EQ(r.status, 500);
+  EXPECT_TRUE(r.closed);
+}
+
+TEST_F(HttpServerTest, CapsConnectionsInAllAndPerAddress) {
+  ServerOptions o;
+  o.max_connections_per_ip = 2;
+  Start(o);
+  int a = Dial(port_), b = Dial(port_);
+  ASSERT_GE(a, 0);
+  ASSERT_GE(b, 0);
+  std::string pa, pb;
+  SendAll(a, Get("/echo"));
+  SendAll(b, Get("/echo"));
+  EXPECT_EQ(ReadReply(a, pa).status, 200);
+  EXPECT_EQ(ReadReply(b, pb).status, 200);
+  // A third from the same address is closed without an answer.
+  int c = Dial(port_);
+  SendAll(c, Get("/echo"));
+  std::string pc;
+  Reply refused = ReadReply(c, pc, 2s);
+  EXPECT_EQ(refused.status, 0);
+  EXPECT_TRUE(refused.closed);
+  close(c);
+  EXPECT_GE(handler_.refused_connections.load(), 1);
+  // Closing one makes room again.
+  close(a);
+  Reply again;
+  for (int i = 0; i < 50 && again.status != 200; ++i) {
+    std::this_thread::sleep_for(20ms);
+    again = RawExchange(port_, Get("/echo", "Connection: close\r\n"), 1s);
+  }
+  EXPECT_EQ(again.status, 200);
+  close(b);
+}
+
+TEST_F(HttpServerTest, APortInUseIsAnErrorNotAnotherPort) {
+  Start();
+  ServerOptions o;
+  o.name = "second";
+  o.port = static_cast<std::uint16_t>(port_);
+  // SO_REUSEPORT lets sockets of one user share a port; a second server on a
+  // port taken by another process must fail. Bind without it here.
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  o.port = ntohs(addr.sin_port);
+  TestHandler h;
+  auto s = Server::Start(o, h);
+  ASSERT_FALSE(s);
+  EXPECT_EQ(s.error().code(), StatusCode::kUnavailable);
+  EXPECT_NE(s.error().message().find("127.0.0.1:" + std::to_string(o.port)), std::string::npos)
+      << s.error().message();
+  EXPECT_NE(s.error().message().find("in use"), std::string::npos) << s.error().message();
+  close(fd);
+}
+
+TEST_F(HttpServerTest, StopDrainsARequestInFlightAndClosesIdleConnections) {
+  Start();
+  int idle = Dial(port_);
+  int busy = Dial(port_);
+  SendAll(busy, Get("/slow"));
+  std::this_thread::sleep_for(100ms);  // the request is in the handler
+  std::thread stopper([this] { server_->Stop(3s); });
+  std::string pending;
+  Reply r = ReadReply(busy, pending, 5s);
+  stopper.join();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "slow");
+  EXPECT_EQ(r.Header("connection"), "close");
+  char b;
+  EXPECT_LE(recv(idle, &b, 1, 0), 0);  // the idle connection was closed
+  close(idle);
+  close(busy);
+}
+
+}  // namespace
+}  // namespace rampart::http
