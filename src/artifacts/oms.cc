@@ -135,10 +135,15 @@ Status VerifyChain(const crypto::Certificate& leaf, const std::vector<crypto::Ce
   if (untrusted != nullptr) sk_X509_free(untrusted);
   if (store != nullptr) X509_STORE_free(store);
   if (!result.ok()) return result;
-  // The leaf must be usable for signing: digitalSignature or codeSigning.
-  std::uint32_t ku = X509_get_key_usage(leaf.get());
-  std::uint32_t eku = X509_get_extended_key_usage(leaf.get());
-  bool can_sign = (ku & KU_DIGITAL_SIGNATURE) != 0 || (eku & XKU_CODE_SIGN) != 0;
+  // The leaf must be usable for signing: a keyUsage with digitalSignature or
+  // an extendedKeyUsage with codeSigning. (OpenSSL reports every usage for an
+  // absent extension; an absent extension grants nothing here.)
+  std::uint32_t flags = X509_get_extension_flags(leaf.get());
+  bool ku =
+      (flags & EXFLAG_KUSAGE) != 0 && (X509_get_key_usage(leaf.get()) & KU_DIGITAL_SIGNATURE) != 0;
+  bool eku = (flags & EXFLAG_XKUSAGE) != 0 &&
+             (X509_get_extended_key_usage(leaf.get()) & XKU_CODE_SIGN) != 0;
+  bool can_sign = ku || eku;
   if (!can_sign)
     return UnauthenticatedError("the signing certificate is not for digital signatures");
   return OkStatus();
@@ -647,6 +652,10 @@ Result<std::string> SignModel(const fs::path& model, const Signer& signer,
 Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trust,
                                         std::vector<std::string>* notes) {
   std::optional<OmsPublicKey> key;
+  if (notes && b.media_version != "0.3" && b.method != SigningMethod::kSigstore) {
+    notes->push_back("Sigstore bundle media type v" + b.media_version +
+                     " (model_signing writes v0.3; the media type is not signed)");
+  }
   switch (b.method) {
     case SigningMethod::kSigstore:
       return UnauthenticatedError(
