@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -19,6 +20,17 @@ namespace fs = std::filesystem;
 
 Status Invalid(std::string m) {
   return InvalidArgumentError("invalid OMS bundle: " + std::move(m));
+}
+
+// "0.1", "0.2" or "0.3" for the Sigstore bundle media types; empty otherwise.
+std::string BundleVersion(std::string_view media) {
+  if (media == kBundleMediaType) return "0.3";
+  constexpr std::string_view kPrefix = "application/vnd.dev.sigstore.bundle+json;version=";
+  if (media.starts_with(kPrefix)) {
+    std::string_view v = media.substr(kPrefix.size());
+    if (v == "0.1" || v == "0.2" || v == "0.3") return std::string(v);
+  }
+  return "";
 }
 
 bool IsHex(std::string_view s) {
@@ -123,10 +135,15 @@ Status VerifyChain(const crypto::Certificate& leaf, const std::vector<crypto::Ce
   if (untrusted != nullptr) sk_X509_free(untrusted);
   if (store != nullptr) X509_STORE_free(store);
   if (!result.ok()) return result;
-  // The leaf must be usable for signing: digitalSignature or codeSigning.
-  std::uint32_t ku = X509_get_key_usage(leaf.get());
-  std::uint32_t eku = X509_get_extended_key_usage(leaf.get());
-  bool can_sign = (ku & KU_DIGITAL_SIGNATURE) != 0 || (eku & XKU_CODE_SIGN) != 0;
+  // The leaf must be usable for signing: a keyUsage with digitalSignature or
+  // an extendedKeyUsage with codeSigning. (OpenSSL reports every usage for an
+  // absent extension; an absent extension grants nothing here.)
+  std::uint32_t flags = X509_get_extension_flags(leaf.get());
+  bool ku =
+      (flags & EXFLAG_KUSAGE) != 0 && (X509_get_key_usage(leaf.get()) & KU_DIGITAL_SIGNATURE) != 0;
+  bool eku = (flags & EXFLAG_XKUSAGE) != 0 &&
+             (X509_get_extended_key_usage(leaf.get()) & XKU_CODE_SIGN) != 0;
+  bool can_sign = ku || eku;
   if (!can_sign)
     return UnauthenticatedError("the signing certificate is not for digital signatures");
   return OkStatus();
@@ -165,6 +182,12 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
   if (!doc) return Invalid("not JSON: " + doc.error().message());
   if (!doc->is_object()) return Invalid("the top level is not an object");
   const auto& root = doc->as_object();
+  if (root.contains("messageSignature")) {
+    return Invalid(
+        "it holds a messageSignature (a Sigstore signature over one digest), not a DSSE "
+        "envelope; OMS and every model_signing release sign an in-toto statement in a DSSE "
+        "envelope, so this is not a model signature");
+  }
   for (const auto& kv : root) {
     if (kv.key() != "mediaType" && kv.key() != "verificationMaterial" &&
         kv.key() != "dsseEnvelope") {
@@ -175,9 +198,10 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
   const auto* mt = root.if_contains("mediaType");
   if (mt == nullptr || !mt->is_string()) return Invalid("mediaType is missing");
   std::string_view media = mt->as_string();
-  if (media != kBundleMediaType &&
-      media != "application/vnd.dev.sigstore.bundle+json;version=0.3") {
-    return Invalid("mediaType '" + std::string(media) + "' is not a Sigstore bundle v0.3");
+  b.media_version = BundleVersion(media);
+  if (b.media_version.empty()) {
+    return Invalid("mediaType '" + std::string(media) +
+                   "' is not a Sigstore bundle (v0.1, v0.2 or v0.3)");
   }
   const auto* vm = root.if_contains("verificationMaterial");
   if (vm == nullptr) return Invalid("verificationMaterial is missing");
@@ -203,7 +227,11 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
       b.key_raw.assign(bytes.begin(), bytes.end());
     }
   } else if (const auto* chain = v.if_contains("x509CertificateChain")) {
-    b.method = SigningMethod::kCertificate;
+    // Sigstore bundles before v0.3 carried the Fulcio certificate here too;
+    // with transparency-log entries that is the keyless (sigstore) method.
+    const auto* t = v.if_contains("tlogEntries");
+    bool keyless = b.media_version != "0.3" && t != nullptr && !t->as_array().empty();
+    b.method = keyless ? SigningMethod::kSigstore : SigningMethod::kCertificate;
     if (!chain->is_object()) return Invalid("x509CertificateChain is not an object");
     const auto* certs = chain->as_object().if_contains("certificates");
     if (certs == nullptr || !certs->is_array() || certs->as_array().empty()) {
@@ -270,34 +298,65 @@ Result<ParsedBundle> ParseBundle(std::string_view text) {
   return b;
 }
 
-Result<Statement> ParseStatement(std::string_view payload) {
-  auto bad = [](std::string m) {
-    return InvalidArgumentError("invalid OMS statement: " + std::move(m));
-  };
-  auto doc = ParseJson(payload, JsonLimits{.max_bytes = 256u << 20, .max_depth = 16}, "statement");
-  if (!doc) return bad("not JSON: " + doc.error().message());
-  if (!doc->is_object()) return bad("not an object");
-  const auto& o = doc->as_object();
-  for (const auto& kv : o) {
-    if (kv.key() != "_type" && kv.key() != "subject" && kv.key() != "predicateType" &&
-        kv.key() != "predicate") {
-      return bad("unexpected field '" + std::string(kv.key()) + "'");
+namespace {
+
+Status BadStatement(std::string m) {
+  return InvalidArgumentError("invalid OMS statement: " + std::move(m));
+}
+
+// Hex digits of a digest of `algorithm` (its base name).
+std::size_t HexDigits(std::string_view algorithm) {
+  return BaseAlgorithm(algorithm) == "blake2b" ? 128 : 64;
+}
+
+// A resource or subject name read the way the reference reads it
+// (PurePosixPath): empty and "." components dropped, "." for nothing left.
+// Absolute names and ".." components point outside the model: refused.
+Result<std::string> CanonicalName(std::string_view name, std::string_view what) {
+  if (name.starts_with('/')) {
+    return BadStatement(std::string(what) + " '" + std::string(name) +
+                        "' is an absolute path, outside the model directory");
+  }
+  std::string out;
+  std::size_t i = 0;
+  while (i <= name.size()) {
+    std::size_t j = name.find('/', i);
+    if (j == std::string_view::npos) j = name.size();
+    std::string_view part = name.substr(i, j - i);
+    if (part == "..") {
+      return BadStatement(std::string(what) + " '" + std::string(name) +
+                          "' climbs out of the model directory (..)");
+    }
+    if (!part.empty() && part != ".") {
+      if (!out.empty()) out += '/';
+      out += part;
+    }
+    i = j + 1;
+  }
+  return out.empty() ? std::string(".") : out;
+}
+
+// serialization.shard_size: a positive integer. model_signing 0.3 stored the
+// serialization in a protobuf Struct, whose numbers are doubles, and so wrote
+// 1000000000.0; an integral double up to 2^53 is read as that integer.
+Result<std::uint64_t> ShardSize(const json::value& v, std::vector<std::string>* notes) {
+  if (v.is_int64() && v.as_int64() > 0) return static_cast<std::uint64_t>(v.as_int64());
+  if (v.is_uint64() && v.as_uint64() > 0) return v.as_uint64();
+  if (v.is_double()) {
+    double d = v.as_double();
+    if (d >= 1 && d <= 9007199254740992.0 && std::floor(d) == d) {
+      auto n = static_cast<std::uint64_t>(d);
+      notes->push_back("serialization.shard_size written as a float (" + std::to_string(n) +
+                       ".0), as model_signing 0.3 wrote it");
+      return n;
     }
   }
-  const auto* type = o.if_contains("_type");
-  if (type == nullptr || !type->is_string() || type->as_string() != kStatementType) {
-    return bad("_type must be " + std::string(kStatementType));
-  }
-  const auto* pt = o.if_contains("predicateType");
-  if (pt == nullptr || !pt->is_string()) return bad("predicateType is missing");
-  if (pt->as_string() != kOmsPredicateType) {
-    return bad("predicateType is '" + std::string(pt->as_string()) + "', not " +
-               std::string(kOmsPredicateType) +
-               (pt->as_string() == "https://model_signing/Digests/v0.1"
-                    ? " (the deprecated v0.1 format is not accepted)"
-                    : ""));
-  }
-  Statement st;
+  return BadStatement("serialization.shard_size must be a positive integer");
+}
+
+// The OMS v1.0 predicate (model_signing 0.3 and later).
+Result<Statement> ParseSignatureV1(const json::object& o, Statement st) {
+  const auto& bad = BadStatement;
   const auto* subj = o.if_contains("subject");
   if (subj == nullptr || !subj->is_array() || subj->as_array().size() != 1) {
     return bad("subject must hold exactly one entry");
@@ -340,6 +399,7 @@ Result<Statement> ParseStatement(std::string_view payload) {
     return bad("serialization.method must be \"files\" or \"shards\"");
   }
   st.serialization.method = std::string(method->as_string());
+  const bool shards = st.serialization.method == "shards";
   const auto* ht = so.if_contains("hash_type");
   if (ht == nullptr || !ht->is_string() || !KnownAlgorithm(ht->as_string())) {
     return bad("serialization.hash_type must be sha256, blake2b or blake3");
@@ -349,14 +409,9 @@ Result<Statement> ParseStatement(std::string_view payload) {
   if (as == nullptr || !as->is_bool()) return bad("serialization.allow_symlinks must be a boolean");
   st.serialization.allow_symlinks = as->as_bool();
   if (const auto* ss = so.if_contains("shard_size")) {
-    if (!(ss->is_int64() && ss->as_int64() > 0) && !(ss->is_uint64() && ss->as_uint64() > 0)) {
-      return bad("serialization.shard_size must be a positive integer");
-    }
-    st.serialization.shard_size =
-        ss->is_int64() ? static_cast<std::uint64_t>(ss->as_int64()) : ss->as_uint64();
-    if (st.serialization.method == "files")
-      return bad("serialization.shard_size must be absent for the files method");
-  } else if (st.serialization.method == "shards") {
+    RAMPART_ASSIGN_OR_RETURN(st.serialization.shard_size, ShardSize(*ss, &st.notes));
+    if (!shards) return bad("serialization.shard_size must be absent for the files method");
+  } else if (shards) {
     return bad("serialization.shard_size is required for the shards method");
   }
   if (const auto* ip = so.if_contains("ignore_paths")) {
@@ -368,6 +423,8 @@ Result<Statement> ParseStatement(std::string_view payload) {
       paths.emplace_back(p.as_string());
     }
     st.serialization.ignore_paths = std::move(paths);
+  } else {
+    st.notes.push_back("no serialization.ignore_paths (model_signing before 1.0)");
   }
   const auto* res = pred->as_object().if_contains("resources");
   if (res == nullptr || !res->is_array()) return bad("predicate.resources is missing");
@@ -380,19 +437,37 @@ Result<Statement> ParseStatement(std::string_view payload) {
     const auto* a = ro.if_contains("algorithm");
     if (n == nullptr || !n->is_string() || n->as_string().empty())
       return bad("a resource lacks a name");
+    std::string written(n->as_string());
     if (d == nullptr || !d->is_string() || !IsHex(d->as_string())) {
-      return bad("resource '" + std::string(n->as_string()) + "' digest is not lowercase hex");
+      return bad("resource '" + written + "' digest is not lowercase hex");
     }
     if (a == nullptr || !a->is_string() || !KnownAlgorithm(a->as_string())) {
-      return bad("resource '" + std::string(n->as_string()) + "' has an unknown algorithm");
+      return bad("resource '" + written + "' has an unknown algorithm");
     }
-    if (!names.insert(std::string(n->as_string())).second) {
-      return bad("resource '" + std::string(n->as_string()) + "' is listed twice");
+    if (d->as_string().size() != HexDigits(a->as_string())) {
+      return bad("resource '" + written + "' digest has " + std::to_string(d->as_string().size()) +
+                 " hex digits; " + BaseAlgorithm(a->as_string()) + " has " +
+                 std::to_string(HexDigits(a->as_string())));
     }
-    st.resources.push_back(
-        {std::string(n->as_string()), std::string(d->as_string()), std::string(a->as_string())});
+    std::string name;
+    if (shards) {
+      std::string path;
+      std::uint64_t start = 0, end = 0;
+      if (!ParseShardName(written, &path, &start, &end)) {
+        return bad("shard resource '" + written + "' is not path:start:end");
+      }
+      RAMPART_ASSIGN_OR_RETURN(path, CanonicalName(path, "resource"));
+      name = path + ":" + std::to_string(start) + ":" + std::to_string(end);
+    } else {
+      RAMPART_ASSIGN_OR_RETURN(name, CanonicalName(written, "resource"));
+    }
+    if (name != written) st.notes.push_back("resource '" + written + "' read as '" + name + "'");
+    if (!names.insert(name).second) return bad("resource '" + name + "' is listed twice");
+    st.resources.push_back({name, std::string(d->as_string()), std::string(a->as_string())});
   }
-  if (st.resources.empty()) return bad("predicate.resources is empty");
+  // model_signing signs a model without files (or with only empty files,
+  // which have no shards) as an empty list; its root digest is SHA-256("").
+  if (st.resources.empty()) st.notes.push_back("the bundle lists no resources");
   std::vector<std::string> digests;
   for (const auto& r : st.resources) digests.push_back(r.digest);
   RAMPART_ASSIGN_OR_RETURN(std::string root, RootDigest(digests));
@@ -402,6 +477,101 @@ Result<Statement> ParseStatement(std::string_view payload) {
                ")");
   }
   return st;
+}
+
+// model_signing 0.2.x (`https://model_signing/Digests/v0.1`): every file is
+// a subject {name, digest: {sha256}, annotations: {actual_hash_algorithm}};
+// the predicate is a placeholder. model_signing 1.x still verifies it as the
+// files method with SHA-256, symlinks refused, no recorded ignore_paths.
+Result<Statement> ParseDigestsV01(const json::object& o, Statement st) {
+  const auto& bad = BadStatement;
+  const auto* pred = o.if_contains("predicate");
+  if (pred == nullptr || !pred->is_object()) return bad("predicate is missing");
+  const auto* subj = o.if_contains("subject");
+  if (subj == nullptr || !subj->is_array() || subj->as_array().empty()) {
+    return bad("subject must list the signed files");
+  }
+  std::set<std::string> names;
+  for (const auto& s : subj->as_array()) {
+    if (!s.is_object()) return bad("a subject is not an object");
+    const auto& so = s.as_object();
+    for (const auto& kv : so) {
+      if (kv.key() != "name" && kv.key() != "digest" && kv.key() != "annotations") {
+        return bad("unexpected subject field '" + std::string(kv.key()) + "'");
+      }
+    }
+    const auto* n = so.if_contains("name");
+    if (n == nullptr || !n->is_string() || n->as_string().empty())
+      return bad("a subject lacks a name");
+    std::string written(n->as_string());
+    const auto* d = so.if_contains("digest");
+    const auto* sha =
+        d != nullptr && d->is_object() ? d->as_object().if_contains("sha256") : nullptr;
+    if (sha == nullptr || !sha->is_string() || !IsHex(sha->as_string()) ||
+        sha->as_string().size() != 64) {
+      return bad("subject '" + written + "' needs digest.sha256 as 64 lowercase hex digits");
+    }
+    if (const auto* an = so.if_contains("annotations")) {
+      if (!an->is_object()) return bad("subject '" + written + "' annotations is not an object");
+      if (const auto* alg = an->as_object().if_contains("actual_hash_algorithm")) {
+        if (!alg->is_string() ||
+            (alg->as_string() != "file-sha256" && alg->as_string() != "sha256")) {
+          return bad("subject '" + written +
+                     "' was hashed with an algorithm other than file-sha256; model_signing "
+                     "verifies Digests/v0.1 statements with SHA-256 only");
+        }
+      }
+    }
+    RAMPART_ASSIGN_OR_RETURN(std::string name, CanonicalName(written, "subject"));
+    if (name != written) st.notes.push_back("subject '" + written + "' read as '" + name + "'");
+    if (!names.insert(name).second) return bad("subject '" + name + "' is listed twice");
+    st.resources.push_back({name, std::string(sha->as_string()), "sha256"});
+  }
+  st.serialization = Serialization{};  // files, sha256, no symlinks, no ignore_paths
+  std::vector<std::string> digests;
+  for (const auto& r : st.resources) digests.push_back(r.digest);
+  RAMPART_ASSIGN_OR_RETURN(st.root_digest, RootDigest(digests));
+  st.notes.push_back(std::string("model_signing 0.2 statement (") +
+                     std::string(kDigestsV01PredicateType) +
+                     "): one subject per file, read as the files method with SHA-256; it signs "
+                     "no root digest (the one shown is computed over the listed files)");
+  return st;
+}
+
+}  // namespace
+
+Result<Statement> ParseStatement(std::string_view payload) {
+  const auto& bad = BadStatement;
+  auto doc = ParseJson(payload, JsonLimits{.max_bytes = 256u << 20, .max_depth = 16}, "statement");
+  if (!doc) return bad("not JSON: " + doc.error().message());
+  if (!doc->is_object()) return bad("not an object");
+  const auto& o = doc->as_object();
+  for (const auto& kv : o) {
+    if (kv.key() != "_type" && kv.key() != "subject" && kv.key() != "predicateType" &&
+        kv.key() != "predicate") {
+      return bad("unexpected field '" + std::string(kv.key()) + "'");
+    }
+  }
+  const auto* type = o.if_contains("_type");
+  if (type == nullptr || !type->is_string() || type->as_string() != kStatementType) {
+    return bad("_type must be " + std::string(kStatementType));
+  }
+  const auto* pt = o.if_contains("predicateType");
+  if (pt == nullptr || !pt->is_string()) return bad("predicateType is missing");
+  Statement st;
+  st.predicate_type = std::string(pt->as_string());
+  if (st.predicate_type == kOmsPredicateType) return ParseSignatureV1(o, std::move(st));
+  if (st.predicate_type == kDigestsV01PredicateType) return ParseDigestsV01(o, std::move(st));
+  std::string why;
+  if (st.predicate_type.starts_with("https://model_signing/")) {
+    // DigestOfDigests, DigestOfShardDigests, ShardDigests: model_signing 0.2
+    // library payloads its CLI never wrote and model_signing 1.x refuses.
+    why =
+        " (an experimental model_signing 0.2 payload that model_signing itself no longer "
+        "verifies; re-sign the model)";
+  }
+  return bad("predicateType is '" + st.predicate_type + "', not " + std::string(kOmsPredicateType) +
+             " or " + std::string(kDigestsV01PredicateType) + why);
 }
 
 Result<std::string> SignModel(const fs::path& model, const Signer& signer,
@@ -482,6 +652,10 @@ Result<std::string> SignModel(const fs::path& model, const Signer& signer,
 Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trust,
                                         std::vector<std::string>* notes) {
   std::optional<OmsPublicKey> key;
+  if (notes && b.media_version != "0.3" && b.method != SigningMethod::kSigstore) {
+    notes->push_back("Sigstore bundle media type v" + b.media_version +
+                     " (model_signing writes v0.3; the media type is not signed)");
+  }
   switch (b.method) {
     case SigningMethod::kSigstore:
       return UnauthenticatedError(
@@ -497,11 +671,24 @@ Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trus
                                       b.key_hint);
         }
       } else {
-        // Pre-1.1 bundles carry the key itself (PEM or DER) instead of a hint.
-        RAMPART_ASSIGN_OR_RETURN(std::string pem, trust.key->Pem());
-        RAMPART_ASSIGN_OR_RETURN(auto der, trust.key->Der());
-        if (b.key_raw != pem && b.key_raw != std::string(der.begin(), der.end())) {
-          return UnauthenticatedError("the public key does not match the key in the bundle");
+        // model_signing before 1.0 put the key itself (PEM, or DER) in the
+        // bundle instead of a hint; it must be the key the user trusts.
+        auto named =
+            b.key_raw.starts_with("-----BEGIN")
+                ? OmsPublicKey::FromPem(b.key_raw)
+                : OmsPublicKey::FromDer(crypto::ByteView(
+                      reinterpret_cast<const std::uint8_t*>(b.key_raw.data()), b.key_raw.size()));
+        if (!named) {
+          return InvalidArgumentError(
+              "invalid OMS bundle: publicKey.rawBytes is not a usable "
+              "public key: " +
+              named.error().message());
+        }
+        RAMPART_ASSIGN_OR_RETURN(auto want, trust.key->Der());
+        RAMPART_ASSIGN_OR_RETURN(auto have, named->Der());
+        if (want != have) {
+          return UnauthenticatedError(
+              "the public key does not match the key in the bundle (publicKey.rawBytes)");
         }
         if (notes) notes->push_back("older bundle: publicKey.rawBytes instead of a hint");
       }
@@ -529,20 +716,45 @@ Result<Statement> VerifyBundleSignature(const ParsedBundle& b, const Trust& trus
       break;
     }
   }
-  bool ok = false;
+  // The DSSE v1 PAE with the curve's hash; then what model_signing 0.2
+  // signed: its PAE (PaeCompat) with, first, the curve's hash (what the
+  // reference's key verifier tries) and then SHA-256 (what 0.2 really used,
+  // and what the reference's certificate verifier tries).
+  struct Encoding {
+    std::string pae;
+    OmsDigest digest;
+    std::string label;
+    const char* note;
+  };
+  std::vector<Encoding> tries;
+  tries.push_back({Pae(b.payload_type, b.payload), OmsDigest::kForCurve,
+                   "the DSSE v1 PAE with " + std::string(key->DigestName()), nullptr});
+  std::string compat = PaeCompat(b.payload_type, b.payload);
+  tries.push_back({compat, OmsDigest::kForCurve,
+                   "model_signing 0.2's PAE with " + std::string(key->DigestName()),
+                   "signature over model_signing 0.2's PAE encoding (DSSEV1 and the payload as "
+                   "a Python bytes literal)"});
+  if (key->DigestName(OmsDigest::kSha256) != key->DigestName()) {
+    tries.push_back({std::move(compat), OmsDigest::kSha256, "model_signing 0.2's PAE with SHA-256",
+                     "signature over model_signing 0.2's PAE encoding with SHA-256 (0.2 hashed "
+                     "with SHA-256 whatever the curve)"});
+  }
   for (const auto& sig : b.signatures) {
-    if (key->Verify(Pae(b.payload_type, b.payload), sig).ok()) {
-      ok = true;
-      break;
-    }
-    if (key->Verify(PaeCompat(b.payload_type, b.payload), sig).ok()) {
-      ok = true;
-      if (notes) notes->push_back("signature over the pre-1.0 model_signing PAE encoding");
-      break;
+    for (const auto& t : tries) {
+      if (key->Verify(t.pae, sig, t.digest).ok()) {
+        if (notes && t.note) notes->push_back(t.note);
+        return ParseStatement(b.payload);
+      }
     }
   }
-  if (!ok) return UnauthenticatedError("the DSSE signature does not verify with the trusted key");
-  return ParseStatement(b.payload);
+  std::string tried;
+  for (std::size_t i = 0; i < tries.size(); ++i) {
+    tried += (i == 0 ? "" : i + 1 == tries.size() ? " and " : ", ") + tries[i].label;
+  }
+  return UnauthenticatedError(
+      std::string("the DSSE signature does not verify with the ") +
+      (b.method == SigningMethod::kKey ? "trusted key" : "signing certificate's key") + " (tried " +
+      tried + "): the payload or signature was altered, or another key signed it");
 }
 
 Result<VerifyReport> VerifyModel(const fs::path& model, std::string_view bundle_json,
@@ -552,6 +764,7 @@ Result<VerifyReport> VerifyModel(const fs::path& model, std::string_view bundle_
   rep.method = b.method;
   RAMPART_ASSIGN_OR_RETURN(rep.statement, VerifyBundleSignature(b, trust, &rep.notes));
   const Statement& st = rep.statement;
+  rep.notes.insert(rep.notes.end(), st.notes.begin(), st.notes.end());
   const Serialization& ser = st.serialization;
   std::string base = BaseAlgorithm(ser.hash_type);
   if (base != ser.hash_type)

@@ -1,10 +1,11 @@
-// OpenSSF Model Signing (OMS) v1.0 bundles: an in-toto Statement v1 (OMS
-// predicate: resources + serialization) in a DSSE envelope in a Sigstore
-// bundle v0.3 whose verification material is a public-key hint (key method)
-// or an X.509 chain (certificate method). docs/formats/oms.md says exactly
-// what Rampart emits and what it accepts, including the reference
-// implementation's variants (resource "." for single files, shard algorithm
-// names, rawBytes keys, null keyids, the pre-1.0 PAE encoding).
+// OpenSSF Model Signing (OMS) bundles: an in-toto Statement v1 in a DSSE
+// envelope in a Sigstore bundle whose verification material is a public key
+// (key method) or an X.509 chain (certificate method). Rampart writes OMS
+// v1.0 and verifies what the reference `model_signing` tool verifies: its
+// 1.x bundles, 0.3.x bundles (the v1.0 predicate without ignore_paths,
+// rawBytes keys, shard sizes written as floats) and 0.2.x bundles (the
+// `https://model_signing/Digests/v0.1` statement, a PAE with a bytes-repr bug,
+// SHA-256 on every curve). docs/formats/oms.md lists every accepted shape.
 //
 // Thread-safety: functions are reentrant; nothing is shared.
 #pragma once
@@ -29,10 +30,13 @@ inline constexpr std::string_view kBundleMediaType =
 inline constexpr std::string_view kInTotoPayloadType = "application/vnd.in-toto+json";
 inline constexpr std::string_view kStatementType = "https://in-toto.io/Statement/v1";
 inline constexpr std::string_view kOmsPredicateType = "https://model_signing/signature/v1.0";
+// model_signing 0.2.x: one in-toto subject per file, no root digest.
+inline constexpr std::string_view kDigestsV01PredicateType = "https://model_signing/Digests/v0.1";
 
 // DSSE pre-authentication encoding.
 std::string Pae(std::string_view payload_type, std::string_view payload);
-// The encoding model_signing < 1.0 signed by mistake (Python bytes repr).
+// The encoding model_signing 0.2 signed by mistake: "DSSEV1" and the payload
+// as a Python bytes literal (b'...' with escapes), its length the raw one.
 std::string PaeCompat(std::string_view payload_type, std::string_view payload);
 
 enum class SigningMethod { kKey, kCertificate, kSigstore };
@@ -53,15 +57,22 @@ struct Resource {
 };
 
 struct Statement {
-  std::string subject_name;
-  std::string root_digest;  // subject[0].digest.sha256
+  std::string predicate_type;
+  std::string subject_name;  // empty for Digests/v0.1 statements
+  // subject[0].digest.sha256; for Digests/v0.1 (which signs none) computed
+  // over the listed files, as a v1.0 bundle of the same files would carry.
+  std::string root_digest;
+  // Names are canonical POSIX paths ("a//./b" reads "a/b"); "." names a
+  // single-file model.
   std::vector<Resource> resources;
   Serialization serialization;
+  std::vector<std::string> notes;  // older shapes read, for the report
 };
 
 // A bundle after structural validation against the OMS schemas.
 struct ParsedBundle {
   SigningMethod method = SigningMethod::kKey;
+  std::string media_version;                // "0.1", "0.2" or "0.3"
   std::string key_hint;                     // publicKey.hint
   std::string key_raw;                      // publicKey.rawBytes (decoded), older bundles
   std::vector<crypto::Bytes> certificates;  // DER: chain (leaf first) or the Fulcio cert
@@ -70,11 +81,11 @@ struct ParsedBundle {
   std::vector<crypto::Bytes> signatures;  // decoded
 };
 
-// Parses and validates a bundle (bundle + envelope schemas, media type).
-// Errors say which requirement failed.
+// Parses and validates a bundle (bundle + envelope schemas, media type
+// v0.1-v0.3). Errors say which requirement failed.
 Result<ParsedBundle> ParseBundle(std::string_view json_text);
-// Validates the decoded payload (statement + predicate schemas, predicate
-// type, root digest consistency).
+// Validates the decoded payload: an OMS v1.0 statement (schemas, root digest
+// consistency) or a model_signing 0.2 Digests/v0.1 statement.
 Result<Statement> ParseStatement(std::string_view payload);
 
 // The signer's material.

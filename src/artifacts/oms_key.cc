@@ -64,16 +64,33 @@ Result<OmsPublicKey> OmsPublicKey::FromPem(std::string_view pem) {
   return Adopt(k);
 }
 
+Result<OmsPublicKey> OmsPublicKey::FromDer(crypto::ByteView der) {
+  const unsigned char* p = der.data();
+  EVP_PKEY* k = d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size()));
+  if (k == nullptr || p != der.data() + der.size()) {
+    if (k != nullptr) EVP_PKEY_free(k);
+    crypto::OpenSslErrorString();  // clear the queue
+    return InvalidArgumentError("not a DER SubjectPublicKeyInfo public key");
+  }
+  return Adopt(k);
+}
+
 Result<OmsPublicKey> OmsPublicKey::FromCertificate(const crypto::Certificate& cert) {
   EVP_PKEY* k = X509_get_pubkey(cert.get());  // new reference
   if (k == nullptr) return InvalidArgumentError("the certificate has no usable public key");
   return Adopt(k);
 }
 
-Status OmsPublicKey::Verify(std::string_view data, crypto::ByteView sig) const {
+std::string_view OmsPublicKey::DigestName(OmsDigest digest) const {
+  if (digest == OmsDigest::kSha256 || curve_ == "P-256") return "SHA-256";
+  return curve_ == "P-384" ? "SHA-384" : "SHA-512";
+}
+
+Status OmsPublicKey::Verify(std::string_view data, crypto::ByteView sig, OmsDigest digest) const {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   if (ctx == nullptr) return InternalError("EVP_MD_CTX_new failed");
-  int ok = EVP_DigestVerifyInit(ctx, nullptr, HashFor(curve_), nullptr, key_.get()) == 1
+  const EVP_MD* md = digest == OmsDigest::kSha256 ? EVP_sha256() : HashFor(curve_);
+  int ok = EVP_DigestVerifyInit(ctx, nullptr, md, nullptr, key_.get()) == 1
                ? EVP_DigestVerify(ctx, sig.data(), sig.size(),
                                   reinterpret_cast<const unsigned char*>(data.data()), data.size())
                : -1;

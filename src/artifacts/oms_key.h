@@ -1,8 +1,10 @@
 // The elliptic-curve keys of OMS's key and certificate methods: P-256,
 // P-384 and P-521 (the OMS algorithm registry), signing with SHA-256,
 // SHA-384 and SHA-512 respectively, DER-encoded ECDSA signatures - what the
-// reference implementation does. Core crypto covers P-256/P-384 only, so this
-// wraps OpenSSL EVP directly; keys with explicit curve parameters or other
+// reference implementation does. Verification may ask for SHA-256 on any
+// curve: model_signing 0.2 hashed with SHA-256 whatever the key
+// (docs/formats/oms.md). Core crypto covers P-256/P-384 only, so this wraps
+// OpenSSL EVP directly; keys with explicit curve parameters or other
 // algorithms are refused.
 //
 // Thread-safety: immutable after construction; shareable for const use.
@@ -19,15 +21,24 @@ typedef struct evp_pkey_st EVP_PKEY;
 
 namespace rampart::artifacts {
 
+// The digest a signature is checked with: the curve's (the OMS registry) or
+// SHA-256 whatever the curve (model_signing 0.2 signatures).
+enum class OmsDigest { kForCurve, kSha256 };
+
 class OmsPublicKey {
  public:
   static Result<OmsPublicKey> FromPem(std::string_view pem);
+  // A DER SubjectPublicKeyInfo.
+  static Result<OmsPublicKey> FromDer(crypto::ByteView der);
   // The subject key of a certificate.
   static Result<OmsPublicKey> FromCertificate(const crypto::Certificate& cert);
 
   std::string_view curve() const { return curve_; }  // "P-256", "P-384", "P-521"
   // OK if `sig` (DER ECDSA) is valid for `data`; Unauthenticated if not.
-  Status Verify(std::string_view data, crypto::ByteView sig) const;
+  Status Verify(std::string_view data, crypto::ByteView sig,
+                OmsDigest digest = OmsDigest::kForCurve) const;
+  // "SHA-256", "SHA-384" or "SHA-512": what Verify uses for `digest`.
+  std::string_view DigestName(OmsDigest digest = OmsDigest::kForCurve) const;
   // SubjectPublicKeyInfo PEM and DER.
   Result<std::string> Pem() const;
   Result<crypto::Bytes> Der() const;
