@@ -435,12 +435,18 @@ class Analyzer {
     Workload controller;
     controller.ns = "ingress-controller-ns";
     controller.name = "ingress-controller";
+    // Workloads of one class are alike to every source: evaluate once per class.
+    std::unordered_map<int, ConnSet> by_class;
     for (const auto& r : reach) {
       const Workload& dst = *out_.workloads_[r.workload];
-      ConnSet allowed = r.conns.Intersect(NaiveBetween(c_, controller, dst));
+      auto [it, inserted] = by_class.try_emplace(out_.class_of_[r.workload]);
+      if (inserted) it->second = NaiveBetween(c_, controller, dst);
+      ConnSet allowed = r.conns.Intersect(it->second);
       if (allowed.empty()) continue;
       out_.ingress_.push_back({std::string(kIngressControllerName), dst.Id(), std::move(allowed)});
     }
+    std::sort(out_.ingress_.begin(), out_.ingress_.end(),
+              [](const Connection& a, const Connection& b) { return a.dst < b.dst; });
   }
 
   const Cluster& c_;
