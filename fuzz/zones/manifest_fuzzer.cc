@@ -1,5 +1,7 @@
-// Fuzzes the Kubernetes manifest and NetworkPolicy parser, then the analysis
-// of whatever it accepted: no input may crash, hang or trip a sanitizer.
+// Fuzzes the Kubernetes manifest parser (Lists, workloads, owned Pods,
+// NetworkPolicies, Services, Ingresses, Routes), then the analysis of whatever
+// it accepted (ingress-controller lines included): no input may crash, hang or
+// trip a sanitizer.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14,13 +16,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   Cluster cluster;
   rampart::Diagnostics diags;
   ParseManifests(text, "fuzz.yaml", &cluster, &diags);
+  MergeOwnedPods(&cluster, &diags);
   CompleteNamespaces(&cluster);
   for (const auto& d : diags.items()) (void)d.ToString();
   // Analysis is polynomial in what was parsed; keep each run short.
-  if (cluster.workloads.size() > 64 || cluster.policies.size() > 64) return 0;
+  if (cluster.workloads.size() > 64 || cluster.policies.size() > 64 ||
+      cluster.ingresses.size() > 64) {
+    return 0;
+  }
   Connectivity c = Analyze(cluster);
   auto list = c.List();
-  for (const auto& x : list) (void)x.conns.ToString();
+  (void)ConnectionsText(list);
   if (!c.workloads().empty()) {
     (void)c.Explain({false, 0}, {true, 0});
     (void)c.Explain({true, 0}, {false, 0});

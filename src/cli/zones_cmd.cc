@@ -244,10 +244,15 @@ struct AnalyzeArgs {
 std::string Dot(const Connectivity& c, const std::vector<Connection>& conns) {
   std::map<std::string, std::vector<std::string>> by_ns;
   std::set<std::string> ips;
+  bool controller = false;
   for (const auto* w : c.workloads()) by_ns[w->ns].push_back(w->Id());
   for (const auto& x : conns) {
     for (const auto* p : {&x.src, &x.dst}) {
-      if (p->find('/') == std::string::npos) ips.insert(*p);
+      if (*p == kIngressControllerName) {
+        controller = true;
+      } else if (p->find('/') == std::string::npos) {
+        ips.insert(*p);
+      }
     }
   }
   std::string out = "digraph {\n";
@@ -262,6 +267,10 @@ std::string Dot(const Connectivity& c, const std::vector<Connection>& conns) {
   }
   for (const auto& ip : ips) {
     out += "\t\"" + ip + "\" [label=\"" + ip + "\" color=\"red2\" fontcolor=\"red2\"]\n";
+  }
+  if (controller) {
+    std::string n(kIngressControllerName);
+    out += "\t\"" + n + "\" [label=\"" + n + "\" color=\"blue\" fontcolor=\"blue\"]\n";
   }
   for (const auto& x : conns) {
     out += "\t\"" + x.src + "\" -> \"" + x.dst + "\" [label=\"" + x.conns.ToString() +
@@ -326,7 +335,7 @@ int Analyze(const AnalyzeArgs& a) {
     } else if (a.format == "dot") {
       text = Dot(conn, list);
     } else {
-      for (const auto& x : list) text += x.src + " => " + x.dst + " : " + x.conns.ToString() + "\n";
+      text = ConnectionsText(list);
     }
   }
   rc = Emit(a.out, text);

@@ -6,6 +6,7 @@
 #include <unordered_map>
 
 #include "core/net.h"
+#include "zones/ingress.h"
 
 namespace rampart::zones {
 namespace {
@@ -28,8 +29,12 @@ ConnSet RulePorts(const PolicyRule& r, const Workload* dst) {
     } else if (p.name.empty()) {
       out = out.Union(ConnSet::AllOf(p.protocol));
     } else if (dst) {
+      // The first container port of that name; a different protocol than the
+      // rule's resolves to nothing (as netpol-analyzer does).
       for (const auto& cp : dst->ports) {
-        if (cp.name == p.name && cp.protocol == p.protocol) out.Add(cp.protocol, cp.port, cp.port);
+        if (cp.name != p.name) continue;
+        if (cp.protocol == p.protocol) out.Add(cp.protocol, cp.port, cp.port);
+        break;
       }
     }
   }
@@ -90,6 +95,7 @@ class Analyzer {
     BuildClasses();
     BuildRanges();
     ComputeMatrix();
+    ComputeIngressController();
     return std::move(out_);
   }
 
@@ -268,26 +274,45 @@ class Analyzer {
   }
 
   void BuildRanges() {
-    std::set<std::uint64_t> cuts = {0};
+    // Cuts at every ipBlock edge: all of them for the fine ranges, those of
+    // ingress (egress) rules for the listed sources (destinations).
+    std::set<std::uint64_t> all = {0, 1ull << 32}, src = all, dst = all;
     for (const auto& p : c_.policies) {
       for (const auto* rules : {&p.ingress, &p.egress}) {
+        auto& side = rules == &p.ingress ? src : dst;
         for (const auto& r : *rules) {
           for (const auto& peer : r.peers) {
             if (!peer.ip_block) continue;
             for (const auto& iv : peer.ip_block->intervals()) {
-              cuts.insert(iv.first);
-              cuts.insert(static_cast<std::uint64_t>(iv.last) + 1);
+              for (std::uint64_t cut : {static_cast<std::uint64_t>(iv.first),
+                                        static_cast<std::uint64_t>(iv.last) + 1}) {
+                all.insert(cut);
+                side.insert(cut);
+              }
             }
           }
         }
       }
     }
-    cuts.insert(1ull << 32);
-    std::vector<std::uint64_t> v(cuts.begin(), cuts.end());
-    for (std::size_t i = 0; i + 1 < v.size(); ++i) {
-      out_.ranges_.push_back(
-          {static_cast<std::uint32_t>(v[i]), static_cast<std::uint32_t>(v[i + 1] - 1)});
-    }
+    auto intervals = [](const std::set<std::uint64_t>& cuts) {
+      std::vector<IpInterval> out;
+      for (auto it = cuts.begin(); std::next(it) != cuts.end(); ++it) {
+        out.push_back(
+            {static_cast<std::uint32_t>(*it), static_cast<std::uint32_t>(*std::next(it) - 1)});
+      }
+      return out;
+    };
+    out_.ranges_ = intervals(all);
+    out_.src_ranges_ = intervals(src);
+    out_.dst_ranges_ = intervals(dst);
+    // Every coarse range starts at a fine one (the cuts are a superset).
+    auto fine_at = [&](std::uint32_t first) {
+      auto it = std::lower_bound(out_.ranges_.begin(), out_.ranges_.end(), first,
+                                 [](const IpInterval& r, std::uint32_t x) { return r.first < x; });
+      return static_cast<int>(it - out_.ranges_.begin());
+    };
+    for (const auto& r : out_.src_ranges_) out_.src_fine_.push_back(fine_at(r.first));
+    for (const auto& r : out_.dst_ranges_) out_.dst_fine_.push_back(fine_at(r.first));
   }
 
   // Classes a rule's peers select; all classes when the rule has no peers.
@@ -402,6 +427,28 @@ class Analyzer {
     }
   }
 
+  // {ingress-controller} lines: what Ingress/Route objects reach, within what
+  // the policies allow from an unlabelled pod of its own namespace.
+  void ComputeIngressController() {
+    auto reach = IngressControllerReach(c_, out_.workloads_);
+    if (reach.empty()) return;
+    Workload controller;
+    controller.ns = "ingress-controller-ns";
+    controller.name = "ingress-controller";
+    // Workloads of one class are alike to every source: evaluate once per class.
+    std::unordered_map<int, ConnSet> by_class;
+    for (const auto& r : reach) {
+      const Workload& dst = *out_.workloads_[r.workload];
+      auto [it, inserted] = by_class.try_emplace(out_.class_of_[r.workload]);
+      if (inserted) it->second = NaiveBetween(c_, controller, dst);
+      ConnSet allowed = r.conns.Intersect(it->second);
+      if (allowed.empty()) continue;
+      out_.ingress_.push_back({std::string(kIngressControllerName), dst.Id(), std::move(allowed)});
+    }
+    std::sort(out_.ingress_.begin(), out_.ingress_.end(),
+              [](const Connection& a, const Connection& b) { return a.dst < b.dst; });
+  }
+
   const Cluster& c_;
   Connectivity out_;
   std::map<ConnSet, std::uint32_t> ids_;
@@ -448,6 +495,7 @@ std::optional<Peer> Connectivity::FindPeer(std::string_view name) const {
   }
   if (prefix_count == 1) return prefix;
   if (prefix_count > 1) return std::nullopt;
+  if (name.ends_with(kExternalSuffix)) name.remove_suffix(kExternalSuffix.size());
   std::string_view addr = name.substr(0, name.find('-'));
   auto ip = IpAddress::Parse(addr);
   if (ip && !ip->v6) {
@@ -462,10 +510,14 @@ std::optional<Peer> Connectivity::FindPeer(std::string_view name) const {
 std::vector<Connection> Connectivity::List() const {
   std::vector<Connection> out;
   const std::size_t nw = workloads_.size();
-  const std::size_t nr = ranges_.size();
-  std::vector<std::string> names(nw), ranges(nr);
+  std::vector<std::string> names(nw), srcs(src_ranges_.size()), dsts(dst_ranges_.size());
   for (std::size_t i = 0; i < nw; ++i) names[i] = workloads_[i]->Id();
-  for (std::size_t a = 0; a < nr; ++a) ranges[a] = RangeToString(ranges_[a]);
+  for (std::size_t a = 0; a < srcs.size(); ++a) {
+    srcs[a] = RangeToString(src_ranges_[a]) + std::string(kExternalSuffix);
+  }
+  for (std::size_t a = 0; a < dsts.size(); ++a) {
+    dsts[a] = RangeToString(dst_ranges_[a]) + std::string(kExternalSuffix);
+  }
   // Work on interned ids; a ConnSet is copied only for a line that is printed.
   for (std::size_t s = 0; s < nw; ++s) {
     const int sc = class_of_[s];
@@ -474,18 +526,27 @@ std::vector<Connection> Connectivity::List() const {
       std::uint32_t id = ClassConnId(sc, class_of_[d]);
       if (id != 0) out.push_back({names[s], names[d], interned_[id]});
     }
-    for (std::size_t a = 0; a < nr; ++a) {
-      if (std::uint32_t to = ToRangeId(sc, static_cast<int>(a)); to != 0) {
-        out.push_back({names[s], ranges[a], interned_[to]});
+    for (std::size_t a = 0; a < dsts.size(); ++a) {
+      if (std::uint32_t to = ToRangeId(sc, dst_fine_[a]); to != 0) {
+        out.push_back({names[s], dsts[a], interned_[to]});
       }
-      if (std::uint32_t from = FromRangeId(static_cast<int>(a), sc); from != 0) {
-        out.push_back({ranges[a], names[s], interned_[from]});
+    }
+    for (std::size_t a = 0; a < srcs.size(); ++a) {
+      if (std::uint32_t from = FromRangeId(src_fine_[a], sc); from != 0) {
+        out.push_back({srcs[a], names[s], interned_[from]});
       }
     }
   }
+  out.insert(out.end(), ingress_.begin(), ingress_.end());
   std::sort(out.begin(), out.end(), [](const Connection& a, const Connection& b) {
     return std::tie(a.src, a.dst) < std::tie(b.src, b.dst);
   });
+  return out;
+}
+
+std::string ConnectionsText(const std::vector<Connection>& list) {
+  std::string out;
+  for (const auto& x : list) out += x.src + " => " + x.dst + " : " + x.conns.ToString() + "\n";
   return out;
 }
 
@@ -572,12 +633,15 @@ std::vector<std::string> Connectivity::Explain(Peer src, Peer dst) const {
 }
 
 ConnSet NaiveBetween(const Cluster& cluster, const Workload& src, const Workload& dst) {
+  // Undeclared namespaces have their automatic name label (CompleteNamespaces).
+  std::map<std::string, Labels> undeclared;
   auto ns_labels = [&](const std::string& ns) -> const Labels& {
-    static const Labels kEmpty;
     for (const auto& n : cluster.namespaces) {
       if (n.name == ns) return n.labels;
     }
-    return kEmpty;
+    auto [it, inserted] = undeclared.try_emplace(ns);
+    if (inserted) it->second["kubernetes.io/metadata.name"] = ns;
+    return it->second;
   };
   auto side = [&](bool egress) {
     const Workload& self = egress ? src : dst;

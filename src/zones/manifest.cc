@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <set>
+#include <unordered_map>
 
 #include "core/file.h"
 #include "core/net.h"
@@ -13,6 +14,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Kinds read from their pod template (or, for Pod, the pod itself).
 const std::vector<std::string> kWorkloadKinds = {"Pod",       "Deployment", "StatefulSet",
                                                  "DaemonSet", "ReplicaSet", "ReplicationController",
                                                  "Job",       "CronJob"};
@@ -164,26 +166,179 @@ class ObjectReader {
     return static_cast<std::uint16_t>(v);
   }
 
+  // containers[].ports, then the ports of sidecars (initContainers with
+  // restartPolicy: Always, which keep running beside the app and can serve
+  // named ports). A port without a valid containerPort is reported and left
+  // out; the workload is still analysed.
   std::vector<ContainerPort> ReadPodPorts(const YAML::Node& pod_spec) const {
     std::vector<ContainerPort> out;
     if (!Present(pod_spec)) return out;
     RequireMap(pod_spec, "pod spec");
     for (const char* key : {"containers", "initContainers"}) {
+      bool init = std::string_view(key) == "initContainers";
       for (const auto& c : List(Get(pod_spec, key), key)) {
         RequireMap(c, "a container");
+        if (init) {
+          YAML::Node rp = Get(c, "restartPolicy");
+          if (!rp.IsScalar() || rp.Scalar() != "Always") continue;
+        }
         for (const auto& p : List(Get(c, "ports"), "container ports")) {
           RequireMap(p, "a container port");
           ContainerPort cp;
           YAML::Node num = Get(p, "containerPort");
-          if (!Present(num)) Fail(p, "container port has no containerPort");
-          cp.port = ReadPortNumber(num, "containerPort");
-          cp.protocol = ReadProtocol(Get(p, "protocol"));
+          try {
+            if (!Present(num)) {
+              Fail(p, "container port has no containerPort",
+                   "containerPort is required (mind its spelling and case)");
+            }
+            cp.port = ReadPortNumber(num, "containerPort");
+            cp.protocol = ReadProtocol(Get(p, "protocol"));
+          } catch (const Skip& s) {
+            soft_.push_back(s);
+            continue;
+          }
           if (YAML::Node name = Get(p, "name"); Present(name)) cp.name = String(name, "port name");
           out.push_back(cp);
         }
       }
     }
     return out;
+  }
+
+  // An IntOrString port: a number in 1-65535 or a name.
+  PortRef ReadPortRef(const YAML::Node& n, std::string_view what) const {
+    PortRef r;
+    if (!Present(n)) return r;
+    if (IsIntScalar(n)) {
+      std::int64_t v = Int(n, what);
+      if (v == 0) return r;  // 0 is the API's "unset"
+      if (v < 1 || v > 65535) {
+        Fail(n, std::string(what) + " " + std::to_string(v) + " is out of range",
+             "ports are 1-65535");
+      }
+      r.number = static_cast<std::uint16_t>(v);
+    } else {
+      r.name = String(n, what);
+    }
+    return r;
+  }
+
+  K8sService ReadService(const YAML::Node& obj, const std::string& ns,
+                         const std::string& name) const {
+    K8sService svc;
+    svc.ns = ns;
+    svc.name = name;
+    svc.where = Loc(obj);
+    YAML::Node spec = Get(obj, "spec");
+    if (!Present(spec)) return svc;
+    RequireMap(spec, "spec");
+    if (YAML::Node sel = Get(spec, "selector"); Present(sel)) {
+      Labels l = ReadLabels(sel, "spec.selector");
+      // Kubernetes: an empty selector is no selector (endpoints managed by hand).
+      if (!l.empty()) svc.selector = std::move(l);
+    }
+    for (const auto& p : List(Get(spec, "ports"), "spec.ports")) {
+      RequireMap(p, "a service port");
+      ServicePort sp;
+      YAML::Node num = Get(p, "port");
+      if (!Present(num)) Fail(p, "service port has no 'port'");
+      sp.port = ReadPortNumber(num, "port");
+      sp.protocol = ReadProtocol(Get(p, "protocol"));
+      if (YAML::Node nm = Get(p, "name"); Present(nm)) sp.name = String(nm, "port name");
+      sp.target = ReadPortRef(Get(p, "targetPort"), "targetPort");
+      svc.ports.push_back(std::move(sp));
+    }
+    return svc;
+  }
+
+  // networking.k8s.io/v1 (backend.service.{name, port.{number|name}}) and the
+  // older v1beta1 shape (backend.{serviceName, servicePort}).
+  std::optional<IngressBackend> ReadIngressBackend(const YAML::Node& b) const {
+    if (!Present(b)) return std::nullopt;
+    RequireMap(b, "an ingress backend");
+    IngressBackend out;
+    if (YAML::Node svc = Get(b, "service"); Present(svc)) {
+      RequireMap(svc, "backend.service");
+      YAML::Node nm = Get(svc, "name");
+      if (!Present(nm)) Fail(svc, "backend.service has no 'name'");
+      out.service = String(nm, "service name");
+      if (YAML::Node port = Get(svc, "port"); Present(port)) {
+        RequireMap(port, "backend.service.port");
+        if (YAML::Node number = Get(port, "number"); Present(number)) {
+          out.port.number = ReadPortNumber(number, "port number");
+        } else if (YAML::Node pname = Get(port, "name"); Present(pname)) {
+          out.port.name = String(pname, "port name");
+        }
+      }
+      return out;
+    }
+    if (YAML::Node nm = Get(b, "serviceName"); Present(nm)) {
+      out.service = String(nm, "serviceName");
+      out.port = ReadPortRef(Get(b, "servicePort"), "servicePort");
+      return out;
+    }
+    return std::nullopt;  // a resource backend: not a Service, nothing to analyse
+  }
+
+  IngressObject ReadIngress(const YAML::Node& obj, const std::string& ns,
+                            const std::string& name) const {
+    IngressObject ing;
+    ing.kind = "Ingress";
+    ing.ns = ns;
+    ing.name = name;
+    ing.where = Loc(obj);
+    YAML::Node spec = Get(obj, "spec");
+    if (!Present(spec)) return ing;
+    RequireMap(spec, "spec");
+    for (const char* key : {"defaultBackend", "backend"}) {
+      if (auto b = ReadIngressBackend(Get(spec, key))) ing.backends.push_back(std::move(*b));
+    }
+    for (const auto& rule : List(Get(spec, "rules"), "spec.rules")) {
+      RequireMap(rule, "an ingress rule");
+      YAML::Node http = Get(rule, "http");
+      if (!Present(http)) continue;
+      RequireMap(http, "rule.http");
+      for (const auto& path : List(Get(http, "paths"), "http.paths")) {
+        RequireMap(path, "an ingress path");
+        if (auto b = ReadIngressBackend(Get(path, "backend"))) {
+          ing.backends.push_back(std::move(*b));
+        }
+      }
+    }
+    return ing;
+  }
+
+  IngressObject ReadRoute(const YAML::Node& obj, const std::string& ns,
+                          const std::string& name) const {
+    IngressObject rt;
+    rt.kind = "Route";
+    rt.ns = ns;
+    rt.name = name;
+    rt.where = Loc(obj);
+    YAML::Node spec = Get(obj, "spec");
+    if (!Present(spec)) Fail(obj, "Route " + name + " has no spec");
+    RequireMap(spec, "spec");
+    PortRef port;
+    if (YAML::Node p = Get(spec, "port"); Present(p)) {
+      RequireMap(p, "spec.port");
+      port = ReadPortRef(Get(p, "targetPort"), "targetPort");
+    }
+    auto add = [&](const YAML::Node& target, std::string_view what) {
+      RequireMap(target, what);
+      YAML::Node kind = Get(target, "kind");
+      // Only Services can be route targets.
+      if (Present(kind) && String(kind, "target kind") != "Service") return;
+      YAML::Node nm = Get(target, "name");
+      if (!Present(nm)) Fail(target, std::string(what) + " has no 'name'");
+      rt.backends.push_back({String(nm, "target name"), port});
+    };
+    YAML::Node to = Get(spec, "to");
+    if (!Present(to)) Fail(spec, "Route " + name + " has no spec.to");
+    add(to, "spec.to");
+    for (const auto& b : List(Get(spec, "alternateBackends"), "spec.alternateBackends")) {
+      add(b, "an alternate backend");
+    }
+    return rt;
   }
 
   PolicyPeer ReadPeer(const YAML::Node& n) const {
@@ -347,8 +502,27 @@ class ObjectReader {
     return np;
   }
 
+  // Problems that drop a part of an object (a container port) but not the
+  // object; the parser reports them after the object is read.
+  mutable std::vector<Skip> soft_;
   std::string file_;
 };
+
+bool IsWorkloadKind(std::string_view kind) {
+  return std::find(kWorkloadKinds.begin(), kWorkloadKinds.end(), kind) != kWorkloadKinds.end();
+}
+
+bool IsReadKind(std::string_view kind) {
+  return kind == "Namespace" || kind == "NetworkPolicy" || kind == "Service" || kind == "Ingress" ||
+         kind == "Route" || IsWorkloadKind(kind);
+}
+
+bool IsListKind(std::string_view kind) { return kind.ends_with("List"); }
+
+// The kind of the items of a list kind: "PodList" -> "Pod"; "List" -> "".
+std::string ItemKind(std::string_view list_kind) {
+  return std::string(list_kind.substr(0, list_kind.size() - 4));
+}
 
 class Parser {
  public:
@@ -356,7 +530,9 @@ class Parser {
          const ManifestLimits& limits)
       : r_(file), file_(file), cluster_(cluster), diags_(diags), limits_(limits) {}
 
-  void Object(const YAML::Node& obj, int depth) {
+  // `item_kind`: the kind a List gives its items that carry none ("" at the
+  // top level and inside a plain `List`).
+  void Object(const YAML::Node& obj, int depth, const std::string& item_kind = "") {
     if (++objects_ > limits_.max_objects) {
       if (objects_ == limits_.max_objects + 1) {
         diags_->Error(r_.Loc(obj), "zones.limit",
@@ -374,17 +550,15 @@ class Parser {
     }
     YAML::Node kind_n = r_.Get(obj, "kind");
     std::string kind = kind_n.IsScalar() ? kind_n.Scalar() : "";
+    if (kind.empty()) kind = item_kind;
     if (kind.empty()) {
-      Skipped(r_.Loc(obj), "object has no 'kind'", "", Severity::kError);
+      Skipped(r_.Loc(obj), depth > 0 ? "List item has no 'kind'" : "object has no 'kind'",
+              depth > 0 ? "give the item a kind, or use a typed list such as PodList" : "",
+              Severity::kError);
       return;
     }
-    if (kind == "List" || kind.ends_with("List")) {
-      YAML::Node items = r_.Get(obj, "items");
-      if (depth > 4 || !items.IsSequence()) {
-        Skipped(r_.Loc(obj), kind + " without an 'items' list", "", Severity::kError);
-        return;
-      }
-      for (const auto& it : items) Object(it, depth + 1);
+    if (IsListKind(kind)) {
+      List(obj, depth, kind);
       return;
     }
     YAML::Node meta = r_.Get(obj, "metadata");
@@ -392,10 +566,7 @@ class Parser {
     std::string name = name_n.IsScalar() ? name_n.Scalar() : "";
     YAML::Node ns_n = r_.Get(meta, "namespace");
     std::string ns = ns_n.IsScalar() && !ns_n.Scalar().empty() ? ns_n.Scalar() : "default";
-    bool known =
-        kind == "Namespace" || kind == "NetworkPolicy" ||
-        std::find(kWorkloadKinds.begin(), kWorkloadKinds.end(), kind) != kWorkloadKinds.end();
-    if (!known) {
+    if (!IsReadKind(kind)) {
       Skipped(r_.Loc(obj), "skipped " + kind + " '" + name + "': not a kind the analysis reads", "",
               Severity::kNote);
       return;
@@ -414,21 +585,67 @@ class Parser {
         cluster_->namespaces.push_back(std::move(n));
       } else if (kind == "NetworkPolicy") {
         cluster_->policies.push_back(r_.ReadPolicy(obj, ns, name));
+      } else if (kind == "Service") {
+        cluster_->services.push_back(r_.ReadService(obj, ns, name));
+      } else if (kind == "Ingress") {
+        cluster_->ingresses.push_back(r_.ReadIngress(obj, ns, name));
+      } else if (kind == "Route") {
+        cluster_->ingresses.push_back(r_.ReadRoute(obj, ns, name));
       } else {
         cluster_->workloads.push_back(ReadWorkload(obj, kind, ns, name));
       }
     } catch (const Skip& s) {
+      r_.soft_.clear();
       diags_->Error(s.where, "zones.manifest",
                     kind + " " + ns + "/" + name + ": " + s.message + "; the object is skipped",
                     s.hint);
       cluster_->skipped.push_back(s.where.ToString() + ": " + kind + " " + ns + "/" + name + " (" +
                                   s.message + ")");
     } catch (const YAML::Exception& e) {
+      r_.soft_.clear();
       Skipped(r_.Loc(obj), kind + " " + ns + "/" + name + ": " + e.what(), "", Severity::kError);
     }
+    for (const Skip& s : r_.soft_) {
+      diags_->Error(s.where, "zones.manifest",
+                    kind + " " + ns + "/" + name + ": " + s.message + "; the port is ignored",
+                    s.hint);
+      cluster_->skipped.push_back(s.where.ToString() + ": a container port of " + kind + " " + ns +
+                                  "/" + name + " (" + s.message + ")");
+    }
+    r_.soft_.clear();
   }
 
  private:
+  // A List's items take its item kind when they carry none. Items of a typed
+  // list of a kind the analysis does not read get one note for the list.
+  void List(const YAML::Node& obj, int depth, const std::string& kind) {
+    YAML::Node items = r_.Get(obj, "items");
+    if (depth > 4 || !(items.IsSequence() || items.IsNull())) {
+      Skipped(r_.Loc(obj), kind + " without an 'items' list", "", Severity::kError);
+      return;
+    }
+    std::string item_kind = ItemKind(kind);
+    if (!item_kind.empty() && !IsReadKind(item_kind) && !IsListKind(item_kind)) {
+      std::size_t n = 0;
+      for (const auto& it : items) {
+        YAML::Node k = r_.Get(it, "kind");
+        if (k.IsScalar() && !k.Scalar().empty() && k.Scalar() != item_kind) {
+          Object(it, depth + 1, "");
+        } else {
+          ++n;
+        }
+      }
+      if (n > 0) {
+        Skipped(r_.Loc(obj),
+                "skipped " + kind + " (" + std::to_string(n) + " item(s) of kind " + item_kind +
+                    "): not a kind the analysis reads",
+                "", Severity::kNote);
+      }
+      return;
+    }
+    for (const auto& it : items) Object(it, depth + 1, item_kind);
+  }
+
   Workload ReadWorkload(const YAML::Node& obj, const std::string& kind, const std::string& ns,
                         const std::string& name) {
     Workload w;
@@ -439,8 +656,10 @@ class Parser {
     YAML::Node meta = r_.Get(obj, "metadata");
     YAML::Node spec = r_.Get(obj, "spec");
     if (kind == "Pod") {
+      w.pod = name;
       w.labels = r_.ReadLabels(r_.Get(meta, "labels"), "metadata.labels");
       w.ports = r_.ReadPodPorts(spec);
+      ReadOwner(meta, &w);
       return w;
     }
     YAML::Node tmpl;
@@ -449,13 +668,34 @@ class Parser {
     } else {
       tmpl = r_.Get(spec, "template");
     }
-    if (!ReadLabelsOk(tmpl)) r_.Fail(obj, kind + " has no pod template (spec.template)");
+    if (!IsMapping(tmpl)) r_.Fail(obj, kind + " has no pod template (spec.template)");
     w.labels =
         r_.ReadLabels(r_.Get(r_.Get(tmpl, "metadata"), "labels"), "template.metadata.labels");
     w.ports = r_.ReadPodPorts(r_.Get(tmpl, "spec"));
     return w;
   }
-  static bool ReadLabelsOk(const YAML::Node& n) { return n.IsDefined() && n.IsMap(); }
+
+  // A Pod controlled by a workload (ownerReferences entry with controller:
+  // true) is named after it: `ns/<owner>[<owner kind>]`. A Node "owns" static
+  // pods but is no workload: those stay Pods.
+  void ReadOwner(const YAML::Node& meta, Workload* w) const {
+    for (const auto& ref : r_.List(r_.Get(meta, "ownerReferences"), "metadata.ownerReferences")) {
+      r_.RequireMap(ref, "an ownerReferences entry");
+      YAML::Node ctl = r_.Get(ref, "controller");
+      if (!ctl.IsScalar() || ctl.Scalar() != "true") continue;
+      YAML::Node kind = r_.Get(ref, "kind"), name = r_.Get(ref, "name");
+      if (!kind.IsScalar() || !name.IsScalar() || kind.Scalar().empty() || name.Scalar().empty()) {
+        r_.Fail(ref, "the controlling ownerReference needs a kind and a name");
+      }
+      if (kind.Scalar() != "Node") {
+        w->kind = kind.Scalar();
+        w->name = name.Scalar();
+      }
+      return;
+    }
+  }
+
+  static bool IsMapping(const YAML::Node& n) { return n.IsDefined() && n.IsMap(); }
 
   void Skipped(SourceLocation where, std::string message, std::string hint, Severity sev) {
     Diagnostic d;
@@ -475,6 +715,21 @@ class Parser {
   ManifestLimits limits_;
   std::size_t objects_ = 0;
 };
+
+// True when some document looks like a Kubernetes object (a mapping with
+// `kind` or `apiVersion`): the file is meant as manifests.
+bool HasKubernetesObject(const std::vector<YAML::Node>& docs) {
+  for (const auto& d : docs) {
+    if (!d.IsMap()) continue;
+    for (auto it = d.begin(); it != d.end(); ++it) {
+      if (it->first.IsScalar() &&
+          (it->first.Scalar() == "kind" || it->first.Scalar() == "apiVersion")) {
+        return true;
+      }
+    }
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -588,6 +843,18 @@ void ParseManifests(std::string_view text, const std::string& file, Cluster* clu
     cluster->skipped.push_back(file + ": not valid YAML");
     return;
   }
+  if (!HasKubernetesObject(*docs)) {
+    bool empty =
+        std::all_of(docs->begin(), docs->end(), [](const YAML::Node& d) { return d.IsNull(); });
+    if (!empty) {
+      // Other YAML and JSON beside the manifests (values files, outputs of
+      // other tools) is no input to the analysis, and no error either.
+      diags->Note(LocationOf(docs->front(), file), "zones.not-manifest",
+                  "not a Kubernetes manifest (no document has a kind or apiVersion); skipped");
+      cluster->skipped.push_back(file + ": not a Kubernetes manifest");
+    }
+    return;
+  }
   Parser p(file, cluster, diags, limits);
   for (const auto& d : *docs) {
     try {
@@ -613,6 +880,68 @@ void CompleteNamespaces(Cluster* cluster) {
     ns.labels["kubernetes.io/metadata.name"] = n;
     cluster->namespaces.push_back(std::move(ns));
   }
+}
+
+namespace {
+
+// Whether some selector of the cluster that can see pods of namespace `ns`
+// matches exactly one of `a` and `b`.
+std::string SelectorTellingApart(const Cluster& c, const std::string& ns, const Labels& a,
+                                 const Labels& b) {
+  auto differs = [&](const LabelSelector& s) { return s.Matches(a) != s.Matches(b); };
+  for (const auto& p : c.policies) {
+    if (p.ns == ns && differs(p.pod_selector)) {
+      return "policy " + p.Id() + " selects pods by " + p.pod_selector.ToString();
+    }
+    for (const auto* rules : {&p.ingress, &p.egress}) {
+      for (const auto& r : *rules) {
+        for (const auto& peer : r.peers) {
+          if (peer.pod_selector && differs(*peer.pod_selector)) {
+            return "a rule of policy " + p.Id() + " selects pods by " +
+                   peer.pod_selector->ToString();
+          }
+        }
+      }
+    }
+  }
+  for (const auto& s : c.services) {
+    if (s.ns != ns || !s.selector) continue;
+    LabelSelector sel;
+    sel.match_labels = *s.selector;
+    if (differs(sel)) return "Service " + s.ns + "/" + s.name + " selects " + sel.ToString();
+  }
+  return "";
+}
+
+}  // namespace
+
+void MergeOwnedPods(Cluster* cluster, Diagnostics* diags) {
+  std::unordered_map<std::string, std::size_t> first;
+  std::vector<Workload> out;
+  out.reserve(cluster->workloads.size());
+  for (auto& w : cluster->workloads) {
+    std::string id = w.Id();
+    auto [it, inserted] = first.emplace(id, out.size());
+    if (inserted) {
+      out.push_back(std::move(w));
+      continue;
+    }
+    const Workload& kept = out[it->second];
+    if (kept.labels == w.labels) continue;
+    std::string why = SelectorTellingApart(*cluster, w.ns, kept.labels, w.labels);
+    if (why.empty()) continue;
+    auto what = [](const Workload& x) {
+      return x.pod.empty() ? x.kind + " " + x.ns + "/" + x.name : "Pod " + x.ns + "/" + x.pod;
+    };
+    diags->Error(w.where, "zones.ambiguous-workload",
+                 what(w) + " and " + what(kept) + " (" + kept.where.ToString() + ") are both " +
+                     id + " but have different labels, and " + why +
+                     "; the analysis uses the labels of the first",
+                 "give the pods of one owner the same labels, or analyse them separately");
+    cluster->skipped.push_back(w.where.ToString() + ": " + what(w) + " (labels differ from " +
+                               what(kept) + ")");
+  }
+  cluster->workloads = std::move(out);
 }
 
 Result<Cluster> LoadManifests(const std::vector<fs::path>& paths, Diagnostics* diags,
@@ -647,6 +976,7 @@ Result<Cluster> LoadManifests(const std::vector<fs::path>& paths, Diagnostics* d
     }
     ParseManifests(*text, f.string(), &cluster, diags, limits);
   }
+  MergeOwnedPods(&cluster, diags);
   CompleteNamespaces(&cluster);
   return cluster;
 }

@@ -1,13 +1,16 @@
-// Kubernetes manifests as the analyzer sees them: namespaces, workloads (the
-// pod templates of Pods, Deployments, StatefulSets, DaemonSets, ReplicaSets,
-// ReplicationControllers, Jobs and CronJobs) and NetworkPolicies.
+// Kubernetes manifests as the analyzer sees them: namespaces, workloads (Pods,
+// named by the workload that owns them, and the pod templates of Deployments,
+// StatefulSets, DaemonSets, ReplicaSets, ReplicationControllers, Jobs and
+// CronJobs), NetworkPolicies, and the Services, Ingresses and OpenShift Routes
+// that let an ingress controller in.
 //
-// ParseManifests reads one file's text (one or many YAML documents, `List`
-// objects included) into a Cluster, recording a Diagnostic with file:line for
-// everything it skips: text that is not YAML (the whole file), unknown kinds
-// (a note), malformed selectors, CIDRs or ports (the offending object is
-// skipped whole, so no half-understood policy reaches the analysis). Never
-// throws, never asserts on input. Not thread-safe per Cluster.
+// ParseManifests reads one file's text (one or many YAML or JSON documents,
+// `List` / `PodList` / `kubectl get -o json` lists included, their items taking
+// the list's kind when they carry none) into a Cluster, recording a Diagnostic
+// with file:line for everything it skips: text that is not YAML (the whole
+// file), unknown kinds (a note), malformed selectors, CIDRs or ports (the
+// offending object is skipped whole, so no half-understood policy reaches the
+// analysis). Never throws, never asserts on input. Not thread-safe per Cluster.
 #pragma once
 
 #include <cstdint>
@@ -58,12 +61,19 @@ struct Namespace {
   SourceLocation where;
 };
 
+// A node of the analysis: a workload object (from its pod template), or a Pod
+// named by the workload that controls it (ownerReferences with
+// `controller: true`, e.g. `shop/web-7d4f9c[ReplicaSet]`), or a bare Pod.
+// Several Pods of one owner are one Workload.
 struct Workload {
   std::string ns;
   std::string name;
-  std::string kind;  // "Deployment", "Pod", ...
-  Labels labels;     // the pod template's labels
+  std::string kind;  // "Deployment", "ReplicaSet", "Pod", ...
+  Labels labels;     // the pod template's (or the Pod's) labels
+  // containers[].ports, then those of sidecars (initContainers with
+  // restartPolicy: Always), in order; named ports resolve to the first match.
   std::vector<ContainerPort> ports;
+  std::string pod;  // the Pod object's own name; "" for a pod template
   SourceLocation where;
 
   // "ns/name[Kind]", the np-guard peer name.
@@ -111,10 +121,53 @@ struct NetworkPolicy {
   std::string Id() const { return ns + "/" + name; }
 };
 
+// A Service or Ingress port reference: a number, a name, or nothing.
+struct PortRef {
+  std::optional<std::uint16_t> number;
+  std::string name;
+  bool empty() const { return !number && name.empty(); }
+  friend bool operator==(const PortRef&, const PortRef&) = default;
+};
+
+struct ServicePort {
+  std::string name;
+  Protocol protocol = Protocol::kTcp;
+  std::uint16_t port = 0;
+  PortRef target;  // spec.ports[].targetPort; empty: the same as `port`
+};
+
+struct K8sService {
+  std::string ns;
+  std::string name;
+  // spec.selector; absent: the Service selects no pod (its endpoints are
+  // managed by hand, which the analysis cannot see).
+  std::optional<Labels> selector;
+  std::vector<ServicePort> ports;
+  SourceLocation where;
+};
+
+// One Service an Ingress or a Route sends traffic to.
+struct IngressBackend {
+  std::string service;
+  PortRef port;  // Ingress backend port / Route spec.port.targetPort; empty: every port
+};
+
+// A networking.k8s.io Ingress or an OpenShift Route: traffic from the
+// cluster's ingress controller to the pods behind its Services.
+struct IngressObject {
+  std::string kind;  // "Ingress" or "Route"
+  std::string ns;
+  std::string name;
+  std::vector<IngressBackend> backends;
+  SourceLocation where;
+};
+
 struct Cluster {
   std::vector<Namespace> namespaces;
   std::vector<Workload> workloads;
   std::vector<NetworkPolicy> policies;
+  std::vector<K8sService> services;
+  std::vector<IngressObject> ingresses;
   // One line per object or file that was not analysed, for the output.
   std::vector<std::string> skipped;
 };
@@ -137,5 +190,11 @@ Result<Cluster> LoadManifests(const std::vector<std::filesystem::path>& paths, D
 // Namespaces referenced by workloads or policies but never declared get the
 // automatic label kubernetes.io/metadata.name; call once after loading.
 void CompleteNamespaces(Cluster* cluster);
+
+// Merges the Pods of one owner into one Workload (the first one read). Pods of
+// one owner whose labels differ in a way some policy or Service selector can
+// tell apart make the analysis ambiguous: an error naming both pods. Call once
+// after loading (LoadManifests does).
+void MergeOwnedPods(Cluster* cluster, Diagnostics* diags);
 
 }  // namespace rampart::zones

@@ -119,16 +119,16 @@ std::string Policy(const std::string& ns, const std::string& name, const std::st
 
 TEST(Analyze, NoPoliciesAllowsEverything) {
   EXPECT_EQ(Connect(""),
-            "0.0.0.0-255.255.255.255 => ns1/a[Pod] : All Connections\n"
-            "0.0.0.0-255.255.255.255 => ns1/b[Pod] : All Connections\n"
-            "0.0.0.0-255.255.255.255 => ns2/c[Pod] : All Connections\n"
-            "ns1/a[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns1/a[Pod] : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns1/b[Pod] : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns2/c[Pod] : All Connections\n"
+            "ns1/a[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n"
             "ns1/a[Pod] => ns1/b[Pod] : All Connections\n"
             "ns1/a[Pod] => ns2/c[Pod] : All Connections\n"
-            "ns1/b[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n"
+            "ns1/b[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n"
             "ns1/b[Pod] => ns1/a[Pod] : All Connections\n"
             "ns1/b[Pod] => ns2/c[Pod] : All Connections\n"
-            "ns2/c[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n"
+            "ns2/c[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n"
             "ns2/c[Pod] => ns1/a[Pod] : All Connections\n"
             "ns2/c[Pod] => ns1/b[Pod] : All Connections\n");
 }
@@ -136,20 +136,20 @@ TEST(Analyze, NoPoliciesAllowsEverything) {
 TEST(Analyze, DefaultDenyIngressIsolatesTheNamespace) {
   // No policyTypes and no egress rules: the policy is Ingress-only.
   EXPECT_EQ(Connect(Policy("ns1", "deny-in", "  podSelector: {}")),
-            "0.0.0.0-255.255.255.255 => ns2/c[Pod] : All Connections\n"
-            "ns1/a[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns2/c[Pod] : All Connections\n"
+            "ns1/a[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n"
             "ns1/a[Pod] => ns2/c[Pod] : All Connections\n"
-            "ns1/b[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n"
+            "ns1/b[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n"
             "ns1/b[Pod] => ns2/c[Pod] : All Connections\n"
-            "ns2/c[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n");
+            "ns2/c[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n");
 }
 
 TEST(Analyze, DefaultDenyEgress) {
   EXPECT_EQ(Connect(Policy("ns1", "deny-out", "  podSelector: {}\n  policyTypes: [Egress]")),
-            "0.0.0.0-255.255.255.255 => ns1/a[Pod] : All Connections\n"
-            "0.0.0.0-255.255.255.255 => ns1/b[Pod] : All Connections\n"
-            "0.0.0.0-255.255.255.255 => ns2/c[Pod] : All Connections\n"
-            "ns2/c[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns1/a[Pod] : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns1/b[Pod] : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns2/c[Pod] : All Connections\n"
+            "ns2/c[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n"
             "ns2/c[Pod] => ns1/a[Pod] : All Connections\n"
             "ns2/c[Pod] => ns1/b[Pod] : All Connections\n");
 }
@@ -159,15 +159,15 @@ TEST(Analyze, PodSelectorPeerSelectsOnlyThePolicyNamespace) {
   EXPECT_EQ(Connect(Policy("ns1", "a-in",
                            "  podSelector: {matchLabels: {app: a}}\n"
                            "  ingress:\n  - from: [{podSelector: {}}]\n    ports: [{port: 8080}]")),
-            "0.0.0.0-255.255.255.255 => ns1/b[Pod] : All Connections\n"
-            "0.0.0.0-255.255.255.255 => ns2/c[Pod] : All Connections\n"
-            "ns1/a[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns1/b[Pod] : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns2/c[Pod] : All Connections\n"
+            "ns1/a[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n"
             "ns1/a[Pod] => ns1/b[Pod] : All Connections\n"
             "ns1/a[Pod] => ns2/c[Pod] : All Connections\n"
-            "ns1/b[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n"
+            "ns1/b[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n"
             "ns1/b[Pod] => ns1/a[Pod] : TCP 8080\n"
             "ns1/b[Pod] => ns2/c[Pod] : All Connections\n"
-            "ns2/c[Pod] => 0.0.0.0-255.255.255.255 : All Connections\n"
+            "ns2/c[Pod] => 0.0.0.0-255.255.255.255[External] : All Connections\n"
             "ns2/c[Pod] => ns1/b[Pod] : All Connections\n");
 }
 
@@ -276,7 +276,7 @@ TEST(Analyze, PolicyPodSelectorWithExpressions) {
   EXPECT_EQ(Into(out, "ns1/a[Pod]"), "");
   EXPECT_EQ(Into(out, "ns1/b[Pod]"), "");
   EXPECT_EQ(Into(out, "ns2/c[Pod]"),
-            "0.0.0.0-255.255.255.255 => ns2/c[Pod] : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns2/c[Pod] : All Connections\n"
             "ns1/a[Pod] => ns2/c[Pod] : All Connections\n"
             "ns1/b[Pod] => ns2/c[Pod] : All Connections\n");
 }
@@ -288,15 +288,15 @@ TEST(Analyze, IpBlockWithExceptSplitsTheAddressSpace) {
                                    "    - ipBlock: {cidr: 10.0.0.0/8, except: [10.1.0.0/16]}"));
   // ipBlocks select addresses outside the cluster, never pods.
   EXPECT_EQ(Into(out, "ns1/a[Pod]"),
-            "10.0.0.0-10.0.255.255 => ns1/a[Pod] : All Connections\n"
-            "10.2.0.0-10.255.255.255 => ns1/a[Pod] : All Connections\n");
+            "10.0.0.0-10.0.255.255[External] => ns1/a[Pod] : All Connections\n"
+            "10.2.0.0-10.255.255.255[External] => ns1/a[Pod] : All Connections\n");
   // Unisolated b receives from every range, each range on its own line.
   EXPECT_EQ(Into(out, "ns1/b[Pod]"),
-            "0.0.0.0-9.255.255.255 => ns1/b[Pod] : All Connections\n"
-            "10.0.0.0-10.0.255.255 => ns1/b[Pod] : All Connections\n"
-            "10.1.0.0-10.1.255.255 => ns1/b[Pod] : All Connections\n"
-            "10.2.0.0-10.255.255.255 => ns1/b[Pod] : All Connections\n"
-            "11.0.0.0-255.255.255.255 => ns1/b[Pod] : All Connections\n"
+            "0.0.0.0-9.255.255.255[External] => ns1/b[Pod] : All Connections\n"
+            "10.0.0.0-10.0.255.255[External] => ns1/b[Pod] : All Connections\n"
+            "10.1.0.0-10.1.255.255[External] => ns1/b[Pod] : All Connections\n"
+            "10.2.0.0-10.255.255.255[External] => ns1/b[Pod] : All Connections\n"
+            "11.0.0.0-255.255.255.255[External] => ns1/b[Pod] : All Connections\n"
             "ns1/a[Pod] => ns1/b[Pod] : All Connections\n"
             "ns2/c[Pod] => ns1/b[Pod] : All Connections\n");
 }
@@ -307,7 +307,8 @@ TEST(Analyze, EgressIpBlockWithPorts) {
                                    "  policyTypes: [Egress]\n"
                                    "  egress:\n  - to: [{ipBlock: {cidr: 192.168.0.0/16}}]\n"
                                    "    ports: [{protocol: UDP, port: 53}]"));
-  EXPECT_EQ(From(out, "ns1/b[Pod]"), "ns1/b[Pod] => 192.168.0.0-192.168.255.255 : UDP 53\n");
+  EXPECT_EQ(From(out, "ns1/b[Pod]"),
+            "ns1/b[Pod] => 192.168.0.0-192.168.255.255[External] : UDP 53\n");
 }
 
 TEST(Analyze, NamedPortsResolvePerDestination) {
@@ -315,11 +316,11 @@ TEST(Analyze, NamedPortsResolvePerDestination) {
   std::string out =
       Connect(Policy("ns1", "http-in", "  podSelector: {}\n  ingress:\n  - ports: [{port: http}]"));
   EXPECT_EQ(Into(out, "ns1/a[Pod]"),
-            "0.0.0.0-255.255.255.255 => ns1/a[Pod] : TCP 8080\n"
+            "0.0.0.0-255.255.255.255[External] => ns1/a[Pod] : TCP 8080\n"
             "ns1/b[Pod] => ns1/a[Pod] : TCP 8080\n"
             "ns2/c[Pod] => ns1/a[Pod] : TCP 8080\n");
   EXPECT_EQ(Into(out, "ns1/b[Pod]"),
-            "0.0.0.0-255.255.255.255 => ns1/b[Pod] : TCP 9090\n"
+            "0.0.0.0-255.255.255.255[External] => ns1/b[Pod] : TCP 9090\n"
             "ns1/a[Pod] => ns1/b[Pod] : TCP 9090\n"
             "ns2/c[Pod] => ns1/b[Pod] : TCP 9090\n");
 }
@@ -335,7 +336,7 @@ TEST(Analyze, NamedPortMustMatchTheProtocol) {
                                 "  podSelector: {matchLabels: {app: a}}\n"
                                 "  ingress:\n  - ports: [{port: dns, protocol: UDP}]")),
                  "ns1/a[Pod]"),
-            "0.0.0.0-255.255.255.255 => ns1/a[Pod] : UDP 5353\n"
+            "0.0.0.0-255.255.255.255[External] => ns1/a[Pod] : UDP 5353\n"
             "ns1/b[Pod] => ns1/a[Pod] : UDP 5353\n"
             "ns2/c[Pod] => ns1/a[Pod] : UDP 5353\n");
 }
@@ -383,7 +384,7 @@ TEST(Analyze, EgressRulesWithoutPolicyTypesIsolateIngressToo) {
                                    "  egress:\n  - ports: [{port: 443}]"));
   EXPECT_EQ(Into(out, "ns1/a[Pod]"), "");
   EXPECT_EQ(From(out, "ns1/a[Pod]"),
-            "ns1/a[Pod] => 0.0.0.0-255.255.255.255 : TCP 443\n"
+            "ns1/a[Pod] => 0.0.0.0-255.255.255.255[External] : TCP 443\n"
             "ns1/a[Pod] => ns1/b[Pod] : TCP 443\n"
             "ns1/a[Pod] => ns2/c[Pod] : TCP 443\n");
 }
@@ -396,7 +397,7 @@ TEST(Analyze, ExplicitPolicyTypesIgnoreTheOtherDirectionsRules) {
                      "  ingress:\n  - from: [{podSelector: {matchLabels: {app: b}}}]\n"
                      "  egress:\n  - to: [{podSelector: {matchLabels: {app: b}}}]"));
   EXPECT_EQ(Into(out, "ns1/a[Pod]"),
-            "0.0.0.0-255.255.255.255 => ns1/a[Pod] : All Connections\n"
+            "0.0.0.0-255.255.255.255[External] => ns1/a[Pod] : All Connections\n"
             "ns1/b[Pod] => ns1/a[Pod] : All Connections\n"
             "ns2/c[Pod] => ns1/a[Pod] : All Connections\n");
   EXPECT_EQ(From(out, "ns1/a[Pod]"), "ns1/a[Pod] => ns1/b[Pod] : All Connections\n");
@@ -404,7 +405,7 @@ TEST(Analyze, ExplicitPolicyTypesIgnoreTheOtherDirectionsRules) {
 
 TEST(Analyze, EmptyRuleAllowsEverySource) {
   std::string want =
-      "0.0.0.0-255.255.255.255 => ns1/a[Pod] : All Connections\n"
+      "0.0.0.0-255.255.255.255[External] => ns1/a[Pod] : All Connections\n"
       "ns1/b[Pod] => ns1/a[Pod] : All Connections\n"
       "ns2/c[Pod] => ns1/a[Pod] : All Connections\n";
   EXPECT_EQ(Into(Connect(Policy("ns1", "all",
@@ -565,6 +566,109 @@ TEST(Analyze, EquivalentPodsShareAClass) {
       n += x.src.find('/') != std::string::npos && x.dst.find('/') != std::string::npos;
     return n;
   }());
+}
+
+// netpol-analyzer's listing: sources are cut by the ipBlocks of ingress
+// rules only, destinations by those of egress rules only; the fine ranges
+// (both) stay the peers of Between() and Explain().
+TEST(Analyze, ListedRangesAreCutPerDirection) {
+  Cluster cluster;
+  Diagnostics diags;
+  ParseManifests(std::string(kBase) +
+                     Policy("ns1", "a-in",
+                            "  podSelector: {matchLabels: {app: a}}\n"
+                            "  ingress:\n  - from: [{ipBlock: {cidr: 10.0.0.0/8}}]") +
+                     Policy("ns1", "b-out",
+                            "  podSelector: {matchLabels: {app: b}}\n  policyTypes: [Egress]\n"
+                            "  egress:\n  - to: [{ipBlock: {cidr: 192.168.0.0/16}}]"),
+                 "r.yaml", &cluster, &diags);
+  ASSERT_FALSE(diags.has_errors()) << diags.ToString();
+  CompleteNamespaces(&cluster);
+  Connectivity c = Analyze(cluster);
+  EXPECT_EQ(c.ip_ranges().size(), 5u);
+  ASSERT_EQ(c.source_ranges().size(), 3u);
+  ASSERT_EQ(c.destination_ranges().size(), 3u);
+  EXPECT_EQ(RangeToString(c.source_ranges()[1]), "10.0.0.0-10.255.255.255");
+  EXPECT_EQ(RangeToString(c.destination_ranges()[1]), "192.168.0.0-192.168.255.255");
+  std::string out = Lines(c);
+  EXPECT_EQ(Into(out, "ns1/a[Pod]"),
+            "10.0.0.0-10.255.255.255[External] => ns1/a[Pod] : All Connections\n");
+  EXPECT_EQ(From(out, "ns2/c[Pod]"),
+            "ns2/c[Pod] => 0.0.0.0-192.167.255.255[External] : All Connections\n"
+            "ns2/c[Pod] => 192.168.0.0-192.168.255.255[External] : All Connections\n"
+            "ns2/c[Pod] => 192.169.0.0-255.255.255.255[External] : All Connections\n"
+            "ns2/c[Pod] => ns1/b[Pod] : All Connections\n");
+  // A listed name finds its range again, with or without the suffix.
+  auto r = c.FindPeer("10.0.0.0-10.255.255.255[External]");
+  auto a = c.FindPeer("ns1/a");
+  ASSERT_TRUE(r && a);
+  EXPECT_TRUE(r->is_ip);
+  EXPECT_EQ(c.Between(*r, *a).ToString(), "All Connections");
+  EXPECT_EQ(c.FindPeer("10.0.0.0-10.255.255.255"), r);
+}
+
+// Ingress and Route objects: {ingress-controller} reaches the pods behind
+// their Services on the ports those pods declare, within what the policies
+// allow from a pod of another namespace.
+TEST(Analyze, IngressControllerLines) {
+  const std::string svc = R"(
+---
+apiVersion: v1
+kind: Service
+metadata: {name: a-svc, namespace: ns1}
+spec:
+  selector: {app: a}
+  ports: [{name: web, port: 80, targetPort: http}, {name: dns, port: 53, targetPort: dns}]
+---
+apiVersion: v1
+kind: Service
+metadata: {name: c-svc, namespace: ns2}
+spec:
+  selector: {app: c}
+  ports: [{port: 5432}]
+---
+apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: a, namespace: ns1}
+spec: {to: {kind: Service, name: a-svc}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: c, namespace: ns2}
+spec: {defaultBackend: {service: {name: c-svc, port: {number: 5432}}}}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: wrong-namespace, namespace: ns1}
+spec: {defaultBackend: {service: {name: c-svc, port: {number: 5432}}}}
+)";
+  auto run = [&](const std::string& extra) {
+    Cluster cluster;
+    Diagnostics diags;
+    ParseManifests(std::string(kBase) + svc + extra, "i.yaml", &cluster, &diags);
+    EXPECT_FALSE(diags.has_errors()) << diags.ToString();
+    CompleteNamespaces(&cluster);
+    Connectivity c = Analyze(cluster);
+    std::string out;
+    for (const auto& x : c.ingress_controller()) {
+      out += x.src + " => " + x.dst + " : " + x.conns.ToString() + "\n";
+    }
+    return out;
+  };
+  // a: the Route takes every Service port; http is TCP 8080 on a, dns is UDP
+  // (no ingress). c declares no port 5432: nothing.
+  EXPECT_EQ(run(""), "{ingress-controller} => ns1/a[Pod] : TCP 8080\n");
+  // A policy admitting only ns1's own pods blocks the controller.
+  EXPECT_EQ(run(Policy("ns1", "a-in",
+                       "  podSelector: {matchLabels: {app: a}}\n"
+                       "  ingress:\n  - from: [{podSelector: {}}]")),
+            "");
+  // One admitting every namespace lets it through.
+  EXPECT_EQ(run(Policy("ns1", "a-in",
+                       "  podSelector: {matchLabels: {app: a}}\n"
+                       "  ingress:\n  - from: [{namespaceSelector: {}}]\n"
+                       "    ports: [{port: 8080}, {port: 9999}]")),
+            "{ingress-controller} => ns1/a[Pod] : TCP 8080\n");
 }
 
 }  // namespace

@@ -125,13 +125,14 @@ TEST(Manifest, SelectorIsNotAMapping) {
 }
 
 TEST(Manifest, UnknownKindIsANoteAndSkipped) {
-  Parsed p = Parse(std::string(kGood) +
-                   "---\napiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: shop}\n");
+  Parsed p =
+      Parse(std::string(kGood) +
+            "---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: web, namespace: shop}\n");
   EXPECT_FALSE(p.diags.has_errors());
   ASSERT_EQ(p.diags.items().size(), 1u);
   EXPECT_EQ(p.diags.items()[0].severity, Severity::kNote);
   EXPECT_EQ(p.diags.items()[0].location.line, 6);
-  EXPECT_NE(p.diags.items()[0].message.find("skipped Service 'web'"), std::string::npos);
+  EXPECT_NE(p.diags.items()[0].message.find("skipped ConfigMap 'web'"), std::string::npos);
   EXPECT_EQ(p.cluster.workloads.size(), 1u);
   EXPECT_EQ(p.cluster.skipped.size(), 1u);
 }
@@ -204,7 +205,9 @@ spec:
   template:
     metadata: {labels: {app: db}}
     spec:
-      initContainers: [{name: init, image: x, ports: [{containerPort: 1, name: init}]}]
+      initContainers:
+      - {name: init, image: x, ports: [{containerPort: 1, name: init}]}
+      - {name: proxy, image: x, restartPolicy: Always, ports: [{containerPort: 15001, name: proxy}]}
       containers:
       - name: c
         image: x
@@ -217,12 +220,309 @@ spec:
   ASSERT_EQ(p.cluster.workloads.size(), 1u);
   const auto& ports = p.cluster.workloads[0].ports;
   ASSERT_EQ(ports.size(), 4u);
-  // Containers first, then init containers.
+  // Containers first, then sidecars; a plain init container serves nothing.
   EXPECT_EQ(ports[0].name, "pg");
   EXPECT_EQ(ports[0].protocol, Protocol::kTcp);
   EXPECT_EQ(ports[1].protocol, Protocol::kUdp);
   EXPECT_EQ(ports[2].protocol, Protocol::kSctp);
-  EXPECT_EQ(ports[3].name, "init");
+  EXPECT_EQ(ports[3].name, "proxy");
+}
+
+TEST(Manifest, BadContainerPortIsAnErrorButTheWorkloadStays) {
+  Parsed p = Parse(R"(apiVersion: v1
+kind: Pod
+metadata: {name: web, namespace: shop, labels: {app: web}}
+spec:
+  containers:
+  - name: c
+    image: x
+    ports:
+    - {name: http, containerPort: 8080}
+    - {name: udps, containerport: 3535, protocol: UDP}
+    - {name: big, containerPort: 70000}
+)");
+  ASSERT_EQ(p.diags.error_count(), 2u) << p.diags.ToString();
+  EXPECT_EQ(p.diags.items()[0].location.line, 10);
+  EXPECT_NE(p.diags.items()[0].message.find("Pod shop/web: container port has no containerPort"),
+            std::string::npos)
+      << p.diags.ToString();
+  EXPECT_NE(p.diags.items()[0].message.find("the port is ignored"), std::string::npos);
+  EXPECT_EQ(p.diags.items()[1].location.line, 11);
+  EXPECT_NE(p.diags.items()[1].message.find("containerPort 70000 is out of range"),
+            std::string::npos);
+  ASSERT_EQ(p.cluster.workloads.size(), 1u);
+  ASSERT_EQ(p.cluster.workloads[0].ports.size(), 1u);
+  EXPECT_EQ(p.cluster.workloads[0].ports[0].port, 8080);
+  EXPECT_EQ(p.cluster.skipped.size(), 2u);
+}
+
+TEST(Manifest, PodsAreNamedByTheirControllingOwner) {
+  Parsed p = Parse(R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: web-7d4f9c-x1
+  namespace: shop
+  ownerReferences:
+  - {apiVersion: apps/v1, kind: ReplicaSet, name: web-7d4f9c, controller: true}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: logs-abc
+  namespace: shop
+  ownerReferences:
+  - {apiVersion: v1, kind: ConfigMap, name: settings}
+  - {apiVersion: apps/v1, kind: DaemonSet, name: logs, controller: true}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: etcd-node1
+  namespace: kube-system
+  ownerReferences:
+  - {apiVersion: v1, kind: Node, name: node1, controller: true}
+spec: {containers: [{name: c, image: x}]}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: owned-but-not-controlled
+  ownerReferences:
+  - {apiVersion: apps/v1, kind: ReplicaSet, name: other}
+spec: {containers: [{name: c, image: x}]}
+)");
+  ASSERT_FALSE(p.diags.has_errors()) << p.diags.ToString();
+  ASSERT_EQ(p.cluster.workloads.size(), 4u);
+  EXPECT_EQ(p.cluster.workloads[0].Id(), "shop/web-7d4f9c[ReplicaSet]");
+  EXPECT_EQ(p.cluster.workloads[0].pod, "web-7d4f9c-x1");
+  EXPECT_EQ(p.cluster.workloads[1].Id(), "shop/logs[DaemonSet]");
+  EXPECT_EQ(p.cluster.workloads[2].Id(), "kube-system/etcd-node1[Pod]");
+  EXPECT_EQ(p.cluster.workloads[3].Id(), "default/owned-but-not-controlled[Pod]");
+}
+
+TEST(Manifest, TypedListItemsTakeTheListsKind) {
+  Parsed p = Parse(R"(apiVersion: v1
+kind: NamespaceList
+items:
+- metadata: {name: shop, labels: {team: a}}
+- kind: Namespace
+  metadata: {name: ops}
+---
+{"apiVersion": "v1", "kind": "PodList", "items": [
+  {"metadata": {"name": "web", "namespace": "shop", "labels": {"app": "web"}},
+   "spec": {"containers": [{"name": "c", "image": "x"}]}}]}
+---
+apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: DeploymentList
+  items:
+  - metadata: {name: api, namespace: shop}
+    spec: {template: {metadata: {labels: {app: api}}, spec: {containers: []}}}
+)");
+  ASSERT_FALSE(p.diags.has_errors()) << p.diags.ToString();
+  ASSERT_EQ(p.cluster.namespaces.size(), 2u);
+  EXPECT_EQ(p.cluster.namespaces[0].labels.at("team"), "a");
+  EXPECT_EQ(p.cluster.namespaces[1].name, "ops");
+  ASSERT_EQ(p.cluster.workloads.size(), 2u);
+  EXPECT_EQ(p.cluster.workloads[0].Id(), "shop/web[Pod]");
+  EXPECT_EQ(p.cluster.workloads[1].Id(), "shop/api[Deployment]");
+}
+
+// The "Bad input" rule for Lists: an item of an unknown kind is a note naming
+// its file:line, and the rest of the List is analysed.
+TEST(Manifest, ListItemOfUnknownKindIsANoteAndTheRestIsRead) {
+  Parsed p = Parse(R"(apiVersion: v1
+kind: List
+items:
+- apiVersion: v1
+  kind: ConfigMap
+  metadata: {name: settings, namespace: shop}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: web, namespace: shop}
+  spec: {containers: [{name: c, image: x}]}
+- apiVersion: example.com/v1
+  kind: Widget
+  metadata: {name: w}
+- metadata: {name: no-kind}
+---
+apiVersion: v1
+kind: SecretList
+items:
+- metadata: {name: a}
+- metadata: {name: b}
+)");
+  ASSERT_EQ(p.diags.items().size(), 4u) << p.diags.ToString();
+  EXPECT_EQ(p.diags.items()[0].severity, Severity::kNote);
+  EXPECT_EQ(p.diags.items()[0].location.file, "m.yaml");
+  EXPECT_EQ(p.diags.items()[0].location.line, 4);
+  EXPECT_NE(p.diags.items()[0].message.find("skipped ConfigMap 'settings'"), std::string::npos);
+  EXPECT_EQ(p.diags.items()[1].severity, Severity::kNote);
+  EXPECT_EQ(p.diags.items()[1].location.line, 11);
+  EXPECT_NE(p.diags.items()[1].message.find("skipped Widget 'w'"), std::string::npos);
+  // An item without a kind in a plain List cannot be read: an error.
+  EXPECT_EQ(p.diags.items()[2].severity, Severity::kError);
+  EXPECT_EQ(p.diags.items()[2].location.line, 14);
+  EXPECT_NE(p.diags.items()[2].message.find("List item has no 'kind'"), std::string::npos);
+  // A typed list of a kind not read: one note for the whole list.
+  EXPECT_EQ(p.diags.items()[3].severity, Severity::kNote);
+  EXPECT_EQ(p.diags.items()[3].location.line, 16);
+  EXPECT_NE(p.diags.items()[3].message.find("SecretList (2 item(s) of kind Secret)"),
+            std::string::npos)
+      << p.diags.items()[3].message;
+  ASSERT_EQ(p.cluster.workloads.size(), 1u);
+  EXPECT_EQ(p.cluster.workloads[0].Id(), "shop/web[Pod]");
+}
+
+TEST(Manifest, FilesWithoutKubernetesObjectsAreANote) {
+  Parsed p = Parse("[{\"src\": \"a\", \"dst\": \"b\", \"conn\": \"TCP 80\"}]\n");
+  EXPECT_FALSE(p.diags.has_errors()) << p.diags.ToString();
+  ASSERT_EQ(p.diags.items().size(), 1u);
+  EXPECT_EQ(p.diags.items()[0].code, "zones.not-manifest");
+  EXPECT_EQ(p.cluster.skipped.size(), 1u);
+  Parsed values = Parse("replicas: 3\nimage: {tag: v1}\n");
+  EXPECT_FALSE(values.diags.has_errors());
+  EXPECT_EQ(values.diags.items().size(), 1u);
+  Parsed empty = Parse("# nothing\n---\n");
+  EXPECT_TRUE(empty.diags.items().empty());
+}
+
+TEST(Manifest, ServicesIngressesAndRoutes) {
+  Parsed p = Parse(R"(apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {app: web}
+  ports:
+  - {name: https, port: 443, targetPort: tls}
+  - {port: 80, targetPort: 8080, protocol: TCP}
+  - {name: dns, port: 53, protocol: UDP}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: external, namespace: shop}
+spec: {type: ExternalName, externalName: example.com}
+---
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec:
+  defaultBackend: {service: {name: web, port: {number: 80}}}
+  rules:
+  - http:
+      paths:
+      - {path: /, pathType: Prefix, backend: {service: {name: web, port: {name: https}}}}
+      - {path: /r, pathType: Prefix, backend: {resource: {kind: Bucket, name: b}}}
+---
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: {name: old, namespace: shop}
+spec:
+  backend: {serviceName: web, servicePort: 443}
+---
+apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: web, namespace: shop}
+spec:
+  to: {kind: Service, name: web}
+  alternateBackends: [{kind: Service, name: web2}, {kind: Other, name: x}]
+  port: {targetPort: 8443}
+)");
+  ASSERT_FALSE(p.diags.has_errors()) << p.diags.ToString();
+  ASSERT_EQ(p.cluster.services.size(), 2u);
+  const K8sService& web = p.cluster.services[0];
+  ASSERT_TRUE(web.selector.has_value());
+  EXPECT_EQ(web.selector->at("app"), "web");
+  ASSERT_EQ(web.ports.size(), 3u);
+  EXPECT_EQ(web.ports[0].target.name, "tls");
+  EXPECT_EQ(web.ports[1].target.number, std::optional<std::uint16_t>(8080));
+  EXPECT_TRUE(web.ports[2].target.empty());
+  EXPECT_EQ(web.ports[2].protocol, Protocol::kUdp);
+  EXPECT_FALSE(p.cluster.services[1].selector.has_value());
+  ASSERT_EQ(p.cluster.ingresses.size(), 3u);
+  const IngressObject& ing = p.cluster.ingresses[0];
+  EXPECT_EQ(ing.kind, "Ingress");
+  ASSERT_EQ(ing.backends.size(), 2u);
+  EXPECT_EQ(ing.backends[0].port.number, std::optional<std::uint16_t>(80));
+  EXPECT_EQ(ing.backends[1].port.name, "https");
+  ASSERT_EQ(p.cluster.ingresses[1].backends.size(), 1u);
+  EXPECT_EQ(p.cluster.ingresses[1].backends[0].port.number, std::optional<std::uint16_t>(443));
+  const IngressObject& rt = p.cluster.ingresses[2];
+  EXPECT_EQ(rt.kind, "Route");
+  ASSERT_EQ(rt.backends.size(), 2u);
+  EXPECT_EQ(rt.backends[1].service, "web2");
+  EXPECT_EQ(rt.backends[1].port.number, std::optional<std::uint16_t>(8443));
+}
+
+TEST(Manifest, BadServiceAndRouteAreSkippedWithTheirLine) {
+  Parsed p = Parse(R"(apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  ports:
+  - {port: 0}
+---
+apiVersion: route.openshift.io/v1
+kind: Route
+metadata: {name: r, namespace: shop}
+spec: {port: {targetPort: 8443}}
+)");
+  ASSERT_EQ(p.diags.error_count(), 2u) << p.diags.ToString();
+  EXPECT_EQ(p.diags.items()[0].location.line, 6);
+  EXPECT_NE(p.diags.items()[0].message.find("Service shop/web: port 0 is out of range"),
+            std::string::npos)
+      << p.diags.ToString();
+  EXPECT_EQ(p.diags.items()[1].location.line, 11);
+  EXPECT_NE(p.diags.items()[1].message.find("has no spec.to"), std::string::npos);
+  EXPECT_TRUE(p.cluster.services.empty());
+  EXPECT_TRUE(p.cluster.ingresses.empty());
+}
+
+TEST(Manifest, PodsOfOneOwnerAreOneWorkloadUnlessPoliciesTellThemApart) {
+  auto pod = [](const std::string& name, const std::string& labels) {
+    return "---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: " + name +
+           "\n  namespace: shop\n  labels: " + labels +
+           "\n  ownerReferences: [{kind: ReplicaSet, name: web-1, controller: true}]\n"
+           "spec: {containers: [{name: c, image: x}]}\n";
+  };
+  const std::string policy =
+      "---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\n"
+      "metadata: {name: p, namespace: shop}\nspec: {podSelector: {matchLabels: {track: canary}}}\n";
+  // Labels that no selector reads (pod-template-hash) do not matter.
+  {
+    Cluster c;
+    Diagnostics d;
+    ParseManifests(
+        pod("web-1-a", "{app: web, hash: a}") + pod("web-1-b", "{app: web, hash: b}") + policy,
+        "m.yaml", &c, &d);
+    MergeOwnedPods(&c, &d);
+    EXPECT_FALSE(d.has_errors()) << d.ToString();
+    ASSERT_EQ(c.workloads.size(), 1u);
+    EXPECT_EQ(c.workloads[0].pod, "web-1-a");
+  }
+  // A label a policy selects by: ambiguous, an error naming both pods.
+  {
+    Cluster c;
+    Diagnostics d;
+    ParseManifests(
+        pod("web-1-a", "{app: web}") + pod("web-1-b", "{app: web, track: canary}") + policy,
+        "m.yaml", &c, &d);
+    MergeOwnedPods(&c, &d);
+    ASSERT_EQ(d.error_count(), 1u) << d.ToString();
+    const Diagnostic& e = d.items()[0];
+    EXPECT_EQ(e.code, "zones.ambiguous-workload");
+    EXPECT_EQ(e.location.line, 11);
+    EXPECT_NE(e.message.find("Pod shop/web-1-b and Pod shop/web-1-a"), std::string::npos)
+        << e.message;
+    EXPECT_NE(e.message.find("policy shop/p selects pods by {track=canary}"), std::string::npos)
+        << e.message;
+    ASSERT_EQ(c.workloads.size(), 1u);
+    EXPECT_EQ(c.workloads[0].Id(), "shop/web-1[ReplicaSet]");
+  }
 }
 
 TEST(Manifest, QuotedNumberIsANamedPortAndMustBeValid) {
