@@ -53,6 +53,7 @@ std::string AccessRecordJson(const AccessRecord& r) {
   o["prompt_tokens"] = r.prompt_tokens;
   o["completion_tokens"] = r.completion_tokens;
   o["duration_us"] = r.duration_us;
+  if (!r.filter_notes.empty()) o["filters"] = r.filter_notes;
   return ToJson(o);
 }
 

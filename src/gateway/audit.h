@@ -55,6 +55,7 @@ struct AccessRecord {
   std::uint64_t bytes_out = 0;  // response body
   std::uint64_t duration_us = 0;
   std::string prompt_digest;  // "sha256:..." when configured
+  std::string filter_notes;   // the filters' annotations, "; "-separated (never prompt text)
 };
 
 struct AuditBatcherOptions {

@@ -103,6 +103,11 @@ std::string UpstreamKey(const UpstreamConfig& u) {
 struct Call {
   AccessRecord rec;
   Steady::time_point t0;
+  // What the filters see (core/gateway_filter.h), set as the request is read.
+  std::span<const std::string> roles;
+  std::string_view protocol;
+  std::string_view body;
+  const json::object* json_body = nullptr;
   // Rate-limit fields of the response (RateLimit-*), rendered once.
   std::string rl_limit, rl_remaining, rl_reset, rl_policy;
   bool rate_limit_fields = false;
@@ -297,9 +302,37 @@ class GatewayServer::Impl final : public http::Handler {
     Finish(ex.conn().worker, x);
   }
 
+  FilterRequest FilterView(const Call& x) const {
+    FilterRequest r;
+    r.request_id = x.rec.request_id;
+    r.identity = x.rec.identity;
+    r.roles = x.roles;
+    r.remote = x.rec.remote;
+    r.route = x.rec.route;
+    r.protocol = x.protocol;
+    r.model = x.rec.model;
+    r.method = x.rec.method;
+    r.path = x.rec.path;
+    r.body = x.body;
+    r.json_body = x.json_body;
+    r.time = x.rec.time;
+    return r;
+  }
+
   void Finish(int worker, Call& x) {
     auto us = std::chrono::duration_cast<std::chrono::microseconds>(Steady::now() - x.t0);
     x.rec.duration_us = static_cast<std::uint64_t>(us.count());
+    if (!deps_.filters.empty()) {
+      FilterRequest fr = FilterView(x);
+      FilterOutcome o;
+      o.status = x.rec.status;
+      o.denied = x.rec.denied;
+      o.prompt_tokens = x.rec.prompt_tokens;
+      o.completion_tokens = x.rec.completion_tokens;
+      o.bytes_out = x.rec.bytes_out;
+      o.duration = us;
+      for (const auto& f : deps_.filters) f->OnComplete(fr, o);
+    }
     metrics_->RecordRequest(worker, x.rec.route, x.rec.model.empty() ? "-" : x.rec.model,
                             x.rec.status, us);
     if (access_log_) access_log_->Write(x.rec);
@@ -333,11 +366,14 @@ class GatewayServer::Impl final : public http::Handler {
     auto principal = policy->Authenticate(cred, std::chrono::system_clock::now());
     if (!principal) co_return co_await Refuse(ex, x, principal.error());
     x.rec.identity = principal->identity;
+    x.roles = principal->roles;
+    x.protocol = match->route->family == ProtocolFamily::kOpenAi ? "openai" : "kserve-v2";
 
     // The body, bounded in size and time.
     std::string body;
     if (auto err = co_await ex.ReadBody(&body)) co_return co_await Refuse(ex, x, *err);
     x.rec.bytes_in = body.size();
+    x.body = body;
 
     // The model: from the JSON body (OpenAI routes) or the path (v2).
     // The request's JSON lives for this request only: its members come from
@@ -357,6 +393,7 @@ class GatewayServer::Impl final : public http::Handler {
         co_return co_await Refuse(ex, x, MakeHttpError(400, "invalid_json", std::move(why)));
       }
       request_json = std::move(v->get_object());
+      x.json_body = &*request_json;
       if (auto it = request_json->find("model");
           it != request_json->end() && it->value().is_string())
         model = std::string(it->value().get_string());
@@ -371,6 +408,37 @@ class GatewayServer::Impl final : public http::Handler {
       x.rec.prompt_digest =
           "sha256:" + HexEncode(std::span<const std::uint8_t>(d.data(), d.size()));
     }
+
+    // The filters (guards, monitor): the first block or throttle answers.
+    std::string replaced_body;
+    if (!deps_.filters.empty()) {
+      FilterRequest fr = FilterView(x);
+      for (const auto& f : deps_.filters) {
+        FilterDecision d = f->OnRequest(fr);
+        for (std::string& n : d.annotations) {
+          if (!x.rec.filter_notes.empty()) x.rec.filter_notes += "; ";
+          x.rec.filter_notes += n;
+        }
+        if (d.action == FilterDecision::Action::kBlock ||
+            d.action == FilterDecision::Action::kThrottle) {
+          bool block = d.action == FilterDecision::Action::kBlock;
+          HttpError e =
+              MakeHttpError(d.http_status > 0 ? d.http_status : (block ? 403 : 429),
+                            d.code.empty() ? std::string(f->name()) : d.code,
+                            d.message.empty() ? "refused by " + std::string(f->name()) : d.message);
+          std::string retry;
+          if (!block) {
+            retry = std::to_string(std::max<std::int64_t>(1, (d.retry_after.count() + 999) / 1000));
+          }
+          co_return co_await Refuse(ex, x, e, retry);
+        }
+        if (!d.replacement_body.empty()) {
+          replaced_body = std::move(d.replacement_body);
+          x.body = replaced_body;
+        }
+      }
+    }
+    const std::string& forward_body = replaced_body.empty() ? body : replaced_body;
 
     if (match->route->local) {
       std::string list = policy->ModelListJson(*principal);
@@ -426,7 +494,7 @@ class GatewayServer::Impl final : public http::Handler {
     bool usage_route = match->route->family == ProtocolFamily::kOpenAi &&
                        match->route->model_source == ModelSource::kBody;
     std::optional<Usage> usage;
-    co_await Forward(w, ex, *match, up, *principal, body, usage_route, x, &usage);
+    co_await Forward(w, ex, *match, up, *principal, forward_body, usage_route, x, &usage);
     if (reservation) {
       std::uint64_t actual =
           usage ? usage->total_tokens
@@ -567,6 +635,29 @@ class GatewayServer::Impl final : public http::Handler {
     return out;
   }
 
+  // Runs one piece of a response body through the response filters in
+  // order; *out gets what the client should receive. False: a filter ended
+  // the response (*out holds its final bytes).
+  static bool FilterPiece(std::vector<std::unique_ptr<ResponseFilter>>& rfs, std::string_view in,
+                          bool last, std::string* out, Call* x) {
+    std::string next;
+    std::string cur(in);
+    for (auto& rf : rfs) {
+      next.clear();
+      bool go_on = rf->Feed(cur, &next);
+      if (go_on && last) rf->Finish(&next);
+      cur.swap(next);
+      if (!go_on) {
+        if (!x->rec.filter_notes.empty()) x->rec.filter_notes += "; ";
+        x->rec.filter_notes += "response ended: " + std::string(rf->blocked_reason());
+        *out = std::move(cur);
+        return false;
+      }
+    }
+    *out = std::move(cur);
+    return true;
+  }
+
   // Forwards and streams the response to the client.
   asio::awaitable<void> Forward(WorkerState& w, http::Exchange& ex, const RouteMatch& m,
                                 const UpstreamConfig& u, const Principal& p,
@@ -669,8 +760,16 @@ class GatewayServer::Impl final : public http::Handler {
       w.fields.push_back({n, f.value()});
     }
     AddOwnFields(x, &w.fields);
+    // The filters that want to see (and may rewrite) the body.
+    std::vector<std::unique_ptr<ResponseFilter>> rfs;
+    if (!deps_.filters.empty()) {
+      FilterRequest fr = FilterView(x);
+      for (const auto& f : deps_.filters) {
+        if (auto rf = f->OnResponse(fr, status, content_type)) rfs.push_back(std::move(rf));
+      }
+    }
     std::optional<std::uint64_t> length;
-    if (parser->content_length()) length = *parser->content_length();
+    if (parser->content_length() && rfs.empty()) length = *parser->content_length();
     ex.Begin(status, w.fields, length);
 
     std::optional<UsageScanner> scanner;
@@ -678,7 +777,8 @@ class GatewayServer::Impl final : public http::Handler {
       scanner.emplace(content_type.starts_with("text/event-stream"));
     }
     // Stream the body: each piece goes to the client as soon as it arrives.
-    bool upstream_ok = true, client_ok = true;
+    bool upstream_ok = true, client_ok = true, stopped_by_filter = false;
+    std::string filtered;
     char chunk[16 * 1024];
     // Send the head at once when no body bytes are waiting (a stream whose
     // first event is slow still shows its status).
@@ -706,9 +806,26 @@ class GatewayServer::Impl final : public http::Handler {
       std::string_view piece(chunk, got);
       if (scanner && got > 0) scanner->Feed(piece);
       bool last = parser->is_done();
-      if (got > 0 || last) client_ok = co_await ex.Write(piece, last);
+      if (!rfs.empty()) {
+        bool go_on = FilterPiece(rfs, piece, last, &filtered, &x);
+        if (!go_on) {
+          stopped_by_filter = true;
+          last = true;
+        }
+        piece = filtered;
+      }
+      if (!piece.empty() || last) client_ok = co_await ex.Write(piece, last);
+      if (stopped_by_filter) break;
     }
-    if (client_ok && upstream_ok && !ex.ended()) client_ok = co_await ex.End();
+    if (client_ok && upstream_ok && !ex.ended()) {
+      if (!rfs.empty() && !stopped_by_filter) {
+        // A body that ended without a last piece: what the filters held back.
+        FilterPiece(rfs, "", true, &filtered, &x);
+        client_ok = co_await ex.Write(filtered, true);
+      } else {
+        client_ok = co_await ex.End();
+      }
+    }
     x.rec.bytes_out = ex.bytes_out();
     if (scanner) *usage = scanner->Finish();
     if (*usage) {
@@ -720,7 +837,9 @@ class GatewayServer::Impl final : public http::Handler {
       // server closes the connection: the response did not end).
       x.rec.error_code = "upstream_reset_mid_body";
     }
-    if (upstream_ok && parser->is_done() && parser->keep_alive() && conn->buf.size() == 0) {
+    if (stopped_by_filter) x.rec.error_code = "blocked_by_filter";
+    if (upstream_ok && !stopped_by_filter && parser->is_done() && parser->keep_alive() &&
+        conn->buf.size() == 0) {
       auto& pool = w.idle[key];
       if (pool.size() < u.pool_size) pool.push_back(std::move(conn));
     }
@@ -743,6 +862,7 @@ class GatewayServer::Impl final : public http::Handler {
       }
       if (path == "/metrics") {
         std::string body = gw_.metrics_->Render();
+        for (const auto& f : gw_.deps_.filters) f->RenderMetrics(&body);
         std::array<http::Field, 1> f{
             http::Field{"Content-Type", "text/plain; version=0.0.4; charset=utf-8"}};
         co_return (void) co_await x.Respond(200, f, body);

@@ -12,14 +12,16 @@
 //   (size limits, smuggling shapes: 400/413/431 and close) -> MatchRoute
 //   (400/404/405, the upstream sees nothing) -> Authenticate (401) -> read the
 //   body under body_read_timeout (413) -> model from the JSON body or the
-//   path -> Authorize (403) -> RateLimiter::Admit (429 with Retry-After and
-//   RateLimit-*, 503 when the limiter cannot decide) -> forward to the
-//   service's upstream over a pooled keep-alive connection (connect timeout
+//   path -> Authorize (403) -> filters' OnRequest (core/gateway_filter.h:
+//   guards, monitor; their block or throttle answers) -> RateLimiter::Admit (429 with Retry-After
+//   and RateLimit-*, 503 when the limiter cannot decide) -> forward to the service's upstream over
+//   a pooled keep-alive connection (connect timeout
 //   -> 504, refused/reset -> 502, no response head within response_timeout
 //   -> 504, malformed response -> 502) -> stream the response to the client
 //   as it arrives (chunked and Server-Sent Events pass through piece by
-//   piece) while a UsageScanner reads the token usage -> Settle -> metrics,
-//   access log, audit record.
+//   piece; through the filters' response filters when they ask for it)
+//   while a UsageScanner reads the token usage -> Settle -> metrics, access
+//   log, audit record, filters' OnComplete.
 // Every error the gateway answers itself is {"error":{"code","message"}}
 // with an X-Request-Id. Hop-by-hop fields and credentials (Authorization,
 // x-api-key) never reach the upstream; X-Request-Id, X-Forwarded-For,
@@ -40,6 +42,7 @@
 #include <string>
 
 #include "core/audit_sink.h"
+#include "core/gateway_filter.h"
 #include "core/status.h"
 #include "gateway/metrics.h"
 #include "gateway/policy.h"
@@ -51,6 +54,9 @@ struct ServerDeps {
   std::shared_ptr<RateLimiter> limiter;   // required
   std::shared_ptr<AuditSink> audit;       // null: no audit trail
   std::string actor = "rampart-gateway";  // the audit entries' actor
+  // Request and response filters (guards, monitor), run in this order
+  // (core/gateway_filter.h); empty: none.
+  std::vector<std::shared_ptr<GatewayFilter>> filters;
 };
 
 class GatewayServer {
