@@ -13,6 +13,8 @@ PACKAGES=(
   libboost1.81-dev libssl-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   libsqlite3-dev sqlite3 libpq-dev libhiredis-dev libhyperscan-dev libarchive-dev zlib1g-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  # HTTP/2 (the gateway's h2 and gRPC front end) and its test and bench tools
+  libnghttp2-dev nghttp2-client python3-grpcio protobuf-compiler
   # real servers used by tests and benchmarks
   postgresql redis-server nginx wrk
   # segmentation enforcement and its tests

@@ -57,6 +57,22 @@ bool RequestHead::Has(std::string_view name) const {
                      [&](const HeaderField& f) { return EqualsIgnoreCase(f.name, name); });
 }
 
+std::optional<HttpError> ValidateTarget(std::string_view target, const RequestLimits& limits) {
+  if (target.size() > limits.max_target_bytes) {
+    return MakeHttpError(414, "uri_too_long", "request target is too long");
+  }
+  if (target.empty() || target.front() != '/') {
+    return Bad("bad_request", "request target must be a path (origin-form)");
+  }
+  for (char c : target) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || u >= 0x80 || c == '#') {
+      return Bad("bad_request", "invalid character in request target");
+    }
+  }
+  return std::nullopt;
+}
+
 std::size_t FindHeadEnd(std::string_view buf) {
   std::size_t p = buf.find("\r\n\r\n");
   return p == std::string_view::npos ? 0 : p + 4;
@@ -94,18 +110,7 @@ std::optional<HttpError> ParseRequestHeadInto(std::string_view head, const Reque
   out.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
   std::string_view version = line.substr(sp2 + 1);
   if (!IsToken(out.method)) return (Bad("bad_request", "malformed method"));
-  if (out.target.size() > limits.max_target_bytes) {
-    return (MakeHttpError(414, "uri_too_long", "request target is too long"));
-  }
-  if (out.target.empty() || out.target.front() != '/') {
-    return (Bad("bad_request", "request target must be a path (origin-form)"));
-  }
-  for (char c : out.target) {
-    auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || u >= 0x80 || c == '#') {
-      return (Bad("bad_request", "invalid character in request target"));
-    }
-  }
+  if (auto e = ValidateTarget(out.target, limits)) return e;
   if (version == "HTTP/1.1") {
     out.version_minor = 1;
   } else if (version == "HTTP/1.0") {

@@ -59,6 +59,10 @@ struct RequestHead {
   bool Has(std::string_view name) const;
 };
 
+// Checks a request target (origin-form, no control bytes, '#' or non-ASCII,
+// within max_target_bytes): the refusal, or nullopt. HTTP/2's :path too.
+std::optional<HttpError> ValidateTarget(std::string_view target, const RequestLimits& limits);
+
 // Length of the head at the start of `buf` including its terminating blank
 // line, or 0 when the blank line has not arrived yet.
 std::size_t FindHeadEnd(std::string_view buf);

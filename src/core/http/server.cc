@@ -14,12 +14,14 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/ssl.hpp>
+#include <cstring>
 #include <mutex>
 #include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/http/server_internal.h"
 #include "core/json.h"
 
 namespace rampart::http {
@@ -33,13 +35,11 @@ using boost::system::error_code;
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 using ReusePort = asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>;
 
-constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+using internal::ConnState;
+using internal::ServerCore;
+using internal::Worker;
 
-// Per-connection state the drain logic reaches from its worker thread.
-struct ConnState {
-  beast::tcp_stream* lowest = nullptr;
-  bool idle = true;  // waiting for a request head, nothing of it received
-};
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 enum class HeadStatus { kOk, kClosed, kTimeout, kTooLarge };
 
@@ -87,19 +87,13 @@ asio::awaitable<void> Handler::Refused(Exchange& x, const HttpError& e) {
 
 // ---- workers ------------------------------------------------------------------------------
 
-struct Worker {
-  int index = 0;
-  std::unique_ptr<tcp::acceptor> acceptor;
-  std::unordered_set<ConnState*> conns;
-  std::thread thread;
-  // Declared last: destroyed first, while the members above that suspended
-  // coroutine frames refer to are still alive.
-  asio::io_context ioc{1};
-};
-
 class Server::Impl {
  public:
-  Impl(ServerOptions o, Handler& h) : opts_(std::move(o)), handler_(h) {
+  Impl(ServerOptions o, Handler& h)
+      : handler_(h), stats_(o.stats != nullptr ? *o.stats : own_stats_) {
+    core_.opts = std::move(o);
+    core_.handler = &h;
+    core_.stats = &stats_;
     threads_ =
         opts_.threads > 0 ? opts_.threads : static_cast<int>(std::thread::hardware_concurrency());
     threads_ = std::max(1, threads_);
@@ -109,6 +103,7 @@ class Server::Impl {
   Status Start() {
     if (opts_.tls.enabled()) {
       if (opts_.tls.context_id == "rampart") opts_.tls.context_id = "rampart-" + opts_.name;
+      if (opts_.http2 && opts_.tls.alpn.empty()) opts_.tls.alpn = {"h2", "http/1.1"};
       auto ctx = tls::MakeServerContext(opts_.tls, opts_.name);
       if (!ctx) return ctx.error();
       ssl_ = std::move(*ctx);
@@ -150,14 +145,18 @@ class Server::Impl {
 
   void Stop(std::chrono::milliseconds drain) {
     if (stopped_.exchange(true)) return;
-    draining_ = true;
+    core_.draining = true;
     for (auto& w : workers_) {
       Worker* wp = w.get();
       asio::post(wp->ioc, [wp] {
         error_code ec;
         if (wp->acceptor) wp->acceptor->close(ec);
         for (ConnState* c : wp->conns) {
-          if (c->idle && c->lowest) c->lowest->cancel();
+          if (c->drain) {
+            c->drain();
+          } else if (c->idle && c->lowest) {
+            c->lowest->cancel();
+          }
         }
       });
     }
@@ -183,10 +182,7 @@ class Server::Impl {
   bool tls() const { return ssl_ != nullptr; }
   int threads() const { return threads_; }
   const ServerStats& stats() const { return stats_; }
-  bool draining() const { return draining_.load(std::memory_order_relaxed); }
-
-  template <class Stream>
-  friend class H1Connection;
+  bool draining() const { return core_.is_draining(); }
 
  private:
   Status Listen(tcp::acceptor& a, tcp::endpoint ep) {
@@ -273,15 +269,15 @@ class Server::Impl {
 
   asio::awaitable<void> Connection(Worker& w, tcp::socket socket, std::string peer);
 
-  ServerOptions opts_;
+  ServerCore core_;
+  ServerOptions& opts_ = core_.opts;
   Handler& handler_;
   int threads_ = 1;
   std::shared_ptr<ssl::context> ssl_;
   ServerStats own_stats_;
-  ServerStats& stats_ = opts_.stats != nullptr ? *opts_.stats : own_stats_;
+  ServerStats& stats_;
   std::mutex per_ip_mu_;
   std::unordered_map<std::string, std::size_t> per_ip_;
-  std::atomic<bool> draining_{false};
   std::atomic<bool> stopped_{false};
   std::uint16_t port_ = 0;
   // Last: destroyed first (their coroutines refer to everything above).
@@ -293,18 +289,24 @@ class Server::Impl {
 template <class Stream>
 class H1Connection final : public Exchange {
  public:
-  H1Connection(Server::Impl& srv, Worker& w, Stream& stream, ConnectionInfo info)
-      : srv_(srv),
-        opts_(srv.opts_),
+  H1Connection(ServerCore& core, Worker& w, Stream& stream, ConnectionInfo info,
+               std::string_view initial = {})
+      : core_(core),
+        opts_(core.opts),
         w_(w),
         stream_(stream),
         lowest_(beast::get_lowest_layer(stream)),
         info_(std::move(info)) {
     conn_ = &info_;
     state_.lowest = &lowest_;
+    if (!initial.empty()) {
+      auto b = buf_.prepare(initial.size());
+      std::memcpy(b.data(), initial.data(), initial.size());
+      buf_.commit(initial.size());
+    }
   }
 
-  bool draining() const override { return srv_.draining(); }
+  bool draining() const override { return core_.is_draining(); }
 
   // Serves requests until the connection closes.
   asio::awaitable<void> Run() {
@@ -346,9 +348,9 @@ class H1Connection final : public Exchange {
       }
       close_ = !head_.keep_alive;
       head_request_ = head_.method == "HEAD";
-      ++srv_.stats_.requests_in_flight;
-      co_await srv_.handler_.Handle(*this);
-      --srv_.stats_.requests_in_flight;
+      ++core_.stats->requests_in_flight;
+      co_await core_.handler->Handle(*this);
+      --core_.stats->requests_in_flight;
       if (!begun_) {
         close_ = true;
         co_await RespondError(MakeHttpError(500, "internal", "the request was not answered"));
@@ -463,6 +465,21 @@ class H1Connection final : public Exchange {
     co_return co_await SendOut();
   }
 
+  asio::awaitable<bool> EndWithTrailers(std::span<const Field> trailers) override {
+    if (ended_ || !chunked_ || trailers.empty()) co_return co_await End();
+    ended_ = true;
+    if (!ok_) co_return false;
+    out_ += "0\r\n";
+    for (const Field& f : trailers) {
+      out_ += f.name;
+      out_ += ": ";
+      out_ += f.value;
+      out_ += "\r\n";
+    }
+    out_ += "\r\n";
+    co_return co_await SendOut();
+  }
+
  private:
   void Reset() {
     head_ = RequestHead();
@@ -494,7 +511,7 @@ class H1Connection final : public Exchange {
   // linger (the answer went out).
   asio::awaitable<bool> Refuse(const HttpError& e) {
     close_ = true;
-    co_await srv_.handler_.Refused(*this, e);
+    co_await core_.handler->Refused(*this, e);
     if (!begun_) co_await RespondError(e);
     if (!ended_) co_await End();
     co_return ok_;
@@ -615,7 +632,7 @@ class H1Connection final : public Exchange {
     }
   }
 
-  Server::Impl& srv_;
+  ServerCore& core_;
   const ServerOptions& opts_;
   Worker& w_;
   Stream& stream_;
@@ -632,6 +649,25 @@ class H1Connection final : public Exchange {
   bool chunked_ = false;
 };
 
+// Reads the first bytes of a cleartext connection until they either are the
+// HTTP/2 preface or cannot be; false when the client went away or was too slow.
+asio::awaitable<bool> SniffPreface(beast::tcp_stream& stream, std::chrono::milliseconds timeout,
+                                   std::string* initial) {
+  stream.expires_after(timeout);
+  char buf[4096];
+  while (initial->size() < internal::kH2Preface.size() &&
+         internal::kH2Preface.starts_with(*initial)) {
+    auto [ec, n] = co_await stream.async_read_some(asio::buffer(buf), kUse);
+    if (ec) {
+      stream.expires_never();
+      co_return !initial->empty() && ec == beast::error::timeout ? true : false;
+    }
+    initial->append(buf, n);
+  }
+  stream.expires_never();
+  co_return true;
+}
+
 asio::awaitable<void> Server::Impl::Connection(Worker& w, tcp::socket socket, std::string peer) {
   ConnectionInfo info;
   info.peer = std::move(peer);
@@ -639,8 +675,17 @@ asio::awaitable<void> Server::Impl::Connection(Worker& w, tcp::socket socket, st
   error_code ec;
   if (!ssl_) {
     beast::tcp_stream stream(std::move(socket));
-    H1Connection<beast::tcp_stream> c(*this, w, stream, std::move(info));
-    co_await c.Run();
+    std::string initial;
+    if (opts_.http2) {
+      if (!co_await SniffPreface(stream, opts_.header_read_timeout, &initial)) co_return;
+    }
+    if (opts_.http2 && initial.starts_with(internal::kH2Preface)) {
+      info.http2 = true;
+      co_await internal::ServeHttp2(core_, w, stream, info, std::move(initial));
+    } else {
+      H1Connection<beast::tcp_stream> c(core_, w, stream, std::move(info), initial);
+      co_await c.Run();
+    }
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     co_return;
   }
@@ -654,8 +699,11 @@ asio::awaitable<void> Server::Impl::Connection(Worker& w, tcp::socket socket, st
   beast::get_lowest_layer(stream).expires_never();
   info.tls = true;
   info.sans = tls::VerifiedPeerSans(stream.native_handle());
-  {
-    H1Connection<beast::ssl_stream<beast::tcp_stream>> c(*this, w, stream, std::move(info));
+  if (opts_.http2 && tls::SelectedAlpn(stream.native_handle()) == "h2") {
+    info.http2 = true;
+    co_await internal::ServeHttp2(core_, w, stream, info, std::string());
+  } else {
+    H1Connection<beast::ssl_stream<beast::tcp_stream>> c(core_, w, stream, std::move(info));
     co_await c.Run();
   }
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));

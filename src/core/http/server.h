@@ -61,11 +61,17 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{60'000};         // keep-alive idle; each response write
   std::size_t max_connections = 10'000;
   std::size_t max_connections_per_ip = 0;  // 0: no per-address cap
-  ServerStats* stats = nullptr;            // gauges to keep; null: the server's own
+  // HTTP/2: over TLS when the client picks "h2" by ALPN, in cleartext when it
+  // opens with the HTTP/2 preface (h2c with prior knowledge).
+  bool http2 = true;
+  std::uint32_t h2_max_concurrent_streams = 100;
+  std::uint32_t h2_max_resets_per_second = 100;  // beyond: GOAWAY (rapid reset)
+  ServerStats* stats = nullptr;                  // gauges to keep; null: the server's own
 };
 
 struct ConnectionInfo {
   std::string peer;               // the client's IP address
+  bool http2 = false;             // the connection speaks HTTP/2
   std::vector<std::string> sans;  // SAN URIs, then DNS names, of a verified client certificate
   bool tls = false;
   int worker = 0;  // index of the I/O thread serving the connection
@@ -109,6 +115,10 @@ class Exchange {
   virtual asio::awaitable<bool> Flush() = 0;
   virtual asio::awaitable<bool> Write(std::string_view piece, bool last) = 0;
   virtual asio::awaitable<bool> End() = 0;
+  // Ends the response with trailer fields (gRPC's grpc-status). HTTP/2 sends
+  // them as a trailing HEADERS frame; HTTP/1.1 as chunked trailers when the
+  // body is chunked, and drops them otherwise.
+  virtual asio::awaitable<bool> EndWithTrailers(std::span<const Field> trailers) = 0;
 
   // A whole response in one write.
   asio::awaitable<bool> Respond(int status, std::span<const Field> fields, std::string_view body);
