@@ -677,7 +677,13 @@ asio::awaitable<void> Server::Impl::Connection(Worker& w, tcp::socket socket, st
     beast::tcp_stream stream(std::move(socket));
     std::string initial;
     if (opts_.http2) {
-      if (!co_await SniffPreface(stream, opts_.header_read_timeout, &initial)) co_return;
+      // Registered while sniffing, so that a drain closes a silent client.
+      ConnState sniffing;
+      sniffing.lowest = &stream;
+      w.conns.insert(&sniffing);
+      bool go_on = co_await SniffPreface(stream, opts_.header_read_timeout, &initial);
+      w.conns.erase(&sniffing);
+      if (!go_on || draining()) co_return;
     }
     if (opts_.http2 && initial.starts_with(internal::kH2Preface)) {
       info.http2 = true;
