@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <thread>
 
@@ -98,7 +99,7 @@ gateway:
     - {name: chat, identities: [limited, free], models: [chat-7b], routes: [chat]}
   rate_limits:
     backend: redis
-    redis: {url: "@REDIS@", timeout_ms: 700, slot_ttl_s: 600}
+    redis: {url: "@REDIS@", timeout_ms: 700}
     identities:
       limited: {max_concurrent: 1, tokens_per_minute: 1000000}
   upstreams:
@@ -166,6 +167,8 @@ class GatewayRedisFaults : public ::testing::Test {
     }
     return n;
   }
+  void StallsOnlyTheLimitedRequestAndLeaksNoSlot(const std::function<void()>& stall);
+
   bool Eventually(const std::function<bool()>& done, std::chrono::milliseconds within = 5s) {
     auto deadline = Steady::now() + within;
     while (Steady::now() < deadline) {
@@ -182,9 +185,10 @@ class GatewayRedisFaults : public ::testing::Test {
   std::string limited_, free_;
 };
 
-TEST_F(GatewayRedisFaults, APausedRedisStallsOnlyTheLimitedRequestAndLeaksNoSlot) {
-  auto pause = redis_.Connect()->Command({"CLIENT", "PAUSE", "2500", "ALL"});
-  ASSERT_TRUE(pause && pause->type == REDIS_REPLY_STATUS);
+// Redis stops answering for 2.5 s (`stall` does it); the gateway's deadline is 0.7 s.
+void GatewayRedisFaults::StallsOnlyTheLimitedRequestAndLeaksNoSlot(
+    const std::function<void()>& stall) {
+  stall();
   auto t0 = Steady::now();
   Reply limited;
   std::thread waiting([&] { limited = Chat(port_, limited_); });
@@ -201,20 +205,37 @@ TEST_F(GatewayRedisFaults, APausedRedisStallsOnlyTheLimitedRequestAndLeaksNoSlot
   }
   EXPECT_LT(free.back().done - t0, 650ms);
   // The limited request: refused, fail closed, at its deadline (700 ms),
-  // long before the pause ends.
+  // long before Redis answers again.
   EXPECT_EQ(limited.status, 503) << limited.body;
   EXPECT_NE(limited.body.find("rate_limiter_unavailable"), std::string::npos) << limited.body;
   EXPECT_EQ(limited.headers["retry-after"], "1");
   EXPECT_GE(limited.done - t0, 650ms);
   EXPECT_LT(limited.done - t0, 2000ms);
 
-  // After the pause Redis runs the late admit (it takes the slot), then the
-  // release: no slot stays held, and the identity is admitted again.
+  // When Redis answers again it runs the late admit (which takes the slot),
+  // then the release: no slot stays held, and the identity is admitted again.
   EXPECT_TRUE(Eventually([&] { return SlotsHeld() == 0 && ReservationsHeld() == 0; }))
       << SlotsHeld() << " slot(s) held";
   Reply again = Chat(port_, limited_);
   EXPECT_EQ(again.status, 200) << again.body;
   EXPECT_TRUE(gw_->running());
+}
+
+TEST_F(GatewayRedisFaults, APausedRedisStallsOnlyTheLimitedRequestAndLeaksNoSlot) {
+  StallsOnlyTheLimitedRequestAndLeaksNoSlot([&] {
+    auto pause = redis_.Connect()->Command({"CLIENT", "PAUSE", "2500", "ALL"});
+    ASSERT_TRUE(pause && pause->type == REDIS_REPLY_STATUS);
+  });
+}
+
+TEST_F(GatewayRedisFaults, ASleepingRedisStallsOnlyTheLimitedRequestAndLeaksNoSlot) {
+  // DEBUG SLEEP blocks the whole server; a command that arrives meanwhile
+  // still runs when it wakes, even if its client has given up.
+  auto sleeper = redis_.Connect();
+  StallsOnlyTheLimitedRequestAndLeaksNoSlot([&] {
+    sleeper->SendOnly({"DEBUG", "SLEEP", "2.5"});
+    std::this_thread::sleep_for(100ms);  // asleep now
+  });
 }
 
 TEST_F(GatewayRedisFaults, AKilledRedisFailsClosedAndDecisionsResumeAfterARestart) {
