@@ -81,7 +81,8 @@ class GatewayService final : public Service {
       ro.url = cfg.rate_limits.redis_url;
       ro.key_prefix = cfg.rate_limits.redis_key_prefix;
       ro.timeout = cfg.rate_limits.redis_timeout;
-      ro.connections = cfg.rate_limits.redis_connections;
+      ro.max_pending = cfg.rate_limits.redis_max_pending;
+      ro.slot_ttl = cfg.rate_limits.redis_slot_ttl;
       ro.fail_open = cfg.rate_limits.fail_open;
       RAMPART_ASSIGN_OR_RETURN(auto l, MakeRedisRateLimiter(ro));
       limiter_ = std::move(l);

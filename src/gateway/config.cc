@@ -127,7 +127,14 @@ void ReadRateLimits(const YAML::Node& node, const std::string& file, const estat
       if (auto v = rf.String("key_prefix")) rl->redis_key_prefix = *v;
       if (auto v = rf.Int("timeout_ms", false, 1, 60'000))
         rl->redis_timeout = std::chrono::milliseconds(*v);
-      if (auto v = rf.Int("connections", false, 1, 1024)) rl->redis_connections = *v;
+      if (auto v = rf.Int("max_pending", false, 1, 1'000'000)) rl->redis_max_pending = *v;
+      if (auto v = rf.Int("slot_ttl_s", false, 1, 86'400))
+        rl->redis_slot_ttl = std::chrono::seconds(*v);
+      if (rf.Int("connections", false, 1, 1024)) {
+        diags->Warning(rf.Where("connections"), "gateway.redis-connections",
+                       "rate_limits.redis.connections is ignored: each gateway thread keeps one "
+                       "asynchronous connection to Redis; remove the key");
+      }
       if (auto v = rf.Bool("fail_open")) rl->fail_open = *v;
       rf.CheckUnknown();
     }

@@ -79,9 +79,10 @@ struct RateLimitConfig {
   RateLimitBackend backend = RateLimitBackend::kLocal;
   std::string redis_url;  // backend redis: "redis://host:port[/db]"
   std::string redis_key_prefix = "rampart:rl:";
-  std::chrono::milliseconds redis_timeout{50};
-  std::size_t redis_connections = 4;
-  bool fail_open = false;  // Redis down: deny (503) unless true
+  std::chrono::milliseconds redis_timeout{50};  // the deadline of one decision
+  std::size_t redis_max_pending = 1024;         // decisions waiting per gateway thread
+  std::chrono::seconds redis_slot_ttl{300};     // a concurrency slot's lifetime at most
+  bool fail_open = false;                       // Redis down: deny (503) unless true
   // Specs by name. An identity's spec: identities[name], else the first of its
   // roles (in estate order) found in roles, else default_identity.
   std::map<std::string, LimitSpec, std::less<>> identities;

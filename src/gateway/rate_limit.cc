@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <boost/asio/awaitable.hpp>
 #include <cmath>
 #include <mutex>
 #include <string>
@@ -198,9 +199,19 @@ class LocalRateLimiter final : public RateLimiter {
  public:
   explicit LocalRateLimiter(std::shared_ptr<const Clock> clock) : clock_(std::move(clock)) {}
 
-  Result<std::pair<Decision, Reservation>> Admit(
-      const std::vector<std::pair<LimitKey, LimitSpec>>& keys,
-      std::uint64_t estimated_tokens) override {
+  std::optional<Admission> TryAdmit(const std::vector<std::pair<LimitKey, LimitSpec>>& keys,
+                                    std::uint64_t estimated_tokens) override {
+    return AdmitNow(keys, estimated_tokens);
+  }
+
+  // Unused by the gateway (TryAdmit always answers); for callers that only await.
+  boost::asio::awaitable<Admission> Admit(const std::vector<std::pair<LimitKey, LimitSpec>>& keys,
+                                          std::uint64_t estimated_tokens) override {
+    co_return AdmitNow(keys, estimated_tokens);
+  }
+
+  Admission AdmitNow(const std::vector<std::pair<LimitKey, LimitSpec>>& keys,
+                     std::uint64_t estimated_tokens) {
     Reservation r;
     r.keys = internal::Normalize(keys);
     r.reserved_tokens = estimated_tokens;

@@ -3,12 +3,17 @@
 // per minute with reservation (reserve an estimate at admission, settle with
 // the response's usage, refund or debit the difference).
 //
-// Admit checks every key atomically (all or nothing). Thread-safe.
+// Admit checks every key atomically (all or nothing). No call blocks the
+// calling thread: a limiter that decides in memory answers TryAdmit at once;
+// one that asks a server (Redis) is awaited on the caller's io_context.
+// Thread-safe.
 #pragma once
 
+#include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,17 +59,37 @@ struct Reservation {
   std::uint64_t id = 0;
   std::vector<std::pair<LimitKey, LimitSpec>> keys;
   std::uint64_t reserved_tokens = 0;
+  // The limiter's own handle on where the reservation was made (the Redis
+  // limiter: the connection of the io_context that admitted it), so Settle
+  // needs no I/O context of its own. Opaque to callers; null for the local
+  // limiter.
+  std::weak_ptr<void> origin;
 };
+
+// A decision and, when allowed, the reservation to settle. An error (not a
+// deny) means the limiter could not decide (Unavailable: server down, or no
+// answer within the limiter's deadline).
+using Admission = Result<std::pair<Decision, Reservation>>;
 
 class RateLimiter {
  public:
   virtual ~RateLimiter() = default;
-  // On allow the reservation holds one concurrency slot per key and the
-  // reserved tokens. An error (not a deny) means the limiter could not decide.
-  virtual Result<std::pair<Decision, Reservation>> Admit(
+  // The decision when it can be made without waiting for I/O, else nullopt
+  // (then co_await Admit). The local limiter always answers here, so the
+  // gateway's hot path creates no coroutine frame for it. On allow the
+  // reservation holds one concurrency slot per key and the reserved tokens.
+  virtual std::optional<Admission> TryAdmit(const std::vector<std::pair<LimitKey, LimitSpec>>& keys,
+                                            std::uint64_t estimated_tokens) = 0;
+  // The decision, awaited on the calling coroutine's executor, which must be
+  // an io_context's; the thread is never blocked. Completes within the
+  // limiter's deadline. REQUIRES: `keys` outlives the co_await.
+  virtual boost::asio::awaitable<Admission> Admit(
       const std::vector<std::pair<LimitKey, LimitSpec>>& keys, std::uint64_t estimated_tokens) = 0;
   // Releases concurrency and charges `actual_tokens` instead of the estimate.
-  // Without usage from the upstream, pass r.reserved_tokens.
+  // Without usage from the upstream, pass r.reserved_tokens. Never blocks: a
+  // limiter backed by a server queues the settlement (it reaches the server
+  // before any later decision made on the same io_context) and returns OK;
+  // what goes wrong after that is the limiter's to log and retry.
   virtual Status Settle(const Reservation& r, std::uint64_t actual_tokens) = 0;
 };
 

@@ -2,13 +2,24 @@
 
 #include <hiredis/hiredis.h>
 #include <openssl/evp.h>
+#include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <charconv>
 #include <cmath>
-#include <condition_variable>
-#include <mutex>
+#include <deque>
+#include <functional>
+#include <map>
 #include <random>
+#include <unordered_map>
+
+#include "gateway/redis_connection.h"
 
 namespace rampart::gateway {
 namespace internal {
@@ -111,20 +122,26 @@ Result<RedisUrl> ParseRedisUrl(std::string_view url) {
 
 namespace {
 
+namespace asio = boost::asio;
 using internal::Dimension;
 using internal::DimensionOutcome;
+using Steady = std::chrono::steady_clock;
+using Keys = std::vector<std::pair<LimitKey, LimitSpec>>;
 
 constexpr double kMicrosPerSecond = 1e6;
 
-// Admit. KEYS: per limit key, its bucket hash and its slot ZSET.
-// ARGV: key count, token estimate, reservation id, slot ttl (us), then per
-// key 7 numbers: rps interval, rps capacity, rpm interval, rpm capacity,
-// max concurrent, tokens interval, tokens capacity (interval 0 = off).
+// Admit. KEYS: the reservation key, then per limit key its bucket hash and
+// its slot ZSET. ARGV: key count, token estimate, reservation id, slot ttl
+// (us), hold (1: the reservation holds a slot or tokens), then per key 7
+// numbers: rps interval, rps capacity, rpm interval, rpm capacity, max
+// concurrent, tokens interval, tokens capacity (interval 0 = off).
 // Returns {allowed, then per dimension checked: key index, dimension, ok,
-// retry (us), remaining, until full (us)}. Writes happen only if every
-// dimension of every key allows (all or nothing; a script runs atomically).
-// Times are Redis server time in microseconds. Numbers are written with
-// %.17g because Lua's default number formatting keeps only 14 digits.
+// retry (us), remaining, until full (us)}, or {-1} when the reservation was
+// released before this ran (its deadline passed; nothing is written).
+// Writes happen only if every dimension of every key allows (all or
+// nothing; a script runs atomically). Times are Redis server time in
+// microseconds. Numbers are written with %.17g because Lua's default number
+// formatting keeps only 14 digits.
 constexpr std::string_view kAdmitScript = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
@@ -132,14 +149,16 @@ local n = tonumber(ARGV[1])
 local cost = tonumber(ARGV[2])
 local id = ARGV[3]
 local ttl = tonumber(ARGV[4])
+local hold = ARGV[5] == '1'
+if hold and redis.call('EXISTS', KEYS[1]) == 1 then return {-1} end
 local function fmt(x) return string.format('%.17g', x) end
 local out = {1}
 local writes = {}
 local allowed = 1
 local fields = {'r', 'm', 't'}
 for i = 0, n - 1 do
-  local a = 5 + 7 * i
-  local w = {hk = KEYS[2 * i + 1], zk = KEYS[2 * i + 2], set = {}, slot = false}
+  local a = 6 + 7 * i
+  local w = {hk = KEYS[2 * i + 2], zk = KEYS[2 * i + 3], set = {}, slot = false}
   local tats = redis.call('HMGET', w.hk, 'r', 'm', 't')
   local life = 0
   for f = 1, 3 do
@@ -198,15 +217,28 @@ if allowed == 1 then
       redis.call('PEXPIRE', w.zk, math.ceil(ttl / 1000) + 1000)
     end
   end
+  if hold then redis.call('SET', KEYS[1], 'held', 'PX', math.ceil(ttl / 1000) + 1000) end
 end
 out[1] = allowed
 return out
 )lua";
 
-// Settle. KEYS as for Admit. ARGV: key count, reservation id, token delta
-// (actual - reserved; negative = refund), then per key the tokens interval
-// and capacity. Returns how many slots were released.
+// Settle, and release after a missed deadline. KEYS as for Admit. ARGV: key
+// count, reservation id, token delta (actual - reserved; negative =
+// refund), tombstone (ms; 0 for a settlement), then per key the tokens
+// interval and capacity. Acts only on a reservation still "held", and
+// deletes that mark: running it twice changes nothing the second time.
+// When the admit has not run yet, a release marks the id "released" so the
+// admit reserves nothing when it arrives. Returns how many slots were
+// released, or -1 when nothing was held.
 constexpr std::string_view kSettleScript = R"lua(
+local state = redis.call('GET', KEYS[1])
+if state ~= 'held' then
+  local tomb = tonumber(ARGV[4])
+  if not state and tomb > 0 then redis.call('SET', KEYS[1], 'released', 'PX', tomb) end
+  return -1
+end
+redis.call('DEL', KEYS[1])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local n = tonumber(ARGV[1])
@@ -214,9 +246,9 @@ local id = ARGV[2]
 local delta = tonumber(ARGV[3])
 local released = 0
 for i = 0, n - 1 do
-  local hk = KEYS[2 * i + 1]
-  released = released + redis.call('ZREM', KEYS[2 * i + 2], id)
-  local iv = tonumber(ARGV[4 + 2 * i])
+  local hk = KEYS[2 * i + 2]
+  released = released + redis.call('ZREM', KEYS[2 * i + 3], id)
+  local iv = tonumber(ARGV[5 + 2 * i])
   if iv > 0 and delta ~= 0 then
     local tat = tonumber(redis.call('HGET', hk, 't')) or 0
     local changed = true
@@ -250,10 +282,44 @@ std::string Sha1Hex(std::string_view s) {
   return out;
 }
 
+const std::string& AdmitSha() {
+  static const std::string sha = Sha1Hex(kAdmitScript);
+  return sha;
+}
+const std::string& SettleSha() {
+  static const std::string sha = Sha1Hex(kSettleScript);
+  return sha;
+}
+
 std::string Num(double v) {
   char buf[32];
   auto [p, ec] = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, p);
+}
+
+// EVALSHA <sha> <numkeys> <reservation key> (<bucket hash> <slot zset>)...
+std::vector<std::string> ScriptCommand(const std::string& sha, std::string_view prefix,
+                                       const Reservation& r, std::size_t extra_args) {
+  std::vector<std::string> argv;
+  argv.reserve(3 + 1 + 2 * r.keys.size() + extra_args);
+  argv.push_back("EVALSHA");
+  argv.push_back(sha);
+  argv.push_back(std::to_string(1 + 2 * r.keys.size()));
+  std::string key(prefix);
+  key += "r:";
+  key += std::to_string(r.id);
+  argv.push_back(std::move(key));
+  for (const auto& [k, spec] : r.keys) {
+    std::string suffix = k.scope + ":" + k.name;
+    argv.push_back(std::string(prefix) + "b:" + suffix);
+    argv.push_back(std::string(prefix) + "c:" + suffix);
+  }
+  return argv;
+}
+
+bool IsNoScript(const redisReply* reply) {
+  return reply->type == REDIS_REPLY_ERROR &&
+         std::string_view(reply->str, reply->len).starts_with("NOSCRIPT");
 }
 
 struct ReplyDeleter {
@@ -277,254 +343,482 @@ timeval ToTimeval(std::chrono::milliseconds d) {
   return tv;
 }
 
-// A bounded set of synchronous connections. A connection that saw an I/O
-// error is dropped (hiredis cannot reuse it) and replaced on demand.
-class Pool {
+// The startup check, on the caller's thread (never an I/O thread): connect,
+// AUTH, SELECT and load both scripts, blocking for at most `timeout` per step.
+Status Probe(const internal::RedisUrl& url, std::chrono::milliseconds timeout) {
+  timeval tv = ToTimeval(timeout);
+  Context c(redisConnectWithTimeout(url.host.c_str(), url.port, tv));
+  std::string where = url.host + ":" + std::to_string(url.port);
+  if (c == nullptr) return UnavailableError("redis " + where + ": cannot allocate a context");
+  if (c->err != 0) return UnavailableError("redis " + where + ": " + c->errstr);
+  redisSetTimeout(c.get(), tv);
+  if (!url.password.empty()) {
+    Reply r(static_cast<redisReply*>(
+        url.user.empty()
+            ? redisCommand(c.get(), "AUTH %b", url.password.data(), url.password.size())
+            : redisCommand(c.get(), "AUTH %b %b", url.user.data(), url.user.size(),
+                           url.password.data(), url.password.size())));
+    if (r == nullptr) return UnavailableError("redis " + where + ": " + c->errstr);
+    if (r->type == REDIS_REPLY_ERROR) {
+      return UnauthenticatedError("redis " + where +
+                                  ": AUTH failed: " + std::string(r->str, r->len));
+    }
+  }
+  if (url.db != 0) {
+    Reply r(static_cast<redisReply*>(redisCommand(c.get(), "SELECT %d", url.db)));
+    if (r == nullptr) return UnavailableError("redis " + where + ": " + c->errstr);
+    if (r->type == REDIS_REPLY_ERROR) {
+      return InvalidArgumentError("redis " + where + ": SELECT " + std::to_string(url.db) + ": " +
+                                  std::string(r->str, r->len));
+    }
+  }
+  for (std::string_view script : {kAdmitScript, kSettleScript}) {
+    Reply r(static_cast<redisReply*>(
+        redisCommand(c.get(), "SCRIPT LOAD %b", script.data(), script.size())));
+    if (r == nullptr) return UnavailableError("redis " + where + ": " + c->errstr);
+    if (r->type == REDIS_REPLY_ERROR) {
+      return InternalError("redis " + where + ": SCRIPT LOAD: " + std::string(r->str, r->len));
+    }
+  }
+  return OkStatus();
+}
+
+// What every io_context's connection of one limiter shares. Immutable but
+// for the id counter.
+struct Shared {
+  RedisLimiterOptions options;
+  internal::RedisUrl url;
+  std::uint64_t id_base = 0;
+  std::atomic<std::uint64_t> counter{0};
+
+  std::uint64_t NextId() {
+    std::uint64_t id = id_base + counter.fetch_add(1, std::memory_order_relaxed);
+    return id == 0 ? 1 : id;
+  }
+};
+
+// The completion of one awaited Admit and the executor of its coroutine.
+struct Handler {
+  asio::any_io_executor ex;
+  std::move_only_function<void(Admission)> fn;
+};
+
+// Completes an Admit on its coroutine's executor, never inline: the caller
+// may be inside a hiredis callback.
+void Complete(Handler h, Admission a) {
+  asio::any_io_executor ex = h.ex;
+  asio::post(ex, [fn = std::move(h.fn), a = std::move(a)]() mutable { fn(std::move(a)); });
+}
+
+// One limiter's state on one io_context: its connection, the decisions
+// waiting for Redis (with their deadlines) and the settlements owed to it.
+// Used only on the io_context's thread.
+class Session final : public internal::RedisConnection::Listener,
+                      public std::enable_shared_from_this<Session> {
  public:
-  Pool(internal::RedisUrl url, std::chrono::milliseconds timeout, std::size_t size)
-      : url_(std::move(url)), timeout_(timeout), size_(std::max<std::size_t>(size, 1)) {}
+  Session(asio::io_context& ioc, std::shared_ptr<Shared> shared)
+      : ioc_(ioc), shared_(std::move(shared)) {
+    timer_.emplace(ioc_);
+  }
+  ~Session() { Close(); }
 
-  Result<Context> Acquire() {
-    std::unique_lock lock(mu_);
-    auto deadline = std::chrono::steady_clock::now() + timeout_;
-    while (idle_.empty() && open_ >= size_) {
-      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          open_ >= size_) {
-        return UnavailableError("redis: no free connection within " +
-                                std::to_string(timeout_.count()) + " ms");
-      }
-    }
-    if (!idle_.empty()) {
-      Context c = std::move(idle_.back());
-      idle_.pop_back();
-      return c;
-    }
-    ++open_;
-    lock.unlock();
-    auto c = Connect();
-    if (!c) {
-      lock.lock();
-      --open_;
-      cv_.notify_one();
-    }
-    return c;
+  void Start() {
+    const auto& o = shared_->options;
+    conn_ = internal::RedisConnection::Make(
+        ioc_, shared_->url, std::max<std::chrono::milliseconds>(o.timeout, std::chrono::seconds(1)),
+        {{"SCRIPT", "LOAD", std::string(kAdmitScript)},
+         {"SCRIPT", "LOAD", std::string(kSettleScript)}},
+        this);
   }
 
-  void Release(Context c, bool broken) {
-    std::lock_guard lock(mu_);
-    if (broken || c == nullptr || c->err != 0) {
-      --open_;  // c is freed on return
-    } else {
-      idle_.push_back(std::move(c));
+  asio::io_context& ioc() { return ioc_; }
+
+  // Settlements queued but not yet written are lost here (their slots
+  // expire after slot_ttl); those in hiredis' buffer get `timeout` to go out.
+  void Close() {
+    if (closing_) return;
+    closing_ = true;
+    if (conn_) {
+      conn_->Close(shared_->options.timeout);
+      conn_.reset();
     }
-    cv_.notify_one();
+    timer_.reset();
+    std::size_t unsent = 0;
+    for (const auto& [tag, o] : owed_) unsent += !o.in_flight;
+    if (unsent > 0) {
+      spdlog::warn(
+          "redis limiter: {} settlement(s) not delivered at shutdown; their slots "
+          "expire after {} s",
+          unsent, shared_->options.slot_ttl.count());
+    }
+    owed_.clear();
+    waiters_.clear();  // their coroutines are destroyed with the io_context
   }
 
-  Result<Context> Connect() {
-    timeval tv = ToTimeval(timeout_);
-    Context c(redisConnectWithTimeout(url_.host.c_str(), url_.port, tv));
-    std::string where = url_.host + ":" + std::to_string(url_.port);
-    if (c == nullptr) return UnavailableError("redis " + where + ": cannot allocate a context");
-    if (c->err != 0) return UnavailableError("redis " + where + ": " + c->errstr);
-    redisSetTimeout(c.get(), tv);
-    if (!url_.password.empty()) {
-      Reply r(static_cast<redisReply*>(
-          url_.user.empty()
-              ? redisCommand(c.get(), "AUTH %b", url_.password.data(), url_.password.size())
-              : redisCommand(c.get(), "AUTH %b %b", url_.user.data(), url_.user.size(),
-                             url_.password.data(), url_.password.size())));
-      if (r == nullptr) return UnavailableError("redis " + where + ": " + c->errstr);
-      if (r->type == REDIS_REPLY_ERROR) {
-        return UnauthenticatedError("redis " + where +
-                                    ": AUTH failed: " + std::string(r->str, r->len));
+  void Admit(Handler h, Reservation r) {
+    const auto& o = shared_->options;
+    if (closing_) return Fail(std::move(h), "redis limiter: shutting down");
+    if (waiters_.size() >= o.max_pending) {
+      return Fail(std::move(h), "redis " + conn_->where() + ": " + std::to_string(waiters_.size()) +
+                                    " decisions already wait for an answer");
+    }
+    Waiter w;
+    w.hold = internal::HoldsAnything(r.keys);
+    w.argv = internal::AdmitCommand(o.key_prefix, r, o.slot_ttl);
+    std::uint64_t tag = next_tag_++;
+    if (Status s = conn_->Send(w.argv, tag); !s.ok()) return Fail(std::move(h), s.message());
+    w.handler = std::move(h);
+    w.r = std::move(r);
+    waiters_.emplace(tag, std::move(w));
+    deadlines_.emplace_back(Steady::now() + o.timeout, tag);
+    ArmTimer();
+  }
+
+  // A settlement or release: sent now if the connection is up, else when it
+  // is back; retried after a loss (the script applies it once).
+  void Owe(std::vector<std::string> argv) {
+    if (closing_) return;
+    if (owed_.size() >= shared_->options.max_pending) {
+      // The oldest gives way; its slots expire after slot_ttl.
+      owed_.erase(owed_.begin());
+      if (dropped_++ % 1000 == 0) {
+        spdlog::warn(
+            "redis limiter: {} settlement(s) dropped so far (more than {} waiting for "
+            "Redis); their slots expire after {} s",
+            dropped_, shared_->options.max_pending, shared_->options.slot_ttl.count());
       }
     }
-    if (url_.db != 0) {
-      Reply r(static_cast<redisReply*>(redisCommand(c.get(), "SELECT %d", url_.db)));
-      if (r == nullptr) return UnavailableError("redis " + where + ": " + c->errstr);
-      if (r->type == REDIS_REPLY_ERROR) {
-        return InvalidArgumentError("redis " + where + ": SELECT " + std::to_string(url_.db) +
-                                    ": " + std::string(r->str, r->len));
-      }
+    std::uint64_t tag = next_tag_++;
+    Owed& o = owed_[tag];
+    o.argv = std::move(argv);
+    o.in_flight = conn_->Send(o.argv, tag).ok();
+  }
+
+  void OnReply(std::uint64_t tag, const redisReply* reply) override {
+    if (closing_) return;
+    if (auto it = waiters_.find(tag); it != waiters_.end()) return OnAdmitReply(it, reply);
+    if (auto it = owed_.find(tag); it != owed_.end()) return OnOwedReply(it, reply);
+    // Else the late answer to a decision past its deadline: its release is owed already.
+  }
+
+  void OnUp() override {
+    if (closing_) return;
+    for (auto& [tag, o] : owed_) {
+      if (!o.in_flight) o.in_flight = conn_->Send(o.argv, tag).ok();
     }
-    return c;
   }
 
  private:
-  const internal::RedisUrl url_;
-  const std::chrono::milliseconds timeout_;
-  const std::size_t size_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::vector<Context> idle_;
-  std::size_t open_ = 0;
+  struct Waiter {
+    Handler handler;
+    Reservation r;
+    std::vector<std::string> argv;
+    bool hold = false;
+  };
+  struct Owed {
+    std::vector<std::string> argv;
+    bool in_flight = false;
+  };
+  using Waiters = std::unordered_map<std::uint64_t, Waiter>;
+
+  void Fail(Handler h, std::string why) {
+    if (shared_->options.fail_open) {
+      Decision d;
+      d.allowed = true;
+      d.reason = "fail_open";
+      Complete(std::move(h), std::pair{std::move(d), Reservation{}});
+    } else {
+      Complete(std::move(h), UnavailableError(std::move(why)));
+    }
+  }
+
+  std::vector<std::string> Release(const Reservation& r) const {
+    return internal::SettleCommand(shared_->options.key_prefix, r, 0, shared_->options.slot_ttl);
+  }
+
+  void OnAdmitReply(Waiters::iterator it, const redisReply* reply) {
+    Waiter& w = it->second;
+    if (reply != nullptr && IsNoScript(reply) && w.argv[0] == "EVALSHA") {
+      // A flushed or restarted server: send the script itself (which also
+      // caches it). It had not run, so nothing needs releasing if this fails.
+      w.argv[0] = "EVAL";
+      w.argv[1] = std::string(kAdmitScript);
+      Status s = conn_->Send(w.argv, it->first);
+      if (s.ok()) return;
+      Handler h = std::move(w.handler);
+      waiters_.erase(it);
+      return Fail(std::move(h), s.message());
+    }
+    Waiter done = std::move(w);
+    waiters_.erase(it);
+    if (reply == nullptr) {
+      // Lost with the connection: the script may have run.
+      if (done.hold) Owe(Release(done.r));
+      return Fail(std::move(done.handler),
+                  "redis " + conn_->where() + ": connection lost before the decision");
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+      return Fail(std::move(done.handler),
+                  "redis " + conn_->where() + ": " + std::string(reply->str, reply->len));
+    }
+    Admission a = internal::ParseAdmitReply(reply, std::move(done.r));
+    if (!a) return Fail(std::move(done.handler), a.error().message());
+    if (a->first.allowed) a->second.origin = weak_from_this();
+    Complete(std::move(done.handler), std::move(a));
+  }
+
+  void OnOwedReply(std::map<std::uint64_t, Owed>::iterator it, const redisReply* reply) {
+    Owed& o = it->second;
+    if (reply == nullptr) {
+      o.in_flight = false;  // sent again once the connection is back
+      return;
+    }
+    if (IsNoScript(reply) && o.argv[0] == "EVALSHA") {
+      o.argv[0] = "EVAL";
+      o.argv[1] = std::string(kSettleScript);
+      o.in_flight = conn_->Send(o.argv, it->first).ok();
+      return;
+    }
+    if (reply->type == REDIS_REPLY_ERROR) {
+      spdlog::warn("redis {}: settlement refused: {}", conn_->where(),
+                   std::string_view(reply->str, reply->len));
+    }
+    owed_.erase(it);
+  }
+
+  // One timer for all waiting decisions: they share one timeout, so their
+  // deadlines come in the order they were sent.
+  void ArmTimer() {
+    while (!deadlines_.empty() && !waiters_.contains(deadlines_.front().second)) {
+      deadlines_.pop_front();
+    }
+    if (deadlines_.empty() || timer_armed_ || !timer_) return;
+    timer_armed_ = true;
+    timer_->expires_at(deadlines_.front().first);
+    timer_->async_wait([weak = weak_from_this()](const boost::system::error_code&) {
+      auto self = weak.lock();
+      if (!self || self->closing_) return;
+      self->timer_armed_ = false;
+      self->Expire();
+    });
+  }
+
+  void Expire() {
+    auto now = Steady::now();
+    while (!deadlines_.empty() && deadlines_.front().first <= now) {
+      std::uint64_t tag = deadlines_.front().second;
+      deadlines_.pop_front();
+      auto it = waiters_.find(tag);
+      if (it == waiters_.end()) continue;
+      Waiter w = std::move(it->second);
+      waiters_.erase(it);
+      // The admit may still run: the release follows it on this connection
+      // (or, after a reconnect, finds it "held" or leaves "released").
+      if (w.hold) Owe(Release(w.r));
+      Fail(std::move(w.handler), "redis " + conn_->where() + ": no decision within " +
+                                     std::to_string(shared_->options.timeout.count()) + " ms");
+    }
+    ArmTimer();
+  }
+
+  asio::io_context& ioc_;
+  std::shared_ptr<Shared> shared_;
+  std::shared_ptr<internal::RedisConnection> conn_;
+  std::optional<asio::steady_timer> timer_;
+  bool timer_armed_ = false;
+  bool closing_ = false;
+  std::uint64_t next_tag_ = 1;
+  Waiters waiters_;
+  std::deque<std::pair<Steady::time_point, std::uint64_t>> deadlines_;
+  std::map<std::uint64_t, Owed> owed_;  // by tag: the order they were owed
+  std::uint64_t dropped_ = 0;
 };
 
-struct Script {
-  std::string_view text;
-  std::string sha;
+// The sessions of one io_context, destroyed with it.
+class SessionService final : public asio::execution_context::service {
+ public:
+  static inline asio::execution_context::id id;
+  explicit SessionService(asio::execution_context& ctx) : asio::execution_context::service(ctx) {}
+
+  std::shared_ptr<Session> Get(asio::io_context& ioc, const std::shared_ptr<Shared>& shared) {
+    std::shared_ptr<Session>& s = sessions_[shared.get()];
+    if (!s) {
+      s = std::make_shared<Session>(ioc, shared);
+      s->Start();
+    }
+    return s;
+  }
+
+ private:
+  void shutdown() override {
+    for (auto& [key, s] : sessions_) s->Close();
+    sessions_.clear();
+  }
+  std::unordered_map<const Shared*, std::shared_ptr<Session>> sessions_;
 };
 
 class RedisRateLimiter final : public RateLimiter {
  public:
-  RedisRateLimiter(RedisLimiterOptions o, internal::RedisUrl url)
-      : options_(std::move(o)), pool_(std::move(url), options_.timeout, options_.connections) {
-    std::random_device rd;
-    id_base_ = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
-  }
+  explicit RedisRateLimiter(std::shared_ptr<Shared> shared) : shared_(std::move(shared)) {}
 
-  Pool& pool() { return pool_; }
-
-  Result<std::pair<Decision, Reservation>> Admit(
-      const std::vector<std::pair<LimitKey, LimitSpec>>& keys,
-      std::uint64_t estimated_tokens) override {
+  std::optional<Admission> TryAdmit(const Keys& keys, std::uint64_t estimated_tokens) override {
+    for (const auto& [k, spec] : keys) {
+      if (!spec.empty()) return std::nullopt;  // Redis decides
+    }
+    Decision d;
+    d.allowed = true;
     Reservation r;
-    r.keys = internal::Normalize(keys);
+    r.id = shared_->NextId();
     r.reserved_tokens = estimated_tokens;
-    r.id = id_base_ + counter_.fetch_add(1, std::memory_order_relaxed);
-    if (r.id == 0) r.id = 1;
-    if (r.keys.empty()) {
-      Decision d;
-      d.allowed = true;
-      return std::pair{std::move(d), std::move(r)};
-    }
-    std::vector<std::string> args = {std::to_string(r.keys.size()),
-                                     std::to_string(estimated_tokens), std::to_string(r.id),
-                                     std::to_string(options_.slot_ttl.count() * 1'000'000LL)};
-    for (const auto& [key, spec] : r.keys) {
-      auto rps = internal::RequestsPerSecondBucket(spec, kMicrosPerSecond);
-      auto rpm = internal::RequestsPerMinuteBucket(spec, kMicrosPerSecond);
-      auto tok = internal::TokensPerMinuteBucket(spec, kMicrosPerSecond);
-      for (double v : {rps.interval, rps.capacity, rpm.interval, rpm.capacity,
-                       static_cast<double>(spec.max_concurrent), tok.interval, tok.capacity}) {
-        args.push_back(Num(v));
-      }
-    }
-    auto reply = Eval(admit_, KeysOf(r.keys), args);
-    if (!reply) {
-      if (!options_.fail_open) return reply.status();
-      Decision d;
-      d.allowed = true;
-      d.reason = "fail_open";
-      r.keys.clear();  // nothing was reserved, so Settle must not refund
-      return std::pair{std::move(d), std::move(r)};
-    }
-    const redisReply* a = reply->get();
-    auto bad = [] { return InternalError("redis: unexpected reply from the admit script"); };
-    if (a->type != REDIS_REPLY_ARRAY || a->elements < 1 || (a->elements - 1) % 6 != 0) {
-      return bad();
-    }
-    for (std::size_t i = 0; i < a->elements; ++i) {
-      if (a->element[i]->type != REDIS_REPLY_INTEGER) return bad();
-    }
-    auto at = [&](std::size_t i) { return a->element[i]->integer; };
-    std::vector<DimensionOutcome> outcomes;
-    for (std::size_t i = 1; i + 6 <= a->elements; i += 6) {
-      long long key = at(i), dim = at(i + 1);
-      if (key < 0 || static_cast<std::size_t>(key) >= r.keys.size() || dim < 0 || dim > 3) {
-        return bad();
-      }
-      const LimitSpec& spec = r.keys[key].second;
-      DimensionOutcome o;
-      o.dimension = static_cast<Dimension>(dim);
-      o.allowed = at(i + 2) == 1;
-      o.retry_after = std::chrono::milliseconds((std::max(0LL, at(i + 3)) + 999) / 1000);
-      o.limit = internal::LimitFor(o.dimension, spec);
-      o.remaining = static_cast<std::uint64_t>(std::max(0LL, at(i + 4)));
-      long long reset_us = o.allowed ? at(i + 5) : std::max(at(i + 5), at(i + 3));
-      o.reset = std::chrono::seconds((std::max(0LL, reset_us) + 999'999) / 1'000'000);
-      o.spec = &spec;
-      outcomes.push_back(std::move(o));
-    }
-    Decision d = internal::Decide(outcomes);
-    if (d.allowed != (at(0) == 1)) return bad();
-    if (!d.allowed) r = Reservation{};
     return std::pair{std::move(d), std::move(r)};
   }
 
+  asio::awaitable<Admission> Admit(const Keys& keys, std::uint64_t estimated_tokens) override {
+    return asio::async_initiate<const asio::use_awaitable_t<>&, void(Admission)>(
+        [shared = shared_](auto handler, const Keys* keys, std::uint64_t estimate) {
+          asio::any_io_executor ex = asio::get_associated_executor(handler);
+          Start(shared, Handler{std::move(ex), std::move(handler)}, *keys, estimate);
+        },
+        asio::use_awaitable, &keys, estimated_tokens);
+  }
+
   Status Settle(const Reservation& r, std::uint64_t actual_tokens) override {
-    if (r.keys.empty()) return OkStatus();
-    double delta = static_cast<double>(actual_tokens) - static_cast<double>(r.reserved_tokens);
-    std::vector<std::string> args = {std::to_string(r.keys.size()), std::to_string(r.id),
-                                     Num(delta)};
-    for (const auto& [key, spec] : r.keys) {
-      auto tok = internal::TokensPerMinuteBucket(spec, kMicrosPerSecond);
-      args.push_back(Num(tok.interval));
-      args.push_back(Num(tok.capacity));
+    if (r.keys.empty() || !internal::HoldsAnything(r.keys)) return OkStatus();
+    auto session = std::static_pointer_cast<Session>(r.origin.lock());
+    if (!session) {
+      return UnavailableError("redis limiter: reservation " + std::to_string(r.id) +
+                              " came from an io_context that is gone; its slots expire after " +
+                              std::to_string(shared_->options.slot_ttl.count()) + " s");
     }
-    auto reply = Eval(settle_, KeysOf(r.keys), args);
-    return reply.status();
+    auto argv =
+        internal::SettleCommand(shared_->options.key_prefix, r, actual_tokens, kNoTombstone);
+    if (session->ioc().get_executor().running_in_this_thread()) {
+      session->Owe(std::move(argv));
+    } else {
+      asio::post(session->ioc(),
+                 [weak = std::weak_ptr<Session>(session), argv = std::move(argv)]() mutable {
+                   if (auto s = weak.lock()) s->Owe(std::move(argv));
+                 });
+    }
+    return OkStatus();
   }
 
  private:
-  std::vector<std::string> KeysOf(const std::vector<std::pair<LimitKey, LimitSpec>>& keys) const {
-    std::vector<std::string> out;
-    out.reserve(2 * keys.size());
-    for (const auto& [key, spec] : keys) {
-      std::string suffix = key.scope + ":" + key.name;
-      out.push_back(options_.key_prefix + "b:" + suffix);
-      out.push_back(options_.key_prefix + "c:" + suffix);
+  static constexpr std::chrono::milliseconds kNoTombstone{0};
+
+  static void Start(const std::shared_ptr<Shared>& shared, Handler h, const Keys& keys,
+                    std::uint64_t estimate) {
+    const auto* io = h.ex.target<asio::io_context::executor_type>();
+    if (io == nullptr) {
+      return Complete(std::move(h), InternalError("redis limiter: Admit must be awaited on an "
+                                                  "io_context's own executor"));
     }
-    return out;
+    asio::io_context* ioc = &io->context();
+    Reservation r;
+    r.keys = internal::Normalize(keys);
+    r.reserved_tokens = estimate;
+    r.id = shared->NextId();
+    if (r.keys.empty()) {
+      Decision d;
+      d.allowed = true;
+      return Complete(std::move(h), std::pair{std::move(d), std::move(r)});
+    }
+    asio::use_service<SessionService>(*ioc).Get(*ioc, shared)->Admit(std::move(h), std::move(r));
   }
 
-  // EVALSHA, and on NOSCRIPT (a restarted or flushed server) SCRIPT LOAD
-  // and one retry.
-  Result<Reply> Eval(const Script& script, const std::vector<std::string>& keys,
-                     const std::vector<std::string>& args) {
-    RAMPART_ASSIGN_OR_RETURN(Context c, pool_.Acquire());
-    std::string numkeys = std::to_string(keys.size());
-    std::vector<const char*> argv = {"EVALSHA", script.sha.data(), numkeys.data()};
-    std::vector<std::size_t> lens = {7, script.sha.size(), numkeys.size()};
-    for (const auto* v : {&keys, &args}) {
-      for (const auto& s : *v) {
-        argv.push_back(s.data());
-        lens.push_back(s.size());
-      }
-    }
-    for (int attempt = 0; attempt < 2; ++attempt) {
-      Reply reply(static_cast<redisReply*>(
-          redisCommandArgv(c.get(), static_cast<int>(argv.size()), argv.data(), lens.data())));
-      if (reply == nullptr) {
-        std::string err = c->errstr;
-        pool_.Release(std::move(c), true);
-        return UnavailableError("redis: " + err);
-      }
-      if (reply->type == REDIS_REPLY_ERROR) {
-        std::string err(reply->str, reply->len);
-        if (attempt == 0 && err.starts_with("NOSCRIPT")) {
-          Reply load(static_cast<redisReply*>(
-              redisCommand(c.get(), "SCRIPT LOAD %b", script.text.data(), script.text.size())));
-          if (load == nullptr) {
-            std::string lerr = c->errstr;
-            pool_.Release(std::move(c), true);
-            return UnavailableError("redis: SCRIPT LOAD: " + lerr);
-          }
-          if (load->type == REDIS_REPLY_ERROR) {
-            pool_.Release(std::move(c), false);
-            return InternalError("redis: SCRIPT LOAD: " + std::string(load->str, load->len));
-          }
-          continue;
-        }
-        pool_.Release(std::move(c), false);
-        return UnavailableError("redis: " + err);
-      }
-      pool_.Release(std::move(c), false);
-      return reply;
-    }
-    pool_.Release(std::move(c), false);
-    return InternalError("redis: script still missing after SCRIPT LOAD");
-  }
-
-  RedisLimiterOptions options_;
-  Pool pool_;
-  Script admit_{kAdmitScript, Sha1Hex(kAdmitScript)};
-  Script settle_{kSettleScript, Sha1Hex(kSettleScript)};
-  std::uint64_t id_base_ = 0;
-  std::atomic<std::uint64_t> counter_{0};
+  std::shared_ptr<Shared> shared_;
 };
 
 }  // namespace
+
+namespace internal {
+
+std::string_view AdmitScript() { return kAdmitScript; }
+std::string_view SettleScript() { return kSettleScript; }
+
+bool HoldsAnything(const std::vector<std::pair<LimitKey, LimitSpec>>& keys) {
+  for (const auto& [k, spec] : keys) {
+    if (spec.max_concurrent > 0 || spec.tokens_per_minute > 0) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> AdmitCommand(std::string_view key_prefix, const Reservation& r,
+                                      std::chrono::seconds slot_ttl) {
+  std::vector<std::string> argv = ScriptCommand(AdmitSha(), key_prefix, r, 5 + 7 * r.keys.size());
+  argv.push_back(std::to_string(r.keys.size()));
+  argv.push_back(std::to_string(r.reserved_tokens));
+  argv.push_back(std::to_string(r.id));
+  argv.push_back(std::to_string(slot_ttl.count() * 1'000'000LL));
+  argv.push_back(HoldsAnything(r.keys) ? "1" : "0");
+  for (const auto& [key, spec] : r.keys) {
+    auto rps = RequestsPerSecondBucket(spec, kMicrosPerSecond);
+    auto rpm = RequestsPerMinuteBucket(spec, kMicrosPerSecond);
+    auto tok = TokensPerMinuteBucket(spec, kMicrosPerSecond);
+    for (double v : {rps.interval, rps.capacity, rpm.interval, rpm.capacity,
+                     static_cast<double>(spec.max_concurrent), tok.interval, tok.capacity}) {
+      argv.push_back(Num(v));
+    }
+  }
+  return argv;
+}
+
+std::vector<std::string> SettleCommand(std::string_view key_prefix, const Reservation& r,
+                                       std::uint64_t actual_tokens,
+                                       std::chrono::milliseconds tombstone) {
+  std::vector<std::string> argv = ScriptCommand(SettleSha(), key_prefix, r, 4 + 2 * r.keys.size());
+  double delta = static_cast<double>(actual_tokens) - static_cast<double>(r.reserved_tokens);
+  argv.push_back(std::to_string(r.keys.size()));
+  argv.push_back(std::to_string(r.id));
+  argv.push_back(Num(delta));
+  argv.push_back(std::to_string(tombstone.count()));
+  for (const auto& [key, spec] : r.keys) {
+    auto tok = TokensPerMinuteBucket(spec, kMicrosPerSecond);
+    argv.push_back(Num(tok.interval));
+    argv.push_back(Num(tok.capacity));
+  }
+  return argv;
+}
+
+Admission ParseAdmitReply(const redisReply* a, Reservation r) {
+  auto bad = [] { return InternalError("redis: unexpected reply from the admit script"); };
+  if (a == nullptr || a->type != REDIS_REPLY_ARRAY || a->elements < 1 ||
+      (a->elements - 1) % 6 != 0) {
+    return bad();
+  }
+  for (std::size_t i = 0; i < a->elements; ++i) {
+    if (a->element[i]->type != REDIS_REPLY_INTEGER) return bad();
+  }
+  auto at = [&](std::size_t i) { return a->element[i]->integer; };
+  if (a->elements == 1 && at(0) == -1) {
+    return UnavailableError("redis: reservation " + std::to_string(r.id) +
+                            " was released before its decision ran");
+  }
+  std::vector<DimensionOutcome> outcomes;
+  for (std::size_t i = 1; i + 6 <= a->elements; i += 6) {
+    long long key = at(i), dim = at(i + 1);
+    if (key < 0 || static_cast<std::size_t>(key) >= r.keys.size() || dim < 0 || dim > 3) {
+      return bad();
+    }
+    const LimitSpec& spec = r.keys[key].second;
+    DimensionOutcome o;
+    o.dimension = static_cast<Dimension>(dim);
+    o.allowed = at(i + 2) == 1;
+    o.retry_after = std::chrono::milliseconds((std::max(0LL, at(i + 3)) + 999) / 1000);
+    o.limit = LimitFor(o.dimension, spec);
+    o.remaining = static_cast<std::uint64_t>(std::max(0LL, at(i + 4)));
+    long long reset_us = o.allowed ? at(i + 5) : std::max(at(i + 5), at(i + 3));
+    o.reset = std::chrono::seconds((std::max(0LL, reset_us) + 999'999) / 1'000'000);
+    o.spec = &spec;
+    outcomes.push_back(std::move(o));
+  }
+  Decision d = Decide(outcomes);
+  if (d.allowed != (at(0) == 1)) return bad();
+  if (!d.allowed) r = Reservation{};
+  return std::pair{std::move(d), std::move(r)};
+}
+
+}  // namespace internal
 
 Result<std::unique_ptr<RateLimiter>> MakeRedisRateLimiter(RedisLimiterOptions options) {
   RAMPART_ASSIGN_OR_RETURN(internal::RedisUrl url, internal::ParseRedisUrl(options.url));
@@ -534,16 +828,22 @@ Result<std::unique_ptr<RateLimiter>> MakeRedisRateLimiter(RedisLimiterOptions op
   if (options.slot_ttl <= std::chrono::seconds(0)) {
     return InvalidArgumentError("redis limiter: slot_ttl must be positive");
   }
-  bool fail_open = options.fail_open;
-  auto limiter = std::make_unique<RedisRateLimiter>(std::move(options), std::move(url));
-  // A probe connection, closed again: the pool opens its own on demand.
-  auto c = limiter->pool().Connect();
-  if (!c && (!fail_open || c.error().code() != StatusCode::kUnavailable)) {
+  if (options.max_pending == 0) {
+    return InvalidArgumentError("redis limiter: max_pending must be positive");
+  }
+  Status probe =
+      Probe(url, std::max<std::chrono::milliseconds>(options.timeout, std::chrono::seconds(1)));
+  if (!probe.ok() && (!options.fail_open || probe.code() != StatusCode::kUnavailable)) {
     // Wrong credentials or database are configuration errors even when
     // failing open; an unreachable server is tolerated only when failing open.
-    return c.status();
+    return probe;
   }
-  return std::unique_ptr<RateLimiter>(std::move(limiter));
+  auto shared = std::make_shared<Shared>();
+  shared->options = std::move(options);
+  shared->url = std::move(url);
+  std::random_device rd;
+  shared->id_base = (static_cast<std::uint64_t>(rd()) << 32) ^ rd();
+  return std::unique_ptr<RateLimiter>(std::make_unique<RedisRateLimiter>(std::move(shared)));
 }
 
 }  // namespace rampart::gateway

@@ -461,7 +461,10 @@ class GatewayServer::Impl final : public http::Handler {
           request_json
               ? EstimateTokens(*request_json, policy->config().rate_limits.default_max_tokens)
               : 0;
-      auto admitted = deps_.limiter->Admit(keys, estimate);
+      // The local limiter answers at once; Redis is awaited without blocking the thread.
+      std::optional<Admission> decided = deps_.limiter->TryAdmit(keys, estimate);
+      if (!decided) decided = co_await deps_.limiter->Admit(keys, estimate);
+      Admission& admitted = *decided;
       if (!admitted) {
         metrics_->RecordRateLimit(ex.conn().worker, "error");
         spdlog::warn("gateway: rate limiter cannot decide: {}", admitted.error().message());

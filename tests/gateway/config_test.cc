@@ -223,6 +223,46 @@ TEST(GatewayConfigTest, RedisBackendNeedsUrl) {
   EXPECT_NE(Codes(d).find("gateway.redis-url"), std::string::npos);
 }
 
+TEST(GatewayConfigTest, RedisDeadlineSlotTtlAndPendingBound) {
+  estate::Estate e = LoadTestEstate(R"(
+gateway:
+  rate_limits:
+    backend: redis
+    redis: {url: "redis://127.0.0.1:6379", timeout_ms: 80, slot_ttl_s: 120, max_pending: 64}
+)");
+  Diagnostics d;
+  auto c = LoadGatewayConfig(e, "var", "0.0.0.0", &d);
+  ASSERT_TRUE(c.has_value()) << d.ToString();
+  EXPECT_EQ(d.items().size(), 0u) << d.ToString();
+  EXPECT_EQ(c->rate_limits.redis_timeout, std::chrono::milliseconds(80));
+  EXPECT_EQ(c->rate_limits.redis_slot_ttl, std::chrono::seconds(120));
+  EXPECT_EQ(c->rate_limits.redis_max_pending, 64u);
+
+  // Defaults; the pool size of older configs is a warning, not an error.
+  e = LoadTestEstate(R"(
+gateway:
+  rate_limits: {backend: redis, redis: {url: "redis://127.0.0.1:6379", connections: 4}}
+)");
+  Diagnostics d2;
+  c = LoadGatewayConfig(e, "var", "0.0.0.0", &d2);
+  ASSERT_TRUE(c.has_value()) << d2.ToString();
+  EXPECT_EQ(c->rate_limits.redis_timeout, std::chrono::milliseconds(50));
+  EXPECT_EQ(c->rate_limits.redis_slot_ttl, std::chrono::seconds(300));
+  EXPECT_EQ(c->rate_limits.redis_max_pending, 1024u);
+  ASSERT_EQ(d2.items().size(), 1u) << d2.ToString();
+  EXPECT_EQ(d2.items()[0].severity, Severity::kWarning);
+  EXPECT_EQ(d2.items()[0].code, "gateway.redis-connections");
+
+  // A slot that never expires is refused.
+  e = LoadTestEstate(R"(
+gateway:
+  rate_limits: {backend: redis, redis: {url: "redis://127.0.0.1:6379", slot_ttl_s: 0}}
+)");
+  Diagnostics d3;
+  EXPECT_FALSE(LoadGatewayConfig(e, "var", "0.0.0.0", &d3).has_value());
+  EXPECT_NE(d3.ToString().find("slot_ttl_s"), std::string::npos) << d3.ToString();
+}
+
 TEST(GatewayConfigTest, UpstreamUrls) {
   UpstreamConfig u;
   ASSERT_TRUE(ParseUpstreamUrl("http://[::1]:8000/v", &u).ok());

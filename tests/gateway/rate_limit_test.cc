@@ -44,7 +44,7 @@ class RateLimitTest : public ::testing::Test {
   std::unique_ptr<RateLimiter> limiter_ = MakeLocalRateLimiter(clock_);
 
   std::pair<Decision, Reservation> Admit(const Keys& keys, std::uint64_t tokens = 0) {
-    auto r = limiter_->Admit(keys, tokens);
+    auto r = *limiter_->TryAdmit(keys, tokens);
     EXPECT_TRUE(r.has_value()) << r.status().ToString();
     return r.has_value() ? *r : std::pair<Decision, Reservation>{};
   }
@@ -294,7 +294,7 @@ TEST_F(RateLimitTest, ThreadsNeverExceedTheLimit) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 2000; ++i) {
-        auto r = limiter_->Admit(keys, 100);
+        auto r = *limiter_->TryAdmit(keys, 100);
         if (r && r->first.allowed) {
           ++admitted;
           (void)limiter_->Settle(r->second, 100);
@@ -313,7 +313,7 @@ TEST_F(RateLimitTest, ThreadsNeverExceedConcurrency) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 3000; ++i) {
-        auto r = limiter_->Admit(keys, 0);
+        auto r = *limiter_->TryAdmit(keys, 0);
         if (!r || !r->first.allowed) continue;
         int now = ++in_flight;
         int prev = max_seen.load();
