@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "core/http/server.h"
+#include "testing/h2_client.h"
 #include "testing/http_client.h"
 #include "testing/testing.h"
 
@@ -59,6 +60,12 @@ class TestHandler : public Handler {
       co_await x.Respond(200, {}, "0123456789");
     } else if (path == "/ignore") {
       co_await x.Respond(200, {}, "ignored");
+    } else if (path == "/trailers") {
+      std::array<Field, 1> f{Field{"Content-Type", "application/grpc"}};
+      x.Begin(200, f, std::nullopt);
+      co_await x.Write("message", false);
+      std::array<Field, 2> t{Field{"grpc-status", "0"}, Field{"grpc-message", "ok"}};
+      co_await x.EndWithTrailers(t);
     } else if (path == "/silent") {
       co_return;
     } else if (path == "/slow") {
@@ -331,6 +338,171 @@ TEST_F(HttpServerTest, StopDrainsARequestInFlightAndClosesIdleConnections) {
   EXPECT_LE(recv(idle, &b, 1, 0), 0);  // the idle connection was closed
   close(idle);
   close(busy);
+}
+
+// ---- HTTP/2 -------------------------------------------------------------------------------
+
+using testing::H2Client;
+using testing::H2Response;
+
+TEST_F(HttpServerTest, Http2ServesConcurrentStreamsOnOneConnection) {
+  Start();
+  H2Client c(port_);
+  ASSERT_TRUE(c.connected());
+  auto t0 = std::chrono::steady_clock::now();
+  std::uint32_t a = c.Request("GET", "/slow"), b = c.Request("GET", "/slow"),
+                d = c.Request("GET", "/slow");
+  std::uint32_t e = c.Request("POST", "/echo", {{"content-type", "text/plain"}},
+                              std::string(100000, 'z'));
+  H2Response echo = c.Await(e);
+  EXPECT_EQ(echo.status, 200);
+  EXPECT_EQ(echo.body, std::string(100000, 'z'));
+  EXPECT_EQ(echo.Header("x-method"), "POST");
+  for (std::uint32_t id : {a, b, d}) {
+    H2Response r = c.Await(id);
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.body, "slow");
+  }
+  // Three 300 ms answers side by side, not one after the other.
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 800ms);
+  H2Response streamed = c.Exchange("GET", "/stream");
+  EXPECT_EQ(streamed.body, "one,two,three");
+  H2Response missing = c.Exchange("GET", "/nope");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.Header("content-type"), "application/json");
+  EXPECT_FALSE(c.goaway());
+}
+
+TEST_F(HttpServerTest, Http2SendsTrailers) {
+  Start();
+  H2Client c(port_);
+  H2Response r = c.Exchange("POST", "/trailers", {{"content-type", "application/grpc"}}, "x");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "message");
+  EXPECT_EQ(r.Trailer("grpc-status"), "0");
+  EXPECT_EQ(r.Trailer("grpc-message"), "ok");
+}
+
+TEST_F(HttpServerTest, Http2RefusesMalformedRequestsBeforeTheHandler) {
+  Start();
+  H2Client c(port_);
+  // Pseudo-headers missing or out of order, upper-case and connection-specific
+  // fields: a stream error (PROTOCOL_ERROR), never the handler.
+  std::vector<testing::Headers> bad = {
+      {{":method", "GET"}, {":scheme", "http"}, {":authority", "t"}},
+      {{":method", "GET"}, {":scheme", "http"}, {":path", "/echo"}, {"X-Upper", "1"}},
+      {{":method", "GET"}, {":scheme", "http"}, {":path", "/echo"}, {"connection", "close"}},
+      {{"x-first", "1"}, {":method", "GET"}, {":scheme", "http"}, {":path", "/echo"}},
+      {{":method", "GET"}, {":scheme", "http"}, {":path", "/echo"}, {":bogus", "1"}},
+  };
+  for (const auto& h : bad) {
+    std::uint32_t id = c.NextStreamId();
+    c.SkipStreamId();
+    c.SendFrame(testing::kHeaders, testing::kEndHeaders | testing::kEndStream, id, c.Encode(h));
+    H2Response r = c.Await(id, 2s);
+    EXPECT_EQ(r.status, 0);
+    ASSERT_TRUE(r.reset.has_value()) << h[0].first;
+    EXPECT_EQ(*r.reset, 1u);  // PROTOCOL_ERROR
+  }
+  // A :path that is not origin-form gets the HTTP/1.1 refusal.
+  H2Response abs = c.Exchange("GET", "http://evil/echo");
+  EXPECT_EQ(abs.status, 400);
+  EXPECT_EQ(handler_.handled.load(), 0);
+  // The connection still serves good requests.
+  EXPECT_EQ(c.Exchange("GET", "/head").status, 200);
+}
+
+TEST_F(HttpServerTest, Http2HeaderBombsAndContinuationFloodsAreRefused) {
+  ServerOptions o;
+  o.request.max_header_bytes = 8192;
+  Start(o);
+  {
+    // HPACK bomb: one 3000-byte field, then indexed references to it that
+    // decode to 150 KB from a few hundred bytes on the wire.
+    H2Client c(port_);
+    testing::Headers h;
+    for (int i = 0; i < 50; ++i) h.emplace_back("x-bomb", std::string(3000, 'b'));
+    std::uint32_t id = c.Request("GET", "/echo", h);
+    H2Response r = c.Await(id, 3s);
+    EXPECT_TRUE(r.status == 431 || r.reset.has_value() || c.goaway().has_value())
+        << "status " << r.status;
+    EXPECT_NE(r.status, 200);
+  }
+  {
+    // CONTINUATION flood: a header block that never ends.
+    H2Client c(port_);
+    std::string block = c.Encode({{":method", "GET"}, {":scheme", "http"}, {":path", "/echo"}});
+    c.SendFrame(testing::kHeaders, 0, 1, block);
+    for (int i = 0; i < 40; ++i) c.SendFrame(testing::kContinuation, 0, 1, c.Encode({{"x", "y"}}));
+    c.Drain(3s);
+    EXPECT_TRUE(c.goaway().has_value() || c.closed());
+  }
+  EXPECT_EQ(handler_.handled.load(), 0);
+}
+
+TEST_F(HttpServerTest, Http2RapidResetEndsTheConnection) {
+  ServerOptions o;
+  o.h2_max_resets_per_second = 50;
+  o.h2_max_concurrent_streams = 20;
+  Start(o);
+  H2Client c(port_);
+  for (int i = 0; i < 400; ++i) {
+    std::uint32_t id = c.Request("GET", "/slow");
+    c.SendFrame(testing::kRstStream, 0, id, std::string("\x00\x00\x00\x08", 4));  // CANCEL
+  }
+  c.Drain(3s);
+  ASSERT_TRUE(c.goaway().has_value());
+  EXPECT_EQ(*c.goaway(), 0xbu);  // ENHANCE_YOUR_CALM
+  // Reset streams' handlers still counted: never more than the limit ran.
+  EXPECT_LE(handler_.handled.load(), 20 + 1);
+}
+
+TEST_F(HttpServerTest, Http2FlowControlHolds) {
+  ServerOptions o;
+  o.h2_stream_window = 1000;
+  o.request.max_body_bytes = 50000;
+  Start(o);
+  {
+    // A DATA frame beyond the stream's window: FLOW_CONTROL_ERROR.
+    H2Client c(port_);
+    c.Drain(200ms);  // take the server's SETTINGS
+    std::uint32_t id = c.Request("POST", "/echo", {}, "", false);
+    c.SendFrame(testing::kData, testing::kEndStream, id, std::string(2000, 'w'));
+    H2Response r = c.Await(id, 3s);
+    bool flow_error = (r.reset && *r.reset == 3u) || (c.goaway() && *c.goaway() == 3u);
+    EXPECT_TRUE(flow_error);
+    EXPECT_NE(r.status, 200);
+  }
+  // A body within the window on a fresh connection is served.
+  H2Client c(port_);
+  c.Drain(200ms);
+  H2Response r = c.Exchange("POST", "/echo", {}, std::string(900, 'q'));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.size(), 900u);
+}
+
+TEST_F(HttpServerTest, Http2BodyOverTheLimitIs413) {
+  ServerOptions o;
+  o.request.max_body_bytes = 1000;
+  Start(o);
+  H2Client c(port_);
+  H2Response r = c.Exchange("POST", "/echo", {}, std::string(5000, 'q'));
+  EXPECT_EQ(r.status, 413);
+}
+
+TEST_F(HttpServerTest, Http2DrainSendsGoawayAndFinishesStreamsInFlight) {
+  Start();
+  H2Client c(port_);
+  std::uint32_t id = c.Request("GET", "/slow");
+  std::this_thread::sleep_for(100ms);
+  std::thread stopper([this] { server_->Stop(3s); });
+  H2Response r = c.Await(id, 5s);
+  c.Drain(1s);
+  stopper.join();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "slow");
+  ASSERT_TRUE(c.goaway().has_value());
+  EXPECT_EQ(*c.goaway(), 0u);  // NO_ERROR
 }
 
 }  // namespace

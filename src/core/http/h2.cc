@@ -496,7 +496,7 @@ bool H2Conn::Init() {
   const ServerOptions& o = core_.opts;
   nghttp2_settings_entry iv[] = {
       {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, o.h2_max_concurrent_streams},
-      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, 1u << 20},
+      {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, o.h2_stream_window},
       {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE,
        static_cast<std::uint32_t>(
            std::min<std::size_t>(o.request.max_header_bytes, kMaxHeaderListBytes))},

@@ -66,6 +66,7 @@ struct ServerOptions {
   bool http2 = true;
   std::uint32_t h2_max_concurrent_streams = 100;
   std::uint32_t h2_max_resets_per_second = 100;  // beyond: GOAWAY (rapid reset)
+  std::uint32_t h2_stream_window = 1u << 20;      // SETTINGS_INITIAL_WINDOW_SIZE
   ServerStats* stats = nullptr;                  // gauges to keep; null: the server's own
 };
 
