@@ -53,7 +53,7 @@ def main(argv):
     skipped = {}  # reason -> [test names]
     for case in root.iter("testcase"):
         status = case.get("status", "")
-        test = case.get("name", "?")
+        test = case.get("name", "?").split("  #")[0]  # without "  # GetParam() = ..."
         out = case.findtext("system-out") or ""
         if status == "run":
             passed += 1
@@ -67,10 +67,11 @@ def main(argv):
     if count:
         print(f"{name}: {count} test(s) did not run:")
         for reason, tests in sorted(skipped.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-            shown = ", ".join(tests[:MAX_NAMES])
+            print(f"  {len(tests)} x {reason}")
+            for test in tests[:MAX_NAMES]:
+                print(f"      {test}")
             if len(tests) > MAX_NAMES:
-                shown += f" and {len(tests) - MAX_NAMES} more"
-            print(f"  {len(tests)} x {reason}\n      {shown}")
+                print(f"      and {len(tests) - MAX_NAMES} more")
     print(f"{name}: {passed} passed, {failed} failed, {count} skipped")
     if count and require_all():
         print(f"{name}: FAILED: {count} test(s) skipped under CI=true or RAMPART_REQUIRE_ALL=1, "
