@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target listed in BUILD/fuzzers.txt for SECONDS each,
 # starting from its seed corpus (copied, so seeds in git stay as written).
+# Nothing is skipped silently: an empty target list, or a target without a
+# seed corpus (fuzz/<lib>/<name>_corpus/ with at least one file), fails.
 # Usage: scripts/fuzz.sh BUILD_DIR SECONDS
 set -euo pipefail
 BUILD=${1:-build-asan}
@@ -9,11 +11,18 @@ LIST=$BUILD/fuzzers.txt
 [ -f "$LIST" ] || { echo "fuzz: $LIST missing; build with -DRAMPART_FUZZ=ON (make asan)" >&2; exit 2; }
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 status=0
+targets=0
 while IFS=$'\t' read -r bin corpus; do
   [ -n "$bin" ] || continue
+  targets=$((targets + 1))
   name=$(basename "$bin")
+  if [ ! -d "$corpus" ] || [ -z "$(ls -A "$corpus")" ]; then
+    echo "fuzz: $name FAILED: no seed corpus at $corpus (every fuzz target needs one)" >&2
+    status=1
+    continue
+  fi
   work=$(mktemp -d)
-  [ -d "$corpus" ] && cp -r "$corpus"/. "$work"/ 2>/dev/null || true
+  cp -r "$corpus"/. "$work"/
   echo "fuzz: $name for ${SECONDS_PER}s (seeds: $(ls "$work" | wc -l))"
   if ! "$bin" -max_total_time="$SECONDS_PER" -rss_limit_mb=2048 -timeout=10 \
       -print_final_stats=1 -artifact_prefix="$BUILD/$name-" "$work" >"$BUILD/$name.log" 2>&1; then
@@ -21,9 +30,15 @@ while IFS=$'\t' read -r bin corpus; do
     tail -40 "$BUILD/$name.log" >&2
     status=1
   else
-    grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$BUILD/$name.log" | tr '\n' ' '
+    grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$BUILD/$name.log" | tr '\n' ' ' ||
+      echo -n "(no final stats in $BUILD/$name.log)"
     echo
   fi
   rm -rf "$work"
 done <"$LIST"
+if [ "$targets" -eq 0 ]; then
+  echo "fuzz: FAILED: $LIST lists no fuzz target" >&2
+  status=1
+fi
+echo "fuzz: $targets target(s) run"
 exit $status

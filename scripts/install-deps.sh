@@ -7,6 +7,8 @@ set -euo pipefail
 PACKAGES=(
   # toolchain
   build-essential cmake ninja-build ccache pkg-config git python3 openssl curl
+  # tests: bundles are checked against the OMS JSON Schemas (tests/artifacts/validate_oms.py)
+  python3-jsonschema
   # clang for libFuzzer and the sanitizer build (clang-14 cannot compile <expected>)
   clang-19 libclang-rt-19-dev llvm-19
   # libraries (docs/design/dependencies.md says why each)

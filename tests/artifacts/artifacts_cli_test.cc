@@ -16,7 +16,8 @@ using testing::CorpusDir;
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (CorpusDir().empty()) GTEST_SKIP() << "python3 is needed to generate the corpus";
+    RAMPART_NEEDS(testing::HavePython3(), "python3 to generate the corpus");
+    ASSERT_FALSE(CorpusDir().empty()) << testing::CorpusError();
   }
   std::string C(const std::string& n) { return (CorpusDir() / n).string(); }
 };

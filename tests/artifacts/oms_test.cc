@@ -19,6 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 using rampart::testing::TempDir;
 
+// Debian's Python, with python3-jsonschema from scripts/install-deps.sh.
+constexpr char kPython[] = "/usr/bin/python3";
+
 // ../shared beside the repository (RAMPART_SHARED_DIR overrides, for worktrees).
 fs::path VectorDir() {
   if (const char* d = std::getenv("RAMPART_SHARED_DIR"); d != nullptr && *d != '\0') {
@@ -35,9 +38,8 @@ std::string Read(const fs::path& p) {
 class VectorTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::exists(VectorDir() / "test-vectors/v1.0")) {
-      GTEST_SKIP() << "../shared/specs/oms is not present";
-    }
+    RAMPART_NEEDS(fs::exists(VectorDir() / "test-vectors/v1.0"),
+                  "the OMS test vectors of ../shared (looked for " << VectorDir() << ")");
     v_ = VectorDir() / "test-vectors/v1.0";
   }
   // The P-384 key that signed key.bundle.json is the leaf of certificate.bundle.json.
@@ -270,8 +272,8 @@ TEST(SignTest, SymlinksAreRefusedUnlessAllowed) {
 }
 
 TEST(SignTest, BundlesPassTheOmsSchemas) {
-  if (!fs::exists(VectorDir() / "schemas/v1.0"))
-    GTEST_SKIP() << "../shared/specs/oms is not present";
+  RAMPART_NEEDS(fs::exists(VectorDir() / "schemas/v1.0"),
+                "the OMS schemas of ../shared (looked for " << VectorDir() << ")");
   Signed s;
   s.dir.Write("m/a", "a");
   s.dir.Write("m/b", std::string(3000, 'b'));
@@ -282,14 +284,15 @@ TEST(SignTest, BundlesPassTheOmsSchemas) {
     ASSERT_TRUE(bundle);
     auto path = s.dir.Write(shards ? "shards.sig" : "files.sig", *bundle);
     auto r = rampart::testing::Run(
-        {"python3", (rampart::testing::SourceDir() / "tests/artifacts/validate_oms.py").string(),
+        {kPython, (rampart::testing::SourceDir() / "tests/artifacts/validate_oms.py").string(),
          (VectorDir() / "schemas/v1.0").string(), path.string()});
-    if (r.exit_code == 3) GTEST_SKIP() << "python3 jsonschema is not installed";
+    RAMPART_NEEDS(r.exit_code != 3 && r.exit_code != 127,
+                  "python3-jsonschema for " << kPython << " (scripts/install-deps.sh installs it)");
     EXPECT_EQ(r.exit_code, 0) << r.err;
   }
   // The validator itself rejects the invalid vectors (so the check above can fail).
   auto r = rampart::testing::Run(
-      {"python3", (rampart::testing::SourceDir() / "tests/artifacts/validate_oms.py").string(),
+      {kPython, (rampart::testing::SourceDir() / "tests/artifacts/validate_oms.py").string(),
        (VectorDir() / "schemas/v1.0").string(),
        (VectorDir() / "test-vectors/v1.0/invalid/missing-envelope.bundle.json").string()});
   EXPECT_EQ(r.exit_code, 1);

@@ -7,6 +7,7 @@
 
 #include "core/file.h"
 #include "corpus.h"
+#include "testing/testing.h"
 
 namespace rampart::artifacts {
 namespace {
@@ -27,7 +28,8 @@ std::string Dump(const FileReport& r) {
 class CorpusTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (CorpusDir().empty()) GTEST_SKIP() << "python3 is needed to generate the corpus";
+    RAMPART_NEEDS(testing::HavePython3(), "python3 to generate the corpus");
+    ASSERT_FALSE(CorpusDir().empty()) << testing::CorpusError();
   }
 };
 

@@ -629,9 +629,7 @@ CurlResult Curl(const Certs& c, int port, const std::string& method, const std::
 class GatewayTls : public Gateway {
  protected:
   void SetUp() override {
-    if (!HaveOpensslAndCurl()) {
-      GTEST_SKIP() << "openssl and curl are needed (scripts/install-deps.sh installs them)";
-    }
+    RAMPART_NEEDS(HaveOpensslAndCurl(), "openssl and curl (scripts/install-deps.sh installs them)");
     ASSERT_TRUE(certs_.Make()) << certs_.error;
   }
   std::string TlsSection(bool require_client_cert) const {
@@ -988,10 +986,9 @@ std::string PerMinuteLimits(const std::string& backend) {
 
 TEST_F(GatewayReplicas, TwoGatewaysSharingRedisAdmitOneLimit) {
   const char* url = std::getenv("RAMPART_TEST_REDIS_URL");
-  if (url == nullptr || *url == '\0') {
-    GTEST_SKIP() << "RAMPART_TEST_REDIS_URL is unset; run eval \"$(bash scripts/test-services.sh "
-                    "start)\" first";
-  }
+  RAMPART_NEEDS(url != nullptr && *url != '\0',
+                "Redis: RAMPART_TEST_REDIS_URL is unset; run eval \"$(bash "
+                "scripts/test-services.sh start)\" first");
   // A fresh key prefix: limits left in Redis by an earlier run never apply.
   std::string prefix = "rampart:test:" + std::to_string(getpid()) + ":" +
                        std::to_string(Steady::now().time_since_epoch().count()) + ":";

@@ -50,10 +50,9 @@ class Backend : public ::testing::TestWithParam<std::string> {
       return;
     }
     const char* pg = std::getenv("RAMPART_TEST_PG_URL");
-    if (pg == nullptr || *pg == '\0') {
-      GTEST_SKIP()
-          << "RAMPART_TEST_PG_URL is not set; run eval \"$(scripts/test-services.sh start)\"";
-    }
+    RAMPART_NEEDS(pg != nullptr && *pg != '\0',
+                  "PostgreSQL: RAMPART_TEST_PG_URL is not set; run eval \"$(bash "
+                  "scripts/test-services.sh start)\"");
     pg_url_ = pg;
     std::random_device rd;
     schema_ = "ledger_test_" + std::to_string(getpid()) + "_" + std::to_string(rd() % 1000000);

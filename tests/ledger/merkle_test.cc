@@ -85,9 +85,8 @@ Counts RunVectors(const std::string& kind, Fn check) {
 class MerkleVectorsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!fs::is_directory(VectorsDir())) {
-      GTEST_SKIP() << "reference vectors not found at " << VectorsDir();
-    }
+    RAMPART_NEEDS(fs::is_directory(VectorsDir()),
+                  "the Merkle reference vectors of ../shared (looked for " << VectorsDir() << ")");
   }
 };
 

@@ -99,7 +99,7 @@ TEST(ZonesCli, CompileToFileAndRefuseABrokenEstate) {
 }
 
 TEST(ZonesCli, NftAcceptsTheRulesetAndApplyReplacesItAtomically) {
-  if (!HaveNetns()) GTEST_SKIP() << "needs root, nft and unshare";
+  RAMPART_NEEDS(HaveNetns(), "root, nft and unshare");
   TempDir dir;
   auto rules = dir / "rules.nft";
   ASSERT_EQ(
