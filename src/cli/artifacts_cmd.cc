@@ -46,7 +46,7 @@ struct ScanArgs {
   std::vector<std::string> policies;
   unsigned jobs = 0;
   bool follow_symlinks = false;
-  int max_depth = 5;
+  int max_depth = 0;  // 0: the policy's limits.max_depth
   bool print_policy = false;
 };
 
@@ -64,11 +64,10 @@ int RunScan(const ScanArgs& a) {
   std::vector<std::filesystem::path> policy_files(a.policies.begin(), a.policies.end());
   auto policy = Policy::Load(policy_files);
   if (!policy) return ReportError(policy.error());
-  ScanOptions so;
-  so.policy = &*policy;
+  ScanOptions so = ScanOptions::ForPolicy(*policy);
   so.jobs = a.jobs;
   so.follow_symlinks = a.follow_symlinks;
-  so.max_depth = a.max_depth;
+  if (a.max_depth != 0) so.limits.max_depth = a.max_depth;
   Scanner scanner(so);
   bool tty = ::isatty(STDERR_FILENO) == 1;
   std::vector<std::filesystem::path> paths(a.paths.begin(), a.paths.end());
@@ -119,7 +118,9 @@ void AddScan(CLI::App* parent, CommandContext& ctx, ScanArgs& a) {
   cmd->add_option("-j,--jobs", a.jobs, "Files scanned in parallel (default: one per core)");
   cmd->add_flag("--follow-symlinks", a.follow_symlinks,
                 "Scan symlink targets instead of reporting them");
-  cmd->add_option("--max-depth", a.max_depth, "Containers nested inside containers")
+  cmd->add_option("--max-depth", a.max_depth,
+                  "Containers nested inside containers (default: the policy's limits.max_depth, "
+                  "5)")
       ->check(CLI::Range(1, 32));
   cmd->add_flag("--print-default-policy", a.print_policy, "Print the embedded default policy");
   cmd->callback([&ctx, &a] { ctx.exit_code = RunScan(a); });
@@ -162,8 +163,7 @@ void AddLedgerOptions(CLI::App* cmd, LedgerArgs& l, const char* what) {
   cmd->add_option("--ledger", l.url, what);
   cmd->add_option("--ledger-key", l.api_key,
                   "API key for --ledger (default: $RAMPART_LEDGER_API_KEY)");
-  cmd->add_option("--actor", l.actor,
-                  "Identity recorded as the event's actor (default: $USER)");
+  cmd->add_option("--actor", l.actor, "Identity recorded as the event's actor (default: $USER)");
 }
 
 // Sends one event and waits until the ledger has made it durable. The work
@@ -188,8 +188,8 @@ Status RecordInLedger(const LedgerArgs& l, AuditEvent event) {
     if (flushed.ok()) break;
     int st = (*sink)->last_failure_status();
     if (st == 401 || st == 403) {
-      flushed = UnauthenticatedError("the ledger refused the API key (" +
-                                     (*sink)->last_failure() + "); check --ledger-key");
+      flushed = UnauthenticatedError("the ledger refused the API key (" + (*sink)->last_failure() +
+                                     "); check --ledger-key");
       break;
     }
     if (std::chrono::steady_clock::now() > deadline) {
@@ -199,10 +199,10 @@ Status RecordInLedger(const LedgerArgs& l, AuditEvent event) {
     }
   }
   if (!flushed.ok() || (*sink)->delivered() != 1) {
-    return UnavailableError("--ledger " + l.url + ": the event was not recorded (" +
-                            (flushed.ok() ? std::string("the ledger refused it")
-                                          : flushed.message()) +
-                            "); the output itself was written");
+    return UnavailableError(
+        "--ledger " + l.url + ": the event was not recorded (" +
+        (flushed.ok() ? std::string("the ledger refused it") : flushed.message()) +
+        "); the output itself was written");
   }
   return OkStatus();
 }
@@ -288,9 +288,9 @@ int RunSign(const SignArgs& a) {
   if (!a.ledger.url.empty()) {
     auto digest = crypto::Sha256(*bundle);
     Status r = RecordInLedger(
-        a.ledger, artifacts::ModelSignedEvent(st, signer.chain.empty() ? "key" : "certificate",
-                                              a.signature, HexEncode(digest), Actor(a.ledger),
-                                              Clock::Real()));
+        a.ledger,
+        artifacts::ModelSignedEvent(st, signer.chain.empty() ? "key" : "certificate", a.signature,
+                                    HexEncode(digest), Actor(a.ledger), Clock::Real()));
     if (!r.ok()) return ReportError(r);
     std::fprintf(stderr, "rampart: recorded model.signed in the ledger at %s\n",
                  a.ledger.url.c_str());

@@ -102,7 +102,7 @@ TEST_F(CorpusTest, FormatsAreDetectedByContent) {
   EXPECT_EQ(fmt("ok/model.joblib.gz"), "gzip");
   EXPECT_EQ(fmt("mal/looks_like.txt"), "pytorch-zip");
   EXPECT_EQ(fmt("mal/config.json"), "pickle");
-  EXPECT_EQ(fmt("ok/readme.md"), "unknown");
+  EXPECT_EQ(fmt("ok/readme.md"), "text");
 }
 
 TEST_F(CorpusTest, DirectoryWalkScansEverythingInParallel) {
