@@ -586,8 +586,11 @@ class Worker {
     }
     return true;
   }
-  void Charge(std::uint64_t out, std::uint64_t in, const Ctx& c, std::string_view fmt) {
+  void Spend(std::uint64_t out, const Ctx& c) {
     c.job->budget = out >= c.job->budget ? 0 : c.job->budget - out;
+  }
+  void Charge(std::uint64_t out, std::uint64_t in, const Ctx& c, std::string_view fmt) {
+    Spend(out, c);
     if (out > lim_.ratio_floor &&
         static_cast<double>(out) > lim_.max_ratio * std::max<double>(1, in)) {
       Add(c, fmt, "archive.bomb",
@@ -725,6 +728,8 @@ class Worker {
                     (script && e.name.starts_with(torch_prefix + "constants/")))) {
         continue;
       }
+      // Claims beyond the per-member limit were reported by the reader.
+      if (e.uncompressed_size > lim_.max_member_size) continue;
       if (!CountMember(c, layout)) return;
       Ctx ec = zc;
       ec.inner.push_back(e.name);
@@ -844,20 +849,25 @@ class Worker {
       LimitedStream lim(&(*ar)->data(), c.job->budget);
       ScanStream(lim, raw ? std::nullopt : info.size, ec);
       // Uncompressed archives skip unread data by seeking (libarchive does it
-      // at the next header). Compressed ones must inflate it anyway: drain it
-      // here so that it counts against the budget and the ratio limit.
-      bool compressed = !(*ar)->filter_names().empty();
+      // at the next header). Compressed ones (a filter, or 7z/rar's own
+      // coders) must decompress it anyway: drain it here so that it counts
+      // against the budget and the ratio limit.
+      bool compressed =
+          !(*ar)->filter_names().empty() || fmt.starts_with("7-Zip") || fmt.starts_with("RAR");
       std::uint8_t sink[64 * 1024];
       while (compressed) {
         auto got = lim.Read(sink, sizeof sink);
         if (!got) {
-          StreamError(ec, kind, got.error(), "cannot read");
+          StreamError(ec, kind, got.error(),
+                      got.error().code() == StatusCode::kResourceExhausted
+                          ? "decompression budget exhausted (limits.max_decompressed_bytes)"
+                          : "cannot read");
           return;
         }
         if (*got == 0) break;
       }
       decompressed += lim.consumed();
-      Charge(lim.consumed(), 0, c, kind);
+      Spend(lim.consumed(), c);
       std::uint64_t in_bytes = (*ar)->compressed_bytes();
       if (decompressed > lim_.ratio_floor &&
           static_cast<double>(decompressed) > lim_.max_ratio * std::max<double>(1, in_bytes)) {
