@@ -1002,8 +1002,10 @@ class Machine {
       // Structured dtypes may hold objects in their fields; we do not track them.
       unsized("structured dtype");
     }
+    // joblib pads only raw array bytes: an object array's pickle follows the
+    // wrapper directly, whatever the alignment says.
     const Value* align = DictGet(state, "numpy_array_alignment_bytes");
-    if (align != nullptr && align->kind == K::kInt) {
+    if (!object && align != nullptr && align->kind == K::kInt) {
       const std::uint8_t* pad = Need(1, "joblib array padding length");
       std::uint64_t skipped = r_.Skip(*pad);
       if (skipped != *pad) {

@@ -718,6 +718,7 @@ class Worker {
               "code/ are compiled and run by torch.jit.load (torch.load hands such archives to "
               "it); TorchScript code is not inspected, its pickles are");
     }
+    const std::size_t first = c.job->report->findings.size();
     for (const auto& e : entries) {
       if (c.job->stopped) return;
       if (e.name.ends_with("/")) continue;                                 // directory
@@ -767,6 +768,7 @@ class Worker {
         }
       }
     }
+    ResolveExternalData(c, first);
   }
 
   void ScanKerasConfig(const ZipReader& zr, const ZipEntry& e, Ctx& c) {
@@ -811,6 +813,7 @@ class Worker {
     // Links are judged at the end, when every member name is known.
     std::vector<std::pair<Ctx, std::string>> links;
     std::set<std::string> files;
+    const std::size_t first = c.job->report->findings.size();
     while (!c.job->stopped) {
       auto next = (*ar)->Next();
       if (!next) {
@@ -886,6 +889,7 @@ class Worker {
         return;
       }
     }
+    ResolveExternalData(c, first);
     for (const auto& [lc, target] : links) {
       // A link to another member of this archive points at bytes scanned
       // there; any other link reaches outside what was scanned.
@@ -904,6 +908,39 @@ class Worker {
             "archive member is a link to '" + target +
                 "', outside the archive; not followed, its target is not inspected");
       }
+    }
+  }
+
+  // ONNX external data inside a container: a member the scanner could not
+  // recognize that a sibling ONNX member names as its external data is raw
+  // tensor bytes, as it is beside a model on disk. `first`: the first
+  // finding added while scanning the container `c`.
+  void ResolveExternalData(const Ctx& c, std::size_t first) {
+    auto& all = c.job->report->findings;
+    const std::size_t level = c.inner.size() + 1;
+    auto sibling = [&](const Finding& f) {
+      return f.inner.size() == level && std::equal(c.inner.begin(), c.inner.end(), f.inner.begin());
+    };
+    std::map<std::string, std::string> data;  // member -> the model member naming it
+    for (std::size_t i = first; i < all.size(); ++i) {
+      const Finding& f = all[i];
+      if (f.rule != "onnx.external-data" || f.symbol.empty() || !sibling(f)) continue;
+      const std::string& model = f.inner.back();
+      std::string dir =
+          model.find('/') == std::string::npos ? "" : model.substr(0, model.rfind('/'));
+      data.emplace(NormalMember(dir.empty() ? f.symbol : dir + "/" + f.symbol), model);
+    }
+    if (data.empty()) return;
+    for (std::size_t i = first; i < all.size(); ++i) {
+      Finding& f = all[i];
+      if (f.rule != "scan.unrecognized" || !sibling(f)) continue;
+      auto it = data.find(NormalMember(f.inner.back()));
+      if (it == data.end()) continue;
+      f.rule = "scan.skipped";
+      f.format = "onnx-external-data";
+      f.severity = Severity::kInfo;
+      f.message =
+          "external tensor data of member '" + it->second + "' (raw bytes ONNX never parses)";
     }
   }
 

@@ -113,10 +113,24 @@ Status ZipReader::ReadCentralDirectory(const ZipLimits& limits) {
   // Data prepended to an archive shifts everything: the central directory
   // then ends before the EOCD. Python's zipfile (and numpy, Keras) add the
   // difference to every offset; so do we, and say so.
+  // The central directory ends where the zip64 end record starts when there
+  // is one (found, like zipfile does, right before its locator), else at
+  // the EOCD.
+  std::uint64_t cd_end = eocd_offset;
+  if (eocd_offset >= 20) {
+    std::uint8_t loc[4];
+    if (blob_->ReadExactAt(eocd_offset - 20, loc, 4).ok() && Le32(loc) == kEocd64LocatorSig) {
+      cd_end = eocd_offset - 20;
+      std::uint8_t rec[4];
+      if (cd_end >= 56 && blob_->ReadExactAt(cd_end - 56, rec, 4).ok() && Le32(rec) == kEocd64Sig) {
+        cd_end -= 56;
+      }
+    }
+  }
   std::uint64_t shift = 0;
-  if (!zip64 && cd_offset <= eocd_offset && cd_size <= eocd_offset - cd_offset &&
-      cd_offset + cd_size < eocd_offset) {
-    shift = eocd_offset - (cd_offset + cd_size);
+  if (!zip64 && cd_offset <= cd_end && cd_size <= cd_end - cd_offset &&
+      cd_offset + cd_size < cd_end) {
+    shift = cd_end - (cd_offset + cd_size);
     Issue("zip.prepended-data",
           std::to_string(shift) +
               " bytes precede the archive without its offsets accounting for them; members are "

@@ -15,9 +15,7 @@ using testing::CorpusDir;
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (CorpusDir().empty()) GTEST_SKIP() << "python3 is needed to generate the corpus";
-  }
+  void SetUp() override { RAMPART_NEEDS_CORPUS(testing::Corpus()); }
   std::string C(const std::string& n) { return (CorpusDir() / n).string(); }
 };
 

@@ -26,9 +26,7 @@ std::string Dump(const FileReport& r) {
 
 class CorpusTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    if (CorpusDir().empty()) GTEST_SKIP() << "python3 is needed to generate the corpus";
-  }
+  void SetUp() override { RAMPART_NEEDS_CORPUS(testing::Corpus()); }
 };
 
 TEST_F(CorpusTest, EveryMaliciousSampleIsFoundAsExpected) {
