@@ -496,9 +496,12 @@ class Worker {
     }
     if (!kind.empty()) {
       SetFormat(c, kind);
+      bool script = c.container == "torchscript" && !c.inner.empty() &&
+                    c.inner.back().find("/code/") != std::string::npos;
       Add(c, kind, "scan.skipped",
           kind == "empty" ? std::string("empty; nothing to load")
-                          : std::string(kind) + " (not a model format); skipped");
+          : script ? std::string("TorchScript source (see pytorch.torchscript); not inspected")
+                   : std::string(kind) + " (not a model format); skipped");
       return;
     }
     SetFormat(c, "unknown");

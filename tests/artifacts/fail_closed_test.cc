@@ -364,6 +364,21 @@ TEST(FailClosedTest, ZipBombsHitTheRatioAndSizeLimitsNamedInThePolicy) {
   EXPECT_NE(Find(c, "archive.bomb", "", "zeros.bin"), nullptr) << Dump(c);
 }
 
+TEST(FailClosedTest, ThePolicyShipsEveryFailClosedRuleAtAFailingSeverity) {
+  const Policy& p = Policy::Default();
+  for (const char* rule : {"scan.unrecognized", "scan.unreadable", "scan.member-unreadable",
+                           "scan.truncated", "archive.encrypted", "zip.encrypted", "archive.bomb",
+                           "archive.nesting", "archive.entry-limit", "archive.malformed",
+                           "zip.prepended-data", "file.symlink", "file.special"}) {
+    EXPECT_GE(p.RuleSeverity(rule), Severity::kHigh) << rule;
+    EXPECT_TRUE(p.embedded_default_text().find(std::string("  ") + rule + ": high") !=
+                std::string::npos)
+        << rule << " is not written in default_policy.yaml";
+  }
+  EXPECT_EQ(p.RuleSeverity("scan.skipped"), Severity::kInfo);
+  EXPECT_EQ(p.RuleSeverity("pytorch.torchscript"), Severity::kMedium);
+}
+
 TEST(FailClosedTest, LimitsInThePolicyAreCheckedAndDefaultsAgree) {
   EXPECT_EQ(ScanOptions{}.limits, Policy::Default().limits());
   auto bad = Policy::Parse("limits:\n  max_ratoi: 3\n", "p.yaml", &Policy::Default());
