@@ -898,9 +898,13 @@ class Worker {
       // there; any other link reaches outside what was scanned.
       const std::string& self = lc.inner.back();
       std::string dir = self.find('/') == std::string::npos ? "" : self.substr(0, self.rfind('/'));
+      // Symbolic links resolve from the link's directory, hard links from
+      // the archive's root.
+      std::string from_dir = NormalMember(dir.empty() ? target : dir + "/" + target);
+      std::string from_root = NormalMember(target);
       bool inside = !target.empty() && target[0] != '/' &&
-                    (files.contains(NormalMember(target)) ||
-                     files.contains(NormalMember(dir.empty() ? target : dir + "/" + target)));
+                    ((!from_dir.empty() && files.contains(from_dir)) ||
+                     (!from_root.empty() && files.contains(from_root)));
       if (inside) {
         Add(lc, kind,
             Issue{"file.symlink",
@@ -931,7 +935,8 @@ class Worker {
       const std::string& model = f.inner.back();
       std::string dir =
           model.find('/') == std::string::npos ? "" : model.substr(0, model.rfind('/'));
-      data.emplace(NormalMember(dir.empty() ? f.symbol : dir + "/" + f.symbol), model);
+      std::string member = NormalMember(dir.empty() ? f.symbol : dir + "/" + f.symbol);
+      if (!member.empty()) data.emplace(member, model);
     }
     if (data.empty()) return;
     for (std::size_t i = first; i < all.size(); ++i) {
@@ -947,7 +952,8 @@ class Worker {
     }
   }
 
-  // "./a//b/../c" -> "a/c": how extraction resolves a member path.
+  // "./a//b/../c" -> "a/c": how extraction resolves a member path; "" for a
+  // path that climbs out of the extraction directory.
   static std::string NormalMember(const std::string& p) {
     std::vector<std::string> parts;
     std::size_t i = 0;
@@ -956,7 +962,8 @@ class Worker {
       if (j == std::string::npos) j = p.size();
       std::string part = p.substr(i, j - i);
       if (part == "..") {
-        if (!parts.empty()) parts.pop_back();
+        if (parts.empty()) return "";
+        parts.pop_back();
       } else if (!part.empty() && part != ".") {
         parts.push_back(part);
       }

@@ -303,6 +303,7 @@ TEST(FailClosedTest, MemberNamesThatLieDoNotMatter) {
 
 TEST(FailClosedTest, ArchiveLinksOutsideTheArchiveAreHigh) {
   std::string tar = MakeArchive("pax", {{"model/weights.pkl", kPayload},
+                                        {"outside.pkl", kPayload},
                                         {"model/latest.pkl", "", "weights.pkl"},
                                         {"model/passwd", "", "/etc/passwd"},
                                         {"model/up", "", "../../outside.pkl"}});
