@@ -1810,6 +1810,11 @@ bool DottedName(std::string_view s) {
 
 bool IsPickleEvidence(const PickleScanResult& r) {
   if (r.pickles > 0) return true;
+  // A limit stopped the machine before it could tell: what follows might
+  // import (70000 MARKs, then GLOBAL os system). Fail closed.
+  for (const auto& is : r.issues) {
+    if (is.rule == "pickle.limit") return true;
+  }
   for (const auto& imp : r.imports) {
     if (imp.calls > 0 || (DottedName(imp.module) && DottedName(imp.name))) return true;
   }

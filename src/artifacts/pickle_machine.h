@@ -93,8 +93,8 @@ bool StartsLikePickle(std::uint8_t op);
 // After a speculative scan of bytes that merely start like a pickle: true if
 // they are one as far as a loader is concerned — a STOP was reached, or an
 // import that Python could resolve (dotted identifiers) or a call was seen
-// before the bytes ran out. A README that starts with "c" is not; a
-// truncated "cbuiltins\nexec\n..." is.
+// before the bytes ran out, or a limit stopped the machine first. A README
+// that starts with "c" is not; a truncated "cbuiltins\nexec\n..." is.
 bool IsPickleEvidence(const PickleScanResult& r);
 
 }  // namespace rampart::artifacts

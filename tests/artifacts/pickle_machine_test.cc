@@ -297,6 +297,16 @@ TEST(PickleMachineTest, PicklesStartWithAnyOpcodeValidOnAnEmptyStack) {
   }
 }
 
+TEST(PickleMachineTest, ALimitHitBeforeAnImportIsEvidence) {
+  // CPython has no MARK limit: the import after the marks would run.
+  PickleOptions o;
+  o.limits.max_marks = 1000;
+  auto r = Scan(std::string(2000, '(') + "cos\nsystem\n", o);
+  EXPECT_TRUE(HasIssue(r, "pickle.limit"));
+  EXPECT_EQ(r.imports.size(), 0u);
+  EXPECT_TRUE(IsPickleEvidence(r));
+}
+
 TEST(PickleMachineTest, TextThatStartsLikeAPickleIsNoEvidence) {
   // A licence, a YAML file, a CSV: opcodes at first, no importable name.
   for (const std::string& s :
