@@ -9,9 +9,9 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace rampart::artifacts;
   ScanOptions o;
-  o.max_uncompressed = 64u << 20;
-  o.max_spill = 16u << 20;
-  o.max_members = 256;
+  o.limits.max_decompressed = 64u << 20;
+  o.limits.max_spill = 16u << 20;
+  o.limits.max_members = 256;
   o.pickle.max_live_bytes = 16u << 20;
   o.pickle.max_memo = 1 << 14;
   o.pickle.max_stack = 1 << 14;

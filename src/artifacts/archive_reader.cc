@@ -87,6 +87,8 @@ Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(InputStream* in,
   archive_read_support_format_tar(r->a_);
   archive_read_support_format_gnutar(r->a_);
   archive_read_support_format_7zip(r->a_);
+  archive_read_support_format_rar(r->a_);
+  archive_read_support_format_rar5(r->a_);
   archive_read_support_format_cpio(r->a_);
   archive_read_support_format_ar(r->a_);
   archive_read_support_format_raw(r->a_);

@@ -1,6 +1,9 @@
-// Archives and compressed streams through libarchive: tar, 7z, cpio, ar and
-// any of them compressed with gzip, bzip2, xz, lzma, zstd or lz4; a
-// compressed file that is not an archive reads as one entry ("data").
+// Archives and compressed streams through libarchive: tar, 7z, rar (v4 and
+// v5), cpio, ar and any of them compressed with gzip, bzip2, xz, lzma, zstd
+// or lz4; a compressed file that is not an archive reads as one entry
+// ("data"). Encrypted members are flagged (ArchiveEntryInfo::encrypted);
+// errors carry libarchive's words ("truncated", "encrypted", ...), which
+// ReadErrorRule (finding.h) classifies.
 // Zip is not read here (zip_reader.h opens it the way PyTorch does).
 //
 // Entries stream: the data of entry N is readable until Next() moves on.

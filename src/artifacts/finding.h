@@ -44,6 +44,27 @@ struct Issue {
   std::optional<Severity> severity;  // overrides the policy's rule severity
 };
 
+// How much of a file the scanner inspected. Every file ends in exactly one
+// state; each state other than kFull is explained by a finding
+// (docs/formats/scan-output.md).
+enum class Coverage {
+  kFull,     // every byte a loader interprets was inspected
+  kPartial,  // some of it was not (an encrypted member, a limit, a truncation...)
+  kSkipped,  // a known inert format (text, image, ...): nothing a loader runs
+  kNone,     // not inspected at all: unrecognized content or unreadable
+};
+std::string_view CoverageName(Coverage c);  // "full", "partial", "skipped", "none"
+
+// True for rules that say some bytes were not inspected (scan.truncated,
+// archive.encrypted, archive.bomb, ...): a file with one is at best kPartial.
+bool IsCoverageRule(std::string_view rule);
+
+// The rule for an error met while reading a stream or a container member:
+// archive.bomb for limits, archive.encrypted, scan.truncated when the bytes
+// end early, scan.unreadable otherwise (the scanner reports it as
+// scan.member-unreadable inside containers).
+std::string_view ReadErrorRule(const Status& error);
+
 // The result of scanning one top-level file.
 struct FileReport {
   std::string file;
@@ -51,6 +72,7 @@ struct FileReport {
   std::vector<Finding> findings;
   std::uint64_t bytes = 0;      // size of the file
   std::optional<Status> error;  // set when the file could not be read at all
+  Coverage coverage = Coverage::kFull;
 };
 
 }  // namespace rampart::artifacts

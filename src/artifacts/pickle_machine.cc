@@ -616,6 +616,12 @@ class Machine {
     Issue("pickle.malformed", std::move(message), op_offset_);
     throw Stop{};
   }
+  // The bytes ran out inside an opcode or before STOP: everything before
+  // was reported; what the rest would have done is unknown.
+  [[noreturn]] void Truncated(std::string message) {
+    Issue("scan.truncated", std::move(message), op_offset_);
+    throw Stop{};
+  }
   [[noreturn]] void Limit(std::string message) {
     Issue("pickle.limit", std::move(message), op_offset_);
     throw Stop{};
@@ -623,8 +629,7 @@ class Machine {
   void CheckStreamError() {
     if (!r_.error().ok()) {
       const Status& e = r_.error();
-      Issue(e.code() == StatusCode::kResourceExhausted ? "archive.bomb" : "pickle.malformed",
-            "cannot read the stream: " + e.message(), r_.offset());
+      Issue(std::string(ReadErrorRule(e)), "cannot read the stream: " + e.message(), r_.offset());
       throw Stop{};
     }
   }
@@ -633,7 +638,7 @@ class Machine {
   const std::uint8_t* Need(std::size_t n, const char* what) {
     if (!r_.Ensure(n)) {
       CheckStreamError();
-      Fail(std::string("truncated in ") + what);
+      Truncated(std::string("truncated in ") + what);
     }
     const std::uint8_t* p = r_.ptr();
     r_.Advance(n);
@@ -646,7 +651,7 @@ class Machine {
       bool ok = r_.Ensure(1);
       if (!ok) {
         CheckStreamError();
-        Fail(std::string("truncated in ") + what);
+        Truncated(std::string("truncated in ") + what);
       }
       std::size_t avail = std::min(r_.available(), lim_.max_line + 1);
       const void* nl = std::memchr(r_.ptr(), '\n', avail);
@@ -665,7 +670,7 @@ class Machine {
         CheckStreamError();
         // Less than `want` bytes left and no newline in them.
         if (std::memchr(r_.ptr(), '\n', r_.available()) == nullptr) {
-          Fail(std::string("truncated in ") + what + " (no newline)");
+          Truncated(std::string("truncated in ") + what + " (no newline)");
         }
       }
     }
@@ -680,8 +685,8 @@ class Machine {
     std::uint64_t skipped = r_.Skip(n);
     if (skipped != n) {
       CheckStreamError();
-      Fail(std::string("truncated in ") + what + ": " + std::to_string(n) + " bytes announced, " +
-           std::to_string(skipped) + " present");
+      Truncated(std::string("truncated in ") + what + ": " + std::to_string(n) +
+                " bytes announced, " + std::to_string(skipped) + " present");
     }
     return MakeStr(kind, {}, true);
   }
@@ -997,11 +1002,16 @@ class Machine {
       // Structured dtypes may hold objects in their fields; we do not track them.
       unsized("structured dtype");
     }
+    // joblib pads only raw array bytes: an object array's pickle follows the
+    // wrapper directly, whatever the alignment says.
     const Value* align = DictGet(state, "numpy_array_alignment_bytes");
-    if (align != nullptr && align->kind == K::kInt) {
+    if (!object && align != nullptr && align->kind == K::kInt) {
       const std::uint8_t* pad = Need(1, "joblib array padding length");
       std::uint64_t skipped = r_.Skip(*pad);
-      if (skipped != *pad) Fail("truncated in joblib array padding");
+      if (skipped != *pad) {
+        CheckStreamError();
+        Truncated("truncated in joblib array padding");
+      }
     }
     if (object) {
       // Object arrays are pickled after the wrapper, as a pickle of their own.
@@ -1020,8 +1030,8 @@ class Machine {
     std::uint64_t skipped = r_.Skip(bytes);
     if (skipped != bytes) {
       CheckStreamError();
-      Fail("truncated in joblib array data: " + std::to_string(bytes) + " bytes expected, " +
-           std::to_string(skipped) + " present");
+      Truncated("truncated in joblib array data: " + std::to_string(bytes) + " bytes expected, " +
+                std::to_string(skipped) + " present");
     }
   }
   void Merge(const PickleScanResult& inner) {
@@ -1222,7 +1232,7 @@ class Machine {
                     " bytes but the stream ends first",
                 frame_start_);
         }
-        Fail("stream ends without STOP");
+        Truncated("the stream ends without STOP");
       }
       op_offset_ = r_.offset();
       CheckFrameAtOp();
@@ -1357,7 +1367,7 @@ class Machine {
         } else {
           if (r_.Skip(n) != n) {
             CheckStreamError();
-            Fail("truncated in LONG4");
+            Truncated("truncated in LONG4");
           }
           v.kind = K::kOther;
         }
@@ -1731,6 +1741,84 @@ PickleScanResult ScanPickle(BufferedReader& reader, const Policy& policy,
 
 bool LooksLikeBinaryPickle(std::span<const std::uint8_t> head) {
   return head.size() >= 2 && head[0] == PROTO && head[1] <= 5;
+}
+
+bool StartsLikePickle(std::uint8_t op) {
+  switch (op) {
+    // Opcodes CPython's unpickler accepts on an empty stack: they push a
+    // value, open a MARK, or (GLOBAL, INST) import before anything else.
+    case PROTO:
+    case FRAME:
+    case MARK:
+    case EMPTY_TUPLE:
+    case EMPTY_LIST:
+    case EMPTY_DICT:
+    case EMPTY_SET:
+    case GLOBAL:
+    case INST:
+    case INT:
+    case BININT:
+    case BININT1:
+    case BININT2:
+    case LONG:
+    case LONG1:
+    case LONG4:
+    case NONE:
+    case NEWTRUE:
+    case NEWFALSE:
+    case FLOAT:
+    case BINFLOAT:
+    case STRING:
+    case BINSTRING:
+    case SHORT_BINSTRING:
+    case UNICODE:
+    case BINUNICODE:
+    case SHORT_BINUNICODE:
+    case BINUNICODE8:
+    case BINBYTES:
+    case SHORT_BINBYTES:
+    case BINBYTES8:
+    case BYTEARRAY8:
+    case PERSID:
+    case EXT1:
+    case EXT2:
+    case EXT4:
+      return true;
+    default:
+      return false;
+  }
+}
+
+namespace {
+// A dotted Python name: identifiers (ASCII or not) separated by dots.
+bool DottedName(std::string_view s) {
+  if (s.empty()) return false;
+  bool start = true;
+  for (unsigned char c : s) {
+    if (c == '.') {
+      if (start) return false;
+      start = true;
+      continue;
+    }
+    bool ident = c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+    if (!ident && !(c >= '0' && c <= '9' && !start)) return false;
+    start = false;
+  }
+  return !start;
+}
+}  // namespace
+
+bool IsPickleEvidence(const PickleScanResult& r) {
+  if (r.pickles > 0) return true;
+  // A limit stopped the machine before it could tell: what follows might
+  // import (70000 MARKs, then GLOBAL os system). Fail closed.
+  for (const auto& is : r.issues) {
+    if (is.rule == "pickle.limit") return true;
+  }
+  for (const auto& imp : r.imports) {
+    if (imp.calls > 0 || (DottedName(imp.module) && DottedName(imp.name))) return true;
+  }
+  return false;
 }
 
 }  // namespace rampart::artifacts

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "artifacts/byte_io.h"
+#include "artifacts/finding.h"
 #include "artifacts/policy.h"
 
 namespace rampart::artifacts {
@@ -83,5 +84,17 @@ PickleScanResult ScanPickle(BufferedReader& reader, const Policy& policy,
 
 // True if `head` (the first bytes of a blob) starts with a PROTO opcode.
 bool LooksLikeBinaryPickle(std::span<const std::uint8_t> head);
+
+// True if a pickle may start with opcode `op`: pickle.load accepts streams
+// without PROTO (protocols 0 and 1 never write it), so any opcode valid on an
+// empty stack starts one ("(", "c", "]", "}", "I", "S", "X", "\x95", ...).
+bool StartsLikePickle(std::uint8_t op);
+
+// After a speculative scan of bytes that merely start like a pickle: true if
+// they are one as far as a loader is concerned — a STOP was reached, or an
+// import that Python could resolve (dotted identifiers) or a call was seen
+// before the bytes ran out, or a limit stopped the machine first. A README
+// that starts with "c" is not; a truncated "cbuiltins\nexec\n..." is.
+bool IsPickleEvidence(const PickleScanResult& r);
 
 }  // namespace rampart::artifacts

@@ -1,6 +1,7 @@
 #include "artifacts/policy.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -57,9 +58,60 @@ Status ForEachGlobal(const YAML::Node& n, std::string_view file, std::string_vie
 }
 
 const std::vector<std::string>& KnownTopLevel() {
-  static const std::vector<std::string> k = {"version", "allow", "imports",   "rules",
-                                             "onnx",    "keras", "extensions"};
+  static const std::vector<std::string> k = {"version", "allow", "imports",    "rules",
+                                             "onnx",    "keras", "extensions", "limits"};
   return k;
+}
+
+// `limits:` — each key a non-negative number; unknown keys are errors.
+Status ParseLimits(const YAML::Node& n, std::string_view file, ScanLimits& l) {
+  if (!n.IsDefined() || n.IsNull()) return OkStatus();
+  if (!n.IsMap()) return Bad(n, file, "limits must map a limit name to a number");
+  static const std::vector<std::string> kKeys = {
+      "max_depth", "max_decompressed_bytes", "max_members",     "max_member_bytes",
+      "max_ratio", "ratio_floor_bytes",      "max_spill_bytes", "max_config_bytes"};
+  for (const auto& kv : n) {
+    const std::string key = kv.first.Scalar();
+    if (std::find(kKeys.begin(), kKeys.end(), key) == kKeys.end()) {
+      std::string hint = DidYouMean(key, kKeys);
+      return Bad(kv.first, file, "unknown limit '" + key + "'" + (hint.empty() ? "" : "; " + hint));
+    }
+    if (!kv.second.IsScalar()) return Bad(kv.second, file, "limits." + key + " must be a number");
+    const std::string v = kv.second.Scalar();
+    if (key == "max_ratio") {
+      double d = 0;
+      auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), d);
+      if (ec != std::errc() || p != v.data() + v.size() || !(d >= 1)) {
+        return Bad(kv.second, file, "limits.max_ratio must be a number >= 1, got '" + v + "'");
+      }
+      l.max_ratio = d;
+      continue;
+    }
+    std::uint64_t u = 0;
+    auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), u);
+    if (ec != std::errc() || p != v.data() + v.size() || u == 0) {
+      return Bad(
+          kv.second, file,
+          "limits." + key + " must be a positive integer (bytes or a count), got '" + v + "'");
+    }
+    if (key == "max_depth") {
+      if (u > 32) return Bad(kv.second, file, "limits.max_depth must be 1..32");
+      l.max_depth = static_cast<int>(u);
+    } else if (key == "max_decompressed_bytes") {
+      l.max_decompressed = u;
+    } else if (key == "max_members") {
+      l.max_members = u;
+    } else if (key == "max_member_bytes") {
+      l.max_member_size = u;
+    } else if (key == "ratio_floor_bytes") {
+      l.ratio_floor = u;
+    } else if (key == "max_spill_bytes") {
+      l.max_spill = u;
+    } else if (key == "max_config_bytes") {
+      l.max_config = u;
+    }
+  }
+  return OkStatus();
 }
 
 }  // namespace
@@ -81,9 +133,15 @@ Result<Policy> Policy::Parse(std::string_view yaml, std::string_view source, con
     if (auto v = root["version"]; v.IsDefined() && v.Scalar() != "1") {
       return Bad(v, source, "unsupported policy version '" + v.Scalar() + "' (this is version 1)");
     }
-    RAMPART_RETURN_IF_ERROR(ForEachGlobal(
-        root["allow"], source, "allow",
-        [&](const std::string& m, const std::string& n) { p.allow_.insert(Key(m, n)); }));
+    RAMPART_RETURN_IF_ERROR(ForEachGlobal(root["allow"], source, "allow",
+                                          [&](const std::string& m, const std::string& n) {
+                                            if (n == "*") {
+                                              p.allow_modules_.insert(m);
+                                            } else {
+                                              p.allow_.insert(Key(m, n));
+                                            }
+                                          }));
+    RAMPART_RETURN_IF_ERROR(ParseLimits(root["limits"], source, p.limits_));
     if (auto imports = root["imports"]; imports.IsDefined() && !imports.IsNull()) {
       if (!imports.IsMap()) return Bad(imports, source, "imports must be a mapping");
       for (const auto& kv : imports) {
@@ -183,7 +241,16 @@ Result<Policy> Policy::Load(const std::vector<std::filesystem::path>& files) {
 }
 
 bool Policy::IsAllowed(std::string_view module, std::string_view name) const {
-  return allow_.contains(Key(module, name));
+  if (allow_.contains(Key(module, name))) return true;
+  if (allow_modules_.empty()) return false;
+  // The module and each of its parents: "a.b.c" is inside "a" and "a.b".
+  for (std::size_t i = 0; i <= module.size(); ++i) {
+    if ((i == module.size() || module[i] == '.') &&
+        allow_modules_.contains(std::string(module.substr(0, i)))) {
+      return true;
+    }
+  }
+  return false;
 }
 
 std::optional<Severity> Policy::ImportSeverity(std::string_view module,

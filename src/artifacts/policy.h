@@ -5,11 +5,12 @@
 // A policy is data (YAML, docs/formats/scan-policy.md). The default ships
 // inside the binary (default_policy.yaml); users extend it with their own
 // files, which are merged in order: lists are unioned, a severity named twice
-// takes the later file's value, scalars are replaced.
+// takes the later file's value, scalars (and limits) are replaced.
 //
 // Thread-safety: a loaded Policy is immutable and may be shared.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -25,6 +26,23 @@
 #include "core/status.h"
 
 namespace rampart::artifacts {
+
+// What one top-level file may make the scanner do: the policy's `limits:`
+// (docs/formats/scan-policy.md). The defaults here equal the shipped policy.
+// Hitting one is a finding (archive.bomb, archive.nesting,
+// archive.entry-limit), never a silent stop.
+struct ScanLimits {
+  int max_depth = 5;                             // containers inside containers
+  std::uint64_t max_decompressed = 64ull << 30;  // decompressed bytes per top-level file
+  std::uint64_t max_members = 200000;            // container members per top-level file
+  std::uint64_t max_member_size = 64ull << 30;   // uncompressed size one member may claim
+  double max_ratio = 1000.0;                     // decompressed / compressed ...
+  std::uint64_t ratio_floor = 100ull << 20;      // ... checked once this much came out
+  std::uint64_t max_spill = 16ull << 30;         // a nested zip/7z copied to a temp file
+  std::uint64_t max_config = 64u << 20;          // a Keras config.json read whole
+
+  bool operator==(const ScanLimits&) const = default;
+};
 
 class Policy {
  public:
@@ -46,10 +64,15 @@ class Policy {
   // A registered extension code, as {module, name}.
   std::optional<std::pair<std::string, std::string>> Extension(std::int64_t code) const;
 
+  const ScanLimits& limits() const { return limits_; }
+
   std::string_view embedded_default_text() const;
 
  private:
   std::unordered_set<std::string> allow_;  // "module\nname"
+  // Modules allowed whole (`module: ["*"]`): every name, every submodule.
+  std::unordered_set<std::string> allow_modules_;
+  ScanLimits limits_;
   // Severities of modules (with submodules) and of exact globals (and dotted
   // names below them).
   std::unordered_map<std::string, Severity> module_severity_;

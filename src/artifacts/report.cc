@@ -43,6 +43,7 @@ json::object FindingJson(const Finding& f) {
 std::string FormatText(const std::vector<FileReport>& reports, const ReportOptions& opt) {
   std::string out;
   std::map<Severity, std::size_t> counts;
+  std::map<Coverage, std::size_t> coverage;
   std::uint64_t bytes = 0;
   std::size_t errors = 0;
   for (const auto& r : reports) {
@@ -52,6 +53,7 @@ std::string FormatText(const std::vector<FileReport>& reports, const ReportOptio
       ++errors;
       continue;
     }
+    coverage[r.coverage]++;
     for (const auto& f : r.findings) {
       if (f.severity < opt.min_severity) continue;
       counts[f.severity]++;
@@ -70,9 +72,23 @@ std::string FormatText(const std::vector<FileReport>& reports, const ReportOptio
     if (!parts.empty()) parts += ", ";
     parts += std::to_string(counts[s]) + " " + std::string(SeverityName(s));
   }
-  out += total == 0 ? "no findings" : parts;
-  if (errors > 0) out += "; " + std::to_string(errors) + " unreadable";
-  out += "\n";
+  // "no findings" only ever speaks of files that were inspected in full.
+  std::size_t full = coverage[Coverage::kFull];
+  if (total == 0 && full > 0) {
+    parts = full == reports.size()
+                ? "no findings"
+                : "no findings in " + std::to_string(full) + " fully inspected file(s)";
+  }
+  auto also = [&](std::size_t n, const std::string& what) {
+    if (n == 0) return;
+    if (!parts.empty()) parts += "; ";
+    parts += std::to_string(n) + " " + what;
+  };
+  also(coverage[Coverage::kPartial], "only partly inspected");
+  also(coverage[Coverage::kSkipped], "skipped (not model formats)");
+  also(coverage[Coverage::kNone], "not inspected");
+  also(errors, "unreadable");
+  out += parts + "\n";
   return out;
 }
 
@@ -83,6 +99,7 @@ std::string FormatJson(const std::vector<FileReport>& reports, const ReportOptio
     fo["file"] = r.file;
     fo["format"] = r.format;
     fo["bytes"] = r.bytes;
+    fo["coverage"] = CoverageName(r.coverage);
     if (r.error) fo["error"] = r.error->message();
     std::size_t n = 0;
     for (const auto& f : r.findings) {

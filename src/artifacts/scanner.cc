@@ -6,8 +6,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "artifacts/archive_reader.h"
@@ -36,7 +38,10 @@ enum class Fmt {
   kLz4,
   kLzma,
   k7z,
+  kRar,
   kTar,
+  kCpio,
+  kAr,
   kZlib,
   kHdf5,
 };
@@ -69,7 +74,16 @@ Fmt Detect(std::span<const std::uint8_t> h, std::uint64_t size) {
   if (StartsWith(h, "\x28\xb5\x2f\xfd")) return Fmt::kZstd;
   if (StartsWith(h, "\x04\x22\x4d\x18")) return Fmt::kLz4;
   if (StartsWith(h, "7z\xbc\xaf\x27\x1c")) return Fmt::k7z;
+  if (StartsWith(h, std::string_view("Rar!\x1a\x07\x00", 7)) ||
+      StartsWith(h, std::string_view("Rar!\x1a\x07\x01\x00", 8))) {
+    return Fmt::kRar;
+  }
   if (StartsWith(h, "ustar", 257)) return Fmt::kTar;
+  if (StartsWith(h, "070707") || StartsWith(h, "070701") || StartsWith(h, "070702") ||
+      (h.size() >= 2 && ((h[0] == 0xc7 && h[1] == 0x71) || (h[0] == 0x71 && h[1] == 0xc7)))) {
+    return Fmt::kCpio;
+  }
+  if (StartsWith(h, "!<arch>\n")) return Fmt::kAr;
   if (StartsWith(h, "\x89HDF\r\n\x1a\n")) return Fmt::kHdf5;
   if (h.size() >= 2 && h[0] == 0x78 &&
       (h[1] == 0x01 || h[1] == 0x5e || h[1] == 0x9c || h[1] == 0xda) &&
@@ -77,7 +91,6 @@ Fmt Detect(std::span<const std::uint8_t> h, std::uint64_t size) {
     return Fmt::kZlib;
   }
   if (h.size() >= 13 && h[0] == 0x5d && h[1] == 0x00 && h[2] == 0x00) return Fmt::kLzma;
-  if (LooksLikeSafetensors(h, size)) return Fmt::kSafetensors;
   if (LooksLikeOnnx(h)) return Fmt::kOnnx;
   return Fmt::kUnknown;
 }
@@ -112,8 +125,14 @@ const char* FmtName(Fmt f) {
       return "lzma";
     case Fmt::k7z:
       return "7z";
+    case Fmt::kRar:
+      return "rar";
     case Fmt::kTar:
       return "tar";
+    case Fmt::kCpio:
+      return "cpio";
+    case Fmt::kAr:
+      return "ar";
     case Fmt::kZlib:
       return "zlib";
     case Fmt::kHdf5:
@@ -125,10 +144,75 @@ const char* FmtName(Fmt f) {
 
 // How much of an HDF5 file is searched for a legacy Keras model config.
 constexpr std::size_t kHdf5ConfigWindow = 16u << 20;
+// How much of an unrecognized object is looked at to classify it.
+constexpr std::size_t kSniff = 64u << 10;
+// Where a zip's end-of-central-directory record can be: the last 22 bytes
+// plus a comment of up to 65535.
+constexpr std::size_t kEocdWindow = 22 + 65535;
 
-// Opcodes a protocol 0/1 pickle plausibly starts with.
-bool PlausibleTextPickleStart(std::uint8_t c) {
-  return std::strchr("(c]}).lNIKJSVUXFLgPd", c) != nullptr && c != 0;
+// True if `h` (the first bytes of an object; `complete` if that is all of
+// it) is text: UTF-8 without NUL and with no control characters other than
+// whitespace and ESC.
+bool LooksLikeText(std::span<const std::uint8_t> h, bool complete) {
+  std::size_t i = 0;
+  if (StartsWith(h, "\xef\xbb\xbf")) i = 3;
+  while (i < h.size()) {
+    std::uint8_t c = h[i];
+    if (c < 0x80) {
+      if ((c < 0x20 && !(c >= 0x08 && c <= 0x0d) && c != 0x1b) || c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    std::size_t n = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
+    if (n == 0 || c == 0xc0 || c == 0xc1 || c > 0xf4) return false;
+    if (i + n > h.size()) return !complete;  // a character cut by the window
+    for (std::size_t k = 1; k < n; ++k) {
+      if ((h[i + k] & 0xc0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// A known inert format: bytes no model loader executes. "" if none.
+std::string_view InertKind(std::span<const std::uint8_t> h, bool complete) {
+  if (h.empty() && complete) return "empty";
+  if (StartsWith(h, "\x89PNG\r\n\x1a\n")) return "png";
+  if (StartsWith(h, "\xff\xd8\xff")) return "jpeg";
+  if (StartsWith(h, "GIF87a") || StartsWith(h, "GIF89a")) return "gif";
+  if (StartsWith(h, "RIFF") && StartsWith(h, "WEBP", 8)) return "webp";
+  if (StartsWith(h, "RIFF") && StartsWith(h, "WAVE", 8)) return "wav";
+  if (StartsWith(h, std::string_view("II*\0", 4)) || StartsWith(h, std::string_view("MM\0*", 4))) {
+    return "tiff";
+  }
+  if (StartsWith(h, "fLaC")) return "flac";
+  if (StartsWith(h, "OggS")) return "ogg";
+  if (StartsWith(h, "ID3")) return "mp3";
+  if (!h.empty() && LooksLikeText(h, complete)) return "text";
+  return {};
+}
+
+// Offset of a zip end-of-central-directory record that ends `tail` exactly
+// (its comment length reaching the end), or npos.
+std::size_t FindEocd(std::span<const std::uint8_t> tail) {
+  if (tail.size() < 22) return std::string::npos;
+  for (std::size_t i = tail.size() - 22 + 1; i-- > 0;) {
+    if (tail[i] == 'P' && tail[i + 1] == 'K' && tail[i + 2] == 5 && tail[i + 3] == 6 &&
+        i + 22 + Le16(&tail[i + 20]) == tail.size()) {
+      return i;
+    }
+  }
+  return std::string::npos;
+}
+
+std::string HexPrefix(std::span<const std::uint8_t> h) {
+  std::string out;
+  char buf[4];
+  for (std::size_t i = 0; i < h.size() && i < 8; ++i) {
+    std::snprintf(buf, sizeof buf, "%02x", h[i]);
+    out += buf;
+  }
+  return out;
 }
 
 // Per top-level file state.
@@ -149,15 +233,17 @@ struct Ctx {
 
 class Worker {
  public:
-  Worker(const ScanOptions& opt, const Policy& policy) : opt_(opt), policy_(policy) {}
+  Worker(const ScanOptions& opt, const Policy& policy)
+      : opt_(opt), lim_(opt.limits), policy_(policy) {}
 
   void Add(const Ctx& c, std::string_view format, const Issue& is) {
     Finding f;
     f.file = c.job->report->file;
     f.inner = c.inner;
     f.format = std::string(format);
-    f.rule = is.rule;
-    f.severity = is.severity ? *is.severity : policy_.RuleSeverity(is.rule);
+    // One rule for unreadable bytes, named for where they sit.
+    f.rule = is.rule == "scan.unreadable" && !c.inner.empty() ? "scan.member-unreadable" : is.rule;
+    f.severity = is.severity ? *is.severity : policy_.RuleSeverity(f.rule);
     f.message = is.message;
     f.symbol = is.symbol;
     f.offset = is.offset;
@@ -170,6 +256,12 @@ class Worker {
   void SetFormat(const Ctx& c, std::string_view f) {
     if (c.depth == 0 && c.inner.empty()) c.job->report->format = std::string(f);
   }
+  // A read error of a stream or member: bomb, encryption, truncation or
+  // unreadable (Add names it scan.member-unreadable inside containers).
+  void StreamError(const Ctx& c, std::string_view fmt, const Status& e, std::string_view what) {
+    Add(c, fmt, std::string(ReadErrorRule(e)), std::string(what) + ": " + e.message());
+    if (e.code() == StatusCode::kResourceExhausted) c.job->stopped = true;
+  }
 
   // ---- blobs (random access) ----
   void ScanBlob(const RandomAccess& blob, Ctx& c, std::optional<std::uint32_t> crc = {}) {
@@ -177,7 +269,7 @@ class Worker {
     std::size_t hn = 0;
     auto got = blob.ReadAt(0, head, sizeof head);
     if (!got) {
-      Add(c, "unknown", "archive.malformed", "cannot read: " + got.error().message());
+      StreamError(c, "unknown", got.error(), "cannot read");
       return;
     }
     hn = *got;
@@ -187,19 +279,19 @@ class Worker {
       ScanZip(blob, c);
       return;
     }
-    if (f == Fmt::k7z) {
-      SetFormat(c, "7z");
+    if (f == Fmt::k7z || f == Fmt::kRar) {
+      SetFormat(c, FmtName(f));
       BlobStream s(&blob);
-      ScanArchive(s, &blob, c, "7z");
+      ScanArchive(s, &blob, c, FmtName(f));
       return;
     }
-    BlobStream s(&blob);
     if (crc) {
       CrcCheckingStream cs(std::make_unique<BlobStream>(&blob));
-      ScanStream(cs, blob.size(), c);
+      ScanStream(cs, blob.size(), c, &blob);
       CheckCrc(cs, *crc, c);
     } else {
-      ScanStream(s, blob.size(), c);
+      BlobStream s(&blob);
+      ScanStream(s, blob.size(), c, &blob);
     }
   }
 
@@ -212,7 +304,9 @@ class Worker {
   }
 
   // ---- streams ----
-  void ScanStream(InputStream& in, std::optional<std::uint64_t> size, Ctx& c) {
+  // `blob`, when given, is the same bytes with random access (for the tail).
+  void ScanStream(InputStream& in, std::optional<std::uint64_t> size, Ctx& c,
+                  const RandomAccess* blob = nullptr) {
     BufferedReader br(&in);
     br.Ensure(512);
     std::size_t hn = std::min<std::size_t>(br.available(), 512);
@@ -220,17 +314,15 @@ class Worker {
     std::uint64_t known = size.value_or(UINT64_MAX);
     Fmt f = Detect(head, size.value_or(hn < 512 ? hn : UINT64_MAX));
     if (!br.error().ok() && hn == 0) {
-      Add(c, "unknown",
-          br.error().code() == StatusCode::kResourceExhausted ? "archive.bomb"
-                                                              : "archive.malformed",
-          "cannot read: " + br.error().message());
+      StreamError(c, "unknown", br.error(), "cannot read");
       return;
     }
     switch (f) {
       case Fmt::kZip:
-      case Fmt::k7z: {
-        // Both need to seek: copy to a temporary file first.
-        auto tmp = Spill(br, c);
+      case Fmt::k7z:
+      case Fmt::kRar: {
+        // They need to seek: copy to a temporary file first.
+        auto tmp = Spill(br, c, FmtName(f));
         if (!tmp) return;
         ScanBlob(**tmp, c);
         return;
@@ -238,7 +330,7 @@ class Worker {
       case Fmt::kPickle:
       case Fmt::kTorchLegacy:
         SetFormat(c, FmtName(f));
-        ScanPickleStream(br, c, f == Fmt::kTorchLegacy, /*speculative=*/false);
+        ScanPickleReader(br, c, f == Fmt::kTorchLegacy, /*speculative=*/false);
         return;
       case Fmt::kNpy: {
         SetFormat(c, "npy");
@@ -250,7 +342,7 @@ class Worker {
               "array of dtype " + h->descr +
                   " holds Python objects: its data is a pickle, loaded with allow_pickle=True",
               h->data_offset);
-          ScanPickleStream(br, c, false, false);
+          ScanPickleReader(br, c, false, false);
         }
         return;
       }
@@ -258,7 +350,7 @@ class Worker {
       case Fmt::kGguf:
       case Fmt::kOnnx: {
         if (!size) {
-          auto tmp = Spill(br, c);
+          auto tmp = Spill(br, c, FmtName(f));
           if (!tmp) return;
           ScanBlob(**tmp, c);
           return;
@@ -271,7 +363,7 @@ class Worker {
                 : CheckOnnx(br, known, policy_,
                             c.depth == 0 && c.inner.empty() ? c.job->dir : std::nullopt);
         for (const auto& is : issues) Add(c, FmtName(f), is);
-        if (!br.error().ok()) ReadError(br, c, FmtName(f));
+        if (!br.error().ok()) StreamError(c, FmtName(f), br.error(), "reading stopped");
         if (f == Fmt::kSafetensors && LooksLikeBinaryPickle(head)) {
           // Polyglot check: what a pickle loader would make of the length bytes.
           BufferedReader pr(std::span<const std::uint8_t>(head.data(), 8));
@@ -285,7 +377,9 @@ class Worker {
       case Fmt::kZstd:
       case Fmt::kLz4:
       case Fmt::kLzma:
-      case Fmt::kTar: {
+      case Fmt::kTar:
+      case Fmt::kCpio:
+      case Fmt::kAr: {
         SetFormat(c, FmtName(f));
         ReaderStream rs(&br);
         ScanArchive(rs, nullptr, c, FmtName(f));
@@ -313,6 +407,7 @@ class Worker {
           window.append(reinterpret_cast<const char*>(br.ptr()), n);
           br.Advance(n);
         }
+        if (!br.error().ok()) StreamError(c, "hdf5", br.error(), "reading stopped");
         if (window.find("model_config") == std::string::npos) return;
         for (const char* pat : {"\"class_name\": \"Lambda\"", "\"class_name\":\"Lambda\""}) {
           if (auto at = window.find(pat); at != std::string::npos) {
@@ -326,21 +421,98 @@ class Worker {
         return;
       }
       case Fmt::kUnknown:
-        if (hn > 0 && PlausibleTextPickleStart(head[0])) {
-          ScanPickleStream(br, c, false, /*speculative=*/true);
-        }
+        ScanUnrecognized(br, size, blob, c);
         return;
     }
   }
 
-  void ReadError(const BufferedReader& br, const Ctx& c, std::string_view fmt) {
-    const Status& e = br.error();
-    Add(c, fmt, e.code() == StatusCode::kResourceExhausted ? "archive.bomb" : "archive.malformed",
-        "reading stopped: " + e.message());
+  // Bytes no magic matched. In order: a pickle without PROTO (protocols 0
+  // and 1 never write one), a zip read from its end with other data before
+  // it, a known inert format, and otherwise a high finding: never silence.
+  void ScanUnrecognized(BufferedReader& br, std::optional<std::uint64_t> size,
+                        const RandomAccess* blob, Ctx& c) {
+    br.Ensure(kSniff);
+    std::size_t hn = std::min(br.available(), kSniff);
+    std::vector<std::uint8_t> head(br.ptr(), br.ptr() + hn);
+    bool complete = size ? *size <= hn : (hn < kSniff && br.error().ok());
+    if (hn > 0 && StartsLikePickle(head[0])) {
+      PickleScanResult r = RunPickle(br, /*legacy=*/false);
+      if (IsPickleEvidence(r)) {
+        SetFormat(c, "pickle");
+        ReportPickle(r, c, /*legacy=*/false);
+        return;
+      }
+    }
+    if (!br.error().ok() && !complete) {
+      StreamError(c, "unknown", br.error(), "cannot read");
+      return;
+    }
+    std::string_view kind = InertKind(head, complete);
+    // What a loader that finds zips by their end (Python's zipfile, numpy,
+    // Keras) would open.
+    if (blob != nullptr && !complete) {
+      std::uint64_t n = std::min<std::uint64_t>(blob->size(), kEocdWindow);
+      std::vector<std::uint8_t> tail(n);
+      if (blob->ReadExactAt(blob->size() - n, tail.data(), n).ok() &&
+          FindEocd(tail) != std::string::npos) {
+        SetFormat(c, "zip");
+        Add(c, "zip", "zip.prepended-data",
+            "a zip archive follows " +
+                std::string(kind.empty() ? "unrecognized data" : std::string(kind) + " data") +
+                " (a polyglot): loaders that find zips from their end open it");
+        ScanZip(*blob, c);
+        return;
+      }
+    } else if (blob == nullptr && !complete && !kind.empty()) {
+      // A stream: read to its end, keeping the tail.
+      std::vector<std::uint8_t> tail;
+      while (br.Ensure(1)) {
+        std::size_t n = br.available();
+        tail.insert(tail.end(), br.ptr(), br.ptr() + n);
+        if (tail.size() > 2 * kEocdWindow) tail.erase(tail.begin(), tail.end() - kEocdWindow);
+        br.Advance(n);
+      }
+      if (!br.error().ok()) {
+        StreamError(c, kind, br.error(), "cannot read");
+        return;
+      }
+      if (FindEocd(tail) != std::string::npos) {
+        SetFormat(c, "unknown");
+        Add(c, "unknown", "scan.unrecognized",
+            std::string(kind) +
+                " data that ends with a zip central directory (a polyglot that zip loaders open); "
+                "not inspected");
+        return;
+      }
+    } else if (complete && FindEocd(head) != std::string::npos && hn > 22) {
+      auto mem = MemoryBlob::View(
+          std::string_view(reinterpret_cast<const char*>(head.data()), head.size()));
+      SetFormat(c, "zip");
+      Add(c, "zip", "zip.prepended-data",
+          "a zip archive follows other data (a polyglot): loaders that find zips from their end "
+          "open it");
+      ScanZip(*mem, c);
+      return;
+    }
+    if (!kind.empty()) {
+      SetFormat(c, kind);
+      bool script = c.container == "torchscript" && !c.inner.empty() &&
+                    c.inner.back().find("/code/") != std::string::npos;
+      Add(c, kind, "scan.skipped",
+          kind == "empty" ? std::string("empty; nothing to load")
+          : script ? std::string("TorchScript source (see pytorch.torchscript); not inspected")
+                   : std::string(kind) + " (not a model format); skipped");
+      return;
+    }
+    SetFormat(c, "unknown");
+    Add(c, "unknown", "scan.unrecognized",
+        "content matches no format the scanner knows (first bytes " + HexPrefix(head) +
+            "); not inspected");
   }
 
   // Copies the rest of `br` into an unlinked temporary file.
-  std::optional<std::unique_ptr<FileBlob>> Spill(BufferedReader& br, const Ctx& c) {
+  std::optional<std::unique_ptr<FileBlob>> Spill(BufferedReader& br, const Ctx& c,
+                                                 std::string_view fmt) {
     int fd = ::open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd < 0) {
       char tmpl[] = "/tmp/rampart-scan-XXXXXX";
@@ -348,18 +520,21 @@ class Worker {
       if (fd >= 0) ::unlink(tmpl);
     }
     if (fd < 0) {
-      Add(c, "unknown", "archive.malformed",
-          "cannot create a temporary file to open a nested archive");
+      Add(c, fmt, "scan.unreadable",
+          "cannot create a temporary file to open a nested " + std::string(fmt) +
+              "; not inspected");
       return std::nullopt;
     }
     std::uint64_t total = 0;
     while (br.Ensure(1)) {
       std::size_t n = br.available();
-      if (total + n > opt_.max_spill) {
+      if (total + n > lim_.max_spill) {
         ::close(fd);
-        Add(c, "zip", "archive.bomb",
-            "nested archive larger than the " + std::to_string(opt_.max_spill >> 20) +
-                " MiB limit for archives that must be copied to be opened");
+        Add(c, fmt, "archive.bomb",
+            "nested " + std::string(fmt) + " larger than the " +
+                std::to_string(lim_.max_spill >> 20) +
+                " MiB limit for archives that must be copied to be opened "
+                "(limits.max_spill_bytes)");
         return std::nullopt;
       }
       const std::uint8_t* p = br.ptr();
@@ -369,7 +544,8 @@ class Worker {
         if (w < 0) {
           if (errno == EINTR) continue;
           ::close(fd);
-          Add(c, "zip", "archive.malformed", "cannot write a temporary file");
+          Add(c, fmt, "scan.unreadable",
+              "cannot write a temporary copy of a nested " + std::string(fmt) + "; not inspected");
           return std::nullopt;
         }
         p += w;
@@ -379,62 +555,67 @@ class Worker {
       br.Advance(n);
     }
     if (!br.error().ok()) {
-      ReadError(br, c, "zip");
+      StreamError(c, fmt, br.error(), "cannot read");
       ::close(fd);
       return std::nullopt;
     }
     auto blob = FileBlob::Adopt(fd, "(temporary copy)");
-    if (!blob) return std::nullopt;
+    if (!blob) {
+      Add(c, fmt, "scan.unreadable", blob.error().message());
+      return std::nullopt;
+    }
     return std::move(*blob);
   }
 
   // ---- depth and budgets ----
   bool Enter(const Ctx& c, std::string_view what) {
-    if (c.depth >= opt_.max_depth) {
+    if (c.depth >= lim_.max_depth) {
       Add(c, what, "archive.nesting",
-          std::string(what) + " nested deeper than " + std::to_string(opt_.max_depth) +
-              " containers; not opened");
+          std::string(what) + " nested deeper than " + std::to_string(lim_.max_depth) +
+              " containers (limits.max_depth); not opened");
       return false;
     }
     return !c.job->stopped;
   }
   bool CountMember(const Ctx& c, std::string_view fmt) {
-    if (++c.job->members > opt_.max_members) {
+    if (++c.job->members > lim_.max_members) {
       if (!c.job->stopped) {
         Add(c, fmt, "archive.entry-limit",
-            "more than " + std::to_string(opt_.max_members) +
-                " container members; the rest was not inspected");
+            "more than " + std::to_string(lim_.max_members) +
+                " container members (limits.max_members); the rest was not inspected");
       }
       c.job->stopped = true;
       return false;
     }
     return true;
   }
-  void Charge(std::uint64_t out, std::uint64_t in, const Ctx& c, std::string_view fmt) {
+  void Spend(std::uint64_t out, const Ctx& c) {
     c.job->budget = out >= c.job->budget ? 0 : c.job->budget - out;
-    if (out > opt_.ratio_floor &&
-        static_cast<double>(out) > opt_.max_ratio * std::max<double>(1, in)) {
+  }
+  void Charge(std::uint64_t out, std::uint64_t in, const Ctx& c, std::string_view fmt) {
+    Spend(out, c);
+    if (out > lim_.ratio_floor &&
+        static_cast<double>(out) > lim_.max_ratio * std::max<double>(1, in)) {
       Add(c, fmt, "archive.bomb",
           "decompressed " + std::to_string(out) + " bytes from " + std::to_string(in) +
-              " (ratio above " + std::to_string(static_cast<int>(opt_.max_ratio)) + ":1)");
+              " (ratio above " + std::to_string(static_cast<int>(lim_.max_ratio)) +
+              ":1, limits.max_ratio)");
     }
   }
 
   // ---- pickles ----
-  void ScanPickleStream(BufferedReader& br, Ctx& c, bool legacy, bool speculative) {
-    ScanPickleReader(br, c, legacy, speculative);
-  }
-  void ScanPickleReader(BufferedReader& br, Ctx& c, bool legacy, bool speculative) {
+  PickleScanResult RunPickle(BufferedReader& br, bool legacy) {
     PickleOptions po;
     po.limits = opt_.pickle;
     if (legacy) po.stop_after = 5;  // magic, protocol, sys info, object, storage keys
-    PickleScanResult r = ScanPickle(br, policy_, po);
-    if (speculative) {
-      bool called = std::any_of(r.imports.begin(), r.imports.end(),
-                                [](const PickleImport& i) { return i.calls > 0; });
-      if (r.pickles == 0 && !called) return;  // not a pickle after all
-      SetFormat(c, "pickle");
-    }
+    return ScanPickle(br, policy_, po);
+  }
+  void ScanPickleReader(BufferedReader& br, Ctx& c, bool legacy, bool speculative) {
+    PickleScanResult r = RunPickle(br, legacy);
+    if (speculative && !IsPickleEvidence(r)) return;  // not a pickle after all
+    ReportPickle(r, c, legacy);
+  }
+  void ReportPickle(const PickleScanResult& r, Ctx& c, bool legacy) {
     std::string fmt = legacy ? "pytorch-legacy" : "pickle";
     bool joblib = false;
     for (const auto& imp : r.imports) {
@@ -461,9 +642,14 @@ class Worker {
     }
     if (joblib && c.depth == 0 && c.inner.empty()) c.job->report->format = "joblib";
     for (const auto& is : r.issues) {
-      Add(c, fmt, Issue{is.rule, is.message, is.offset, "", std::nullopt});
+      std::string msg = is.message;
+      if (is.rule == "scan.truncated") {
+        msg += "; every import before this point is reported, what the rest would load is unknown";
+      }
+      Add(c, fmt, Issue{is.rule, msg, is.offset, "", std::nullopt});
     }
-    if (r.persistent_ids > 0 && c.container != "pytorch-zip" && !legacy) {
+    if (r.persistent_ids > 0 && c.container != "pytorch-zip" && c.container != "torchscript" &&
+        !legacy) {
       Add(c, fmt, "pickle.persistent-id",
           std::to_string(r.persistent_ids) +
               " persistent ids: the loader's persistent_load decides what they become");
@@ -480,20 +666,23 @@ class Worker {
   void ScanZip(const RandomAccess& blob, Ctx& c) {
     if (!Enter(c, "zip")) return;
     ZipLimits zl;
-    zl.max_entries = opt_.max_members;
-    zl.max_ratio = opt_.max_ratio;
-    zl.ratio_floor = opt_.ratio_floor;
+    zl.max_entries = lim_.max_members;
+    zl.max_entry_size = lim_.max_member_size;
+    zl.max_ratio = lim_.max_ratio;
+    zl.ratio_floor = lim_.ratio_floor;
     auto zr = ZipReader::Open(&blob, zl);
     if (!zr) {
-      Add(c, "zip", "zip.malformed", zr.error().message());
+      Add(c, "zip", "zip.malformed", zr.error().message() + "; no member could be inspected");
       return;
     }
     const auto& entries = zr->entries();
-    // Layout: PyTorch (<prefix>/data.pkl with tensors under <prefix>/data/),
+    // Layout: PyTorch (<prefix>/data.pkl with tensors under <prefix>/data/;
+    // TorchScript adds code/, constants.pkl and tensors under constants/),
     // Keras v3 (config.json + metadata.json), npz (only .npy members).
     std::string torch_prefix;
-    bool torch = false, keras = false, npz = !entries.empty();
+    bool torch = false, keras = false, npz = !entries.empty(), script = false;
     bool has_config = false, has_meta = false;
+    std::size_t code_files = 0;
     for (const auto& e : entries) {
       if (e.name == "data.pkl" || e.name.ends_with("/data.pkl")) {
         torch = true;
@@ -503,8 +692,19 @@ class Worker {
       if (e.name == "metadata.json" || e.name == "model.weights.h5") has_meta = true;
       if (!e.name.ends_with(".npy")) npz = false;
     }
+    if (torch) {
+      for (const auto& e : entries) {
+        if (e.name == torch_prefix + "constants.pkl") script = true;
+        if (e.name.starts_with(torch_prefix + "code/") && e.name.ends_with(".py")) ++code_files;
+      }
+      script = script || code_files > 0;
+    }
     keras = !torch && has_config && has_meta;
-    std::string layout = torch ? "pytorch-zip" : keras ? "keras" : npz ? "npz" : "zip";
+    std::string layout = script  ? "torchscript"
+                         : torch ? "pytorch-zip"
+                         : keras ? "keras"
+                         : npz   ? "npz"
+                                 : "zip";
     SetFormat(c, layout);
     Ctx zc = c;
     zc.depth++;
@@ -514,13 +714,26 @@ class Worker {
       if (!is.entry.empty()) ec.inner.push_back(is.entry);
       Add(ec, layout, Issue{is.rule, is.message, is.offset, "", std::nullopt});
     }
+    if (script) {
+      Add(c, layout, "pytorch.torchscript",
+          "TorchScript archive: " + std::to_string(code_files) + " source files under " +
+              torch_prefix +
+              "code/ are compiled and run by torch.jit.load (torch.load hands such archives to "
+              "it); TorchScript code is not inspected, its pickles are");
+    }
+    const std::size_t first = c.job->report->findings.size();
     for (const auto& e : entries) {
       if (c.job->stopped) return;
       if (e.name.ends_with("/")) continue;                                 // directory
       if (e.flags & 0x0001 || (e.method != 0 && e.method != 8)) continue;  // reported above
       // Tensor storage in a PyTorch archive is raw bytes that PyTorch never
       // parses: skipped by length.
-      if (torch && e.name.starts_with(torch_prefix + "data/")) continue;
+      if (torch && (e.name.starts_with(torch_prefix + "data/") ||
+                    (script && e.name.starts_with(torch_prefix + "constants/")))) {
+        continue;
+      }
+      // Claims beyond the per-member limit were reported by the reader.
+      if (e.uncompressed_size > lim_.max_member_size) continue;
       if (!CountMember(c, layout)) return;
       Ctx ec = zc;
       ec.inner.push_back(e.name);
@@ -537,12 +750,13 @@ class Worker {
           c.job->budget, std::max<std::uint64_t>(e.uncompressed_size, 1) + (1ull << 20));
       if (e.uncompressed_size > c.job->budget) {
         Add(ec, layout, "archive.bomb",
-            "member would exceed the decompression budget; not inspected");
+            "member would exceed the decompression budget (limits.max_decompressed_bytes); not "
+            "inspected");
         continue;
       }
       auto st = zr->OpenEntry(e, cap);
       if (!st) {
-        Add(ec, layout, "zip.malformed", st.error().message());
+        Add(ec, layout, "scan.unreadable", st.error().message() + "; not inspected");
         continue;
       }
       CrcCheckingStream cs(std::move(*st));
@@ -557,16 +771,18 @@ class Worker {
         }
       }
     }
+    ResolveExternalData(c, first);
   }
 
   void ScanKerasConfig(const ZipReader& zr, const ZipEntry& e, Ctx& c) {
-    if (e.uncompressed_size > opt_.max_text_member) {
-      Add(c, "keras", "keras.malformed", "config.json larger than the text limit; not inspected");
+    if (e.uncompressed_size > lim_.max_config) {
+      Add(c, "keras", "keras.malformed",
+          "config.json larger than the limit (limits.max_config_bytes); not inspected");
       return;
     }
-    auto st = zr.OpenEntry(e, opt_.max_text_member);
+    auto st = zr.OpenEntry(e, lim_.max_config);
     if (!st) {
-      Add(c, "keras", "keras.malformed", st.error().message());
+      Add(c, "keras", "scan.unreadable", st.error().message() + "; not inspected");
       return;
     }
     std::string text;
@@ -574,7 +790,7 @@ class Worker {
     while (true) {
       auto got = (*st)->Read(buf, sizeof buf);
       if (!got) {
-        Add(c, "keras", "keras.malformed", "config.json is unreadable: " + got.error().message());
+        StreamError(c, "keras", got.error(), "config.json is unreadable");
         return;
       }
       if (*got == 0) break;
@@ -588,17 +804,29 @@ class Worker {
     if (!Enter(c, kind)) return;
     auto ar = ArchiveReader::Open(&in, seekable);
     if (!ar) {
-      Add(c, kind, "archive.malformed", ar.error().message());
+      std::string rule(ReadErrorRule(ar.error()));
+      if (rule == "scan.unreadable") rule = "archive.malformed";
+      Add(c, kind, rule, ar.error().message() + "; no member could be inspected");
       return;
     }
     Ctx ac = c;
     ac.depth++;
     std::uint64_t decompressed = 0;
+    std::string last;  // the last member read, for errors between members
+    // Links are judged at the end, when every member name is known.
+    std::vector<std::pair<Ctx, std::string>> links;
+    std::set<std::string> files;
+    const std::size_t first = c.job->report->findings.size();
     while (!c.job->stopped) {
       auto next = (*ar)->Next();
       if (!next) {
-        Add(ac, kind, "archive.malformed", next.error().message());
-        return;
+        std::string rule(ReadErrorRule(next.error()));
+        if (rule == "scan.unreadable") rule = "archive.malformed";
+        Add(ac, kind, rule,
+            next.error().message() + (last.empty()
+                                          ? std::string("; no member could be inspected")
+                                          : "; members after '" + last + "' were not inspected"));
+        break;
       }
       if (!next->has_value()) break;
       const ArchiveEntryInfo& info = **next;
@@ -607,59 +835,185 @@ class Worker {
       std::string fmt = (*ar)->format_name();
       bool raw = fmt == "raw";
       ec.inner.push_back(raw ? "<decompressed>" : info.path);
+      last = info.path;
       if (info.encrypted) {
-        Add(ec, kind, "archive.encrypted", "member is encrypted and cannot be inspected");
+        Add(ec, kind, "archive.encrypted",
+            "member is encrypted (password-protected) and cannot be inspected");
         continue;
       }
       if (info.type == ArchiveEntryInfo::Type::kSymlink) {
-        Add(ec, kind, "file.symlink", "archive member is a link to '" + info.link_target + "'");
+        links.emplace_back(ec, info.link_target);
         continue;
       }
-      if (info.type != ArchiveEntryInfo::Type::kFile) continue;
+      if (info.type == ArchiveEntryInfo::Type::kDirectory) continue;
+      if (info.type == ArchiveEntryInfo::Type::kOther) {
+        Add(ec, kind, "file.special",
+            "archive member is a device, pipe or socket; extracting it creates one");
+        continue;
+      }
+      files.insert(NormalMember(info.path));
       LimitedStream lim(&(*ar)->data(), c.job->budget);
       ScanStream(lim, raw ? std::nullopt : info.size, ec);
       // Uncompressed archives skip unread data by seeking (libarchive does it
-      // at the next header). Compressed ones must inflate it anyway: drain it
-      // here so that it counts against the budget and the ratio limit.
-      bool compressed = !(*ar)->filter_names().empty();
+      // at the next header). Compressed ones (a filter, or 7z/rar's own
+      // coders) must decompress it anyway: drain it here so that it counts
+      // against the budget and the ratio limit.
+      bool compressed =
+          !(*ar)->filter_names().empty() || fmt.starts_with("7-Zip") || fmt.starts_with("RAR");
       std::uint8_t sink[64 * 1024];
       while (compressed) {
         auto got = lim.Read(sink, sizeof sink);
         if (!got) {
-          Add(ec, kind,
-              got.error().code() == StatusCode::kResourceExhausted ? "archive.bomb"
-                                                                   : "archive.malformed",
-              got.error().message());
-          c.job->stopped = got.error().code() == StatusCode::kResourceExhausted;
+          StreamError(ec, kind, got.error(),
+                      got.error().code() == StatusCode::kResourceExhausted
+                          ? "decompression budget exhausted (limits.max_decompressed_bytes)"
+                          : "cannot read");
           return;
         }
         if (*got == 0) break;
       }
       decompressed += lim.consumed();
-      Charge(lim.consumed(), 0, c, kind);
+      Spend(lim.consumed(), c);
       std::uint64_t in_bytes = (*ar)->compressed_bytes();
-      if (decompressed > opt_.ratio_floor &&
-          static_cast<double>(decompressed) > opt_.max_ratio * std::max<double>(1, in_bytes)) {
+      if (decompressed > lim_.ratio_floor &&
+          static_cast<double>(decompressed) > lim_.max_ratio * std::max<double>(1, in_bytes)) {
         Add(ec, kind, "archive.bomb",
             "decompressed " + std::to_string(decompressed) + " bytes from " +
-                std::to_string(in_bytes) + "; stopped");
+                std::to_string(in_bytes) + " (ratio above " +
+                std::to_string(static_cast<int>(lim_.max_ratio)) +
+                ":1, limits.max_ratio); stopped");
         c.job->stopped = true;
         return;
       }
       if (c.job->budget == 0) {
-        Add(ec, kind, "archive.bomb", "decompression budget exhausted; stopped");
+        Add(ec, kind, "archive.bomb",
+            "decompression budget exhausted (limits.max_decompressed_bytes); stopped");
         c.job->stopped = true;
         return;
       }
     }
+    ResolveExternalData(c, first);
+    for (const auto& [lc, target] : links) {
+      // A link to another member of this archive points at bytes scanned
+      // there; any other link reaches outside what was scanned.
+      const std::string& self = lc.inner.back();
+      std::string dir = self.find('/') == std::string::npos ? "" : self.substr(0, self.rfind('/'));
+      // Symbolic links resolve from the link's directory, hard links from
+      // the archive's root.
+      std::string from_dir = NormalMember(dir.empty() ? target : dir + "/" + target);
+      std::string from_root = NormalMember(target);
+      bool inside = !target.empty() && target[0] != '/' &&
+                    ((!from_dir.empty() && files.contains(from_dir)) ||
+                     (!from_root.empty() && files.contains(from_root)));
+      if (inside) {
+        Add(lc, kind,
+            Issue{"file.symlink",
+                  "archive member is a link to member '" + target + "' (scanned there)",
+                  std::nullopt, "", Severity::kInfo});
+      } else {
+        Add(lc, kind, "file.symlink",
+            "archive member is a link to '" + target +
+                "', outside the archive; not followed, its target is not inspected");
+      }
+    }
+  }
+
+  // ONNX external data inside a container: a member the scanner could not
+  // recognize that a sibling ONNX member names as its external data is raw
+  // tensor bytes, as it is beside a model on disk. `first`: the first
+  // finding added while scanning the container `c`.
+  void ResolveExternalData(const Ctx& c, std::size_t first) {
+    auto& all = c.job->report->findings;
+    const std::size_t level = c.inner.size() + 1;
+    auto sibling = [&](const Finding& f) {
+      return f.inner.size() == level && std::equal(c.inner.begin(), c.inner.end(), f.inner.begin());
+    };
+    std::map<std::string, std::string> data;  // member -> the model member naming it
+    for (std::size_t i = first; i < all.size(); ++i) {
+      const Finding& f = all[i];
+      if (f.rule != "onnx.external-data" || f.symbol.empty() || !sibling(f)) continue;
+      const std::string& model = f.inner.back();
+      std::string dir =
+          model.find('/') == std::string::npos ? "" : model.substr(0, model.rfind('/'));
+      std::string member = NormalMember(dir.empty() ? f.symbol : dir + "/" + f.symbol);
+      if (!member.empty()) data.emplace(member, model);
+    }
+    if (data.empty()) return;
+    for (std::size_t i = first; i < all.size(); ++i) {
+      Finding& f = all[i];
+      if (f.rule != "scan.unrecognized" || !sibling(f)) continue;
+      auto it = data.find(NormalMember(f.inner.back()));
+      if (it == data.end()) continue;
+      f.rule = "scan.skipped";
+      f.format = "onnx-external-data";
+      f.severity = Severity::kInfo;
+      f.message =
+          "external tensor data of member '" + it->second + "' (raw bytes ONNX never parses)";
+    }
+  }
+
+  // "./a//b/../c" -> "a/c": how extraction resolves a member path; "" for a
+  // path that climbs out of the extraction directory.
+  static std::string NormalMember(const std::string& p) {
+    std::vector<std::string> parts;
+    std::size_t i = 0;
+    while (i <= p.size()) {
+      std::size_t j = p.find('/', i);
+      if (j == std::string::npos) j = p.size();
+      std::string part = p.substr(i, j - i);
+      if (part == "..") {
+        if (parts.empty()) return "";
+        parts.pop_back();
+      } else if (!part.empty() && part != ".") {
+        parts.push_back(part);
+      }
+      i = j + 1;
+    }
+    std::string out;
+    for (const auto& s : parts) out += (out.empty() ? "" : "/") + s;
+    return out;
   }
 
  private:
   const ScanOptions& opt_;
+  const ScanLimits& lim_;
   const Policy& policy_;
 };
 
+// Sets `r.coverage` from its findings: every state but kFull has one.
+void SetCoverage(FileReport& r) {
+  if (r.error) {
+    r.coverage = Coverage::kNone;
+    return;
+  }
+  Coverage cov = Coverage::kFull;
+  for (const auto& f : r.findings) {
+    bool top = f.inner.empty();
+    if (top &&
+        (f.rule == "scan.unrecognized" || f.rule == "scan.unreadable" || f.rule == "file.special" ||
+         (f.rule == "file.symlink" && f.severity > Severity::kInfo))) {
+      r.coverage = Coverage::kNone;
+      return;
+    }
+    if ((top && f.rule == "scan.skipped") || (top && f.rule == "file.symlink")) {
+      cov = Coverage::kSkipped;
+    } else if (IsCoverageRule(f.rule) ||
+               (!top && (f.rule == "file.symlink" || f.rule == "file.special") &&
+                f.severity > Severity::kInfo)) {
+      cov = Coverage::kPartial;
+    }
+  }
+  r.coverage = cov;
+}
+
 }  // namespace
+
+ScanOptions ScanOptions::ForPolicy(const Policy& policy) {
+  ScanOptions o;
+  o.policy = &policy;
+  o.limits = policy.limits();
+  return o;
+}
 
 Scanner::Scanner(ScanOptions options) : opt_(std::move(options)) {
   if (opt_.policy == nullptr) opt_.policy = &Policy::Default();
@@ -672,14 +1026,16 @@ FileReport Scanner::ScanFile(const std::filesystem::path& path) {
   auto blob = FileBlob::Open(path, opt_.follow_symlinks);
   if (!blob) {
     rep.error = blob.error();
+    SetCoverage(rep);
     return rep;
   }
   rep.bytes = (*blob)->size();
   FileJob job{&rep, path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path(),
-              opt_.max_uncompressed};
+              opt_.limits.max_decompressed};
   Ctx c{&job, {}, 0, ""};
   Worker w(opt_, *opt_.policy);
   w.ScanBlob(**blob, c);
+  SetCoverage(rep);
   return rep;
 }
 
@@ -689,10 +1045,11 @@ FileReport Scanner::ScanBytes(std::string_view data, std::string name) {
   rep.format = "unknown";
   rep.bytes = data.size();
   auto blob = MemoryBlob::View(data);
-  FileJob job{&rep, std::nullopt, opt_.max_uncompressed};
+  FileJob job{&rep, std::nullopt, opt_.limits.max_decompressed};
   Ctx c{&job, {}, 0, ""};
   Worker w(opt_, *opt_.policy);
   w.ScanBlob(*blob, c);
+  SetCoverage(rep);
   return rep;
 }
 
@@ -704,24 +1061,9 @@ std::vector<FileReport> Scanner::Scan(
   struct Item {
     fs::path path;
     std::optional<FileReport> ready;
+    bool link = false;  // a symlink not followed: judged once every file is known
   };
   std::vector<Item> items;
-  auto link_report = [&](const fs::path& p) {
-    FileReport r;
-    r.file = p.string();
-    r.format = "symlink";
-    Finding f;
-    f.file = r.file;
-    f.format = "symlink";
-    f.rule = "file.symlink";
-    f.severity = opt_.policy->RuleSeverity("file.symlink");
-    std::error_code ec;
-    auto target = fs::read_symlink(p, ec);
-    f.message = "symbolic link to '" + (ec ? std::string("?") : target.string()) +
-                "' not followed (use --follow-symlinks to scan targets)";
-    r.findings.push_back(std::move(f));
-    return r;
-  };
   auto special_report = [&](const fs::path& p) {
     FileReport r;
     r.file = p.string();
@@ -746,7 +1088,7 @@ std::vector<FileReport> Scanner::Scan(
       continue;
     }
     if (fs::is_symlink(st) && !opt_.follow_symlinks) {
-      items.push_back({p, link_report(p)});
+      items.push_back({p, std::nullopt, true});
       continue;
     }
     if (fs::is_directory(fs::status(p, ec))) {
@@ -784,7 +1126,7 @@ std::vector<FileReport> Scanner::Scan(
       for (const auto& f : found) {
         auto s = fs::symlink_status(f, ec);
         if (fs::is_symlink(s) && !opt_.follow_symlinks) {
-          items.push_back({f, link_report(f)});
+          items.push_back({f, std::nullopt, true});
         } else if (!fs::is_regular_file(fs::status(f, ec))) {
           items.push_back({f, special_report(f)});
         } else {
@@ -799,6 +1141,39 @@ std::vector<FileReport> Scanner::Scan(
     }
     items.push_back({p, std::nullopt});
   }
+  // The regular files this run scans, by canonical path.
+  std::set<fs::path> scanned;
+  for (const auto& it : items) {
+    if (it.ready || it.link) continue;
+    std::error_code ec;
+    auto c = fs::canonical(it.path, ec);
+    if (!ec) scanned.insert(c);
+  }
+  for (auto& it : items) {
+    if (!it.link) continue;
+    FileReport r;
+    r.file = it.path.string();
+    r.format = "symlink";
+    Finding f;
+    f.file = r.file;
+    f.format = "symlink";
+    f.rule = "file.symlink";
+    std::error_code ec;
+    auto target = fs::read_symlink(it.path, ec);
+    std::string shown = ec ? std::string("?") : target.string();
+    auto resolved = fs::canonical(it.path, ec);
+    if (!ec && scanned.contains(resolved)) {
+      f.severity = Severity::kInfo;
+      f.message = "symbolic link to '" + shown + "', a file scanned in this run";
+    } else {
+      f.severity = opt_.policy->RuleSeverity("file.symlink");
+      f.message = "symbolic link to '" + shown + "'" + (ec ? " (dangling)" : "") +
+                  " not followed: its target is outside what was scanned (use --follow-symlinks "
+                  "to scan targets)";
+    }
+    r.findings.push_back(std::move(f));
+    it.ready = std::move(r);
+  }
   std::vector<FileReport> reports(items.size());
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex progress_mu;
@@ -806,7 +1181,12 @@ std::vector<FileReport> Scanner::Scan(
     while (true) {
       std::size_t i = next.fetch_add(1);
       if (i >= items.size()) return;
-      reports[i] = items[i].ready ? std::move(*items[i].ready) : ScanFile(items[i].path);
+      if (items[i].ready) {
+        reports[i] = std::move(*items[i].ready);
+        SetCoverage(reports[i]);
+      } else {
+        reports[i] = ScanFile(items[i].path);
+      }
       std::size_t d = ++done;
       if (progress) {
         std::lock_guard<std::mutex> lock(progress_mu);
@@ -820,6 +1200,37 @@ std::vector<FileReport> Scanner::Scan(
   for (unsigned t = 1; t < jobs; ++t) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
+  // ONNX external data: raw tensor bytes that only make sense beside their
+  // model. A file the run could not recognize but that a model of the run
+  // names as its external data is skipped as such, not unrecognized.
+  std::map<fs::path, std::string> external;  // canonical data file -> model
+  for (const auto& r : reports) {
+    for (const auto& f : r.findings) {
+      if (f.rule != "onnx.external-data" || !f.inner.empty() || f.symbol.empty()) continue;
+      std::error_code ec;
+      auto c = fs::canonical(fs::path(r.file).parent_path() / f.symbol, ec);
+      if (!ec) external.emplace(c, r.file);
+    }
+  }
+  if (!external.empty()) {
+    for (auto& r : reports) {
+      if (r.coverage != Coverage::kNone || r.error) continue;
+      std::error_code ec;
+      auto c = fs::canonical(r.file, ec);
+      auto it = ec ? external.end() : external.find(c);
+      if (it == external.end()) continue;
+      auto f = std::find_if(r.findings.begin(), r.findings.end(), [](const Finding& x) {
+        return x.rule == "scan.unrecognized" && x.inner.empty();
+      });
+      if (f == r.findings.end() || r.findings.size() != 1) continue;
+      f->rule = "scan.skipped";
+      f->format = "onnx-external-data";
+      f->severity = Severity::kInfo;
+      f->message = "external tensor data of " + it->second + " (raw bytes ONNX never parses)";
+      r.format = "onnx-external-data";
+      SetCoverage(r);
+    }
+  }
   return reports;
 }
 

@@ -94,6 +94,7 @@ Status ZipReader::ReadCentralDirectory(const ZipLimits& limits) {
     Issue("zip.malformed", "multi-disk archive markers are set", "", eocd_offset);
   }
   // zip64: a locator right before the EOCD points at the zip64 EOCD.
+  bool zip64 = false;
   if ((count == 0xFFFF || cd_size == 0xFFFFFFFFu || cd_offset == 0xFFFFFFFFu) &&
       eocd_offset >= 20) {
     std::uint8_t loc[20];
@@ -106,7 +107,36 @@ Status ZipReader::ReadCentralDirectory(const ZipLimits& limits) {
       count = Le64(rec + 32);
       cd_size = Le64(rec + 40);
       cd_offset = Le64(rec + 48);
+      zip64 = true;
     }
+  }
+  // Data prepended to an archive shifts everything: the central directory
+  // then ends before the EOCD. Python's zipfile (and numpy, Keras) add the
+  // difference to every offset; so do we, and say so.
+  // The central directory ends where the zip64 end record starts when there
+  // is one (found, like zipfile does, right before its locator), else at
+  // the EOCD.
+  std::uint64_t cd_end = eocd_offset;
+  if (eocd_offset >= 20) {
+    std::uint8_t loc[4];
+    if (blob_->ReadExactAt(eocd_offset - 20, loc, 4).ok() && Le32(loc) == kEocd64LocatorSig) {
+      cd_end = eocd_offset - 20;
+      std::uint8_t rec[4];
+      if (cd_end >= 56 && blob_->ReadExactAt(cd_end - 56, rec, 4).ok() && Le32(rec) == kEocd64Sig) {
+        cd_end -= 56;
+      }
+    }
+  }
+  std::uint64_t shift = 0;
+  if (!zip64 && cd_offset <= cd_end && cd_size <= cd_end - cd_offset &&
+      cd_offset + cd_size < cd_end) {
+    shift = cd_end - (cd_offset + cd_size);
+    Issue("zip.prepended-data",
+          std::to_string(shift) +
+              " bytes precede the archive without its offsets accounting for them; members are "
+              "read where Python's zipfile finds them",
+          "", 0);
+    cd_offset += shift;
   }
   if (count > limits.max_entries) {
     return ResourceExhaustedError("central directory lists " + std::to_string(count) +
@@ -140,6 +170,7 @@ Status ZipReader::ReadCentralDirectory(const ZipLimits& limits) {
     ent.name.assign(reinterpret_cast<const char*>(h + 46), name_len);
     ApplyZip64(h + 46 + name_len, extra_len, &ent.uncompressed_size, &ent.compressed_size,
                &ent.local_offset);
+    ent.local_offset += shift;
     entries_.push_back(std::move(ent));
     p += 46 + name_len + extra_len + comment;
   }
@@ -277,8 +308,10 @@ void ZipReader::CheckLayout(const ZipLimits& limits) {
     }
     if (e.uncompressed_size > limits.max_entry_size) {
       Issue("archive.bomb",
-            "member claims " + std::to_string(e.uncompressed_size) + " uncompressed bytes", e.name,
-            e.local_offset);
+            "member claims " + std::to_string(e.uncompressed_size) +
+                " uncompressed bytes, more than the limit of " +
+                std::to_string(limits.max_entry_size) + " (limits.max_member_bytes); not inspected",
+            e.name, e.local_offset);
     } else if (e.method == 8 && e.uncompressed_size > limits.ratio_floor &&
                static_cast<double>(e.uncompressed_size) >
                    limits.max_ratio *

@@ -46,7 +46,7 @@ struct ScanArgs {
   std::vector<std::string> policies;
   unsigned jobs = 0;
   bool follow_symlinks = false;
-  int max_depth = 5;
+  int max_depth = 0;  // 0: the policy's limits.max_depth
   bool print_policy = false;
 };
 
@@ -64,11 +64,10 @@ int RunScan(const ScanArgs& a) {
   std::vector<std::filesystem::path> policy_files(a.policies.begin(), a.policies.end());
   auto policy = Policy::Load(policy_files);
   if (!policy) return ReportError(policy.error());
-  ScanOptions so;
-  so.policy = &*policy;
+  ScanOptions so = ScanOptions::ForPolicy(*policy);
   so.jobs = a.jobs;
   so.follow_symlinks = a.follow_symlinks;
-  so.max_depth = a.max_depth;
+  if (a.max_depth != 0) so.limits.max_depth = a.max_depth;
   Scanner scanner(so);
   bool tty = ::isatty(STDERR_FILENO) == 1;
   std::vector<std::filesystem::path> paths(a.paths.begin(), a.paths.end());
@@ -119,7 +118,9 @@ void AddScan(CLI::App* parent, CommandContext& ctx, ScanArgs& a) {
   cmd->add_option("-j,--jobs", a.jobs, "Files scanned in parallel (default: one per core)");
   cmd->add_flag("--follow-symlinks", a.follow_symlinks,
                 "Scan symlink targets instead of reporting them");
-  cmd->add_option("--max-depth", a.max_depth, "Containers nested inside containers")
+  cmd->add_option("--max-depth", a.max_depth,
+                  "Containers nested inside containers (default: the policy's limits.max_depth, "
+                  "5)")
       ->check(CLI::Range(1, 32));
   cmd->add_flag("--print-default-policy", a.print_policy, "Print the embedded default policy");
   cmd->callback([&ctx, &a] { ctx.exit_code = RunScan(a); });

@@ -2,6 +2,9 @@
 // output formats, errors that name the file.
 #include <gtest/gtest.h>
 
+#include <map>
+
+#include "archive_maker.h"
 #include "core/json.h"
 #include "corpus.h"
 #include "testing/testing.h"
@@ -15,10 +18,7 @@ using testing::CorpusDir;
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    RAMPART_NEEDS(testing::HavePython3(), "python3 to generate the corpus");
-    ASSERT_FALSE(CorpusDir().empty()) << testing::CorpusError();
-  }
+  void SetUp() override { RAMPART_NEEDS_CORPUS(testing::Corpus()); }
   std::string C(const std::string& n) { return (CorpusDir() / n).string(); }
 };
 
@@ -106,6 +106,70 @@ TEST_F(CliTest, SymlinksAreReportedNotFollowed) {
   EXPECT_EQ(r.out.find("os.system"), std::string::npos);
   auto f = RunRampart({"scan", "--follow-symlinks", t.path().string()});
   EXPECT_NE(f.out.find("os.system"), std::string::npos) << f.out;
+}
+
+TEST(CliScanTest, NoFindingsIsNeverPrintedForAFileNotInspected) {
+  using namespace std::string_literals;
+  TempDir t;
+  auto trunc = t.Write("in/notes.txt", "cbuiltins\nexec\n(X\x00\x10\x00\x00import os"s);
+  auto bin = t.Write("in/weights.bin", "\x01\x02\x03 raw tensor bytes"s);
+  auto text = t.Write("in/README.md", "# model card\n");
+  auto sz = t.Write("in/bundle.7z", testing::MakeArchive("7zip", {{"model.pkl",
+                                                                   "\x80\x02"
+                                                                   "cposix\nsystem\n)R."s}}));
+  // A truncated protocol-0 pickle: the import and the truncation, exit 1.
+  auto r = RunRampart({"scan", trunc.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("critical: imports builtins.exec"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[scan.truncated]"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("no findings"), std::string::npos) << r.out;
+  // Unrecognized bytes fail the default --fail-on, and stay counted when hidden.
+  auto u = RunRampart({"scan", bin.string()});
+  EXPECT_EQ(u.exit_code, 1);
+  EXPECT_NE(u.out.find("[scan.unrecognized]"), std::string::npos) << u.out;
+  auto hidden = RunRampart({"scan", "--min-severity", "critical", bin.string()});
+  EXPECT_EQ(hidden.exit_code, 1);
+  EXPECT_NE(hidden.out.find("1 not inspected"), std::string::npos) << hidden.out;
+  EXPECT_EQ(hidden.out.find("no findings"), std::string::npos) << hidden.out;
+  // Text is skipped, said so, and passes.
+  auto s = RunRampart({"scan", text.string()});
+  EXPECT_EQ(s.exit_code, 0);
+  EXPECT_NE(s.out.find("1 skipped (not model formats)"), std::string::npos) << s.out;
+  EXPECT_EQ(s.out.find("no findings"), std::string::npos) << s.out;
+  // 7z members are scanned.
+  auto z = RunRampart({"scan", sz.string()});
+  EXPECT_EQ(z.exit_code, 1);
+  EXPECT_NE(z.out.find("bundle.7z!model.pkl: critical: imports posix.system"), std::string::npos)
+      << z.out;
+  // JSON says how much of each file was inspected.
+  auto j = RunRampart({"scan", "--format", "json", (t / "in").string()});
+  auto v = ParseJson(j.out);
+  ASSERT_TRUE(v) << j.out;
+  std::map<std::string, std::string> coverage;
+  for (const auto& f : v->as_object().at("files").as_array()) {
+    const auto& o = f.as_object();
+    coverage[std::filesystem::path(std::string(o.at("file").as_string())).filename().string()] =
+        std::string(o.at("coverage").as_string());
+  }
+  EXPECT_EQ(coverage["notes.txt"], "partial");
+  EXPECT_EQ(coverage["weights.bin"], "none");
+  EXPECT_EQ(coverage["README.md"], "skipped");
+  EXPECT_EQ(coverage["bundle.7z"], "full");
+}
+
+TEST(CliScanTest, PolicyLimitsApply) {
+  TempDir t;
+  auto p = t.Write("limits.yaml", "limits:\n  max_depth: 1\n");
+  auto inner = testing::MakeArchive("zip", {{"model.pkl", "\x80\x02}."}});
+  auto outer = t.Write("outer.zip", testing::MakeArchive("zip", {{"inner.zip", inner}}));
+  auto r = RunRampart({"scan", "--policy", p.string(), outer.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("[archive.nesting]"), std::string::npos) << r.out;
+  EXPECT_EQ(RunRampart({"scan", outer.string()}).exit_code, 0);
+  auto bad = t.Write("bad.yaml", "limits:\n  max_depht: 1\n");
+  auto b = RunRampart({"scan", "--policy", bad.string(), outer.string()});
+  EXPECT_EQ(b.exit_code, 2);
+  EXPECT_NE(b.err.find("bad.yaml:2:"), std::string::npos) << b.err;
 }
 
 TEST(CliSignTest, ScanSignVerifyTour) {

@@ -142,7 +142,7 @@ write("mal/malformed_after.pkl", payload[:-1] + b"\xff\xfe garbage",
       rule="pickle.import", symbol="posix.system", severity="critical",
       also=["pickle.malformed"])
 write("mal/truncated.pkl", payload[: len(payload) // 2 + 6],
-      rule="pickle.malformed", severity="high")
+      rule="scan.truncated", severity="high")
 # FRAME lengths that lie: a frame that claims 4 bytes, with the payload
 # straddling its end (a scanner trusting frames would read garbage).
 framed = b"\x80\x04\x95\x04\x00\x00\x00\x00\x00\x00\x00" + b"N0" \

@@ -188,7 +188,8 @@ TEST(PickleMachineTest, LargeBinaryIsSkippedNotKept) {
   EXPECT_EQ(r.pickles, 1u);
   // A length that lies past the end is a truncation.
   auto t = Scan("\x80\x04\x8e" + "\x00\x00\x00\x10\x00\x00\x00\x00"s + "abc");
-  EXPECT_TRUE(HasIssue(t, "pickle.malformed"));
+  EXPECT_TRUE(HasIssue(t, "scan.truncated"));
+  EXPECT_FALSE(HasIssue(t, "pickle.malformed"));
 }
 
 TEST(PickleMachineTest, ExtensionCodesAreReported) {
@@ -254,6 +255,66 @@ TEST(PolicyTest, ErrorsNameFileLineAndColumn) {
   ASSERT_FALSE(q);
   EXPECT_NE(q.error().message().find("did you mean 'allow'"), std::string::npos)
       << q.error().message();
+}
+
+TEST(PickleMachineTest, TruncatedProtocol0ReportsTheImportAndTheTruncation) {
+  // No PROTO; the BINUNICODE after the import announces more bytes than exist.
+  auto r = Scan("cbuiltins\nexec\n(X\x00\x10\x00\x00import os"s);
+  const auto* imp = Find(r, "builtins.exec");
+  ASSERT_NE(imp, nullptr);
+  EXPECT_EQ(imp->opcode, "GLOBAL");
+  EXPECT_EQ(imp->offset, 0u);
+  EXPECT_TRUE(HasIssue(r, "scan.truncated"));
+  EXPECT_TRUE(r.stopped_on_error);
+  EXPECT_EQ(r.pickles, 0u);
+  EXPECT_TRUE(IsPickleEvidence(r));
+  // Cut inside the name line: the import never completes, nothing to report.
+  auto cut = Scan("cbuiltins\nex"s);
+  EXPECT_EQ(cut.imports.size(), 0u);
+  EXPECT_TRUE(HasIssue(cut, "scan.truncated"));
+  EXPECT_FALSE(IsPickleEvidence(cut));
+}
+
+TEST(PickleMachineTest, PicklesStartWithAnyOpcodeValidOnAnEmptyStack) {
+  for (char op : std::string("(c]})NIJKMLFGSTUVXBCPi")) {
+    EXPECT_TRUE(StartsLikePickle(static_cast<std::uint8_t>(op))) << op;
+  }
+  for (std::uint8_t op : {0x80, 0x95, 0x8c, 0x8d, 0x8e, 0x8f, 0x88, 0x89, 0x8a, 0x96, 0x82}) {
+    EXPECT_TRUE(StartsLikePickle(op)) << int(op);
+  }
+  // Opcodes that need a stack, and bytes that are no opcode at all.
+  for (char op : std::string(".0Rtbsuae{[#\n ")) {
+    EXPECT_FALSE(StartsLikePickle(static_cast<std::uint8_t>(op))) << op;
+  }
+  // Each start carrying a payload, protocol 0 to 4 without PROTO.
+  for (const std::string& s :
+       {"(cos\nsystem\nS'id'\ntR."s, "]cos\nsystem\n"s, "}cposix\nsystem\nX\x02\x00\x00\x00"s,
+        "I1\ncos\nsystem\n"s, "\x95\x10\x00\x00\x00\x00\x00\x00\x00\x8c\x02os\x8c\x06system\x93"s,
+        "(S'id'\nios\nsystem\n."s}) {
+    auto r = Scan(s);
+    EXPECT_TRUE(IsPickleEvidence(r)) << s;
+    EXPECT_TRUE(Find(r, "os.system") != nullptr || Find(r, "posix.system") != nullptr) << s;
+  }
+}
+
+TEST(PickleMachineTest, ALimitHitBeforeAnImportIsEvidence) {
+  // CPython has no MARK limit: the import after the marks would run.
+  PickleOptions o;
+  o.limits.max_marks = 1000;
+  auto r = Scan(std::string(2000, '(') + "cos\nsystem\n", o);
+  EXPECT_TRUE(HasIssue(r, "pickle.limit"));
+  EXPECT_EQ(r.imports.size(), 0u);
+  EXPECT_TRUE(IsPickleEvidence(r));
+}
+
+TEST(PickleMachineTest, TextThatStartsLikeAPickleIsNoEvidence) {
+  // A licence, a YAML file, a CSV: opcodes at first, no importable name.
+  for (const std::string& s :
+       {"copyright (c) 2024 the authors\nall rights reserved\n"s, "lr: 0.1\nepochs: 3\n"s,
+        "id,label\n1,cat\n2,dog\n"s, "Numbers: 1 2 3\n"s, "(draft) notes\n"s}) {
+    auto r = Scan(s);
+    EXPECT_FALSE(IsPickleEvidence(r)) << s;
+  }
 }
 
 }  // namespace

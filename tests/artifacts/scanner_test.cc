@@ -7,7 +7,6 @@
 
 #include "core/file.h"
 #include "corpus.h"
-#include "testing/testing.h"
 
 namespace rampart::artifacts {
 namespace {
@@ -27,10 +26,7 @@ std::string Dump(const FileReport& r) {
 
 class CorpusTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    RAMPART_NEEDS(testing::HavePython3(), "python3 to generate the corpus");
-    ASSERT_FALSE(CorpusDir().empty()) << testing::CorpusError();
-  }
+  void SetUp() override { RAMPART_NEEDS_CORPUS(testing::Corpus()); }
 };
 
 TEST_F(CorpusTest, EveryMaliciousSampleIsFoundAsExpected) {
@@ -104,7 +100,7 @@ TEST_F(CorpusTest, FormatsAreDetectedByContent) {
   EXPECT_EQ(fmt("ok/model.joblib.gz"), "gzip");
   EXPECT_EQ(fmt("mal/looks_like.txt"), "pytorch-zip");
   EXPECT_EQ(fmt("mal/config.json"), "pickle");
-  EXPECT_EQ(fmt("ok/readme.md"), "unknown");
+  EXPECT_EQ(fmt("ok/readme.md"), "text");
 }
 
 TEST_F(CorpusTest, DirectoryWalkScansEverythingInParallel) {
