@@ -560,12 +560,9 @@ asio::awaitable<void> H2Conn::RunStream(std::shared_ptr<H2Stream> s) {
       WakeWriter();
     }
   }
-  // The request body is not needed any more: a client still sending it
-  // gets its stream reset once the answer is out (RFC 9113 8.1).
-  if (!s->closed && !s->body_done) {
-    nghttp2_submit_rst_stream(session_, NGHTTP2_FLAG_NONE, s->id, NGHTTP2_NO_ERROR);
-    WakeWriter();
-  }
+  // A request body still arriving after the answer is dropped as it comes
+  // (the stream is gone from streams_ once closed; until then it is bounded
+  // by max_body_bytes).
 }
 
 template <class Stream>
