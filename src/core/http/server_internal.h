@@ -27,12 +27,14 @@ struct ConnState {
 
 struct Worker {
   int index = 0;
-  std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
   std::unordered_set<ConnState*> conns;
   std::thread thread;
-  // Declared last: destroyed first, while the members above that suspended
-  // coroutine frames refer to are still alive.
+  // Destroyed before the members above, which suspended coroutine frames
+  // refer to while the context destroys them.
   asio::io_context ioc{1};
+  // Declared after the context: an I/O object must go before the context
+  // whose services it uses.
+  std::unique_ptr<asio::ip::tcp::acceptor> acceptor;
 };
 
 struct ServerCore {
