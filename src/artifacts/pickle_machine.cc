@@ -8,6 +8,8 @@
 #include <span>
 #include <unordered_map>
 
+#include "core/ascii.h"
+
 namespace rampart::artifacts {
 namespace {
 
@@ -1145,11 +1147,9 @@ class Machine {
         if (i + 2 + n > s.size()) Fail("truncated \\u escape in UNICODE operand");
         std::uint32_t cp = 0;
         for (std::size_t k = 0; k < n; ++k) {
-          char h = s[i + 2 + k];
-          if (!std::isxdigit(static_cast<unsigned char>(h))) Fail("bad \\u escape in UNICODE");
-          cp = cp * 16 + static_cast<std::uint32_t>(std::isdigit(static_cast<unsigned char>(h))
-                                                        ? h - '0'
-                                                        : (std::tolower(h) - 'a' + 10));
+          int d = HexDigitValue(s[i + 2 + k]);
+          if (d < 0) Fail("bad \\u escape in UNICODE");
+          cp = cp * 16 + static_cast<std::uint32_t>(d);
         }
         i += 1 + n;
         // UTF-8 encode.

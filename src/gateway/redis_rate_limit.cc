@@ -19,19 +19,13 @@
 #include <random>
 #include <unordered_map>
 
+#include "core/ascii.h"
 #include "gateway/redis_connection.h"
 
 namespace rampart::gateway {
 namespace internal {
 
 namespace {
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
 Result<std::string> PercentDecode(std::string_view s) {
   std::string out;
   for (std::size_t i = 0; i < s.size(); ++i) {
@@ -40,7 +34,7 @@ Result<std::string> PercentDecode(std::string_view s) {
       continue;
     }
     if (i + 2 >= s.size()) return InvalidArgumentError("redis URL: truncated %-escape");
-    int hi = HexValue(s[i + 1]), lo = HexValue(s[i + 2]);
+    int hi = HexDigitValue(s[i + 1]), lo = HexDigitValue(s[i + 2]);
     if (hi < 0 || lo < 0) return InvalidArgumentError("redis URL: bad %-escape");
     out += static_cast<char>(hi * 16 + lo);
     i += 2;

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "core/ascii.h"
 #include "core/encoding.h"
 
 namespace rampart::ledger {
@@ -88,13 +89,8 @@ bool ParseHexId(std::string_view s, std::uint32_t* id) {
   if (s.size() != 8) return false;
   std::uint32_t v = 0;
   for (char c : s) {
-    int d;
-    if (c >= '0' && c <= '9')
-      d = c - '0';
-    else if (c >= 'a' && c <= 'f')
-      d = c - 'a' + 10;
-    else
-      return false;  // the reference encoding is lowercase only
+    int d = HexDigitValue(c);
+    if (d < 0 || (c >= 'A' && c <= 'F')) return false;  // the reference encoding is lowercase only
     v = (v << 4) | static_cast<std::uint32_t>(d);
   }
   *id = v;
