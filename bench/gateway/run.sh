@@ -8,14 +8,19 @@
 # Prints throughput (wrk -t2 -c64), the ratio gateway/nginx, added latency at
 # concurrency 1 (p50/p99 over the direct upstream), and the gateway's peak RSS
 # (VmHWM) after its first requests and after >= 1,000,000 requests.
+# Then HTTP/2 (h2load, cleartext prior knowledge: nginx `listen ... http2`
+# proxy_pass vs the gateway's h2c) and gRPC (h2load ModelInfer calls: nginx
+# grpc_pass vs the gateway's gRPC pass-through, both to the same h2c upstream,
+# an nginx answering every call with one message and grpc-status 0).
 # Both proxies get one worker (nginx worker_processes 1, gateway threads: 1).
-# Usage: bench/gateway/run.sh BUILD_DIR       (about 2 minutes)
+# Usage: bench/gateway/run.sh BUILD_DIR       (about 3 minutes)
 #   GATEWAY_BENCH_SECONDS, GATEWAY_BENCH_RSS_REQUESTS, GATEWAY_BENCH_PERF=perf.data
 set -euo pipefail
 BUILD=${1:-build}
 RAMPART=$(realpath "$BUILD/rampart")
 [ -x "$RAMPART" ] || { echo "bench/gateway: $RAMPART missing; build first" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "bench/gateway: wrk is not installed" >&2; exit 2; }
+command -v h2load >/dev/null || { echo "bench/gateway: h2load (nghttp2-client) is not installed" >&2; exit 2; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "bench/gateway: nginx is not installed" >&2; exit 2; }
 DURATION=${GATEWAY_BENCH_SECONDS:-10}
@@ -41,6 +46,7 @@ wait_port() {
 }
 
 UP=$(free_port); PROXY=$(free_port); GW=$(free_port); ADMIN=$(free_port)
+H2PROXY=$(free_port); GRPCUP=$(free_port); GRPCPROXY=$(free_port)
 BODY='{"id":"bench","object":"chat.completion","created":0,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}'
 
 mkdir -p "$work/nginx-up" "$work/nginx-proxy"
@@ -52,6 +58,10 @@ http {
   proxy_temp_path $work/nginx-up; fastcgi_temp_path $work/nginx-up; uwsgi_temp_path $work/nginx-up;
   scgi_temp_path $work/nginx-up;
   server { listen 127.0.0.1:$UP; location / { default_type application/json; return 200 '$BODY'; } }
+  # The gRPC upstream: every call answered with one 2-byte message, then
+  # grpc-status 0 in the trailers.
+  server { listen 127.0.0.1:$GRPCUP http2;
+    location / { default_type application/grpc; add_trailer grpc-status 0; return 200 '\x00\x00\x00\x00\x02ok'; } }
 }
 EOF
 cat >"$work/nginx-proxy/nginx.conf" <<EOF
@@ -64,6 +74,10 @@ http {
   upstream up { server 127.0.0.1:$UP; keepalive 128; }
   server { listen 127.0.0.1:$PROXY;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+  server { listen 127.0.0.1:$H2PROXY http2;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+  server { listen 127.0.0.1:$GRPCPROXY http2;
+    location / { grpc_pass grpc://127.0.0.1:$GRPCUP; } }
 }
 EOF
 "$NGINX" -p "$work/nginx-up" -c "$work/nginx-up/nginx.conf" 2>/dev/null & pids+=($!)
@@ -82,6 +96,11 @@ services:
     kind: inference
     inference: {protocol: openai, models: [bench-model]}
     upstream: http://127.0.0.1:$UP
+  - name: triton
+    zone: dmz
+    kind: inference
+    inference: {protocol: kserve-v2, models: [bench-model]}
+    upstream: http://127.0.0.1:$UP
   - {name: ledger, zone: ops, kind: ledger, ports: [tcp/7000]}
 identities:
   - {name: gateway-sa, kind: workload}
@@ -92,7 +111,9 @@ gateway:
   threads: 1
   auth: {keys_file: $work/keys.json}
   access:
-    - {name: bench, identities: [bench-client], models: [bench-model], routes: [chat]}
+    - {name: bench, identities: [bench-client], models: [bench-model], routes: [chat, infer]}
+  upstreams:
+    triton: {grpc_url: "h2c://127.0.0.1:$GRPCUP"}
   rate_limits:
     identities:
       bench-client: {requests_per_second: 1000000, burst: 1000000, max_concurrent: 100000,
@@ -213,3 +234,48 @@ printf '  audit records written to the ledger: %s\n' "$audit"
 # with the ledger file up to that bound, then stays flat.
 printf '  ledger database: %d KiB (its SQLite page cache, up to 64 MiB, counts in the RSS above)\n' \
   "$(du -sk "$work/var" | cut -f1)"
+
+# HTTP/2 and gRPC: h2load, one connection per client, streams multiplexed.
+H2N=${GATEWAY_BENCH_H2_REQUESTS:-200000}
+printf '{"model":"bench-model","messages":[{"role":"user","content":"hello"}],"max_tokens":1}' >"$work/chat.json"
+# A ModelInferRequest naming bench-model (field 1) and an id (field 3), framed.
+printf '\x00\x00\x00\x00\x12\x0a\x0bbench-model\x1a\x03abc' >"$work/infer.grpc"
+h2rps() { awk '/^finished in/ {gsub(",","",$4); print $4}'; }
+h2ok() { awk '/^requests:/ {print $8}'; }
+h2run() {  # NAME URL DATA extra-args...
+  local name=$1 url=$2 data=$3; shift 3
+  local c0 c1 out pid=$NGXPROXY
+  [ "$name" = gateway ] && pid=$GWPID
+  c0=$(cpu_ticks "$pid")
+  out=$(h2load -n "$H2N" -c 16 -m 16 -t 1 -d "$data" -H "Authorization: Bearer $KEY" "$@" "$url")
+  c1=$(cpu_ticks "$pid")
+  local ok; ok=$(echo "$out" | h2ok)
+  if [ "$ok" != "$H2N" ]; then
+    echo "bench/gateway: $name $url: only $ok of $H2N requests succeeded" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  echo "$(echo "$out" | h2rps) $(us_per_req $((c1 - c0)) "$H2N")"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a/b}'; }
+echo "HTTP/2 (h2load -n $H2N -c 16 -m 16, h2c prior knowledge, POST /v1/chat/completions):"
+read -r h2_n h2_ncpu <<<"$(h2run nginx "http://127.0.0.1:$H2PROXY/v1/chat/completions" "$work/chat.json" -H 'content-type: application/json')"
+read -r h2_g h2_gcpu <<<"$(h2run gateway "http://127.0.0.1:$GW/v1/chat/completions" "$work/chat.json" -H 'content-type: application/json')"
+printf '  nginx http2 proxy_pass (baseline): %10.0f requests/s, %s us CPU/request\n' "$h2_n" "$h2_ncpu"
+printf '  rampart gateway h2c:               %10.0f requests/s, %s us CPU/request   ratio gateway/nginx = %s\n' \
+  "$h2_g" "$h2_gcpu" "$(ratio "$h2_g" "$h2_n")"
+echo "gRPC (h2load -n $H2N -c 16 -m 16, ModelInfer to an h2c upstream):"
+grpc_h=(-H 'content-type: application/grpc' -H 'te: trailers')
+# h2load counts HTTP 200 as success and gRPC puts its status in trailers:
+# one call through each path must end with grpc-status 0 first.
+for p in $GRPCPROXY $GW; do
+  st=$(curl -s --http2-prior-knowledge -D - -o /dev/null --data-binary @"$work/infer.grpc" \
+    -H "Authorization: Bearer $KEY" "${grpc_h[@]}" \
+    "http://127.0.0.1:$p/inference.GRPCInferenceService/ModelInfer" | tr -d '\r' | awk -F': ' '$1 == "grpc-status" {print $2}')
+  [ "$st" = 0 ] || { echo "bench/gateway: gRPC through port $p ended with grpc-status '$st'" >&2; exit 1; }
+done
+read -r g_n g_ncpu <<<"$(h2run nginx "http://127.0.0.1:$GRPCPROXY/inference.GRPCInferenceService/ModelInfer" "$work/infer.grpc" "${grpc_h[@]}")"
+read -r g_g g_gcpu <<<"$(h2run gateway "http://127.0.0.1:$GW/inference.GRPCInferenceService/ModelInfer" "$work/infer.grpc" "${grpc_h[@]}")"
+printf '  nginx grpc_pass (baseline):        %10.0f calls/s, %s us CPU/call\n' "$g_n" "$g_ncpu"
+printf '  rampart gateway gRPC:              %10.0f calls/s, %s us CPU/call   ratio gateway/nginx = %s\n' \
+  "$g_g" "$g_gcpu" "$(ratio "$g_g" "$g_n")"
