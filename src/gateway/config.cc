@@ -333,6 +333,11 @@ void ReadUpstreams(const YAML::Node& node, const SourceLocation& where, const st
         u = parsed;
       }
     }
+    if (auto v = f.String("grpc_url")) {
+      if (Status s = ParseGrpcUpstreamUrl(*v, &u); !s.ok()) {
+        diags->Error(f.Where("grpc_url"), "gateway.upstream-url", s.message());
+      }
+    }
     if (auto v = f.String("ca_file")) u.ca_file = *v;
     if (auto v = f.String("client_cert")) u.client_cert = *v;
     if (auto v = f.String("client_key")) u.client_key = *v;
@@ -401,6 +406,26 @@ Status ParseUpstreamUrl(std::string_view url, UpstreamConfig* u) {
   u->host = host;
   u->port = port;
   u->base_path = std::string(path);
+  return OkStatus();
+}
+
+Status ParseGrpcUpstreamUrl(std::string_view url, UpstreamConfig* u) {
+  bool tls = url.starts_with("https://");
+  if (!tls && !url.starts_with("h2c://")) {
+    return InvalidArgumentError("gRPC upstream url must start with h2c:// or https://, got '" +
+                                std::string(url) + "'");
+  }
+  // The host and port rules are those of the HTTP upstream url.
+  UpstreamConfig tmp;
+  std::string as_http = (tls ? "https://" : "http://") + std::string(url.substr(tls ? 8 : 6));
+  RAMPART_RETURN_IF_ERROR(ParseUpstreamUrl(as_http, &tmp));
+  if (!tmp.base_path.empty()) {
+    return InvalidArgumentError("a gRPC upstream url has no path: '" + std::string(url) + "'");
+  }
+  u->grpc_url = std::string(url);
+  u->grpc_host = tmp.host;
+  u->grpc_port = tmp.port;
+  u->grpc_tls = tls;
   return OkStatus();
 }
 
@@ -494,6 +519,12 @@ Result<GatewayConfig> LoadGatewayConfig(const estate::Estate& e,
           if (auto v = lf.Int("idle_timeout_ms", false, 100, 3'600'000))
             p.idle_timeout = std::chrono::milliseconds(*v);
           if (auto v = lf.Int("max_connections", false, 1, 1'000'000)) p.max_connections = *v;
+          if (auto v = lf.Int("max_connections_per_ip", false, 0, 1'000'000))
+            p.max_connections_per_ip = *v;
+          if (auto v = lf.Int("requests_per_second_per_ip", false, 0, 10'000'000))
+            p.requests_per_second_per_ip = static_cast<double>(*v);
+          if (auto v = lf.Int("burst_per_ip", false, 0, 10'000'000))
+            p.burst_per_ip = static_cast<std::uint32_t>(*v);
           lf.CheckUnknown();
         }
       }

@@ -61,6 +61,14 @@ struct UpstreamConfig {
   std::chrono::milliseconds connect_timeout{2000};
   std::chrono::milliseconds response_timeout{60000};  // until response headers
   std::size_t pool_size = 64;                         // idle keep-alive connections kept
+  // gRPC (inference.GRPCInferenceService) goes over HTTP/2 to its own port:
+  // "h2c://host:port" (cleartext, prior knowledge) or "https://host:port"
+  // (TLS, ALPN h2; ca_file, client_cert and server_name apply). "": the
+  // service takes no gRPC (the gateway answers UNAVAILABLE).
+  std::string grpc_url;
+  std::string grpc_host;
+  std::uint16_t grpc_port = 0;
+  bool grpc_tls = false;
 };
 
 // Limits protecting the gateway process itself.
@@ -71,6 +79,12 @@ struct ProtectionConfig {
   std::chrono::milliseconds body_read_timeout{30000};
   std::chrono::milliseconds idle_timeout{60000};  // keep-alive connection idle
   std::size_t max_connections = 10000;
+  // Per client address, before authentication (0: off): open connections,
+  // and requests per second with their burst (an in-process token bucket per
+  // gateway replica, whichever rate-limit backend the identities use).
+  std::size_t max_connections_per_ip = 0;
+  double requests_per_second_per_ip = 0;
+  std::uint32_t burst_per_ip = 0;  // 0: max(1, requests_per_second_per_ip)
 };
 
 enum class RateLimitBackend { kLocal, kRedis };
@@ -169,5 +183,7 @@ Result<GatewayConfig> LoadGatewayConfig(const estate::Estate& e,
 
 // Parses "http(s)://host[:port][/base]" into `u` (scheme, host, port, base_path).
 Status ParseUpstreamUrl(std::string_view url, UpstreamConfig* u);
+// Parses "h2c://host:port" or "https://host:port" into u->grpc_*.
+Status ParseGrpcUpstreamUrl(std::string_view url, UpstreamConfig* u);
 
 }  // namespace rampart::gateway

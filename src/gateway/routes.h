@@ -124,6 +124,11 @@ class RouteTable {
   HttpResult<int> ServiceFor(ProtocolFamily family, std::string_view model) const;
 
   const std::vector<ServiceEntry>& services() const { return services_; }
+  // The service model-less routes of `family` go to (the first in estate
+  // order), or -1.
+  int FirstService(ProtocolFamily f) const {
+    return f == ProtocolFamily::kOpenAi ? first_openai_ : first_v2_;
+  }
   bool has(ProtocolFamily f) const {
     return f == ProtocolFamily::kOpenAi ? first_openai_ >= 0 : first_v2_ >= 0;
   }

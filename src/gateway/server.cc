@@ -31,6 +31,8 @@
 #include "core/json.h"
 #include "core/tls.h"
 #include "gateway/audit.h"
+#include "gateway/grpc.h"
+#include "gateway/h2_upstream.h"
 #include "gateway/usage.h"
 
 namespace rampart::gateway {
@@ -116,6 +118,7 @@ struct Call {
 // The gateway's state of one I/O thread: touched only from that thread.
 struct WorkerState {
   std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConn>>> idle;
+  std::unordered_map<std::string, std::shared_ptr<H2Upstream>> h2;  // gRPC upstreams
   std::uint64_t policy_gen = ~0ull;
   std::shared_ptr<const Policy> policy;
   std::mt19937_64 rng{std::random_device{}()};
@@ -136,6 +139,11 @@ class GatewayServer::Impl final : public http::Handler {
     limits_.max_header_bytes = c.protection.max_header_bytes;
     limits_.max_body_bytes = c.protection.max_body_bytes;
     workers_.resize(static_cast<std::size_t>(threads_));
+    if (c.protection.requests_per_second_per_ip > 0) {
+      ip_limiter_ = MakeLocalRateLimiter(std::make_shared<SystemClock>());
+      ip_spec_.requests_per_second = c.protection.requests_per_second_per_ip;
+      ip_spec_.burst = c.protection.burst_per_ip;
+    }
   }
 
   ~Impl() override { Stop(std::chrono::milliseconds(0)); }
@@ -159,6 +167,7 @@ class GatewayServer::Impl final : public http::Handler {
     o.body_read_timeout = cfg_.protection.body_read_timeout;
     o.idle_timeout = cfg_.protection.idle_timeout;
     o.max_connections = cfg_.protection.max_connections;
+    o.max_connections_per_ip = cfg_.protection.max_connections_per_ip;
     o.stats = metrics_.get();
     auto server = http::Server::Start(std::move(o), *this);
     if (!server) return server.error();
@@ -218,7 +227,11 @@ class GatewayServer::Impl final : public http::Handler {
     if (server_) {
       server_->Stop(drain);
       // Pooled upstream sockets belong to the server's io_contexts: gone first.
-      for (WorkerState& w : workers_) w.idle.clear();
+      for (WorkerState& w : workers_) {
+        w.idle.clear();
+        for (auto& [k, c] : w.h2) c->Close();
+        w.h2.clear();
+      }
       server_.reset();
     }
     admin_.reset();
@@ -346,24 +359,22 @@ class GatewayServer::Impl final : public http::Handler {
     x.rec.path = std::string(head.target.substr(0, head.target.find('?')));
 
     std::shared_ptr<const Policy> policy = CurrentPolicy(w);
+    bool grpc = ex.conn().http2 && head.target.starts_with(kGrpcServicePrefix);
+    if (ip_limiter_) {
+      if (auto refusal = CheckClientAddress(ex.conn().worker, ex.conn().peer)) {
+        if (grpc) {
+          x.protocol = "grpc";
+          co_return co_await GrpcRefuse(ex, x, refusal->first, refusal->second);
+        }
+        co_return co_await Refuse(ex, x, refusal->first, refusal->second);
+      }
+    }
+    if (grpc) co_return co_await ServeGrpc(w, ex, x, policy);
     auto match = policy->MatchRoute(head.method, head.target);
     if (!match) co_return co_await Refuse(ex, x, match.error());
     x.rec.route = std::string(RouteName(match->route->kind));
 
-    Credentials cred;
-    int auth_fields = 0, key_fields = 0;
-    for (const HeaderField& f : head.headers) {
-      if (EqualsIgnoreCase(f.name, "authorization")) {
-        cred.authorization = f.value;
-        ++auth_fields;
-      } else if (EqualsIgnoreCase(f.name, "x-api-key")) {
-        cred.api_key = f.value;
-        ++key_fields;
-      }
-    }
-    cred.duplicated = auth_fields > 1 || key_fields > 1;
-    cred.peer_sans = ex.conn().sans;
-    auto principal = policy->Authenticate(cred, std::chrono::system_clock::now());
+    auto principal = policy->Authenticate(CredentialsOf(ex), std::chrono::system_clock::now());
     if (!principal) co_return co_await Refuse(ex, x, principal.error());
     x.rec.identity = principal->identity;
     x.roles = principal->roles;
@@ -411,32 +422,8 @@ class GatewayServer::Impl final : public http::Handler {
 
     // The filters (guards, monitor): the first block or throttle answers.
     std::string replaced_body;
-    if (!deps_.filters.empty()) {
-      FilterRequest fr = FilterView(x);
-      for (const auto& f : deps_.filters) {
-        FilterDecision d = f->OnRequest(fr);
-        for (std::string& n : d.annotations) {
-          if (!x.rec.filter_notes.empty()) x.rec.filter_notes += "; ";
-          x.rec.filter_notes += n;
-        }
-        if (d.action == FilterDecision::Action::kBlock ||
-            d.action == FilterDecision::Action::kThrottle) {
-          bool block = d.action == FilterDecision::Action::kBlock;
-          HttpError e =
-              MakeHttpError(d.http_status > 0 ? d.http_status : (block ? 403 : 429),
-                            d.code.empty() ? std::string(f->name()) : d.code,
-                            d.message.empty() ? "refused by " + std::string(f->name()) : d.message);
-          std::string retry;
-          if (!block) {
-            retry = std::to_string(std::max<std::int64_t>(1, (d.retry_after.count() + 999) / 1000));
-          }
-          co_return co_await Refuse(ex, x, e, retry);
-        }
-        if (!d.replacement_body.empty()) {
-          replaced_body = std::move(d.replacement_body);
-          x.body = replaced_body;
-        }
-      }
+    if (auto refusal = RunFilters(x, &replaced_body)) {
+      co_return co_await Refuse(ex, x, refusal->first, refusal->second);
     }
     const std::string& forward_body = replaced_body.empty() ? body : replaced_body;
 
@@ -454,35 +441,13 @@ class GatewayServer::Impl final : public http::Handler {
     }
 
     // Rate limits, with the token estimate reserved up front.
-    auto keys = policy->LimitsFor(*principal, model);
-    std::optional<Reservation> reservation;
-    if (!keys.empty()) {
-      std::uint64_t estimate =
-          request_json
-              ? EstimateTokens(*request_json, policy->config().rate_limits.default_max_tokens)
-              : 0;
-      // The local limiter answers at once; Redis is awaited without blocking the thread.
-      std::optional<Admission> decided = deps_.limiter->TryAdmit(keys, estimate);
-      if (!decided) decided = co_await deps_.limiter->Admit(keys, estimate);
-      Admission& admitted = *decided;
-      if (!admitted) {
-        metrics_->RecordRateLimit(ex.conn().worker, "error");
-        spdlog::warn("gateway: rate limiter cannot decide: {}", admitted.error().message());
-        HttpError e = MakeHttpError(503, "rate_limiter_unavailable",
-                                    "rate limits cannot be checked right now");
-        co_return co_await Refuse(ex, x, e, "1");
-      }
-      const Decision& d = admitted->first;
-      SetRateLimitFields(d, &x);
-      if (!d.allowed) {
-        metrics_->RecordRateLimit(ex.conn().worker, d.reason);
-        auto secs = std::max<std::int64_t>(1, (d.retry_after.count() + 999) / 1000);
-        HttpError e = MakeHttpError(429, "rate_limited", "rate limit exceeded (" + d.reason + ")");
-        co_return co_await Refuse(ex, x, e, std::to_string(secs));
-      }
-      metrics_->RecordRateLimit(ex.conn().worker, "allowed");
-      reservation = std::move(admitted->second);
-    }
+    std::uint64_t estimate =
+        request_json
+            ? EstimateTokens(*request_json, policy->config().rate_limits.default_max_tokens)
+            : 0;
+    auto limited = co_await CheckLimits(ex.conn().worker, x, *policy, *principal, model, estimate);
+    if (!limited) co_return co_await Refuse(ex, x, limited.error().first, limited.error().second);
+    std::optional<Reservation> reservation = std::move(*limited);
 
     auto up_it = policy->config().upstreams.find(target->service_name);
     if (up_it == policy->config().upstreams.end() || up_it->second.url.empty()) {
@@ -506,6 +471,429 @@ class GatewayServer::Impl final : public http::Handler {
         spdlog::warn("gateway: rate limiter settle failed: {}", s.message());
       }
     }
+  }
+
+  // Runs the filters in order: the refusal of the first that blocks or
+  // throttles (with its Retry-After), or nullopt. A filter may replace the
+  // body to forward (*replaced, and x.body then points at it).
+  std::optional<std::pair<HttpError, std::string>> RunFilters(Call& x, std::string* replaced) {
+    if (deps_.filters.empty()) return std::nullopt;
+    FilterRequest fr = FilterView(x);
+    for (const auto& f : deps_.filters) {
+      FilterDecision d = f->OnRequest(fr);
+      for (std::string& n : d.annotations) {
+        if (!x.rec.filter_notes.empty()) x.rec.filter_notes += "; ";
+        x.rec.filter_notes += n;
+      }
+      if (d.action == FilterDecision::Action::kBlock ||
+          d.action == FilterDecision::Action::kThrottle) {
+        bool block = d.action == FilterDecision::Action::kBlock;
+        HttpError e =
+            MakeHttpError(d.http_status > 0 ? d.http_status : (block ? 403 : 429),
+                          d.code.empty() ? std::string(f->name()) : d.code,
+                          d.message.empty() ? "refused by " + std::string(f->name()) : d.message);
+        std::string retry;
+        if (!block) {
+          retry = std::to_string(std::max<std::int64_t>(1, (d.retry_after.count() + 999) / 1000));
+        }
+        return std::make_pair(std::move(e), std::move(retry));
+      }
+      if (!d.replacement_body.empty()) {
+        *replaced = std::move(d.replacement_body);
+        x.body = *replaced;
+        fr.body = *replaced;
+      }
+    }
+    return std::nullopt;
+  }
+
+  // The rate limits of this principal and model: the reservation to settle
+  // (none when no limit applies), or the refusal with its Retry-After. The
+  // local limiter answers at once; Redis is awaited without blocking.
+  asio::awaitable<std::expected<std::optional<Reservation>, std::pair<HttpError, std::string>>>
+  CheckLimits(int worker, Call& x, const Policy& policy, const Principal& p, std::string_view model,
+              std::uint64_t estimate) {
+    auto keys = policy.LimitsFor(p, model);
+    if (keys.empty()) co_return std::optional<Reservation>();
+    std::optional<Admission> decided = deps_.limiter->TryAdmit(keys, estimate);
+    if (!decided) decided = co_await deps_.limiter->Admit(keys, estimate);
+    Admission& admitted = *decided;
+    if (!admitted) {
+      metrics_->RecordRateLimit(worker, "error");
+      spdlog::warn("gateway: rate limiter cannot decide: {}", admitted.error().message());
+      co_return std::unexpected(std::make_pair(
+          MakeHttpError(503, "rate_limiter_unavailable", "rate limits cannot be checked right now"),
+          std::string("1")));
+    }
+    const Decision& d = admitted->first;
+    SetRateLimitFields(d, &x);
+    if (!d.allowed) {
+      metrics_->RecordRateLimit(worker, d.reason);
+      auto secs = std::max<std::int64_t>(1, (d.retry_after.count() + 999) / 1000);
+      co_return std::unexpected(std::make_pair(
+          MakeHttpError(429, "rate_limited", "rate limit exceeded (" + d.reason + ")"),
+          std::to_string(secs)));
+    }
+    metrics_->RecordRateLimit(worker, "allowed");
+    co_return std::optional<Reservation>(std::move(admitted->second));
+  }
+
+  // The per-client-address request rate (limits.requests_per_second_per_ip),
+  // checked before authentication so that a flood of unauthenticated
+  // requests is refused as cheaply as any other: 429 with its Retry-After.
+  std::optional<std::pair<HttpError, std::string>> CheckClientAddress(int worker,
+                                                                      const std::string& peer) {
+    std::vector<std::pair<LimitKey, LimitSpec>> keys;
+    keys.push_back({LimitKey{"ip", peer}, ip_spec_});
+    std::optional<Admission> d = ip_limiter_->TryAdmit(keys, 0);
+    if (!d || !*d) return std::nullopt;  // the local limiter always decides
+    if ((*d)->first.allowed) {
+      (void)ip_limiter_->Settle((*d)->second, 0);
+      return std::nullopt;
+    }
+    metrics_->RecordRateLimit(worker, "requests_per_second_per_ip");
+    auto secs = std::max<std::int64_t>(1, ((*d)->first.retry_after.count() + 999) / 1000);
+    return std::make_pair(MakeHttpError(429, "rate_limited",
+                                        "too many requests from this address (limits."
+                                        "requests_per_second_per_ip)"),
+                          std::to_string(secs));
+  }
+
+  void Settle(std::optional<Reservation>& reservation, std::uint64_t actual) {
+    if (!reservation) return;
+    if (Status s = deps_.limiter->Settle(*reservation, actual); !s.ok()) {
+      spdlog::warn("gateway: rate limiter settle failed: {}", s.message());
+    }
+    reservation.reset();
+  }
+
+  // ---- gRPC (inference.GRPCInferenceService over HTTP/2) -------------------------------
+
+  // Answers a refusal the gRPC way: HTTP 200 with the status in a
+  // trailers-only response (grpc-status, grpc-message; grpc-retry-pushback-ms
+  // with a Retry-After). The access record keeps the HTTP-equivalent status.
+  asio::awaitable<void> GrpcRefuse(http::Exchange& ex, Call& x, const HttpError& e,
+                                   std::string_view retry_after = {}) {
+    x.rec.status = e.http_status;
+    x.rec.error_code = e.code;
+    x.rec.denied = true;
+    GrpcCode gc =
+        e.code == "unknown_method" ? GrpcCode::kUnimplemented : GrpcCodeFor(e.http_status);
+    std::string code = std::to_string(static_cast<int>(gc));
+    std::string message = GrpcPercentEncode(e.message);
+    std::string pushback;
+    std::array<http::Field, 6> f;
+    std::size_t n = 0;
+    f[n++] = {"content-type", "application/grpc"};
+    f[n++] = {"grpc-status", code};
+    f[n++] = {"grpc-message", message};
+    f[n++] = {"x-request-id", x.rec.request_id};
+    if (!retry_after.empty()) {
+      pushback = std::to_string(std::atoll(std::string(retry_after).c_str()) * 1000);
+      f[n++] = {"grpc-retry-pushback-ms", pushback};
+    }
+    ex.Begin(200, std::span<const http::Field>(f.data(), n), std::nullopt);
+    co_await ex.End();
+    metrics_->RecordRejection(ex.conn().worker, e.code);
+    Finish(ex.conn().worker, x);
+  }
+
+  // The upstream HTTP/2 connection for a service's gRPC port on this worker.
+  asio::awaitable<std::expected<std::shared_ptr<H2Upstream>, HttpError>> GrpcUpstream(
+      WorkerState& w, const UpstreamConfig& u) {
+    auto& slot = w.h2[u.service];
+    if (slot && slot->usable()) co_return slot;
+    std::shared_ptr<ssl::context> ctx;
+    if (u.grpc_tls) {
+      tls::ClientOptions o;
+      o.ca_file = u.ca_file;
+      o.client_cert = u.client_cert;
+      o.client_key = u.client_key;
+      o.alpn = {"h2"};
+      auto c = tls::MakeClientContext(o, "gRPC upstream " + u.service);
+      if (!c)
+        co_return std::unexpected(MakeHttpError(502, "upstream_unavailable", c.error().message()));
+      ctx = *c;
+    }
+    auto conn = co_await H2Upstream::Connect(u, ctx);
+    if (!conn) co_return std::unexpected(conn.error());
+    if (slot) slot->Close();
+    slot = *conn;
+    co_return slot;
+  }
+
+  // The request headers for the upstream: the client's gRPC metadata without
+  // credentials, hop-by-hop or gateway-owned fields, plus the gateway's own.
+  static HeaderList GrpcUpstreamHeaders(const http::Exchange& ex, const UpstreamConfig& u,
+                                        const Principal& p, const Call& x) {
+    HeaderList h;
+    h.emplace_back(":method", "POST");
+    h.emplace_back(":scheme", u.grpc_tls ? "https" : "http");
+    h.emplace_back(":authority", u.grpc_host + ":" + std::to_string(u.grpc_port));
+    h.emplace_back(":path", std::string(ex.head().target));
+    for (const HeaderField& f : ex.head().headers) {
+      if (IsHopByHopField(f.name) || IsGatewayOwnedField(f.name)) continue;
+      std::string n(f.name);
+      for (char& c : n) c = AsciiLower(c);
+      if (n == "te") continue;
+      h.emplace_back(std::move(n), std::string(f.value));
+    }
+    h.emplace_back("te", "trailers");
+    h.emplace_back("x-request-id", x.rec.request_id);
+    if (!x.rec.remote.empty()) h.emplace_back("x-forwarded-for", x.rec.remote);
+    h.emplace_back("x-rampart-identity", p.identity);
+    return h;
+  }
+
+  // A gRPC call: routed, authenticated, authorized (by the model named in
+  // each request message), filtered and rate-limited like its REST twin,
+  // then relayed to the service's gRPC upstream over HTTP/2 with its
+  // response, trailers and status passed through.
+  asio::awaitable<void> ServeGrpc(WorkerState& w, http::Exchange& ex, Call& x,
+                                  std::shared_ptr<const Policy> policy) {
+    const RequestHead& head = ex.head();
+    x.protocol = "grpc";
+    const GrpcMethod* m = FindGrpcMethod(head.target);
+    if (m == nullptr) {
+      co_return co_await GrpcRefuse(
+          ex, x, MakeHttpError(404, "unknown_method", "no such method of GRPCInferenceService"));
+    }
+    x.rec.route = std::string(RouteName(m->route));
+    if (head.method != "POST" || !head.Find("content-type").starts_with("application/grpc")) {
+      HttpError e = MakeHttpError(415, "not_grpc", "gRPC calls are POST with application/grpc");
+      co_return co_await Refuse(ex, x, e);
+    }
+    auto principal = policy->Authenticate(CredentialsOf(ex), std::chrono::system_clock::now());
+    if (!principal) co_return co_await GrpcRefuse(ex, x, principal.error());
+    x.rec.identity = principal->identity;
+    x.roles = principal->roles;
+
+    GrpcFrameReader frames(limits_.max_body_bytes);
+    std::vector<std::string> messages;
+    std::string body;
+    bool done = false;
+    if (!m->streaming) {
+      if (auto err = co_await ex.ReadBody(&body)) co_return co_await GrpcRefuse(ex, x, *err);
+      done = true;
+    } else {
+      // A stream: the first message decides the route and the upstream;
+      // every later one is checked as it arrives.
+      while (messages.empty() && !done) {
+        if (auto err = co_await ex.ReadBodyPart(&body, &done)) {
+          co_return co_await GrpcRefuse(ex, x, *err);
+        }
+        auto fed = frames.Feed(body, &messages);
+        if (!fed) co_return co_await GrpcRefuse(ex, x, fed.error());
+      }
+    }
+    if (!m->streaming) {
+      auto fed = frames.Feed(body, &messages);
+      if (!fed) co_return co_await GrpcRefuse(ex, x, fed.error());
+    }
+    if (done && frames.mid_message()) {
+      co_return co_await GrpcRefuse(
+          ex, x, MakeHttpError(400, "invalid_argument", "a gRPC message's length prefix lies"));
+    }
+    if (messages.empty() || (!m->streaming && messages.size() != 1)) {
+      co_return co_await GrpcRefuse(
+          ex, x,
+          MakeHttpError(400, "invalid_argument", "a unary call carries exactly one message"));
+    }
+    x.rec.bytes_in = body.size();
+    // The first message names the model that routes the call; every other
+    // message (of this first batch, and of a stream as they arrive) is
+    // authorized on its own and must go to the same service.
+    std::string model;
+    if (m->model_field != 0) {
+      auto name = ProtoStringField(messages.front(), m->model_field);
+      if (!name) co_return co_await GrpcRefuse(ex, x, name.error());
+      model = std::string(*name);
+    }
+    RouteMatch rm;
+    rm.route = &InfoOf(m->route);
+    rm.model = model;
+    rm.path = head.target;
+    if (m->model_field == 0) rm.service = policy->routes().FirstService(ProtocolFamily::kV2);
+    auto target = policy->Authorize(*principal, rm, model);
+    if (!target) co_return co_await GrpcRefuse(ex, x, target.error());
+    // Checks one more message of the call: its model allowed, same service.
+    auto check_message = [&](std::string_view msg) -> std::optional<HttpError> {
+      auto name = ProtoStringField(msg, m->model_field);
+      if (!name) return name.error();
+      if (*name == model) return std::nullopt;
+      RouteMatch again = rm;
+      again.model = std::string(*name);
+      auto ok = policy->Authorize(*principal, again, *name);
+      if (!ok) return ok.error();
+      if (ok->service != target->service) {
+        return MakeHttpError(403, "forbidden", "a stream's messages must stay on one service");
+      }
+      return std::nullopt;
+    };
+    for (std::size_t i = 1; i < messages.size(); ++i) {
+      if (auto e = check_message(messages[i])) co_return co_await GrpcRefuse(ex, x, *e);
+    }
+    x.rec.model = model;
+    x.body = body;
+    std::string replaced;  // filters may not rewrite gRPC bodies: they are not JSON
+    if (auto refusal = RunFilters(x, &replaced)) {
+      co_return co_await GrpcRefuse(ex, x, refusal->first, refusal->second);
+    }
+    auto limited = co_await CheckLimits(ex.conn().worker, x, *policy, *principal, model, 0);
+    if (!limited) {
+      co_return co_await GrpcRefuse(ex, x, limited.error().first, limited.error().second);
+    }
+    std::optional<Reservation> reservation = std::move(*limited);
+    auto up_it = policy->config().upstreams.find(target->service_name);
+    if (up_it == policy->config().upstreams.end() || up_it->second.grpc_url.empty()) {
+      Settle(reservation, 0);
+      co_return co_await GrpcRefuse(ex, x,
+                                    MakeHttpError(503, "no_upstream",
+                                                  "no gRPC upstream is configured for service '" +
+                                                      std::string(target->service_name) + "'"));
+    }
+    const UpstreamConfig& up = up_it->second;
+    auto conn = co_await GrpcUpstream(w, up);
+    if (!conn) {
+      Settle(reservation, 0);
+      metrics_->RecordUpstreamError(ex.conn().worker, up.service, "connect");
+      co_return co_await GrpcRefuse(ex, x, conn.error());
+    }
+    auto stream = (*conn)->Open(GrpcUpstreamHeaders(ex, up, *principal, x));
+    if (!stream) {
+      Settle(reservation, 0);
+      co_return co_await GrpcRefuse(
+          ex, x, MakeHttpError(503, "upstream_unavailable", "the gRPC upstream refused a stream"));
+    }
+    x.rec.denied = false;
+    // Only complete, checked messages go upstream, framed anew.
+    auto framed = [](const std::vector<std::string>& msgs) {
+      std::string out;
+      for (const std::string& msg : msgs) {
+        auto n = static_cast<std::uint32_t>(msg.size());
+        out.push_back('\0');
+        for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>(n >> shift));
+        out += msg;
+      }
+      return out;
+    };
+    stream->Send(framed(messages), done);
+
+    // A streaming call: relay later messages, each checked, while the
+    // response flows back. A message for a model this principal may not use
+    // ends the call with PERMISSION_DENIED.
+    std::optional<HttpError> stream_refusal;
+    bool pump_done = done;
+    asio::steady_timer pump_exit(co_await asio::this_coro::executor,
+                                 std::chrono::steady_clock::time_point::max());
+    if (!done) {
+      auto pump = [&]() -> asio::awaitable<void> {
+        std::string piece;
+        bool end = false;
+        while (!end) {
+          if (auto err = co_await ex.ReadBodyPart(&piece, &end)) {
+            stream_refusal = *err;
+            break;
+          }
+          std::vector<std::string> more;
+          auto fed = frames.Feed(piece, &more);
+          if (!fed) {
+            stream_refusal = fed.error();
+            break;
+          }
+          for (const std::string& msg : more) {
+            if (auto e = check_message(msg)) {
+              stream_refusal = std::move(*e);
+              break;
+            }
+          }
+          if (stream_refusal) break;
+          x.rec.bytes_in += piece.size();
+          if (end && frames.mid_message()) {
+            stream_refusal =
+                MakeHttpError(400, "invalid_argument", "a gRPC message's length prefix lies");
+            break;
+          }
+          stream->Send(framed(more), end);
+        }
+        if (stream_refusal) stream->Cancel();
+        pump_done = true;
+        pump_exit.cancel();
+      };
+      asio::co_spawn(co_await asio::this_coro::executor, pump(), asio::detached);
+    }
+
+    auto deadline = std::chrono::steady_clock::now() + up.response_timeout;
+    bool got_head = co_await stream->AwaitHeaders(deadline);
+    if (!got_head) {
+      if (!stream_refusal) stream->Cancel();
+      HttpError e =
+          stream_refusal ? *stream_refusal
+          : stream->timed_out
+              ? MakeHttpError(504, "upstream_timeout", "the gRPC upstream did not answer")
+              : MakeHttpError(502, "upstream_unavailable", "the gRPC upstream reset the call");
+      if (!stream_refusal) metrics_->RecordUpstreamError(ex.conn().worker, up.service, "reset");
+      co_await GrpcRefuse(ex, x, e);
+    } else {
+      x.rec.status = stream->status;
+      w.fields.clear();
+      for (const auto& [n, v] : stream->headers) {
+        if (n == "content-length" || n == "x-request-id") continue;
+        w.fields.push_back({n, v});
+      }
+      w.fields.push_back({"x-request-id", x.rec.request_id});
+      ex.Begin(stream->status, w.fields, std::nullopt);
+      bool client_ok = co_await ex.Flush();
+      std::string chunk;
+      while (
+          client_ok && !stream_refusal &&
+          co_await stream->Read(&chunk, std::chrono::steady_clock::now() + up.response_timeout)) {
+        client_ok = co_await ex.Write(chunk, false);
+      }
+      x.rec.bytes_out = ex.bytes_out();
+      if (stream_refusal) {
+        std::string code =
+            std::to_string(static_cast<int>(GrpcCodeFor(stream_refusal->http_status)));
+        std::string message = GrpcPercentEncode(stream_refusal->message);
+        std::array<http::Field, 2> t{http::Field{"grpc-status", code},
+                                     http::Field{"grpc-message", message}};
+        x.rec.error_code = stream_refusal->code;
+        co_await ex.EndWithTrailers(t);
+      } else if (stream->ended) {
+        std::vector<http::Field> t;
+        for (const auto& [n, v] : stream->trailers) t.push_back({n, v});
+        co_await ex.EndWithTrailers(t);
+      } else {
+        // The upstream failed mid-response: the client must see an error, not a clean end.
+        x.rec.error_code = "upstream_reset_mid_body";
+        std::array<http::Field, 2> t{http::Field{"grpc-status", "14"},
+                                     http::Field{"grpc-message", "upstream failed"}};
+        co_await ex.EndWithTrailers(t);
+      }
+      Finish(ex.conn().worker, x);
+    }
+    if (!pump_done) {
+      stream->Cancel();
+      co_await pump_exit.async_wait(asio::as_tuple(asio::use_awaitable));
+    }
+    Settle(reservation, 0);
+  }
+
+  static Credentials CredentialsOf(const http::Exchange& ex) {
+    Credentials cred;
+    int auth_fields = 0, key_fields = 0;
+    for (const HeaderField& f : ex.head().headers) {
+      if (EqualsIgnoreCase(f.name, "authorization")) {
+        cred.authorization = f.value;
+        ++auth_fields;
+      } else if (EqualsIgnoreCase(f.name, "x-api-key")) {
+        cred.api_key = f.value;
+        ++key_fields;
+      }
+    }
+    cred.duplicated = auth_fields > 1 || key_fields > 1;
+    cred.peer_sans = ex.conn().sans;
+    return cred;
   }
 
   static void SetRateLimitFields(const Decision& d, Call* x) {
@@ -890,6 +1278,8 @@ class GatewayServer::Impl final : public http::Handler {
   int threads_ = 1;
   RequestLimits limits_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<RateLimiter> ip_limiter_;  // limits.requests_per_second_per_ip; null: off
+  LimitSpec ip_spec_;
   std::unique_ptr<AccessLog> access_log_;
   std::unique_ptr<AuditBatcher> audit_;
   std::mutex tls_mu_;

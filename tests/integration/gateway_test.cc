@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "core/json.h"
+#include "testing/h2_client.h"
 #include "testing/http_client.h"
 #include "testing/testing.h"
 
@@ -165,7 +166,7 @@ gateway:
   rate_limits:
 @LIMITS@
   limits: {max_header_bytes: 4096, max_body_bytes: 65536, header_read_timeout_ms: 1000,
-           body_read_timeout_ms: 2000, idle_timeout_ms: 5000}
+           body_read_timeout_ms: 2000, idle_timeout_ms: 5000@PROT@}
   upstreams:
     llm: {response_timeout_ms: 1000, connect_timeout_ms: 1000@UPEXTRA@}
   access_log: @DIR@/access.log
@@ -215,6 +216,7 @@ class Gateway : public ::testing::Test {
     e = Replace(e, "@LIMITS@", limits_.empty() ? "    {}" : limits_);
     e = Replace(e, "@EXTRA@", extra_);
     e = Replace(e, "@UPEXTRA@", upstream_extra_);
+    e = Replace(e, "@PROT@", protection_extra_);
     return e;
   }
 
@@ -252,7 +254,7 @@ class Gateway : public ::testing::Test {
   std::filesystem::path estate_;
   std::unique_ptr<testing::Process> standin_, gw_;
   int standin_port_ = 0, port_ = 0, admin_ = 0;
-  std::string upstream_, extra_, limits_, upstream_extra_;
+  std::string upstream_, extra_, limits_, upstream_extra_, protection_extra_;
   std::string key_;
 };
 
@@ -503,6 +505,34 @@ TEST_F(Gateway, RateLimitedRequestsGet429WithRetryAfterAndRateLimitHeaders) {
   EXPECT_EQ(UpstreamRequests(), 2);
 }
 
+// limits.requests_per_second_per_ip: a client address past its rate gets
+// 429 before authentication, with or without a valid key, and the upstream
+// sees none of it.
+TEST_F(Gateway, PerAddressRequestRateRefusesBeforeAuthentication) {
+  protection_extra_ = ", requests_per_second_per_ip: 1, burst_per_ip: 3";
+  StartAll();
+  int unauthenticated = 0, limited = 0;
+  Reply last;
+  for (int i = 0; i < 8; ++i) {
+    Reply r = RawExchange(
+        port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), i < 4 ? "" : key_));
+    if (r.status == 401) ++unauthenticated;
+    if (r.status == 429) {
+      ++limited;
+      last = r;
+    }
+  }
+  // Burst 3 at 1/s: three (a fourth if a second passed) reach authentication.
+  EXPECT_GE(unauthenticated, 3);
+  EXPECT_LE(unauthenticated, 4);
+  EXPECT_EQ(unauthenticated + limited, 8) << "a keyed request got through";
+  EXPECT_GE(std::atoi(last.Header("retry-after").c_str()), 1);
+  EXPECT_EQ(JsonOf(last.body)["error"].as_object()["code"].as_string(), "rate_limited");
+  EXPECT_EQ(UpstreamRequests(), 0);
+  Reply m = RawExchange(admin_, Request("GET", "/metrics", "", ""));
+  EXPECT_NE(m.body.find("requests_per_second_per_ip"), std::string::npos) << m.body;
+}
+
 TEST_F(Gateway, RevokedKeyIsRefusedAfterSighupWithoutDroppingConnections) {
   StartAll();
   int fd = Dial(port_);
@@ -540,6 +570,131 @@ TEST_F(Gateway, SigtermDrainsAStreamInFlight) {
 }
 
 // ---- TLS and mTLS --------------------------------------------------------------------------
+
+// ---- the same cases over HTTP/1.1 and HTTP/2 ------------------------------------------------
+
+// Every route, authentication, authorization, limit, streaming and error
+// answer behaves the same whichever protocol the client speaks (HTTP/2 in
+// cleartext with prior knowledge here; over TLS with ALPN in GatewayTls,
+// whose curl negotiates h2).
+class GatewayProtocols : public Gateway, public ::testing::WithParamInterface<std::string> {
+ protected:
+  bool h2() const { return GetParam() == "h2"; }
+  Reply Send(const std::string& method, const std::string& path, const std::string& body,
+             const std::string& key, Steady::time_point* first_body = nullptr) {
+    if (!h2()) {
+      int fd = Dial(port_);
+      SendAll(fd, Request(method, path, body, key));
+      std::string pending;
+      Reply r = ReadReply(fd, pending, 10s, first_body);
+      close(fd);
+      return r;
+    }
+    testing::H2Client c(port_);
+    testing::Headers h;
+    if (!key.empty()) h.emplace_back("authorization", "Bearer " + key);
+    if (!body.empty() || method == "POST") h.emplace_back("content-type", "application/json");
+    testing::H2Response r = c.Exchange(method, path, h, body);
+    Reply out;
+    out.status = r.status;
+    out.body = r.body;
+    for (const auto& [n, v] : r.headers) out.headers[n] = v;
+    if (first_body) *first_body = r.first_data;
+    return out;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Both, GatewayProtocols, ::testing::Values("http1", "h2"),
+                         [](const auto& i) { return i.param; });
+
+TEST_P(GatewayProtocols, AuthenticatesAuthorizesAndRoutesBeforeTheUpstream) {
+  StartAll();
+  Reply no_key = Send("POST", "/v1/chat/completions", Chat("chat-7b"), "");
+  EXPECT_EQ(no_key.status, 401);
+  EXPECT_EQ(JsonOf(no_key.body)["error"].as_object()["code"].as_string(), "unauthenticated");
+  EXPECT_NE(no_key.Header("www-authenticate"), "");
+  EXPECT_EQ(no_key.Header("x-request-id").size(), 16u);
+  EXPECT_EQ(Send("POST", "/v1/chat/completions", Chat("chat-7b"), "rk_gw_nope").status, 401);
+  Reply unknown = Send("GET", "/admin/secrets", "", key_);
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(JsonOf(unknown.body)["error"].as_object()["code"].as_string(), "route_not_found");
+  EXPECT_EQ(Send("POST", "/v1/chat/completions", Chat("secret-model"), key_).status, 403);
+  EXPECT_EQ(Send("GET", "/v1/chat/completions", "", key_).status, 405);
+  EXPECT_EQ(Send("POST", "/v1/chat/completions", "{not json", key_).status, 400);
+  EXPECT_EQ(Send("POST", "/v1/../v1/chat/completions", Chat("chat-7b"), key_).status, 400);
+  EXPECT_EQ(UpstreamRequests(), 0);
+
+  Reply ok = Send("POST", "/v1/chat/completions", Chat("chat-7b"), key_);
+  ASSERT_EQ(ok.status, 200) << ok.body;
+  EXPECT_NE(ok.body.find("not a model"), std::string::npos);
+  Reply last = RawExchange(standin_port_, Request("GET", "/__standin/last", "", ""));
+  auto headers = JsonOf(last.body)["headers"].as_object();
+  EXPECT_FALSE(headers.contains("Authorization")) << last.body;
+  EXPECT_EQ(headers["X-Request-Id"].as_string(), ok.Header("x-request-id"));
+  EXPECT_EQ(headers["X-Rampart-Identity"].as_string(), "chat-frontend");
+  Reply models = Send("GET", "/v1/models", "", key_);
+  EXPECT_EQ(models.status, 200);
+  EXPECT_NE(models.body.find("chat-7b"), std::string::npos);
+  EXPECT_EQ(models.body.find("secret-model"), std::string::npos);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_NE(AccessLog().find("\"identity\":\"chat-frontend\",\"model\":\"chat-7b\",\"status\":200"),
+            std::string::npos)
+      << AccessLog();
+  Reply m = RawExchange(admin_, Request("GET", "/metrics", "", ""));
+  EXPECT_NE(m.body.find("rampart_gateway_rejections_total{reason=\"unauthenticated\"} 2"),
+            std::string::npos)
+      << m.body;
+}
+
+TEST_P(GatewayProtocols, RateLimitsAnswer429WithTheirHeaders) {
+  StartAll();
+  std::string key = CreateKey("limited");
+  ASSERT_EQ(gw_->Stop(SIGTERM), 0);  // pick the new key up by restarting
+  StartGateway();
+  int ok = 0, limited = 0;
+  Reply last;
+  for (int i = 0; i < 5; ++i) {
+    Reply r = Send("POST", "/v1/chat/completions", Chat("chat-7b"), key);
+    if (r.status == 200) ++ok;
+    if (r.status == 429) {
+      ++limited;
+      last = r;
+    }
+  }
+  EXPECT_EQ(ok, 2);
+  EXPECT_EQ(limited, 3);
+  EXPECT_GE(std::atoi(last.Header("retry-after").c_str()), 1);
+  EXPECT_NE(last.Header("ratelimit-limit"), "");
+  EXPECT_EQ(JsonOf(last.body)["error"].as_object()["code"].as_string(), "rate_limited");
+  EXPECT_EQ(UpstreamRequests(), 2);
+}
+
+TEST_P(GatewayProtocols, StreamsEventsAsTheyArriveAndCountsTheirTokens) {
+  StartAll();
+  auto t0 = Steady::now();
+  Steady::time_point first{};
+  Reply r = Send("POST", "/v1/chat/completions", Chat("chat-7b", true), key_, &first);
+  auto total = Steady::now() - t0;
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.Header("content-type"), "text/event-stream");
+  ASSERT_NE(first, Steady::time_point{});
+  EXPECT_LT(first - t0, 500ms);
+  EXPECT_GT(total, 1200ms);
+  EXPECT_NE(r.body.find("data: [DONE]"), std::string::npos);
+  std::this_thread::sleep_for(200ms);
+  EXPECT_NE(AccessLog().find("\"prompt_tokens\":3,\"completion_tokens\":15"), std::string::npos)
+      << AccessLog();
+}
+
+TEST_P(GatewayProtocols, UpstreamFailuresAndBodyLimitsAnswerTheSame) {
+  int dead = testing::FreePort();
+  StartAll("http://127.0.0.1:" + std::to_string(dead));
+  Reply down = Send("POST", "/v1/chat/completions", Chat("chat-7b"), key_);
+  EXPECT_EQ(down.status, 502) << down.body;
+  EXPECT_EQ(JsonOf(down.body)["error"].as_object()["code"].as_string(), "upstream_unavailable");
+  Reply big = Send("POST", "/v1/chat/completions", std::string(70000, ' ') + Chat("chat-7b"), key_);
+  EXPECT_EQ(big.status, 413);
+}
 
 // Certificates made by the openssl CLI in a test directory: a CA; a server
 // certificate for 127.0.0.1; clients whose SAN URI is mesh-client's

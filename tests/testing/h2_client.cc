@@ -61,8 +61,8 @@ std::string H2Client::Encode(const Headers& headers) {
   std::vector<nghttp2_nv> nva;
   for (const auto& [n, v] : headers) {
     nva.push_back(nghttp2_nv{reinterpret_cast<std::uint8_t*>(const_cast<char*>(n.data())),
-                             reinterpret_cast<std::uint8_t*>(const_cast<char*>(v.data())),
-                             n.size(), v.size(), NGHTTP2_NV_FLAG_NONE});
+                             reinterpret_cast<std::uint8_t*>(const_cast<char*>(v.data())), n.size(),
+                             v.size(), NGHTTP2_NV_FLAG_NONE});
   }
   std::size_t bound = nghttp2_hd_deflate_bound(deflater_, nva.data(), nva.size());
   std::string out(bound, '\0');
@@ -98,7 +98,8 @@ std::uint32_t H2Client::Request(const std::string& method, const std::string& pa
   do {
     std::size_t n = std::min<std::size_t>(16384, body.size() - off);
     bool last = off + n == body.size();
-    SendFrame(kData, last && end_stream ? kEndStream : 0, id, std::string_view(body).substr(off, n));
+    SendFrame(kData, last && end_stream ? kEndStream : 0, id,
+              std::string_view(body).substr(off, n));
     off += n;
   } while (off < body.size());
   return id;
@@ -160,7 +161,8 @@ bool H2Client::ReadFrame(Steady::time_point deadline) {
   for (;;) {
     if (in_.size() >= 9) {
       std::size_t len = static_cast<unsigned char>(in_[0]) << 16 |
-                        static_cast<unsigned char>(in_[1]) << 8 | static_cast<unsigned char>(in_[2]);
+                        static_cast<unsigned char>(in_[1]) << 8 |
+                        static_cast<unsigned char>(in_[2]);
       if (in_.size() >= 9 + len) {
         auto type = static_cast<std::uint8_t>(in_[3]);
         auto flags = static_cast<std::uint8_t>(in_[4]);
@@ -185,6 +187,9 @@ bool H2Client::ReadFrame(Steady::time_point deadline) {
             if (flags & 0x8) {
               pad = static_cast<unsigned char>(payload[0]);
               off = 1;
+            }
+            if (payload.size() > off + pad && streams_[id].first_data == Steady::time_point{}) {
+              streams_[id].first_data = Steady::now();
             }
             streams_[id].body += payload.substr(off, payload.size() - off - pad);
             if (!payload.empty()) {

@@ -40,8 +40,9 @@ struct H2Response {
   Headers headers;   // lower-case names, without pseudo-headers
   Headers trailers;  // a trailing HEADERS block (gRPC status)
   std::string body;
-  bool ended = false;            // END_STREAM seen
-  std::optional<std::uint32_t> reset;  // RST_STREAM error code
+  bool ended = false;                                  // END_STREAM seen
+  std::optional<std::uint32_t> reset;                  // RST_STREAM error code
+  std::chrono::steady_clock::time_point first_data{};  // when the first body byte arrived
   std::string Header(std::string_view n) const;
   std::string Trailer(std::string_view n) const;
 };

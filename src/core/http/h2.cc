@@ -48,6 +48,7 @@ class H2Stream final : public Exchange {
 
   bool draining() const override;
   asio::awaitable<std::optional<HttpError>> ReadBody(std::string* body) override;
+  asio::awaitable<std::optional<HttpError>> ReadBodyPart(std::string* piece, bool* done) override;
   void Begin(int status, std::span<const Field> fields,
              std::optional<std::uint64_t> content_length) override;
   asio::awaitable<bool> Flush() override;
@@ -213,6 +214,26 @@ asio::awaitable<std::optional<HttpError>> H2Stream::ReadBody(std::string* out) {
   co_return std::nullopt;
 }
 
+asio::awaitable<std::optional<HttpError>> H2Stream::ReadBodyPart(std::string* piece, bool* done) {
+  piece->clear();
+  *done = false;
+  auto deadline = Steady::now() + c_.core().opts.body_read_timeout;
+  while (body.empty() && !body_done && !body_error && !closed && !ended_) {
+    if (Steady::now() >= deadline) {
+      co_return MakeHttpError(408, "body_timeout", "the request stream stalled");
+    }
+    co_await Wait(deadline);
+  }
+  if (body_error) co_return *body_error;
+  piece->swap(body);
+  body.clear();
+  *done = body_done || closed || ended_;
+  if (closed && !body_done && piece->empty()) {
+    co_return MakeHttpError(400, "incomplete_body", "the stream closed before the body ended");
+  }
+  co_return std::nullopt;
+}
+
 void H2Stream::Begin(int status, std::span<const Field> fields,
                      std::optional<std::uint64_t> content_length) {
   begun_ = true;
@@ -277,6 +298,7 @@ asio::awaitable<bool> H2Stream::Write(std::string_view piece, bool last) {
   if (last) {
     eof = true;
     ended_ = true;
+    Notify();
   }
   if (!Submit()) co_return false;
   nghttp2_session_resume_data(c_.session(), id);
@@ -306,6 +328,7 @@ asio::awaitable<bool> H2Stream::EndWithTrailers(std::span<const Field> t) {
     for (char& c : n) c = AsciiLower(c);
     trailers.emplace_back(std::move(n), std::string(f.value));
   }
+  Notify();  // a ReadBodyPart waiting for the request stream stops
   if (!Submit()) co_return false;
   nghttp2_session_resume_data(c_.session(), id);
   c_.WakeWriter();

@@ -393,6 +393,11 @@ class H1Connection final : public Exchange {
     co_return err;
   }
 
+  asio::awaitable<std::optional<HttpError>> ReadBodyPart(std::string* piece, bool* done) override {
+    *done = true;
+    co_return co_await ReadBody(piece);
+  }
+
   void Begin(int status, std::span<const Field> fields,
              std::optional<std::uint64_t> content_length) override {
     begun_ = true;

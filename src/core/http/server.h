@@ -66,7 +66,7 @@ struct ServerOptions {
   bool http2 = true;
   std::uint32_t h2_max_concurrent_streams = 100;
   std::uint32_t h2_max_resets_per_second = 100;  // beyond: GOAWAY (rapid reset)
-  std::uint32_t h2_stream_window = 1u << 20;      // SETTINGS_INITIAL_WINDOW_SIZE
+  std::uint32_t h2_stream_window = 1u << 20;     // SETTINGS_INITIAL_WINDOW_SIZE
   ServerStats* stats = nullptr;                  // gauges to keep; null: the server's own
 };
 
@@ -101,6 +101,12 @@ class Exchange {
   // waits for it. Returns the refusal to answer with (413, 408, 400) on
   // failure. Call at most once.
   virtual asio::awaitable<std::optional<HttpError>> ReadBody(std::string* body) = 0;
+  // The next piece of the request body as it arrives, for bodies that are
+  // streams (gRPC streaming calls): *done once the body ended, or once this
+  // exchange's response ended. HTTP/1.1 reads the whole body as one piece.
+  // Pieces are bounded by request.max_body_bytes of unread data.
+  virtual asio::awaitable<std::optional<HttpError>> ReadBodyPart(std::string* piece,
+                                                                 bool* done) = 0;
 
   // The response, in three steps: Begin (once), Write (any number of pieces;
   // `last` ends the body), End (ends a response whose last Write said nothing).
