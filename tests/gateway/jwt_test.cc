@@ -880,6 +880,14 @@ TEST_F(JwksRefresherTest, StartFailsWithoutKeysAndHookOutlivesRefresher) {
       "http://127.0.0.1:" + std::to_string(testing::FreePort()) + "/jwks", verifier_);
   EXPECT_FALSE(refused.has_value());
   EXPECT_FALSE(JwksRefresher::Start("ftp://idp.example/jwks", verifier_).has_value());
+  // Plain http to anything but loopback is refused before any fetch: whoever
+  // is on the path could substitute the keys.
+  for (const char* url : {"http://idp.example/jwks", "http://10.0.0.1/jwks"}) {
+    auto plain = JwksRefresher::Start(url, verifier_);
+    ASSERT_FALSE(plain.has_value()) << url;
+    EXPECT_EQ(plain.error().code(), StatusCode::kInvalidArgument) << url;
+    EXPECT_TRUE(Has(plain.error().message(), "not loopback")) << plain.error().message();
+  }
   auto bad = dir.Write("bad.json", R"({"keys":[{"kty":"RSA","use":"enc"}]})");
   EXPECT_FALSE(JwksRefresher::Start(bad.string(), verifier_).has_value());
 
