@@ -17,6 +17,7 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "core/url.h"
 #include "estate/loader.h"
 #include "ledger/api_key.h"
 #include "ledger/checkpoint.h"
@@ -118,10 +119,10 @@ int Init(const InitArgs& a) {
   auto store = OpenStore(a.c.store);
   if (!store) return ReportError(store.error());
   auto l = Ledger::Open(std::move(*store), *signer);
-  if (!l) return ReportError(l.error().WithContext(a.c.store));
+  if (!l) return ReportError(l.error().WithContext(RedactUrl(a.c.store)));
   std::string vkey = (*l)->verifier().ToString();
   if (a.c.format == "json") {
-    PrintOut(ToJson(json::object{{"store", a.c.store},
+    PrintOut(ToJson(json::object{{"store", RedactUrl(a.c.store)},
                                  {"origin", (*l)->origin()},
                                  {"vkey", vkey},
                                  {"size", (*l)->size()},
@@ -130,8 +131,8 @@ int Init(const InitArgs& a) {
   } else {
     // stdout carries only the verifier key, so `rampart ledger init > ledger.pub`
     // gives auditors the file they need; the rest is for the person.
-    std::fprintf(stderr, "rampart: ledger ready at %s (%llu entries)\n", a.c.store.c_str(),
-                 static_cast<unsigned long long>((*l)->size()));
+    std::fprintf(stderr, "rampart: ledger ready at %s (%llu entries)\n",
+                 RedactUrl(a.c.store).c_str(), static_cast<unsigned long long>((*l)->size()));
     if (created) {
       std::fprintf(stderr, "rampart: new signer key written to %s (keep it secret)\n",
                    a.c.key.c_str());
@@ -540,7 +541,7 @@ class LedgerService final : public Service {
     opts.fallback_to_any_port = !cfg_.listen_explicit;
     RAMPART_ASSIGN_OR_RETURN(server_, LedgerServer::Start(*ledger_, opts));
     spdlog::info("ledger: origin {}, {} entries, storage {}; verifier key {}", ledger_->origin(),
-                 ledger_->size(), cfg_.storage, ledger_->verifier().ToString());
+                 ledger_->size(), RedactUrl(cfg_.storage), ledger_->verifier().ToString());
     if (ctx_ != nullptr) {
       sink_ = std::make_shared<LocalAuditSink>(ledger_, "rampart-serve", cfg_.max_queue_entries / 2,
                                                cfg_.server.max_entry_bytes);

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <set>
 
+#include "core/url.h"
 #include "core/yaml.h"
+#include "gateway/jwks.h"
 #include "gateway/routes.h"
 
 namespace rampart::gateway {
@@ -119,8 +121,9 @@ void ReadRateLimits(const YAML::Node& node, const std::string& file, const estat
     if (rf.ok()) {
       if (auto v = rf.String("url")) {
         if (!v->starts_with("redis://") && !v->starts_with("rediss://")) {
-          diags->Error(rf.Where("url"), "gateway.redis-url",
-                       "redis url must start with redis:// or rediss://, got '" + *v + "'");
+          diags->Error(
+              rf.Where("url"), "gateway.redis-url",
+              "redis url must start with redis:// or rediss://, got '" + RedactUrl(*v) + "'");
         }
         rl->redis_url = *v;
       }
@@ -190,6 +193,52 @@ void ReadRateLimits(const YAML::Node& node, const std::string& file, const estat
   }
 }
 
+// JWT auth fails closed (docs/design/threat-model.md, "Defaults that fail
+// closed"): the token's issuer and audience are checked unless the
+// configuration opts out by name, and the keys come over an authenticated
+// channel. Opt-outs are warnings, so they are logged at every start.
+void CheckJwtTrust(const AuthConfig& a, const SourceLocation& jwks_at, const SourceLocation& jwt_at,
+                   Diagnostics* diags) {
+  bool plain_http = false;
+  if (Status s = CheckJwksSource(a.jwks, &plain_http); !s.ok()) {
+    diags->Error(jwks_at, "gateway.jwks-url", "auth.jwks: " + s.message());
+  } else if (plain_http) {
+    diags->Warning(jwks_at, "gateway.jwks-plain-http",
+                   "auth.jwks fetches the keys over plain http from a loopback host",
+                   "serve the JWKS over https:// or from a file outside development");
+  }
+  struct Check {
+    const std::vector<std::string>& list;
+    bool allow_any;
+    const char* key;
+    const char* opt_out;
+    const char* claim;
+  };
+  for (const Check& c :
+       {Check{a.jwt.issuers, a.jwt.allow_any_issuer, "issuers", "allow_any_issuer", "iss"},
+        Check{a.jwt.audiences, a.jwt.allow_any_audience, "audiences", "allow_any_audience",
+              "aud"}}) {
+    const std::string key = std::string("auth.jwt.") + c.key;
+    const std::string opt_out = std::string("auth.jwt.") + c.opt_out;
+    if (c.list.empty() && !c.allow_any) {
+      diags->Error(jwt_at, "gateway.jwt-trust",
+                   "JWT auth is on (auth.jwks) but " + key +
+                       " is empty: a token the identity provider issued for another "
+                       "application would be accepted",
+                   "list the accepted \"" + std::string(c.claim) + "\" values in " + key +
+                       ", or set " + opt_out + ": true to accept any (logged as a warning)");
+    } else if (!c.list.empty() && c.allow_any) {
+      diags->Error(jwt_at, "gateway.jwt-trust", key + " and " + opt_out + " are both set",
+                   "keep " + key + " and remove " + opt_out);
+    } else if (c.allow_any) {
+      diags->Warning(jwt_at, "gateway.jwt-trust-opt-out",
+                     opt_out + ": true: tokens are accepted whatever their \"" +
+                         std::string(c.claim) + "\" claim",
+                     "list the accepted values in " + key + " instead");
+    }
+  }
+}
+
 void ReadAuth(const YAML::Node& node, const std::string& file, const estate::Estate& e,
               Diagnostics* diags, AuthConfig* a) {
   YamlFields f(node, file, diags, "gateway.auth", std::string(kCode));
@@ -200,11 +249,17 @@ void ReadAuth(const YAML::Node& node, const std::string& file, const estate::Est
   if (auto v = f.Int("jwks_refresh_s", false, 10, 86'400))
     a->jwks_refresh = std::chrono::seconds(*v);
   if (auto v = f.Bool("mtls")) a->mtls = *v;
+  // Where a JWT problem is reported: the jwt: key if present, else jwks:.
+  SourceLocation jwt_at = f.Where("jwks");
   if (YAML::Node j = f.Node("jwt")) {
+    jwt_at = f.Where("jwt");
     YamlFields jf(j, file, diags, "gateway.auth.jwt", std::string(kCode));
     if (jf.ok()) {
       if (auto v = jf.StringList("issuers")) a->jwt.issuers = *v;
       if (auto v = jf.StringList("audiences")) a->jwt.audiences = *v;
+      if (auto v = jf.Bool("allow_any_issuer")) a->jwt.allow_any_issuer = *v;
+      if (auto v = jf.Bool("allow_any_audience")) a->jwt.allow_any_audience = *v;
+      if (auto v = jf.Bool("scope_roles")) a->jwt.scope_roles = *v;
       if (auto v = jf.Int("max_clock_skew_s", false, 0, 600))
         a->jwt.max_clock_skew = std::chrono::seconds(*v);
       if (auto v = jf.StringList("algorithms")) {
@@ -223,6 +278,7 @@ void ReadAuth(const YAML::Node& node, const std::string& file, const estate::Est
       jf.CheckUnknown();
     }
   }
+  if (!a->jwks.empty()) CheckJwtTrust(*a, f.Where("jwks"), jwt_at, diags);
   if (YAML::Node m = f.Node("mtls_dns")) {
     if (!m.IsMap()) {
       diags->Error(f.Where("mtls_dns"), "gateway.type",

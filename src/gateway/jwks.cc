@@ -19,6 +19,7 @@
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "core/url.h"
 #include "gateway/jwt.h"
 
 namespace rampart::gateway {
@@ -327,6 +328,12 @@ class JwksRefresher::Impl {
   ~Impl() { Stop(); }
 
   Status Init() {
+    bool plain_http = false;
+    RAMPART_RETURN_IF_ERROR(CheckJwksSource(source_, &plain_http));
+    if (plain_http) {
+      spdlog::warn("jwks: fetching keys from {} over plain http (loopback only); use https://",
+                   RedactUrl(source_));
+    }
     if (source_.starts_with("http://") || source_.starts_with("https://")) {
       RAMPART_ASSIGN_OR_RETURN(url_, ParseUrl(source_));
       if (url_->tls) {
@@ -346,9 +353,9 @@ class JwksRefresher::Impl {
       path_ = source_;
     }
     auto body = Fetch();
-    if (!body) return body.error().WithContext("JWKS " + source_);
+    if (!body) return body.error().WithContext("JWKS " + RedactUrl(source_));
     auto set = ParseJwks(*body);
-    if (!set) return set.error().WithContext("JWKS " + source_);
+    if (!set) return set.error().WithContext("JWKS " + RedactUrl(source_));
     last_body_ = std::move(*body);
     verifier_.SetKeys(*set);
     last_fetch_ = std::chrono::steady_clock::now();
@@ -407,18 +414,18 @@ class JwksRefresher::Impl {
     last_fetch_ = std::chrono::steady_clock::now();
     auto body = Fetch();
     if (!body) {
-      spdlog::warn("jwks: refreshing from {} failed: {}; keeping the current keys", source_,
-                   body.error().message());
+      spdlog::warn("jwks: refreshing from {} failed: {}; keeping the current keys",
+                   RedactUrl(source_), body.error().message());
       return;
     }
     if (*body == last_body_) return;
     auto set = ParseJwks(*body);
     if (!set) {
-      spdlog::warn("jwks: {} serves an invalid set: {}; keeping the current keys", source_,
-                   set.error().message());
+      spdlog::warn("jwks: {} serves an invalid set: {}; keeping the current keys",
+                   RedactUrl(source_), set.error().message());
       return;
     }
-    spdlog::info("jwks: loaded {} keys from {}", (*set)->size(), source_);
+    spdlog::info("jwks: loaded {} keys from {}", (*set)->size(), RedactUrl(source_));
     last_body_ = std::move(*body);
     verifier_.SetKeys(*set);
   }
@@ -455,6 +462,30 @@ void JwksRefresher::RequestRefresh() {
 
 void JwksRefresher::Stop() {
   if (impl_) impl_->Stop();
+}
+
+Status CheckJwksSource(std::string_view source, bool* plain_http) {
+  if (plain_http != nullptr) *plain_http = false;
+  if (source.empty()) return InvalidArgumentError("JWKS source is empty");
+  if (source.starts_with("https://")) return ParseUrl(source).status();
+  if (source.starts_with("http://")) {
+    RAMPART_ASSIGN_OR_RETURN(Url u, ParseUrl(source));
+    if (!IsLoopbackHost(u.host)) {
+      return InvalidArgumentError(
+          "JWKS URL '" + RedactUrl(source) +
+          "' is plain http to a host that is not loopback: anyone on the path could substitute "
+          "the keys and mint accepted tokens; serve it over https:// or point auth.jwks at a "
+          "file");
+    }
+    if (plain_http != nullptr) *plain_http = true;
+    return OkStatus();
+  }
+  if (source.starts_with("file://")) return OkStatus();
+  if (source.find("://") != std::string_view::npos) {
+    return InvalidArgumentError("JWKS source '" + RedactUrl(source) +
+                                "' must be an https:// URL, a file:// URL or a file path");
+  }
+  return OkStatus();
 }
 
 }  // namespace rampart::gateway

@@ -38,7 +38,15 @@ class JwkSet {
 Result<std::shared_ptr<const JwkSet>> ParseJwks(std::string_view json);
 Result<std::shared_ptr<const JwkSet>> LoadJwksFile(const std::filesystem::path& path);
 
-// Keeps a verifier's keys current from a file path or an http(s):// URL:
+// Whether `source` may serve the keys that decide who is authenticated:
+// https:// URLs, file paths and file:// URLs are accepted. Plain http:// is
+// accepted only for a loopback host (127.0.0.0/8, ::1, localhost), and then
+// *plain_http (if given) is set so the caller logs a warning; any other
+// http:// host or scheme is InvalidArgument saying what to use instead.
+Status CheckJwksSource(std::string_view source, bool* plain_http = nullptr);
+
+// Keeps a verifier's keys current from a file path or an https:// URL (see
+// CheckJwksSource; Start refuses what it refuses):
 // refreshes every `interval` on its own thread and early (at most once per
 // `min_interval`) on RequestRefresh(). A failed fetch or parse keeps the old
 // keys and is logged.

@@ -197,11 +197,14 @@ Result<JwtPrincipal> JwtVerifier::Verify(std::string_view token,
     if (!it->value().is_string()) return Reject("invalid \"iss\" claim");
     p.issuer = std::string(it->value().as_string());
   }
-  if (!policy_.issuers.empty() && !Contains(policy_.issuers, p.issuer)) {
+  // A listed issuer is always checked; none listed accepts nothing unless
+  // the policy opts out explicitly.
+  if ((!policy_.allow_any_issuer || !policy_.issuers.empty()) &&
+      !Contains(policy_.issuers, p.issuer)) {
     return Reject("issuer not accepted");
   }
 
-  if (!policy_.audiences.empty()) {
+  if (!policy_.allow_any_audience || !policy_.audiences.empty()) {
     auto it = claims->find("aud");
     if (it == claims->end()) return Reject("audience not accepted");
     bool match = false;
@@ -235,7 +238,8 @@ Result<JwtPrincipal> JwtVerifier::Verify(std::string_view token,
       }
     }
   }
-  if (auto it = claims->find("scope"); it != claims->end()) {
+  const bool scope_roles = policy_.scope_roles || policy_.roles_claim == "scope";
+  if (auto it = claims->find("scope"); scope_roles && it != claims->end()) {
     if (!it->value().is_string()) return Reject("invalid \"scope\" claim");
     std::string_view scope = it->value().as_string();
     while (!scope.empty()) {

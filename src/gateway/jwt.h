@@ -22,12 +22,22 @@ namespace rampart::gateway {
 
 class JwkSet;
 
+// Fails closed: a policy with no issuers (audiences) accepts no token unless
+// allow_any_issuer (allow_any_audience) says so explicitly, because a token
+// the same identity provider minted for another application is otherwise
+// indistinguishable from one minted for the gateway.
 struct JwtPolicy {
-  std::vector<std::string> issuers;    // accepted "iss"; empty = any
-  std::vector<std::string> audiences;  // "aud" (string or array) must contain one; empty = no check
+  std::vector<std::string> issuers;    // accepted "iss"
+  std::vector<std::string> audiences;  // "aud" (string or array) must contain one
+  bool allow_any_issuer = false;       // with issuers empty: skip the "iss" check
+  bool allow_any_audience = false;     // with audiences empty: skip the "aud" check
   std::chrono::seconds max_clock_skew{60};
   std::vector<std::string> algorithms = {"RS256", "ES256", "EdDSA"};
-  std::string roles_claim = "roles";  // array of strings; "scope" (space-separated) is added too
+  std::string roles_claim = "roles";  // array of strings
+  // Also take roles from the space-separated "scope" claim (OAuth scopes are
+  // often granted by the user, not the administrator). Implied by
+  // roles_claim == "scope".
+  bool scope_roles = false;
 };
 
 struct JwtPrincipal {

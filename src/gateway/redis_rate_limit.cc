@@ -20,6 +20,7 @@
 #include <unordered_map>
 
 #include "core/ascii.h"
+#include "core/url.h"
 #include "gateway/redis_connection.h"
 
 namespace rampart::gateway {
@@ -59,8 +60,7 @@ Result<RedisUrl> ParseRedisUrl(std::string_view url) {
     return InvalidArgumentError("redis URL: TLS (rediss://) is not supported; use redis://");
   }
   if (!url.starts_with(kScheme)) {
-    return InvalidArgumentError("redis URL must start with redis://, got '" + std::string(url) +
-                                "'");
+    return InvalidArgumentError("redis URL must start with redis://, got '" + RedactUrl(url) + "'");
   }
   std::string_view rest = url.substr(kScheme.size());
   if (rest.find_first_of("?#") != std::string_view::npos) {

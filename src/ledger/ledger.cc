@@ -27,6 +27,7 @@ Status Ledger::Start() {
     RAMPART_RETURN_IF_ERROR(store_->PutMeta("vkey", vkey));
     RAMPART_RETURN_IF_ERROR(store_->PutMeta("format", "rampart-ledger-1"));
   }
+  RAMPART_RETURN_IF_ERROR(store_->CheckContiguous());
   RAMPART_RETURN_IF_ERROR(ReloadRange());
   RAMPART_ASSIGN_OR_RETURN(latest_cp_, store_->LatestCheckpoint());
   if (latest_cp_) {
@@ -43,8 +44,18 @@ Status Ledger::Start() {
                              std::to_string(cp.size) + "). Run `rampart ledger verify`.");
     }
   } else {
-    // A new log starts with a signed empty tree (or a signed tree over what
-    // is there, for a store written by an earlier run that crashed early).
+    // A new log starts with a signed empty tree, committed before any entry
+    // can be. Entries without any checkpoint therefore mean the checkpoints
+    // were deleted (or the entries inserted) outside Rampart: signing over
+    // them would launder whatever was written.
+    if (size_ > 0) {
+      return CorruptionError(
+          "the store holds " + std::to_string(size_) +
+          " entries but no signed checkpoint; a ledger signs its empty tree before its first "
+          "entry, so checkpoints were deleted outside Rampart. Refusing to sign over entries "
+          "nobody vouched for: restore the store (with its checkpoints) from a backup and "
+          "check it with `rampart ledger verify`.");
+    }
     RAMPART_ASSIGN_OR_RETURN(CheckpointRecord rec, MakeCheckpoint(size_, range_.Root()));
     ledger::CommitBatch b;
     b.checkpoint = rec;

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "core/encoding.h"
+#include "core/url.h"
 #include "ledger/store.h"
 
 namespace rampart::ledger {
@@ -70,12 +71,9 @@ class PostgresStore final : public Store {
       : conninfo_(std::move(conninfo)), schema_(std::move(schema)), opts_(opts) {}
 
   Status Init() {
-    RAMPART_ASSIGN_OR_RETURN(PgConn c, Connect(/*create_schema=*/true));
+    RAMPART_ASSIGN_OR_RETURN(PgConn c, Connect(/*create_schema=*/true, /*writer=*/true));
     RAMPART_RETURN_IF_ERROR(Exec(c.get(), kSchema));
     writer_ = std::move(c);
-    if (opts_.durability == Durability::kOff) {
-      RAMPART_RETURN_IF_ERROR(Exec(writer_.get(), "SET synchronous_commit = off"));
-    }
     return OkStatus();
   }
 
@@ -105,13 +103,23 @@ class PostgresStore final : public Store {
     return GetU64(r.get(), 0, 0) + 1;
   }
 
+  Status CheckContiguous() override {
+    RAMPART_ASSIGN_OR_RETURN(PgResult r, Query(kCountAndSizeSql, {}, 0));
+    const std::uint64_t count = std::stoull(PQgetvalue(r.get(), 0, 0));
+    const std::uint64_t size = std::stoull(PQgetvalue(r.get(), 0, 1));
+    if (count == size) return OkStatus();
+    RAMPART_ASSIGN_OR_RETURN(PgResult m, Query(kFirstMissingIndexSql, {}, 0));
+    return EntryGapError(std::stoull(PQgetvalue(m.get(), 0, 0)), count, size);
+  }
+
   Status Commit(const CommitBatch& batch) override {
     std::lock_guard lock(write_mu_);
     PGconn* c = writer_.get();
     if (PQstatus(c) != CONNECTION_OK) {
       PQreset(c);
       if (PQstatus(c) != CONNECTION_OK) return PgError(c, "reconnecting");
-      if (!schema_.empty()) RAMPART_RETURN_IF_ERROR(Exec(c, SearchPath().c_str()));
+      // A reset connection is a new session: set it up again.
+      RAMPART_RETURN_IF_ERROR(SetUpSession(c, /*writer=*/true));
     }
     RAMPART_RETURN_IF_ERROR(Exec(c, "BEGIN"));
     Status st = WriteBatch(c, batch);
@@ -317,19 +325,28 @@ class PostgresStore final : public Store {
 
   std::string SearchPath() const { return "SET search_path TO \"" + schema_ + "\""; }
 
-  Result<PgConn> Connect(bool create_schema) {
+  Result<PgConn> Connect(bool create_schema, bool writer = false) {
     PgConn c(PQconnectdb(conninfo_.c_str()));
     if (c == nullptr || PQstatus(c.get()) != CONNECTION_OK) {
       return PgError(c.get(), "cannot connect");
     }
-    if (!schema_.empty()) {
-      if (create_schema) {
-        std::string sql = "CREATE SCHEMA IF NOT EXISTS \"" + schema_ + "\"";
-        RAMPART_RETURN_IF_ERROR(Exec(c.get(), sql.c_str()));
-      }
-      RAMPART_RETURN_IF_ERROR(Exec(c.get(), SearchPath().c_str()));
+    if (!schema_.empty() && create_schema) {
+      std::string sql = "CREATE SCHEMA IF NOT EXISTS \"" + schema_ + "\"";
+      RAMPART_RETURN_IF_ERROR(Exec(c.get(), sql.c_str()));
     }
+    RAMPART_RETURN_IF_ERROR(SetUpSession(c.get(), writer));
     return c;
+  }
+
+  // Per-session settings. synchronous_commit is set explicitly rather than
+  // inherited from the server or role defaults (which an operator may have
+  // set to off or local): the ledger acknowledges an append only once its
+  // COMMIT is durable. Durability::kOff (benchmark fixtures) turns it off on
+  // the writer only.
+  Status SetUpSession(PGconn* c, bool writer) {
+    if (!schema_.empty()) RAMPART_RETURN_IF_ERROR(Exec(c, SearchPath().c_str()));
+    const bool durable = !writer || opts_.durability == Durability::kFull;
+    return Exec(c, durable ? "SET synchronous_commit = on" : "SET synchronous_commit = off");
   }
 
   // Runs a read on a pooled connection; text parameters, `format` 1 = binary results.
@@ -409,6 +426,14 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, const S
   return std::unique_ptr<Store>(std::move(store));
 }
 
+Status EntryGapError(std::uint64_t first_missing, std::uint64_t count, std::uint64_t size) {
+  return CorruptionError(
+      "entry " + std::to_string(first_missing) + " is missing: the store holds " +
+      std::to_string(count) + " entries with indexes up to " + std::to_string(size - 1) +
+      ". Entries are only ever appended, so rows were deleted outside Rampart; restore the "
+      "store from a backup and check it with `rampart ledger verify`.");
+}
+
 Result<Hash> NodeFromRow(const NodeId& n, const Hash& leaf, std::string_view nodes) {
   if (n.level == 0) return leaf;
   std::size_t off = static_cast<std::size_t>(n.level - 1) * kHashSize;
@@ -431,7 +456,7 @@ Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOption
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
     return OpenPostgresStore(std::string(url), opts);
   }
-  return InvalidArgumentError("storage URL '" + std::string(url) +
+  return InvalidArgumentError("storage URL '" + RedactUrl(url) +
                               "' is not sqlite:PATH or postgres://...");
 }
 

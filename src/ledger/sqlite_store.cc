@@ -172,6 +172,29 @@ class SqliteStore final : public Store {
     return n;
   }
 
+  Status CheckContiguous() override {
+    auto c = Acquire();
+    if (!c) return c.error();
+    auto one_row = [&](const char* sql, int columns) -> Result<std::vector<std::uint64_t>> {
+      Stmt s;
+      RAMPART_RETURN_IF_ERROR(s.Prepare((*c)->db, sql));
+      if (sqlite3_step(s.get()) != SQLITE_ROW) return SqliteError((*c)->db, "checking indexes");
+      std::vector<std::uint64_t> v;
+      for (int i = 0; i < columns; ++i) {
+        v.push_back(static_cast<std::uint64_t>(sqlite3_column_int64(s.get(), i)));
+      }
+      return v;
+    };
+    Status st = [&]() -> Status {
+      RAMPART_ASSIGN_OR_RETURN(auto counts, one_row(kCountAndSizeSql, 2));
+      if (counts[0] == counts[1]) return OkStatus();
+      RAMPART_ASSIGN_OR_RETURN(auto missing, one_row(kFirstMissingIndexSql, 1));
+      return EntryGapError(missing[0], counts[0], counts[1]);
+    }();
+    Release(std::move(*c));
+    return st;
+  }
+
   Status Commit(const CommitBatch& batch) override {
     std::lock_guard lock(write_mu_);
     sqlite3* db = writer_->db;

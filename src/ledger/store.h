@@ -73,6 +73,11 @@ class Store {
 
   // Number of entries (highest index + 1).
   virtual Result<std::uint64_t> Size() = 0;
+  // Corruption (naming the first missing index) unless the stored entry
+  // indexes are exactly 0..Size()-1. Commit() only ever appends at Size(), so
+  // a gap means rows were deleted outside Rampart. Reads every index: call it
+  // when opening a ledger, not per request.
+  virtual Status CheckContiguous() = 0;
   // Writes the batch in one transaction; returns once it is durable.
   // Corruption if the first index is not the current size.
   virtual Status Commit(const CommitBatch& batch) = 0;
@@ -103,6 +108,19 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path, const St
 Result<std::unique_ptr<Store>> OpenPostgresStore(const std::string& url, const StoreOptions& opts);
 // Dispatches on the URL scheme.
 Result<std::unique_ptr<Store>> OpenStore(std::string_view url, const StoreOptions& opts = {});
+
+// What CheckContiguous() returns when `count` rows hold indexes up to
+// `size` - 1 and `first_missing` is the smallest index absent.
+Status EntryGapError(std::uint64_t first_missing, std::uint64_t count, std::uint64_t size);
+
+// The SQL both backends run for CheckContiguous(): the row count and
+// highest index + 1, then, only if they differ, the first missing index.
+inline constexpr const char* kCountAndSizeSql =
+    "SELECT COUNT(*), COALESCE(MAX(idx) + 1, 0) FROM entries";
+inline constexpr const char* kFirstMissingIndexSql =
+    "SELECT CASE WHEN NOT EXISTS (SELECT 1 FROM entries WHERE idx = 0) THEN 0 "
+    "ELSE (SELECT MIN(e.idx) + 1 FROM entries e WHERE NOT EXISTS "
+    "(SELECT 1 FROM entries f WHERE f.idx = e.idx + 1)) END";
 
 // Picks hash `n` out of a row's leaf/nodes, or Corruption if the row is too short.
 Result<Hash> NodeFromRow(const NodeId& n, const Hash& leaf, std::string_view nodes);

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "estate/loader.h"
+#include "gateway/jwks.h"
 #include "policy_fixture.h"
 
 namespace rampart::gateway {
@@ -144,6 +145,9 @@ gateway:
   EXPECT_EQ(c->auth.jwt.roles_claim, "groups");
   EXPECT_EQ(c->auth.jwt.max_clock_skew, std::chrono::seconds(30));
   EXPECT_TRUE(c->auth.jwt_allow_unknown_subjects);
+  EXPECT_FALSE(c->auth.jwt.allow_any_issuer);
+  EXPECT_FALSE(c->auth.jwt.allow_any_audience);
+  EXPECT_FALSE(c->auth.jwt.scope_roles);  // scope is not a source of roles by default
   EXPECT_EQ(c->auth.mtls_dns.at("client.t.ai"), "frontend");
   ASSERT_EQ(c->access.size(), 3u);
   EXPECT_EQ(c->access[0].name, "chat");
@@ -153,6 +157,113 @@ gateway:
   EXPECT_TRUE(c->audit.prompt_digest);
   EXPECT_EQ(c->access_log.mode, AccessLogMode::kFile);
   EXPECT_TRUE(c->standin);
+}
+
+std::string Messages(const Diagnostics& d) {
+  std::string s;
+  for (const auto& i : d.items()) s += i.ToString() + "\n";
+  return s;
+}
+
+// Fail closed: JWT auth without issuers and audiences would accept a token the
+// identity provider minted for any other application.
+TEST(GatewayConfigTest, JwtWithoutIssuersOrAudiencesIsRefused) {
+  for (const char* auth : {
+           "{jwks: https://idp.t.ai/jwks.json}",
+           "{jwks: https://idp.t.ai/jwks.json, jwt: {issuers: [https://idp.t.ai]}}",
+           "{jwks: https://idp.t.ai/jwks.json, jwt: {audiences: [rampart]}}",
+       }) {
+    estate::Estate e = LoadTestEstate(std::string("\ngateway:\n  auth: ") + auth + "\n");
+    Diagnostics d;
+    auto c = LoadGatewayConfig(e, "var", "0.0.0.0", &d);
+    ASSERT_FALSE(c.has_value()) << auth;
+    std::string codes = Codes(d);
+    std::string all = Messages(d);
+    EXPECT_NE(codes.find("gateway.jwt-trust@30"), std::string::npos) << codes;
+    EXPECT_NE(all.find("estate.yaml:30"), std::string::npos) << all;
+    const bool has_issuers = std::string(auth).find("issuers") != std::string::npos;
+    const bool has_audiences = std::string(auth).find("audiences") != std::string::npos;
+    EXPECT_EQ(all.find("auth.jwt.issuers is empty") != std::string::npos, !has_issuers) << all;
+    EXPECT_EQ(all.find("auth.jwt.audiences is empty") != std::string::npos, !has_audiences) << all;
+    // The message says what to do.
+    if (!has_issuers) EXPECT_NE(all.find("allow_any_issuer: true"), std::string::npos) << all;
+    if (!has_audiences) EXPECT_NE(all.find("allow_any_audience: true"), std::string::npos) << all;
+  }
+}
+
+TEST(GatewayConfigTest, JwtTrustOptOutsAreExplicitAndWarned) {
+  estate::Estate e = LoadTestEstate(R"(
+gateway:
+  auth:
+    jwks: https://idp.t.ai/jwks.json
+    jwt: {allow_any_issuer: true, allow_any_audience: true, scope_roles: true}
+)");
+  Diagnostics d;
+  auto c = LoadGatewayConfig(e, "var", "0.0.0.0", &d);
+  ASSERT_TRUE(c.has_value()) << d.ToString();
+  EXPECT_TRUE(c->auth.jwt.allow_any_issuer);
+  EXPECT_TRUE(c->auth.jwt.allow_any_audience);
+  EXPECT_TRUE(c->auth.jwt.scope_roles);
+  EXPECT_EQ(d.error_count(), 0u);
+  EXPECT_EQ(Codes(d), "gateway.jwt-trust-opt-out@32 gateway.jwt-trust-opt-out@32 ");
+
+  // A list and its opt-out together are contradictory.
+  estate::Estate both = LoadTestEstate(R"(
+gateway:
+  auth:
+    jwks: https://idp.t.ai/jwks.json
+    jwt: {issuers: [https://idp.t.ai], allow_any_issuer: true, audiences: [rampart]}
+)");
+  Diagnostics d2;
+  ASSERT_FALSE(LoadGatewayConfig(both, "var", "0.0.0.0", &d2).has_value());
+  EXPECT_NE(Messages(d2).find("issuers and auth.jwt.allow_any_issuer are both set"),
+            std::string::npos)
+      << Messages(d2);
+
+  // Without auth.jwks, JWT auth is off and nothing is required.
+  estate::Estate off = LoadTestEstate("\ngateway:\n  auth: {api_keys: true}\n");
+  Diagnostics d3;
+  EXPECT_TRUE(LoadGatewayConfig(off, "var", "0.0.0.0", &d3).has_value()) << d3.ToString();
+}
+
+TEST(GatewayConfigTest, JwksOnlyOverHttpsOrFromAFile) {
+  struct Case {
+    const char* jwks;
+    const char* code;  // "" = accepted without a diagnostic
+  };
+  for (const Case& k : {
+           Case{"https://idp.t.ai/jwks.json", ""},
+           Case{"/etc/rampart/jwks.json", ""},
+           Case{"file:///etc/rampart/jwks.json", ""},
+           Case{"http://127.0.0.1:8080/jwks.json", "gateway.jwks-plain-http"},
+           Case{"http://127.9.9.9/jwks.json", "gateway.jwks-plain-http"},
+           Case{"http://localhost:8080/jwks.json", "gateway.jwks-plain-http"},
+           Case{"http://[::1]:8080/jwks.json", "gateway.jwks-plain-http"},
+           Case{"http://idp.t.ai/jwks.json", "gateway.jwks-url"},
+           Case{"http://10.0.0.5/jwks.json", "gateway.jwks-url"},
+           Case{"http://localhost.t.ai/jwks.json", "gateway.jwks-url"},
+           Case{"ftp://idp.t.ai/jwks.json", "gateway.jwks-url"},
+       }) {
+    estate::Estate e = LoadTestEstate(std::string(R"(
+gateway:
+  auth:
+    jwks: ")") + k.jwks + R"("
+    jwt: {issuers: [https://idp.t.ai], audiences: [rampart]}
+)");
+    Diagnostics d;
+    auto c = LoadGatewayConfig(e, "var", "0.0.0.0", &d);
+    const std::string code = k.code;
+    EXPECT_EQ(c.has_value(), code != "gateway.jwks-url") << k.jwks << "\n" << d.ToString();
+    EXPECT_EQ(Codes(d), code.empty() ? "" : code + "@31 ") << k.jwks;
+  }
+  bool plain_http = true;
+  EXPECT_TRUE(CheckJwksSource("https://idp.t.ai/jwks.json", &plain_http).ok());
+  EXPECT_FALSE(plain_http);
+  EXPECT_TRUE(CheckJwksSource("http://127.0.0.1:1/k", &plain_http).ok());
+  EXPECT_TRUE(plain_http);
+  Status s = CheckJwksSource("http://idp.t.ai/k");
+  EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("https://"), std::string::npos) << s.message();
 }
 
 TEST(GatewayConfigTest, DiagnosticsCarryFileLineAndHints) {

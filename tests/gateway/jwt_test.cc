@@ -172,20 +172,48 @@ TEST_F(JwtTest, AcceptsEachAlgorithm) {
   }
 }
 
-TEST_F(JwtTest, RolesFromClaimAndScope) {
+// Fail closed: OAuth scopes are often consented by the user, so "scope" never
+// grants roles (such as the admin role of the repository routes) unless the
+// policy asks for it.
+TEST_F(JwtTest, ScopeIsNotARoleSourceByDefault) {
   auto c = Claims();
   c["scope"] = "models:read  inference admin";
   auto p = V(Sign(ed_, c));
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  EXPECT_EQ(p->roles, (std::vector<std::string>{"inference", "reader"}));
+  // Nor is a malformed scope an error when it is not read.
+  c["scope"] = json::array{"admin"};
+  p = V(Sign(ed_, c));
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  EXPECT_EQ(p->roles, (std::vector<std::string>{"inference", "reader"}));
+}
+
+TEST_F(JwtTest, RolesFromClaimAndScope) {
+  JwtPolicy with_scope = Policy();
+  with_scope.scope_roles = true;
+  JwtVerifier sv(with_scope, SetOf({&ed_}));
+  auto c = Claims();
+  c["scope"] = "models:read  inference admin";
+  auto p = sv.Verify(Sign(ed_, c), kNow);
   ASSERT_TRUE(p.has_value()) << p.error().ToString();
   EXPECT_EQ(p->roles, (std::vector<std::string>{"inference", "reader", "models:read", "admin"}));
 
   JwtPolicy pol = Policy();
   pol.roles_claim = "groups";
+  pol.scope_roles = true;
   JwtVerifier v(pol, SetOf({&ed_}));
   c["groups"] = json::array{"ops"};
   p = v.Verify(Sign(ed_, c), kNow);
   ASSERT_TRUE(p.has_value()) << p.error().ToString();
   EXPECT_EQ(p->roles, (std::vector<std::string>{"ops", "models:read", "inference", "admin"}));
+
+  // Naming "scope" as the roles claim is asking for it too.
+  JwtPolicy scope_claim = Policy();
+  scope_claim.roles_claim = "scope";
+  JwtVerifier scv(scope_claim, SetOf({&ed_}));
+  p = scv.Verify(Sign(ed_, c), kNow);
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  EXPECT_EQ(p->roles, (std::vector<std::string>{"models:read", "inference", "admin"}));
 
   c = Claims();
   c["roles"] = "inference";  // must be an array
@@ -194,7 +222,7 @@ TEST_F(JwtTest, RolesFromClaimAndScope) {
   ExpectRejected(V(Sign(ed_, c)), "invalid roles claim");
   c = Claims();
   c["scope"] = json::array{"a"};
-  ExpectRejected(V(Sign(ed_, c)), "invalid \"scope\" claim");
+  ExpectRejected(sv.Verify(Sign(ed_, c), kNow), "invalid \"scope\" claim");
 }
 
 TEST_F(JwtTest, TypHeader) {
@@ -298,12 +326,29 @@ TEST_F(JwtTest, IssuerAndAudience) {
   c.erase("aud");
   ExpectRejected(V(Sign(ec_, c)), "audience not accepted");
 
-  // An empty policy accepts any issuer and audience.
-  JwtVerifier any(JwtPolicy{}, SetOf({&ec_}));
+  // Fail closed: an empty policy accepts no issuer and no audience...
+  c["aud"] = "rampart";
   c["iss"] = "https://whoever";
-  auto p = any.Verify(Sign(ec_, c), kNow);
+  JwtVerifier none(JwtPolicy{}, SetOf({&ec_}));
+  ExpectRejected(none.Verify(Sign(ec_, c), kNow), "issuer not accepted");
+  JwtPolicy any_issuer;
+  any_issuer.allow_any_issuer = true;
+  ExpectRejected(JwtVerifier(any_issuer, SetOf({&ec_})).Verify(Sign(ec_, c), kNow),
+                 "audience not accepted");
+  // ...unless it opts out of both checks by name.
+  JwtPolicy any;
+  any.allow_any_issuer = true;
+  any.allow_any_audience = true;
+  auto p = JwtVerifier(any, SetOf({&ec_})).Verify(Sign(ec_, c), kNow);
   ASSERT_TRUE(p.has_value()) << p.error().ToString();
   EXPECT_EQ(p->issuer, "https://whoever");
+  // A listed issuer or audience is checked even with the opt-out set.
+  any.issuers = {"https://idp.example"};
+  any.audiences = {"other-app"};
+  ExpectRejected(JwtVerifier(any, SetOf({&ec_})).Verify(Sign(ec_, c), kNow), "issuer not accepted");
+  c["iss"] = "https://idp.example";
+  ExpectRejected(JwtVerifier(any, SetOf({&ec_})).Verify(Sign(ec_, c), kNow),
+                 "audience not accepted");
 }
 
 TEST_F(JwtTest, SubjectRequired) {
@@ -835,6 +880,14 @@ TEST_F(JwksRefresherTest, StartFailsWithoutKeysAndHookOutlivesRefresher) {
       "http://127.0.0.1:" + std::to_string(testing::FreePort()) + "/jwks", verifier_);
   EXPECT_FALSE(refused.has_value());
   EXPECT_FALSE(JwksRefresher::Start("ftp://idp.example/jwks", verifier_).has_value());
+  // Plain http to anything but loopback is refused before any fetch: whoever
+  // is on the path could substitute the keys.
+  for (const char* url : {"http://idp.example/jwks", "http://10.0.0.1/jwks"}) {
+    auto plain = JwksRefresher::Start(url, verifier_);
+    ASSERT_FALSE(plain.has_value()) << url;
+    EXPECT_EQ(plain.error().code(), StatusCode::kInvalidArgument) << url;
+    EXPECT_TRUE(Has(plain.error().message(), "not loopback")) << plain.error().message();
+  }
   auto bad = dir.Write("bad.json", R"({"keys":[{"kty":"RSA","use":"enc"}]})");
   EXPECT_FALSE(JwksRefresher::Start(bad.string(), verifier_).has_value());
 

@@ -149,6 +149,35 @@ TEST_P(LedgerServerSqlite, ApiAuthenticatesValidatesAndProves) {
 
 // kill -9 during sustained appends: every acknowledged entry survives and
 // the log verifies.
+// A storage URL may carry a password; what the ledger logs and prints never
+// does (RedactUrl).
+TEST_P(LedgerServer, StorageUrlIsLoggedWithoutItsPassword) {
+  if (GetParam() == "postgres") {
+    // The test server trusts loopback, so any password connects.
+    const std::size_t user = store_.find("://") + 3;
+    const std::size_t at = store_.find('@', user);
+    ASSERT_NE(at, std::string::npos) << store_;
+    std::string name = store_.substr(user, at - user);
+    name = name.substr(0, name.find(':'));
+    store_ =
+        store_.substr(0, user) + name + ":hunter2@" + store_.substr(at + 1) + "&password=hunter2";
+  }
+  auto init = Cli({"ledger", "init", "--key", (dir_ / "ledger.key").string(), "--origin",
+                   "test.rampart/ledger"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  EXPECT_NE(init.err.find("ledger ready at"), std::string::npos) << init.err;
+  auto p = Start(testing::FreePort());
+  ASSERT_TRUE(p->WaitForOutput("verifier key")) << p->Stderr();
+  EXPECT_EQ(p->Stop(SIGTERM), 0) << p->Stderr();
+  for (const std::string& out : {init.err, init.out, p->Stderr()}) {
+    EXPECT_EQ(out.find("hunter2"), std::string::npos) << out;
+  }
+  if (GetParam() == "postgres") {
+    EXPECT_NE(init.err.find(":REDACTED@"), std::string::npos) << init.err;
+    EXPECT_NE(p->Stderr().find("password=REDACTED"), std::string::npos) << p->Stderr();
+  }
+}
+
 TEST_P(LedgerServer, KillDashNineLosesNoAcknowledgedEntry) {
   int port = testing::FreePort();
   auto p = Start(port);

@@ -3,9 +3,12 @@
 // test, dropped afterwards).
 #include "ledger/ledger.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -16,6 +19,7 @@
 #include "core/encoding.h"
 #include "ledger/checkpoint.h"
 #include "ledger/query.h"
+#include "ledger/server.h"
 #include "ledger/verify.h"
 #include "testing/testing.h"
 
@@ -285,6 +289,69 @@ TEST_P(Backend, VerifyNamesTheFirstTamperedEntry) {
   }
 }
 
+// Fail closed: entries with no checkpoint at all only arise when the
+// checkpoints were deleted; the ledger must not sign a fresh checkpoint over
+// whatever the store holds.
+TEST_P(Backend, RefusesToStartOnEntriesWithoutACheckpoint) {
+  auto key = NoteSigner::Generate("test.rampart/ledger");
+  {
+    auto l = OpenL(*key);
+    ASSERT_TRUE(l);
+    ASSERT_TRUE(l->Append({Ingest(1), Ingest(2), Ingest(3)}).has_value());
+  }
+  Sql("DELETE FROM checkpoints");
+  auto l = Ledger::Open(OpenS(), *key);
+  ASSERT_FALSE(l.has_value());
+  EXPECT_EQ(l.error().code(), StatusCode::kCorruption);
+  EXPECT_NE(l.error().message().find("3 entries but no signed checkpoint"), std::string::npos)
+      << l.error().message();
+  EXPECT_NE(l.error().message().find("restore the store"), std::string::npos)
+      << l.error().message();
+  // Nothing was signed on the way out.
+  auto cp = OpenS()->LatestCheckpoint();
+  ASSERT_TRUE(cp.has_value()) << cp.error().ToString();
+  EXPECT_FALSE(cp->has_value());
+  // An empty store still starts, with its signed empty tree.
+  Sql("DELETE FROM entries");
+  auto fresh = OpenL(*key);
+  ASSERT_TRUE(fresh);
+  EXPECT_EQ(fresh->size(), 0u);
+}
+
+// Fail closed: a deleted entry inside the tree leaves every node on the
+// right-hand path intact, so the root still matches the signed checkpoint;
+// only counting the indexes shows the gap.
+TEST_P(Backend, RefusesToStartOnAGapInEntryIndexes) {
+  auto key = NoteSigner::Generate("test.rampart/ledger");
+  {
+    auto l = OpenL(*key);
+    ASSERT_TRUE(l);
+    std::vector<ParsedEntry> batch;
+    for (int i = 0; i < 10; ++i) batch.push_back(Ingest(i));
+    ASSERT_TRUE(l->Append(std::move(batch)).has_value());
+    EXPECT_TRUE(l->store().CheckContiguous().ok());
+  }
+  Sql("DELETE FROM entries WHERE idx = 4");
+  {
+    auto s = OpenS();
+    Status st = s->CheckContiguous();
+    EXPECT_EQ(st.code(), StatusCode::kCorruption);
+    EXPECT_NE(st.message().find("entry 4 is missing"), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find("9 entries with indexes up to 9"), std::string::npos)
+        << st.message();
+  }
+  auto l = Ledger::Open(OpenS(), *key);
+  ASSERT_FALSE(l.has_value());
+  EXPECT_EQ(l.error().code(), StatusCode::kCorruption);
+  EXPECT_NE(l.error().message().find("entry 4 is missing"), std::string::npos)
+      << l.error().message();
+
+  // The first entry gone is a gap too.
+  Sql("DELETE FROM entries WHERE idx = 0");
+  Status st = OpenS()->CheckContiguous();
+  EXPECT_NE(st.message().find("entry 0 is missing"), std::string::npos) << st.message();
+}
+
 TEST_P(Backend, FindAndLineageWalkBackToTheDatasets) {
   auto key = NoteSigner::Generate("test.rampart/ledger");
   auto l = OpenL(*key);
@@ -450,6 +517,46 @@ TEST(HttpAuditSinkTest, RefusesBadConfiguration) {
   o.url = "http://127.0.0.1:7000";
   o.api_key.clear();
   EXPECT_FALSE(MakeHttpAuditSink(o).has_value());
+}
+
+// Taking a busy port is an error when the port was asked for (`listen:`);
+// only the embedded default may move to a free one.
+TEST(LedgerServerPortTest, ABusyExplicitPortIsAnError) {
+  testing::TempDir dir;
+  auto store = OpenStore("sqlite:" + (dir / "ledger.db").string());
+  ASSERT_TRUE(store.has_value()) << store.error().ToString();
+  auto key = NoteSigner::Generate("test.rampart/ledger");
+  auto l = Ledger::Open(std::move(*store), *key);
+  ASSERT_TRUE(l.has_value()) << l.error().ToString();
+
+  // Another process's socket: bound without SO_REUSEPORT (which would let
+  // sockets of one user share the port).
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof addr;
+  ASSERT_EQ(getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const std::uint16_t busy = ntohs(addr.sin_port);
+
+  ServerOptions explicit_port;
+  explicit_port.port = busy;
+  auto refused = LedgerServer::Start(**l, explicit_port);
+  ASSERT_FALSE(refused.has_value());
+  EXPECT_EQ(refused.error().code(), StatusCode::kUnavailable);
+  EXPECT_NE(refused.error().message().find(std::to_string(busy)), std::string::npos)
+      << refused.error().message();
+
+  ServerOptions embedded = explicit_port;
+  embedded.fallback_to_any_port = true;
+  auto moved = LedgerServer::Start(**l, embedded);
+  ASSERT_TRUE(moved.has_value()) << moved.error().ToString();
+  EXPECT_NE((*moved)->port(), busy);
+  (*moved)->Stop();
+  close(fd);
 }
 
 }  // namespace
