@@ -7,6 +7,7 @@
 #include <signal.h>
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -61,11 +62,15 @@ gateway:
   access:
     - {identities: [chat-frontend], models: [chat-7b]}
   access_log: off
-  audit: {window_ms: 50, batch_size: 16, on_failure: drop}
+  audit: @AUDIT@
 )";
 
 class GatewayAudit : public ::testing::Test {
  protected:
+  virtual std::string AuditSection() const {
+    return "{window_ms: 50, batch_size: 16, on_failure: drop}";
+  }
+
   void SetUp() override {
     auto key =
         testing::RunRampart({"ledger", "keygen", "--api-key", "gateway-sa", "--format", "json"});
@@ -92,6 +97,7 @@ class GatewayAudit : public ::testing::Test {
     e = Replace(e, "@PORT@", std::to_string(port_));
     e = Replace(e, "@ADMIN@", std::to_string(admin_));
     e = Replace(e, "@DIR@", dir_.path().string());
+    e = Replace(e, "@AUDIT@", AuditSection());
     estate_ = dir_.Write("estate.yaml", e);
     auto k = testing::RunRampart(
         {"gateway", "keys", "create", "--identity", "chat-frontend", "--estate", estate_.string()});
@@ -201,6 +207,71 @@ TEST_F(GatewayAudit, RecordsWaitForALedgerThatWasDownAndArriveInOrder) {
     EXPECT_EQ(records[i + 1].at("request_id").as_string(), ids[i]);
   Reply m = RawExchange(admin_, Request("GET", "/metrics", "", ""));
   EXPECT_NE(m.body.find("rampart_gateway_audit_dropped_total{reason=\"queue_full\"} 0"),
+            std::string::npos)
+      << m.body;
+  EXPECT_EQ(gw_->Stop(SIGTERM), 0) << gw_->Stderr();
+}
+
+// Reject mode: with the ledger gone, the gateway stops serving once the
+// bound is reached (the HTTP sink's buffer, then its own queue), and serves
+// again when the ledger is back; every request it served is in the ledger.
+class GatewayAuditReject : public GatewayAudit {
+ protected:
+  std::string AuditSection() const override {
+    return "{window_ms: 20, batch_size: 1, on_failure: reject, max_pending: 4, "
+           "retry_max_attempts: 2, retry_max_delay_ms: 50}";
+  }
+};
+
+TEST_F(GatewayAuditReject, RefusesWith503WhileTheLedgerIsDownAndServesOnceItIsBack) {
+  std::vector<std::string> served;
+  Reply first = RawExchange(port_, Request("POST", "/v1/chat/completions", kChat, client_key_));
+  ASSERT_EQ(first.status, 200) << first.body;
+  served.push_back(first.Header("x-request-id"));
+  ASSERT_EQ(Records(1).size(), 1u);
+  EXPECT_EQ(ledger_->Stop(SIGKILL), -SIGKILL);
+
+  Reply refused;
+  for (int i = 0; i < 100 && refused.status == 0; ++i) {
+    Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", kChat, client_key_));
+    if (r.status == 200) {
+      served.push_back(r.Header("x-request-id"));
+    } else {
+      refused = r;
+    }
+    std::this_thread::sleep_for(30ms);
+  }
+  ASSERT_EQ(refused.status, 503) << refused.body << gw_->Stderr();
+  EXPECT_NE(refused.body.find("\"audit_unavailable\""), std::string::npos) << refused.body;
+  EXPECT_LT(served.size(), 20u);  // the bound, not the sink's default buffer
+  Reply m = RawExchange(admin_, Request("GET", "/metrics", "", ""));
+  EXPECT_NE(m.body.find("rampart_gateway_audit_failing 1"), std::string::npos) << m.body;
+
+  StartLedger();
+  Reply again;
+  for (int i = 0; i < 300; ++i) {
+    again = RawExchange(port_, Request("POST", "/v1/chat/completions", kChat, client_key_));
+    if (again.status == 200) break;
+    std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_EQ(again.status, 200) << again.body << gw_->Stderr();
+  served.push_back(again.Header("x-request-id"));
+
+  // Every request the gateway served has its record in the ledger.
+  std::set<std::string> in_ledger;
+  auto deadline = std::chrono::steady_clock::now() + 15s;
+  for (;;) {
+    in_ledger.clear();
+    for (const auto& r : Records(served.size()))
+      in_ledger.insert(std::string(r.at("request_id").as_string()));
+    bool all = true;
+    for (const auto& id : served) all = all && in_ledger.count(id) == 1;
+    if (all || std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  for (const auto& id : served) EXPECT_EQ(in_ledger.count(id), 1u) << id;
+  m = RawExchange(admin_, Request("GET", "/metrics", "", ""));
+  EXPECT_NE(m.body.find("rampart_gateway_audit_dropped_total{reason=\"ledger_unavailable\"} 0"),
             std::string::npos)
       << m.body;
   EXPECT_EQ(gw_->Stop(SIGTERM), 0) << gw_->Stderr();
