@@ -14,6 +14,7 @@
 #include "http_client.h"
 #include "ledger/api_key.h"
 #include "ledger/ledger.h"
+#include "ledger/local_audit_sink.h"
 #include "ledger/note.h"
 #include "ledger/server.h"
 #include "ledger/store.h"
@@ -237,6 +238,43 @@ TEST_F(LedgerFault, SeveralFailuresInARowThenTheLogReopensAndVerifies) {
   auto report = VerifyLog((*l)->store(), (*l)->verifier());
   ASSERT_TRUE(report.has_value());
   EXPECT_TRUE(report->ok()) << (report->problems.empty() ? "" : report->problems[0]);
+}
+
+// The in-process audit sink (`rampart serve` hands it to the gateway): an
+// access.summary whose commit failed is submitted again, not lost.
+TEST(LedgerFaultSink, TheLocalAuditSinkSubmitsAnEventAgainAfterAFailedCommit) {
+  testing::TempDir dir;
+  auto signer = NoteSigner::Generate("sink.example/ledger");
+  ASSERT_TRUE(signer.has_value());
+  auto inner = OpenStore("sqlite:" + (dir / "l.db").string());
+  ASSERT_TRUE(inner.has_value());
+  auto store = std::make_unique<FaultyStore>(std::move(*inner));
+  FaultyStore* faulty = store.get();
+  auto l = Ledger::Open(std::move(store), *signer);
+  ASSERT_TRUE(l.has_value());
+  std::shared_ptr<Ledger> ledger = std::move(*l);
+  LocalAuditSink sink(ledger, "gateway");
+  AuditEvent e;
+  e.type = "access.summary";
+  e.actor = "gateway-sa";
+  e.time = std::chrono::system_clock::now();
+  e.fields["window_start"] = "2026-11-26T15:00:00Z";
+  e.fields["window_end"] = "2026-11-26T15:01:00Z";
+  e.fields["requests"] = 1;
+  for (auto fault : {FaultyStore::Fault::kBefore, FaultyStore::Fault::kAfter}) {
+    faulty->FailNextCommit(fault);
+    ASSERT_TRUE(sink.Append(e).ok());
+    ASSERT_TRUE(sink.Flush(10s).ok());
+  }
+  EXPECT_EQ(faulty->failed_commits(), 2);
+  EXPECT_EQ(sink.appended(), 2u);
+  EXPECT_EQ(sink.failed(), 0u);
+  // kBefore: stored once after the retry; kAfter: stored, and once more by
+  // the retry (the ledger could not know): at least once, never lost.
+  EXPECT_EQ(ledger->size(), 3u);
+  auto report = VerifyLog(ledger->store(), ledger->verifier());
+  ASSERT_TRUE(report.has_value());
+  EXPECT_TRUE(report->ok());
 }
 
 }  // namespace
