@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 
@@ -238,6 +239,16 @@ int ServeAlone(const ServeArgs& a) {
     ho.url = a.ledger_url;
     ho.api_key = a.ledger_key;
     ho.ca_file = a.ledger_ca;
+    // Reject mode: the sink's own buffer is part of the audit bound, so that
+    // an unreachable ledger is noticed after about gateway.audit.max_pending
+    // records rather than after the sink's default 10000 entries.
+    Diagnostics diags;
+    if (auto c = LoadGatewayConfig(*est, a.var_dir, a.bind, &diags);
+        c && c->audit.on_failure == AuditFailureMode::kReject) {
+      ho.max_buffered_events = std::clamp<std::size_t>(
+          c->audit.max_pending / std::max<std::size_t>(c->audit.batch_size, 1), 1,
+          ho.max_buffered_events);
+    }
     auto sink = MakeHttpAuditSink(ho);
     if (!sink) return ReportError(sink.error());
     ctx.audit = *sink;

@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <set>
 
 #include "core/clock.h"
@@ -61,21 +62,55 @@ AuditBatcher::AuditBatcher(std::shared_ptr<AuditSink> sink, AuditBatcherOptions 
                            Metrics* metrics)
     : sink_(std::move(sink)), opts_(std::move(opts)), metrics_(metrics) {
   if (opts_.batch_size == 0) opts_.batch_size = 1;
+  if (opts_.max_pending == 0) opts_.max_pending = 1;
+  if (opts_.retry_max_attempts < 1) opts_.retry_max_attempts = 1;
   thread_ = std::thread([this] { Run(); });
 }
 
 AuditBatcher::~AuditBatcher() { Stop(); }
 
-void AuditBatcher::Record(const AccessRecord& r) {
+AuditBatcher::Slot& AuditBatcher::Slot::operator=(Slot&& o) noexcept {
+  if (this != &o) {
+    Release();
+    b_ = std::exchange(o.b_, nullptr);
+  }
+  return *this;
+}
+
+void AuditBatcher::Slot::Release() {
+  if (b_ == nullptr) return;
+  std::lock_guard lock(b_->mu_);
+  --b_->reserved_;
+  b_ = nullptr;
+}
+
+AuditBatcher::Slot AuditBatcher::Reserve() {
   std::lock_guard lock(mu_);
-  if (stop_) return;
-  if (pending_.size() >= opts_.max_pending) {
-    if (metrics_ != nullptr) ++metrics_->audit_errors;
+  if (stop_ || failing_) return Slot();
+  if (pending_.size() + delivering_ + reserved_ >= opts_.max_pending) return Slot();
+  ++reserved_;
+  return Slot(this);
+}
+
+void AuditBatcher::Record(const AccessRecord& r, Slot* slot) {
+  std::lock_guard lock(mu_);
+  bool reserved = slot != nullptr && slot->b_ == this;
+  if (reserved) {
+    // The room is now the record's: the Slot must not give it back.
+    slot->b_ = nullptr;
+    --reserved_;
+  }
+  if (stop_) {
+    DropLocked(kShutdown, 1);
+    return;
+  }
+  if (!reserved && pending_.size() + delivering_ + reserved_ >= opts_.max_pending) {
+    DropLocked(kQueueFull, 1);
     return;
   }
   bool was_empty = pending_.empty();
   if (was_empty) first_ = std::chrono::steady_clock::now();
-  if (pending_.capacity() == 0) pending_.reserve(opts_.batch_size);
+  if (pending_.capacity() == 0) pending_.reserve(std::min(opts_.batch_size, opts_.max_pending));
   pending_.push_back(Entry{r.time, r.request_id, r.identity, r.model, r.route, r.status, r.denied,
                            r.prompt_tokens, r.completion_tokens, r.duration_us, r.prompt_digest});
   // Wake the flusher when a window opens (it then sleeps until the window
@@ -93,23 +128,84 @@ void AuditBatcher::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool AuditBatcher::failing() const {
+  std::lock_guard lock(mu_);
+  return failing_;
+}
+
+std::size_t AuditBatcher::held() const {
+  std::lock_guard lock(mu_);
+  return pending_.size() + delivering_ + reserved_;
+}
+
+std::uint64_t AuditBatcher::dropped() const {
+  std::lock_guard lock(mu_);
+  return dropped_total_;
+}
+
+void AuditBatcher::DropLocked(DropReason why, std::size_t count) {
+  if (count == 0) return;
+  bool first = std::all_of(unlogged_.begin(), unlogged_.end(), [](auto n) { return n == 0; });
+  unlogged_[why] += count;
+  dropped_total_ += count;
+  if (metrics_ != nullptr) metrics_->audit_dropped[why] += count;
+  // The flusher writes the log line (never an I/O thread); wake it if idle.
+  if (first) cv_.notify_one();
+}
+
+void AuditBatcher::LogDropsLocked(bool force) {
+  std::uint64_t total = 0;
+  for (auto n : unlogged_) total += n;
+  if (total == 0) return;
+  auto now = std::chrono::steady_clock::now();
+  if (!force && last_drop_log_ != std::chrono::steady_clock::time_point{} &&
+      now - last_drop_log_ < opts_.drop_log_interval)
+    return;
+  std::string why;
+  for (std::size_t i = 0; i < unlogged_.size(); ++i) {
+    if (unlogged_[i] == 0) continue;
+    if (!why.empty()) why += ", ";
+    why += fmt::format("{} {}", unlogged_[i], Metrics::kAuditDropReasons[i]);
+  }
+  spdlog::error("gateway audit: {} access records dropped, not written to the ledger ({})", total,
+                why);
+  unlogged_.fill(0);
+  last_drop_log_ = now;
+}
+
 void AuditBatcher::Run() {
   std::unique_lock lock(mu_);
   for (;;) {
-    cv_.wait(lock, [&] { return stop_ || !pending_.empty(); });
-    if (pending_.empty()) return;  // stopping, nothing left
+    LogDropsLocked(false);
+    if (pending_.empty()) {
+      if (stop_) break;
+      bool unlogged = std::any_of(unlogged_.begin(), unlogged_.end(), [](auto n) { return n > 0; });
+      if (unlogged) {
+        cv_.wait_until(lock, last_drop_log_ + opts_.drop_log_interval,
+                       [&] { return stop_ || !pending_.empty(); });
+      } else {
+        cv_.wait(lock, [&] {
+          return stop_ || !pending_.empty() ||
+                 std::any_of(unlogged_.begin(), unlogged_.end(), [](auto n) { return n > 0; });
+        });
+      }
+      continue;
+    }
     // The batch is due when full, when its window has passed, or at stop.
     cv_.wait_until(lock, first_ + opts_.window,
                    [&] { return stop_ || pending_.size() >= opts_.batch_size; });
     std::vector<Entry> batch;
     batch.swap(pending_);
+    delivering_ = batch.size();
     lock.unlock();
-    Flush(std::move(batch));
+    Deliver(std::move(batch));
     lock.lock();
+    delivering_ = 0;
   }
+  LogDropsLocked(true);
 }
 
-void AuditBatcher::Flush(std::vector<Entry> batch) {
+void AuditBatcher::Deliver(std::vector<Entry> batch) {
   std::size_t i = 0;
   while (i < batch.size()) {
     AuditEvent ev;
@@ -146,14 +242,67 @@ void AuditBatcher::Flush(std::vector<Entry> batch) {
     if (!opts_.endpoint.empty()) ev.fields["endpoint"] = opts_.endpoint;
     std::size_t count = records.size();
     ev.fields["records"] = std::move(records);
-    Status s = sink_->Append(std::move(ev));
-    if (!s.ok()) {
-      if (metrics_ != nullptr) metrics_->audit_errors += 1;
-      spdlog::error("gateway audit: {} access records not written: {}", count, s.message());
-    } else if (metrics_ != nullptr) {
-      metrics_->audit_records += count;
-      metrics_->audit_batches += 1;
+    Send(ev, count);
+    std::lock_guard lock(mu_);
+    delivering_ -= count;
+  }
+}
+
+void AuditBatcher::Send(const AuditEvent& ev, std::size_t count) {
+  std::chrono::milliseconds delay = std::min(opts_.retry_initial_delay, opts_.retry_max_delay);
+  for (int attempt = 1;; ++attempt) {
+    Status s = sink_->Append(ev);
+    if (s.ok()) {
+      if (metrics_ != nullptr) {
+        metrics_->audit_records += count;
+        metrics_->audit_batches += 1;
+      }
+      std::lock_guard lock(mu_);
+      if (failing_) {
+        failing_ = false;
+        if (metrics_ != nullptr) metrics_->audit_failing = 0;
+        spdlog::info("gateway audit: the ledger accepts access records again; serving");
+      }
+      return;
     }
+    if (metrics_ != nullptr) ++metrics_->audit_errors;
+    std::unique_lock lock(mu_);
+    if (s.code() == StatusCode::kInvalidArgument) {
+      // The entry itself is wrong: no retry will change the answer.
+      spdlog::error("gateway audit: the ledger refused an access.summary entry: {}", s.message());
+      DropLocked(kRefused, count);
+      return;
+    }
+    if (stop_) {
+      DropLocked(kShutdown, count);
+      return;
+    }
+    if (attempt >= opts_.retry_max_attempts) {
+      if (!opts_.reject_on_failure) {
+        DropLocked(kLedgerUnavailable, count);
+        return;
+      }
+      if (!failing_) {
+        failing_ = true;
+        if (metrics_ != nullptr) metrics_->audit_failing = 1;
+        spdlog::error(
+            "gateway audit: the ledger refused an entry {} times ({}); refusing requests (503) "
+            "until it accepts again",
+            attempt, s.message());
+      }
+    } else {
+      auto now = std::chrono::steady_clock::now();
+      if (last_retry_log_ == std::chrono::steady_clock::time_point{} ||
+          now - last_retry_log_ >= opts_.drop_log_interval) {
+        last_retry_log_ = now;
+        spdlog::warn("gateway audit: the ledger refused {} access records ({}); retrying", count,
+                     s.message());
+      }
+    }
+    LogDropsLocked(false);
+    cv_.wait_for(lock, delay, [&] { return stop_; });
+    if (metrics_ != nullptr) ++metrics_->audit_retries;
+    delay = std::min(delay * 2, opts_.retry_max_delay);
   }
 }
 

@@ -12,13 +12,25 @@
 // A batch is flushed when it holds `batch_size` records, when `window` has
 // passed since its first record, or when its entry would exceed
 // `max_entry_bytes` (the ledger's per-entry limit, 64 KiB by default).
-// Appends happen on the batcher's own thread, never on an I/O thread. A sink
-// refusal (ledger down, back-pressure) is counted in the metrics and logged;
-// the batch is not retried (the sink already buffers and retries).
+// Appends happen on the batcher's own thread, never on an I/O thread.
 //
-// Thread-safety: Record() from any thread; Stop() once.
+// Failures (docs/formats/gateway-config.md, "Audit"). An entry the sink
+// refuses (ledger down, back-pressure) is retried, in order, with
+// exponential backoff from `retry_initial_delay` up to `retry_max_delay`;
+// records that arrive meanwhile wait behind it. Memory is bounded: at most
+// `max_pending` records are held (queued, being delivered, or reserved by a
+// request in flight). After `retry_max_attempts` refusals in a row:
+//  - drop mode: the entry's records are dropped and delivery moves on;
+//  - reject mode: the entry is kept and retried every `retry_max_delay`, and
+//    Reserve() fails (the gateway answers 503) until the sink accepts again.
+// An entry the sink refuses as invalid is dropped at once (retrying won't
+// help). Every dropped record is counted in Metrics::audit_dropped by reason
+// and logged, at most once per `drop_log_interval` (never once per record).
+//
+// Thread-safety: Reserve() and Record() from any thread; Stop() once.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -26,6 +38,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/audit_sink.h"
@@ -64,7 +77,12 @@ struct AuditBatcherOptions {
   std::size_t max_entry_bytes = 60 * 1024;
   std::string actor = "rampart-gateway";  // the entries' actor
   std::string endpoint;                   // e.g. "http://127.0.0.1:8080"
-  std::size_t max_pending = 100000;       // records waiting; beyond, they are counted as lost
+  std::size_t max_pending = 100000;       // records held; beyond, they are dropped (queue_full)
+  bool reject_on_failure = false;         // reject mode (see above); else drop mode
+  int retry_max_attempts = 5;             // refusals of one entry before it counts as failed
+  std::chrono::milliseconds retry_initial_delay{100};
+  std::chrono::milliseconds retry_max_delay{5000};
+  std::chrono::milliseconds drop_log_interval{10000};
 };
 
 class AuditBatcher {
@@ -85,24 +103,71 @@ class AuditBatcher {
     std::string prompt_digest;
   };
 
+  // Room held for the record of one request in flight: a request admitted
+  // with a Slot always has its record kept. Movable; an unused Slot gives its
+  // room back on destruction. Must not outlive its AuditBatcher.
+  class Slot {
+   public:
+    Slot() = default;
+    Slot(Slot&& o) noexcept : b_(std::exchange(o.b_, nullptr)) {}
+    Slot& operator=(Slot&& o) noexcept;
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    ~Slot() { Release(); }
+    explicit operator bool() const { return b_ != nullptr; }
+
+   private:
+    friend class AuditBatcher;
+    explicit Slot(AuditBatcher* b) : b_(b) {}
+    void Release();
+    AuditBatcher* b_ = nullptr;
+  };
+
+  // `metrics` may be null; otherwise it must outlive the batcher.
   AuditBatcher(std::shared_ptr<AuditSink> sink, AuditBatcherOptions opts, Metrics* metrics);
   ~AuditBatcher();
-  void Record(const AccessRecord& r);
-  // Flushes what is pending and stops the thread. Idempotent.
+
+  bool reject_on_failure() const { return opts_.reject_on_failure; }
+  // Room for one request's record; empty when the queue is full or (reject
+  // mode) the sink has refused an entry retry_max_attempts times in a row.
+  Slot Reserve();
+  // Queues the record, consuming `slot` when given (it then always fits);
+  // without a slot, a full queue drops it (queue_full).
+  void Record(const AccessRecord& r, Slot* slot = nullptr);
+  // Flushes what is pending (one more attempt per entry, no waiting) and
+  // stops the thread. Idempotent.
   void Stop();
 
+  // Observers, for the admin listener and tests.
+  bool failing() const;           // the sink refused the current entry retry_max_attempts times
+  std::size_t held() const;       // records queued, being delivered, or reserved
+  std::uint64_t dropped() const;  // records dropped so far, every reason
+
  private:
+  enum DropReason { kQueueFull, kLedgerUnavailable, kRefused, kShutdown, kDropReasons };
   void Run();
-  void Flush(std::vector<Entry> batch);
+  void Deliver(std::vector<Entry> batch);
+  // Appends one entry of `count` records, retrying as the header says.
+  void Send(const AuditEvent& ev, std::size_t count);
+  void DropLocked(DropReason why, std::size_t count);  // REQUIRES: mu_ held
+  void LogDropsLocked(bool force);                     // REQUIRES: mu_ held
 
   std::shared_ptr<AuditSink> sink_;
   AuditBatcherOptions opts_;
   Metrics* metrics_;
-  std::mutex mu_;
+  mutable std::mutex mu_;
   std::condition_variable cv_;
   std::vector<Entry> pending_;
+  std::size_t delivering_ = 0;  // records taken by the flusher, not yet settled
+  std::size_t reserved_ = 0;    // Slots outstanding
+  bool failing_ = false;
   std::chrono::steady_clock::time_point first_;
   bool stop_ = false;
+  // Drops not yet logged, by reason, and when the last log line was written.
+  std::array<std::uint64_t, kDropReasons> unlogged_{};
+  std::uint64_t dropped_total_ = 0;
+  std::chrono::steady_clock::time_point last_drop_log_{};
+  std::chrono::steady_clock::time_point last_retry_log_{};
   std::thread thread_;
 };
 

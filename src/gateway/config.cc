@@ -497,6 +497,14 @@ GatewayConfig DefaultGatewayConfig(const estate::Estate& e, const std::filesyste
     }
   }
   c.auth.keys_file = var_dir / "gateway-keys.json";
+  // An estate that declares regulated data fails closed on audit by default:
+  // it must not serve requests it cannot account for.
+  for (const auto& a : e.assets) {
+    if (a.classification == estate::Classification::kRegulated) {
+      c.audit.on_failure = AuditFailureMode::kReject;
+      break;
+    }
+  }
   for (const auto& s : e.services) {
     if (!s.inference) continue;
     UpstreamConfig u;
@@ -605,6 +613,15 @@ Result<GatewayConfig> LoadGatewayConfig(const estate::Estate& e,
           if (auto v = af.Int("window_ms", false, 10, 600'000))
             c.audit.window = std::chrono::milliseconds(*v);
           if (auto v = af.Bool("prompt_digest")) c.audit.prompt_digest = *v;
+          if (auto v = af.Enum("on_failure", {"reject", "drop"})) {
+            c.audit.on_failure =
+                *v == "reject" ? AuditFailureMode::kReject : AuditFailureMode::kDrop;
+          }
+          if (auto v = af.Int("max_pending", false, 1, 10'000'000)) c.audit.max_pending = *v;
+          if (auto v = af.Int("retry_max_attempts", false, 1, 1000))
+            c.audit.retry_max_attempts = static_cast<int>(*v);
+          if (auto v = af.Int("retry_max_delay_ms", false, 10, 600'000))
+            c.audit.retry_max_delay = std::chrono::milliseconds(*v);
           af.CheckUnknown();
         }
       }

@@ -133,11 +133,23 @@ struct AccessRule {
   SourceLocation where;
 };
 
+// What the gateway does when an audit record cannot be kept: `kDrop` serves
+// the request and counts the record as dropped; `kReject` refuses requests
+// (503 audit_unavailable) while the audit queue is full or the ledger has
+// refused a batch `retry_max_attempts` times in a row, so nothing is served
+// unaudited.
+enum class AuditFailureMode { kDrop, kReject };
+
 struct AuditConfig {
   bool enabled = true;
   std::size_t batch_size = 256;
   std::chrono::milliseconds window{1000};  // flush at least this often
   bool prompt_digest = false;              // record SHA-256 of the request body (never the text)
+  // Default: kReject when the estate holds a `regulated` asset, else kDrop.
+  AuditFailureMode on_failure = AuditFailureMode::kDrop;
+  std::size_t max_pending = 100000;  // records waiting for the ledger (the memory bound)
+  int retry_max_attempts = 5;        // a batch the sink refuses, before it counts as failed
+  std::chrono::milliseconds retry_max_delay{5000};  // backoff cap between attempts
 };
 
 enum class AccessLogMode { kOff, kStdout, kFile };

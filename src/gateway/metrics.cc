@@ -159,6 +159,19 @@ std::string Metrics::Render() const {
         "counter", audit_batches.load());
   gauge("rampart_gateway_audit_errors_total", "Audit batches the sink refused.", "counter",
         audit_errors.load());
+  gauge("rampart_gateway_audit_retries_total", "Audit batches sent again after a refusal.",
+        "counter", audit_retries.load());
+  gauge("rampart_gateway_audit_failing",
+        "1 while the ledger refuses audit batches past the retry bound.", "gauge",
+        audit_failing.load());
+  out +=
+      "# HELP rampart_gateway_audit_dropped_total Per-request audit records dropped, by "
+      "reason.\n"
+      "# TYPE rampart_gateway_audit_dropped_total counter\n";
+  for (std::size_t i = 0; i < kAuditDropReasons.size(); ++i) {
+    out += fmt::format("rampart_gateway_audit_dropped_total{{reason=\"{}\"}} {}\n",
+                       kAuditDropReasons[i], audit_dropped[i].load());
+  }
   gauge("rampart_gateway_reloads_total", "Successful configuration reloads.", "counter",
         reloads.load());
   gauge("rampart_gateway_reload_failures_total", "Failed configuration reloads.", "counter",

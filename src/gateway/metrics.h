@@ -54,6 +54,12 @@ class Metrics : public http::ServerStats {
   std::atomic<std::uint64_t> audit_records{0};
   std::atomic<std::uint64_t> audit_batches{0};
   std::atomic<std::uint64_t> audit_errors{0};
+  // Audit records dropped, by reason (index into kAuditDropReasons).
+  static constexpr std::array<std::string_view, 4> kAuditDropReasons = {
+      "queue_full", "ledger_unavailable", "refused", "shutdown"};
+  std::array<std::atomic<std::uint64_t>, kAuditDropReasons.size()> audit_dropped{};
+  std::atomic<std::uint64_t> audit_retries{0};
+  std::atomic<std::uint64_t> audit_failing{0};  // 1 while reject mode refuses requests
   std::atomic<std::uint64_t> reloads{0};
   std::atomic<std::uint64_t> reload_failures{0};
 

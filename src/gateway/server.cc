@@ -113,6 +113,8 @@ struct Call {
   // Rate-limit fields of the response (RateLimit-*), rendered once.
   std::string rl_limit, rl_remaining, rl_reset, rl_policy;
   bool rate_limit_fields = false;
+  // Reject mode: the room this request's audit record will take.
+  AuditBatcher::Slot audit_slot;
 };
 
 // The gateway's state of one I/O thread: touched only from that thread.
@@ -204,6 +206,10 @@ class GatewayServer::Impl final : public http::Handler {
       ao.window = cfg_.audit.window;
       ao.actor = deps_.actor;
       ao.endpoint = scheme + "://" + host + ":" + std::to_string(port_);
+      ao.max_pending = cfg_.audit.max_pending;
+      ao.reject_on_failure = cfg_.audit.on_failure == AuditFailureMode::kReject;
+      ao.retry_max_attempts = cfg_.audit.retry_max_attempts;
+      ao.retry_max_delay = cfg_.audit.retry_max_delay;
       audit_ = std::make_unique<AuditBatcher>(deps_.audit, ao, metrics_.get());
     }
     spdlog::info(
@@ -349,7 +355,7 @@ class GatewayServer::Impl final : public http::Handler {
     metrics_->RecordRequest(worker, x.rec.route, x.rec.model.empty() ? "-" : x.rec.model,
                             x.rec.status, us);
     if (access_log_) access_log_->Write(x.rec);
-    if (audit_) audit_->Record(x.rec);
+    if (audit_) audit_->Record(x.rec, &x.audit_slot);
   }
 
   // The pipeline of server.h, after the core server parsed the head.
@@ -357,6 +363,19 @@ class GatewayServer::Impl final : public http::Handler {
     const RequestHead& head = ex.head();
     x.rec.method = std::string(head.method);
     x.rec.path = std::string(head.target.substr(0, head.target.find('?')));
+
+    // Fail closed on audit (reject mode): a request is served only when its
+    // record is sure to be kept.
+    if (audit_ && audit_->reject_on_failure()) {
+      x.audit_slot = audit_->Reserve();
+      if (!x.audit_slot) {
+        co_return co_await Refuse(
+            ex, x,
+            MakeHttpError(503, "audit_unavailable",
+                          "the audit trail cannot record this request now; try again later"),
+            "1");
+      }
+    }
 
     std::shared_ptr<const Policy> policy = CurrentPolicy(w);
     bool grpc = ex.conn().http2 && head.target.starts_with(kGrpcServicePrefix);

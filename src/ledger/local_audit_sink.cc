@@ -23,7 +23,6 @@ Status LocalAuditSink::Append(AuditEvent event) {
   EntryOptions opts;
   opts.submitter = submitter_;
   opts.max_bytes = max_entry_bytes_;
-  std::string type = event.type;
   RAMPART_ASSIGN_OR_RETURN(ParsedEntry entry, ParseEntryValue(AuditEventToJson(event), opts));
   {
     std::lock_guard lock(mu_);
@@ -34,21 +33,35 @@ Status LocalAuditSink::Append(AuditEvent event) {
     }
     ++pending_;
   }
+  Submit(std::move(entry), 1);
+  return OkStatus();
+}
+
+void LocalAuditSink::Submit(ParsedEntry entry, int attempt) {
+  // The ledger consumes the entry; a failed commit needs it again.
+  ParsedEntry copy = entry;
   std::vector<ParsedEntry> batch;
   batch.push_back(std::move(entry));
-  ledger_->AppendAsync(std::move(batch), [this, type](Result<AppendBatchResult> r) {
+  ledger_->AppendAsync(std::move(batch), [this, attempt, copy = std::move(copy)](
+                                             Result<AppendBatchResult> r) mutable {
     if (r) {
       ++appended_;
+    } else if (attempt < kMaxAttempts && r.error().code() != StatusCode::kResourceExhausted) {
+      // A failed commit (the ledger recovers by itself): submit again, still
+      // pending. Runs on the committer thread, outside the ledger's lock.
+      spdlog::warn("audit: a '{}' event was not committed ({}); submitting it again", copy.type,
+                   r.error().message());
+      Submit(std::move(copy), attempt + 1);
+      return;
     } else {
       ++failed_;
-      spdlog::error("audit: a '{}' event could not be written to the ledger: {}", type,
+      spdlog::error("audit: a '{}' event could not be written to the ledger: {}", copy.type,
                     r.error().ToString());
     }
     std::lock_guard lock(mu_);
     --pending_;
     cv_.notify_all();
   });
-  return OkStatus();
 }
 
 Status LocalAuditSink::Flush(std::chrono::milliseconds timeout) {

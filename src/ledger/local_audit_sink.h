@@ -5,8 +5,11 @@
 // once with InvalidArgument) and queues it on the ledger without waiting; the
 // ledger group-commits it with others. Memory is bounded: at most
 // `max_pending` events wait for their commit, after which Append() returns
-// ResourceExhausted (back-pressure; the caller decides). A commit failure is
-// logged at error level with the event type and counted in failed().
+// ResourceExhausted (back-pressure; the caller decides). An event whose
+// commit failed (the ledger rolls back and recovers) is submitted again, up
+// to kMaxAttempts times in all, while it still counts as pending; after that
+// (or when the ledger's own queue is full) it is logged at error level with
+// the event type and counted in failed().
 //
 // Thread-safety: thread-safe. The sink keeps the Ledger alive; Close() makes
 // later appends fail with Unavailable (the service is stopping).
@@ -38,7 +41,11 @@ class LocalAuditSink final : public AuditSink {
   std::uint64_t appended() const { return appended_; }
   std::uint64_t failed() const { return failed_; }
 
+  static constexpr int kMaxAttempts = 5;
+
  private:
+  void Submit(ParsedEntry entry, int attempt);
+
   std::shared_ptr<Ledger> ledger_;
   bool closed_ = false;
   std::string submitter_;
