@@ -364,21 +364,24 @@ class GatewayServer::Impl final : public http::Handler {
     x.rec.method = std::string(head.method);
     x.rec.path = std::string(head.target.substr(0, head.target.find('?')));
 
+    bool grpc = ex.conn().http2 && head.target.starts_with(kGrpcServicePrefix);
     // Fail closed on audit (reject mode): a request is served only when its
     // record is sure to be kept.
     if (audit_ && audit_->reject_on_failure()) {
       x.audit_slot = audit_->Reserve();
       if (!x.audit_slot) {
-        co_return co_await Refuse(
-            ex, x,
+        HttpError e =
             MakeHttpError(503, "audit_unavailable",
-                          "the audit trail cannot record this request now; try again later"),
-            "1");
+                          "the audit trail cannot record this request now; try again later");
+        if (grpc) {
+          x.protocol = "grpc";
+          co_return co_await GrpcRefuse(ex, x, e, "1");
+        }
+        co_return co_await Refuse(ex, x, e, "1");
       }
     }
 
     std::shared_ptr<const Policy> policy = CurrentPolicy(w);
-    bool grpc = ex.conn().http2 && head.target.starts_with(kGrpcServicePrefix);
     if (ip_limiter_) {
       if (auto refusal = CheckClientAddress(ex.conn().worker, ex.conn().peer)) {
         if (grpc) {

@@ -48,6 +48,7 @@ class FaultyStore final : public Store {
     return inner_->PutMeta(key, value);
   }
   Result<std::uint64_t> Size() override { return inner_->Size(); }
+  Status CheckContiguous() override { return inner_->CheckContiguous(); }
   Status Commit(const CommitBatch& batch) override {
     // Only a transaction with entries takes the fault (not a checkpoint alone).
     Fault f = batch.entries.empty() ? Fault::kNone : fault_.exchange(Fault::kNone);
