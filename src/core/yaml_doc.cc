@@ -1,9 +1,12 @@
 #include "core/yaml_doc.h"
 
+#include <sys/mman.h>
 #include <yaml.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 #include <unordered_map>
 
@@ -13,22 +16,41 @@ using yaml_internal::NodeData;
 
 // Bump allocator: nodes, item arrays and scalar bytes of one stream. Blocks
 // are never moved, so pointers into them stay valid when the stream moves.
+// Blocks double from 16 KiB to 4 MiB; those of 2 MiB and more ask for
+// transparent huge pages, since first-touch page faults otherwise cost as much
+// as the parse on a large dump.
 struct YamlStream::Arena {
-  static constexpr std::size_t kBlock = 256 * 1024;
+  static constexpr std::size_t kFirstBlock = 16 * 1024;
+  static constexpr std::size_t kMaxBlock = 4 * 1024 * 1024;
+  static constexpr std::size_t kHugePage = 2 * 1024 * 1024;
+
+  struct Free {
+    void operator()(void* p) const { std::free(p); }
+  };
 
   void* Allocate(std::size_t n, std::size_t align) {
     std::size_t at = (used + align - 1) & ~(align - 1);
     if (blocks.empty() || at + n > cap) {
-      std::size_t size = std::max(kBlock, n + align);
-      blocks.push_back(std::make_unique<std::byte[]>(size));
-      cap = size;
+      NewBlock(n + align);
       at = 0;
     }
     used = at + n;
-    return blocks.back().get() + at;
+    return static_cast<char*>(blocks.back().get()) + at;
   }
 
-  std::vector<std::unique_ptr<std::byte[]>> blocks;
+  void NewBlock(std::size_t min) {
+    std::size_t size = std::max(std::min(std::max(cap * 2, kFirstBlock), kMaxBlock), min);
+    std::size_t align = size >= kHugePage ? kHugePage : alignof(std::max_align_t);
+    size = (size + align - 1) & ~(align - 1);
+    void* p = std::aligned_alloc(align, size);
+    if (!p) throw std::bad_alloc();
+    if (align == kHugePage) (void)madvise(p, size, MADV_HUGEPAGE);
+    blocks.emplace_back(p);
+    cap = size;
+    used = 0;
+  }
+
+  std::vector<std::unique_ptr<void, Free>> blocks;
   std::size_t used = 0, cap = 0;
 };
 
@@ -69,6 +91,7 @@ class YamlBuilder {
     NodeData* node;
     std::size_t first;  // index of its first child in pending_
     std::string anchor;
+    yaml_mark_t mark;
   };
 
   Status Handle(const yaml_event_t& ev) {
@@ -104,10 +127,10 @@ class YamlBuilder {
 
   NodeData* NewNode(YamlNode::Kind kind, const yaml_mark_t& m) {
     auto* n = static_cast<NodeData*>(out_.arena_->Allocate(sizeof(NodeData), alignof(NodeData)));
-    n->kind = kind;
-    n->plain = false;
-    n->line = static_cast<std::uint32_t>(m.line + 1);
-    n->column = static_cast<std::uint32_t>(m.column + 1);
+    n->kind = static_cast<std::uint32_t>(kind);
+    n->plain = 0;
+    n->line = static_cast<std::uint32_t>(std::min<std::size_t>(m.line + 1, UINT32_MAX));
+    n->column = static_cast<std::uint32_t>(std::min<std::size_t>(m.column + 1, UINT32_MAX));
     n->size = 0;
     n->weight = 1;
     n->items = nullptr;
@@ -125,11 +148,15 @@ class YamlBuilder {
     bool plain = s.style == YAML_PLAIN_SCALAR_STYLE && tag.empty();
     bool null = (plain && IsNullText(value)) || tag == YAML_NULL_TAG;
     NodeData* n = NewNode(null ? YamlNode::Kind::kNull : YamlNode::Kind::kScalar, ev.start_mark);
-    n->plain = plain;
+    n->plain = plain ? 1 : 0;
     if (value.size() > UINT32_MAX) return Error(ev.start_mark, "scalar longer than 4 GiB");
-    char* text = static_cast<char*>(out_.arena_->Allocate(value.size(), 1));
-    if (!value.empty()) std::memcpy(text, value.data(), value.size());
-    n->text = text;
+    if (value.empty()) {
+      n->text = "";
+    } else {
+      char* text = static_cast<char*>(out_.arena_->Allocate(value.size(), 1));
+      std::memcpy(text, value.data(), value.size());
+      n->text = text;
+    }
     n->size = static_cast<std::uint32_t>(value.size());
     if (s.anchor) anchors_[reinterpret_cast<const char*>(s.anchor)] = n;
     pending_.push_back(n);
@@ -142,7 +169,7 @@ class YamlBuilder {
                                       " levels; flatten the document");
     }
     open_.push_back({NewNode(kind, ev.start_mark), pending_.size(),
-                     anchor ? reinterpret_cast<const char*>(anchor) : ""});
+                     anchor ? reinterpret_cast<const char*>(anchor) : "", ev.start_mark});
     return OkStatus();
   }
 
@@ -157,10 +184,12 @@ class YamlBuilder {
       items[i] = pending_[o.first + i];
       weight += items[i]->weight;
     }
+    weight = std::min<std::uint64_t>(weight, NodeData::kMaxWeight);
     pending_.resize(o.first);
     o.node->items = items;
-    o.node->size =
-        static_cast<std::uint32_t>(o.node->kind == YamlNode::Kind::kMap ? count / 2 : count);
+    if (count > UINT32_MAX) return Error(o.mark, "a collection of more than 2^32 entries");
+    o.node->size = static_cast<std::uint32_t>(
+        o.node->kind == static_cast<std::uint32_t>(YamlNode::Kind::kMap) ? count / 2 : count);
     o.node->weight = weight;
     // An anchor names its node once the node is complete, so an alias inside
     // its own anchored node is unknown: no cycles.
@@ -234,7 +263,8 @@ YamlNode YamlNode::Get(std::string_view key) const {
   const NodeData* const* p = d_->items;
   for (std::uint32_t i = 0; i < d_->size; ++i, p += 2) {
     const NodeData* k = p[0];
-    if (k->kind == Kind::kScalar && std::string_view(k->text, k->size) == key) {
+    if (k->kind == static_cast<std::uint32_t>(Kind::kScalar) &&
+        std::string_view(k->text, k->size) == key) {
       return YamlNode(p[1]);
     }
   }

@@ -97,18 +97,21 @@ struct YamlEntry {
 };
 
 namespace yaml_internal {
+// 24 bytes: a manifest of a few MB has a few hundred thousand of these.
 struct NodeData {
-  YamlNode::Kind kind;
-  bool plain;
-  std::uint32_t line;    // 1-based
-  std::uint32_t column;  // 1-based
-  std::uint32_t size;    // sequence: elements; mapping: entries; scalar: bytes
-  // Nodes this one expands to, aliases counted in full (1 for a scalar).
-  std::uint64_t weight;
   union {
     const char* text;              // scalar, null
     const NodeData* const* items;  // sequence: size; mapping: 2*size (key, value, ...)
   };
+  std::uint32_t size;      // sequence: elements; mapping: entries; scalar: bytes
+  std::uint32_t line;      // 1-based
+  std::uint32_t column;    // 1-based
+  std::uint32_t kind : 3;  // YamlNode::Kind
+  std::uint32_t plain : 1;
+  // Nodes this one expands to, aliases counted in full (1 for a scalar),
+  // saturating at kMaxWeight.
+  std::uint32_t weight : 28;
+  static constexpr std::uint32_t kMaxWeight = (1u << 28) - 1;
 };
 }  // namespace yaml_internal
 
@@ -140,9 +143,11 @@ class YamlNode::EntryIterator {
   const yaml_internal::NodeData* const* p_;
 };
 
-inline YamlNode::Kind YamlNode::kind() const { return d_ ? d_->kind : Kind::kUndefined; }
+inline YamlNode::Kind YamlNode::kind() const {
+  return d_ ? static_cast<Kind>(d_->kind) : Kind::kUndefined;
+}
 inline std::string_view YamlNode::Scalar() const {
-  return d_ && (d_->kind == Kind::kScalar || d_->kind == Kind::kNull)
+  return d_ && (kind() == Kind::kScalar || kind() == Kind::kNull)
              ? std::string_view(d_->text, d_->size)
              : std::string_view();
 }
@@ -150,7 +155,7 @@ inline bool YamlNode::IsPlain() const { return d_ && d_->plain; }
 inline int YamlNode::line() const { return d_ ? static_cast<int>(d_->line) : 0; }
 inline int YamlNode::column() const { return d_ ? static_cast<int>(d_->column) : 0; }
 inline std::size_t YamlNode::size() const {
-  return d_ && (d_->kind == Kind::kSequence || d_->kind == Kind::kMap) ? d_->size : 0;
+  return d_ && (kind() == Kind::kSequence || kind() == Kind::kMap) ? d_->size : 0;
 }
 inline YamlNode YamlNode::operator[](std::size_t i) const { return YamlNode(d_->items[i]); }
 inline YamlNode::Range<YamlNode::ElementIterator> YamlNode::Elements() const {
