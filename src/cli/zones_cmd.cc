@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "core/file.h"
 #include "core/json.h"
-#include "core/yaml.h"
+#include "core/yaml_doc.h"
 #include "estate/loader.h"
 #include "zones/analyze.h"
 #include "zones/check.h"
@@ -96,13 +96,12 @@ bool LooksLikeEstate(const fs::path& p) {
   if (!text) return false;
   // Only the first document decides; manifests can be large.
   if (auto end = text->find("\n---"); end != std::string::npos) text->resize(end + 1);
-  auto docs = ParseYamlAll(*text, file.string());
-  if (!docs || docs->empty() || !(*docs)[0].IsMap()) return false;
-  const YAML::Node& n = (*docs)[0];
+  auto stream = ParseYamlStream(*text, file.string());
+  if (!stream || stream->documents().empty() || !stream->documents()[0].IsMap()) return false;
   bool estate_key = false, kind = false;
-  for (auto it = n.begin(); it != n.end(); ++it) {
-    if (!it->first.IsScalar()) continue;
-    const std::string& k = it->first.Scalar();
+  for (auto [key, value] : stream->documents()[0].Entries()) {
+    if (!key.IsScalar()) continue;
+    std::string_view k = key.Scalar();
     if (k == "kind") kind = true;
     if (k == "zones" || k == "flows" || k == "services") estate_key = true;
   }
