@@ -320,17 +320,25 @@ int Analyze(const AnalyzeArgs& a) {
   } else {
     auto list = conn.List();
     if (a.format == "json") {
-      boost::json::array arr;
-      for (const auto& x : list) {
-        arr.push_back(
-            boost::json::object{{"src", x.src}, {"dst", x.dst}, {"conn", x.conns.ToString()}});
+      // Streamed, in ToPrettyJson's layout: a cluster's list runs to
+      // hundreds of thousands of connections, too many to build as values.
+      text = list.empty() ? "{\n  \"connections\": []" : "{\n  \"connections\": [\n";
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        text += "    {\n      \"src\": ";
+        AppendJsonString(list[i].src, &text);
+        text += ",\n      \"dst\": ";
+        AppendJsonString(list[i].dst, &text);
+        text += ",\n      \"conn\": ";
+        AppendJsonString(list[i].conns.ToString(), &text);
+        text += i + 1 < list.size() ? "\n    },\n" : "\n    }\n  ]";
       }
       boost::json::array skipped;
       for (const auto& s : cluster->skipped) skipped.push_back(boost::json::value(s));
-      text = ToPrettyJson(boost::json::object{{"connections", arr},
-                                              {"skipped", skipped},
-                                              {"diagnostics", DiagnosticsJson(diags)}}) +
-             "\n";
+      text += ",\n  \"skipped\": ";
+      AppendPrettyJson(skipped, 1, &text);
+      text += ",\n  \"diagnostics\": ";
+      AppendPrettyJson(DiagnosticsJson(diags), 1, &text);
+      text += "\n}\n";
     } else if (a.format == "dot") {
       text = Dot(conn, list);
     } else {

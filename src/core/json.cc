@@ -353,6 +353,12 @@ std::string CanonicalJson(const json::value& v) {
 
 std::string ToJson(const json::value& v) { return json::serialize(v); }
 
+void AppendPrettyJson(const json::value& v, int indent, std::string* out) {
+  AppendPretty(v, *out, indent);
+}
+
+void AppendJsonString(std::string_view s, std::string* out) { AppendCanonicalString(s, *out); }
+
 std::string ToPrettyJson(const json::value& v) {
   std::string out;
   AppendPretty(v, out, 0);
