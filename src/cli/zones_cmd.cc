@@ -322,6 +322,9 @@ int Analyze(const AnalyzeArgs& a) {
     if (a.format == "json") {
       // Streamed, in ToPrettyJson's layout: a cluster's list runs to
       // hundreds of thousands of connections, too many to build as values.
+      std::size_t size = 0;
+      for (const auto& x : list) size += x.src.size() + x.dst.size() + 96;
+      text.reserve(size);
       text = list.empty() ? "{\n  \"connections\": []" : "{\n  \"connections\": [\n";
       for (std::size_t i = 0; i < list.size(); ++i) {
         text += "    {\n      \"src\": ";

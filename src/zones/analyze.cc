@@ -554,7 +554,12 @@ std::vector<Connection> Connectivity::List() const {
 }
 
 std::string ConnectionsText(const std::vector<Connection>& list) {
+  // Sized up front: growing a string of many MB copies and page-faults it
+  // again at every doubling.
+  std::size_t size = 0;
+  for (const auto& x : list) size += x.src.size() + x.dst.size() + 32;
   std::string out;
+  out.reserve(size);
   for (const auto& x : list) out += x.src + " => " + x.dst + " : " + x.conns.ToString() + "\n";
   return out;
 }
