@@ -7,6 +7,10 @@
 //
 // Usage: zones_bench [--pods N] [--policies N] [--namespaces N]
 //        zones_bench --write-manifests DIR   (writes DIR/a and DIR/b, for timing the CLI)
+#include <time.h>
+#include <yaml-cpp/yaml.h>
+#include <yaml.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -18,6 +22,7 @@
 #include <vector>
 
 #include "core/file.h"
+#include "core/yaml_doc.h"
 #include "estate/loader.h"
 #include "zones/analyze.h"
 #include "zones/diff.h"
@@ -129,6 +134,117 @@ Cluster Parse(const std::string& yaml, double* seconds) {
   return c;
 }
 
+double MBps(std::size_t bytes, double seconds) {
+  return static_cast<double>(bytes) / 1e6 / std::max(seconds, 1e-9);
+}
+
+// Wall time and this thread's CPU time: the machine the bench runs on is
+// often shared, and CPU time is what the parser itself costs.
+struct Times {
+  double wall = 0, cpu = 0;
+};
+double ThreadCpu() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) / 1e9;
+}
+template <typename F>
+Times Time(F&& f) {
+  auto w0 = Clock::now();
+  double c0 = ThreadCpu();
+  f();
+  return {Seconds(w0, Clock::now()), ThreadCpu() - c0};
+}
+Times Best(Times a, Times b) { return {std::min(a.wall, b.wall), std::min(a.cpu, b.cpu)}; }
+
+// libyaml's event loop alone: the ceiling of any tree built on it.
+std::size_t LibyamlEvents(const std::string& text) {
+  yaml_parser_t p;
+  yaml_parser_initialize(&p);
+  yaml_parser_set_input_string(&p, reinterpret_cast<const unsigned char*>(text.data()),
+                               text.size());
+  std::size_t events = 0;
+  for (;;) {
+    yaml_event_t ev;
+    if (!yaml_parser_parse(&p, &ev)) break;
+    bool done = ev.type == YAML_STREAM_END_EVENT;
+    yaml_event_delete(&ev);
+    ++events;
+    if (done) break;
+  }
+  yaml_parser_delete(&p);
+  return events;
+}
+
+// Parse throughput of the manifests' YAML: the libyaml tree (core/yaml_doc.h)
+// that ParseManifests reads, and yaml-cpp's LoadAll (the parser before it) as
+// the baseline, on the same text in the same run. Then `zones analyze` in
+// process (read manifests, analyse, print the connection list) with each.
+void ParseThroughput(const std::string& yaml) {
+  Times tree_first, tree_best{1e9, 1e9}, events_best{1e9, 1e9};
+  std::size_t events = 0;
+  for (int i = 0; i < 3; ++i) {
+    Times t = Time([&] {
+      auto s = ParseYamlStream(yaml, "generated.yaml");
+      if (!s) {
+        std::fprintf(stderr, "%s\n", s.error().message().c_str());
+        std::exit(2);
+      }
+    });
+    if (i == 0) tree_first = t;
+    tree_best = Best(tree_best, t);
+    events_best = Best(events_best, Time([&] { events = LibyamlEvents(yaml); }));
+  }
+  std::size_t docs = 0;
+  Times cpp = Time([&] { docs = YAML::LoadAll(yaml).size(); });
+
+  // End to end in process, as `rampart zones analyze` runs it.
+  Cluster c;
+  Diagnostics d;
+  Times read = Time([&] {
+    ParseManifests(yaml, "generated.yaml", &c, &d);
+    MergeOwnedPods(&c, &d);
+    CompleteNamespaces(&c);
+  });
+  std::size_t out_bytes = 0;
+  Times rest = Time([&] {
+    Connectivity conn = Analyze(c);
+    out_bytes = ConnectionsText(conn.List()).size();
+  });
+  double e2e = read.wall + rest.wall;
+  double mb = static_cast<double>(yaml.size()) / 1e6;
+
+  std::printf(
+      "YAML parsing (%.1f MB, %zu documents; MB/s = MB per wall second, cpu = per CPU second):\n",
+      mb, docs);
+  std::printf(
+      "  libyaml tree (core/yaml_doc):   %6.3f s first, %6.3f s best of 3 = %5.1f MB/s (cpu %5.1f "
+      "MB/s)"
+      "   target >= 30 MB/s   %s\n",
+      tree_first.wall, tree_best.wall, MBps(yaml.size(), tree_best.wall),
+      MBps(yaml.size(), tree_best.cpu), MBps(yaml.size(), tree_best.wall) >= 30 ? "OK" : "MISSED");
+  std::printf(
+      "  libyaml events only (%zu events, the ceiling): %6.3f s = %5.1f MB/s (cpu %5.1f MB/s)\n",
+      events, events_best.wall, MBps(yaml.size(), events_best.wall),
+      MBps(yaml.size(), events_best.cpu));
+  std::printf(
+      "  ParseManifests (tree + reading the objects):   %6.3f s = %5.1f MB/s (cpu %5.1f MB/s)\n",
+      read.wall, MBps(yaml.size(), read.wall), MBps(yaml.size(), read.cpu));
+  std::printf(
+      "  baseline (measured now): yaml-cpp YAML::LoadAll: %6.3f s = %5.1f MB/s (cpu %5.1f MB/s), "
+      "%.0fx slower than the tree\n",
+      cpp.wall, MBps(yaml.size(), cpp.wall), MBps(yaml.size(), cpp.cpu),
+      cpp.wall / std::max(tree_best.wall, 1e-9));
+  std::printf("zones analyze in process (read + analyse + %zu bytes of text output):\n", out_bytes);
+  std::printf(
+      "  with the libyaml tree:                          %6.3f s (cpu %.3f s)   target < 1 s   "
+      "%s\n",
+      e2e, read.cpu + rest.cpu, e2e < 1 ? "OK" : "MISSED");
+  std::printf(
+      "  baseline: yaml-cpp LoadAll alone + the same analysis and output: %6.3f s (cpu %.3f s)\n",
+      cpp.wall + rest.wall, cpp.cpu + rest.cpu);
+}
+
 std::string RingEstate(int zones, int ports) {
   std::string t = "version: 1\nname: bench\nzones:\n  - {name: internet, kind: internet}\n";
   for (int z = 0; z < zones; ++z) {
@@ -219,6 +335,9 @@ int main(int argc, char** argv) {
       analyze_s < 1 ? "OK" : "MISSED");
   std::printf("  allowed workload pairs: %llu of %llu\n", static_cast<unsigned long long>(pairs),
               static_cast<unsigned long long>(a.workloads.size()) * (a.workloads.size() - 1));
+
+  // ---- parsing: libyaml tree vs yaml-cpp ----------------------------------
+  ParseThroughput(yaml);
 
   // ---- baseline: naive pairwise on a tenth of the cluster -----------------
   int small = pods / 10;

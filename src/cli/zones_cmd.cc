@@ -6,7 +6,7 @@
 #include "cli/cli.h"
 #include "core/file.h"
 #include "core/json.h"
-#include "core/yaml.h"
+#include "core/yaml_doc.h"
 #include "estate/loader.h"
 #include "zones/analyze.h"
 #include "zones/check.h"
@@ -96,13 +96,12 @@ bool LooksLikeEstate(const fs::path& p) {
   if (!text) return false;
   // Only the first document decides; manifests can be large.
   if (auto end = text->find("\n---"); end != std::string::npos) text->resize(end + 1);
-  auto docs = ParseYamlAll(*text, file.string());
-  if (!docs || docs->empty() || !(*docs)[0].IsMap()) return false;
-  const YAML::Node& n = (*docs)[0];
+  auto stream = ParseYamlStream(*text, file.string());
+  if (!stream || stream->documents().empty() || !stream->documents()[0].IsMap()) return false;
   bool estate_key = false, kind = false;
-  for (auto it = n.begin(); it != n.end(); ++it) {
-    if (!it->first.IsScalar()) continue;
-    const std::string& k = it->first.Scalar();
+  for (auto [key, value] : stream->documents()[0].Entries()) {
+    if (!key.IsScalar()) continue;
+    std::string_view k = key.Scalar();
     if (k == "kind") kind = true;
     if (k == "zones" || k == "flows" || k == "services") estate_key = true;
   }
@@ -321,17 +320,28 @@ int Analyze(const AnalyzeArgs& a) {
   } else {
     auto list = conn.List();
     if (a.format == "json") {
-      boost::json::array arr;
-      for (const auto& x : list) {
-        arr.push_back(
-            boost::json::object{{"src", x.src}, {"dst", x.dst}, {"conn", x.conns.ToString()}});
+      // Streamed, in ToPrettyJson's layout: a cluster's list runs to
+      // hundreds of thousands of connections, too many to build as values.
+      std::size_t size = 0;
+      for (const auto& x : list) size += x.src.size() + x.dst.size() + 96;
+      text.reserve(size);
+      text = list.empty() ? "{\n  \"connections\": []" : "{\n  \"connections\": [\n";
+      for (std::size_t i = 0; i < list.size(); ++i) {
+        text += "    {\n      \"src\": ";
+        AppendJsonString(list[i].src, &text);
+        text += ",\n      \"dst\": ";
+        AppendJsonString(list[i].dst, &text);
+        text += ",\n      \"conn\": ";
+        AppendJsonString(list[i].conns.ToString(), &text);
+        text += i + 1 < list.size() ? "\n    },\n" : "\n    }\n  ]";
       }
       boost::json::array skipped;
       for (const auto& s : cluster->skipped) skipped.push_back(boost::json::value(s));
-      text = ToPrettyJson(boost::json::object{{"connections", arr},
-                                              {"skipped", skipped},
-                                              {"diagnostics", DiagnosticsJson(diags)}}) +
-             "\n";
+      text += ",\n  \"skipped\": ";
+      AppendPrettyJson(skipped, 1, &text);
+      text += ",\n  \"diagnostics\": ";
+      AppendPrettyJson(DiagnosticsJson(diags), 1, &text);
+      text += "\n}\n";
     } else if (a.format == "dot") {
       text = Dot(conn, list);
     } else {

@@ -285,7 +285,9 @@ void AppendPretty(const json::value& v, std::string& out, int indent) {
       std::size_t i = 0;
       for (const auto& kv : o) {
         pad(indent + 1);
-        out += json::serialize(json::value(kv.key()));
+        // The escaping of json::serialize (RFC 8785's), without a
+        // serializer per key: large outputs are hundreds of thousands of keys.
+        AppendCanonicalString(std::string_view(kv.key().data(), kv.key().size()), out);
         out += ": ";
         AppendPretty(kv.value(), out, indent + 1);
         out += (++i < o.size()) ? ",\n" : "\n";
@@ -294,6 +296,9 @@ void AppendPretty(const json::value& v, std::string& out, int indent) {
       out += '}';
       return;
     }
+    case json::kind::string:
+      AppendCanonicalString(std::string_view(v.get_string().data(), v.get_string().size()), out);
+      return;
     default:
       out += json::serialize(v);
   }
@@ -347,6 +352,12 @@ std::string CanonicalJson(const json::value& v) {
 }
 
 std::string ToJson(const json::value& v) { return json::serialize(v); }
+
+void AppendPrettyJson(const json::value& v, int indent, std::string* out) {
+  AppendPretty(v, *out, indent);
+}
+
+void AppendJsonString(std::string_view s, std::string* out) { AppendCanonicalString(s, *out); }
 
 std::string ToPrettyJson(const json::value& v) {
   std::string out;

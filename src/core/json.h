@@ -37,6 +37,11 @@ std::string CanonicalJson(const json::value& v);
 std::string ToJson(const json::value& v);
 // Indented for people (2 spaces), member order kept.
 std::string ToPrettyJson(const json::value& v);
+// For writers that stream a large document without building it: appends `v`
+// as ToPrettyJson would print it `indent` levels deep, and a JSON string
+// literal escaped as json::serialize escapes it.
+void AppendPrettyJson(const json::value& v, int indent, std::string* out);
+void AppendJsonString(std::string_view s, std::string* out);
 
 // Typed accessors. NotFound when the key is absent; InvalidArgument naming the
 // key and the expected type when it has the wrong type.

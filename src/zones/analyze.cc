@@ -508,7 +508,6 @@ std::optional<Peer> Connectivity::FindPeer(std::string_view name) const {
 }
 
 std::vector<Connection> Connectivity::List() const {
-  std::vector<Connection> out;
   const std::size_t nw = workloads_.size();
   std::vector<std::string> names(nw), srcs(src_ranges_.size()), dsts(dst_ranges_.size());
   for (std::size_t i = 0; i < nw; ++i) names[i] = workloads_[i]->Id();
@@ -518,34 +517,49 @@ std::vector<Connection> Connectivity::List() const {
   for (std::size_t a = 0; a < dsts.size(); ++a) {
     dsts[a] = RangeToString(dst_ranges_[a]) + std::string(kExternalSuffix);
   }
-  // Work on interned ids; a ConnSet is copied only for a line that is printed.
+  // Work on interned ids and sort references; a name and a ConnSet are
+  // copied once, for a line that is printed.
+  struct Row {
+    const std::string* src;
+    const std::string* dst;
+    const ConnSet* conns;
+  };
+  std::vector<Row> rows;
   for (std::size_t s = 0; s < nw; ++s) {
     const int sc = class_of_[s];
     for (std::size_t d = 0; d < nw; ++d) {
       if (s == d) continue;
       std::uint32_t id = ClassConnId(sc, class_of_[d]);
-      if (id != 0) out.push_back({names[s], names[d], interned_[id]});
+      if (id != 0) rows.push_back({&names[s], &names[d], &interned_[id]});
     }
     for (std::size_t a = 0; a < dsts.size(); ++a) {
       if (std::uint32_t to = ToRangeId(sc, dst_fine_[a]); to != 0) {
-        out.push_back({names[s], dsts[a], interned_[to]});
+        rows.push_back({&names[s], &dsts[a], &interned_[to]});
       }
     }
     for (std::size_t a = 0; a < srcs.size(); ++a) {
       if (std::uint32_t from = FromRangeId(src_fine_[a], sc); from != 0) {
-        out.push_back({srcs[a], names[s], interned_[from]});
+        rows.push_back({&srcs[a], &names[s], &interned_[from]});
       }
     }
   }
-  out.insert(out.end(), ingress_.begin(), ingress_.end());
-  std::sort(out.begin(), out.end(), [](const Connection& a, const Connection& b) {
-    return std::tie(a.src, a.dst) < std::tie(b.src, b.dst);
+  for (const auto& c : ingress_) rows.push_back({&c.src, &c.dst, &c.conns});
+  std::sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) {
+    return std::tie(*a.src, *a.dst) < std::tie(*b.src, *b.dst);
   });
+  std::vector<Connection> out;
+  out.reserve(rows.size());
+  for (const Row& r : rows) out.push_back({*r.src, *r.dst, *r.conns});
   return out;
 }
 
 std::string ConnectionsText(const std::vector<Connection>& list) {
+  // Sized up front: growing a string of many MB copies and page-faults it
+  // again at every doubling.
+  std::size_t size = 0;
+  for (const auto& x : list) size += x.src.size() + x.dst.size() + 32;
   std::string out;
+  out.reserve(size);
   for (const auto& x : list) out += x.src + " => " + x.dst + " : " + x.conns.ToString() + "\n";
   return out;
 }

@@ -7,7 +7,7 @@
 
 #include "core/file.h"
 #include "core/net.h"
-#include "core/yaml.h"
+#include "core/yaml_doc.h"
 
 namespace rampart::zones {
 namespace {
@@ -31,78 +31,72 @@ class ObjectReader {
  public:
   ObjectReader(std::string file) : file_(std::move(file)) {}
 
-  SourceLocation Loc(const YAML::Node& n) const { return LocationOf(n, file_); }
+  SourceLocation Loc(YamlNode n) const { return LocationOf(n, file_); }
 
-  [[noreturn]] void Fail(const YAML::Node& n, std::string message, std::string hint = "") const {
+  [[noreturn]] void Fail(YamlNode n, std::string message, std::string hint = "") const {
     throw Skip{Loc(n), std::move(message), std::move(hint)};
   }
 
-  YAML::Node Get(const YAML::Node& map, const char* key) const {
-    if (!map.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
-    for (auto it = map.begin(); it != map.end(); ++it) {
-      if (it->first.IsScalar() && it->first.Scalar() == key) return it->second;
-    }
-    return YAML::Node(YAML::NodeType::Undefined);
-  }
-  static bool Present(const YAML::Node& n) { return n.IsDefined() && !n.IsNull(); }
+  YamlNode Get(YamlNode map, const char* key) const { return map.Get(key); }
+  static bool Present(YamlNode n) { return n.IsDefined() && !n.IsNull(); }
 
-  const YAML::Node& RequireMap(const YAML::Node& n, std::string_view what) const {
+  YamlNode RequireMap(YamlNode n, std::string_view what) const {
     if (!n.IsMap())
       Fail(n, std::string(what) + " must be a mapping, not " + std::string(YamlTypeName(n)));
     return n;
   }
-  std::string String(const YAML::Node& n, std::string_view what) const {
+  std::string String(YamlNode n, std::string_view what) const {
     if (!n.IsScalar())
       Fail(n, std::string(what) + " must be a string, not " + std::string(YamlTypeName(n)));
-    return n.Scalar();
+    return std::string(n.Scalar());
   }
-  std::vector<YAML::Node> List(const YAML::Node& n, std::string_view what) const {
-    std::vector<YAML::Node> out;
+  std::vector<YamlNode> List(YamlNode n, std::string_view what) const {
+    std::vector<YamlNode> out;
     if (!Present(n)) return out;
     if (!n.IsSequence())
       Fail(n, std::string(what) + " must be a list, not " + std::string(YamlTypeName(n)));
-    for (const auto& e : n) out.push_back(e);
+    for (YamlNode e : n.Elements()) out.push_back(e);
     return out;
   }
-  std::int64_t Int(const YAML::Node& n, std::string_view what) const {
+  std::int64_t Int(YamlNode n, std::string_view what) const {
     if (!n.IsScalar()) Fail(n, std::string(what) + " must be a number");
-    const std::string& s = n.Scalar();
+    std::string_view s = n.Scalar();
     std::int64_t v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
     if (ec != std::errc() || p != s.data() + s.size()) {
-      Fail(n, std::string(what) + " '" + s + "' is not a whole number");
+      Fail(n, std::string(what) + " '" + std::string(s) + "' is not a whole number");
     }
     return v;
   }
-  bool IsIntScalar(const YAML::Node& n) const {
-    if (!n.IsScalar() || n.Tag() == "!") return false;  // quoted -> string
-    const std::string& s = n.Scalar();
+  bool IsIntScalar(YamlNode n) const {
+    if (!n.IsScalar() || !n.IsPlain()) return false;  // quoted -> string
+    std::string_view s = n.Scalar();
     if (s.empty()) return false;
     return std::all_of(s.begin(), s.end(),
                        [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
   }
 
-  Labels ReadLabels(const YAML::Node& n, std::string_view what) const {
+  Labels ReadLabels(YamlNode n, std::string_view what) const {
     Labels out;
     if (!Present(n)) return out;
     RequireMap(n, what);
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      if (!it->first.IsScalar() || !it->second.IsScalar()) {
-        Fail(it->first, std::string(what) + ": keys and values must be strings");
+    for (auto [k, v] : n.Entries()) {
+      if (!k.IsScalar() || !v.IsScalar()) {
+        Fail(k, std::string(what) + ": keys and values must be strings");
       }
-      out[it->first.Scalar()] = it->second.Scalar();
+      out[std::string(k.Scalar())] = v.Scalar();
     }
     return out;
   }
 
-  LabelSelector ReadSelector(const YAML::Node& n, std::string_view what) const {
+  LabelSelector ReadSelector(YamlNode n, std::string_view what) const {
     LabelSelector sel;
     if (n.IsNull()) return sel;  // "podSelector:" with nothing is {} in Kubernetes
     RequireMap(n, what);
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+    for (auto [k, v] : n.Entries()) {
+      std::string key(k.IsScalar() ? k.Scalar() : "");
       if (key != "matchLabels" && key != "matchExpressions") {
-        Fail(it->first, std::string(what) + ": unknown field '" + key + "'",
+        Fail(k, std::string(what) + ": unknown field '" + key + "'",
              "a label selector has matchLabels and matchExpressions");
       }
     }
@@ -111,11 +105,11 @@ class ObjectReader {
          List(Get(n, "matchExpressions"), std::string(what) + ".matchExpressions")) {
       RequireMap(e, "a matchExpressions entry");
       LabelRequirement r;
-      YAML::Node key = Get(e, "key");
+      YamlNode key = Get(e, "key");
       if (!Present(key)) Fail(e, "matchExpressions entry has no 'key'");
       r.key = String(key, "matchExpressions key");
       if (r.key.empty()) Fail(key, "matchExpressions key is empty");
-      YAML::Node op = Get(e, "operator");
+      YamlNode op = Get(e, "operator");
       if (!Present(op)) Fail(e, "matchExpressions entry has no 'operator'");
       std::string ops = String(op, "operator");
       if (ops == "In") {
@@ -132,7 +126,7 @@ class ObjectReader {
                  ? "use In, NotIn, Exists or DoesNotExist"
                  : DidYouMean(ops, {"In", "NotIn", "Exists", "DoesNotExist"}));
       }
-      YAML::Node vals = Get(e, "values");
+      YamlNode vals = Get(e, "values");
       for (const auto& v : List(vals, "values")) r.values.push_back(String(v, "a value"));
       bool set_op = r.op == LabelRequirement::Op::kIn || r.op == LabelRequirement::Op::kNotIn;
       if (set_op && r.values.empty()) {
@@ -148,7 +142,7 @@ class ObjectReader {
     return sel;
   }
 
-  Protocol ReadProtocol(const YAML::Node& n) const {
+  Protocol ReadProtocol(YamlNode n) const {
     if (!Present(n)) return Protocol::kTcp;
     std::string p = String(n, "protocol");
     if (p == "TCP") return Protocol::kTcp;
@@ -157,7 +151,7 @@ class ObjectReader {
     Fail(n, "unknown protocol '" + p + "'", "use TCP, UDP or SCTP (upper case)");
   }
 
-  std::uint16_t ReadPortNumber(const YAML::Node& n, std::string_view what) const {
+  std::uint16_t ReadPortNumber(YamlNode n, std::string_view what) const {
     std::int64_t v = Int(n, what);
     if (v < 1 || v > 65535) {
       Fail(n, std::string(what) + " " + std::to_string(v) + " is out of range",
@@ -170,7 +164,7 @@ class ObjectReader {
   // restartPolicy: Always, which keep running beside the app and can serve
   // named ports). A port without a valid containerPort is reported and left
   // out; the workload is still analysed.
-  std::vector<ContainerPort> ReadPodPorts(const YAML::Node& pod_spec) const {
+  std::vector<ContainerPort> ReadPodPorts(YamlNode pod_spec) const {
     std::vector<ContainerPort> out;
     if (!Present(pod_spec)) return out;
     RequireMap(pod_spec, "pod spec");
@@ -179,13 +173,13 @@ class ObjectReader {
       for (const auto& c : List(Get(pod_spec, key), key)) {
         RequireMap(c, "a container");
         if (init) {
-          YAML::Node rp = Get(c, "restartPolicy");
+          YamlNode rp = Get(c, "restartPolicy");
           if (!rp.IsScalar() || rp.Scalar() != "Always") continue;
         }
         for (const auto& p : List(Get(c, "ports"), "container ports")) {
           RequireMap(p, "a container port");
           ContainerPort cp;
-          YAML::Node num = Get(p, "containerPort");
+          YamlNode num = Get(p, "containerPort");
           try {
             if (!Present(num)) {
               Fail(p, "container port has no containerPort",
@@ -197,7 +191,7 @@ class ObjectReader {
             soft_.push_back(s);
             continue;
           }
-          if (YAML::Node name = Get(p, "name"); Present(name)) cp.name = String(name, "port name");
+          if (YamlNode name = Get(p, "name"); Present(name)) cp.name = String(name, "port name");
           out.push_back(cp);
         }
       }
@@ -206,7 +200,7 @@ class ObjectReader {
   }
 
   // An IntOrString port: a number in 1-65535 or a name.
-  PortRef ReadPortRef(const YAML::Node& n, std::string_view what) const {
+  PortRef ReadPortRef(YamlNode n, std::string_view what) const {
     PortRef r;
     if (!Present(n)) return r;
     if (IsIntScalar(n)) {
@@ -223,16 +217,15 @@ class ObjectReader {
     return r;
   }
 
-  K8sService ReadService(const YAML::Node& obj, const std::string& ns,
-                         const std::string& name) const {
+  K8sService ReadService(YamlNode obj, const std::string& ns, const std::string& name) const {
     K8sService svc;
     svc.ns = ns;
     svc.name = name;
     svc.where = Loc(obj);
-    YAML::Node spec = Get(obj, "spec");
+    YamlNode spec = Get(obj, "spec");
     if (!Present(spec)) return svc;
     RequireMap(spec, "spec");
-    if (YAML::Node sel = Get(spec, "selector"); Present(sel)) {
+    if (YamlNode sel = Get(spec, "selector"); Present(sel)) {
       Labels l = ReadLabels(sel, "spec.selector");
       // Kubernetes: an empty selector is no selector (endpoints managed by hand).
       if (!l.empty()) svc.selector = std::move(l);
@@ -240,11 +233,11 @@ class ObjectReader {
     for (const auto& p : List(Get(spec, "ports"), "spec.ports")) {
       RequireMap(p, "a service port");
       ServicePort sp;
-      YAML::Node num = Get(p, "port");
+      YamlNode num = Get(p, "port");
       if (!Present(num)) Fail(p, "service port has no 'port'");
       sp.port = ReadPortNumber(num, "port");
       sp.protocol = ReadProtocol(Get(p, "protocol"));
-      if (YAML::Node nm = Get(p, "name"); Present(nm)) sp.name = String(nm, "port name");
+      if (YamlNode nm = Get(p, "name"); Present(nm)) sp.name = String(nm, "port name");
       sp.target = ReadPortRef(Get(p, "targetPort"), "targetPort");
       svc.ports.push_back(std::move(sp));
     }
@@ -253,26 +246,26 @@ class ObjectReader {
 
   // networking.k8s.io/v1 (backend.service.{name, port.{number|name}}) and the
   // older v1beta1 shape (backend.{serviceName, servicePort}).
-  std::optional<IngressBackend> ReadIngressBackend(const YAML::Node& b) const {
+  std::optional<IngressBackend> ReadIngressBackend(YamlNode b) const {
     if (!Present(b)) return std::nullopt;
     RequireMap(b, "an ingress backend");
     IngressBackend out;
-    if (YAML::Node svc = Get(b, "service"); Present(svc)) {
+    if (YamlNode svc = Get(b, "service"); Present(svc)) {
       RequireMap(svc, "backend.service");
-      YAML::Node nm = Get(svc, "name");
+      YamlNode nm = Get(svc, "name");
       if (!Present(nm)) Fail(svc, "backend.service has no 'name'");
       out.service = String(nm, "service name");
-      if (YAML::Node port = Get(svc, "port"); Present(port)) {
+      if (YamlNode port = Get(svc, "port"); Present(port)) {
         RequireMap(port, "backend.service.port");
-        if (YAML::Node number = Get(port, "number"); Present(number)) {
+        if (YamlNode number = Get(port, "number"); Present(number)) {
           out.port.number = ReadPortNumber(number, "port number");
-        } else if (YAML::Node pname = Get(port, "name"); Present(pname)) {
+        } else if (YamlNode pname = Get(port, "name"); Present(pname)) {
           out.port.name = String(pname, "port name");
         }
       }
       return out;
     }
-    if (YAML::Node nm = Get(b, "serviceName"); Present(nm)) {
+    if (YamlNode nm = Get(b, "serviceName"); Present(nm)) {
       out.service = String(nm, "serviceName");
       out.port = ReadPortRef(Get(b, "servicePort"), "servicePort");
       return out;
@@ -280,14 +273,13 @@ class ObjectReader {
     return std::nullopt;  // a resource backend: not a Service, nothing to analyse
   }
 
-  IngressObject ReadIngress(const YAML::Node& obj, const std::string& ns,
-                            const std::string& name) const {
+  IngressObject ReadIngress(YamlNode obj, const std::string& ns, const std::string& name) const {
     IngressObject ing;
     ing.kind = "Ingress";
     ing.ns = ns;
     ing.name = name;
     ing.where = Loc(obj);
-    YAML::Node spec = Get(obj, "spec");
+    YamlNode spec = Get(obj, "spec");
     if (!Present(spec)) return ing;
     RequireMap(spec, "spec");
     for (const char* key : {"defaultBackend", "backend"}) {
@@ -295,7 +287,7 @@ class ObjectReader {
     }
     for (const auto& rule : List(Get(spec, "rules"), "spec.rules")) {
       RequireMap(rule, "an ingress rule");
-      YAML::Node http = Get(rule, "http");
+      YamlNode http = Get(rule, "http");
       if (!Present(http)) continue;
       RequireMap(http, "rule.http");
       for (const auto& path : List(Get(http, "paths"), "http.paths")) {
@@ -308,31 +300,30 @@ class ObjectReader {
     return ing;
   }
 
-  IngressObject ReadRoute(const YAML::Node& obj, const std::string& ns,
-                          const std::string& name) const {
+  IngressObject ReadRoute(YamlNode obj, const std::string& ns, const std::string& name) const {
     IngressObject rt;
     rt.kind = "Route";
     rt.ns = ns;
     rt.name = name;
     rt.where = Loc(obj);
-    YAML::Node spec = Get(obj, "spec");
+    YamlNode spec = Get(obj, "spec");
     if (!Present(spec)) Fail(obj, "Route " + name + " has no spec");
     RequireMap(spec, "spec");
     PortRef port;
-    if (YAML::Node p = Get(spec, "port"); Present(p)) {
+    if (YamlNode p = Get(spec, "port"); Present(p)) {
       RequireMap(p, "spec.port");
       port = ReadPortRef(Get(p, "targetPort"), "targetPort");
     }
-    auto add = [&](const YAML::Node& target, std::string_view what) {
+    auto add = [&](YamlNode target, std::string_view what) {
       RequireMap(target, what);
-      YAML::Node kind = Get(target, "kind");
+      YamlNode kind = Get(target, "kind");
       // Only Services can be route targets.
       if (Present(kind) && String(kind, "target kind") != "Service") return;
-      YAML::Node nm = Get(target, "name");
+      YamlNode nm = Get(target, "name");
       if (!Present(nm)) Fail(target, std::string(what) + " has no 'name'");
       rt.backends.push_back({String(nm, "target name"), port});
     };
-    YAML::Node to = Get(spec, "to");
+    YamlNode to = Get(spec, "to");
     if (!Present(to)) Fail(spec, "Route " + name + " has no spec.to");
     add(to, "spec.to");
     for (const auto& b : List(Get(spec, "alternateBackends"), "spec.alternateBackends")) {
@@ -341,14 +332,14 @@ class ObjectReader {
     return rt;
   }
 
-  PolicyPeer ReadPeer(const YAML::Node& n) const {
+  PolicyPeer ReadPeer(YamlNode n) const {
     RequireMap(n, "a policy peer");
     PolicyPeer peer;
-    YAML::Node ps = Get(n, "podSelector"), ns = Get(n, "namespaceSelector"), ip = Get(n, "ipBlock");
-    for (auto it = n.begin(); it != n.end(); ++it) {
-      std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+    YamlNode ps = Get(n, "podSelector"), ns = Get(n, "namespaceSelector"), ip = Get(n, "ipBlock");
+    for (auto [k, v] : n.Entries()) {
+      std::string key(k.IsScalar() ? k.Scalar() : "");
       if (key != "podSelector" && key != "namespaceSelector" && key != "ipBlock") {
-        Fail(it->first, "unknown peer field '" + key + "'",
+        Fail(k, "unknown peer field '" + key + "'",
              DidYouMean(key, {"podSelector", "namespaceSelector", "ipBlock"}));
       }
     }
@@ -360,7 +351,7 @@ class ObjectReader {
              "write them as two list entries");
       }
       RequireMap(ip, "ipBlock");
-      YAML::Node cidr = Get(ip, "cidr");
+      YamlNode cidr = Get(ip, "cidr");
       if (!Present(cidr)) Fail(ip, "ipBlock has no 'cidr'");
       auto c = Cidr::Parse(String(cidr, "cidr"));
       if (!c) Fail(cidr, "malformed cidr: " + c.error().message());
@@ -396,11 +387,11 @@ class ObjectReader {
     return peer;
   }
 
-  PolicyPort ReadPolicyPort(const YAML::Node& n) const {
+  PolicyPort ReadPolicyPort(YamlNode n) const {
     RequireMap(n, "a policy port");
     PolicyPort pp;
     pp.protocol = ReadProtocol(Get(n, "protocol"));
-    YAML::Node port = Get(n, "port"), end = Get(n, "endPort");
+    YamlNode port = Get(n, "port"), end = Get(n, "endPort");
     if (Present(port)) {
       if (IsIntScalar(port)) {
         pp.port = ReadPortNumber(port, "port");
@@ -429,7 +420,7 @@ class ObjectReader {
     return pp;
   }
 
-  std::vector<PolicyRule> ReadRules(const YAML::Node& n, const char* peers_key,
+  std::vector<PolicyRule> ReadRules(YamlNode n, const char* peers_key,
                                     std::string_view what) const {
     std::vector<PolicyRule> out;
     for (const auto& r : List(n, what)) {
@@ -440,10 +431,10 @@ class ObjectReader {
         continue;
       }
       RequireMap(r, std::string(what) + " rule");
-      for (auto it = r.begin(); it != r.end(); ++it) {
-        std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+      for (auto [k, v] : r.Entries()) {
+        std::string key(k.IsScalar() ? k.Scalar() : "");
         if (key != peers_key && key != "ports") {
-          Fail(it->first, "unknown field '" + key + "' in " + std::string(what) + " rule",
+          Fail(k, "unknown field '" + key + "' in " + std::string(what) + " rule",
                DidYouMean(key, {peers_key, "ports"}));
         }
       }
@@ -456,23 +447,21 @@ class ObjectReader {
     return out;
   }
 
-  NetworkPolicy ReadPolicy(const YAML::Node& obj, const std::string& ns,
-                           const std::string& name) const {
+  NetworkPolicy ReadPolicy(YamlNode obj, const std::string& ns, const std::string& name) const {
     NetworkPolicy np;
     np.ns = ns;
     np.name = name;
     np.where = Loc(obj);
-    YAML::Node spec = Get(obj, "spec");
+    YamlNode spec = Get(obj, "spec");
     if (!Present(spec)) Fail(obj, "NetworkPolicy " + name + " has no spec");
     RequireMap(spec, "spec");
-    YAML::Node ps = Get(spec, "podSelector");
+    YamlNode ps = Get(spec, "podSelector");
     if (!ps.IsDefined()) {
       Fail(spec, "NetworkPolicy " + name + " has no spec.podSelector",
            "write podSelector: {} to select every pod in the namespace");
     }
     np.pod_selector = ReadSelector(ps, "podSelector");
-    YAML::Node in = Get(spec, "ingress"), eg = Get(spec, "egress"),
-               types = Get(spec, "policyTypes");
+    YamlNode in = Get(spec, "ingress"), eg = Get(spec, "egress"), types = Get(spec, "policyTypes");
     np.ingress = ReadRules(in, "from", "ingress");
     np.egress = ReadRules(eg, "to", "egress");
     if (Present(types)) {
@@ -492,10 +481,10 @@ class ObjectReader {
       np.ingress_type = true;
       np.egress_type = Present(eg) && eg.IsSequence() && eg.size() > 0;
     }
-    for (auto it = spec.begin(); it != spec.end(); ++it) {
-      std::string key = it->first.IsScalar() ? it->first.Scalar() : "";
+    for (auto [k, v] : spec.Entries()) {
+      std::string key(k.IsScalar() ? k.Scalar() : "");
       if (key != "podSelector" && key != "ingress" && key != "egress" && key != "policyTypes") {
-        Fail(it->first, "unknown field '" + key + "' in NetworkPolicy spec",
+        Fail(k, "unknown field '" + key + "' in NetworkPolicy spec",
              DidYouMean(key, {"podSelector", "ingress", "egress", "policyTypes"}));
       }
     }
@@ -532,7 +521,7 @@ class Parser {
 
   // `item_kind`: the kind a List gives its items that carry none ("" at the
   // top level and inside a plain `List`).
-  void Object(const YAML::Node& obj, int depth, const std::string& item_kind = "") {
+  void Object(YamlNode obj, int depth, const std::string& item_kind = "") {
     if (++objects_ > limits_.max_objects) {
       if (objects_ == limits_.max_objects + 1) {
         diags_->Error(r_.Loc(obj), "zones.limit",
@@ -548,8 +537,8 @@ class Parser {
               "", Severity::kError);
       return;
     }
-    YAML::Node kind_n = r_.Get(obj, "kind");
-    std::string kind = kind_n.IsScalar() ? kind_n.Scalar() : "";
+    YamlNode kind_n = r_.Get(obj, "kind");
+    std::string kind(kind_n.IsScalar() ? kind_n.Scalar() : "");
     if (kind.empty()) kind = item_kind;
     if (kind.empty()) {
       Skipped(r_.Loc(obj), depth > 0 ? "List item has no 'kind'" : "object has no 'kind'",
@@ -561,11 +550,11 @@ class Parser {
       List(obj, depth, kind);
       return;
     }
-    YAML::Node meta = r_.Get(obj, "metadata");
-    YAML::Node name_n = r_.Get(meta, "name");
-    std::string name = name_n.IsScalar() ? name_n.Scalar() : "";
-    YAML::Node ns_n = r_.Get(meta, "namespace");
-    std::string ns = ns_n.IsScalar() && !ns_n.Scalar().empty() ? ns_n.Scalar() : "default";
+    YamlNode meta = r_.Get(obj, "metadata");
+    YamlNode name_n = r_.Get(meta, "name");
+    std::string name(name_n.IsScalar() ? name_n.Scalar() : "");
+    YamlNode ns_n = r_.Get(meta, "namespace");
+    std::string ns(ns_n.IsScalar() && !ns_n.Scalar().empty() ? ns_n.Scalar() : "default");
     if (!IsReadKind(kind)) {
       Skipped(r_.Loc(obj), "skipped " + kind + " '" + name + "': not a kind the analysis reads", "",
               Severity::kNote);
@@ -601,9 +590,6 @@ class Parser {
                     s.hint);
       cluster_->skipped.push_back(s.where.ToString() + ": " + kind + " " + ns + "/" + name + " (" +
                                   s.message + ")");
-    } catch (const YAML::Exception& e) {
-      r_.soft_.clear();
-      Skipped(r_.Loc(obj), kind + " " + ns + "/" + name + ": " + e.what(), "", Severity::kError);
     }
     for (const Skip& s : r_.soft_) {
       diags_->Error(s.where, "zones.manifest",
@@ -618,8 +604,8 @@ class Parser {
  private:
   // A List's items take its item kind when they carry none. Items of a typed
   // list of a kind the analysis does not read get one note for the list.
-  void List(const YAML::Node& obj, int depth, const std::string& kind) {
-    YAML::Node items = r_.Get(obj, "items");
+  void List(YamlNode obj, int depth, const std::string& kind) {
+    YamlNode items = r_.Get(obj, "items");
     if (depth > 4 || !(items.IsSequence() || items.IsNull())) {
       Skipped(r_.Loc(obj), kind + " without an 'items' list", "", Severity::kError);
       return;
@@ -627,8 +613,8 @@ class Parser {
     std::string item_kind = ItemKind(kind);
     if (!item_kind.empty() && !IsReadKind(item_kind) && !IsListKind(item_kind)) {
       std::size_t n = 0;
-      for (const auto& it : items) {
-        YAML::Node k = r_.Get(it, "kind");
+      for (YamlNode it : items.Elements()) {
+        YamlNode k = r_.Get(it, "kind");
         if (k.IsScalar() && !k.Scalar().empty() && k.Scalar() != item_kind) {
           Object(it, depth + 1, "");
         } else {
@@ -643,18 +629,18 @@ class Parser {
       }
       return;
     }
-    for (const auto& it : items) Object(it, depth + 1, item_kind);
+    for (YamlNode it : items.Elements()) Object(it, depth + 1, item_kind);
   }
 
-  Workload ReadWorkload(const YAML::Node& obj, const std::string& kind, const std::string& ns,
+  Workload ReadWorkload(YamlNode obj, const std::string& kind, const std::string& ns,
                         const std::string& name) {
     Workload w;
     w.ns = ns;
     w.name = name;
     w.kind = kind;
     w.where = r_.Loc(obj);
-    YAML::Node meta = r_.Get(obj, "metadata");
-    YAML::Node spec = r_.Get(obj, "spec");
+    YamlNode meta = r_.Get(obj, "metadata");
+    YamlNode spec = r_.Get(obj, "spec");
     if (kind == "Pod") {
       w.pod = name;
       w.labels = r_.ReadLabels(r_.Get(meta, "labels"), "metadata.labels");
@@ -662,7 +648,7 @@ class Parser {
       ReadOwner(meta, &w);
       return w;
     }
-    YAML::Node tmpl;
+    YamlNode tmpl;
     if (kind == "CronJob") {
       tmpl = r_.Get(r_.Get(r_.Get(spec, "jobTemplate"), "spec"), "template");
     } else {
@@ -678,24 +664,24 @@ class Parser {
   // A Pod controlled by a workload (ownerReferences entry with controller:
   // true) is named after it: `ns/<owner>[<owner kind>]`. A Node "owns" static
   // pods but is no workload: those stay Pods.
-  void ReadOwner(const YAML::Node& meta, Workload* w) const {
+  void ReadOwner(YamlNode meta, Workload* w) const {
     for (const auto& ref : r_.List(r_.Get(meta, "ownerReferences"), "metadata.ownerReferences")) {
       r_.RequireMap(ref, "an ownerReferences entry");
-      YAML::Node ctl = r_.Get(ref, "controller");
+      YamlNode ctl = r_.Get(ref, "controller");
       if (!ctl.IsScalar() || ctl.Scalar() != "true") continue;
-      YAML::Node kind = r_.Get(ref, "kind"), name = r_.Get(ref, "name");
+      YamlNode kind = r_.Get(ref, "kind"), name = r_.Get(ref, "name");
       if (!kind.IsScalar() || !name.IsScalar() || kind.Scalar().empty() || name.Scalar().empty()) {
         r_.Fail(ref, "the controlling ownerReference needs a kind and a name");
       }
       if (kind.Scalar() != "Node") {
-        w->kind = kind.Scalar();
-        w->name = name.Scalar();
+        w->kind = std::string(kind.Scalar());
+        w->name = std::string(name.Scalar());
       }
       return;
     }
   }
 
-  static bool IsMapping(const YAML::Node& n) { return n.IsDefined() && n.IsMap(); }
+  static bool IsMapping(YamlNode n) { return n.IsDefined() && n.IsMap(); }
 
   void Skipped(SourceLocation where, std::string message, std::string hint, Severity sev) {
     Diagnostic d;
@@ -718,12 +704,10 @@ class Parser {
 
 // True when some document looks like a Kubernetes object (a mapping with
 // `kind` or `apiVersion`): the file is meant as manifests.
-bool HasKubernetesObject(const std::vector<YAML::Node>& docs) {
-  for (const auto& d : docs) {
-    if (!d.IsMap()) continue;
-    for (auto it = d.begin(); it != d.end(); ++it) {
-      if (it->first.IsScalar() &&
-          (it->first.Scalar() == "kind" || it->first.Scalar() == "apiVersion")) {
+bool HasKubernetesObject(const std::vector<YamlNode>& docs) {
+  for (YamlNode d : docs) {
+    for (auto [k, v] : d.Entries()) {
+      if (k.IsScalar() && (k.Scalar() == "kind" || k.Scalar() == "apiVersion")) {
         return true;
       }
     }
@@ -818,10 +802,10 @@ void ParseManifests(std::string_view text, const std::string& file, Cluster* clu
     cluster->skipped.push_back(file + ": too large");
     return;
   }
-  auto docs = ParseYamlAll(text, file);
-  if (!docs) {
-    // ParseYamlAll's message is "file:line:col: what"; split the position off.
-    std::string msg = docs.error().message();
+  auto stream = ParseYamlStream(text, file);
+  if (!stream) {
+    // ParseYamlStream's message is "file:line:col: what"; split the position off.
+    std::string msg = stream.error().message();
     SourceLocation where{file, 0, 0};
     if (msg.rfind(file + ":", 0) == 0) {
       std::string rest = msg.substr(file.size() + 1);
@@ -843,28 +827,20 @@ void ParseManifests(std::string_view text, const std::string& file, Cluster* clu
     cluster->skipped.push_back(file + ": not valid YAML");
     return;
   }
-  if (!HasKubernetesObject(*docs)) {
-    bool empty =
-        std::all_of(docs->begin(), docs->end(), [](const YAML::Node& d) { return d.IsNull(); });
+  const std::vector<YamlNode>& docs = stream->documents();
+  if (!HasKubernetesObject(docs)) {
+    bool empty = std::all_of(docs.begin(), docs.end(), [](YamlNode d) { return d.IsNull(); });
     if (!empty) {
       // Other YAML and JSON beside the manifests (values files, outputs of
       // other tools) is no input to the analysis, and no error either.
-      diags->Note(LocationOf(docs->front(), file), "zones.not-manifest",
+      diags->Note(LocationOf(docs.front(), file), "zones.not-manifest",
                   "not a Kubernetes manifest (no document has a kind or apiVersion); skipped");
       cluster->skipped.push_back(file + ": not a Kubernetes manifest");
     }
     return;
   }
   Parser p(file, cluster, diags, limits);
-  for (const auto& d : *docs) {
-    try {
-      p.Object(d, 0);
-    } catch (const YAML::Exception& e) {
-      diags->Error(LocationOf(d, file), "zones.manifest",
-                   std::string("unreadable object: ") + e.what());
-      cluster->skipped.push_back(LocationOf(d, file).ToString() + ": unreadable object");
-    }
-  }
+  for (YamlNode d : docs) p.Object(d, 0);
 }
 
 void CompleteNamespaces(Cluster* cluster) {
