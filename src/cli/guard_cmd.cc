@@ -203,7 +203,8 @@ int CheckRules(const std::vector<std::string>& packs) {
     }
   }
   std::size_t n = rules.size();
-  if (!d.has_errors()) (void)RuleSet::Compile(std::move(rules), &d);
+  (void)RuleSet::Compile(std::move(rules), &d);  // every problem at once
+  d.Sort();
   PrintOut(d.ToString());
   if (d.has_errors()) {
     std::fprintf(stderr, "rampart: rule packs have %zu error(s)\n", d.error_count());
@@ -221,8 +222,14 @@ void RegisterGuardCommands(CLI::App& app, CommandContext& ctx) {
   auto* guard = app.add_subcommand("guard", "Prompt rules, canaries and output guards");
   guard->require_subcommand(1);
   auto add_policy = [](CLI::App* cmd, GuardArgs& a) {
-    cmd->add_option("--estate", a.estate, "Take gateway.guards from this estate (repeatable)");
-    cmd->add_option("--rules", a.rules, "Another rule pack (repeatable)");
+    cmd->add_option("--estate", a.estate, "Take gateway.guards from this estate (repeatable)")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd->add_option("--rules", a.rules, "Another rule pack (repeatable)")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd->add_flag("--no-builtin", a.no_builtin, "Leave out the built-in rule pack");
   };
   auto* check = guard->add_subcommand(
