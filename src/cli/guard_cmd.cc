@@ -19,6 +19,7 @@
 #include "core/file.h"
 #include "core/json.h"
 #include "estate/loader.h"
+#include "guards/classifier.h"
 #include "guards/config.h"
 #include "guards/guard_filter.h"
 #include "guards/stream_scanner.h"
@@ -46,11 +47,13 @@ struct GuardArgs {
   std::vector<std::string> estate;
   std::vector<std::string> rules;
   bool no_builtin = false;
+  std::string model;  // a classifier (guard train); "" = rules only
 };
 
 struct Loaded {
   GuardsConfig config;
   std::shared_ptr<const RuleSet> rules;
+  std::optional<Classifier> model;
 };
 
 Result<Loaded> LoadPolicy(const GuardArgs& a) {
@@ -70,6 +73,10 @@ Result<Loaded> LoadPolicy(const GuardArgs& a) {
   auto rs = LoadRules(l.config.rules, &d);
   if (!rs) return InvalidArgumentError(d.has_errors() ? d.ToString() : rs.error().message());
   l.rules = *rs;
+  if (!a.model.empty()) {
+    RAMPART_ASSIGN_OR_RETURN(Classifier c, Classifier::Load(a.model));
+    l.model = std::move(c);
+  }
   return l;
 }
 
@@ -93,6 +100,13 @@ json::object DetectorCounts(std::string_view text, const GuardsConfig& c) {
 json::object Decision(const Loaded& l, PromptRole role, std::string_view text, double* score) {
   RuleVerdict v = JudgeText(*l.rules, l.config.rules, role, text);
   *score = v.score;
+  if (l.model) {
+    // The classifier's probability is the score; at or above the model's
+    // threshold (chosen on held-out data) the text is judged an injection.
+    double p = l.model->Score(text);
+    *score = std::max(*score, p);
+    if (p >= l.model->threshold() && v.decision == Action::kOff) v.decision = Action::kBlock;
+  }
   json::object o;
   o["score"] = kScoreSlot;
   o["decision"] = v.decision == Action::kOff ? "allow" : std::string(ActionName(v.decision));
@@ -214,6 +228,96 @@ int CheckRules(const std::vector<std::string>& packs) {
   return kExitOk;
 }
 
+struct TrainArgs {
+  std::string data;
+  std::string dev;
+  std::string out;
+  int epochs = 6;
+  int bits = 18;
+  double max_fpr = 0.01;
+};
+
+Result<std::vector<Example>> ReadExamples(const std::string& path) {
+  RAMPART_ASSIGN_OR_RETURN(std::string text, ReadFile(path, 1u << 30));
+  std::vector<Example> out;
+  std::size_t line = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view l = std::string_view(text).substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line;
+    if (l.empty()) continue;
+    auto v = ParseJson(l);
+    const json::object* o = v ? v->if_object() : nullptr;
+    const json::value* t = o ? o->if_contains("text") : nullptr;
+    const json::value* lab = o ? o->if_contains("label") : nullptr;
+    if (!t || !t->is_string() || !lab || !lab->is_int64() ||
+        (lab->as_int64() != 0 && lab->as_int64() != 1)) {
+      return InvalidArgumentError(path + ":" + std::to_string(line) +
+                                  ":1: expected {\"text\": string, \"label\": 0 or 1}");
+    }
+    out.push_back({std::string(t->as_string().data(), t->as_string().size()),
+                   static_cast<int>(lab->as_int64())});
+  }
+  if (out.empty()) return InvalidArgumentError(path + ": no examples");
+  return out;
+}
+
+// Recall and false-positive rate at the model's threshold.
+json::object Evaluate(const Classifier& c, const std::vector<Example>& data) {
+  std::size_t tp = 0, fp = 0, pos = 0, neg = 0;
+  for (const auto& e : data) {
+    bool hit = c.Score(e.text) >= c.threshold();
+    if (e.label == 1) {
+      ++pos;
+      tp += hit;
+    } else {
+      ++neg;
+      fp += hit;
+    }
+  }
+  json::object o;
+  o["positives"] = pos;
+  o["negatives"] = neg;
+  o["recall"] = pos ? static_cast<double>(tp) / static_cast<double>(pos) : 0.0;
+  o["false_positive_rate"] = neg ? static_cast<double>(fp) / static_cast<double>(neg) : 0.0;
+  return o;
+}
+
+int Train(const TrainArgs& a) {
+  auto train = ReadExamples(a.data);
+  if (!train) return ReportError(train.error());
+  TrainOptions o;
+  o.epochs = a.epochs;
+  o.shape.dim_bits = static_cast<std::uint32_t>(a.bits);
+  Classifier c = Classifier::Train(*train, o);
+  json::object meta;
+  meta["trained_on"] = fs::path(a.data).filename().string();
+  meta["train_examples"] = train->size();
+  meta["recipe"] = "rampart guard train --epochs " + std::to_string(a.epochs) + " --bits " +
+                   std::to_string(a.bits) + " --max-fpr " + fmt::format("{:g}", a.max_fpr);
+  if (!a.dev.empty()) {
+    auto dev = ReadExamples(a.dev);
+    if (!dev) return ReportError(dev.error());
+    std::vector<double> benign;
+    for (const auto& e : *dev) {
+      if (e.label == 0) benign.push_back(c.Score(e.text));
+    }
+    c.set_threshold(ThresholdAtFpr(benign, a.max_fpr));
+    meta["threshold_from"] = fs::path(a.dev).filename().string();
+    meta["max_fpr"] = a.max_fpr;
+    meta["dev_eval"] = Evaluate(c, *dev);
+  }
+  meta["train_eval"] = Evaluate(c, *train);
+  c.meta() = meta;
+  Status s = c.Save(a.out);
+  if (!s.ok()) return ReportError(s);
+  json::object report{{"model", a.out}, {"threshold", c.threshold()}, {"meta", meta}};
+  PrintOut(ToPrettyJson(report) + "\n");
+  return kExitOk;
+}
+
 }  // namespace
 
 void RegisterGuardCommands(CLI::App& app, CommandContext& ctx) {
@@ -231,6 +335,7 @@ void RegisterGuardCommands(CLI::App& app, CommandContext& ctx) {
         ->allow_extra_args(false)
         ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
     cmd->add_flag("--no-builtin", a.no_builtin, "Leave out the built-in rule pack");
+    cmd->add_option("--model", a.model, "An injection classifier (rampart guard train)");
   };
   auto* check = guard->add_subcommand(
       "check", "Judge JSON Lines {\"text\",\"role\"} or plain lines; one JSON decision per line");
@@ -242,6 +347,21 @@ void RegisterGuardCommands(CLI::App& app, CommandContext& ctx) {
   scan->add_option("path", scan_args.input, "File or directory")->required();
   add_policy(scan, scan_args);
   scan->callback([&ctx] { ctx.exit_code = Scan(scan_args); });
+
+  static TrainArgs train_args;
+  auto* train = guard->add_subcommand(
+      "train", "Train the injection classifier on JSON Lines {\"text\", \"label\": 0|1}");
+  train->add_option("data", train_args.data, "Training data (JSON Lines)")->required();
+  train->add_option("-o,--output", train_args.out, "Model file to write")->required();
+  train->add_option("--dev", train_args.dev,
+                    "Held-out data: the threshold is chosen on it (--max-fpr)");
+  train->add_option("--max-fpr", train_args.max_fpr, "False-positive rate allowed on --dev")
+      ->check(CLI::Range(0.0, 1.0));
+  train->add_option("--epochs", train_args.epochs, "Passes over the data")
+      ->check(CLI::Range(1, 100));
+  train->add_option("--bits", train_args.bits, "log2 of the number of weights")
+      ->check(CLI::Range(10, 24));
+  train->callback([&ctx] { ctx.exit_code = Train(train_args); });
 
   auto* rules =
       guard->add_subcommand("check-rules", "Check rule packs (file:line:col diagnostics)");
