@@ -36,6 +36,7 @@
 #include "gateway/server.h"
 #include "gateway/standin.h"
 #include "guards/canary.h"
+#include "guards/classifier.h"
 #include "guards/config.h"
 #include "guards/guard_filter.h"
 
@@ -225,10 +226,17 @@ class GatewayService final : public Service {
       if (!r) return InvalidArgumentError(rd.has_errors() ? rd.ToString() : r.error().message());
       rules = *r;
     }
-    spdlog::info("gateway: guards on: {} rule(s), canary {}", rules ? rules->size() : 0,
+    std::shared_ptr<const guards::Classifier> model;
+    if (!gc->classifier.model.empty()) {
+      RAMPART_ASSIGN_OR_RETURN(guards::Classifier m,
+                               guards::Classifier::Load(gc->classifier.model));
+      model = std::make_shared<const guards::Classifier>(std::move(m));
+    }
+    spdlog::info("gateway: guards on: {} rule(s), classifier {}, canary {}",
+                 rules ? rules->size() : 0, model ? gc->classifier.model.string() : "off",
                  canary.empty() ? "off" : "on");
     return std::shared_ptr<GatewayFilter>(
-        std::make_shared<guards::GuardFilter>(*gc, canary, rules));
+        std::make_shared<guards::GuardFilter>(*gc, canary, rules, model));
   }
 
   ServeContext* ctx_;

@@ -1,6 +1,7 @@
 #include "guards/config.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "core/yaml.h"
 
@@ -150,6 +151,44 @@ Result<GuardsConfig> LoadGuardsConfig(const estate::Estate& e, Diagnostics* diag
           }
         }
         rf.CheckUnknown();
+      }
+    }
+    if (YAML::Node k = f.Node("classifier")) {
+      YamlFields kf(k, file, diags, "gateway.guards.classifier", std::string(kCode));
+      if (kf.ok()) {
+        if (auto v = kf.String("model", true)) {
+          std::filesystem::path path(*v);
+          c.classifier.model = path.is_absolute() ? path : base / path;
+        }
+        if (auto v = kf.Enum("action", {"block", "flag"})) c.classifier.action = *ActionByName(*v);
+        if (YAML::Node t = kf.Node("thresholds")) {
+          YamlFields tf(t, file, diags, "gateway.guards.classifier.thresholds", std::string(kCode));
+          if (tf.ok()) {
+            for (std::size_t r = 0; r < kPromptRoleCount; ++r) {
+              std::string_view role = PromptRoleName(static_cast<PromptRole>(r));
+              auto v = tf.String(role);
+              if (!v) continue;
+              if (*v == "off") {
+                c.classifier.threshold[r] = std::nullopt;
+              } else if (*v == "model") {
+                c.classifier.threshold[r] = std::numeric_limits<double>::quiet_NaN();
+              } else {
+                char* end = nullptr;
+                double d = std::strtod(v->c_str(), &end);
+                if (end == v->c_str() || *end != '\0' || !(d >= 0.0 && d <= 1.0)) {
+                  diags->Error(tf.Where(role), "gateway.range",
+                               "classifier threshold must be a number in [0, 1], `model` or "
+                               "`off`, got '" +
+                                   *v + "'");
+                } else {
+                  c.classifier.threshold[r] = d;
+                }
+              }
+            }
+            tf.CheckUnknown();
+          }
+        }
+        kf.CheckUnknown();
       }
     }
     f.CheckUnknown();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -47,6 +48,16 @@ struct OutputOverride {
   SourceLocation where;
 };
 
+// The injection classifier (classifier.h) on request prompts.
+struct ClassifierPolicy {
+  std::filesystem::path model;  // "" = no classifier
+  Action action = Action::kBlock;
+  // Per role: nullopt = not scored; NaN = the model's own threshold.
+  std::array<std::optional<double>, kPromptRoleCount> threshold = {
+      std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN(),
+      std::nullopt};
+};
+
 struct GuardsConfig {
   bool enabled = false;  // a `guards:` section is present and not `enabled: false`
   OutputPolicy output;   // defaults (see the file comment)
@@ -54,6 +65,7 @@ struct GuardsConfig {
   bool canary = true;
   std::string canary_token;  // "" = generated in the var dir
   RulesPolicy rules;
+  ClassifierPolicy classifier;
 };
 
 // The defaults an empty `guards:` section means.

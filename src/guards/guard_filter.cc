@@ -1,6 +1,8 @@
 #include "guards/guard_filter.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
 
 #include "guards/canary.h"
 
@@ -66,8 +68,12 @@ RuleVerdict JudgeText(const RuleSet& rules, const RulesPolicy& p, PromptRole rol
   return v;
 }
 
-GuardFilter::GuardFilter(GuardsConfig c, std::string canary, std::shared_ptr<const RuleSet> rules)
-    : config_(std::move(c)), canary_(std::move(canary)), rules_(std::move(rules)) {
+GuardFilter::GuardFilter(GuardsConfig c, std::string canary, std::shared_ptr<const RuleSet> rules,
+                         std::shared_ptr<const Classifier> model)
+    : config_(std::move(c)),
+      canary_(std::move(canary)),
+      rules_(std::move(rules)),
+      model_(std::move(model)) {
   OutputPolicy p = config_.output;
   p.canary = canary_;
   output_ = std::make_unique<OutputGuard>(p);
@@ -113,6 +119,39 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
         d.code = "prompt_rejected";
         d.message = "the request was refused by a Rampart guard (" +
                     std::string(RuleKindName(rule.kind)) + ")";
+        return d;
+      }
+      d.action = FilterDecision::Action::kFlag;
+    }
+  }
+  if (model_) {
+    // The classifier, per role with its threshold; the highest score counts.
+    double best = 0;
+    std::optional<PromptRole> hit;
+    for (const PromptPart& part : PromptParts(*r.json_body)) {
+      const auto& t = config_.classifier.threshold[static_cast<std::size_t>(part.role)];
+      if (!t) continue;
+      double threshold = std::isnan(*t) ? model_->threshold() : *t;
+      double s = model_->Score(part.text);
+      if (s >= threshold && s >= best) {
+        best = s;
+        hit = part.role;
+      }
+    }
+    if (hit) {
+      Action a = config_.classifier.action;
+      decisions_[static_cast<std::size_t>(*hit)][static_cast<std::size_t>(a)].fetch_add(
+          1, std::memory_order_relaxed);
+      char score[32];
+      std::snprintf(score, sizeof score, "%.3f", best);
+      d.annotations.push_back(std::string("guard.score=") + score);
+      d.annotations.push_back("guard.role=" + std::string(PromptRoleName(*hit)));
+      d.annotations.push_back("guard.decision=" + std::string(ActionName(a)));
+      if (a == Action::kBlock) {
+        d.action = FilterDecision::Action::kBlock;
+        d.http_status = 403;
+        d.code = "prompt_rejected";
+        d.message = "the request was refused by a Rampart guard (prompt injection)";
         return d;
       }
       d.action = FilterDecision::Action::kFlag;

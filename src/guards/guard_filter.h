@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/gateway_filter.h"
+#include "guards/classifier.h"
 #include "guards/config.h"
 #include "guards/output_guard.h"
 #include "guards/rules.h"
@@ -49,8 +50,10 @@ RuleVerdict JudgeText(const RuleSet& rules, const RulesPolicy& p, PromptRole rol
 
 class GuardFilter final : public GatewayFilter {
  public:
-  // `canary` is the token (LoadOrCreateCanary), "" when the canary is off.
-  GuardFilter(GuardsConfig c, std::string canary, std::shared_ptr<const RuleSet> rules);
+  // `canary` is the token (LoadOrCreateCanary), "" when the canary is off;
+  // `model` the classifier of config.classifier.model (null: none).
+  GuardFilter(GuardsConfig c, std::string canary, std::shared_ptr<const RuleSet> rules,
+              std::shared_ptr<const Classifier> model = nullptr);
 
   std::string_view name() const override { return "guards"; }
   FilterDecision OnRequest(const FilterRequest& r) override;
@@ -64,6 +67,7 @@ class GuardFilter final : public GatewayFilter {
   GuardsConfig config_;
   std::string canary_;
   std::shared_ptr<const RuleSet> rules_;
+  std::shared_ptr<const Classifier> model_;
   std::unique_ptr<OutputGuard> output_;
   std::vector<std::unique_ptr<OutputGuard>> overrides_;  // parallel to config_.overrides
   std::unique_ptr<std::atomic<std::uint64_t>[]> rule_hits_;

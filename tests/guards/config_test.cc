@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
 #include <sstream>
 
@@ -57,6 +58,10 @@ TEST(GuardsConfig, DocExampleLoadsWithoutDiagnostics) {
   EXPECT_FALSE(c->rules.threshold[static_cast<std::size_t>(PromptRole::kSystem)]);
   ASSERT_EQ(c->rules.packs.size(), 1u);
   EXPECT_EQ(c->rules.packs[0].filename(), "rules.yaml");
+  EXPECT_EQ(c->classifier.model.filename(), "injection.model");
+  EXPECT_TRUE(std::isnan(*c->classifier.threshold[static_cast<std::size_t>(PromptRole::kUser)]));
+  EXPECT_EQ(c->classifier.threshold[static_cast<std::size_t>(PromptRole::kTool)], 0.2);
+  EXPECT_FALSE(c->classifier.threshold[static_cast<std::size_t>(PromptRole::kSystem)]);
 }
 
 TEST(GuardsConfig, NoSectionNoGuardsEmptySectionDefaults) {
@@ -86,7 +91,8 @@ TEST(GuardsConfig, MistakesAreReportedWithLineAndColumn) {
       "  guards:\n"
       "    output: {secrets: redcat, detectors: {emial: flag}}\n"
       "    canary: {tokn: abc}\n"
-      "    rules: {thresholds: {user: hihg}}\n");
+      "    rules: {thresholds: {user: hihg}}\n"
+      "    classifier: {model: m.model, thresholds: {tool: 1.5}}\n");
   ASSERT_TRUE(r);
   Diagnostics d;
   auto c = LoadGuardsConfig(r->estate, &d);
@@ -96,6 +102,7 @@ TEST(GuardsConfig, MistakesAreReportedWithLineAndColumn) {
   EXPECT_NE(all.find("did you mean 'email'"), std::string::npos) << all;
   EXPECT_NE(all.find("did you mean 'token'"), std::string::npos) << all;
   EXPECT_NE(all.find("did you mean 'high'"), std::string::npos) << all;
+  EXPECT_NE(all.find("classifier threshold must be a number in [0, 1]"), std::string::npos) << all;
   // Each names the estate file, line and column.
   for (const auto& item : d.items()) {
     EXPECT_EQ(item.location.file, "test.yaml");
