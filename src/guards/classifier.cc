@@ -13,12 +13,25 @@
 namespace rampart::guards {
 namespace {
 
-std::uint64_t Fnv(std::string_view s, std::uint64_t h = 1469598103934665603ull) {
+constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
+constexpr std::uint64_t kFnvPrime = 1099511628211ull;
+constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;
+
+std::uint64_t Fnv(std::string_view s, std::uint64_t h = kFnvOffset) {
   for (unsigned char c : s) {
     h ^= c;
-    h *= 1099511628211ull;
+    h *= kFnvPrime;
   }
   return h;
+}
+
+// The feature index of a hash and its kind (n for character n-grams, 101
+// and 102 for word unigrams and bigrams): splitmix64 of the two.
+std::uint64_t Mix(std::uint64_t h, std::uint64_t tag) {
+  std::uint64_t z = h ^ (tag * kGolden);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
 }
 
 // Zero-width and bidirectional controls (UTF-8), dropped before scoring:
@@ -64,33 +77,60 @@ std::string NormaliseForModel(std::string_view t) {
 
 void Features(std::string_view t, const ClassifierShape& s, std::vector<std::uint32_t>* out) {
   out->clear();
-  const std::uint32_t mask = (1u << s.dim_bits) - 1;
-  // Character n-grams over the text with a space at each end.
-  std::string padded = " " + std::string(t) + " ";
-  for (int n = s.char_min; n <= s.char_max; ++n) {
-    std::uint64_t seed = Fnv(std::string("c") + std::to_string(n));
-    for (std::size_t i = 0; i + static_cast<std::size_t>(n) <= padded.size(); ++i) {
-      out->push_back(static_cast<std::uint32_t>(Fnv(std::string_view(padded).substr(i, n), seed)) &
-                     mask);
+  const std::uint64_t mask = (std::uint64_t{1} << s.dim_bits) - 1;
+  // Character n-grams of " " + t + " ": one FNV-1a pass per start position
+  // gives every length from char_min to char_max.
+  const std::size_t len = t.size() + 2;
+  auto byte = [&](std::size_t i) -> unsigned char {
+    return i == 0 || i == len - 1 ? ' ' : static_cast<unsigned char>(t[i - 1]);
+  };
+  const std::size_t nmax = static_cast<std::size_t>(s.char_max);
+  const std::size_t nmin = static_cast<std::size_t>(s.char_min);
+  out->reserve(len * (nmax - nmin + 1) + t.size() / 2);
+  for (std::size_t i = 0; i < len; ++i) {
+    std::uint64_t h = kFnvOffset;
+    for (std::size_t n = 1; n <= nmax && i + n <= len; ++n) {
+      h = (h ^ byte(i + n - 1)) * kFnvPrime;
+      if (n >= nmin) out->push_back(static_cast<std::uint32_t>(Mix(h, n) & mask));
     }
   }
   // Word n-grams (words: runs of non-space bytes).
-  std::vector<std::string_view> words;
+  std::uint64_t prev = 0;
+  bool have_prev = false;
   for (std::size_t i = 0; i < t.size();) {
     std::size_t j = t.find(' ', i);
     if (j == std::string_view::npos) j = t.size();
-    if (j > i) words.push_back(t.substr(i, j - i));
+    if (j > i) {
+      std::uint64_t w = Fnv(t.substr(i, j - i));
+      out->push_back(static_cast<std::uint32_t>(Mix(w, 101) & mask));
+      if (have_prev && s.word_max >= 2) {
+        out->push_back(static_cast<std::uint32_t>(Mix(prev * kGolden ^ w, 102) & mask));
+      }
+      prev = w;
+      have_prev = true;
+    }
     i = j + 1;
   }
-  for (int n = 1; n <= s.word_max; ++n) {
-    for (std::size_t i = 0; i + static_cast<std::size_t>(n) <= words.size(); ++i) {
-      std::uint64_t h = Fnv(std::string("w") + std::to_string(n));
-      for (int k = 0; k < n; ++k) h = Fnv(words[i + k], Fnv(" ", h));
-      out->push_back(static_cast<std::uint32_t>(h) & mask);
-    }
+  // Presence, not counts: a phrase repeated does not weigh more. Duplicates
+  // are dropped with a per-thread generation stamp per weight (sorting the
+  // indices cost several times the rest of the scoring).
+  thread_local std::vector<std::uint32_t> stamp;
+  thread_local std::uint32_t generation = 0;
+  if (stamp.size() != mask + 1) {
+    stamp.assign(mask + 1, 0);
+    generation = 0;
   }
-  std::sort(out->begin(), out->end());
-  out->erase(std::unique(out->begin(), out->end()), out->end());
+  if (++generation == 0) {
+    std::fill(stamp.begin(), stamp.end(), 0);
+    generation = 1;
+  }
+  std::size_t kept = 0;
+  for (std::uint32_t k : *out) {
+    if (stamp[k] == generation) continue;
+    stamp[k] = generation;
+    (*out)[kept++] = k;
+  }
+  out->resize(kept);
 }
 
 Classifier Classifier::Train(const std::vector<Example>& train, const TrainOptions& o) {
@@ -206,7 +246,7 @@ Result<Classifier> Classifier::Load(const std::filesystem::path& file) {
   }
   if (c.shape_.dim_bits < 8 || c.shape_.dim_bits > 26 || c.shape_.char_min < 1 ||
       c.shape_.char_max < c.shape_.char_min || c.shape_.char_max > 8 || c.shape_.word_max < 1 ||
-      c.shape_.word_max > 4 || c.shape_.window < 64 || c.shape_.stride < 1 ||
+      c.shape_.word_max > 2 || c.shape_.window < 64 || c.shape_.stride < 1 ||
       c.shape_.stride > c.shape_.window)
     return bad("header values out of range");
   std::string_view weights = std::string_view(data).substr(l2 + 1);

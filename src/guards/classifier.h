@@ -23,7 +23,7 @@
 
 namespace rampart::guards {
 
-inline constexpr std::string_view kModelMagic = "rampart-guard-model 1";
+inline constexpr std::string_view kModelMagic = "rampart-guard-model 2";
 
 struct ClassifierShape {
   std::uint32_t dim_bits = 18;  // 2^dim_bits weights
@@ -34,7 +34,8 @@ struct ClassifierShape {
 
 std::string NormaliseForModel(std::string_view text);
 
-// The hashed feature indices of a normalised text (sorted, unique).
+// The hashed feature indices of a normalised text, each distinct index
+// once, in order of first occurrence.
 void Features(std::string_view normalised, const ClassifierShape& s,
               std::vector<std::uint32_t>* out);
 
