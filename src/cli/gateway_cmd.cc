@@ -236,7 +236,7 @@ class GatewayService final : public Service {
                  rules ? rules->size() : 0, model ? gc->classifier.model.string() : "off",
                  canary.empty() ? "off" : "on");
     return std::shared_ptr<GatewayFilter>(
-        std::make_shared<guards::GuardFilter>(*gc, canary, rules, model));
+        std::make_shared<guards::GuardFilter>(*gc, canary, rules, model, ctx_->audit));
   }
 
   ServeContext* ctx_;

@@ -1,8 +1,11 @@
 #include "guards/guard_filter.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 
 #include "guards/canary.h"
 
@@ -69,11 +72,12 @@ RuleVerdict JudgeText(const RuleSet& rules, const RulesPolicy& p, PromptRole rol
 }
 
 GuardFilter::GuardFilter(GuardsConfig c, std::string canary, std::shared_ptr<const RuleSet> rules,
-                         std::shared_ptr<const Classifier> model)
+                         std::shared_ptr<const Classifier> model, std::shared_ptr<AuditSink> audit)
     : config_(std::move(c)),
       canary_(std::move(canary)),
       rules_(std::move(rules)),
-      model_(std::move(model)) {
+      model_(std::move(model)),
+      audit_(std::move(audit)) {
   OutputPolicy p = config_.output;
   p.canary = canary_;
   output_ = std::make_unique<OutputGuard>(p);
@@ -119,6 +123,7 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
         d.code = "prompt_rejected";
         d.message = "the request was refused by a Rampart guard (" +
                     std::string(RuleKindName(rule.kind)) + ")";
+        RecordBlock(r, "request", "rule:" + rule.id, SeverityScore(rule.severity));
         return d;
       }
       d.action = FilterDecision::Action::kFlag;
@@ -152,6 +157,7 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
         d.http_status = 403;
         d.code = "prompt_rejected";
         d.message = "the request was refused by a Rampart guard (prompt injection)";
+        RecordBlock(r, "request", "classifier", best);
         return d;
       }
       d.action = FilterDecision::Action::kFlag;
@@ -174,9 +180,73 @@ const OutputGuard& GuardFilter::OutputFor(const FilterRequest& r) const {
   return *output_;
 }
 
+namespace {
+
+// Records a response block in the ledger when the inner filter ends the body.
+class RecordingFilter final : public ResponseFilter {
+ public:
+  using Record = std::function<void(std::string_view reason)>;
+  RecordingFilter(std::unique_ptr<ResponseFilter> inner, Record record)
+      : inner_(std::move(inner)), record_(std::move(record)) {}
+  bool Feed(std::string_view in, std::string* out) override {
+    bool go_on = inner_->Feed(in, out);
+    if (!go_on) Report();
+    return go_on;
+  }
+  void Finish(std::string* out) override {
+    inner_->Finish(out);
+    if (!inner_->blocked_reason().empty()) Report();  // a JSON body replaced at the end
+  }
+  std::string_view blocked_reason() const override { return inner_->blocked_reason(); }
+
+ private:
+  void Report() {
+    if (reported_) return;
+    reported_ = true;
+    record_(inner_->blocked_reason());
+  }
+  std::unique_ptr<ResponseFilter> inner_;
+  Record record_;
+  bool reported_ = false;
+};
+
+}  // namespace
+
+void GuardFilter::RecordBlock(const FilterRequest& r, std::string_view stage, std::string reason,
+                              std::optional<double> score) {
+  if (!audit_) return;
+  AuditEvent e;
+  e.type = "guard.blocked";
+  e.actor = std::string(r.identity);
+  e.time = std::chrono::system_clock::now();
+  e.fields["stage"] = std::string(stage);
+  e.fields["reason"] = std::move(reason);
+  if (!r.request_id.empty()) e.fields["request_id"] = std::string(r.request_id);
+  if (!r.route.empty()) e.fields["route"] = std::string(r.route);
+  if (!r.model.empty()) e.fields["model"] = std::string(r.model);
+  if (score) e.fields["score"] = *score;
+  Status s = audit_->Append(std::move(e));
+  if (!s.ok()) spdlog::warn("guards: cannot record a block in the ledger: {}", s.message());
+}
+
 std::unique_ptr<ResponseFilter> GuardFilter::OnResponse(const FilterRequest& r, int status,
                                                         std::string_view content_type) {
-  return OutputFor(r).NewFilter(status, content_type);
+  auto f = OutputFor(r).NewFilter(status, content_type);
+  if (!f || !audit_) return f;
+  // The view's strings live for this call only: keep copies for the record.
+  auto keep = std::make_shared<std::array<std::string, 4>>(
+      std::array<std::string, 4>{std::string(r.identity), std::string(r.request_id),
+                                 std::string(r.route), std::string(r.model)});
+  return std::make_unique<RecordingFilter>(std::move(f), [this, keep](std::string_view why) {
+    FilterRequest v;
+    v.identity = (*keep)[0];
+    v.request_id = (*keep)[1];
+    v.route = (*keep)[2];
+    v.model = (*keep)[3];
+    std::string reason(why);
+    if (reason.starts_with("guard blocked: ")) reason.erase(0, 15);
+    RecordBlock(v, "response", reason, std::nullopt);
+  });
 }
 
 void GuardFilter::RenderMetrics(std::string* out) const {

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "core/audit_sink.h"
 #include "core/gateway_filter.h"
 #include "guards/classifier.h"
 #include "guards/config.h"
@@ -52,8 +53,10 @@ class GuardFilter final : public GatewayFilter {
  public:
   // `canary` is the token (LoadOrCreateCanary), "" when the canary is off;
   // `model` the classifier of config.classifier.model (null: none).
+  // `audit` (may be null) receives a `guard.blocked` ledger entry per block.
   GuardFilter(GuardsConfig c, std::string canary, std::shared_ptr<const RuleSet> rules,
-              std::shared_ptr<const Classifier> model = nullptr);
+              std::shared_ptr<const Classifier> model = nullptr,
+              std::shared_ptr<AuditSink> audit = nullptr);
 
   std::string_view name() const override { return "guards"; }
   FilterDecision OnRequest(const FilterRequest& r) override;
@@ -63,11 +66,14 @@ class GuardFilter final : public GatewayFilter {
 
  private:
   const OutputGuard& OutputFor(const FilterRequest& r) const;
+  void RecordBlock(const FilterRequest& r, std::string_view stage, std::string reason,
+                   std::optional<double> score);
 
   GuardsConfig config_;
   std::string canary_;
   std::shared_ptr<const RuleSet> rules_;
   std::shared_ptr<const Classifier> model_;
+  std::shared_ptr<AuditSink> audit_;
   std::unique_ptr<OutputGuard> output_;
   std::vector<std::unique_ptr<OutputGuard>> overrides_;  // parallel to config_.overrides
   std::unique_ptr<std::atomic<std::uint64_t>[]> rule_hits_;
