@@ -458,6 +458,36 @@ MatchResult MatchAt(Detector d, std::string_view buf, std::size_t start, char pr
   return No();
 }
 
+bool MayStartWith(Detector d, char c, std::string_view canary) {
+  switch (d) {
+    case Detector::kPrivateKey:
+      return c == '-';
+    case Detector::kAwsAccessKey:
+      return c == 'A';
+    case Detector::kAwsSecretKey:
+      return Lower(c) == 'a' || Lower(c) == 's';
+    case Detector::kGithubToken:
+      return c == 'g';
+    case Detector::kJwt:
+      return c == 'e';
+    case Detector::kSlackToken:
+      return c == 'x';
+    case Detector::kApiKey:
+      return c == 's';
+    case Detector::kEmail:
+      return IsEmailLocal(c);
+    case Detector::kPhone:
+      return c == '+' || c == '(' || IsDigit(c);
+    case Detector::kPaymentCard:
+      return c >= '2' && c <= '6';
+    case Detector::kIban:
+      return IsUpper(c);
+    case Detector::kCanary:
+      return !canary.empty() && c == canary[0];
+  }
+  return false;
+}
+
 bool LuhnValid(std::string_view digits) {
   if (digits.empty()) return false;
   int sum = 0;

@@ -57,6 +57,10 @@ struct MatchResult {
 MatchResult MatchAt(Detector d, std::string_view buf, std::size_t start, char prev, bool final,
                     std::string_view canary = {});
 
+// False when no match of `d` can start with byte `c` (a conservative filter
+// the scanner applies before MatchAt).
+bool MayStartWith(Detector d, char c, std::string_view canary = {});
+
 // The validators, exposed for tests and for `rampart guard check`.
 bool LuhnValid(std::string_view digits);           // digits only
 bool IbanValid(std::string_view iban_no_spaces);   // mod-97 == 1

@@ -7,6 +7,14 @@ namespace rampart::guards {
 StreamScanner::StreamScanner(ScanOptions o) : o_(std::move(o)) {
   o_.max_hold_back = std::max<std::size_t>(o_.max_hold_back, 64);
   if (o_.canary.empty()) o_.enabled.reset(static_cast<std::size_t>(Detector::kCanary));
+  static_assert(kDetectorCount <= 16);
+  for (int c = 0; c < 256; ++c) {
+    for (std::size_t k = 0; k < kDetectorCount; ++k) {
+      if (o_.enabled.test(k) &&
+          MayStartWith(static_cast<Detector>(k), static_cast<char>(c), o_.canary))
+        starts_[static_cast<std::size_t>(c)] |= static_cast<std::uint16_t>(1u << k);
+    }
+  }
 }
 
 void StreamScanner::Push(std::string_view piece, std::vector<Segment>* out) {
@@ -32,8 +40,13 @@ void StreamScanner::Decide(bool final, std::vector<Segment>* out) {
     MatchResult best;
     std::optional<Detector> best_d;
     bool undecided = false;
+    std::uint16_t may = starts_[static_cast<unsigned char>(b[i])];
+    if (may == 0) {
+      ++i;
+      continue;
+    }
     for (std::size_t k = 0; k < kDetectorCount; ++k) {
-      if (!o_.enabled.test(k)) continue;
+      if ((may & (1u << k)) == 0) continue;
       auto d = static_cast<Detector>(k);
       MatchResult r = MatchAt(d, b, i, prev, force, o_.canary);
       if (r.state == MatchResult::State::kNeedMore) {

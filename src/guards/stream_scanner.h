@@ -14,6 +14,7 @@
 // positions in the whole stream. Not thread-safe: one scanner per stream.
 #pragma once
 
+#include <array>
 #include <bitset>
 #include <cstdint>
 #include <optional>
@@ -54,6 +55,8 @@ class StreamScanner {
   void Decide(bool final, std::vector<Segment>* out);
 
   ScanOptions o_;
+  // Per first byte, the enabled detectors a match may start with.
+  std::array<std::uint16_t, 256> starts_{};
   std::string buf_;         // undecided bytes
   std::string emitted_;     // the bytes the last segments point into
   std::uint64_t base_ = 0;  // stream offset of buf_[0]
