@@ -179,8 +179,9 @@ class SseFilter : public ResponseFilter {
 
  private:
   struct Held {
-    json::value v;    // the event's JSON data (content events)
-    std::string raw;  // other events, as received
+    json::value v;       // the event's JSON data (content events)
+    std::string raw;     // other events, as received
+    std::string prefix;  // a JSON event's other lines (event:, id:, ...), each with "\n"
     bool content = false;
     bool chat = true;                  // delta.content (chat) or text (completions)
     std::uint64_t begin = 0, end = 0;  // its text in the content stream
@@ -201,12 +202,21 @@ class SseFilter : public ResponseFilter {
         data = line.substr(5);
         if (data.starts_with(" ")) data.remove_prefix(1);
         ++data_lines;
+      } else {
+        h.prefix.append(line);
+        h.prefix.push_back('\n');
       }
       if (nl == std::string::npos) break;
       pos = nl + 1;
     }
     if (data_lines == 1 && data.starts_with("{")) {
       if (auto v = ParseJson(data)) {
+        if (!h.prefix.empty()) {
+          std::string storage, rewritten;
+          auto segs = ScanText(h.prefix, scanner_options(), &storage);
+          if (auto b = ApplySegments(segs, *p_, c_, &rewritten)) return Blocked(*b);
+          h.prefix = std::move(rewritten);
+        }
         h.v = std::move(*v);
         json::string* text = ContentOf(h.v, &h.chat);
         if (text) {
@@ -224,7 +234,7 @@ class SseFilter : public ResponseFilter {
           return Distribute();
         }
         if (auto b = GuardJsonStrings(h.v, *p_, c_)) return Blocked(*b);
-        h.raw = "data: " + ToJson(h.v);
+        h.raw = h.prefix + "data: " + ToJson(h.v);
         held_.push_back(std::move(h));
         return true;
       }
@@ -302,7 +312,7 @@ class SseFilter : public ResponseFilter {
         } else {
           c0["text"] = h.text;
         }
-        out->append("data: " + ToJson(h.v) + "\n\n");
+        out->append(h.prefix + "data: " + ToJson(h.v) + "\n\n");
       } else {
         out->append(h.raw + "\n\n");
       }

@@ -139,6 +139,16 @@ TEST(OutputGuard, CanaryLeakEndsTheStreamWithAValidTerminalEvent) {
   EXPECT_GE(g.counters().blocked_responses.load(), 4u);
 }
 
+TEST(OutputGuard, SseEventAndIdLinesAreKept) {
+  OutputGuard g(Policy(Action::kRedact, Action::kRedact));
+  std::string body =
+      "event: delta\nid: 7\ndata: {\"choices\":[{\"delta\":{\"content\":\"mail a@b.io "
+      "now\"}}]}\n\n";
+  FilterResult r = RunFilter(g, "text/event-stream", body, 5);
+  EXPECT_TRUE(r.body.starts_with("event: delta\nid: 7\ndata: {")) << r.body;
+  EXPECT_NE(r.body.find("[REDACTED:email]"), std::string::npos) << r.body;
+}
+
 TEST(OutputGuard, FlagCountsWithoutChangingTheStream) {
   OutputGuard g(Policy(Action::kFlag, Action::kFlag));
   std::string body = Sse({"write to ", "jane@example.org", " today"});
