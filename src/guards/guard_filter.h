@@ -6,8 +6,8 @@
 //               per-role thresholds: a hit at or above the threshold blocks
 //               (403 "prompt_rejected") or flags; then, on chat requests, the
 //               canary goes into the system prompt (replacement_body).
-//   OnResponse  an output-guard stream filter (output_guard.h) for 2xx
-//               responses, with the route/model override that applies.
+//   OnResponse  an output-guard stream filter (output_guard.h) for every
+//               response, with the route/model override that applies.
 //   RenderMetrics  rampart_guard_* counters.
 //
 // Annotations name rules, roles and decisions, never prompt text.

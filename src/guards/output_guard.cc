@@ -377,7 +377,8 @@ ScanOptions OutputGuard::scan_options() const {
 std::unique_ptr<ResponseFilter> OutputGuard::NewFilter(int status,
                                                        std::string_view content_type) const {
   ScanOptions o = scan_options();
-  if (o.enabled.none() || status / 100 != 2) return nullptr;
+  // Every status: an upstream error body may echo the prompt, canary included.
+  if (o.enabled.none()) return nullptr;
   std::string_view ct = content_type.substr(0, content_type.find(';'));
   while (!ct.empty() && ct.back() == ' ') ct.remove_suffix(1);
   if (ct == "text/event-stream") return std::make_unique<SseFilter>(&policy_, counters_.get(), o);

@@ -63,7 +63,8 @@ class OutputGuard {
  public:
   explicit OutputGuard(OutputPolicy p);
 
-  // Null when no detector is on, or the status is not 2xx.
+  // Null when no detector is on. Error bodies are scanned too (an upstream
+  // error may echo the prompt, and with it the canary).
   std::unique_ptr<ResponseFilter> NewFilter(int status, std::string_view content_type) const;
 
   const OutputPolicy& policy() const { return policy_; }

@@ -187,6 +187,8 @@ TEST(OutputGuard, OtherBodiesStreamAndABlockEndsThem) {
   EXPECT_TRUE(r.ended);
   EXPECT_EQ(r.body.find("AKIA"), std::string::npos);
   EXPECT_TRUE(r.body.starts_with("fine text")) << r.body;
+  // Error bodies are scanned too: an upstream error may echo the prompt.
+  EXPECT_NE(g.NewFilter(400, "application/json"), nullptr);
   // Everything off: no filter at all.
   OutputGuard off(OutputPolicy{});
   EXPECT_EQ(off.NewFilter(200, "text/plain"), nullptr);
