@@ -146,7 +146,8 @@ TEST(GuardFilter, BlocksBecomeLedgerEntriesWithoutText) {
   ASSERT_TRUE(rf);
   std::string out;
   EXPECT_FALSE(rf->Feed(
-      "data: {\"choices\":[{\"delta\":{\"content\":\"rmp-canary-0011223344556677 ok\"}}]}\n\n", &out));
+      "data: {\"choices\":[{\"delta\":{\"content\":\"rmp-canary-0011223344556677 ok\"}}]}\n\n",
+      &out));
   ASSERT_EQ(sink->events.size(), 2u);
   EXPECT_EQ(sink->events[1].fields.at("stage"), "response");
   EXPECT_EQ(sink->events[1].fields.at("reason"), "canary");
