@@ -34,6 +34,7 @@ void RegisterGatewayCommands(CLI::App& app, CommandContext& ctx);
 // `rampart gateway keys create|revoke|list`, under the `gateway` subcommand.
 void RegisterGatewayKeysCommands(CLI::App& gateway_app, CommandContext& ctx);
 void RegisterZonesCommands(CLI::App& app, CommandContext& ctx);
+void RegisterGuardCommands(CLI::App& app, CommandContext& ctx);
 
 // Prints "rampart: <message>" to stderr and returns kExitUsage (for unreadable
 // input) or kExitFindings, by status code: InvalidArgument/NotFound are usage.

@@ -36,6 +36,10 @@
 #include "gateway/redis_rate_limit.h"
 #include "gateway/server.h"
 #include "gateway/standin.h"
+#include "guards/canary.h"
+#include "guards/classifier.h"
+#include "guards/config.h"
+#include "guards/guard_filter.h"
 
 namespace rampart::cli {
 namespace {
@@ -93,6 +97,8 @@ class GatewayService final : public Service {
     ServerDeps deps;
     deps.limiter = limiter_;
     deps.audit = ctx_->audit;
+    RAMPART_ASSIGN_OR_RETURN(auto guards, MakeGuards(*ctx_->estate, cfg.var_dir));
+    if (guards) deps.filters.push_back(std::move(guards));
     for (const auto& s : ctx_->estate->services) {
       if (s.kind == estate::ServiceKind::kGateway && !s.identity.empty()) {
         deps.actor = s.identity;
@@ -200,6 +206,38 @@ class GatewayService final : public Service {
       keys = std::make_shared<const KeyStore>(std::move(ks));
     }
     return Policy::Create(e, cfg, keys, verifier_.get());
+  }
+
+  // The guards filter (guards/guard_filter.h) when the estate has a
+  // `gateway.guards:` section; null otherwise. Built once, at start.
+  Result<std::shared_ptr<GatewayFilter>> MakeGuards(const estate::Estate& e,
+                                                    const fs::path& var_dir) {
+    Diagnostics d;
+    auto gc = guards::LoadGuardsConfig(e, &d);
+    if (!gc) return InvalidArgumentError(d.has_errors() ? d.ToString() : gc.error().message());
+    if (!gc->enabled) return std::shared_ptr<GatewayFilter>();
+    std::string canary;
+    if (gc->canary) {
+      RAMPART_ASSIGN_OR_RETURN(canary, guards::LoadOrCreateCanary(var_dir, gc->canary_token));
+    }
+    std::shared_ptr<const guards::RuleSet> rules;
+    if (gc->rules.enabled) {
+      Diagnostics rd;
+      auto r = guards::LoadRules(gc->rules, &rd);
+      if (!r) return InvalidArgumentError(rd.has_errors() ? rd.ToString() : r.error().message());
+      rules = *r;
+    }
+    std::shared_ptr<const guards::Classifier> model;
+    if (!gc->classifier.model.empty()) {
+      RAMPART_ASSIGN_OR_RETURN(guards::Classifier m,
+                               guards::Classifier::Load(gc->classifier.model));
+      model = std::make_shared<const guards::Classifier>(std::move(m));
+    }
+    spdlog::info("gateway: guards on: {} rule(s), classifier {}, canary {}",
+                 rules ? rules->size() : 0, model ? gc->classifier.model.string() : "off",
+                 canary.empty() ? "off" : "on");
+    return std::shared_ptr<GatewayFilter>(
+        std::make_shared<guards::GuardFilter>(*gc, canary, rules, model, ctx_->audit));
   }
 
   ServeContext* ctx_;

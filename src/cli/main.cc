@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   cli::RegisterArtifactsCommands(app, ctx);
   cli::RegisterGatewayCommands(app, ctx);
   cli::RegisterZonesCommands(app, ctx);
+  cli::RegisterGuardCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -85,6 +85,13 @@ const std::vector<TypeSpec>& Types() {
         {"to", Kind::kString, false},
         {"attestation_digest", Kind::kDigest, false}}},
       {"alert", false, {{"severity", Kind::kSeverity, true}, {"message", Kind::kString, true}}},
+      {"guard.blocked",
+       false,
+       {{"stage", Kind::kString, true},
+        {"reason", Kind::kString, true},
+        {"request_id", Kind::kString, false},
+        {"route", Kind::kString, false},
+        {"model", Kind::kString, false}}},
   };
   return kTypes;
 }

@@ -397,6 +397,13 @@ TEST(EntryTest, ValidatesTypesFieldsAndSize) {
   opts.submitter = "gateway-sa";
   EXPECT_TRUE(
       ParseEntry(R"({"type":"x-custom.event","actor":"a","anything":[1,2]})", opts).has_value());
+  // What the guards write (docs/design/guards.md); stage and reason are required.
+  EXPECT_TRUE(ParseEntry(R"({"type":"guard.blocked","actor":"app","stage":"response",)"
+                         R"("reason":"canary","request_id":"r1","model":"m","score":0.75})",
+                         opts)
+                  .has_value());
+  EXPECT_FALSE(
+      ParseEntry(R"({"type":"guard.blocked","actor":"app","stage":"request"})", opts).has_value());
   auto unknown = ParseEntry(R"({"type":"model.sigend","actor":"a","subjects":[]})", opts);
   ASSERT_FALSE(unknown.has_value());
   EXPECT_NE(unknown.error().message().find("did you mean 'model.signed'"), std::string::npos)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Guards benchmark: evaluation table on the shared data, latency, scanner throughput.
+# Usage: bench/guards/run.sh BUILD_DIR
+set -euo pipefail
+BUILD=${1:-build}
+BIN="$BUILD/bench/guards/guards_bench"
+[ -x "$BIN" ] || { echo "guards bench: $BIN missing; build first (make build)" >&2; exit 2; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+DATA=""
+for d in "$HERE/../../../shared/testdata/injection" "$HERE/../../../../shared/testdata/injection"; do
+  [ -f "$d/train.jsonl" ] && DATA=$d && break
+done
+[ -n "$DATA" ] || { echo "guards bench: ../shared/testdata/injection not found" >&2; exit 2; }
+PIN=()
+command -v taskset >/dev/null && PIN=(taskset -c 0)
+"${PIN[@]}" "$BIN" "$DATA" "$HERE/trigger_benign.txt"

@@ -1,0 +1,372 @@
+// `rampart guard check | scan | check-rules`: the guards outside the gateway,
+// so users can evaluate them on their own traffic and documents.
+//
+//   check [FILE|-]   one decision per input line: JSON Lines
+//                    {"text": ..., "role": ...} or plain text lines;
+//   scan FILE|DIR    retrieved documents, judged as outside content (role
+//                    "tool"), before they reach an index;
+//   check-rules PACK...  diagnostics for rule packs, file:line:col.
+//
+// The policy is the estate's `gateway.guards` (--estate) or the defaults;
+// --rules adds packs. Exit 1 when something would be blocked.
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "cli/cli.h"
+#include "core/file.h"
+#include "core/json.h"
+#include "estate/loader.h"
+#include "guards/classifier.h"
+#include "guards/config.h"
+#include "guards/guard_filter.h"
+#include "guards/stream_scanner.h"
+
+namespace rampart::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace rampart::guards;
+
+constexpr std::size_t kMaxDocumentBytes = 64u << 20;
+// Boost.JSON prints doubles as "7.5E-1"; scores go out as "0.75".
+constexpr std::string_view kScoreSlot = "@score@";
+
+std::string Line(const json::object& o, double score) {
+  std::string s = ToJson(o);
+  std::string slot = "\"" + std::string(kScoreSlot) + "\"";
+  if (auto p = s.find(slot); p != std::string::npos)
+    s.replace(p, slot.size(), fmt::format("{:g}", score));
+  return s + "\n";
+}
+
+struct GuardArgs {
+  std::string input = "-";
+  std::vector<std::string> estate;
+  std::vector<std::string> rules;
+  bool no_builtin = false;
+  std::string model;  // a classifier (guard train); "" = rules only
+};
+
+struct Loaded {
+  GuardsConfig config;
+  std::shared_ptr<const RuleSet> rules;
+  std::optional<Classifier> model;
+};
+
+Result<Loaded> LoadPolicy(const GuardArgs& a) {
+  Loaded l;
+  l.config = DefaultGuardsConfig();
+  if (!a.estate.empty()) {
+    RAMPART_ASSIGN_OR_RETURN(estate::Estate e,
+                             estate::LoadValid({a.estate.begin(), a.estate.end()}));
+    Diagnostics d;
+    auto c = LoadGuardsConfig(e, &d);
+    if (!c) return InvalidArgumentError(d.ToString());
+    l.config = *c;
+  }
+  if (a.no_builtin) l.config.rules.builtin = false;
+  for (const auto& r : a.rules) l.config.rules.packs.emplace_back(r);
+  Diagnostics d;
+  auto rs = LoadRules(l.config.rules, &d);
+  if (!rs) return InvalidArgumentError(d.has_errors() ? d.ToString() : rs.error().message());
+  l.rules = *rs;
+  if (!a.model.empty()) {
+    RAMPART_ASSIGN_OR_RETURN(Classifier c, Classifier::Load(a.model));
+    l.model = std::move(c);
+  }
+  return l;
+}
+
+// The output detectors found in a text, by name (secrets and personal data).
+json::object DetectorCounts(std::string_view text, const GuardsConfig& c) {
+  ScanOptions o;
+  for (std::size_t k = 0; k < kDetectorCount; ++k)
+    o.enabled.set(k, c.output.actions[k] != Action::kOff);
+  o.enabled.reset(static_cast<std::size_t>(Detector::kCanary));
+  o.max_hold_back = c.output.max_hold_back;
+  std::string storage;
+  json::object out;
+  for (const auto& s : ScanText(text, o, &storage)) {
+    if (!s.match) continue;
+    json::value& v = out[std::string(DetectorName(*s.match))];
+    v = (v.is_int64() ? v.as_int64() : 0) + 1;
+  }
+  return out;
+}
+
+json::object Decision(const Loaded& l, PromptRole role, std::string_view text, double* score) {
+  RuleVerdict v = JudgeText(*l.rules, l.config.rules, role, text);
+  *score = v.score;
+  if (l.model) {
+    // The classifier's probability is the score; at or above the model's
+    // threshold (chosen on held-out data) the text is judged an injection.
+    double p = l.model->Score(text);
+    *score = std::max(*score, p);
+    if (p >= l.model->threshold() && v.decision == Action::kOff) v.decision = Action::kBlock;
+  }
+  json::object o;
+  o["score"] = kScoreSlot;
+  o["decision"] = v.decision == Action::kOff ? "allow" : std::string(ActionName(v.decision));
+  json::array ids;
+  for (std::size_t i : v.rules) ids.push_back(json::value(l.rules->rule(i).id));
+  o["rules"] = std::move(ids);
+  o["role"] = std::string(PromptRoleName(role));
+  json::object det = DetectorCounts(text, l.config);
+  if (!det.empty()) o["detectors"] = std::move(det);
+  return o;
+}
+
+int Check(const GuardArgs& a) {
+  auto l = LoadPolicy(a);
+  if (!l) return ReportError(l.error());
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (a.input != "-") {
+    file.open(a.input, std::ios::binary);
+    if (!file) return ReportError(InvalidArgumentError("cannot read " + a.input));
+    in = &file;
+  }
+  bool blocked = false;
+  std::string line;
+  std::size_t n = 0;
+  while (std::getline(*in, line)) {
+    ++n;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    std::string_view text = line;
+    PromptRole role = PromptRole::kUser;
+    json::value parsed;
+    if (line.starts_with("{")) {
+      auto v = ParseJson(line);
+      const json::object* o = v ? v->if_object() : nullptr;
+      const json::value* t = o ? o->if_contains("text") : nullptr;
+      if (!t || !t->is_string()) {
+        std::fprintf(stderr, "%s:%zu:1: error: expected a JSON object with a string \"text\"%s\n",
+                     a.input == "-" ? "<stdin>" : a.input.c_str(), n,
+                     v ? "" : (" (" + v.error().message() + ")").c_str());
+        PrintOut("{\"line\":" + std::to_string(n) +
+                 ",\"error\":\"not a {\\\"text\\\": ...} object\"}\n");
+        continue;
+      }
+      parsed = std::move(*v);
+      const json::object& po = parsed.as_object();
+      const json::string& ts = po.at("text").as_string();
+      text = std::string_view(ts.data(), ts.size());
+      if (const json::value* r = po.if_contains("role"); r && r->is_string())
+        role = PromptRoleOf(std::string_view(r->as_string().data(), r->as_string().size()));
+    }
+    double score = 0;
+    json::object d = Decision(*l, role, text, &score);
+    blocked |= d["decision"] == "block";
+    json::object out;
+    out["line"] = n;
+    for (auto& kv : d) out[kv.key()] = kv.value();
+    PrintOut(Line(out, score));
+  }
+  return blocked ? kExitFindings : kExitOk;
+}
+
+int Scan(const GuardArgs& a) {
+  auto l = LoadPolicy(a);
+  if (!l) return ReportError(l.error());
+  std::error_code ec;
+  std::vector<fs::path> files;
+  fs::path root(a.input);
+  if (fs::is_directory(root, ec)) {
+    for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
+         it.increment(ec)) {
+      if (it->is_regular_file(ec)) files.push_back(it->path());
+    }
+    std::sort(files.begin(), files.end());
+  } else if (fs::is_regular_file(root, ec)) {
+    files.push_back(root);
+  } else {
+    return ReportError(InvalidArgumentError(a.input + ": no such file or directory"));
+  }
+  bool blocked = false;
+  for (const auto& f : files) {
+    auto text = ReadFile(f, kMaxDocumentBytes);
+    json::object out;
+    out["file"] = f.string();
+    if (!text) {
+      out["error"] = text.error().message();
+      PrintOut(ToJson(out) + "\n");
+      continue;
+    }
+    double score = 0;
+    json::object d = Decision(*l, PromptRole::kTool, *text, &score);
+    blocked |= d["decision"] == "block";
+    for (auto& kv : d) out[kv.key()] = kv.value();
+    PrintOut(Line(out, score));
+  }
+  return blocked ? kExitFindings : kExitOk;
+}
+
+int CheckRules(const std::vector<std::string>& packs) {
+  if (packs.empty()) return ReportError(InvalidArgumentError("check-rules: name a rule pack"));
+  Diagnostics d;
+  std::vector<Rule> rules;
+  for (const auto& p : packs) {
+    Status s = LoadRulePack(p, &rules, &d);
+    if (!s.ok()) {
+      // Not YAML at all: the message already names file:line:col.
+      std::fprintf(stderr, "%s\n", s.message().c_str());
+      return kExitUsage;
+    }
+  }
+  std::size_t n = rules.size();
+  (void)RuleSet::Compile(std::move(rules), &d);  // every problem at once
+  d.Sort();
+  PrintOut(d.ToString());
+  if (d.has_errors()) {
+    std::fprintf(stderr, "rampart: rule packs have %zu error(s)\n", d.error_count());
+    return kExitUsage;
+  }
+  PrintOut("rules OK: " + std::to_string(n) + " rule(s) compiled into one database\n");
+  return kExitOk;
+}
+
+struct TrainArgs {
+  std::string data;
+  std::string dev;
+  std::string out;
+  int epochs = 6;
+  int bits = 18;
+  double max_fpr = 0.01;
+};
+
+Result<std::vector<Example>> ReadExamples(const std::string& path) {
+  RAMPART_ASSIGN_OR_RETURN(std::string text, ReadFile(path, 1u << 30));
+  std::vector<Example> out;
+  std::size_t line = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string::npos) nl = text.size();
+    std::string_view l = std::string_view(text).substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line;
+    if (l.empty()) continue;
+    auto v = ParseJson(l);
+    const json::object* o = v ? v->if_object() : nullptr;
+    const json::value* t = o ? o->if_contains("text") : nullptr;
+    const json::value* lab = o ? o->if_contains("label") : nullptr;
+    if (!t || !t->is_string() || !lab || !lab->is_int64() ||
+        (lab->as_int64() != 0 && lab->as_int64() != 1)) {
+      return InvalidArgumentError(path + ":" + std::to_string(line) +
+                                  ":1: expected {\"text\": string, \"label\": 0 or 1}");
+    }
+    out.push_back({std::string(t->as_string().data(), t->as_string().size()),
+                   static_cast<int>(lab->as_int64())});
+  }
+  if (out.empty()) return InvalidArgumentError(path + ": no examples");
+  return out;
+}
+
+// Recall and false-positive rate at the model's threshold.
+json::object Evaluate(const Classifier& c, const std::vector<Example>& data) {
+  std::size_t tp = 0, fp = 0, pos = 0, neg = 0;
+  for (const auto& e : data) {
+    bool hit = c.Score(e.text) >= c.threshold();
+    if (e.label == 1) {
+      ++pos;
+      tp += hit;
+    } else {
+      ++neg;
+      fp += hit;
+    }
+  }
+  json::object o;
+  o["positives"] = pos;
+  o["negatives"] = neg;
+  o["recall"] = pos ? static_cast<double>(tp) / static_cast<double>(pos) : 0.0;
+  o["false_positive_rate"] = neg ? static_cast<double>(fp) / static_cast<double>(neg) : 0.0;
+  return o;
+}
+
+int Train(const TrainArgs& a) {
+  auto train = ReadExamples(a.data);
+  if (!train) return ReportError(train.error());
+  TrainOptions o;
+  o.epochs = a.epochs;
+  o.shape.dim_bits = static_cast<std::uint32_t>(a.bits);
+  Classifier c = Classifier::Train(*train, o);
+  json::object meta;
+  meta["trained_on"] = fs::path(a.data).filename().string();
+  meta["train_examples"] = train->size();
+  meta["recipe"] = "rampart guard train --epochs " + std::to_string(a.epochs) + " --bits " +
+                   std::to_string(a.bits) + " --max-fpr " + fmt::format("{:g}", a.max_fpr);
+  if (!a.dev.empty()) {
+    auto dev = ReadExamples(a.dev);
+    if (!dev) return ReportError(dev.error());
+    std::vector<double> benign;
+    for (const auto& e : *dev) {
+      if (e.label == 0) benign.push_back(c.Score(e.text));
+    }
+    c.set_threshold(ThresholdAtFpr(benign, a.max_fpr));
+    meta["threshold_from"] = fs::path(a.dev).filename().string();
+    meta["max_fpr"] = a.max_fpr;
+    meta["dev_eval"] = Evaluate(c, *dev);
+  }
+  meta["train_eval"] = Evaluate(c, *train);
+  c.meta() = meta;
+  Status s = c.Save(a.out);
+  if (!s.ok()) return ReportError(s);
+  json::object report{{"model", a.out}, {"threshold", c.threshold()}, {"meta", meta}};
+  PrintOut(ToPrettyJson(report) + "\n");
+  return kExitOk;
+}
+
+}  // namespace
+
+void RegisterGuardCommands(CLI::App& app, CommandContext& ctx) {
+  static GuardArgs check_args, scan_args;
+  static std::vector<std::string> packs;
+  auto* guard = app.add_subcommand("guard", "Prompt rules, canaries and output guards");
+  guard->require_subcommand(1);
+  auto add_policy = [](CLI::App* cmd, GuardArgs& a) {
+    cmd->add_option("--estate", a.estate, "Take gateway.guards from this estate (repeatable)")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd->add_option("--rules", a.rules, "Another rule pack (repeatable)")
+        ->expected(1)
+        ->allow_extra_args(false)
+        ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+    cmd->add_flag("--no-builtin", a.no_builtin, "Leave out the built-in rule pack");
+    cmd->add_option("--model", a.model, "An injection classifier (rampart guard train)");
+  };
+  auto* check = guard->add_subcommand(
+      "check", "Judge JSON Lines {\"text\",\"role\"} or plain lines; one JSON decision per line");
+  check->add_option("input", check_args.input, "File, or - for stdin (default)");
+  add_policy(check, check_args);
+  check->callback([&ctx] { ctx.exit_code = Check(check_args); });
+
+  auto* scan = guard->add_subcommand("scan", "Judge documents (as retrieved content)");
+  scan->add_option("path", scan_args.input, "File or directory")->required();
+  add_policy(scan, scan_args);
+  scan->callback([&ctx] { ctx.exit_code = Scan(scan_args); });
+
+  static TrainArgs train_args;
+  auto* train = guard->add_subcommand(
+      "train", "Train the injection classifier on JSON Lines {\"text\", \"label\": 0|1}");
+  train->add_option("data", train_args.data, "Training data (JSON Lines)")->required();
+  train->add_option("-o,--output", train_args.out, "Model file to write")->required();
+  train->add_option("--dev", train_args.dev,
+                    "Held-out data: the threshold is chosen on it (--max-fpr)");
+  train->add_option("--max-fpr", train_args.max_fpr, "False-positive rate allowed on --dev")
+      ->check(CLI::Range(0.0, 1.0));
+  train->add_option("--epochs", train_args.epochs, "Passes over the data")
+      ->check(CLI::Range(1, 100));
+  train->add_option("--bits", train_args.bits, "log2 of the number of weights")
+      ->check(CLI::Range(10, 24));
+  train->callback([&ctx] { ctx.exit_code = Train(train_args); });
+
+  auto* rules =
+      guard->add_subcommand("check-rules", "Check rule packs (file:line:col diagnostics)");
+  rules->add_option("packs", packs, "Rule pack files")->required();
+  rules->callback([&ctx] { ctx.exit_code = CheckRules(packs); });
+}
+
+}  // namespace rampart::cli

@@ -1,0 +1,277 @@
+#include "guards/classifier.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <numeric>
+#include <random>
+
+#include "core/crypto.h"
+#include "core/encoding.h"
+#include "core/file.h"
+
+namespace rampart::guards {
+namespace {
+
+constexpr std::uint64_t kFnvOffset = 1469598103934665603ull;
+constexpr std::uint64_t kFnvPrime = 1099511628211ull;
+constexpr std::uint64_t kGolden = 0x9E3779B97F4A7C15ull;
+
+std::uint64_t Fnv(std::string_view s, std::uint64_t h = kFnvOffset) {
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= kFnvPrime;
+  }
+  return h;
+}
+
+// The feature index of a hash and its kind (n for character n-grams, 101
+// and 102 for word unigrams and bigrams): splitmix64 of the two.
+std::uint64_t Mix(std::uint64_t h, std::uint64_t tag) {
+  std::uint64_t z = h ^ (tag * kGolden);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+// Zero-width and bidirectional controls (UTF-8), dropped before scoring:
+// U+200B..U+200F, U+202A..U+202E, U+2060..U+2064, U+2066..U+2069, U+FEFF.
+std::size_t InvisibleAt(std::string_view t, std::size_t i) {
+  if (i + 2 >= t.size()) return 0;
+  auto b0 = static_cast<unsigned char>(t[i]), b1 = static_cast<unsigned char>(t[i + 1]),
+       b2 = static_cast<unsigned char>(t[i + 2]);
+  if (b0 == 0xE2 && b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAE)))
+    return 3;
+  if (b0 == 0xE2 && b1 == 0x81 && ((b2 >= 0xA0 && b2 <= 0xA4) || (b2 >= 0xA6 && b2 <= 0xA9)))
+    return 3;
+  if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) return 3;
+  return 0;
+}
+
+double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
+
+}  // namespace
+
+std::string NormaliseForModel(std::string_view t) {
+  std::string out;
+  out.reserve(t.size());
+  bool space = true;
+  for (std::size_t i = 0; i < t.size();) {
+    if (std::size_t n = InvisibleAt(t, i)) {
+      i += n;
+      continue;
+    }
+    char c = t[i++];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      if (!space) out.push_back(' ');
+      space = true;
+      continue;
+    }
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    out.push_back(c);
+    space = false;
+  }
+  if (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+void Features(std::string_view t, const ClassifierShape& s, std::vector<std::uint32_t>* out) {
+  out->clear();
+  const std::uint64_t mask = (std::uint64_t{1} << s.dim_bits) - 1;
+  // Character n-grams of " " + t + " ": one FNV-1a pass per start position
+  // gives every length from char_min to char_max.
+  const std::size_t len = t.size() + 2;
+  auto byte = [&](std::size_t i) -> unsigned char {
+    return i == 0 || i == len - 1 ? ' ' : static_cast<unsigned char>(t[i - 1]);
+  };
+  const std::size_t nmax = static_cast<std::size_t>(s.char_max);
+  const std::size_t nmin = static_cast<std::size_t>(s.char_min);
+  out->reserve(len * (nmax - nmin + 1) + t.size() / 2);
+  for (std::size_t i = 0; i < len; ++i) {
+    std::uint64_t h = kFnvOffset;
+    for (std::size_t n = 1; n <= nmax && i + n <= len; ++n) {
+      h = (h ^ byte(i + n - 1)) * kFnvPrime;
+      if (n >= nmin) out->push_back(static_cast<std::uint32_t>(Mix(h, n) & mask));
+    }
+  }
+  // Word n-grams (words: runs of non-space bytes).
+  std::uint64_t prev = 0;
+  bool have_prev = false;
+  for (std::size_t i = 0; i < t.size();) {
+    std::size_t j = t.find(' ', i);
+    if (j == std::string_view::npos) j = t.size();
+    if (j > i) {
+      std::uint64_t w = Fnv(t.substr(i, j - i));
+      out->push_back(static_cast<std::uint32_t>(Mix(w, 101) & mask));
+      if (have_prev && s.word_max >= 2) {
+        out->push_back(static_cast<std::uint32_t>(Mix(prev * kGolden ^ w, 102) & mask));
+      }
+      prev = w;
+      have_prev = true;
+    }
+    i = j + 1;
+  }
+  // Presence, not counts: a phrase repeated does not weigh more. Duplicates
+  // are dropped with a per-thread generation stamp per weight (sorting the
+  // indices cost several times the rest of the scoring).
+  thread_local std::vector<std::uint32_t> stamp;
+  thread_local std::uint32_t generation = 0;
+  if (stamp.size() != mask + 1) {
+    stamp.assign(mask + 1, 0);
+    generation = 0;
+  }
+  if (++generation == 0) {
+    std::fill(stamp.begin(), stamp.end(), 0);
+    generation = 1;
+  }
+  std::size_t kept = 0;
+  for (std::uint32_t k : *out) {
+    if (stamp[k] == generation) continue;
+    stamp[k] = generation;
+    (*out)[kept++] = k;
+  }
+  out->resize(kept);
+}
+
+Classifier Classifier::Train(const std::vector<Example>& train, const TrainOptions& o) {
+  Classifier c;
+  c.shape_ = o.shape;
+  c.w_.assign(std::size_t{1} << o.shape.dim_bits, 0.0f);
+  // Features once; each example's text is scored by its first window when
+  // training (the data's texts are mostly shorter than a window).
+  std::vector<std::vector<std::uint32_t>> feats(train.size());
+  for (std::size_t i = 0; i < train.size(); ++i) {
+    std::string n = NormaliseForModel(train[i].text);
+    if (n.size() > o.shape.window) n.resize(o.shape.window);
+    Features(n, o.shape, &feats[i]);
+  }
+  std::vector<std::size_t> order(train.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937_64 rng(o.seed);
+  // Adagrad on the logistic loss, features scaled to unit L2 norm.
+  std::vector<float> g2(c.w_.size(), 0.0f);
+  double bias_g2 = 0;
+  for (int e = 0; e < o.epochs; ++e) {
+    std::shuffle(order.begin(), order.end(), rng);
+    for (std::size_t i : order) {
+      const auto& f = feats[i];
+      if (f.empty()) continue;
+      double v = 1.0 / std::sqrt(static_cast<double>(f.size()));
+      double z = c.bias_;
+      for (auto k : f) z += c.w_[k] * v;
+      double g = Sigmoid(z) - train[i].label;
+      for (auto k : f) {
+        double gk = g * v + o.l2 * c.w_[k];
+        g2[k] += static_cast<float>(gk * gk);
+        c.w_[k] -= static_cast<float>(o.learning_rate * gk / (std::sqrt(g2[k]) + 1e-8));
+      }
+      bias_g2 += g * g;
+      c.bias_ -= static_cast<float>(o.learning_rate * g / (std::sqrt(bias_g2) + 1e-8));
+    }
+  }
+  return c;
+}
+
+double Classifier::ScoreWindow(std::string_view n, std::vector<std::uint32_t>* f) const {
+  Features(n, shape_, f);
+  if (f->empty()) return Sigmoid(bias_);
+  double v = 1.0 / std::sqrt(static_cast<double>(f->size()));
+  double z = bias_;
+  for (auto k : *f) z += w_[k] * v;
+  return Sigmoid(z);
+}
+
+double Classifier::Score(std::string_view text) const {
+  std::string n = NormaliseForModel(text);
+  std::vector<std::uint32_t> f;
+  if (n.size() <= shape_.window) return ScoreWindow(n, &f);
+  double best = 0;
+  for (std::size_t off = 0; off < n.size(); off += shape_.stride) {
+    best = std::max(best, ScoreWindow(std::string_view(n).substr(off, shape_.window), &f));
+    if (off + shape_.window >= n.size()) break;
+  }
+  return best;
+}
+
+Status Classifier::Save(const std::filesystem::path& file) const {
+  std::string weights(w_.size() * 4, '\0');
+  for (std::size_t k = 0; k < w_.size(); ++k) {
+    std::uint32_t bits;
+    std::memcpy(&bits, &w_[k], 4);
+    for (int b = 0; b < 4; ++b) weights[k * 4 + b] = static_cast<char>((bits >> (8 * b)) & 0xFF);
+  }
+  json::object h;
+  h["dim_bits"] = shape_.dim_bits;
+  h["char_ngrams"] = json::array{shape_.char_min, shape_.char_max};
+  h["word_ngrams"] = json::array{1, shape_.word_max};
+  h["window"] = shape_.window;
+  h["stride"] = shape_.stride;
+  h["bias"] = bias_;
+  h["threshold"] = threshold_;
+  h["weights_sha256"] = HexEncode(crypto::Sha256(weights));
+  h["meta"] = meta_;
+  std::string out = std::string(kModelMagic) + "\n" + ToJson(h) + "\n" + weights;
+  return WriteFileAtomic(file, out);
+}
+
+Result<Classifier> Classifier::Load(const std::filesystem::path& file) {
+  RAMPART_ASSIGN_OR_RETURN(std::string data, ReadFile(file, 256u << 20));
+  auto bad = [&](const std::string& why) {
+    return InvalidArgumentError(file.string() + ": not a guard model (" + why +
+                                "); train one with `rampart guard train`");
+  };
+  std::size_t l1 = data.find('\n');
+  if (l1 == std::string::npos || data.substr(0, l1) != kModelMagic) return bad("bad first line");
+  std::size_t l2 = data.find('\n', l1 + 1);
+  if (l2 == std::string::npos) return bad("no header");
+  auto h = ParseJson(std::string_view(data).substr(l1 + 1, l2 - l1 - 1));
+  if (!h || !h->is_object()) return bad("header is not a JSON object");
+  const json::object& o = h->as_object();
+  Classifier c;
+  try {
+    c.shape_.dim_bits = static_cast<std::uint32_t>(o.at("dim_bits").to_number<std::int64_t>());
+    c.shape_.char_min =
+        static_cast<int>(o.at("char_ngrams").as_array().at(0).to_number<std::int64_t>());
+    c.shape_.char_max =
+        static_cast<int>(o.at("char_ngrams").as_array().at(1).to_number<std::int64_t>());
+    c.shape_.word_max =
+        static_cast<int>(o.at("word_ngrams").as_array().at(1).to_number<std::int64_t>());
+    c.shape_.window = static_cast<std::size_t>(o.at("window").to_number<std::int64_t>());
+    c.shape_.stride = static_cast<std::size_t>(o.at("stride").to_number<std::int64_t>());
+    c.bias_ = static_cast<float>(o.at("bias").to_number<double>());
+    c.threshold_ = o.at("threshold").to_number<double>();
+    if (auto* m = o.if_contains("meta"); m && m->is_object()) c.meta_ = m->as_object();
+  } catch (const std::exception& e) {
+    return bad(std::string("header field: ") + e.what());
+  }
+  if (c.shape_.dim_bits < 8 || c.shape_.dim_bits > 26 || c.shape_.char_min < 1 ||
+      c.shape_.char_max < c.shape_.char_min || c.shape_.char_max > 8 || c.shape_.word_max < 1 ||
+      c.shape_.word_max > 2 || c.shape_.window < 64 || c.shape_.stride < 1 ||
+      c.shape_.stride > c.shape_.window)
+    return bad("header values out of range");
+  std::string_view weights = std::string_view(data).substr(l2 + 1);
+  if (weights.size() != (std::size_t{4} << c.shape_.dim_bits)) return bad("wrong weights size");
+  const json::value* sha = o.if_contains("weights_sha256");
+  if (!sha || !sha->is_string() || sha->as_string() != HexEncode(crypto::Sha256(weights)))
+    return bad("weights do not match weights_sha256");
+  c.w_.resize(std::size_t{1} << c.shape_.dim_bits);
+  for (std::size_t k = 0; k < c.w_.size(); ++k) {
+    std::uint32_t bits = 0;
+    for (int b = 0; b < 4; ++b)
+      bits |= static_cast<std::uint32_t>(static_cast<unsigned char>(weights[k * 4 + b])) << (8 * b);
+    std::memcpy(&c.w_[k], &bits, 4);
+  }
+  return c;
+}
+
+double ThresholdAtFpr(std::vector<double> benign, double max_fpr) {
+  if (benign.empty()) return 0.5;
+  std::sort(benign.begin(), benign.end(), std::greater<>());
+  // At most floor(max_fpr * n) benign scores may be >= the threshold.
+  std::size_t allowed = static_cast<std::size_t>(std::floor(max_fpr * benign.size()));
+  if (allowed >= benign.size()) return 0.0;
+  // Just above the (allowed+1)-th highest benign score.
+  return std::nextafter(benign[allowed], 2.0);
+}
+
+}  // namespace rampart::guards

@@ -1,0 +1,311 @@
+#include "guards/guard_filter.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <functional>
+
+#include "guards/canary.h"
+
+namespace rampart::guards {
+namespace {
+
+bool Listed(const std::vector<std::string>& list, std::string_view v) {
+  if (list.empty()) return true;
+  return std::any_of(list.begin(), list.end(),
+                     [&](const std::string& s) { return s == "*" || s == v; });
+}
+
+void AddContent(const json::value& c, PromptRole role, std::vector<PromptPart>* out) {
+  if (c.is_string()) {
+    out->push_back({role, std::string_view(c.as_string().data(), c.as_string().size())});
+  } else if (c.is_array()) {
+    for (const json::value& part : c.as_array()) {
+      if (const json::object* o = part.if_object()) {
+        if (const json::value* t = o->if_contains("text"); t && t->is_string()) {
+          out->push_back({role, std::string_view(t->as_string().data(), t->as_string().size())});
+        }
+      } else if (part.is_string()) {
+        out->push_back({role, std::string_view(part.as_string().data(), part.as_string().size())});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::vector<PromptPart> PromptParts(const json::object& body) {
+  std::vector<PromptPart> out;
+  if (const json::value* m = body.if_contains("messages"); m && m->is_array()) {
+    for (const json::value& v : m->as_array()) {
+      const json::object* o = v.if_object();
+      if (!o) continue;
+      std::string_view role = "user";
+      if (const json::value* r = o->if_contains("role"); r && r->is_string())
+        role = std::string_view(r->as_string().data(), r->as_string().size());
+      if (role == "assistant") continue;  // the model's own earlier turns
+      if (const json::value* c = o->if_contains("content"))
+        AddContent(*c, PromptRoleOf(role), &out);
+    }
+  }
+  if (const json::value* p = body.if_contains("prompt")) AddContent(*p, PromptRole::kUser, &out);
+  return out;
+}
+
+RuleVerdict JudgeText(const RuleSet& rules, const RulesPolicy& p, PromptRole role,
+                      std::string_view text) {
+  RuleVerdict v;
+  v.rules = rules.Scan(text);
+  const auto& threshold = p.threshold[static_cast<std::size_t>(role)];
+  for (std::size_t i : v.rules) {
+    const Rule& r = rules.rule(i);
+    v.score = std::max(v.score, SeverityScore(r.severity));
+    if (threshold && r.severity >= *threshold &&
+        (!v.top || r.severity > rules.rule(*v.top).severity)) {
+      v.top = i;
+    }
+  }
+  if (v.top) v.decision = p.action;
+  return v;
+}
+
+GuardFilter::GuardFilter(GuardsConfig c, std::string canary, std::shared_ptr<const RuleSet> rules,
+                         std::shared_ptr<const Classifier> model, std::shared_ptr<AuditSink> audit)
+    : config_(std::move(c)),
+      canary_(std::move(canary)),
+      rules_(std::move(rules)),
+      model_(std::move(model)),
+      audit_(std::move(audit)) {
+  OutputPolicy p = config_.output;
+  p.canary = canary_;
+  output_ = std::make_unique<OutputGuard>(p);
+  for (const OutputOverride& o : config_.overrides) {
+    OutputPolicy q = p;
+    q.actions = o.actions;
+    q.actions[static_cast<std::size_t>(Detector::kCanary)] =
+        p.actions[static_cast<std::size_t>(Detector::kCanary)];
+    overrides_.push_back(std::make_unique<OutputGuard>(q));
+  }
+  std::size_t n = rules_ ? rules_->size() : 0;
+  rule_hits_ = std::make_unique<std::atomic<std::uint64_t>[]>(n);
+}
+
+FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
+  FilterDecision d;
+  if (r.json_body == nullptr) return d;
+  if (rules_ && config_.rules.enabled && rules_->size() > 0) {
+    std::optional<std::size_t> worst;
+    PromptRole worst_role = PromptRole::kUser;
+    bool flagged = false;
+    for (const PromptPart& part : PromptParts(*r.json_body)) {
+      RuleVerdict v = JudgeText(*rules_, config_.rules, part.role, part.text);
+      for (std::size_t i : v.rules) rule_hits_[i].fetch_add(1, std::memory_order_relaxed);
+      if (!v.top) continue;
+      flagged = true;
+      if (!worst || rules_->rule(*v.top).severity > rules_->rule(*worst).severity) {
+        worst = v.top;
+        worst_role = part.role;
+      }
+    }
+    if (flagged) {
+      const Rule& rule = rules_->rule(*worst);
+      Action a = config_.rules.action;
+      decisions_[static_cast<std::size_t>(worst_role)][static_cast<std::size_t>(a)].fetch_add(
+          1, std::memory_order_relaxed);
+      d.annotations.push_back("guard.rule=" + rule.id);
+      d.annotations.push_back("guard.role=" + std::string(PromptRoleName(worst_role)));
+      d.annotations.push_back("guard.decision=" + std::string(ActionName(a)));
+      if (a == Action::kBlock) {
+        d.action = FilterDecision::Action::kBlock;
+        d.http_status = 403;
+        d.code = "prompt_rejected";
+        d.message = "the request was refused by a Rampart guard (" +
+                    std::string(RuleKindName(rule.kind)) + ")";
+        RecordBlock(r, "request", "rule:" + rule.id, SeverityScore(rule.severity));
+        return d;
+      }
+      d.action = FilterDecision::Action::kFlag;
+    }
+  }
+  if (model_) {
+    // The classifier, per role with its threshold; the highest score counts.
+    double best = 0;
+    std::optional<PromptRole> hit;
+    for (const PromptPart& part : PromptParts(*r.json_body)) {
+      const auto& t = config_.classifier.threshold[static_cast<std::size_t>(part.role)];
+      if (!t) continue;
+      double threshold = std::isnan(*t) ? model_->threshold() : *t;
+      double s = model_->Score(part.text);
+      if (s >= threshold && s >= best) {
+        best = s;
+        hit = part.role;
+      }
+    }
+    if (hit) {
+      Action a = config_.classifier.action;
+      decisions_[static_cast<std::size_t>(*hit)][static_cast<std::size_t>(a)].fetch_add(
+          1, std::memory_order_relaxed);
+      char score[32];
+      std::snprintf(score, sizeof score, "%.3f", best);
+      d.annotations.push_back(std::string("guard.score=") + score);
+      d.annotations.push_back("guard.role=" + std::string(PromptRoleName(*hit)));
+      d.annotations.push_back("guard.decision=" + std::string(ActionName(a)));
+      if (a == Action::kBlock) {
+        d.action = FilterDecision::Action::kBlock;
+        d.http_status = 403;
+        d.code = "prompt_rejected";
+        d.message = "the request was refused by a Rampart guard (prompt injection)";
+        RecordBlock(r, "request", "classifier", best);
+        return d;
+      }
+      d.action = FilterDecision::Action::kFlag;
+    }
+  }
+  if (!canary_.empty() && r.route == "chat") {
+    if (auto body = InsertCanary(*r.json_body, canary_)) {
+      d.replacement_body = std::move(*body);
+      canaries_inserted_.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  return d;
+}
+
+const OutputGuard& GuardFilter::OutputFor(const FilterRequest& r) const {
+  for (std::size_t k = 0; k < config_.overrides.size(); ++k) {
+    const OutputOverride& o = config_.overrides[k];
+    if (Listed(o.routes, r.route) && Listed(o.models, r.model)) return *overrides_[k];
+  }
+  return *output_;
+}
+
+namespace {
+
+// Records a response block in the ledger when the inner filter ends the body.
+class RecordingFilter final : public ResponseFilter {
+ public:
+  using Record = std::function<void(std::string_view reason)>;
+  RecordingFilter(std::unique_ptr<ResponseFilter> inner, Record record)
+      : inner_(std::move(inner)), record_(std::move(record)) {}
+  bool Feed(std::string_view in, std::string* out) override {
+    bool go_on = inner_->Feed(in, out);
+    if (!go_on) Report();
+    return go_on;
+  }
+  void Finish(std::string* out) override {
+    inner_->Finish(out);
+    if (!inner_->blocked_reason().empty()) Report();  // a JSON body replaced at the end
+  }
+  std::string_view blocked_reason() const override { return inner_->blocked_reason(); }
+
+ private:
+  void Report() {
+    if (reported_) return;
+    reported_ = true;
+    record_(inner_->blocked_reason());
+  }
+  std::unique_ptr<ResponseFilter> inner_;
+  Record record_;
+  bool reported_ = false;
+};
+
+}  // namespace
+
+void GuardFilter::RecordBlock(const FilterRequest& r, std::string_view stage, std::string reason,
+                              std::optional<double> score) {
+  if (!audit_) return;
+  AuditEvent e;
+  e.type = "guard.blocked";
+  e.actor = std::string(r.identity);
+  e.time = std::chrono::system_clock::now();
+  e.fields["stage"] = std::string(stage);
+  e.fields["reason"] = std::move(reason);
+  if (!r.request_id.empty()) e.fields["request_id"] = std::string(r.request_id);
+  if (!r.route.empty()) e.fields["route"] = std::string(r.route);
+  if (!r.model.empty()) e.fields["model"] = std::string(r.model);
+  if (score) e.fields["score"] = *score;
+  Status s = audit_->Append(std::move(e));
+  if (!s.ok()) spdlog::warn("guards: cannot record a block in the ledger: {}", s.message());
+}
+
+std::unique_ptr<ResponseFilter> GuardFilter::OnResponse(const FilterRequest& r, int status,
+                                                        std::string_view content_type) {
+  auto f = OutputFor(r).NewFilter(status, content_type);
+  if (!f || !audit_) return f;
+  // The view's strings live for this call only: keep copies for the record.
+  auto keep = std::make_shared<std::array<std::string, 4>>(
+      std::array<std::string, 4>{std::string(r.identity), std::string(r.request_id),
+                                 std::string(r.route), std::string(r.model)});
+  return std::make_unique<RecordingFilter>(std::move(f), [this, keep](std::string_view why) {
+    FilterRequest v;
+    v.identity = (*keep)[0];
+    v.request_id = (*keep)[1];
+    v.route = (*keep)[2];
+    v.model = (*keep)[3];
+    std::string reason(why);
+    if (reason.starts_with("guard blocked: ")) reason.erase(0, 15);
+    RecordBlock(v, "response", reason, std::nullopt);
+  });
+}
+
+void GuardFilter::RenderMetrics(std::string* out) const {
+  out->append(
+      "# HELP rampart_guard_output_matches_total Detector matches in responses, by action "
+      "taken.\n# TYPE rampart_guard_output_matches_total counter\n");
+  std::array<std::array<std::uint64_t, kActionCount>, kDetectorCount> sum{};
+  std::uint64_t blocked = 0;
+  auto add = [&](const OutputGuard& g) {
+    for (std::size_t k = 0; k < kDetectorCount; ++k)
+      for (std::size_t a = 0; a < kActionCount; ++a)
+        sum[k][a] += g.counters().matches[k][a].load(std::memory_order_relaxed);
+    blocked += g.counters().blocked_responses.load(std::memory_order_relaxed);
+  };
+  add(*output_);
+  for (const auto& o : overrides_) add(*o);
+  for (std::size_t k = 0; k < kDetectorCount; ++k) {
+    for (std::size_t a = 1; a < kActionCount; ++a) {
+      if (sum[k][a] == 0) continue;
+      out->append("rampart_guard_output_matches_total{detector=\"" +
+                  std::string(DetectorName(static_cast<Detector>(k))) + "\",action=\"" +
+                  std::string(ActionName(static_cast<Action>(a))) + "\"} " +
+                  std::to_string(sum[k][a]) + "\n");
+    }
+  }
+  out->append(
+      "# HELP rampart_guard_blocked_responses_total Responses a guard ended.\n"
+      "# TYPE rampart_guard_blocked_responses_total counter\n"
+      "rampart_guard_blocked_responses_total " +
+      std::to_string(blocked) + "\n");
+  out->append(
+      "# HELP rampart_guard_canaries_inserted_total Chat requests given the canary.\n"
+      "# TYPE rampart_guard_canaries_inserted_total counter\n"
+      "rampart_guard_canaries_inserted_total " +
+      std::to_string(canaries_inserted_.load(std::memory_order_relaxed)) + "\n");
+  out->append(
+      "# HELP rampart_guard_prompt_decisions_total Requests the rules flagged or blocked, by "
+      "role.\n# TYPE rampart_guard_prompt_decisions_total counter\n");
+  for (std::size_t role = 0; role < kPromptRoleCount; ++role) {
+    for (std::size_t a = 1; a < kActionCount; ++a) {
+      std::uint64_t n = decisions_[role][a].load(std::memory_order_relaxed);
+      if (n == 0) continue;
+      out->append("rampart_guard_prompt_decisions_total{role=\"" +
+                  std::string(PromptRoleName(static_cast<PromptRole>(role))) + "\",decision=\"" +
+                  std::string(ActionName(static_cast<Action>(a))) + "\"} " + std::to_string(n) +
+                  "\n");
+    }
+  }
+  if (rules_ && rules_->size() > 0) {
+    out->append(
+        "# HELP rampart_guard_rule_hits_total Prompt parts each rule matched.\n"
+        "# TYPE rampart_guard_rule_hits_total counter\n");
+    for (std::size_t i = 0; i < rules_->size(); ++i) {
+      std::uint64_t n = rule_hits_[i].load(std::memory_order_relaxed);
+      if (n == 0) continue;
+      out->append("rampart_guard_rule_hits_total{rule=\"" + rules_->rule(i).id + "\"} " +
+                  std::to_string(n) + "\n");
+    }
+  }
+}
+
+}  // namespace rampart::guards

@@ -1,0 +1,84 @@
+// The guards as one gateway filter (core/gateway_filter.h), built by the CLI
+// from `gateway.guards` and handed to the gateway in ServerDeps::filters.
+//
+//   OnRequest   the rule pack over each prompt part (user messages, tool and
+//               function results, client-supplied system content), with the
+//               per-role thresholds: a hit at or above the threshold blocks
+//               (403 "prompt_rejected") or flags; then, on chat requests, the
+//               canary goes into the system prompt (replacement_body).
+//   OnResponse  an output-guard stream filter (output_guard.h) for every
+//               response, with the route/model override that applies.
+//   RenderMetrics  rampart_guard_* counters.
+//
+// Annotations name rules, roles and decisions, never prompt text.
+// Thread-safety: all methods may be called from many threads at once.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/audit_sink.h"
+#include "core/gateway_filter.h"
+#include "guards/classifier.h"
+#include "guards/config.h"
+#include "guards/output_guard.h"
+#include "guards/rules.h"
+
+namespace rampart::guards {
+
+// One prompt part and where it came from.
+struct PromptPart {
+  PromptRole role = PromptRole::kUser;
+  std::string_view text;
+};
+
+// The text parts of an OpenAI-style request body (chat `messages`, with
+// string or [{type:"text", text}] content; completions `prompt`).
+std::vector<PromptPart> PromptParts(const json::object& body);
+
+// The verdict of the rules on one text.
+struct RuleVerdict {
+  double score = 0;                // the highest hit's SeverityScore, 0 without hits
+  Action decision = Action::kOff;  // kOff = allow; else the policy's action
+  std::vector<std::size_t> rules;  // every hit
+  std::optional<std::size_t> top;  // the highest-severity hit at or above the threshold
+};
+RuleVerdict JudgeText(const RuleSet& rules, const RulesPolicy& p, PromptRole role,
+                      std::string_view text);
+
+class GuardFilter final : public GatewayFilter {
+ public:
+  // `canary` is the token (LoadOrCreateCanary), "" when the canary is off;
+  // `model` the classifier of config.classifier.model (null: none).
+  // `audit` (may be null) receives a `guard.blocked` ledger entry per block.
+  GuardFilter(GuardsConfig c, std::string canary, std::shared_ptr<const RuleSet> rules,
+              std::shared_ptr<const Classifier> model = nullptr,
+              std::shared_ptr<AuditSink> audit = nullptr);
+
+  std::string_view name() const override { return "guards"; }
+  FilterDecision OnRequest(const FilterRequest& r) override;
+  std::unique_ptr<ResponseFilter> OnResponse(const FilterRequest& r, int status,
+                                             std::string_view content_type) override;
+  void RenderMetrics(std::string* out) const override;
+
+ private:
+  const OutputGuard& OutputFor(const FilterRequest& r) const;
+  void RecordBlock(const FilterRequest& r, std::string_view stage, std::string reason,
+                   std::optional<double> score);
+
+  GuardsConfig config_;
+  std::string canary_;
+  std::shared_ptr<const RuleSet> rules_;
+  std::shared_ptr<const Classifier> model_;
+  std::shared_ptr<AuditSink> audit_;
+  std::unique_ptr<OutputGuard> output_;
+  std::vector<std::unique_ptr<OutputGuard>> overrides_;  // parallel to config_.overrides
+  std::unique_ptr<std::atomic<std::uint64_t>[]> rule_hits_;
+  std::array<std::array<std::atomic<std::uint64_t>, kActionCount>, kPromptRoleCount> decisions_{};
+  std::atomic<std::uint64_t> canaries_inserted_{0};
+};
+
+}  // namespace rampart::guards

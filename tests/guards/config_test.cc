@@ -1,0 +1,115 @@
+// gateway.guards: the documented example, defaults, and diagnostics.
+#include "guards/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "estate/loader.h"
+
+namespace rampart::guards {
+namespace {
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// examples/estate.yaml with its gateway: section replaced by `section`.
+Result<estate::LoadResult> WithGateway(const std::string& section) {
+  std::string e = Slurp("examples/estate.yaml");
+  auto g = e.find("\ngateway:");
+  auto g_end = e.find("\n# ", g + 1);
+  std::string without =
+      e.substr(0, g + 1) + (g_end == std::string::npos ? "" : e.substr(g_end + 1));
+  return estate::LoadString(without + "\n" + section, "test.yaml");
+}
+
+Action A(const GuardsConfig& c, Detector d) {
+  return c.output.actions[static_cast<std::size_t>(d)];
+}
+
+TEST(GuardsConfig, DocExampleLoadsWithoutDiagnostics) {
+  std::string doc = Slurp("docs/formats/gateway-config.md");
+  auto start = doc.find("```yaml\ngateway:\n  guards:");
+  ASSERT_NE(start, std::string::npos) << "run from the source tree";
+  start += 8;
+  std::string section = doc.substr(start, doc.find("```", start) - start);
+  auto r = WithGateway(section);
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_FALSE(r->diagnostics.has_errors()) << r->diagnostics.ToString();
+  Diagnostics d;
+  auto c = LoadGuardsConfig(r->estate, &d);
+  ASSERT_TRUE(c) << d.ToString();
+  EXPECT_TRUE(d.items().empty()) << d.ToString();
+  EXPECT_TRUE(c->enabled);
+  EXPECT_EQ(A(*c, Detector::kAwsAccessKey), Action::kRedact);
+  EXPECT_EQ(A(*c, Detector::kEmail), Action::kFlag);
+  EXPECT_EQ(A(*c, Detector::kPaymentCard), Action::kRedact);
+  EXPECT_EQ(A(*c, Detector::kCanary), Action::kBlock);
+  ASSERT_EQ(c->overrides.size(), 2u);
+  EXPECT_EQ(c->overrides[0].actions[static_cast<std::size_t>(Detector::kEmail)], Action::kOff);
+  EXPECT_EQ(c->overrides[1].actions[static_cast<std::size_t>(Detector::kJwt)], Action::kBlock);
+  EXPECT_EQ(c->rules.threshold[static_cast<std::size_t>(PromptRole::kTool)], RuleSeverity::kMedium);
+  EXPECT_FALSE(c->rules.threshold[static_cast<std::size_t>(PromptRole::kSystem)]);
+  ASSERT_EQ(c->rules.packs.size(), 1u);
+  EXPECT_EQ(c->rules.packs[0].filename(), "rules.yaml");
+  EXPECT_EQ(c->classifier.model.filename(), "injection.model");
+  EXPECT_TRUE(std::isnan(*c->classifier.threshold[static_cast<std::size_t>(PromptRole::kUser)]));
+  EXPECT_EQ(c->classifier.threshold[static_cast<std::size_t>(PromptRole::kTool)], 0.2);
+  EXPECT_FALSE(c->classifier.threshold[static_cast<std::size_t>(PromptRole::kSystem)]);
+}
+
+TEST(GuardsConfig, NoSectionNoGuardsEmptySectionDefaults) {
+  auto r = WithGateway("gateway:\n  standin: true\n");
+  ASSERT_TRUE(r);
+  Diagnostics d;
+  EXPECT_FALSE(LoadGuardsConfig(r->estate, &d)->enabled);
+  r = WithGateway("gateway:\n  guards: {}\n");
+  ASSERT_TRUE(r);
+  auto c = LoadGuardsConfig(r->estate, &d);
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->enabled);
+  EXPECT_EQ(A(*c, Detector::kPrivateKey), Action::kRedact);
+  EXPECT_EQ(A(*c, Detector::kIban), Action::kFlag);
+  EXPECT_TRUE(c->canary);
+  // The example estate turns them on.
+  auto ex = estate::LoadFiles({"examples/estate.yaml"});
+  ASSERT_TRUE(ex);
+  auto ce = LoadGuardsConfig(ex->estate, &d);
+  ASSERT_TRUE(ce) << d.ToString();
+  EXPECT_TRUE(ce->enabled);
+}
+
+TEST(GuardsConfig, MistakesAreReportedWithLineAndColumn) {
+  auto r = WithGateway(
+      "gateway:\n"
+      "  guards:\n"
+      "    output: {secrets: redcat, detectors: {emial: flag}}\n"
+      "    canary: {tokn: abc}\n"
+      "    rules: {thresholds: {user: hihg}}\n"
+      "    classifier: {model: m.model, thresholds: {tool: 1.5}}\n");
+  ASSERT_TRUE(r);
+  Diagnostics d;
+  auto c = LoadGuardsConfig(r->estate, &d);
+  EXPECT_FALSE(c);
+  std::string all = d.ToString();
+  EXPECT_NE(all.find("did you mean 'redact'"), std::string::npos) << all;
+  EXPECT_NE(all.find("did you mean 'email'"), std::string::npos) << all;
+  EXPECT_NE(all.find("did you mean 'token'"), std::string::npos) << all;
+  EXPECT_NE(all.find("did you mean 'high'"), std::string::npos) << all;
+  EXPECT_NE(all.find("classifier threshold must be a number in [0, 1]"), std::string::npos) << all;
+  // Each names the estate file, line and column.
+  for (const auto& item : d.items()) {
+    EXPECT_EQ(item.location.file, "test.yaml");
+    EXPECT_GT(item.location.line, 0);
+    EXPECT_GT(item.location.column, 0);
+  }
+}
+
+}  // namespace
+}  // namespace rampart::guards
