@@ -16,7 +16,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libpq-dev libhiredis-dev libhyperscan-dev libarchive-dev zlib1g-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # HTTP/2 (the gateway's h2 and gRPC front end) and its test and bench tools
-  libnghttp2-dev nghttp2-client python3-grpcio protobuf-compiler
+  libnghttp2-dev nghttp2-client nghttp2-server python3-grpcio protobuf-compiler
   # real servers used by tests and benchmarks
   postgresql redis-server nginx wrk
   # segmentation enforcement and its tests

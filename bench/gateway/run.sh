@@ -10,8 +10,9 @@
 # (VmHWM) after its first requests and after >= 1,000,000 requests.
 # Then HTTP/2 (h2load, cleartext prior knowledge: nginx `listen ... http2`
 # proxy_pass vs the gateway's h2c) and gRPC (h2load ModelInfer calls: nginx
-# grpc_pass vs the gateway's gRPC pass-through, both to the same h2c upstream,
-# an nginx answering every call with one message and grpc-status 0).
+# grpc_pass with upstream keep-alive vs the gateway's gRPC pass-through, both
+# to the same h2c upstream,
+# an nghttpd answering every call with one message and grpc-status 0).
 # Both proxies get one worker (nginx worker_processes 1, gateway threads: 1).
 # Usage: bench/gateway/run.sh BUILD_DIR       (about 3 minutes)
 #   GATEWAY_BENCH_SECONDS, GATEWAY_BENCH_RSS_REQUESTS, GATEWAY_BENCH_PERF=perf.data
@@ -21,6 +22,7 @@ RAMPART=$(realpath "$BUILD/rampart")
 [ -x "$RAMPART" ] || { echo "bench/gateway: $RAMPART missing; build first" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "bench/gateway: wrk is not installed" >&2; exit 2; }
 command -v h2load >/dev/null || { echo "bench/gateway: h2load (nghttp2-client) is not installed" >&2; exit 2; }
+command -v nghttpd >/dev/null || { echo "bench/gateway: nghttpd (nghttp2-server) is not installed" >&2; exit 2; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "bench/gateway: nginx is not installed" >&2; exit 2; }
 DURATION=${GATEWAY_BENCH_SECONDS:-10}
@@ -58,10 +60,6 @@ http {
   proxy_temp_path $work/nginx-up; fastcgi_temp_path $work/nginx-up; uwsgi_temp_path $work/nginx-up;
   scgi_temp_path $work/nginx-up;
   server { listen 127.0.0.1:$UP; location / { default_type application/json; return 200 '$BODY'; } }
-  # The gRPC upstream: every call answered with one 2-byte message, then
-  # grpc-status 0 in the trailers.
-  server { listen 127.0.0.1:$GRPCUP http2;
-    location / { default_type application/grpc; add_trailer grpc-status 0; return 200 '\x00\x00\x00\x00\x02ok'; } }
 }
 EOF
 cat >"$work/nginx-proxy/nginx.conf" <<EOF
@@ -76,11 +74,18 @@ http {
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
   server { listen 127.0.0.1:$H2PROXY http2;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+  upstream grpcup { server 127.0.0.1:$GRPCUP; keepalive 128; }
   server { listen 127.0.0.1:$GRPCPROXY http2;
-    location / { grpc_pass grpc://127.0.0.1:$GRPCUP; } }
+    location / { grpc_pass grpc://grpcup; } }
 }
 EOF
 "$NGINX" -p "$work/nginx-up" -c "$work/nginx-up/nginx.conf" 2>/dev/null & pids+=($!)
+# The gRPC upstream (nginx's `return` sends no trailers): nghttpd in
+# cleartext h2 answering every ModelInfer with one 2-byte message and
+# grpc-status 0 in the trailers.
+mkdir -p "$work/grpc-root/inference.GRPCInferenceService"
+printf '\x00\x00\x00\x00\x02ok' >"$work/grpc-root/inference.GRPCInferenceService/ModelInfer"
+nghttpd --no-tls -d "$work/grpc-root" --trailer='grpc-status: 0' "$GRPCUP" >/dev/null 2>&1 & pids+=($!)
 "$NGINX" -p "$work/nginx-proxy" -c "$work/nginx-proxy/nginx.conf" 2>/dev/null & NGXPROXY=$!; pids+=($NGXPROXY)
 
 cat >"$work/estate.yaml" <<EOF
@@ -249,6 +254,7 @@ h2run() {  # NAME URL DATA extra-args...
   c0=$(cpu_ticks "$pid")
   out=$(h2load -n "$H2N" -c 16 -m 16 -t 1 -d "$data" -H "Authorization: Bearer $KEY" "$@" "$url")
   c1=$(cpu_ticks "$pid")
+  [ -z "${GATEWAY_BENCH_VERBOSE:-}" ] || echo "$out" >&2
   local ok; ok=$(echo "$out" | h2ok)
   if [ "$ok" != "$H2N" ]; then
     echo "bench/gateway: $name $url: only $ok of $H2N requests succeeded" >&2
@@ -269,13 +275,19 @@ grpc_h=(-H 'content-type: application/grpc' -H 'te: trailers')
 # h2load counts HTTP 200 as success and gRPC puts its status in trailers:
 # one call through each path must end with grpc-status 0 first.
 for p in $GRPCPROXY $GW; do
-  st=$(curl -s --http2-prior-knowledge -D - -o /dev/null --data-binary @"$work/infer.grpc" \
-    -H "Authorization: Bearer $KEY" "${grpc_h[@]}" \
-    "http://127.0.0.1:$p/inference.GRPCInferenceService/ModelInfer" | tr -d '\r' | awk -F': ' '$1 == "grpc-status" {print $2}')
+  st=$(nghttp -v -d "$work/infer.grpc" -H "Authorization: Bearer $KEY" "${grpc_h[@]}" \
+    "http://127.0.0.1:$p/inference.GRPCInferenceService/ModelInfer" 2>&1 |
+    awk '/recv \(stream_id=[0-9]+\) grpc-status:/ {print $NF}' | tail -1)
   [ "$st" = 0 ] || { echo "bench/gateway: gRPC through port $p ended with grpc-status '$st'" >&2; exit 1; }
 done
 read -r g_n g_ncpu <<<"$(h2run nginx "http://127.0.0.1:$GRPCPROXY/inference.GRPCInferenceService/ModelInfer" "$work/infer.grpc" "${grpc_h[@]}")"
 read -r g_g g_gcpu <<<"$(h2run gateway "http://127.0.0.1:$GW/inference.GRPCInferenceService/ModelInfer" "$work/infer.grpc" "${grpc_h[@]}")"
+# A refused or failed call is HTTP 200 with a non-zero grpc-status, which
+# h2load counts as a success: the gateway's own count of infer answers other
+# than OK must be zero.
+failed=$(curl -s "http://127.0.0.1:$ADMIN/metrics" |
+  awk '/^rampart_gateway_requests_total\{route="infer"/ && !/status="200"/ {n += $2} END {print n + 0}')
+[ "$failed" = 0 ] || { echo "bench/gateway: $failed gRPC calls through the gateway failed" >&2; exit 1; }
 printf '  nginx grpc_pass (baseline):        %10.0f calls/s, %s us CPU/call\n' "$g_n" "$g_ncpu"
 printf '  rampart gateway gRPC:              %10.0f calls/s, %s us CPU/call   ratio gateway/nginx = %s\n' \
   "$g_g" "$g_gcpu" "$(ratio "$g_g" "$g_n")"

@@ -142,6 +142,14 @@ class H2Upstream::Impl {
     if (it == c->streams.end()) return 0;
     if (code != NGHTTP2_NO_ERROR && !it->second->ended) it->second->reset = code;
     if (!it->second->ended && !it->second->reset) it->second->reset = code;
+    // Response bytes the client has not taken yet are acknowledged now at
+    // the connection level (the stream's own window is gone with it): else
+    // each call that ends with its data unread would shrink the
+    // connection's window for good, and the connection would stall.
+    if (!it->second->in_.empty()) {
+      nghttp2_session_consume_connection(c->session, it->second->in_.size());
+      c->Wake();
+    }
     it->second->conn_ = nullptr;
     it->second->Notify();
     c->streams.erase(it);
@@ -280,6 +288,10 @@ bool H2Upstream::usable() const {
   std::uint32_t max =
       nghttp2_session_get_remote_settings(impl_->session, NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS);
   return impl_->streams.size() < max;
+}
+
+bool H2Upstream::finished() const {
+  return impl_->dead || (impl_->goaway && impl_->streams.empty());
 }
 
 void H2Upstream::Close() {

@@ -79,6 +79,8 @@ class H2Upstream : public std::enable_shared_from_this<H2Upstream> {
   // Whether a new stream may be opened (alive, no GOAWAY, below the
   // upstream's concurrency limit).
   bool usable() const;
+  // Dead, or told GOAWAY with no stream left: nothing more will use it.
+  bool finished() const;
   // Opens a stream with these request headers (pseudo-headers first); its
   // body is sent with Send. Null when the connection cannot take it.
   std::shared_ptr<H2UpstreamStream> Open(const HeaderList& headers);

@@ -51,6 +51,9 @@ using http::IsHopByHopField;
 using http::RequestHead;
 using http::RequestLimits;
 constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
+// HTTP/2 connections per gRPC upstream per I/O thread, each carrying up to
+// the upstream's SETTINGS_MAX_CONCURRENT_STREAMS calls.
+constexpr std::size_t kMaxGrpcConnections = 8;
 
 // Tokens of a Connection field: the extra hop-by-hop fields it names.
 std::vector<std::string> ConnectionTokens(std::string_view v) {
@@ -120,7 +123,10 @@ struct Call {
 // The gateway's state of one I/O thread: touched only from that thread.
 struct WorkerState {
   std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConn>>> idle;
-  std::unordered_map<std::string, std::shared_ptr<H2Upstream>> h2;  // gRPC upstreams
+  // gRPC upstream connections by service: new calls go to the first that can
+  // take a stream; one past its stream limit or told GOAWAY finishes its
+  // calls and is dropped once idle.
+  std::unordered_map<std::string, std::vector<std::shared_ptr<H2Upstream>>> h2;
   std::uint64_t policy_gen = ~0ull;
   std::shared_ptr<const Policy> policy;
   std::mt19937_64 rng{std::random_device{}()};
@@ -235,7 +241,9 @@ class GatewayServer::Impl final : public http::Handler {
       // Pooled upstream sockets belong to the server's io_contexts: gone first.
       for (WorkerState& w : workers_) {
         w.idle.clear();
-        for (auto& [k, c] : w.h2) c->Close();
+        for (auto& [k, pool] : w.h2) {
+          for (auto& c : pool) c->Close();
+        }
         w.h2.clear();
       }
       server_.reset();
@@ -623,8 +631,16 @@ class GatewayServer::Impl final : public http::Handler {
   // The upstream HTTP/2 connection for a service's gRPC port on this worker.
   asio::awaitable<std::expected<std::shared_ptr<H2Upstream>, HttpError>> GrpcUpstream(
       WorkerState& w, const UpstreamConfig& u) {
-    auto& slot = w.h2[u.service];
-    if (slot && slot->usable()) co_return slot;
+    auto& pool = w.h2[u.service];
+    std::erase_if(pool, [](const std::shared_ptr<H2Upstream>& c) { return c->finished(); });
+    for (const auto& c : pool) {
+      if (c->usable()) co_return c;
+    }
+    if (pool.size() >= kMaxGrpcConnections) {
+      co_return std::unexpected(MakeHttpError(
+          503, "upstream_busy",
+          "every connection to the gRPC upstream carries as many calls as it accepts"));
+    }
     std::shared_ptr<ssl::context> ctx;
     if (u.grpc_tls) {
       tls::ClientOptions o;
@@ -639,9 +655,8 @@ class GatewayServer::Impl final : public http::Handler {
     }
     auto conn = co_await H2Upstream::Connect(u, ctx);
     if (!conn) co_return std::unexpected(conn.error());
-    if (slot) slot->Close();
-    slot = *conn;
-    co_return slot;
+    pool.push_back(*conn);
+    co_return *conn;
   }
 
   // The request headers for the upstream: the client's gRPC metadata without

@@ -104,12 +104,13 @@ class GatewayGrpc : public ::testing::Test {
 
   // One call by the real gRPC client through the gateway.
   json::object Call(const std::string& method, const std::string& key,
-                    const std::string& model = "", const std::string& models = "") {
+                    const std::string& model = "", const std::string& models = "", int repeat = 1) {
     std::vector<std::string> argv = {"/usr/bin/python3", script_, "client",
                                      "127.0.0.1:" + std::to_string(port_), method};
     if (!key.empty()) argv.insert(argv.end(), {"--key", key});
     if (!model.empty()) argv.insert(argv.end(), {"--model", model});
     if (!models.empty()) argv.insert(argv.end(), {"--models", models});
+    if (repeat > 1) argv.insert(argv.end(), {"--repeat", std::to_string(repeat)});
     auto r = testing::Run(argv);
     auto v = ParseJson(r.out);
     EXPECT_TRUE(v && v->is_object()) << r.out << r.err;
@@ -185,6 +186,17 @@ TEST_F(GatewayGrpc, TritonClientIsAuthenticatedAuthorizedAndServedOnlyThroughThe
   EXPECT_GE(calls.size(), 8u);
   EXPECT_LE(calls.size(), 9u);
   EXPECT_EQ(gw_->Stop(SIGTERM), 0) << gw_->Stderr();
+}
+
+// Thousands of calls on one client connection, hence one upstream
+// connection: every response's bytes are acknowledged to the upstream, also
+// those of a call whose stream ended before the gateway relayed its data
+// (else the connection's flow-control window runs dry after ~64 KiB of
+// responses and every later call stalls until its deadline).
+TEST_F(GatewayGrpc, ManyCallsOnOneConnectionNeverRunOutOfWindow) {
+  json::object r = Call("ModelInfer", vision_, "resnet50", "", 2500);
+  ASSERT_EQ(Code(r), 0) << ToJson(r) << gw_->Stderr();
+  EXPECT_EQ(r["calls"].to_number<std::int64_t>(), 2500);
 }
 
 TEST_F(GatewayGrpc, RateLimitsAnswerResourceExhaustedWithRetryPushback) {
