@@ -118,7 +118,8 @@ TEST(GrpcProto, ReadsTheModelFieldAmongOthers) {
   auto name = ProtoStringField(msg, 1);
   ASSERT_TRUE(name) << name.error().message;
   EXPECT_EQ(*name, "resnet");
-  auto other = ProtoStringField(StringField(1, "repo") + StringField(2, "bert"), 2);
+  std::string repository_request = StringField(1, "repo") + StringField(2, "bert");
+  auto other = ProtoStringField(repository_request, 2);  // a view into the message
   ASSERT_TRUE(other);
   EXPECT_EQ(*other, "bert");
 }
