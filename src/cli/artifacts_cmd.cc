@@ -163,8 +163,7 @@ void AddLedgerOptions(CLI::App* cmd, LedgerArgs& l, const char* what) {
   cmd->add_option("--ledger", l.url, what);
   cmd->add_option("--ledger-key", l.api_key,
                   "API key for --ledger (default: $RAMPART_LEDGER_API_KEY)");
-  cmd->add_option("--actor", l.actor,
-                  "Identity recorded as the event's actor (default: $USER)");
+  cmd->add_option("--actor", l.actor, "Identity recorded as the event's actor (default: $USER)");
 }
 
 // Sends one event and waits until the ledger has made it durable. The work
@@ -189,8 +188,8 @@ Status RecordInLedger(const LedgerArgs& l, AuditEvent event) {
     if (flushed.ok()) break;
     int st = (*sink)->last_failure_status();
     if (st == 401 || st == 403) {
-      flushed = UnauthenticatedError("the ledger refused the API key (" +
-                                     (*sink)->last_failure() + "); check --ledger-key");
+      flushed = UnauthenticatedError("the ledger refused the API key (" + (*sink)->last_failure() +
+                                     "); check --ledger-key");
       break;
     }
     if (std::chrono::steady_clock::now() > deadline) {
@@ -200,10 +199,10 @@ Status RecordInLedger(const LedgerArgs& l, AuditEvent event) {
     }
   }
   if (!flushed.ok() || (*sink)->delivered() != 1) {
-    return UnavailableError("--ledger " + l.url + ": the event was not recorded (" +
-                            (flushed.ok() ? std::string("the ledger refused it")
-                                          : flushed.message()) +
-                            "); the output itself was written");
+    return UnavailableError(
+        "--ledger " + l.url + ": the event was not recorded (" +
+        (flushed.ok() ? std::string("the ledger refused it") : flushed.message()) +
+        "); the output itself was written");
   }
   return OkStatus();
 }
@@ -289,9 +288,9 @@ int RunSign(const SignArgs& a) {
   if (!a.ledger.url.empty()) {
     auto digest = crypto::Sha256(*bundle);
     Status r = RecordInLedger(
-        a.ledger, artifacts::ModelSignedEvent(st, signer.chain.empty() ? "key" : "certificate",
-                                              a.signature, HexEncode(digest), Actor(a.ledger),
-                                              Clock::Real()));
+        a.ledger,
+        artifacts::ModelSignedEvent(st, signer.chain.empty() ? "key" : "certificate", a.signature,
+                                    HexEncode(digest), Actor(a.ledger), Clock::Real()));
     if (!r.ok()) return ReportError(r);
     std::fprintf(stderr, "rampart: recorded model.signed in the ledger at %s\n",
                  a.ledger.url.c_str());

@@ -352,8 +352,8 @@ TEST_F(HttpServerTest, Http2ServesConcurrentStreamsOnOneConnection) {
   auto t0 = std::chrono::steady_clock::now();
   std::uint32_t a = c.Request("GET", "/slow"), b = c.Request("GET", "/slow"),
                 d = c.Request("GET", "/slow");
-  std::uint32_t e = c.Request("POST", "/echo", {{"content-type", "text/plain"}},
-                              std::string(100000, 'z'));
+  std::uint32_t e =
+      c.Request("POST", "/echo", {{"content-type", "text/plain"}}, std::string(100000, 'z'));
   H2Response echo = c.Await(e);
   EXPECT_EQ(echo.status, 200);
   EXPECT_EQ(echo.body, std::string(100000, 'z'));
