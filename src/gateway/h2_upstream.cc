@@ -14,6 +14,7 @@
 
 #include "core/ascii.h"
 #include "core/tls.h"
+#include "gateway/tcp_connect.h"
 
 namespace rampart::gateway {
 namespace {
@@ -335,19 +336,9 @@ asio::awaitable<std::expected<std::shared_ptr<H2Upstream>, HttpError>> H2Upstrea
   impl->plain.emplace(ex);
   beast::tcp_stream& s = *impl->plain;
   s.expires_after(u.connect_timeout);
-  error_code ec;
-  auto addr = asio::ip::make_address(u.grpc_host, ec);
-  if (!ec) {
-    auto [cec] = co_await s.async_connect(tcp::endpoint(addr, u.grpc_port), kUse);
-    ec = cec;
-  } else {
-    tcp::resolver resolver(ex);
-    auto [rec, results] =
-        co_await resolver.async_resolve(u.grpc_host, std::to_string(u.grpc_port), kUse);
-    if (rec) co_return fail(502, "upstream_unavailable", "cannot resolve the gRPC upstream host");
-    auto [cec, ep] = co_await s.async_connect(results, kUse);
-    ec = cec;
-  }
+  auto [ec, unresolved] = co_await ConnectTcp(s, u.grpc_host, u.grpc_port);
+  if (unresolved)
+    co_return fail(502, "upstream_unavailable", "cannot resolve the gRPC upstream host");
   if (ec == beast::error::timeout) {
     co_return fail(504, "upstream_timeout", "gRPC upstream connect timed out");
   }

@@ -33,6 +33,7 @@
 #include "gateway/audit.h"
 #include "gateway/grpc.h"
 #include "gateway/h2_upstream.h"
+#include "gateway/tcp_connect.h"
 #include "gateway/usage.h"
 
 namespace rampart::gateway {
@@ -975,19 +976,9 @@ class GatewayServer::Impl final : public http::Handler {
     conn->plain.emplace(executor);
     beast::tcp_stream& s = *conn->plain;
     s.expires_after(u.connect_timeout);
-    error_code ec;
-    auto addr = asio::ip::make_address(u.host, ec);
-    if (!ec) {
-      auto [cec] = co_await s.async_connect(tcp::endpoint(addr, u.port), kUse);
-      ec = cec;
-    } else {
-      tcp::resolver resolver(executor);
-      auto [rec, results] = co_await resolver.async_resolve(u.host, std::to_string(u.port), kUse);
-      if (rec)
-        co_return fail(502, "upstream_unavailable", "connect", "cannot resolve upstream host");
-      auto [cec, ep] = co_await s.async_connect(results, kUse);
-      ec = cec;
-    }
+    auto [ec, unresolved] = co_await ConnectTcp(s, u.host, u.port);
+    if (unresolved)
+      co_return fail(502, "upstream_unavailable", "connect", "cannot resolve upstream host");
     if (ec == beast::error::timeout) {
       co_return fail(504, "upstream_timeout", "timeout", "upstream connect timed out");
     }
