@@ -36,6 +36,7 @@ struct DuplicateKeyHandler {
   std::vector<std::set<std::string>> objects;
   std::string key;
   std::string duplicate;
+  bool out_of_range = false;
 
   bool on_document_begin(boost::system::error_code&) { return true; }
   bool on_document_end(boost::system::error_code&) { return true; }
@@ -72,7 +73,14 @@ struct DuplicateKeyHandler {
   bool on_uint64(std::uint64_t, boost::json::string_view, boost::system::error_code&) {
     return true;
   }
-  bool on_double(double, boost::json::string_view, boost::system::error_code&) { return true; }
+  // A number beyond the range of a double parses as infinity, which no JSON
+  // text (and no RFC 8785 canonical form) can carry: refused.
+  bool on_double(double d, boost::json::string_view, boost::system::error_code& ec) {
+    if (std::isfinite(d)) return true;
+    out_of_range = true;
+    ec = boost::json::error::exponent_overflow;
+    return false;
+  }
   bool on_bool(bool, boost::system::error_code&) { return true; }
   bool on_null(boost::system::error_code&) { return true; }
   bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
@@ -121,6 +129,12 @@ void AppendCanonicalString(std::string_view s, std::string& out) {
 
 // ECMAScript Number.prototype.toString for finite doubles (RFC 8785 §3.2.2.3).
 void AppendCanonicalDouble(double d, std::string& out) {
+  if (!std::isfinite(d)) {
+    // RFC 8785 has no form for it; parsed text never holds one (ParseJson
+    // refuses numbers outside the double range), only a value built in code.
+    out += "null";
+    return;
+  }
   if (d == 0) {
     out += '0';
     return;
@@ -326,6 +340,10 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
     if (!dup.handler().duplicate.empty()) {
       return InvalidArgumentError(Prefix(source) + PositionOf(text, n) + ": duplicate member '" +
                                   dup.handler().duplicate + "'");
+    }
+    if (dup.handler().out_of_range) {
+      return InvalidArgumentError(Prefix(source) + PositionOf(text, n) +
+                                  ": number outside the range of a double");
     }
     ec.clear();
   }

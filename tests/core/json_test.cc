@@ -24,6 +24,14 @@ TEST(JsonTest, RejectsDuplicateKeysTrailingDataDepthAndSize) {
   small.max_bytes = 4;
   EXPECT_FALSE(ParseJson("[1,2,3]", small).has_value());
   EXPECT_FALSE(ParseJson("").has_value());
+  // A number beyond the double range (it would parse as infinity, which no
+  // canonical form can carry): refused with its position.
+  auto huge = ParseJson(R"({"a":[41111111e111111111,null]})");
+  ASSERT_FALSE(huge.has_value());
+  EXPECT_NE(huge.error().message().find("outside the range of a double"), std::string::npos)
+      << huge.error().message();
+  EXPECT_FALSE(ParseJson("-1e400").has_value());
+  EXPECT_TRUE(ParseJson("1e308").has_value());
 }
 
 // RFC 8785 examples (§3.2.2.3 number serialisation and §3.2.3 sorting).
