@@ -21,6 +21,10 @@ PACKAGES=(
   postgresql redis-server nginx wrk
   # segmentation enforcement and its tests
   nftables libnftables-dev iproute2 util-linux
+  # TPM 2.0 measured boot of nodes: a software TPM and its tools for the tests
+  libtss2-dev swtpm swtpm-tools tpm2-tools
+  # posture reports: rendered in a real headless browser, parsed by a strict HTML5 parser
+  chromium python3-html5lib
   # real model files for the scanner's tests (tests/artifacts/make_real_corpus.py, run with
   # /usr/bin/python3); not python3-sklearn: it conflicts with libboost1.81-dev
   python3-torch python3-joblib python3-numpy python3-pandas python3-onnx python3-h5py
