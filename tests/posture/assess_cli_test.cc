@@ -18,7 +18,7 @@ namespace rampart {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::Run;
+
 using testing::RunRampart;
 using testing::SourceDir;
 using testing::TempDir;
@@ -198,7 +198,7 @@ TEST(AssessCli, EvidenceDirectoryGoodAndBad) {
             std::string::npos);
   // The digest of a file's evidence is the SHA-256 of the file.
   const auto& scan_ev = CheckEvidence(o, "artifacts.scan")[0].as_object();
-  auto sha = Run({"sha256sum", (d / "ev/a-scan.json").string()});
+  auto sha = testing::Run({"sha256sum", (d / "ev/a-scan.json").string()});
   EXPECT_EQ(std::string(scan_ev.at("digest").as_string()), "sha256:" + sha.out.substr(0, 64));
   EXPECT_EQ(scan_ev.at("time").as_string(), "2026-12-06T12:00:00Z");
   // Stale or invalid evidence never turns a cell green.
@@ -207,9 +207,9 @@ TEST(AssessCli, EvidenceDirectoryGoodAndBad) {
 
 TEST(AssessCli, SignedAttestationPasses) {
   TempDir d;
-  auto gen = Run({"openssl", "genpkey", "-algorithm", "ed25519", "-out", (d / "k.pem").string()});
+  auto gen = testing::Run({"openssl", "genpkey", "-algorithm", "ed25519", "-out", (d / "k.pem").string()});
   RAMPART_NEEDS(gen.exit_code == 0, "the openssl CLI");
-  ASSERT_EQ(Run({"openssl", "pkey", "-in", (d / "k.pem").string(), "-pubout", "-out",
+  ASSERT_EQ(testing::Run({"openssl", "pkey", "-in", (d / "k.pem").string(), "-pubout", "-out",
                  (d / "k.pub").string()})
                 .exit_code,
             0);
@@ -229,13 +229,13 @@ TEST(AssessCli, SignedAttestationPasses) {
   EXPECT_EQ(CheckStatus(Parse(r.out), "attest.nodes"), "invalid");
 }
 
-bool Have(const std::string& cmd) { return Run({"sh", "-c", "command -v " + cmd}).exit_code == 0; }
+bool Have(const std::string& cmd) { return testing::Run({"sh", "-c", "command -v " + cmd}).exit_code == 0; }
 
 // The report in a real browser: renders without console errors, every cell
 // and drill-down anchor is in the DOM, and it parses as strict HTML5.
 void BrowserCheck(const std::string& example) {
   RAMPART_NEEDS(Have("chromium"), "chromium (Debian package chromium)");
-  RAMPART_NEEDS(Run({"/usr/bin/python3", "-c", "import html5lib"}).exit_code == 0,
+  RAMPART_NEEDS(testing::Run({"/usr/bin/python3", "-c", "import html5lib"}).exit_code == 0,
                 "python3-html5lib");
   fs::path out = fs::path(RAMPART_BUILD_DIR) / "posture";
   fs::create_directories(out);
@@ -248,7 +248,7 @@ void BrowserCheck(const std::string& example) {
   ASSERT_TRUE(text.has_value());
 
   // HTML5, strictly.
-  auto v = Run({"/usr/bin/python3", "-c",
+  auto v = testing::Run({"/usr/bin/python3", "-c",
                 "import sys, html5lib\n"
                 "html5lib.HTMLParser(strict=True).parse(open(sys.argv[1], 'rb'))\n"
                 "print('ok')\n",
@@ -269,9 +269,9 @@ void BrowserCheck(const std::string& example) {
   auto dump_args = base;
   dump_args.push_back("--dump-dom");
   dump_args.push_back("file://" + probe_path.string());
-  auto dom = Run(dump_args, "", {"HOME=" + d.path().string()});
+  auto dom = testing::Run(dump_args, "", {"HOME=" + d.path().string()});
   ASSERT_EQ(dom.exit_code, 0) << dom.err;
-  EXPECT_EQ(dom.out.find("data-js-error"), std::string::npos) << "script error in the report";
+  EXPECT_EQ(dom.out.find("data-js-error=\""), std::string::npos) << "script error in the report";
   EXPECT_EQ(dom.err.find("Uncaught"), std::string::npos) << dom.err;
   EXPECT_FALSE(std::regex_search(dom.err, std::regex(":ERROR:CONSOLE|:CONSOLE\\(\\d+\\)\\].*[Ee]rror")))
       << dom.err;
@@ -294,7 +294,7 @@ void BrowserCheck(const std::string& example) {
   auto shot_args = base;
   shot_args.push_back("--screenshot=" + png.string());
   shot_args.push_back("file://" + html.string());
-  auto shot = Run(shot_args, "", {"HOME=" + d.path().string()});
+  auto shot = testing::Run(shot_args, "", {"HOME=" + d.path().string()});
   ASSERT_EQ(shot.exit_code, 0) << shot.err;
   auto bytes = ReadFile(png);
   ASSERT_TRUE(bytes.has_value()) << shot.err;
@@ -303,6 +303,22 @@ void BrowserCheck(const std::string& example) {
 }
 
 TEST(AssessCli, HtmlReportInChromiumEstate) { BrowserCheck("estate"); }
+
+// The probe itself: a page that throws is caught.
+TEST(AssessCli, ChromiumProbeSeesAScriptError) {
+  RAMPART_NEEDS(Have("chromium"), "chromium (Debian package chromium)");
+  TempDir d;
+  auto page = d.Write("bad.html",
+                      "<!DOCTYPE html><html><head><script>window.onerror=function(m){"
+                      "document.documentElement.setAttribute('data-js-error',String(m));};"
+                      "</script></head><body><script>undefinedThing.x = 1;</script></body></html>");
+  auto dom = testing::Run({"chromium", "--headless", "--disable-gpu", "--no-sandbox",
+                           "--user-data-dir=" + (d / "profile").string(), "--dump-dom",
+                           "file://" + page.string()},
+                          "", {"HOME=" + d.path().string()});
+  ASSERT_EQ(dom.exit_code, 0) << dom.err;
+  EXPECT_NE(dom.out.find("data-js-error=\""), std::string::npos) << dom.out;
+}
 TEST(AssessCli, HtmlReportInChromiumFlatNetwork) { BrowserCheck("flat-network"); }
 
 }  // namespace
