@@ -35,6 +35,7 @@ void RegisterGatewayCommands(CLI::App& app, CommandContext& ctx);
 void RegisterGatewayKeysCommands(CLI::App& gateway_app, CommandContext& ctx);
 void RegisterZonesCommands(CLI::App& app, CommandContext& ctx);
 void RegisterGuardCommands(CLI::App& app, CommandContext& ctx);
+void RegisterNodeCommands(CLI::App& app, CommandContext& ctx);
 
 // Prints "rampart: <message>" to stderr and returns kExitUsage (for unreadable
 // input) or kExitFindings, by status code: InvalidArgument/NotFound are usage.

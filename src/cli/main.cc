@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   cli::RegisterGatewayCommands(app, ctx);
   cli::RegisterZonesCommands(app, ctx);
   cli::RegisterGuardCommands(app, ctx);
+  cli::RegisterNodeCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
