@@ -36,6 +36,7 @@ void RegisterGatewayKeysCommands(CLI::App& gateway_app, CommandContext& ctx);
 void RegisterZonesCommands(CLI::App& app, CommandContext& ctx);
 void RegisterGuardCommands(CLI::App& app, CommandContext& ctx);
 void RegisterAssessCommands(CLI::App& app, CommandContext& ctx);
+void RegisterNodeCommands(CLI::App& app, CommandContext& ctx);
 
 // Prints "rampart: <message>" to stderr and returns kExitUsage (for unreadable
 // input) or kExitFindings, by status code: InvalidArgument/NotFound are usage.

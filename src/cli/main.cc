@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   cli::RegisterZonesCommands(app, ctx);
   cli::RegisterGuardCommands(app, ctx);
   cli::RegisterAssessCommands(app, ctx);
+  cli::RegisterNodeCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

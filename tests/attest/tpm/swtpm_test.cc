@@ -1,0 +1,283 @@
+// End to end against a software TPM: swtpm extends PCRs with a synthetic
+// but well-formed UEFI event log and IMA list, tpm2-tools creates EK and AK
+// and quotes, and `rampart node enroll|verify` checks it all; then the log,
+// the quote, the nonce, the AK and the golden values are tampered with, each
+// refused with its reason. Needs swtpm and tpm2-tools (RAMPART_NEEDS).
+#include <sys/stat.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "synthetic.h"
+#include "testing/testing.h"
+
+namespace rampart::attest::tpm {
+namespace {
+
+namespace fs = std::filesystem;
+using rampart::testing::CommandResult;
+using rampart::testing::Run;
+using rampart::testing::RunRampart;
+
+bool HaveTools() {
+  return Run({"/bin/sh", "-c",
+              "command -v swtpm && command -v tpm2_quote && command -v tpm2_createak && "
+              "command -v openssl"})
+             .exit_code == 0;
+}
+
+void WriteBytes(const fs::path& p, const Bytes& b) {
+  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()),
+                                           static_cast<std::streamsize>(b.size()));
+}
+Bytes ReadBytes(const fs::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  return Bytes(std::istreambuf_iterator<char>(f), {});
+}
+
+std::string List(const std::string& v) { return "[\"" + v + "\"]"; }
+
+class SwTpmTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RAMPART_NEEDS(HaveTools(), "swtpm, tpm2-tools and openssl");
+    fs::create_directories(dir_ / "state");
+    sock_ = (dir_ / "s.sock").string();
+    swtpm_ = std::make_unique<rampart::testing::Process>(
+        std::vector<std::string>{"swtpm", "socket", "--tpm2", "--tpmstate",
+                                 "dir=" + (dir_ / "state").string(), "--server",
+                                 "type=unixio,path=" + sock_, "--ctrl",
+                                 "type=unixio,path=" + sock_ + ".ctrl", "--flags",
+                                 "not-need-init,startup-clear"},
+        dir_.path());
+    for (int i = 0; i < 200 && !(fs::exists(sock_) && fs::exists(sock_ + ".ctrl")); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    ASSERT_TRUE(fs::exists(sock_)) << "swtpm did not start";
+    Tpm({"tpm2_createek", "-c", P("ek.ctx"), "-G", "rsa", "-u", P("ek.pub")});
+    Tpm({"tpm2_readpublic", "-c", P("ek.ctx"), "-f", "pem", "-o", P("ek.pem")});
+    Flush();
+    MakeAk("ak");
+    MakeAk("ak2");
+  }
+
+  std::string P(const std::string& name) const { return (dir_ / name).string(); }
+
+  CommandResult Tpm(const std::vector<std::string>& argv) {
+    CommandResult r = rampart::testing::Run(argv, "", {"TPM2TOOLS_TCTI=swtpm:path=" + sock_});
+    EXPECT_EQ(r.exit_code, 0) << argv[0] << ": " << r.err;
+    return r;
+  }
+  void Flush() {
+    Tpm({"tpm2_flushcontext", "-t"});
+    Tpm({"tpm2_flushcontext", "-s"});
+  }
+  void MakeAk(const std::string& name) {
+    Tpm({"tpm2_createak", "-C", P("ek.ctx"), "-c", P(name + ".ctx"), "-G", "rsa", "-g", "sha256",
+         "-s", "rsassa", "-u", P(name + ".pub"), "-n", P(name + ".name")});
+    Flush();
+  }
+
+  // Extends the TPM with a boot and IMA list; writes boot.log and ima.log.
+  void Boot(const synthetic::BootSpec& spec) {
+    synthetic::EventLogBuilder b;
+    synthetic::WriteBoot(spec, &b);
+    WriteBytes(dir_ / "boot.log", b.bytes());
+    std::vector<std::string> argv{"tpm2_pcrextend"};
+    for (const auto& [pcr, d] : b.extends())
+      argv.push_back(std::to_string(pcr) + ":sha256=" + HexEncode(d));
+    std::string ima;
+    for (auto [path, content] : {std::pair{"/usr/bin/vllm", "vllm 0.6"},
+                                 std::pair{kDriver, "nvidia 550.54"}}) {
+      auto l = synthetic::MakeImaLine(path, content);
+      ima += l.line;
+      argv.push_back("10:sha256=" + HexEncode(l.sha256_extend));
+    }
+    Tpm(argv);
+    std::ofstream(dir_ / "ima.log") << ima;
+  }
+
+  void Quote(const std::string& nonce) {
+    Tpm({"tpm2_quote", "-c", P("ak.ctx"), "-l", "sha256:0,1,2,3,4,5,6,7,8,9,10", "-q", nonce,
+         "-m", P("q.msg"), "-s", P("q.sig"), "-g", "sha256"});
+    Flush();
+  }
+
+  void WritePolicy(const synthetic::BootSpec& s, const std::string& driver = "nvidia 550.54") {
+    std::string sha = "sha256:";
+    std::ofstream(dir_ / "nodes.yaml")
+        << "version: 1\nclasses:\n  gpu-training:\n    secure_boot: required\n"
+        << "    firmware: " << List(sha + synthetic::Sha256Hex(s.firmware_blob)) << "\n"
+        << "    boot_applications: [\"" << sha << synthetic::Sha256Hex(s.shim) << "\", \"" << sha
+        << synthetic::Sha256Hex(s.grub) << "\"]\n"
+        << "    kernel: " << List(sha + synthetic::Sha256Hex(s.kernel)) << "\n"
+        << "    kernel_cmdline: " << List(s.cmdline) << "\n"
+        << "    files:\n      " << kDriver << ": "
+        << List(sha + synthetic::Sha256Hex(driver)) << "\n";
+  }
+
+  CommandResult Verify(const std::string& nonce, std::vector<std::string> extra = {}) {
+    std::vector<std::string> args{"node",     "verify", "--quote", P("q.msg"), "--signature",
+                                  P("q.sig"), "--nonce", nonce,    "--log",    P("boot.log"),
+                                  "--ima",    P("ima.log"), "--policy", P("nodes.yaml")};
+    if (extra.empty()) extra = {"--node", "gpu-01", "--registry", P("registry")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunRampart(args);
+  }
+
+  static constexpr const char* kDriver = "/lib/modules/6.1.0/kernel/drivers/video/nvidia.ko";
+  rampart::testing::TempDir dir_;
+  std::string sock_;
+  std::unique_ptr<rampart::testing::Process> swtpm_;
+};
+
+TEST_F(SwTpmTest, QuoteAndLogsVerifyAndEveryTamperIsRefusedByName) {
+  synthetic::BootSpec spec;
+  Boot(spec);
+  const std::string nonce = "a1b2c3d4e5f60718293a4b5c6d7e8f90";
+  Quote(nonce);
+  WritePolicy(spec);
+
+  // Enrolment: the EK (PEM or TPM2B_PUBLIC) and a restricted signing AK.
+  CommandResult e = RunRampart({"node", "enroll", "--name", "gpu-01", "--class", "gpu-training",
+                                "--ak", P("ak.pub"), "--ek", P("ek.pub"), "--registry",
+                                P("registry"), "--policy", P("nodes.yaml")});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+  EXPECT_NE(e.out.find("enrolled gpu-01 (class gpu-training, AK 000b"), std::string::npos) << e.out;
+  // The EK is a decryption key: never an AK.
+  e = RunRampart({"node", "enroll", "--name", "bad", "--class", "gpu-training", "--ak",
+                  P("ek.pub"), "--registry", P("registry")});
+  EXPECT_EQ(e.exit_code, 1);
+  EXPECT_NE(e.err.find("enroll.ak_attributes"), std::string::npos) << e.err;
+
+  // The untouched evidence verifies.
+  CommandResult r = Verify(nonce);
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("ok: matches the golden values of class gpu-training"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("kernel sha256:" + synthetic::Sha256Hex(spec.kernel)), std::string::npos);
+  // With the AK given directly, in JSON.
+  r = Verify(nonce, {"--ak", P("ak.pub"), "--class", "gpu-training", "--format", "json"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\"verified\": true"), std::string::npos) << r.out;
+
+  // The nonce: a replayed quote.
+  r = Verify("00112233445566778899aabbccddeeff");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("REFUSED: quote.nonce"), std::string::npos) << r.err;
+
+  // The AK: another key of the same TPM did not sign this quote.
+  r = Verify(nonce, {"--ak", P("ak2.pub"), "--class", "gpu-training"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("REFUSED: quote.signature"), std::string::npos) << r.err;
+
+  // The quote: one bit of the PCR digest flipped.
+  Bytes q = ReadBytes(dir_ / "q.msg");
+  Bytes flipped = q;
+  flipped.back() ^= 1;
+  WriteBytes(dir_ / "q.msg", flipped);
+  r = Verify(nonce);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("REFUSED: quote.signature"), std::string::npos) << r.err;
+  // ... and its magic.
+  flipped = q;
+  flipped[0] = 0;
+  WriteBytes(dir_ / "q.msg", flipped);
+  r = Verify(nonce);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("quote.parse: TPMS_ATTEST.magic at offset 0"), std::string::npos) << r.err;
+  WriteBytes(dir_ / "q.msg", q);
+
+  // The log: a boot log that claims another kernel does not replay to the quote.
+  Bytes log = ReadBytes(dir_ / "boot.log");
+  synthetic::BootSpec other = spec;
+  other.kernel = "a kernel with a rootkit";
+  synthetic::EventLogBuilder b;
+  synthetic::WriteBoot(other, &b);
+  WriteBytes(dir_ / "boot.log", b.bytes());
+  r = Verify(nonce);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("REFUSED: quote.pcr_digest"), std::string::npos) << r.err;
+  // A truncated log.
+  WriteBytes(dir_ / "boot.log", Bytes(log.begin(), log.end() - 7));
+  r = Verify(nonce);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("REFUSED: event_log."), std::string::npos) << r.err;
+  WriteBytes(dir_ / "boot.log", log);
+
+  // The IMA list: a driver swapped after it was measured.
+  std::string ima;
+  {
+    std::ifstream f(dir_ / "ima.log");
+    ima.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  std::ofstream(dir_ / "ima.log")
+      << synthetic::MakeImaLine("/usr/bin/vllm", "vllm 0.6").line
+      << synthetic::MakeImaLine(kDriver, "nvidia 550.54 patched").line;
+  r = Verify(nonce);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("REFUSED: quote.pcr_digest"), std::string::npos) << r.err;
+  std::ofstream(dir_ / "ima.log") << ima;
+
+  // The golden values: the class expects another kernel and another driver.
+  synthetic::BootSpec expected = spec;
+  expected.kernel = "kernel image 6.1.1";
+  WritePolicy(expected, "nvidia 555.00");
+  r = Verify(nonce);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("drift: kernel: digest sha256:" + synthetic::Sha256Hex(spec.kernel) +
+                       " not in golden values for class gpu-training"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find(std::string("drift: files:") + kDriver + ": digest sha256:" +
+                       synthetic::Sha256Hex("nvidia 550.54") +
+                       " not in golden values for class gpu-training"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("2 drift(s) from class gpu-training"), std::string::npos) << r.out;
+}
+
+TEST_F(SwTpmTest, EkCertificateMustChainToThePinnedRoot) {
+  // swtpm's own EK certificates come from its local CA; here a test root
+  // certifies the EK's public key, as a manufacturer would.
+  auto ossl = [&](const std::vector<std::string>& args) {
+    std::vector<std::string> argv{"openssl"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    CommandResult r = rampart::testing::Run(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+  };
+  for (const std::string root : {"root", "other"})
+    ossl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+          "-keyout", P(root + ".key"), "-out", P(root + ".pem"), "-subj", "/CN=" + root,
+          "-days", "2"});
+  ossl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+        P("csr.key"), "-subj", "/CN=ek", "-out", P("ek.csr")});
+  ossl({"x509", "-req", "-in", P("ek.csr"), "-CA", P("root.pem"), "-CAkey", P("root.key"),
+        "-force_pubkey", P("ek.pem"), "-set_serial", "7", "-days", "1", "-out", P("ekcert.pem")});
+  std::vector<std::string> base{"node", "enroll", "--name", "gpu-02", "--class", "gpu-training",
+                                "--ak", P("ak.pub"), "--ek", P("ek.pub"), "--ek-cert",
+                                P("ekcert.pem"), "--registry", P("registry"), "--ek-roots"};
+  auto args = base;
+  args.push_back(P("other.pem"));
+  CommandResult r = RunRampart(args);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("enroll.ek_certificate"), std::string::npos) << r.err;
+  args = base;
+  args.push_back(P("root.pem"));
+  r = RunRampart(args);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("EK certificate verified"), std::string::npos) << r.out;
+  // A certificate of another key than this EK.
+  args = base;
+  args[9] = P("ak.pub");  // --ek: the AK's public area
+  args.push_back(P("root.pem"));
+  args.push_back("--replace");
+  r = RunRampart(args);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("certifies another key"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace rampart::attest::tpm
