@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/attest_cmds.h"
 #include "cli/cli.h"
 #include "core/log.h"
 
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   cli::RegisterGatewayCommands(app, ctx);
   cli::RegisterZonesCommands(app, ctx);
   cli::RegisterGuardCommands(app, ctx);
+  cli::RegisterAttestCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
