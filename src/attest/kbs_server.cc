@@ -6,6 +6,7 @@
 #include <array>
 
 #include "core/http/server.h"
+#include "core/url.h"
 
 namespace rampart::attest {
 namespace {
@@ -29,10 +30,6 @@ std::string_view CookieValue(std::string_view header, std::string_view name) {
 }
 
 }  // namespace
-
-bool IsLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" || host.starts_with("127.");
-}
 
 class KbsServer::Impl final : public http::Handler {
  public:

@@ -36,7 +36,4 @@ class KbsServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// True for 127.0.0.0/8, ::1 and "localhost".
-bool IsLoopbackHost(std::string_view host);
-
 }  // namespace rampart::attest
