@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <exception>
 
+#include "cli/attest_cmds.h"
 #include "cli/cli.h"
 #include "core/log.h"
 
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
   cli::RegisterGuardCommands(app, ctx);
   cli::RegisterAssessCommands(app, ctx);
   cli::RegisterNodeCommands(app, ctx);
+  cli::RegisterAttestCommands(app, ctx);
 
   try {
     app.parse(argc, argv);
