@@ -1,0 +1,180 @@
+// SEV-SNP: the real report from ../shared verifies against AMD's pinned
+// Milan roots, and every mutation of it is refused naming the check.
+#include "attest/snp.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "attest/x509_util.h"
+#include "core/encoding.h"
+#include "core/file.h"
+#include "testing/testing.h"
+
+namespace rampart::attest {
+namespace {
+
+namespace fs = std::filesystem;
+const fs::path kDir = "../shared/testdata/attest/snp-google";
+
+std::chrono::system_clock::time_point At(int year) {
+  return std::chrono::sys_days(std::chrono::year(year) / 1 / 1);
+}
+
+class SnpTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RAMPART_NEEDS(fs::exists(kDir / "attestation.bin"), "../shared/testdata/attest/snp-google");
+    auto r = ReadFile(kDir / "attestation.bin");
+    ASSERT_TRUE(r.has_value());
+    report_.assign(r->begin(), r->end());
+    auto roots = ReadFile(kDir / "trust/ask_ark_milan.pem");
+    ASSERT_TRUE(roots.has_value());
+    auto rr = SnpRootsFromPem(*roots);
+    ASSERT_TRUE(rr.has_value()) << rr.error().message();
+    roots_ = *rr;
+    collateral_ = tmp_.path() / "collateral";
+    fs::create_directories(collateral_);
+    fs::copy_file(kDir / "vcek.testcer", collateral_ / "vcek.der");
+    opts_.now = At(2024);
+    opts_.collateral_dir = collateral_;
+  }
+  Result<Claims> Run(const std::vector<std::uint8_t>& ev) {
+    return MakeSnpVerifier(roots_)->Verify(ev, opts_);
+  }
+  void ExpectRefused(const std::vector<std::uint8_t>& ev, StatusCode code, std::string_view what) {
+    auto c = Run(ev);
+    ASSERT_FALSE(c.has_value());
+    EXPECT_EQ(c.error().code(), code) << c.error().message();
+    EXPECT_NE(c.error().message().find(what), std::string::npos) << c.error().message();
+  }
+  testing::TempDir tmp_;
+  fs::path collateral_;
+  std::vector<std::uint8_t> report_;
+  SnpRoots roots_;
+  VerifyOptions opts_;
+};
+
+TEST_F(SnpTest, RealReportVerifiesWithItsClaims) {
+  auto c = Run(report_);
+  ASSERT_TRUE(c.has_value()) << c.error().message();
+  EXPECT_EQ(c->tee, TeeType::kSnp);
+  EXPECT_EQ(c->measurements.at("measurement"),
+            "b07af9620f3b839b47996422ddec60583389" "51d984e312115131ea82705eaf5b6bdf8a9ece31a5a608eb0cf2e4872b01");
+  EXPECT_EQ(c->measurements.at("host_data"), std::string(64, '0'));
+  std::vector<std::uint8_t> rd(64, 0);
+  rd[0] = 1, rd[1] = 2, rd[2] = 3, rd[3] = 4, rd[4] = 5;
+  EXPECT_EQ(c->report_data, rd);
+  EXPECT_TRUE(c->debug);  // policy 0xb0000: bit 19
+  EXPECT_EQ(c->attributes.at("policy"), "0x00000000000b0000");
+  EXPECT_EQ(c->attributes.at("policy.smt"), "true");
+  EXPECT_EQ(c->attributes.at("policy.migrate_ma"), "false");
+  EXPECT_EQ(c->attributes.at("version"), "2");
+  EXPECT_EQ(c->attributes.at("signing_key"), "vcek");
+  EXPECT_EQ(c->attributes.at("product"), "Milan-B0");
+  EXPECT_EQ(c->attributes.at("reported_tcb"), "bl=2,tee=0,snp=5,ucode=68");
+  EXPECT_TRUE(c->attributes.at("chip_id").starts_with("3ac3fe21e13fb099"));
+  EXPECT_EQ(c->tcb_status, TcbStatus::kUnknown);
+  EXPECT_EQ(c->evidence_digest, "sha256:" + HexEncode(crypto::Sha256(report_)));
+}
+
+TEST_F(SnpTest, ExpectedReportData) {
+  std::vector<std::uint8_t> rd(64, 0);
+  rd[0] = 1, rd[1] = 2, rd[2] = 3, rd[3] = 4, rd[4] = 5;
+  opts_.expected_report_data = rd;
+  EXPECT_TRUE(Run(report_).has_value());
+  rd[4] = 6;
+  opts_.expected_report_data = rd;
+  ExpectRefused(report_, StatusCode::kPermissionDenied, "report data does not match");
+}
+
+TEST_F(SnpTest, FlippedSignatureByteIsRefused) {
+  auto ev = report_;
+  ev[0x2A0 + 5] ^= 1;
+  ExpectRefused(ev, StatusCode::kPermissionDenied, "report signature");
+}
+
+TEST_F(SnpTest, FlippedMeasurementIsRefused) {
+  auto ev = report_;
+  ev[0x90] ^= 0x80;
+  ExpectRefused(ev, StatusCode::kPermissionDenied, "report signature");
+}
+
+TEST_F(SnpTest, TruncatedAndTrailingBytesAreRefused) {
+  auto ev = report_;
+  ev.pop_back();
+  ExpectRefused(ev, StatusCode::kInvalidArgument, "truncated");
+  ev = report_;
+  ev.push_back(0);
+  ExpectRefused(ev, StatusCode::kInvalidArgument, "trailing bytes");
+  ExpectRefused({}, StatusCode::kInvalidArgument, "truncated");
+}
+
+TEST_F(SnpTest, WrongVersionAndAlgorithmAreRefused) {
+  auto ev = report_;
+  ev[0] = 1;
+  ExpectRefused(ev, StatusCode::kInvalidArgument, "unsupported version 1");
+  ev = report_;
+  ev[0x34] = 2;
+  ExpectRefused(ev, StatusCode::kInvalidArgument, "signature algorithm 2");
+}
+
+TEST_F(SnpTest, ExpiredVcekIsRefused) {
+  opts_.now = At(2030);  // the VCEK's notAfter is 2029-09-24
+  ExpectRefused(report_, StatusCode::kPermissionDenied, "certificate has expired");
+  opts_.now = At(2021);  // before its notBefore
+  ExpectRefused(report_, StatusCode::kPermissionDenied, "not yet valid");
+}
+
+TEST_F(SnpTest, WrongRootIsRefused) {
+  auto genoa = ReadFile(kDir / "trust/ask_ark_genoa.pem");
+  ASSERT_TRUE(genoa.has_value());
+  auto rr = SnpRootsFromPem(*genoa);
+  ASSERT_TRUE(rr.has_value());
+  roots_ = *rr;
+  ExpectRefused(report_, StatusCode::kPermissionDenied, "chain to the AMD ARK");
+  // The ASK alone (no ARK pinned) is not a root.
+  auto milan = ReadFile(kDir / "trust/ask_ark_milan.pem");
+  auto certs = crypto::Certificate::ChainFromPem(*milan);
+  ASSERT_TRUE(certs.has_value());
+  roots_.arks = {(*certs)[0]};
+  roots_.asks = {};
+  ExpectRefused(report_, StatusCode::kPermissionDenied, "chain to the AMD ARK");
+}
+
+TEST_F(SnpTest, MissingVcekIsRefused) {
+  fs::remove(collateral_ / "vcek.der");
+  ExpectRefused(report_, StatusCode::kPermissionDenied, "no vcek certificate");
+}
+
+TEST_F(SnpTest, VcekGivenInMemory) {
+  opts_.collateral_dir.clear();
+  auto der = ReadFile(kDir / "vcek.testcer");
+  auto cert = ParseCertificate(crypto::AsBytes(*der));
+  ASSERT_TRUE(cert.has_value());
+  roots_.endorsement_keys = {*cert};
+  EXPECT_TRUE(Run(report_).has_value());
+}
+
+TEST(SnpTcbTest, LayoutsDecode) {
+  // Milan/Genoa: BL, TEE, 4 reserved, SNP, microcode (little-endian u64).
+  SnpTcb m = DecodeSnpTcb(0x4405000000000002ull, false);
+  EXPECT_EQ(m, (SnpTcb{0, 2, 0, 5, 0x44}));
+  // Turin: FMC, BL, TEE, SNP, 3 reserved, microcode.
+  SnpTcb t = DecodeSnpTcb(0x4500000004030201ull, true);
+  EXPECT_EQ(t, (SnpTcb{1, 2, 3, 4, 0x45}));
+}
+
+TEST(SnpParseTest, SignatureComponentBeyondP384IsRefused) {
+  std::vector<std::uint8_t> ev(kSnpReportSize, 0);
+  ev[0] = 2;
+  ev[0x34] = 1;
+  EXPECT_TRUE(ParseSnpReport(ev).has_value());
+  ev[0x2A0 + 60] = 1;
+  auto r = ParseSnpReport(ev);
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message().find("exceeds the P-384 size"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace rampart::attest
