@@ -13,7 +13,7 @@ PACKAGES=(
   clang-19 libclang-rt-19-dev llvm-19
   # libraries (docs/design/dependencies.md says why each)
   libboost1.81-dev libssl-dev libyaml-cpp-dev libyaml-dev libcli11-dev libspdlog-dev libfmt-dev
-  libsqlite3-dev sqlite3 libpq-dev libhiredis-dev libhyperscan-dev libarchive-dev zlib1g-dev
+  libxml2-dev libsqlite3-dev sqlite3 libpq-dev libhiredis-dev libhyperscan-dev libarchive-dev zlib1g-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   # HTTP/2 (the gateway's h2 and gRPC front end) and its test and bench tools
   libnghttp2-dev nghttp2-client nghttp2-server python3-grpcio protobuf-compiler
