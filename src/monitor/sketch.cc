@@ -1,0 +1,82 @@
+#include "monitor/sketch.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace rampart::monitor {
+
+std::uint64_t Hash64(std::string_view s, std::uint64_t seed) {
+  std::uint64_t h = 0xcbf29ce484222325ULL ^ Mix64(seed);
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    h = (h ^ w) * 0x100000001b3ULL;
+    h ^= h >> 29;
+  }
+  std::uint64_t tail = 0;
+  std::memcpy(&tail, s.data() + i, s.size() - i);
+  h = (h ^ tail ^ (static_cast<std::uint64_t>(s.size()) << 56)) * 0x100000001b3ULL;
+  return Mix64(h);
+}
+
+void Projector::Add(std::size_t i, float v, Projection* acc) const {
+  // Row i: kProjDims signs, one bit each of a hash of (seed, i).
+  std::uint64_t h = Mix64(seed_ ^ (i * 0x9e3779b97f4a7c15ULL));
+  for (std::size_t j = 0; j < kProjDims; ++j) (*acc)[j] += ((h >> j) & 1u) ? v : -v;
+}
+
+void Projector::Finish(Projection* acc) {
+  // Entries are ±1: scale by 1/sqrt(k) so that E|xR|^2 = |x|^2.
+  const float s = 1.0f / std::sqrt(static_cast<float>(kProjDims));
+  for (float& v : *acc) v *= s;
+}
+
+float SquaredDistance(const Projection& a, const Projection& b) {
+  float s = 0;
+  for (std::size_t j = 0; j < kProjDims; ++j) {
+    float d = a[j] - b[j];
+    s += d * d;
+  }
+  return s;
+}
+
+std::uint64_t SimHash(std::string_view text, std::uint64_t seed, std::size_t max_words,
+                      std::size_t* words) {
+  std::int32_t acc[64] = {};
+  auto add = [&](std::uint64_t h) {
+    for (int b = 0; b < 64; ++b) acc[b] += static_cast<std::int32_t>((h >> b) & 1u) * 2 - 1;
+  };
+  std::uint64_t prev = 0;
+  std::size_t n = 0;
+  std::size_t i = 0;
+  while (i < text.size() && n < max_words) {
+    auto is_word = [](unsigned char c) {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+             c >= 0x80;
+    };
+    while (i < text.size() && !is_word(static_cast<unsigned char>(text[i]))) ++i;
+    std::size_t len = 0;
+    std::uint64_t h = 0xcbf29ce484222325ULL ^ seed;
+    while (i < text.size() && is_word(static_cast<unsigned char>(text[i]))) {
+      unsigned char c = static_cast<unsigned char>(text[i]);
+      if (c >= 'A' && c <= 'Z') c = static_cast<unsigned char>(c - 'A' + 'a');
+      h = (h ^ c) * 0x100000001b3ULL;
+      ++len;
+      ++i;
+    }
+    if (len == 0) break;
+    std::uint64_t uni = Mix64(h);
+    add(uni);
+    if (n > 0) add(Mix64(prev * 0x9e3779b97f4a7c15ULL + uni));
+    prev = uni;
+    ++n;
+  }
+  if (words) *words = n;
+  std::uint64_t out = 0;
+  for (int b = 0; b < 64; ++b)
+    if (acc[b] > 0) out |= 1ULL << b;
+  return out;
+}
+
+}  // namespace rampart::monitor
