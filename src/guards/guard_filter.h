@@ -46,8 +46,12 @@ struct RuleVerdict {
   std::vector<std::size_t> rules;  // every hit
   std::optional<std::size_t> top;  // the highest-severity hit at or above the threshold
 };
+// Scans the folded text and its decoded payloads (normalize.h).
 RuleVerdict JudgeText(const RuleSet& rules, const RulesPolicy& p, PromptRole role,
                       std::string_view text);
+// The same for the views ScoringViews(text) already computed.
+RuleVerdict JudgeViews(const RuleSet& rules, const RulesPolicy& p, PromptRole role,
+                       const std::vector<std::string>& views);
 
 class GuardFilter final : public GatewayFilter {
  public:
