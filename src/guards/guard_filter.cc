@@ -19,6 +19,26 @@ bool Listed(const std::vector<std::string>& list, std::string_view v) {
                      [&](const std::string& s) { return s == "*" || s == v; });
 }
 
+// The text an image part carries (alt text, caption, title, description, in
+// the part or in its `image_url` object): content from outside, scored as
+// indirect (kTool), whoever sent the message.
+void AddImageText(const json::object& part, std::vector<PromptPart>* out) {
+  const json::value* type = part.if_contains("type");
+  if (!type || !type->is_string()) return;
+  std::string_view t(type->as_string().data(), type->as_string().size());
+  if (t != "image_url" && t != "input_image" && t != "image") return;
+  auto fields = [&](const json::object& o) {
+    for (std::string_view k : {"alt", "alt_text", "caption", "title", "description"}) {
+      if (const json::value* v = o.if_contains(k); v && v->is_string())
+        out->push_back(
+            {PromptRole::kTool, std::string_view(v->as_string().data(), v->as_string().size())});
+    }
+  };
+  fields(part);
+  if (const json::value* u = part.if_contains("image_url"); u && u->is_object())
+    fields(u->as_object());
+}
+
 void AddContent(const json::value& c, PromptRole role, std::vector<PromptPart>* out) {
   if (c.is_string()) {
     out->push_back({role, std::string_view(c.as_string().data(), c.as_string().size())});
@@ -28,6 +48,7 @@ void AddContent(const json::value& c, PromptRole role, std::vector<PromptPart>* 
         if (const json::value* t = o->if_contains("text"); t && t->is_string()) {
           out->push_back({role, std::string_view(t->as_string().data(), t->as_string().size())});
         }
+        AddImageText(*o, out);
       } else if (part.is_string()) {
         out->push_back({role, std::string_view(part.as_string().data(), part.as_string().size())});
       }

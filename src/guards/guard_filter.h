@@ -36,7 +36,10 @@ struct PromptPart {
 };
 
 // The text parts of an OpenAI-style request body (chat `messages`, with
-// string or [{type:"text", text}] content; completions `prompt`).
+// string or [{type:"text", text}] content; completions `prompt`). The alt
+// text, caption, title or description of an image part ({type:"image_url"},
+// in the part or its `image_url` object) is a part of role kTool: outside
+// content, judged with the indirect threshold.
 std::vector<PromptPart> PromptParts(const json::object& body);
 
 // The verdict of the rules on one text.
