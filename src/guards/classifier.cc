@@ -9,6 +9,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "guards/normalize.h"
 
 namespace rampart::guards {
 namespace {
@@ -34,34 +35,14 @@ std::uint64_t Mix(std::uint64_t h, std::uint64_t tag) {
   return z ^ (z >> 31);
 }
 
-// Zero-width and bidirectional controls (UTF-8), dropped before scoring:
-// U+200B..U+200F, U+202A..U+202E, U+2060..U+2064, U+2066..U+2069, U+FEFF.
-std::size_t InvisibleAt(std::string_view t, std::size_t i) {
-  if (i + 2 >= t.size()) return 0;
-  auto b0 = static_cast<unsigned char>(t[i]), b1 = static_cast<unsigned char>(t[i + 1]),
-       b2 = static_cast<unsigned char>(t[i + 2]);
-  if (b0 == 0xE2 && b1 == 0x80 && ((b2 >= 0x8B && b2 <= 0x8F) || (b2 >= 0xAA && b2 <= 0xAE)))
-    return 3;
-  if (b0 == 0xE2 && b1 == 0x81 && ((b2 >= 0xA0 && b2 <= 0xA4) || (b2 >= 0xA6 && b2 <= 0xA9)))
-    return 3;
-  if (b0 == 0xEF && b1 == 0xBB && b2 == 0xBF) return 3;
-  return 0;
-}
-
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
-}  // namespace
-
-std::string NormaliseForModel(std::string_view t) {
+// ASCII lower case, whitespace runs collapsed, of a folded text.
+std::string LowerCollapse(std::string_view t) {
   std::string out;
   out.reserve(t.size());
   bool space = true;
-  for (std::size_t i = 0; i < t.size();) {
-    if (std::size_t n = InvisibleAt(t, i)) {
-      i += n;
-      continue;
-    }
-    char c = t[i++];
+  for (char c : t) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
       if (!space) out.push_back(' ');
       space = true;
@@ -74,6 +55,10 @@ std::string NormaliseForModel(std::string_view t) {
   if (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
+
+}  // namespace
+
+std::string NormaliseForModel(std::string_view t) { return LowerCollapse(FoldText(t)); }
 
 void Features(std::string_view t, const ClassifierShape& s, std::vector<std::uint32_t>* out) {
   out->clear();
@@ -181,13 +166,22 @@ double Classifier::ScoreWindow(std::string_view n, std::vector<std::uint32_t>* f
   return Sigmoid(z);
 }
 
-double Classifier::Score(std::string_view text) const {
-  std::string n = NormaliseForModel(text);
+double Classifier::Score(std::string_view text) const { return ScoreViews(ScoringViews(text)); }
+
+double Classifier::ScoreViews(const std::vector<std::string>& views) const {
   std::vector<std::uint32_t> f;
+  double best = 0;
+  for (const std::string& view : views)
+    best = std::max(best, ScoreNormalised(LowerCollapse(view), &f));
+  return best;
+}
+
+double Classifier::ScoreNormalised(std::string_view n, std::vector<std::uint32_t>* scratch) const {
+  std::vector<std::uint32_t>& f = *scratch;
   if (n.size() <= shape_.window) return ScoreWindow(n, &f);
   double best = 0;
   for (std::size_t off = 0; off < n.size(); off += shape_.stride) {
-    best = std::max(best, ScoreWindow(std::string_view(n).substr(off, shape_.window), &f));
+    best = std::max(best, ScoreWindow(n.substr(off, shape_.window), &f));
     if (off + shape_.window >= n.size()) break;
   }
   return best;

@@ -3,10 +3,13 @@
 // on one core. Trained by `rampart guard train`; the model file is
 // documented in docs/formats/guard-model.md.
 //
-// Text is normalised before features are taken (NormaliseForModel): ASCII
-// lower-cased, zero-width and bidi controls removed, runs of whitespace
-// collapsed. Long texts are scored in overlapping windows; the score is the
-// highest window's, so an injection buried in a long document is not diluted.
+// Text is normalised before features are taken (NormaliseForModel):
+// FoldText (guards/normalize.h: NFKC-style compatibility folding, invisible
+// controls dropped, homoglyphs folded), then ASCII lower-cased and runs of
+// whitespace collapsed. Score also scores the payloads decoded from base64,
+// hex and ROT13 runs (DecodedPayloads) and keeps the highest score. Long
+// texts are scored in overlapping windows; the score is the highest
+// window's, so an injection buried in a long document is not diluted.
 //
 // Thread-safety: a loaded Classifier is immutable; Score may be called from
 // many threads at once.
@@ -60,6 +63,8 @@ class Classifier {
 
   // Probability of injection, 0..1.
   double Score(std::string_view text) const;
+  // The same for the views ScoringViews(text) already computed.
+  double ScoreViews(const std::vector<std::string>& views) const;
 
   double threshold() const { return threshold_; }
   void set_threshold(double t) { threshold_ = t; }
@@ -69,6 +74,7 @@ class Classifier {
   const ClassifierShape& shape() const { return shape_; }
 
  private:
+  double ScoreNormalised(std::string_view normalised, std::vector<std::uint32_t>* scratch) const;
   double ScoreWindow(std::string_view normalised, std::vector<std::uint32_t>* scratch) const;
 
   ClassifierShape shape_;

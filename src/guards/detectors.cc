@@ -1,5 +1,6 @@
 #include "guards/detectors.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "core/encoding.h"
@@ -11,7 +12,8 @@ using State = MatchResult::State;
 
 constexpr std::array<std::string_view, kDetectorCount> kNames = {
     "private_key", "aws_access_key", "aws_secret_key", "github_token", "jwt",  "slack_token",
-    "api_key",     "email",          "phone",          "payment_card", "iban", "canary"};
+    "api_key",     "email",          "phone",          "payment_card", "iban", "canary",
+    "national_id"};
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -391,6 +393,113 @@ MatchResult Iban(std::string_view b, std::size_t i, char prev, bool final) {
   return No();
 }
 
+// ---- national identity numbers ----
+
+// Reads a fixed shape at b[i]: 'D' a digit, 'L' an upper-case letter, 's' an
+// optional separator (one of `seps`, the same one throughout), then a word
+// boundary. The compact characters (no separators) go to *compact.
+MatchResult Shape(std::string_view b, std::size_t i, std::string_view shape, std::string_view seps,
+                  bool final, std::string* compact) {
+  compact->clear();
+  std::size_t j = i;
+  char sep = 0;
+  for (char want : shape) {
+    if (j >= b.size()) return final ? No() : More();
+    char c = b[j];
+    if (want == 's') {
+      if (seps.find(c) != std::string_view::npos && c != 0 && (sep == 0 || sep == c)) {
+        sep = c;
+        ++j;
+      } else if (sep != 0) {
+        return No();  // separators are all or nothing after the first
+      }
+      continue;
+    }
+    if (want == 'D' ? !IsDigit(c) : !IsUpper(c)) return No();
+    compact->push_back(c);
+    ++j;
+  }
+  if (j >= b.size()) return final ? Hit(i, j) : More();
+  if (IsAlnum(b[j]) || ((b[j] == '-' || b[j] == '/') && j + 1 < b.size() && IsDigit(b[j + 1])))
+    return No();
+  return Hit(i, j);
+}
+
+// The first match of several candidate readers; kNeedMore if none matched
+// and one could not decide.
+template <class... F>
+MatchResult FirstOf(F&&... readers) {
+  bool more = false;
+  MatchResult hit;
+  auto one = [&](auto&& r) {
+    if (hit.state == State::kMatch) return;
+    MatchResult m = r();
+    if (m.state == State::kMatch) hit = m;
+    more |= m.state == State::kNeedMore;
+  };
+  (one(readers), ...);
+  if (hit.state == State::kMatch) return hit;
+  return more ? More() : No();
+}
+
+MatchResult NationalId(std::string_view b, std::size_t i, char prev, bool final) {
+  if (IsAlnum(prev)) return No();
+  std::string compact;
+  char c = b[i];
+  if (IsDigit(c)) {
+    return FirstOf(
+        [&] {  // US SSN: 123-45-6789 or 123 45 6789 (a bare 9-digit run is too common)
+          MatchResult m = Shape(b, i, "DDDsDDsDDDD", "- ", final, &compact);
+          if (m.state == State::kMatch &&
+              (m.end - m.begin != 11 || !SsnValid(compact)))
+            return No();
+          return m;
+        },
+        [&] {  // Spanish DNI: 12345678Z, 12345678-Z
+          MatchResult m = Shape(b, i, "DDDDDDDDsL", "-", final, &compact);
+          return m.state == State::kMatch && !DniValid(compact) ? No() : m;
+        });
+  }
+  return FirstOf(
+      [&] {  // Spanish NIE: X1234567L
+        if (c != 'X' && c != 'Y' && c != 'Z') return No();
+        MatchResult m = Shape(b, i, "LDDDDDDDsL", "-", final, &compact);
+        return m.state == State::kMatch && !DniValid(compact) ? No() : m;
+      },
+      [&] {  // UK NINO: AB123456C, AB 12 34 56 C
+        if (!IsUpper(c)) return No();
+        MatchResult m = Shape(b, i, "LLsDDsDDsDDsL", " ", final, &compact);
+        return m.state == State::kMatch && !NinoValid(compact) ? No() : m;
+      },
+      [&] {  // Dutch BSN after its label: "BSN: 123456782", "burgerservicenummer 1234.56.782"
+        std::size_t j = i;
+        State s = Literal(b, j, "burgerservicenummer", final, true);
+        if (s == State::kMatch) {
+          j += 19;
+        } else {
+          State t = Literal(b, j, "bsn", final, true);
+          if (t == State::kNeedMore || (s == State::kNeedMore && t != State::kMatch)) return More();
+          if (t != State::kMatch) return No();
+          j += 3;
+        }
+        // Up to 12 bytes of ":", "=", "#", ".", spaces, "nr", "nummer".
+        std::size_t k = 0;
+        while (j < b.size() && !IsDigit(b[j])) {
+          if (++k > 12 || std::string_view(" :=#.-nrumeNRUME").find(b[j]) == std::string_view::npos)
+            return No();
+          ++j;
+        }
+        if (j >= b.size()) return final ? No() : More();
+        std::size_t v = j;
+        MatchResult m = Shape(b, v, "DDDDsDDsDDD", ". ", final, &compact);
+        if (m.state != State::kMatch) {
+          m = Shape(b, v, "DDDsDDDsDDD", ". ", final, &compact);
+        }
+        if (m.state == State::kMatch && !BsnValid(compact)) return No();
+        return m;
+      });
+}
+
 MatchResult Canary(std::string_view b, std::size_t i, bool final, std::string_view canary) {
   if (canary.empty()) return No();
   State s = Literal(b, i, canary, final);
@@ -416,6 +525,7 @@ bool IsSecret(Detector d) {
     case Detector::kPhone:
     case Detector::kPaymentCard:
     case Detector::kIban:
+    case Detector::kNationalId:
       return false;
     default:
       return true;
@@ -454,6 +564,8 @@ MatchResult MatchAt(Detector d, std::string_view buf, std::size_t start, char pr
       return IsUpper(buf[start]) ? Iban(buf, start, prev, final) : No();
     case Detector::kCanary:
       return !canary.empty() && buf[start] == canary[0] ? Canary(buf, start, final, canary) : No();
+    case Detector::kNationalId:
+      return IsAlnum(buf[start]) ? NationalId(buf, start, prev, final) : No();
   }
   return No();
 }
@@ -484,8 +596,45 @@ bool MayStartWith(Detector d, char c, std::string_view canary) {
       return IsUpper(c);
     case Detector::kCanary:
       return !canary.empty() && c == canary[0];
+    case Detector::kNationalId:
+      return IsDigit(c) || IsUpper(c) || c == 'b';
   }
   return false;
+}
+
+bool SsnValid(std::string_view d) {
+  if (d.size() != 9 || !std::all_of(d.begin(), d.end(), IsDigit)) return false;
+  int area = std::stoi(std::string(d.substr(0, 3)));
+  int group = std::stoi(std::string(d.substr(3, 2)));
+  int serial = std::stoi(std::string(d.substr(5, 4)));
+  // Never issued: area 000, 666, 900-999; group 00; serial 0000.
+  return area != 0 && area != 666 && area < 900 && group != 0 && serial != 0;
+}
+
+bool NinoValid(std::string_view n) {
+  if (n.size() != 9 || !IsUpper(n[0]) || !IsUpper(n[1]) || !IsUpper(n[8])) return false;
+  if (!std::all_of(n.begin() + 2, n.begin() + 8, IsDigit)) return false;
+  if (std::string_view("DFIQUV").find(n[0]) != std::string_view::npos) return false;
+  if (std::string_view("DFIOQUV").find(n[1]) != std::string_view::npos) return false;
+  for (std::string_view bad : {"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
+    if (n.substr(0, 2) == bad) return false;
+  return n[8] >= 'A' && n[8] <= 'D';
+}
+
+bool DniValid(std::string_view s) {
+  if (s.size() != 9 || !IsUpper(s[8])) return false;
+  std::string digits(s.substr(0, 8));
+  if (digits[0] == 'X' || digits[0] == 'Y' || digits[0] == 'Z') digits[0] = static_cast<char>('0' + (digits[0] - 'X'));
+  if (!std::all_of(digits.begin(), digits.end(), IsDigit)) return false;
+  return "TRWAGMYFPDXBNJZSQVHLCKE"[std::stol(digits) % 23] == s[8];
+}
+
+bool BsnValid(std::string_view d) {
+  if (d.size() != 9 || !std::all_of(d.begin(), d.end(), IsDigit)) return false;
+  int sum = 0;
+  for (int k = 0; k < 8; ++k) sum += (9 - k) * (d[k] - '0');
+  sum -= d[8] - '0';
+  return sum % 11 == 0 && d != "000000000";
 }
 
 bool LuhnValid(std::string_view digits) {

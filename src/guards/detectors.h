@@ -32,8 +32,9 @@ enum class Detector : std::uint8_t {
   kPaymentCard,  // 13-19 digits, Luhn-valid, card-network prefix
   kIban,         // mod-97 valid
   kCanary,       // the deployment's canary token (guards/canary.h)
+  kNationalId,   // US SSN, UK NINO, Spanish DNI/NIE, Dutch BSN (validity rules, checksums)
 };
-inline constexpr std::size_t kDetectorCount = 12;
+inline constexpr std::size_t kDetectorCount = 13;
 
 // "private_key", "aws_access_key", ..., "canary": the names used in the
 // config, metrics and the [REDACTED:<name>] marker.
@@ -66,6 +67,11 @@ bool LuhnValid(std::string_view digits);           // digits only
 bool IbanValid(std::string_view iban_no_spaces);   // mod-97 == 1
 bool GithubChecksumValid(std::string_view token);  // ghp_ + 30 + 6 base62 CRC32
 std::uint32_t Crc32(std::string_view data);
+// National identity numbers (digits/letters only, no separators).
+bool SsnValid(std::string_view nine_digits);  // area 001-899 but 666, group 01-99, serial 0001-9999
+bool NinoValid(std::string_view nino);        // 2 letters (allowed prefixes), 6 digits, A-D
+bool DniValid(std::string_view dni);          // 8 digits + mod-23 letter; NIE: X/Y/Z + 7 + letter
+bool BsnValid(std::string_view nine_digits);  // the "11-proof"
 std::string Base62Pad6(std::uint32_t v);  // the checksum's encoding, for tests
 
 }  // namespace rampart::guards

@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "guards/canary.h"
+#include "guards/normalize.h"
 
 namespace rampart::guards {
 namespace {
@@ -16,6 +17,26 @@ bool Listed(const std::vector<std::string>& list, std::string_view v) {
   if (list.empty()) return true;
   return std::any_of(list.begin(), list.end(),
                      [&](const std::string& s) { return s == "*" || s == v; });
+}
+
+// The text an image part carries (alt text, caption, title, description, in
+// the part or in its `image_url` object): content from outside, scored as
+// indirect (kTool), whoever sent the message.
+void AddImageText(const json::object& part, std::vector<PromptPart>* out) {
+  const json::value* type = part.if_contains("type");
+  if (!type || !type->is_string()) return;
+  std::string_view t(type->as_string().data(), type->as_string().size());
+  if (t != "image_url" && t != "input_image" && t != "image") return;
+  auto fields = [&](const json::object& o) {
+    for (std::string_view k : {"alt", "alt_text", "caption", "title", "description"}) {
+      if (const json::value* v = o.if_contains(k); v && v->is_string())
+        out->push_back(
+            {PromptRole::kTool, std::string_view(v->as_string().data(), v->as_string().size())});
+    }
+  };
+  fields(part);
+  if (const json::value* u = part.if_contains("image_url"); u && u->is_object())
+    fields(u->as_object());
 }
 
 void AddContent(const json::value& c, PromptRole role, std::vector<PromptPart>* out) {
@@ -27,6 +48,7 @@ void AddContent(const json::value& c, PromptRole role, std::vector<PromptPart>* 
         if (const json::value* t = o->if_contains("text"); t && t->is_string()) {
           out->push_back({role, std::string_view(t->as_string().data(), t->as_string().size())});
         }
+        AddImageText(*o, out);
       } else if (part.is_string()) {
         out->push_back({role, std::string_view(part.as_string().data(), part.as_string().size())});
       }
@@ -56,8 +78,17 @@ std::vector<PromptPart> PromptParts(const json::object& body) {
 
 RuleVerdict JudgeText(const RuleSet& rules, const RulesPolicy& p, PromptRole role,
                       std::string_view text) {
+  return JudgeViews(rules, p, role, ScoringViews(text));
+}
+
+RuleVerdict JudgeViews(const RuleSet& rules, const RulesPolicy& p, PromptRole role,
+                       const std::vector<std::string>& views) {
   RuleVerdict v;
-  v.rules = rules.Scan(text);
+  // The rules see the folded text and every decoded payload (normalize.h).
+  for (const std::string& view : views) {
+    for (std::size_t i : rules.Scan(view))
+      if (std::find(v.rules.begin(), v.rules.end(), i) == v.rules.end()) v.rules.push_back(i);
+  }
   const auto& threshold = p.threshold[static_cast<std::size_t>(role)];
   for (std::size_t i : v.rules) {
     const Rule& r = rules.rule(i);
@@ -95,12 +126,18 @@ GuardFilter::GuardFilter(GuardsConfig c, std::string canary, std::shared_ptr<con
 FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
   FilterDecision d;
   if (r.json_body == nullptr) return d;
+  const std::vector<PromptPart> parts = PromptParts(*r.json_body);
+  // What the rules and the classifier see of each part (normalize.h).
+  std::vector<std::vector<std::string>> views;
+  views.reserve(parts.size());
+  for (const PromptPart& part : parts) views.push_back(ScoringViews(part.text));
   if (rules_ && config_.rules.enabled && rules_->size() > 0) {
     std::optional<std::size_t> worst;
     PromptRole worst_role = PromptRole::kUser;
     bool flagged = false;
-    for (const PromptPart& part : PromptParts(*r.json_body)) {
-      RuleVerdict v = JudgeText(*rules_, config_.rules, part.role, part.text);
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      const PromptPart& part = parts[k];
+      RuleVerdict v = JudgeViews(*rules_, config_.rules, part.role, views[k]);
       for (std::size_t i : v.rules) rule_hits_[i].fetch_add(1, std::memory_order_relaxed);
       if (!v.top) continue;
       flagged = true;
@@ -133,11 +170,12 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
     // The classifier, per role with its threshold; the highest score counts.
     double best = 0;
     std::optional<PromptRole> hit;
-    for (const PromptPart& part : PromptParts(*r.json_body)) {
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      const PromptPart& part = parts[k];
       const auto& t = config_.classifier.threshold[static_cast<std::size_t>(part.role)];
       if (!t) continue;
       double threshold = std::isnan(*t) ? model_->threshold() : *t;
-      double s = model_->Score(part.text);
+      double s = model_->ScoreViews(views[k]);
       if (s >= threshold && s >= best) {
         best = s;
         hit = part.role;

@@ -36,7 +36,10 @@ struct PromptPart {
 };
 
 // The text parts of an OpenAI-style request body (chat `messages`, with
-// string or [{type:"text", text}] content; completions `prompt`).
+// string or [{type:"text", text}] content; completions `prompt`). The alt
+// text, caption, title or description of an image part ({type:"image_url"},
+// in the part or its `image_url` object) is a part of role kTool: outside
+// content, judged with the indirect threshold.
 std::vector<PromptPart> PromptParts(const json::object& body);
 
 // The verdict of the rules on one text.
@@ -46,8 +49,12 @@ struct RuleVerdict {
   std::vector<std::size_t> rules;  // every hit
   std::optional<std::size_t> top;  // the highest-severity hit at or above the threshold
 };
+// Scans the folded text and its decoded payloads (normalize.h).
 RuleVerdict JudgeText(const RuleSet& rules, const RulesPolicy& p, PromptRole role,
                       std::string_view text);
+// The same for the views ScoringViews(text) already computed.
+RuleVerdict JudgeViews(const RuleSet& rules, const RulesPolicy& p, PromptRole role,
+                       const std::vector<std::string>& views);
 
 class GuardFilter final : public GatewayFilter {
  public:

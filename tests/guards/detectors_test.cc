@@ -122,6 +122,57 @@ TEST(Detectors, PersonalDataNearMisses) {
   EXPECT_TRUE(Matches("id 41111111111111110000").empty());
 }
 
+TEST(Validators, NationalIds) {
+  EXPECT_TRUE(SsnValid("123456789"));
+  EXPECT_FALSE(SsnValid("000456789"));  // area 000
+  EXPECT_FALSE(SsnValid("666456789"));  // area 666
+  EXPECT_FALSE(SsnValid("901456789"));  // area 900-999
+  EXPECT_FALSE(SsnValid("123006789"));  // group 00
+  EXPECT_FALSE(SsnValid("123450000"));  // serial 0000
+  EXPECT_TRUE(NinoValid("AB123456C"));
+  EXPECT_FALSE(NinoValid("DA123456C"));  // D never first
+  EXPECT_FALSE(NinoValid("AO123456C"));  // O never second
+  EXPECT_FALSE(NinoValid("GB123456C"));  // a reserved prefix
+  EXPECT_FALSE(NinoValid("AB123456E"));  // suffix A-D only
+  EXPECT_TRUE(DniValid("12345678Z"));
+  EXPECT_FALSE(DniValid("12345678A"));
+  EXPECT_TRUE(DniValid("X1234567L"));
+  EXPECT_FALSE(DniValid("X1234567M"));
+  EXPECT_TRUE(BsnValid("123456782"));
+  EXPECT_TRUE(BsnValid("111222333"));
+  EXPECT_FALSE(BsnValid("123456789"));
+  EXPECT_FALSE(BsnValid("000000000"));
+}
+
+TEST(Detectors, NationalIds) {
+  auto m = Matches(
+      "SSN 123-45-6789, NINO AB 12 34 56 C and CE123456B, DNI 12345678-Z, NIE X1234567L, "
+      "BSN: 1234.56.782 and burgerservicenummer 111222333.");
+  ASSERT_EQ(m.size(), 7u) << ::testing::PrintToString(m);
+  EXPECT_EQ(m[0], "national_id:123-45-6789");
+  EXPECT_EQ(m[1], "national_id:AB 12 34 56 C");
+  EXPECT_EQ(m[2], "national_id:CE123456B");
+  EXPECT_EQ(m[3], "national_id:12345678-Z");
+  EXPECT_EQ(m[4], "national_id:X1234567L");
+  EXPECT_EQ(m[5], "national_id:1234.56.782");
+  EXPECT_EQ(m[6], "national_id:111222333");
+}
+
+TEST(Detectors, NationalIdNearMisses) {
+  // Never-issued SSNs; mixed separators; a bare 9-digit number; inside a
+  // longer number; a date-like run.
+  EXPECT_TRUE(Matches("ssn 666-12-3456 or 900-12-3456 or 123-00-4567 or 123-45-0000").empty());
+  EXPECT_TRUE(Matches("ref 123-45 6789").empty());
+  EXPECT_TRUE(Matches("order 123456789 shipped").empty());
+  EXPECT_TRUE(Matches("part 9123-45-6789 and 123-45-67890").empty());
+  // NINO with a forbidden prefix or suffix; a DNI with the wrong letter; a
+  // BSN failing the 11-proof, and a valid one without its label.
+  EXPECT_TRUE(Matches("NINO GB 12 34 56 C, DQ123456A, AB123456F").empty());
+  EXPECT_TRUE(Matches("DNI 12345678A, NIE X1234567M").empty());
+  EXPECT_TRUE(Matches("BSN 123456789").empty());
+  EXPECT_TRUE(Matches("invoice 123456782").empty());
+}
+
 TEST(Detectors, CanaryOnlyWhenConfigured) {
   EXPECT_TRUE(Matches("leak rmp-canary-0123456789abcdef").empty());
   auto m = Matches("leak rmp-canary-0123456789abcdef now", AllOn("rmp-canary-0123456789abcdef"));
@@ -154,12 +205,13 @@ TEST(StreamScanner, EveryMatchIsFoundAcrossEveryBoundary) {
   std::string gh = GithubToken("gho_", "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0");
   std::string text = "a AKIAIOSFODNN7EXAMPLE b " + gh + " c " + Jwt() +
                      " d jane@example.org e 4111-1111-1111-1111 f DE89 3704 0044 0532 0130 00 "
-                     "g +1 415 555 0123 h rmp-canary-feedc0de -----BEGIN PRIVATE KEY-----\n"
+                     "g +1 415 555 0123 h rmp-canary-feedc0de i 123-45-6789 j BSN 111222333 k "
+                     "AB 12 34 56 C l -----BEGIN PRIVATE KEY-----\n"
                      "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY----- end";
   ScanOptions o = AllOn("rmp-canary-feedc0de");
   std::string whole = Redact({text}, o);
   for (auto d : {"aws_access_key", "github_token", "jwt", "email", "payment_card", "iban", "phone",
-                 "canary", "private_key"}) {
+                 "canary", "private_key", "national_id"}) {
     EXPECT_NE(whole.find("[REDACTED:" + std::string(d) + "]"), std::string::npos) << d << whole;
   }
   // Two pieces, cut at every byte.
