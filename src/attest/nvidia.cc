@@ -322,8 +322,19 @@ Result<NvidiaReport> ParseNvidiaReport(std::span<const std::uint8_t> b) {
   return r;
 }
 
+static void SilentXmlError(void*, const char*, ...) {}
+
 Result<Rim> VerifyRim(std::string_view xml, const std::vector<Certificate>& rim_roots,
                       std::chrono::system_clock::time_point at) {
+  // libxml2's global state, once, before any concurrent use; its messages
+  // go nowhere (the refusal says what failed).
+  static const bool initialised = [] {
+    xmlInitParser();
+    xmlSetGenericErrorFunc(nullptr, SilentXmlError);
+    return true;
+  }();
+  (void)initialised;
+  if (xml.size() > (16u << 20)) return InvalidArgumentError("RIM: larger than 16 MiB");
   DocPtr doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "rim.xml", nullptr,
                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
   if (!doc) return InvalidArgumentError("RIM: not well-formed XML");

@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   cli::RegisterGatewayCommands(app, ctx);
   cli::RegisterZonesCommands(app, ctx);
   cli::RegisterGuardCommands(app, ctx);
+  auto* attest = app.add_subcommand("attest", "Confidential computing: TEE evidence");
+  attest->require_subcommand(1);
+  cli::RegisterAttestVerifyCommand(*attest, ctx);
 
   try {
     app.parse(argc, argv);
