@@ -62,6 +62,7 @@ xmlNode* Child(xmlNode* parent, const char* ns, const char* name) {
   return nullptr;
 }
 std::string Attr(const xmlNode* n, const char* name) {
+  if (n == nullptr) return "";
   for (xmlAttr* a = n->properties; a != nullptr; a = a->next) {
     if (std::strcmp(reinterpret_cast<const char*>(a->name), name) == 0 && a->children &&
         a->children->content) {
@@ -77,6 +78,7 @@ std::string Text(xmlNode* n) {
   return s;
 }
 Result<Bytes> Base64Text(xmlNode* n, std::string_view what) {
+  if (n == nullptr) return PermissionDeniedError("RIM: no " + std::string(what));
   std::string t = Text(n);
   t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }),
           t.end());

@@ -145,21 +145,10 @@ class SnpVerifier final : public EvidenceVerifier {
     }
     RAMPART_RETURN_IF_ERROR(VerifyChain(*key_cert, roots_.asks, roots_.arks, {}, opts.now,
                                         std::string(key_name) + " chain to the AMD ARK"));
+    RAMPART_RETURN_IF_ERROR(CheckSnpEndorsement(r, *key_cert));
     std::string product = ProductName(*key_cert);
     bool turin = product.starts_with("Turin");
     SnpTcb reported = DecodeSnpTcb(r.reported_tcb, turin);
-    RAMPART_ASSIGN_OR_RETURN(SnpTcb certified, CertTcb(*key_cert, turin));
-    if (!(reported == certified)) {
-      return PermissionDeniedError("reported TCB (" + TcbString(reported, turin) +
-                                   ") does not match the " + key_name + "'s TCB (" +
-                                   TcbString(certified, turin) + ")");
-    }
-    if (r.signing_key() == SnpSigningKey::kVcek && !r.mask_chip_id()) {
-      auto hwid = ExtensionValue(*key_cert, "1.3.6.1.4.1.3704.1.4");
-      if (!hwid || !std::equal(hwid->begin(), hwid->end(), r.chip_id.begin(), r.chip_id.end())) {
-        return PermissionDeniedError("chip id: the report's chip id is not the VCEK's hwID");
-      }
-    }
     if (opts.expected_report_data &&
         !crypto::ConstantTimeEqual(*opts.expected_report_data, ByteView(r.report_data))) {
       return PermissionDeniedError("report data does not match the expected value");
@@ -267,6 +256,25 @@ Result<SnpReport> ParseSnpReport(std::span<const std::uint8_t> b) {
   RAMPART_ASSIGN_OR_RETURN(r.sig_r, SigComponent(b, 0x2A0, "r"));
   RAMPART_ASSIGN_OR_RETURN(r.sig_s, SigComponent(b, 0x2E8, "s"));
   return r;
+}
+
+Status CheckSnpEndorsement(const SnpReport& r, const Certificate& key_cert) {
+  const char* key_name = r.signing_key() == SnpSigningKey::kVlek ? "vlek" : "vcek";
+  bool turin = ProductName(key_cert).starts_with("Turin");
+  SnpTcb reported = DecodeSnpTcb(r.reported_tcb, turin);
+  RAMPART_ASSIGN_OR_RETURN(SnpTcb certified, CertTcb(key_cert, turin));
+  if (!(reported == certified)) {
+    return PermissionDeniedError("reported TCB (" + TcbString(reported, turin) +
+                                 ") does not match the " + key_name + "'s TCB (" +
+                                 TcbString(certified, turin) + ")");
+  }
+  if (r.signing_key() == SnpSigningKey::kVcek && !r.mask_chip_id()) {
+    auto hwid = ExtensionValue(key_cert, "1.3.6.1.4.1.3704.1.4");
+    if (!hwid || !std::equal(hwid->begin(), hwid->end(), r.chip_id.begin(), r.chip_id.end())) {
+      return PermissionDeniedError("chip id: the report's chip id is not the VCEK's hwID");
+    }
+  }
+  return OkStatus();
 }
 
 Result<SnpRoots> SnpRootsFromPem(std::string_view pem) {

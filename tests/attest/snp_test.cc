@@ -156,6 +156,33 @@ TEST_F(SnpTest, VcekGivenInMemory) {
   EXPECT_TRUE(Run(report_).has_value());
 }
 
+// The signature covers reported_tcb and chip_id, so a mutated report never
+// reaches these checks: they are exercised on the parsed report directly.
+TEST_F(SnpTest, ReportedTcbAndChipIdMustMatchTheVcek) {
+  auto der = ReadFile(kDir / "vcek.testcer");
+  auto vcek = ParseCertificate(crypto::AsBytes(*der));
+  ASSERT_TRUE(vcek.has_value());
+  auto r = ParseSnpReport(report_);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(CheckSnpEndorsement(*r, *vcek).ok());
+  auto below = *r;
+  below.reported_tcb = 0x4404000000000002ull;  // SNP SVN 4 where the VCEK certifies 5
+  Status st = CheckSnpEndorsement(below, *vcek);
+  EXPECT_EQ(st.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(st.message(),
+            "reported TCB (bl=2,tee=0,snp=4,ucode=68) does not match the vcek's TCB "
+            "(bl=2,tee=0,snp=5,ucode=68)");
+  auto above = *r;
+  above.reported_tcb = 0x4505000000000002ull;  // a newer microcode than certified
+  EXPECT_FALSE(CheckSnpEndorsement(above, *vcek).ok());
+  auto other_chip = *r;
+  other_chip.chip_id[0] ^= 1;
+  st = CheckSnpEndorsement(other_chip, *vcek);
+  EXPECT_NE(st.message().find("chip id"), std::string::npos) << st.message();
+  other_chip.flags |= 2;  // MASK_CHIP_ID: the guest chose not to reveal it
+  EXPECT_TRUE(CheckSnpEndorsement(other_chip, *vcek).ok());
+}
+
 TEST(SnpTcbTest, LayoutsDecode) {
   // Milan/Genoa: BL, TEE, 4 reserved, SNP, microcode (little-endian u64).
   SnpTcb m = DecodeSnpTcb(0x4405000000000002ull, false);
