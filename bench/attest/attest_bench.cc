@@ -56,8 +56,8 @@ void BM_SnpSignatureFloor(benchmark::State& state) {
   crypto::Bytes sig(r->sig_r.begin(), r->sig_r.end());
   sig.insert(sig.end(), r->sig_s.begin(), r->sig_s.end());
   for (auto _ : state) {
-    Status s = key->Verify(std::span(report).first(kSnpSignedSize), sig, crypto::SignatureFormat::kRaw,
-                           crypto::HashAlgorithm::kSha384);
+    Status s = key->Verify(std::span(report).first(kSnpSignedSize), sig,
+                           crypto::SignatureFormat::kRaw, crypto::HashAlgorithm::kSha384);
     if (!s.ok()) state.SkipWithError("signature");
   }
 }
@@ -67,12 +67,14 @@ void BM_SgxVerify(benchmark::State& state) {
   static fs::path col = fs::temp_directory_path() / "rampart-attest-bench-sgx";
   fs::remove_all(col);
   fs::create_directories(col);
-  for (const char* f : {"tcbInfo.json", "qeIdentity.json", "tcbSignChain.pem", "intermediateCaCrl.der",
-                        "rootCaCrl.der", "pckCert.pem", "pckSignChain.pem"}) {
+  for (const char* f :
+       {"tcbInfo.json", "qeIdentity.json", "tcbSignChain.pem", "intermediateCaCrl.der",
+        "rootCaCrl.der", "pckCert.pem", "pckSignChain.pem"}) {
     fs::copy_file(dir / f, col / f);
   }
   auto quote = Bytes(dir / "quote.dat");
-  auto v = MakeDcapVerifier(TeeType::kSgx, *DcapRootsFromPem(*ReadFile(dir / "trustedRootCaCert.pem")));
+  auto v =
+      MakeDcapVerifier(TeeType::kSgx, *DcapRootsFromPem(*ReadFile(dir / "trustedRootCaCert.pem")));
   VerifyOptions opts;
   opts.now = At2024();
   opts.collateral_dir = col;
@@ -139,7 +141,8 @@ void BM_NvidiaSignatureFloor(benchmark::State& state) {
   const fs::path dir = kData / "nvidia-nvtrust";
   auto bytes = *NvidiaReportBytes(Bytes(dir / "samples/hopperAttestationReport.txt"));
   auto r = ParseNvidiaReport(bytes);
-  auto key = crypto::Certificate::FromPem(*ReadFile(dir / "samples/hopperCertChain.txt"))->public_key();
+  auto key =
+      crypto::Certificate::FromPem(*ReadFile(dir / "samples/hopperCertChain.txt"))->public_key();
   for (auto _ : state) {
     Status s = key->Verify(std::span(bytes).first(r->signed_size), r->signature,
                            crypto::SignatureFormat::kRaw, crypto::HashAlgorithm::kSha384);
@@ -170,14 +173,18 @@ class RatioReporter : public benchmark::ConsoleReporter {
       std::printf("%-44s %8.1f us CPU = %5.1fx one signature check (%.1f us)\n", what, ia->second,
                   ia->second / ib->second, ib->second);
     };
-    std::printf("\nverification per evidence (collateral cached on disk), CPU time (the wall time\n"
-                "of a shared machine varies with its load), same run:\n");
+    std::printf(
+        "\nverification per evidence (collateral cached on disk), CPU time (the wall time\n"
+        "of a shared machine varies with its load), same run:\n");
     ratio("snp: full verification", "BM_SnpVerify", "BM_SnpSignatureFloor");
     ratio("sgx: full verification (DCAP, QVL sample)", "BM_SgxVerify", "BM_SgxSignatureFloor");
-    ratio("nvidia: report (chain, signature, nonce)", "BM_NvidiaReportVerify", "BM_NvidiaSignatureFloor");
-    ratio("nvidia: one RIM (XML C14N, digest, chain)", "BM_NvidiaRimVerify", "BM_NvidiaSignatureFloor");
-    std::printf("reference verifiers (go-sev-guest, Intel QVL, nvtrust) are not installed here: "
-                "no comparison with them\n");
+    ratio("nvidia: report (chain, signature, nonce)", "BM_NvidiaReportVerify",
+          "BM_NvidiaSignatureFloor");
+    ratio("nvidia: one RIM (XML C14N, digest, chain)", "BM_NvidiaRimVerify",
+          "BM_NvidiaSignatureFloor");
+    std::printf(
+        "reference verifiers (go-sev-guest, Intel QVL, nvtrust) are not installed here: "
+        "no comparison with them\n");
   }
 
  private:

@@ -11,8 +11,8 @@
 
 namespace rampart::attest {
 
-using crypto::ByteView;
 using crypto::Bytes;
+using crypto::ByteView;
 using crypto::Certificate;
 
 namespace {
@@ -60,8 +60,10 @@ Result<SnpTcb> CertTcb(const Certificate& c, bool turin) {
     std::uint8_t* dst;
     bool required;
   } fields[] = {
-      {"1.3.6.1.4.1.3704.1.3.1", &t.bootloader, true}, {"1.3.6.1.4.1.3704.1.3.2", &t.tee, true},
-      {"1.3.6.1.4.1.3704.1.3.3", &t.snp, true},        {"1.3.6.1.4.1.3704.1.3.8", &t.microcode, true},
+      {"1.3.6.1.4.1.3704.1.3.1", &t.bootloader, true},
+      {"1.3.6.1.4.1.3704.1.3.2", &t.tee, true},
+      {"1.3.6.1.4.1.3704.1.3.3", &t.snp, true},
+      {"1.3.6.1.4.1.3704.1.3.8", &t.microcode, true},
       {"1.3.6.1.4.1.3704.1.3.9", &t.fmc, turin},
   };
   for (auto& f : fields) {
@@ -103,8 +105,12 @@ class SnpVerifier final : public EvidenceVerifier {
     RAMPART_ASSIGN_OR_RETURN(SnpReport r, ParseSnpReport(evidence));
     const char* key_name = nullptr;
     switch (r.signing_key()) {
-      case SnpSigningKey::kVcek: key_name = "vcek"; break;
-      case SnpSigningKey::kVlek: key_name = "vlek"; break;
+      case SnpSigningKey::kVcek:
+        key_name = "vcek";
+        break;
+      case SnpSigningKey::kVlek:
+        key_name = "vlek";
+        break;
       default:
         return PermissionDeniedError("report signature: the report is not signed (signing key " +
                                      std::to_string((r.flags >> 2) & 7) + ")");
@@ -133,7 +139,8 @@ class SnpVerifier final : public EvidenceVerifier {
     for (const auto& c : candidates) {
       auto pk = c.public_key();
       if (!pk || pk->type() != crypto::KeyType::kEcdsaP384) continue;
-      if (pk->Verify(signed_part, sig, crypto::SignatureFormat::kRaw, crypto::HashAlgorithm::kSha384)
+      if (pk->Verify(signed_part, sig, crypto::SignatureFormat::kRaw,
+                     crypto::HashAlgorithm::kSha384)
               .ok()) {
         key_cert = &c;
         break;
@@ -172,7 +179,8 @@ class SnpVerifier final : public EvidenceVerifier {
     a["policy.migrate_ma"] = r.migrate_ma() ? "true" : "false";
     a["policy.smt"] = r.smt_allowed() ? "true" : "false";
     a["policy.single_socket"] = r.single_socket() ? "true" : "false";
-    a["policy.abi"] = std::to_string((r.policy >> 8) & 0xff) + "." + std::to_string(r.policy & 0xff);
+    a["policy.abi"] =
+        std::to_string((r.policy >> 8) & 0xff) + "." + std::to_string(r.policy & 0xff);
     a["vmpl"] = std::to_string(r.vmpl);
     a["signing_key"] = key_name;
     a["product"] = product;

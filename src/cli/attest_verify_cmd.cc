@@ -37,9 +37,11 @@ Result<std::chrono::system_clock::time_point> ParseAt(const std::string& s) {
   if (!date_only && (n != 7 || z != 'Z')) {
     return InvalidArgumentError("--at '" + s + "': expected YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
   }
-  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+  std::chrono::year_month_day ymd{std::chrono::year(y),
+                                  std::chrono::month(static_cast<unsigned>(mo)),
                                   std::chrono::day(static_cast<unsigned>(d))};
-  if (!ymd.ok() || h > 23 || mi > 59 || sec > 60) return InvalidArgumentError("--at '" + s + "': not a valid time");
+  if (!ymd.ok() || h > 23 || mi > 59 || sec > 60)
+    return InvalidArgumentError("--at '" + s + "': not a valid time");
   return std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
          std::chrono::seconds(sec);
 }
@@ -54,7 +56,8 @@ Result<std::string> ReadAll(const std::vector<std::string>& files) {
   return out;
 }
 
-Result<std::unique_ptr<attest::EvidenceVerifier>> MakeVerifier(const VerifyArgs& a, attest::TeeType t) {
+Result<std::unique_ptr<attest::EvidenceVerifier>> MakeVerifier(const VerifyArgs& a,
+                                                               attest::TeeType t) {
   if (a.roots.empty()) {
     return InvalidArgumentError(
         "name the pinned roots with --roots PEM (AMD ARK/ASK, the Intel SGX root CA, NVIDIA's "
@@ -122,7 +125,8 @@ int Verify(const VerifyArgs& a) {
   if (!bytes) return ReportError(bytes.error());
   auto claims = (*verifier)->Verify(crypto::AsBytes(*bytes), opts);
   if (!claims) {
-    return ReportError(claims.error().WithContext(a.evidence + ": " + a.type + " evidence refused"));
+    return ReportError(
+        claims.error().WithContext(a.evidence + ": " + a.type + " evidence refused"));
   }
   PrintOut(a.format == "text" ? ClaimsText(*claims) : attest::ClaimsToJson(*claims));
   return kExitOk;
@@ -134,18 +138,22 @@ void RegisterAttestVerifyCommand(CLI::App& attest_app, CommandContext& ctx) {
   static VerifyArgs args;
   auto* verify = attest_app.add_subcommand(
       "verify", "Verify TEE evidence offline against pinned roots; print its claims");
-  verify->add_option("evidence", args.evidence,
-                     "Evidence file: an SNP report, an SGX/TDX quote, an NVIDIA GPU report")
+  verify
+      ->add_option("evidence", args.evidence,
+                   "Evidence file: an SNP report, an SGX/TDX quote, an NVIDIA GPU report")
       ->required();
   verify->add_option("--type", args.type, "sgx, tdx, snp or nvidia")
       ->required()
       ->check(CLI::IsMember({"sgx", "tdx", "snp", "nvidia"}));
   verify->add_option("--roots", args.roots, "Pinned root certificates, PEM (repeatable)");
-  verify->add_option("--rim-roots", args.rim_roots, "NVIDIA: the RIM signing root, PEM (repeatable)");
-  verify->add_option("--collateral", args.collateral,
-                     "Cached collateral: VCEK/VLEK, TCB info, QE identity, CRLs, RIMs, GPU cert chain");
+  verify->add_option("--rim-roots", args.rim_roots,
+                     "NVIDIA: the RIM signing root, PEM (repeatable)");
+  verify->add_option(
+      "--collateral", args.collateral,
+      "Cached collateral: VCEK/VLEK, TCB info, QE identity, CRLs, RIMs, GPU cert chain");
   verify->add_option("--at", args.at, "Verify at this time (YYYY-MM-DD[THH:MM:SSZ]); default now");
-  verify->add_option("--report-data", args.report_data, "The report data the evidence must carry (hex)");
+  verify->add_option("--report-data", args.report_data,
+                     "The report data the evidence must carry (hex)");
   verify->add_option("--format", args.format, "json (default) or text")
       ->check(CLI::IsMember({"json", "text"}));
   verify->callback([&ctx] { ctx.exit_code = Verify(args); });

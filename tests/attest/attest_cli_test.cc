@@ -24,9 +24,17 @@ class AttestCliTest : public ::testing::Test {
     fs::copy_file(kData / "snp-google/vcek.testcer", col_ / "vcek.der");
   }
   std::vector<std::string> Snp(const std::string& at) {
-    return {"attest", "verify", (kData / "snp-google/attestation.bin").string(), "--type", "snp",
-            "--roots", (kData / "snp-google/trust/ask_ark_milan.pem").string(), "--collateral",
-            col_.string(), "--at", at};
+    return {"attest",
+            "verify",
+            (kData / "snp-google/attestation.bin").string(),
+            "--type",
+            "snp",
+            "--roots",
+            (kData / "snp-google/trust/ask_ark_milan.pem").string(),
+            "--collateral",
+            col_.string(),
+            "--at",
+            at};
   }
   testing::TempDir tmp_;
   fs::path col_;
@@ -76,8 +84,8 @@ TEST_F(AttestCliTest, BadInputExitsTwo) {
   r = testing::RunRampart(Snp("yesterday"));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--at"), std::string::npos) << r.err;
-  r = testing::RunRampart({"attest", "verify", (kData / "snp-google/attestation.bin").string(),
-                           "--type", "snp"});
+  r = testing::RunRampart(
+      {"attest", "verify", (kData / "snp-google/attestation.bin").string(), "--type", "snp"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--roots"), std::string::npos) << r.err;
   r = testing::RunRampart({"attest", "verify", "x", "--type", "quantum"});
@@ -89,13 +97,14 @@ TEST_F(AttestCliTest, SgxQuoteAsText) {
   RAMPART_NEEDS(fs::exists(qvl / "quote.dat"), "../shared/testdata/attest/sgx-intel-qvl");
   auto col = tmp_.path() / "sgx";
   fs::create_directories(col);
-  for (const char* f : {"tcbInfo.json", "qeIdentity.json", "tcbSignChain.pem", "intermediateCaCrl.der",
-                        "rootCaCrl.der", "pckCert.pem", "pckSignChain.pem"}) {
+  for (const char* f :
+       {"tcbInfo.json", "qeIdentity.json", "tcbSignChain.pem", "intermediateCaCrl.der",
+        "rootCaCrl.der", "pckCert.pem", "pckSignChain.pem"}) {
     fs::copy_file(qvl / f, col / f);
   }
   auto r = testing::RunRampart({"attest", "verify", (qvl / "quote.dat").string(), "--type", "sgx",
-                                "--roots", (qvl / "trustedRootCaCert.pem").string(),
-                                "--collateral", col.string(), "--at", "2024-06-01", "--format", "text"});
+                                "--roots", (qvl / "trustedRootCaCert.pem").string(), "--collateral",
+                                col.string(), "--at", "2024-06-01", "--format", "text"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("tee: sgx\n"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("tcb_status: UpToDate\n"), std::string::npos) << r.out;

@@ -60,7 +60,8 @@ TEST_F(SnpTest, RealReportVerifiesWithItsClaims) {
   ASSERT_TRUE(c.has_value()) << c.error().message();
   EXPECT_EQ(c->tee, TeeType::kSnp);
   EXPECT_EQ(c->measurements.at("measurement"),
-            "b07af9620f3b839b47996422ddec60583389" "51d984e312115131ea82705eaf5b6bdf8a9ece31a5a608eb0cf2e4872b01");
+            "b07af9620f3b839b47996422ddec60583389"
+            "51d984e312115131ea82705eaf5b6bdf8a9ece31a5a608eb0cf2e4872b01");
   EXPECT_EQ(c->measurements.at("host_data"), std::string(64, '0'));
   std::vector<std::uint8_t> rd(64, 0);
   rd[0] = 1, rd[1] = 2, rd[2] = 3, rd[3] = 4, rd[4] = 5;
