@@ -23,6 +23,8 @@ PACKAGES=(
   nftables libnftables-dev iproute2 util-linux
   # TPM 2.0 measured boot of nodes: a software TPM and its tools for the tests
   libtss2-dev swtpm swtpm-tools tpm2-tools
+  # XML canonicalisation (C14N 1.1) for the signatures of NVIDIA's reference integrity manifests
+  libxml2-dev
   # posture reports: rendered in a real headless browser, parsed by a strict HTML5 parser
   chromium python3-html5lib
   # real model files for the scanner's tests (tests/artifacts/make_real_corpus.py, run with

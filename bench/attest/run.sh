@@ -49,3 +49,10 @@ awk -v mb="$MB" -v s="$s" -v u="$u" -v sw="$sw" -v uw="$uw" -v aes="$aes" -v sha
   printf "  rampart unseal                 %6.2f GB/s  (%.2fx aes-gcm, %.2fx ideal)\n", b / u / 1e9, b / u / aes, b / u / both
   printf "  (wall clock on this machine: seal %.2f s, unseal %.2f s)\n", sw, uw
 }'
+
+# Evidence verification time per TEE type, collateral cached on local disk,
+# next to the one-signature floor measured in the same run (reads
+# ../shared/testdata/attest).
+VBIN=$BUILD/bench/attest/attest_bench
+[ -x "$VBIN" ] || { echo "bench/attest: $VBIN missing; build first" >&2; exit 2; }
+(cd "$(dirname "$0")/../.." && "$VBIN" --benchmark_min_time=0.5s)

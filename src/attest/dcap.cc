@@ -13,8 +13,8 @@
 
 namespace rampart::attest {
 
-using crypto::ByteView;
 using crypto::Bytes;
+using crypto::ByteView;
 using crypto::Certificate;
 namespace fs = std::filesystem;
 
@@ -24,9 +24,8 @@ constexpr std::size_t kHeaderSize = 48;
 constexpr std::size_t kSgxBodySize = 384;
 constexpr std::size_t kTd10BodySize = 584;
 constexpr std::size_t kTd15BodySize = 648;
-constexpr std::array<std::uint8_t, 16> kIntelQeVendorId = {0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c,
-                                                           0x4c, 0xa9, 0x94, 0x0a, 0x0d, 0xb3,
-                                                           0x95, 0x7f, 0x06, 0x07};
+constexpr std::array<std::uint8_t, 16> kIntelQeVendorId = {
+    0x93, 0x9a, 0x72, 0x33, 0xf7, 0x9c, 0x4c, 0xa9, 0x94, 0x0a, 0x0d, 0xb3, 0x95, 0x7f, 0x06, 0x07};
 
 // Bounds-checked little-endian reader; errors name the field and offset.
 class Reader {
@@ -178,7 +177,8 @@ struct PckInfo {
 Result<PckInfo> ReadPckExtension(const Certificate& pck) {
   constexpr std::string_view kSgx = "1.2.840.113741.1.13.1";
   auto ext = ExtensionValue(pck, kSgx);
-  if (!ext) return PermissionDeniedError("PCK certificate: no SGX extension (" + std::string(kSgx) + ")");
+  if (!ext)
+    return PermissionDeniedError("PCK certificate: no SGX extension (" + std::string(kSgx) + ")");
   std::size_t pos = 0;
   RAMPART_ASSIGN_OR_RETURN(Tlv top, ReadTlv(*ext, &pos));
   RAMPART_ASSIGN_OR_RETURN(auto pairs, OidValuePairs(top.content));
@@ -223,7 +223,8 @@ Result<std::chrono::system_clock::time_point> ParseTime(std::string_view s) {
       z != 'Z') {
     return InvalidArgumentError("bad time '" + str + "' (expected YYYY-MM-DDTHH:MM:SSZ)");
   }
-  std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+  std::chrono::year_month_day ymd{std::chrono::year(y),
+                                  std::chrono::month(static_cast<unsigned>(mo)),
                                   std::chrono::day(static_cast<unsigned>(d))};
   if (!ymd.ok()) return InvalidArgumentError("bad date '" + str + "'");
   return std::chrono::sys_days(ymd) + std::chrono::hours(h) + std::chrono::minutes(mi) +
@@ -241,7 +242,8 @@ struct Collateral {
 Result<std::string> ReadCollateralFile(const fs::path& dir, std::string_view name) {
   auto r = ReadFile(dir / name, 4 << 20);
   if (!r) {
-    return PermissionDeniedError("collateral: " + (dir / name).string() + ": " + r.error().message());
+    return PermissionDeniedError("collateral: " + (dir / name).string() + ": " +
+                                 r.error().message());
   }
   return std::move(*r);
 }
@@ -255,7 +257,8 @@ Status LoadPckCollateral(const fs::path& dir, bool need_pck, Collateral* c) {
   std::error_code ec;
   std::vector<fs::path> crl_files;
   for (const auto& e : fs::directory_iterator(dir, ec)) {
-    if (e.is_regular_file() && Lower(e.path().filename().string()).find("crl") != std::string::npos) {
+    if (e.is_regular_file() &&
+        Lower(e.path().filename().string()).find("crl") != std::string::npos) {
       crl_files.push_back(e.path());
     }
   }
@@ -297,7 +300,8 @@ Result<std::vector<Certificate>> ChainFromCertData(ByteView data) {
   while (pos < b.size()) {
     std::size_t start = pos;
     auto tlv = ReadTlv(b, &pos);
-    if (!tlv) return InvalidArgumentError("DCAP quote: certification data is not a PEM or DER chain");
+    if (!tlv)
+      return InvalidArgumentError("DCAP quote: certification data is not a PEM or DER chain");
     RAMPART_ASSIGN_OR_RETURN(auto c, Certificate::FromDer(b.subspan(start, pos - start)));
     out.push_back(std::move(c));
   }
@@ -340,7 +344,8 @@ Result<json::object> VerifySignedJson(std::string_view text, std::string_view me
   RAMPART_ASSIGN_OR_RETURN(std::string_view raw, RawJsonMember(text, member));
   RAMPART_ASSIGN_OR_RETURN(std::string_view sig_hex, GetString(doc->as_object(), "signature"));
   auto sig = HexDecode(sig_hex);
-  if (!sig || sig->size() != 64) return PermissionDeniedError(std::string(what) + ": bad signature field");
+  if (!sig || sig->size() != 64)
+    return PermissionDeniedError(std::string(what) + ": bad signature field");
   RAMPART_ASSIGN_OR_RETURN(crypto::PublicKey key, signer.public_key());
   if (!key.Verify(crypto::AsBytes(raw), *sig, crypto::SignatureFormat::kRaw,
                   crypto::HashAlgorithm::kSha256)
@@ -357,8 +362,12 @@ Status CheckFreshness(const json::object& body, std::chrono::system_clock::time_
   RAMPART_ASSIGN_OR_RETURN(std::string_view next, GetString(body, "nextUpdate"));
   RAMPART_ASSIGN_OR_RETURN(auto issue_t, ParseTime(issue));
   RAMPART_ASSIGN_OR_RETURN(auto next_t, ParseTime(next));
-  if (now < issue_t) return PermissionDeniedError(std::string(what) + ": issued after the verification time (" + std::string(issue) + ")");
-  if (now > next_t) return PermissionDeniedError(std::string(what) + ": expired (nextUpdate " + std::string(next) + ")");
+  if (now < issue_t)
+    return PermissionDeniedError(std::string(what) + ": issued after the verification time (" +
+                                 std::string(issue) + ")");
+  if (now > next_t)
+    return PermissionDeniedError(std::string(what) + ": expired (nextUpdate " + std::string(next) +
+                                 ")");
   return OkStatus();
 }
 
@@ -393,16 +402,19 @@ Result<TcbStatus> CheckQeIdentity(const json::object& id, const SgxReportBody& q
   RAMPART_ASSIGN_OR_RETURN(Bytes ms_mask, HexField(id, "miscselectMask"));
   // The JSON writes MISCSELECT's bytes in the report's order.
   auto qe_ms = Le32Bytes(qe.misc_select);
-  if (!MaskedEqual(qe_ms, ms, ms_mask)) return PermissionDeniedError("QE identity: MISCSELECT does not match");
+  if (!MaskedEqual(qe_ms, ms, ms_mask))
+    return PermissionDeniedError("QE identity: MISCSELECT does not match");
   RAMPART_ASSIGN_OR_RETURN(Bytes attr, HexField(id, "attributes"));
   RAMPART_ASSIGN_OR_RETURN(Bytes attr_mask, HexField(id, "attributesMask"));
-  if (!MaskedEqual(qe.attributes, attr, attr_mask)) return PermissionDeniedError("QE identity: attributes do not match");
+  if (!MaskedEqual(qe.attributes, attr, attr_mask))
+    return PermissionDeniedError("QE identity: attributes do not match");
   RAMPART_ASSIGN_OR_RETURN(Bytes mrsigner, HexField(id, "mrsigner"));
   if (!std::equal(mrsigner.begin(), mrsigner.end(), qe.mr_signer.begin(), qe.mr_signer.end())) {
     return PermissionDeniedError("QE identity: MRSIGNER does not match");
   }
   RAMPART_ASSIGN_OR_RETURN(std::int64_t prod, GetInt(id, "isvprodid"));
-  if (prod != qe.isv_prod_id) return PermissionDeniedError("QE identity: ISV product id does not match");
+  if (prod != qe.isv_prod_id)
+    return PermissionDeniedError("QE identity: ISV product id does not match");
   RAMPART_ASSIGN_OR_RETURN(const json::array* levels, GetArray(id, "tcbLevels"));
   for (const auto& l : *levels) {
     if (!l.is_object()) continue;
@@ -442,7 +454,8 @@ class DcapVerifier final : public EvidenceVerifier {
     auto ak = crypto::PublicKey::FromEcPoint(crypto::KeyType::kEcdsaP256,
                                              ByteView(q.attest_key).first(32),
                                              ByteView(q.attest_key).subspan(32));
-    if (!ak) return PermissionDeniedError("quote signature: the attestation key is not a P-256 point");
+    if (!ak)
+      return PermissionDeniedError("quote signature: the attestation key is not a P-256 point");
     if (!ak->Verify(evidence.first(q.signed_size), q.signature, crypto::SignatureFormat::kRaw,
                     crypto::HashAlgorithm::kSha256)
              .ok()) {
@@ -473,8 +486,9 @@ class DcapVerifier final : public EvidenceVerifier {
     }
     RAMPART_RETURN_IF_ERROR(VerifyOrderedChain(pck_chain, roots_, col.crls, opts.now, "PCK chain"));
     RAMPART_ASSIGN_OR_RETURN(crypto::PublicKey pck_key, pck_chain[0].public_key());
-    if (!pck_key.Verify(q.qe_report_raw, q.qe_report_signature, crypto::SignatureFormat::kRaw,
-                        crypto::HashAlgorithm::kSha256)
+    if (!pck_key
+             .Verify(q.qe_report_raw, q.qe_report_signature, crypto::SignatureFormat::kRaw,
+                     crypto::HashAlgorithm::kSha256)
              .ok()) {
       return PermissionDeniedError("QE report signature: does not verify with the PCK certificate");
     }
@@ -482,11 +496,13 @@ class DcapVerifier final : public EvidenceVerifier {
     RAMPART_RETURN_IF_ERROR(LoadTcbCollateral(opts.collateral_dir, &col));
     RAMPART_RETURN_IF_ERROR(
         VerifyOrderedChain(col.tcb_sign_chain, roots_, col.crls, opts.now, "TCB signing chain"));
-    RAMPART_ASSIGN_OR_RETURN(json::object tcb_info,
-                             VerifySignedJson(col.tcb_info, "tcbInfo", col.tcb_sign_chain[0], "TCB info"));
+    RAMPART_ASSIGN_OR_RETURN(
+        json::object tcb_info,
+        VerifySignedJson(col.tcb_info, "tcbInfo", col.tcb_sign_chain[0], "TCB info"));
     RAMPART_RETURN_IF_ERROR(CheckFreshness(tcb_info, opts.now, "TCB info"));
-    RAMPART_ASSIGN_OR_RETURN(json::object qe_id, VerifySignedJson(col.qe_identity, "enclaveIdentity",
-                                                                  col.tcb_sign_chain[0], "QE identity"));
+    RAMPART_ASSIGN_OR_RETURN(
+        json::object qe_id,
+        VerifySignedJson(col.qe_identity, "enclaveIdentity", col.tcb_sign_chain[0], "QE identity"));
     RAMPART_RETURN_IF_ERROR(CheckFreshness(qe_id, opts.now, "QE identity"));
     RAMPART_ASSIGN_OR_RETURN(TcbStatus qe_status, CheckQeIdentity(qe_id, q.qe_report, tdx));
     // 5. The platform's TCB level.
@@ -517,8 +533,9 @@ class DcapVerifier final : public EvidenceVerifier {
       }
     }
     RAMPART_ASSIGN_OR_RETURN(const json::array* levels, GetArray(tcb_info, "tcbLevels"));
-    RAMPART_ASSIGN_OR_RETURN(TcbMatch match,
-                             MatchTcbLevel(json::serialize(*levels), static_cast<int>(tcb_version), platform));
+    RAMPART_ASSIGN_OR_RETURN(
+        TcbMatch match,
+        MatchTcbLevel(json::serialize(*levels), static_cast<int>(tcb_version), platform));
     TcbStatus status = CombineTcbStatus(match.status, qe_status);
     if (status == TcbStatus::kRevoked) return PermissionDeniedError("TCB revoked");
     Claims c;
@@ -546,7 +563,8 @@ class DcapVerifier final : public EvidenceVerifier {
       if (td.td15) c.measurements["mrservicetd"] = Hex(td.mr_service_td);
       c.debug = td.debug();
       char buf[32];
-      std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(td.td_attributes));
+      std::snprintf(buf, sizeof buf, "0x%016llx",
+                    static_cast<unsigned long long>(td.td_attributes));
       a["td_attributes"] = buf;
       std::snprintf(buf, sizeof buf, "0x%016llx", static_cast<unsigned long long>(td.xfam));
       a["xfam"] = buf;
@@ -606,7 +624,10 @@ Result<DcapQuote> ParseDcapQuote(std::span<const std::uint8_t> bytes) {
     RAMPART_ASSIGN_OR_RETURN(auto bt, r.Uint(2, "body type"));
     RAMPART_ASSIGN_OR_RETURN(auto bs, r.Uint(4, "body size"));
     q.body_type = static_cast<std::uint16_t>(bt);
-    std::size_t want = bt == 1 ? kSgxBodySize : bt == 2 ? kTd10BodySize : bt == 3 ? kTd15BodySize : 0;
+    std::size_t want = bt == 1   ? kSgxBodySize
+                       : bt == 2 ? kTd10BodySize
+                       : bt == 3 ? kTd15BodySize
+                                 : 0;
     if (want == 0 || (bt == 1) != (q.tee_type == 0)) {
       return InvalidArgumentError("DCAP quote: body type " + std::to_string(bt) + " at offset " +
                                   std::to_string(at) + " does not fit TEE type " +
@@ -674,10 +695,10 @@ Result<DcapQuote> ParseDcapQuote(std::span<const std::uint8_t> bytes) {
 }
 
 Result<TcbStatus> ParseTcbStatus(std::string_view s) {
-  for (TcbStatus t : {TcbStatus::kUpToDate, TcbStatus::kSwHardeningNeeded,
-                      TcbStatus::kConfigurationNeeded, TcbStatus::kConfigurationAndSwHardeningNeeded,
-                      TcbStatus::kOutOfDate, TcbStatus::kOutOfDateConfigurationNeeded,
-                      TcbStatus::kRevoked}) {
+  for (TcbStatus t :
+       {TcbStatus::kUpToDate, TcbStatus::kSwHardeningNeeded, TcbStatus::kConfigurationNeeded,
+        TcbStatus::kConfigurationAndSwHardeningNeeded, TcbStatus::kOutOfDate,
+        TcbStatus::kOutOfDateConfigurationNeeded, TcbStatus::kRevoked}) {
     if (s == TcbStatusName(t)) return t;
   }
   return InvalidArgumentError("unknown TCB status '" + std::string(s) + "'");
@@ -705,7 +726,8 @@ Result<TcbMatch> MatchTcbLevel(std::string_view tcb_levels_json, int version,
   RAMPART_ASSIGN_OR_RETURN(json::value v, ParseJson(tcb_levels_json, {}, "tcbLevels"));
   if (!v.is_array()) return InvalidArgumentError("tcbLevels: not an array");
   if (version != 2 && version != 3) {
-    return InvalidArgumentError("TCB info: version " + std::to_string(version) + " (2 or 3 expected)");
+    return InvalidArgumentError("TCB info: version " + std::to_string(version) +
+                                " (2 or 3 expected)");
   }
   for (const auto& lv : v.as_array()) {
     if (!lv.is_object()) return InvalidArgumentError("tcbLevels: a level is not an object");
@@ -722,10 +744,12 @@ Result<TcbMatch> MatchTcbLevel(std::string_view tcb_levels_json, int version,
     } else {
       auto comps = [&](std::string_view key) -> Result<std::array<std::int64_t, 16>> {
         RAMPART_ASSIGN_OR_RETURN(const json::array* a, GetArray(*tcb, key));
-        if (a->size() != 16) return InvalidArgumentError("tcbLevels: " + std::string(key) + " needs 16 entries");
+        if (a->size() != 16)
+          return InvalidArgumentError("tcbLevels: " + std::string(key) + " needs 16 entries");
         std::array<std::int64_t, 16> out{};
         for (int i = 0; i < 16; ++i) {
-          if (!(*a)[i].is_object()) return InvalidArgumentError("tcbLevels: component is not an object");
+          if (!(*a)[i].is_object())
+            return InvalidArgumentError("tcbLevels: component is not an object");
           RAMPART_ASSIGN_OR_RETURN(out[i], GetInt((*a)[i].as_object(), "svn"));
         }
         return out;
@@ -758,7 +782,8 @@ Result<TcbMatch> MatchTcbLevel(std::string_view tcb_levels_json, int version,
     }
     return m;
   }
-  return PermissionDeniedError("TCB level: the platform's TCB is below every level of the TCB info");
+  return PermissionDeniedError(
+      "TCB level: the platform's TCB is below every level of the TCB info");
 }
 
 Result<std::string_view> RawJsonMember(std::string_view text, std::string_view key) {
@@ -789,8 +814,10 @@ Result<std::string_view> RawJsonMember(std::string_view text, std::string_view k
           for (std::size_t k = j; k < text.size(); ++k) {
             char c = text[k];
             if (s) {
-              if (c == '\\') ++k;
-              else if (c == '"') s = false;
+              if (c == '\\')
+                ++k;
+              else if (c == '"')
+                s = false;
             } else if (c == '"') {
               s = true;
             } else if (c == '{') {

@@ -56,7 +56,8 @@ struct Claims {
   TcbStatus tcb_status = TcbStatus::kUnknown;
   std::vector<std::string> advisory_ids;  // e.g. "INTEL-SA-00615"
   bool debug = false;                     // a debuggable TEE: never trusted by default
-  std::map<std::string, std::string, std::less<>> attributes;  // other facts: "isv_svn", "policy", ...
+  std::map<std::string, std::string, std::less<>>
+      attributes;               // other facts: "isv_svn", "policy", ...
   std::string evidence_digest;  // "sha256:<hex>" of the evidence bytes as received
 };
 

@@ -14,8 +14,8 @@
 
 namespace rampart::attest {
 
-using crypto::ByteView;
 using crypto::Bytes;
+using crypto::ByteView;
 using crypto::Certificate;
 namespace fs = std::filesystem;
 
@@ -62,6 +62,7 @@ xmlNode* Child(xmlNode* parent, const char* ns, const char* name) {
   return nullptr;
 }
 std::string Attr(const xmlNode* n, const char* name) {
+  if (n == nullptr) return "";
   for (xmlAttr* a = n->properties; a != nullptr; a = a->next) {
     if (std::strcmp(reinterpret_cast<const char*>(a->name), name) == 0 && a->children &&
         a->children->content) {
@@ -77,6 +78,7 @@ std::string Text(xmlNode* n) {
   return s;
 }
 Result<Bytes> Base64Text(xmlNode* n, std::string_view what) {
+  if (n == nullptr) return PermissionDeniedError("RIM: no " + std::string(what));
   std::string t = Text(n);
   t.erase(std::remove_if(t.begin(), t.end(), [](unsigned char c) { return std::isspace(c); }),
           t.end());
@@ -161,7 +163,8 @@ class NvidiaVerifier final : public EvidenceVerifier {
         !key.Verify(ByteView(bytes).first(r.signed_size), r.signature,
                     crypto::SignatureFormat::kRaw, crypto::HashAlgorithm::kSha384)
              .ok()) {
-      return PermissionDeniedError("report signature: does not verify with the GPU's attestation certificate");
+      return PermissionDeniedError(
+          "report signature: does not verify with the GPU's attestation certificate");
     }
     if (opts.expected_report_data &&
         !crypto::ConstantTimeEqual(*opts.expected_report_data, ByteView(r.nonce))) {
@@ -199,7 +202,8 @@ class NvidiaVerifier final : public EvidenceVerifier {
     RAMPART_RETURN_IF_ERROR(CompareMeasurements(r, {driver, vbios}));
     Claims c;
     c.tee = TeeType::kNvidiaGpu;
-    for (const auto& [idx, m] : r.measurements) c.measurements["gpu." + std::to_string(idx)] = HexEncode(m);
+    for (const auto& [idx, m] : r.measurements)
+      c.measurements["gpu." + std::to_string(idx)] = HexEncode(m);
     c.report_data.assign(r.nonce.begin(), r.nonce.end());
     c.tcb_status = TcbStatus::kUnknown;
     c.attributes["driver_version"] = r.driver_version();
@@ -254,13 +258,16 @@ Result<Bytes> NvidiaReportBytes(std::span<const std::uint8_t> evidence) {
 
 Result<NvidiaReport> ParseNvidiaReport(std::span<const std::uint8_t> b) {
   NvidiaReport r;
-  if (b.size() < kRequestSize + 8) return Truncated("SPDM request and response header", 0, kRequestSize + 8, b.size());
+  if (b.size() < kRequestSize + 8)
+    return Truncated("SPDM request and response header", 0, kRequestSize + 8, b.size());
   if (b[1] != 0xE0) {
-    return InvalidArgumentError("NVIDIA report: offset 1: not an SPDM GET_MEASUREMENTS request (code 0xE0)");
+    return InvalidArgumentError(
+        "NVIDIA report: offset 1: not an SPDM GET_MEASUREMENTS request (code 0xE0)");
   }
   if (b[0] != 0x11) {
-    return InvalidArgumentError("NVIDIA report: offset 0: SPDM version " + std::to_string(b[0] >> 4) +
-                                "." + std::to_string(b[0] & 15) + " (1.1 expected)");
+    return InvalidArgumentError("NVIDIA report: offset 0: SPDM version " +
+                                std::to_string(b[0] >> 4) + "." + std::to_string(b[0] & 15) +
+                                " (1.1 expected)");
   }
   std::memcpy(r.nonce.data(), b.data() + 4, 32);
   std::size_t p = kRequestSize;
@@ -285,7 +292,8 @@ Result<NvidiaReport> ParseNvidiaReport(std::span<const std::uint8_t> b) {
       return InvalidArgumentError("NVIDIA report: offset " + std::to_string(p + 5) +
                                   ": DMTF measurement size does not fit its block");
     }
-    if (!r.measurements.emplace(index, Bytes(b.begin() + p + 7, b.begin() + p + 7 + vsize)).second) {
+    if (!r.measurements.emplace(index, Bytes(b.begin() + p + 7, b.begin() + p + 7 + vsize))
+             .second) {
       return InvalidArgumentError("NVIDIA report: offset " + std::to_string(p) +
                                   ": measurement index " + std::to_string(index) + " twice");
     }
@@ -322,8 +330,19 @@ Result<NvidiaReport> ParseNvidiaReport(std::span<const std::uint8_t> b) {
   return r;
 }
 
+static void SilentXmlError(void*, const char*, ...) {}
+
 Result<Rim> VerifyRim(std::string_view xml, const std::vector<Certificate>& rim_roots,
                       std::chrono::system_clock::time_point at) {
+  // libxml2's global state, once, before any concurrent use; its messages
+  // go nowhere (the refusal says what failed).
+  static const bool initialised = [] {
+    xmlInitParser();
+    xmlSetGenericErrorFunc(nullptr, SilentXmlError);
+    return true;
+  }();
+  (void)initialised;
+  if (xml.size() > (16u << 20)) return InvalidArgumentError("RIM: larger than 16 MiB");
   DocPtr doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "rim.xml", nullptr,
                            XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING));
   if (!doc) return InvalidArgumentError("RIM: not well-formed XML");
@@ -353,14 +372,16 @@ Result<Rim> VerifyRim(std::string_view xml, const std::vector<Certificate>& rim_
     return PermissionDeniedError("RIM: reference digest is not SHA-384");
   }
   std::vector<std::string> transforms;
-  for (xmlNode* t = Child(Child(ref, kDsigNs, "Transforms"), kDsigNs, "Transform"); t; t = t->next) {
+  for (xmlNode* t = Child(Child(ref, kDsigNs, "Transforms"), kDsigNs, "Transform"); t;
+       t = t->next) {
     if (Is(t, kDsigNs, "Transform")) transforms.push_back(Attr(t, "Algorithm"));
   }
   if (transforms.empty() || transforms[0] != kEnveloped ||
       (transforms.size() == 2 && transforms[1] != kC14n11) || transforms.size() > 2) {
     return PermissionDeniedError("RIM: transforms other than enveloped-signature and C14N 1.1");
   }
-  RAMPART_ASSIGN_OR_RETURN(Bytes want_digest, Base64Text(Child(ref, kDsigNs, "DigestValue"), "DigestValue"));
+  RAMPART_ASSIGN_OR_RETURN(Bytes want_digest,
+                           Base64Text(Child(ref, kDsigNs, "DigestValue"), "DigestValue"));
   // The digest: the document without its Signature, canonicalised.
   DocPtr copy(xmlCopyDoc(doc.get(), 1));
   if (!copy) return InternalError("xmlCopyDoc");
@@ -369,7 +390,8 @@ Result<Rim> VerifyRim(std::string_view xml, const std::vector<Certificate>& rim_
   xmlFreeNode(csig);
   RAMPART_ASSIGN_OR_RETURN(std::string body, Canonical(copy.get(), nullptr));
   Bytes got = crypto::Digest(crypto::HashAlgorithm::kSha384, crypto::AsBytes(body));
-  if (got != want_digest) return PermissionDeniedError("RIM: document digest does not match the signature's reference");
+  if (got != want_digest)
+    return PermissionDeniedError("RIM: document digest does not match the signature's reference");
   // The signing chain, in the tag, leaf first.
   std::vector<Certificate> certs;
   for (xmlNode* c = ki->children; c != nullptr; c = c->next) {
@@ -406,7 +428,8 @@ Result<Rim> VerifyRim(std::string_view xml, const std::vector<Certificate>& rim_
   if (meta == nullptr) return PermissionDeniedError("RIM: no Meta element");
   rim.colloquial_version = Attr(meta, "colloquialVersion");
   rim.edition = Attr(meta, "edition");
-  for (xmlNode* res = Child(Child(root, kSwid, "Payload"), kSwid, "Resource"); res; res = res->next) {
+  for (xmlNode* res = Child(Child(root, kSwid, "Payload"), kSwid, "Resource"); res;
+       res = res->next) {
     if (!Is(res, kSwid, "Resource") || Attr(res, "type") != "Measurement") continue;
     Rim::Measurement m;
     m.active = Attr(res, "active") == "True" || Attr(res, "active") == "true";
@@ -435,11 +458,14 @@ Status CompareMeasurements(const NvidiaReport& report, const std::vector<const R
     // The RIM counts from 0, the SPDM blocks from 1.
     auto it = report.measurements.find(idx + 1);
     if (it == report.measurements.end()) {
-      return PermissionDeniedError("measurement " + std::to_string(idx) + ": absent from the report");
-    }
-    if (std::find(m->alternatives.begin(), m->alternatives.end(), it->second) == m->alternatives.end()) {
       return PermissionDeniedError("measurement " + std::to_string(idx) +
-                                   ": the report's value is not in the RIM (" + HexEncode(it->second) + ")");
+                                   ": absent from the report");
+    }
+    if (std::find(m->alternatives.begin(), m->alternatives.end(), it->second) ==
+        m->alternatives.end()) {
+      return PermissionDeniedError("measurement " + std::to_string(idx) +
+                                   ": the report's value is not in the RIM (" +
+                                   HexEncode(it->second) + ")");
     }
   }
   return OkStatus();

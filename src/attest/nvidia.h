@@ -25,7 +25,7 @@
 namespace rampart::attest {
 
 struct NvidiaReport {
-  std::array<std::uint8_t, 32> nonce{};      // the requester's nonce
+  std::array<std::uint8_t, 32> nonce{};  // the requester's nonce
   std::uint8_t spdm_version = 0;
   std::map<int, std::vector<std::uint8_t>> measurements;  // index → digest
   std::array<std::uint8_t, 32> responder_nonce{};

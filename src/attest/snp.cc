@@ -11,8 +11,8 @@
 
 namespace rampart::attest {
 
-using crypto::ByteView;
 using crypto::Bytes;
+using crypto::ByteView;
 using crypto::Certificate;
 
 namespace {
@@ -60,8 +60,10 @@ Result<SnpTcb> CertTcb(const Certificate& c, bool turin) {
     std::uint8_t* dst;
     bool required;
   } fields[] = {
-      {"1.3.6.1.4.1.3704.1.3.1", &t.bootloader, true}, {"1.3.6.1.4.1.3704.1.3.2", &t.tee, true},
-      {"1.3.6.1.4.1.3704.1.3.3", &t.snp, true},        {"1.3.6.1.4.1.3704.1.3.8", &t.microcode, true},
+      {"1.3.6.1.4.1.3704.1.3.1", &t.bootloader, true},
+      {"1.3.6.1.4.1.3704.1.3.2", &t.tee, true},
+      {"1.3.6.1.4.1.3704.1.3.3", &t.snp, true},
+      {"1.3.6.1.4.1.3704.1.3.8", &t.microcode, true},
       {"1.3.6.1.4.1.3704.1.3.9", &t.fmc, turin},
   };
   for (auto& f : fields) {
@@ -103,8 +105,12 @@ class SnpVerifier final : public EvidenceVerifier {
     RAMPART_ASSIGN_OR_RETURN(SnpReport r, ParseSnpReport(evidence));
     const char* key_name = nullptr;
     switch (r.signing_key()) {
-      case SnpSigningKey::kVcek: key_name = "vcek"; break;
-      case SnpSigningKey::kVlek: key_name = "vlek"; break;
+      case SnpSigningKey::kVcek:
+        key_name = "vcek";
+        break;
+      case SnpSigningKey::kVlek:
+        key_name = "vlek";
+        break;
       default:
         return PermissionDeniedError("report signature: the report is not signed (signing key " +
                                      std::to_string((r.flags >> 2) & 7) + ")");
@@ -133,7 +139,8 @@ class SnpVerifier final : public EvidenceVerifier {
     for (const auto& c : candidates) {
       auto pk = c.public_key();
       if (!pk || pk->type() != crypto::KeyType::kEcdsaP384) continue;
-      if (pk->Verify(signed_part, sig, crypto::SignatureFormat::kRaw, crypto::HashAlgorithm::kSha384)
+      if (pk->Verify(signed_part, sig, crypto::SignatureFormat::kRaw,
+                     crypto::HashAlgorithm::kSha384)
               .ok()) {
         key_cert = &c;
         break;
@@ -145,21 +152,10 @@ class SnpVerifier final : public EvidenceVerifier {
     }
     RAMPART_RETURN_IF_ERROR(VerifyChain(*key_cert, roots_.asks, roots_.arks, {}, opts.now,
                                         std::string(key_name) + " chain to the AMD ARK"));
+    RAMPART_RETURN_IF_ERROR(CheckSnpEndorsement(r, *key_cert));
     std::string product = ProductName(*key_cert);
     bool turin = product.starts_with("Turin");
     SnpTcb reported = DecodeSnpTcb(r.reported_tcb, turin);
-    RAMPART_ASSIGN_OR_RETURN(SnpTcb certified, CertTcb(*key_cert, turin));
-    if (!(reported == certified)) {
-      return PermissionDeniedError("reported TCB (" + TcbString(reported, turin) +
-                                   ") does not match the " + key_name + "'s TCB (" +
-                                   TcbString(certified, turin) + ")");
-    }
-    if (r.signing_key() == SnpSigningKey::kVcek && !r.mask_chip_id()) {
-      auto hwid = ExtensionValue(*key_cert, "1.3.6.1.4.1.3704.1.4");
-      if (!hwid || !std::equal(hwid->begin(), hwid->end(), r.chip_id.begin(), r.chip_id.end())) {
-        return PermissionDeniedError("chip id: the report's chip id is not the VCEK's hwID");
-      }
-    }
     if (opts.expected_report_data &&
         !crypto::ConstantTimeEqual(*opts.expected_report_data, ByteView(r.report_data))) {
       return PermissionDeniedError("report data does not match the expected value");
@@ -183,7 +179,8 @@ class SnpVerifier final : public EvidenceVerifier {
     a["policy.migrate_ma"] = r.migrate_ma() ? "true" : "false";
     a["policy.smt"] = r.smt_allowed() ? "true" : "false";
     a["policy.single_socket"] = r.single_socket() ? "true" : "false";
-    a["policy.abi"] = std::to_string((r.policy >> 8) & 0xff) + "." + std::to_string(r.policy & 0xff);
+    a["policy.abi"] =
+        std::to_string((r.policy >> 8) & 0xff) + "." + std::to_string(r.policy & 0xff);
     a["vmpl"] = std::to_string(r.vmpl);
     a["signing_key"] = key_name;
     a["product"] = product;
@@ -267,6 +264,25 @@ Result<SnpReport> ParseSnpReport(std::span<const std::uint8_t> b) {
   RAMPART_ASSIGN_OR_RETURN(r.sig_r, SigComponent(b, 0x2A0, "r"));
   RAMPART_ASSIGN_OR_RETURN(r.sig_s, SigComponent(b, 0x2E8, "s"));
   return r;
+}
+
+Status CheckSnpEndorsement(const SnpReport& r, const Certificate& key_cert) {
+  const char* key_name = r.signing_key() == SnpSigningKey::kVlek ? "vlek" : "vcek";
+  bool turin = ProductName(key_cert).starts_with("Turin");
+  SnpTcb reported = DecodeSnpTcb(r.reported_tcb, turin);
+  RAMPART_ASSIGN_OR_RETURN(SnpTcb certified, CertTcb(key_cert, turin));
+  if (!(reported == certified)) {
+    return PermissionDeniedError("reported TCB (" + TcbString(reported, turin) +
+                                 ") does not match the " + key_name + "'s TCB (" +
+                                 TcbString(certified, turin) + ")");
+  }
+  if (r.signing_key() == SnpSigningKey::kVcek && !r.mask_chip_id()) {
+    auto hwid = ExtensionValue(key_cert, "1.3.6.1.4.1.3704.1.4");
+    if (!hwid || !std::equal(hwid->begin(), hwid->end(), r.chip_id.begin(), r.chip_id.end())) {
+      return PermissionDeniedError("chip id: the report's chip id is not the VCEK's hwID");
+    }
+  }
+  return OkStatus();
 }
 
 Result<SnpRoots> SnpRootsFromPem(std::string_view pem) {

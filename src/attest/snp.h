@@ -75,6 +75,11 @@ struct SnpReport {
 // signature). InvalidArgument with the offset for anything else.
 Result<SnpReport> ParseSnpReport(std::span<const std::uint8_t> bytes);
 
+// The report against the certificate that signed it: `reported_tcb` equal
+// to the certificate's TCB extensions (layout by the product it names) and,
+// for a VCEK without MASK_CHIP_ID, the chip id equal to its hwID.
+Status CheckSnpEndorsement(const SnpReport& r, const crypto::Certificate& key_cert);
+
 struct SnpRoots {
   // AMD ARKs (self-signed) and ASK/ASVKs, e.g. the ask_ark_<product>.pem
   // bundles AMD's KDS serves; LoadPinnedCerts splits one.

@@ -42,7 +42,8 @@ Result<Certificate> ParseCertificate(ByteView bytes) {
 }
 
 bool IsSelfSigned(const Certificate& c) {
-  return X509_check_issued(c.get(), c.get()) == X509_V_OK && X509_verify(c.get(), X509_get0_pubkey(c.get())) == 1;
+  return X509_check_issued(c.get(), c.get()) == X509_V_OK &&
+         X509_verify(c.get(), X509_get0_pubkey(c.get())) == 1;
 }
 
 bool IssuedBy(const Certificate& cert, const Certificate& issuer) {
@@ -79,7 +80,7 @@ Status VerifyChain(const Certificate& leaf, const std::vector<Certificate>& inte
                    std::chrono::system_clock::time_point at, std::string_view what) {
   std::unique_ptr<X509_STORE, decltype(&X509_STORE_free)> store(X509_STORE_new(), X509_STORE_free);
   std::unique_ptr<STACK_OF(X509), void (*)(STACK_OF(X509)*)> untrusted(
-      sk_X509_new_null(), [](STACK_OF(X509)* s) { sk_X509_free(s); });
+      sk_X509_new_null(), [](STACK_OF(X509) * s) { sk_X509_free(s); });
   std::unique_ptr<X509_STORE_CTX, decltype(&X509_STORE_CTX_free)> ctx(X509_STORE_CTX_new(),
                                                                       X509_STORE_CTX_free);
   if (!store || !untrusted || !ctx) return InternalError("X509 store allocation");

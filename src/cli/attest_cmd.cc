@@ -505,6 +505,7 @@ void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
 
   auto* attest = app.add_subcommand("attest", "Confidential computing: evidence and key release");
   attest->require_subcommand(1);
+  RegisterAttestVerifyCommand(*attest, ctx);
   static ClientArgs client_args;
   auto* client = attest->add_subcommand(
       "client", "Reference requester: auth, attest (sample TEE), fetch and unwrap a resource");

@@ -37,6 +37,8 @@ void RegisterZonesCommands(CLI::App& app, CommandContext& ctx);
 void RegisterGuardCommands(CLI::App& app, CommandContext& ctx);
 void RegisterAssessCommands(CLI::App& app, CommandContext& ctx);
 void RegisterNodeCommands(CLI::App& app, CommandContext& ctx);
+// `rampart attest verify`, under the `attest` subcommand.
+void RegisterAttestVerifyCommand(CLI::App& attest_app, CommandContext& ctx);
 
 // Prints "rampart: <message>" to stderr and returns kExitUsage (for unreadable
 // input) or kExitFindings, by status code: InvalidArgument/NotFound are usage.

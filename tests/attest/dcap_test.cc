@@ -46,7 +46,8 @@ std::vector<std::uint8_t> WithPemChain(const std::vector<std::uint8_t>& q, const
   put32(&out, cert_type_at + 2, static_cast<std::uint32_t>(pem.size()));
   out.insert(out.end(), pem.begin(), pem.end());
   put32(&out, 48 + 584, static_cast<std::uint32_t>(out.size() - (48 + 584 + 4)));
-  put32(&out, 48 + 584 + 4 + 128 + 2, static_cast<std::uint32_t>(out.size() - (48 + 584 + 4 + 128 + 6)));
+  put32(&out, 48 + 584 + 4 + 128 + 2,
+        static_cast<std::uint32_t>(out.size() - (48 + 584 + 4 + 128 + 6)));
   return out;
 }
 
@@ -78,13 +79,15 @@ class DcapTest : public ::testing::TestWithParam<bool> {  // true: TDX
     roots_ = *roots;
     col_ = tmp_.path() / "collateral";
     fs::create_directories(col_);
-    for (const char* f : {"tcbInfo.json", "qeIdentity.json", "tcbSignChain.pem",
-                          "intermediateCaCrl.der", "rootCaCrl.der", "pckCert.pem", "pckSignChain.pem"}) {
+    for (const char* f :
+         {"tcbInfo.json", "qeIdentity.json", "tcbSignChain.pem", "intermediateCaCrl.der",
+          "rootCaCrl.der", "pckCert.pem", "pckSignChain.pem"}) {
       fs::copy_file(src_ / f, col_ / f);
     }
     if (tdx()) {
       fs::remove(col_ / "tcbSignChain.pem");
-      ASSERT_TRUE(WriteFileAtomic(col_ / "tcbSignChain.pem", LeafFirst(src_ / "tcbSignChain.pem")).ok());
+      ASSERT_TRUE(
+          WriteFileAtomic(col_ / "tcbSignChain.pem", LeafFirst(src_ / "tcbSignChain.pem")).ok());
     }
     opts_.now = At(2024);
     opts_.collateral_dir = col_;
@@ -237,7 +240,8 @@ TEST_P(DcapTest, ChainOutOfOrderIsRefused) {
   ASSERT_TRUE(chain.has_value());
   ASSERT_EQ(chain->size(), 2u);
   fs::remove(col_ / "pckSignChain.pem");
-  ASSERT_TRUE(WriteFileAtomic(col_ / "pckSignChain.pem", (*chain)[1].ToPem() + (*chain)[0].ToPem()).ok());
+  ASSERT_TRUE(
+      WriteFileAtomic(col_ / "pckSignChain.pem", (*chain)[1].ToPem() + (*chain)[0].ToPem()).ok());
   ExpectRefused(quote_, StatusCode::kPermissionDenied, "PCK chain: out of order");
 }
 
@@ -278,8 +282,8 @@ std::string V3Level(int sgx, int pce, int tdx, const char* status, const char* a
 TEST(TcbLevelTest, FirstLevelMetInEveryComponentWins) {
   std::string levels = "[" + V3Level(5, 10, 3, "UpToDate") + "," +
                        V3Level(3, 8, 2, "SWHardeningNeeded", "\"INTEL-SA-00615\"") + "," +
-                       V3Level(1, 5, 1, "OutOfDate", "\"INTEL-SA-00001\",\"INTEL-SA-00002\"") + "," +
-                       V3Level(0, 0, 0, "Revoked") + "]";
+                       V3Level(1, 5, 1, "OutOfDate", "\"INTEL-SA-00001\",\"INTEL-SA-00002\"") +
+                       "," + V3Level(0, 0, 0, "Revoked") + "]";
   PlatformTcb p;
   p.sgx_svn.fill(5);
   p.pce_svn = 10;
@@ -353,7 +357,8 @@ TEST(TcbLevelTest, QeStatusFolds) {
   EXPECT_EQ(CombineTcbStatus(TcbStatus::kUpToDate, TcbStatus::kOutOfDate), TcbStatus::kOutOfDate);
   EXPECT_EQ(CombineTcbStatus(TcbStatus::kConfigurationNeeded, TcbStatus::kOutOfDate),
             TcbStatus::kOutOfDateConfigurationNeeded);
-  EXPECT_EQ(CombineTcbStatus(TcbStatus::kSwHardeningNeeded, TcbStatus::kRevoked), TcbStatus::kRevoked);
+  EXPECT_EQ(CombineTcbStatus(TcbStatus::kSwHardeningNeeded, TcbStatus::kRevoked),
+            TcbStatus::kRevoked);
 }
 
 TEST(RawJsonMemberTest, FindsTheSignedBytes) {
@@ -368,7 +373,8 @@ TEST(RawJsonMemberTest, FindsTheSignedBytes) {
 // ---- Google's production TDX quotes -------------------------------------------
 
 TEST(DcapGoogleTest, ProductionTdxQuoteParsesAndItsTrailingBytesAreRefused) {
-  RAMPART_NEEDS(fs::exists(kGoogle / "tdx_prod_quote_SPR_E4.dat"), "../shared/testdata/attest/tdx-google");
+  RAMPART_NEEDS(fs::exists(kGoogle / "tdx_prod_quote_SPR_E4.dat"),
+                "../shared/testdata/attest/tdx-google");
   auto q = Bytes(kGoogle / "tdx_prod_quote_SPR_E4.dat");
   auto parsed = ParseDcapQuote(q);
   ASSERT_FALSE(parsed.has_value());  // the file carries trailing bytes on purpose
@@ -387,7 +393,8 @@ TEST(DcapGoogleTest, ProductionTdxQuoteParsesAndItsTrailingBytesAreRefused) {
 }
 
 TEST(DcapGoogleTest, ProductionTdxQuoteNeedsItsTcbSigningChain) {
-  RAMPART_NEEDS(fs::exists(kGoogle / "tdx_prod_quote_SPR_E4.dat"), "../shared/testdata/attest/tdx-google");
+  RAMPART_NEEDS(fs::exists(kGoogle / "tdx_prod_quote_SPR_E4.dat"),
+                "../shared/testdata/attest/tdx-google");
   auto q = Bytes(kGoogle / "tdx_prod_quote_SPR_E4.dat");
   q.resize(4935);
   testing::TempDir tmp;

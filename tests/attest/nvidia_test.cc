@@ -66,7 +66,8 @@ TEST_F(NvidiaTest, ReportParses) {
   auto r = ParseNvidiaReport(report_);
   ASSERT_TRUE(r.has_value()) << r.error().message();
   EXPECT_EQ(report_.size(), 4117u);
-  EXPECT_EQ(HexEncode(r->nonce), "931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb");
+  EXPECT_EQ(HexEncode(r->nonce),
+            "931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb");
   EXPECT_EQ(r->measurements.size(), 64u);
   EXPECT_EQ(HexEncode(r->measurements.at(2)),
             "8048dfd18fe229bf16eb9d30cca0f11a24dafe6eb731de1462984645a0b189b7"
@@ -77,8 +78,10 @@ TEST_F(NvidiaTest, ReportParses) {
 
 TEST_F(NvidiaTest, SignatureChainAndNonceVerifyThenTheRimIsMissing) {
   // No RIM for the report's driver: every check before the RIMs passed.
-  opts_.expected_report_data = HexDecode("931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb").value();
-  ExpectRefused(evidence_, StatusCode::kPermissionDenied, "no driver RIM for driver version 550.90.07");
+  opts_.expected_report_data =
+      HexDecode("931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcb").value();
+  ExpectRefused(evidence_, StatusCode::kPermissionDenied,
+                "no driver RIM for driver version 550.90.07");
   // The binary form is the same evidence.
   ExpectRefused(report_, StatusCode::kPermissionDenied, "no driver RIM");
   // With the sample RIMs (VBIOS 96.00.5E and 96.00.74): still none for 96.00.9F.
@@ -88,7 +91,8 @@ TEST_F(NvidiaTest, SignatureChainAndNonceVerifyThenTheRimIsMissing) {
 }
 
 TEST_F(NvidiaTest, WrongNonceIsRefused) {
-  auto nonce = HexDecode("931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcc").value();
+  auto nonce =
+      HexDecode("931d8dd0add203ac3d8b4fbde75e115278eefcdceac5b87671a748f32364dfcc").value();
   opts_.expected_report_data = nonce;
   ExpectRefused(report_, StatusCode::kPermissionDenied, "report data does not match the nonce");
 }

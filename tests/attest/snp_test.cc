@@ -60,7 +60,8 @@ TEST_F(SnpTest, RealReportVerifiesWithItsClaims) {
   ASSERT_TRUE(c.has_value()) << c.error().message();
   EXPECT_EQ(c->tee, TeeType::kSnp);
   EXPECT_EQ(c->measurements.at("measurement"),
-            "b07af9620f3b839b47996422ddec60583389" "51d984e312115131ea82705eaf5b6bdf8a9ece31a5a608eb0cf2e4872b01");
+            "b07af9620f3b839b47996422ddec60583389"
+            "51d984e312115131ea82705eaf5b6bdf8a9ece31a5a608eb0cf2e4872b01");
   EXPECT_EQ(c->measurements.at("host_data"), std::string(64, '0'));
   std::vector<std::uint8_t> rd(64, 0);
   rd[0] = 1, rd[1] = 2, rd[2] = 3, rd[3] = 4, rd[4] = 5;
@@ -154,6 +155,33 @@ TEST_F(SnpTest, VcekGivenInMemory) {
   ASSERT_TRUE(cert.has_value());
   roots_.endorsement_keys = {*cert};
   EXPECT_TRUE(Run(report_).has_value());
+}
+
+// The signature covers reported_tcb and chip_id, so a mutated report never
+// reaches these checks: they are exercised on the parsed report directly.
+TEST_F(SnpTest, ReportedTcbAndChipIdMustMatchTheVcek) {
+  auto der = ReadFile(kDir / "vcek.testcer");
+  auto vcek = ParseCertificate(crypto::AsBytes(*der));
+  ASSERT_TRUE(vcek.has_value());
+  auto r = ParseSnpReport(report_);
+  ASSERT_TRUE(r.has_value());
+  EXPECT_TRUE(CheckSnpEndorsement(*r, *vcek).ok());
+  auto below = *r;
+  below.reported_tcb = 0x4404000000000002ull;  // SNP SVN 4 where the VCEK certifies 5
+  Status st = CheckSnpEndorsement(below, *vcek);
+  EXPECT_EQ(st.code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(st.message(),
+            "reported TCB (bl=2,tee=0,snp=4,ucode=68) does not match the vcek's TCB "
+            "(bl=2,tee=0,snp=5,ucode=68)");
+  auto above = *r;
+  above.reported_tcb = 0x4505000000000002ull;  // a newer microcode than certified
+  EXPECT_FALSE(CheckSnpEndorsement(above, *vcek).ok());
+  auto other_chip = *r;
+  other_chip.chip_id[0] ^= 1;
+  st = CheckSnpEndorsement(other_chip, *vcek);
+  EXPECT_NE(st.message().find("chip id"), std::string::npos) << st.message();
+  other_chip.flags |= 2;  // MASK_CHIP_ID: the guest chose not to reveal it
+  EXPECT_TRUE(CheckSnpEndorsement(other_chip, *vcek).ok());
 }
 
 TEST(SnpTcbTest, LayoutsDecode) {
