@@ -51,7 +51,8 @@ struct AssessArgs {
 
 // ---- live checks: the zones pillar -------------------------------------------
 
-void ZonesEvidence(const estate::Estate& e, const std::string& time, std::vector<Evidence>* out) {
+void ZonesEvidence(const estate::Estate& e, const std::string& time, std::vector<Evidence>* out,
+                   std::vector<posture::PathView>* views) {
   std::vector<Detail> details;
   for (const auto& f : zones::CheckInvariants(e))
     details.push_back({f.message + " [" + f.code + "]", f.where});
@@ -89,6 +90,17 @@ void ZonesEvidence(const estate::Estate& e, const std::string& time, std::vector
         if (!flows.empty()) where = flows.front()->where;
       }
       ds.push_back({p.ToString(), where});
+      posture::PathView v;
+      for (const auto& hop : p.hops) {
+        if (v.nodes.empty()) v.nodes.push_back(hop.from);
+        v.nodes.push_back(hop.to);
+        v.rules.push_back(hop.rule);
+      }
+      for (const auto& [n, note] : g.CrownJewels())
+        if (g.Name(n) == p.target) v.target_note = "crown jewels: " + note;
+      bool seen = false;
+      for (const auto& x : *views) seen |= x.nodes == v.nodes;
+      if (!seen) views->push_back(std::move(v));
     }
     State s = ds.empty() ? State::kPass : State::kFail;
     std::string r =
@@ -320,7 +332,8 @@ int Assess(const AssessArgs& a) {
     evidence.push_back(LiveEvidence("estate.valid", "rampart estate check", time, State::kPass,
                                     "", std::move(warnings)));
   }
-  ZonesEvidence(e, time, &evidence);
+  std::vector<posture::PathView> views;
+  ZonesEvidence(e, time, &evidence, &views);
   GatewayEvidence(e, time, &evidence);
 
   if (!a.evidence_dir.empty()) {
@@ -341,6 +354,7 @@ int Assess(const AssessArgs& a) {
   }
 
   posture::Assessment result = posture::Assess(*controls, e, *digest, time, std::move(evidence));
+  result.paths = std::move(views);
   if (!a.html.empty()) {
     Status st = WriteFileAtomic(a.html, posture::ToHtml(result));
     if (!st.ok()) return ReportError(st.WithContext(a.html));

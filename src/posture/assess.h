@@ -24,6 +24,14 @@ struct CellResult {
   State state = State::kMissing;
 };
 
+// A lateral path from an exposed entry point to a crown jewel, for the
+// report's graph: node names in order, and what each hop rides on.
+struct PathView {
+  std::vector<std::string> nodes;  // entry point first, crown-jewel holder last
+  std::vector<std::string> rules;  // rules[i] allows nodes[i] -> nodes[i+1]
+  std::string target_note;         // "crown jewels: training-data, checkpoints"
+};
+
 struct Assessment {
   const Controls* controls = nullptr;
   std::string estate_name;
@@ -34,6 +42,7 @@ struct Assessment {
   std::vector<CellResult> cells;     // parallel to controls->cells
   std::vector<CheckResult> checks;   // parallel to controls->checks
   std::vector<Evidence> unattributed;  // evidence files whose kind could not be read
+  std::vector<PathView> paths;         // lateral paths to crown jewels (drawn in HTML)
 
   int Count(State s) const;
   int EssentialNotPassing() const;  // essential cells neither pass nor n/a

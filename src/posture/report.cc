@@ -4,6 +4,8 @@
 
 #include "core/json.h"
 
+#include <algorithm>
+
 namespace rampart::posture {
 
 namespace {
@@ -484,6 +486,64 @@ std::string ToHtml(const Assessment& a) {
       h += "</div>\n";
     }
     h += "<p><a href=\"#matrix\">back to the matrix</a></p>\n</section>\n";
+  }
+
+  // Lateral paths, drawn.
+  h += "<h2 id=\"paths\">Lateral paths to the crown jewels</h2>\n";
+  if (a.paths.empty()) {
+    h += "<p>No path from an exposed entry point reaches a crown jewel.</p>\n";
+  } else {
+    h += "<p>Each row is the shortest path from an exposed entry point to a service holding "
+         "crown jewels; every hop is a flow of the estate (a node that can connect to the next "
+         "is assumed able to compromise it).</p>\n";
+    constexpr int kBoxW = 150, kGap = 70, kRowH = 64, kBoxH = 34;
+    std::size_t longest = 0;
+    for (const auto& p : a.paths) longest = std::max(longest, p.nodes.size());
+    int width = static_cast<int>(longest) * (kBoxW + kGap) + 440;
+    int height = static_cast<int>(a.paths.size()) * kRowH + 10;
+    h += "<svg class=\"paths\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
+         std::to_string(width) + "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " +
+         std::to_string(width) + " " + std::to_string(height) +
+         "\" role=\"img\" aria-label=\"lateral paths\">\n"
+         "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
+         "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" "
+         "fill=\"#555\"/></marker></defs>\n";
+    for (std::size_t r = 0; r < a.paths.size(); ++r) {
+      const PathView& p = a.paths[r];
+      int y = static_cast<int>(r) * kRowH + 8;
+      for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+        int x = static_cast<int>(i) * (kBoxW + kGap) + 4;
+        bool first = i == 0, last = i + 1 == p.nodes.size();
+        std::string fill = first ? "#dbe4f3" : last ? "#f8b4b4" : "#fff3c4";
+        h += "<rect x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
+             std::to_string(kBoxW) + "\" height=\"" + std::to_string(kBoxH) +
+             "\" rx=\"5\" fill=\"" + fill + "\" stroke=\"#555\"/>";
+        h += "<text x=\"" + std::to_string(x + kBoxW / 2) + "\" y=\"" + std::to_string(y + 22) +
+             "\" text-anchor=\"middle\" font-size=\"13\">" + Esc(p.nodes[i]) + "</text>";
+        if (!last) {
+          int x1 = x + kBoxW, x2 = x + kBoxW + kGap - 2;
+          h += "<line x1=\"" + std::to_string(x1) + "\" y1=\"" + std::to_string(y + kBoxH / 2) +
+               "\" x2=\"" + std::to_string(x2) + "\" y2=\"" + std::to_string(y + kBoxH / 2) +
+               "\" stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\">" +
+               "<title>" + Esc(i < p.rules.size() ? p.rules[i] : "") + "</title></line>";
+        } else {
+          h += "<text x=\"" + std::to_string(x + kBoxW + 8) + "\" y=\"" +
+               std::to_string(y + 22) + "\" font-size=\"12\" fill=\"#7a0b0b\">" +
+               Esc(p.target_note) + "</text>";
+        }
+      }
+      h += "\n";
+    }
+    h += "</svg>\n<ul class=\"details\">";
+    for (const auto& p : a.paths) {
+      h += "<li>";
+      for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+        h += Esc(p.nodes[i]);
+        if (i < p.rules.size()) h += " &rarr; <small>(" + Esc(p.rules[i]) + ")</small> ";
+      }
+      h += "</li>";
+    }
+    h += "</ul>\n";
   }
 
   // Compliance mappings.

@@ -378,6 +378,20 @@ TEST(Report, HtmlHasEveryCellAndAnchorAndNoExternalResource) {
   EXPECT_EQ(html.find("<link"), std::string::npos);
 }
 
+TEST(Report, HtmlDrawsLateralPaths) {
+  auto e = Load(kSmall);
+  Assessment a = Assess(Default(), e, kDigest, "t", {});
+  EXPECT_EQ(ToHtml(a).find("<svg"), std::string::npos);
+  a.paths.push_back({{"internet", "gate<way>", "bucket"},
+                     {"exposure: internet", "flow x tcp/9000"},
+                     "crown jewels: raw"});
+  std::string html = ToHtml(a);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find(">gate&lt;way&gt;</text>"), std::string::npos);
+  EXPECT_NE(html.find("<title>flow x tcp/9000</title>"), std::string::npos);
+  EXPECT_NE(html.find("crown jewels: raw"), std::string::npos);
+}
+
 TEST(Report, HtmlEscapesEstateText) {
   auto e = Load(std::string(kSmall).replace(std::string(kSmall).find("name: small"), 11,
                                             "name: \"<b>&x\""));
