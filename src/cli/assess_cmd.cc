@@ -19,6 +19,9 @@
 #include "core/yaml.h"
 #include "estate/loader.h"
 #include "gateway/config.h"
+#include "ledger/note.h"
+#include "ledger/store.h"
+#include "ledger/verify.h"
 #include "posture/assess.h"
 #include "posture/controls.h"
 #include "posture/evidence.h"
@@ -46,6 +49,8 @@ struct AssessArgs {
   std::string now;
   std::string max_age = "7d";
   std::string evidence_key;
+  std::string ledger_store;
+  std::string ledger_pub;
   bool print_digest = false;
 };
 
@@ -241,6 +246,38 @@ void GatewayEvidence(const estate::Estate& e, const std::string& time,
   }
 }
 
+// ---- live check: the ledger, verified against its pinned key ------------------
+
+Evidence LedgerEvidence(const std::string& store_url, const std::string& pub,
+                        const std::string& time) {
+  std::string source = "rampart ledger verify --store " + store_url;
+  auto invalid = [&](std::string reason) {
+    return LiveEvidence("ledger.verify", source, time, State::kInvalid, std::move(reason), {});
+  };
+  auto text = ReadFile(pub, 4096);
+  if (!text) return invalid(text.error().message());
+  auto verifier = ledger::NoteVerifier::Parse(*text);
+  if (!verifier) return invalid(pub + ": " + verifier.error().message());
+  if (store_url.starts_with("sqlite:")) {
+    std::string path = store_url.substr(7);
+    if (path.starts_with("//")) path = path.substr(2);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return invalid("no ledger at " + path);
+  }
+  auto store = ledger::OpenStore(store_url);
+  if (!store) return invalid(store.error().message());
+  auto report = ledger::VerifyLog(**store, *verifier);
+  if (!report) return invalid(report.error().message());
+  std::vector<Detail> details;
+  for (const auto& p : report->problems) details.push_back({p, {}});
+  if (report->ok())
+    details.push_back({std::to_string(report->entries) + " entries match all " +
+                           std::to_string(report->checkpoints) + " signed checkpoints",
+                       {}});
+  return LiveEvidence("ledger.verify", source, time, report->ok() ? State::kPass : State::kFail,
+                      report->ok() ? "" : "the ledger does not verify", std::move(details));
+}
+
 // ---- evidence files -----------------------------------------------------------
 
 Result<std::vector<Evidence>> ReadEvidenceDir(const std::string& dir,
@@ -295,6 +332,10 @@ int Assess(const AssessArgs& a) {
     return ReportError(InvalidArgumentError("--now: expected an RFC 3339 time, e.g. "
                                             "2026-12-07T00:00:00Z"));
   std::string time = FormatRfc3339(now);
+  if (a.ledger_store.empty() != a.ledger_pub.empty())
+    return ReportError(InvalidArgumentError(
+        "--ledger-store and --ledger-pub go together: the ledger is verified against its "
+        "pinned verifier key"));
   auto max_age = posture::ParseMaxAge(a.max_age);
   if (!max_age) return ReportError(max_age.error());
 
@@ -336,6 +377,8 @@ int Assess(const AssessArgs& a) {
   ZonesEvidence(e, time, &evidence, &views);
   GatewayEvidence(e, time, &evidence);
 
+  if (!a.ledger_store.empty())
+    evidence.push_back(LedgerEvidence(a.ledger_store, a.ledger_pub, time));
   if (!a.evidence_dir.empty()) {
     posture::EvidenceContext ctx;
     ctx.estate_digest = *digest;
@@ -429,6 +472,9 @@ void RegisterAssessCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--now", a.now, "Assess as of this RFC 3339 time (default: now)");
   cmd->add_option("--max-age", a.max_age, "Evidence older than this is stale (default 7d)");
   cmd->add_option("--evidence-key", a.evidence_key, "Public key (PEM) verifying signed evidence");
+  cmd->add_option("--ledger-store", a.ledger_store,
+                  "Verify this ledger (sqlite:PATH or postgres://...) in process");
+  cmd->add_option("--ledger-pub", a.ledger_pub, "The ledger's verifier key (pinned)");
   cmd->add_flag("--print-digest", a.print_digest, "Print the estate digest evidence binds to");
   cmd->callback([&ctx, cmd] {
     if (cmd->get_subcommands().empty()) ctx.exit_code = Assess(a);

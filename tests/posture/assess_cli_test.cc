@@ -229,6 +229,32 @@ TEST(AssessCli, SignedAttestationPasses) {
   EXPECT_EQ(CheckStatus(Parse(r.out), "attest.nodes"), "invalid");
 }
 
+TEST(AssessCli, LedgerVerifiedLive) {
+  TempDir d;
+  std::string store = "sqlite:" + (d / "l.db").string();
+  auto init = RunRampart({"ledger", "init", "--store", store, "--key", (d / "l.key").string(),
+                          "--origin", "acme.ai/ledger"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  auto pub = d.Write("l.pub", init.out);
+  auto r = RunRampart({"assess", "examples/estate.yaml", "--ledger-store", store, "--ledger-pub",
+                       pub.string(), "--format", "json", "--now", kNow});
+  auto o = Parse(r.out);
+  EXPECT_EQ(CheckStatus(o, "ledger.verify"), "pass") << r.out.substr(0, 400);
+  // Another ledger's key: the checkpoints do not verify.
+  auto other = RunRampart({"ledger", "keygen", "--name", "acme.ai/ledger", "--out",
+                           (d / "o.key").string(), "--pub", (d / "o.pub").string()});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  r = RunRampart({"assess", "examples/estate.yaml", "--ledger-store", store, "--ledger-pub",
+                  (d / "o.pub").string(), "--format", "json", "--now", kNow});
+  EXPECT_NE(CheckStatus(Parse(r.out), "ledger.verify"), "pass");
+  // A missing ledger is invalid evidence, and one flag alone is bad usage.
+  r = RunRampart({"assess", "examples/estate.yaml", "--ledger-store",
+                  "sqlite:" + (d / "none.db").string(), "--ledger-pub", pub.string(), "--format",
+                  "json", "--now", kNow});
+  EXPECT_EQ(CheckStatus(Parse(r.out), "ledger.verify"), "invalid");
+  EXPECT_EQ(RunRampart({"assess", "examples/estate.yaml", "--ledger-store", store}).exit_code, 2);
+}
+
 bool Have(const std::string& cmd) { return testing::Run({"sh", "-c", "command -v " + cmd}).exit_code == 0; }
 
 // The report in a real browser: renders without console errors, every cell
