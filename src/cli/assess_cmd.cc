@@ -24,6 +24,7 @@
 #include "ledger/verify.h"
 #include "posture/assess.h"
 #include "posture/controls.h"
+#include "posture/diff.h"
 #include "posture/evidence.h"
 #include "posture/report.h"
 #include "zones/check.h"
@@ -458,6 +459,17 @@ int Wrap(const WrapArgs& a) {
   return kExitOk;
 }
 
+int Diff(const std::string& old_file, const std::string& new_file) {
+  auto a = ReadFile(old_file, 64u << 20);
+  if (!a) return ReportError(a.error());
+  auto b = ReadFile(new_file, 64u << 20);
+  if (!b) return ReportError(b.error());
+  auto d = posture::DiffAssessments(*a, old_file, *b, new_file);
+  if (!d) return ReportError(d.error());
+  PrintOut(posture::DiffToText(*d));
+  return d->regressions() == 0 ? kExitOk : kExitFindings;
+}
+
 }  // namespace
 
 void RegisterAssessCommands(CLI::App& app, CommandContext& ctx) {
@@ -491,6 +503,12 @@ void RegisterAssessCommands(CLI::App& app, CommandContext& ctx) {
   wrap->add_option("--time", w.time, "When it was produced (RFC 3339; default: now)");
   wrap->add_option("file", w.file, "The tool's JSON output")->required();
   wrap->callback([&ctx] { ctx.exit_code = Wrap(w); });
+
+  static std::string diff_old, diff_new;
+  auto* diff = cmd->add_subcommand("diff", "What improved or regressed between two assessments");
+  diff->add_option("old", diff_old, "The earlier assessment (--format json)")->required();
+  diff->add_option("new", diff_new, "The later assessment")->required();
+  diff->callback([&ctx] { ctx.exit_code = Diff(diff_old, diff_new); });
 }
 
 }  // namespace rampart::cli

@@ -123,6 +123,30 @@ TEST(AssessCli, TextAndSarif) {
   EXPECT_TRUE(located) << s.out.substr(0, 2000);
 }
 
+TEST(AssessCli, DiffShowsRegressions) {
+  TempDir d;
+  auto good = d.Write("good.json", RunRampart({"assess", "examples/estate.yaml", "--format",
+                                               "json", "--now", kNow})
+                                       .out);
+  auto flat = d.Write("flat.json", RunRampart({"assess", "examples/flat-network.yaml",
+                                               "--format", "json", "--now", kNow})
+                                       .out);
+  auto r = RunRampart({"assess", "diff", good.string(), flat.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("regressed cell training-data x network-segmentation: pass -> fail"),
+            std::string::npos)
+      << r.out;
+  r = RunRampart({"assess", "diff", flat.string(), good.string()});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("improved  cell training-data x network-segmentation: fail -> pass"),
+            std::string::npos)
+      << r.out;
+  auto junk = d.Write("junk.json", "{\"cells\": 3}");
+  r = RunRampart({"assess", "diff", junk.string(), good.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("junk.json"), std::string::npos);
+}
+
 TEST(AssessCli, BadUsage) {
   EXPECT_EQ(RunRampart({"assess"}).exit_code, 2);
   EXPECT_EQ(RunRampart({"assess", "no-such.yaml"}).exit_code, 2);

@@ -8,6 +8,7 @@
 #include "estate/loader.h"
 #include "posture/assess.h"
 #include "posture/controls.h"
+#include "posture/diff.h"
 #include "posture/evidence.h"
 #include "posture/report.h"
 
@@ -428,6 +429,36 @@ TEST(Report, SarifListsWhatDoesNotPass) {
     EXPECT_GT(loc.at("region").as_object().at("startLine").as_int64(), 0);
   }
   EXPECT_TRUE(found) << s;
+}
+
+// ---- diff ----------------------------------------------------------------------
+
+TEST(Diff, RegressionsAndImprovements) {
+  auto e = Load(kSmall);
+  std::vector<Evidence> ev = {LiveEvidence("zones.invariants", "s", "t", State::kPass, "", {})};
+  std::string before = ToJson(Assess(Default(), e, kDigest, "t", ev));
+  ev[0] = LiveEvidence("zones.invariants", "s", "t", State::kFail, "x", {});
+  ev.push_back(LiveEvidence("ledger.verify", "s", "t", State::kPass, "", {}));
+  std::string after = ToJson(Assess(Default(), e, kDigest, "t", ev));
+  auto d = DiffAssessments(before, "old.json", after, "new.json");
+  ASSERT_TRUE(d.has_value()) << d.error().message();
+  EXPECT_GT(d->regressions(), 0);
+  EXPECT_GT(d->improvements(), 0);
+  std::string text = DiffToText(*d);
+  EXPECT_NE(text.find("regressed check zones.invariants: pass -> fail"), std::string::npos) << text;
+  EXPECT_NE(text.find("improved  check ledger.verify: missing -> pass"), std::string::npos) << text;
+  auto same = DiffAssessments(before, "a", before, "b");
+  EXPECT_TRUE(same->changes.empty());
+}
+
+TEST(Diff, MalformedInputNamesTheFile) {
+  auto d = DiffAssessments("{", "old.json", "{}", "new.json");
+  ASSERT_FALSE(d.has_value());
+  EXPECT_NE(d.error().message().find("old.json"), std::string::npos);
+  d = DiffAssessments(R"({"rampart_assessment": 1, "cells": [], "checks": []})", "a",
+                      R"({"rampart_assessment": 1, "cells": [{"layer": 1}], "checks": []})", "b");
+  ASSERT_FALSE(d.has_value());
+  EXPECT_NE(d.error().message().find("b: a cell lacks"), std::string::npos);
 }
 
 }  // namespace
