@@ -120,8 +120,7 @@ void ZonesEvidence(const estate::Estate& e, const std::string& time, std::vector
 
 // ---- live checks: the gateway configuration ----------------------------------
 
-void GatewayEvidence(const estate::Estate& e, const std::string& time,
-                     std::vector<Evidence>* out) {
+void GatewayEvidence(const estate::Estate& e, const std::string& time, std::vector<Evidence>* out) {
   const char* kSource = "estate gateway: section";
   const std::vector<std::string> ids = {"gateway.auth",   "gateway.authz", "gateway.limits",
                                         "gateway.guards", "gateway.tls",   "gateway.audit"};
@@ -157,9 +156,8 @@ void GatewayEvidence(const estate::Estate& e, const std::string& time,
                   std::vector<Detail> notes = {}) {
     State s = problems.empty() ? State::kPass : State::kFail;
     if (problems.empty()) problems = std::move(notes);
-    out->push_back(LiveEvidence(id, kSource, time, s, problems.empty() || s == State::kPass
-                                                          ? ""
-                                                          : std::move(reason),
+    out->push_back(LiveEvidence(id, kSource, time, s,
+                                problems.empty() || s == State::kPass ? "" : std::move(reason),
                                 std::move(problems)));
   };
   // Authentication.
@@ -185,8 +183,8 @@ void GatewayEvidence(const estate::Estate& e, const std::string& time,
       bool any_model = std::find(r.models.begin(), r.models.end(), "*") != r.models.end();
       bool admin_only = !r.roles.empty() && r.identities.empty() &&
                         std::all_of(r.roles.begin(), r.roles.end(), [&](const std::string& x) {
-                          return std::find(cfg->admin_roles.begin(), cfg->admin_roles.end(),
-                                           x) != cfg->admin_roles.end();
+                          return std::find(cfg->admin_roles.begin(), cfg->admin_roles.end(), x) !=
+                                 cfg->admin_roles.end();
                         });
       std::string label = r.name.empty() ? "an access rule" : "access rule '" + r.name + "'";
       if (any_model && !admin_only)
@@ -330,8 +328,9 @@ int Assess(const AssessArgs& a) {
   }
   Clock::SystemTime now = std::chrono::system_clock::now();
   if (!a.now.empty() && !ParseRfc3339(a.now, &now))
-    return ReportError(InvalidArgumentError("--now: expected an RFC 3339 time, e.g. "
-                                            "2026-12-07T00:00:00Z"));
+    return ReportError(
+        InvalidArgumentError("--now: expected an RFC 3339 time, e.g. "
+                             "2026-12-07T00:00:00Z"));
   std::string time = FormatRfc3339(now);
   if (a.ledger_store.empty() != a.ledger_pub.empty())
     return ReportError(InvalidArgumentError(
@@ -371,8 +370,8 @@ int Assess(const AssessArgs& a) {
     std::vector<Detail> warnings;
     for (const auto& d : loaded->diagnostics.items())
       warnings.push_back({"warning: " + d.message + " [" + d.code + "]", d.location});
-    evidence.push_back(LiveEvidence("estate.valid", "rampart estate check", time, State::kPass,
-                                    "", std::move(warnings)));
+    evidence.push_back(LiveEvidence("estate.valid", "rampart estate check", time, State::kPass, "",
+                                    std::move(warnings)));
   }
   std::vector<posture::PathView> views;
   ZonesEvidence(e, time, &evidence, &views);

@@ -37,10 +37,10 @@ struct Assessment {
   std::string estate_name;
   std::vector<std::string> estate_files;
   std::string estate_digest;
-  std::string time;                  // RFC 3339, the assessment's "now"
-  std::vector<bool> layer_applies;   // parallel to controls->layers
-  std::vector<CellResult> cells;     // parallel to controls->cells
-  std::vector<CheckResult> checks;   // parallel to controls->checks
+  std::string time;                    // RFC 3339, the assessment's "now"
+  std::vector<bool> layer_applies;     // parallel to controls->layers
+  std::vector<CellResult> cells;       // parallel to controls->cells
+  std::vector<CheckResult> checks;     // parallel to controls->checks
   std::vector<Evidence> unattributed;  // evidence files whose kind could not be read
   std::vector<PathView> paths;         // lateral paths to crown jewels (drawn in HTML)
 

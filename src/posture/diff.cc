@@ -98,8 +98,9 @@ Result<AssessmentDiff> DiffAssessments(std::string_view old_json, std::string_vi
 std::string DiffToText(const AssessmentDiff& d) {
   std::string out;
   for (const auto& c : d.changes) {
-    out += std::string(c.regressed ? "regressed " : Rank(c.after) < Rank(c.before) ? "improved  "
-                                                                                     : "changed   ") +
+    out += std::string(c.regressed                      ? "regressed "
+                       : Rank(c.after) < Rank(c.before) ? "improved  "
+                                                        : "changed   ") +
            c.what + ": " + c.before + " -> " + c.after + "\n";
   }
   out += std::to_string(d.improvements()) + " improved, " + std::to_string(d.regressions()) +

@@ -12,7 +12,7 @@
 namespace rampart::posture {
 
 struct Change {
-  std::string what;  // "cell training-data x zero-trust", "check gateway.tls"
+  std::string what;    // "cell training-data x zero-trust", "check gateway.tls"
   std::string before;  // status, or "absent"
   std::string after;
   bool regressed = false;  // worse than before (by the aggregation order)

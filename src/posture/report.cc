@@ -1,10 +1,9 @@
 #include "posture/report.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "core/json.h"
-
-#include <algorithm>
 
 namespace rampart::posture {
 
@@ -129,8 +128,9 @@ std::string ToText(const Assessment& a, bool color) {
   }
   for (const auto& ev : a.unattributed)
     out += "  ! " + ev.source + ": invalid evidence: " + ev.reason + "\n";
-  out += "\n" + std::to_string(a.cells.size()) + " cells: " + std::to_string(a.Count(State::kPass)) +
-         " pass, " + std::to_string(a.Count(State::kFail)) + " fail, " +
+  out += "\n" + std::to_string(a.cells.size()) +
+         " cells: " + std::to_string(a.Count(State::kPass)) + " pass, " +
+         std::to_string(a.Count(State::kFail)) + " fail, " +
          std::to_string(a.Count(State::kInvalid)) + " invalid, " +
          std::to_string(a.Count(State::kStale)) + " stale, " +
          std::to_string(a.Count(State::kMissing)) + " missing, " +
@@ -195,8 +195,8 @@ std::string ToJson(const Assessment& a) {
   root["layers"] = std::move(layers);
   json::array controls;
   for (const auto& c : ctl.controls)
-    controls.push_back(json::object{
-        {"id", c.id}, {"name", c.name}, {"cost", c.cost}, {"threat", c.threat}});
+    controls.push_back(
+        json::object{{"id", c.id}, {"name", c.name}, {"cost", c.cost}, {"threat", c.threat}});
   root["controls"] = std::move(controls);
   json::array cells;
   for (const auto& r : a.cells) {
@@ -214,8 +214,7 @@ std::string ToJson(const Assessment& a) {
   for (const auto& c : a.checks) {
     json::array maps;
     for (const auto& m : c.check->mappings)
-      maps.push_back(
-          json::object{{"framework", m.framework}, {"ref", m.ref}, {"why", m.why}});
+      maps.push_back(json::object{{"framework", m.framework}, {"ref", m.ref}, {"why", m.why}});
     json::array evs;
     for (const auto& ev : c.evidence) evs.push_back(EvidenceJson(ev));
     checks.push_back(json::object{{"id", c.check->id},
@@ -246,11 +245,11 @@ std::string ToSarif(const Assessment& a) {
       if (where.column > 0) region["startColumn"] = where.column;
       phys["region"] = std::move(region);
     }
-    results.push_back(json::object{{"ruleId", rule},
-                                   {"level", level},
-                                   {"message", json::object{{"text", text}}},
-                                   {"locations", json::array{json::object{
-                                                     {"physicalLocation", std::move(phys)}}}}});
+    results.push_back(json::object{
+        {"ruleId", rule},
+        {"level", level},
+        {"message", json::object{{"text", text}}},
+        {"locations", json::array{json::object{{"physicalLocation", std::move(phys)}}}}});
   };
   for (const auto& c : a.checks) {
     if (c.state == State::kPass || c.state == State::kNotApplicable) continue;
@@ -412,9 +411,9 @@ std::string ToHtml(const Assessment& a) {
   h += "</tr></thead>\n<tbody>\n";
   for (std::size_t li = 0; li < ctl.layers.size(); ++li) {
     const Layer& l = ctl.layers[li];
-    h += std::string("<tr") + (a.layer_applies[li] ? "" : " class=\"na\"") +
-         "><th class=\"row\">" + Esc(l.name) +
-         (a.layer_applies[li] ? "" : "<br><small>not in this estate</small>") + "</th>";
+    h += std::string("<tr") + (a.layer_applies[li] ? "" : " class=\"na\"") + "><th class=\"row\">" +
+         Esc(l.name) + (a.layer_applies[li] ? "" : "<br><small>not in this estate</small>") +
+         "</th>";
     for (const auto& c : ctl.controls) {
       const CellResult* r = nullptr;
       for (const auto& x : a.cells)
@@ -447,14 +446,13 @@ std::string ToHtml(const Assessment& a) {
     const Layer* l = LayerOf(a, *r.cell);
     const Control* c = ControlOf(a, *r.cell);
     h += "<section class=\"cell\" id=\"" + Esc(CellAnchor(*r.cell)) + "\">\n<h3>" +
-         Esc(l ? l->name : r.cell->layer) + " &times; " + Esc(c ? c->name : r.cell->control) +
-         " " + Badge(r.state) + "</h3>\n";
+         Esc(l ? l->name : r.cell->layer) + " &times; " + Esc(c ? c->name : r.cell->control) + " " +
+         Badge(r.state) + "</h3>\n";
     h += "<p><strong>" + std::string(ToString(r.cell->importance)) +
          "</strong> &middot; threat: " + Esc(r.cell->threat) +
          (c ? " &middot; cost: " + Esc(c->cost) : "") + "</p>\n";
     if (r.state == State::kNotApplicable && l) {
-      h += "<p>Not applicable: the estate has no " + Esc(l->name) +
-           " assets or services.</p>\n";
+      h += "<p>Not applicable: the estate has no " + Esc(l->name) + " assets or services.</p>\n";
     }
     for (const auto& id : r.cell->checks) {
       const CheckResult* cr = a.FindCheck(id);
@@ -501,9 +499,9 @@ std::string ToHtml(const Assessment& a) {
     for (const auto& p : a.paths) longest = std::max(longest, p.nodes.size());
     int width = static_cast<int>(longest) * (kBoxW + kGap) + 440;
     int height = static_cast<int>(a.paths.size()) * kRowH + 10;
-    h += "<svg class=\"paths\" xmlns=\"http://www.w3.org/2000/svg\" width=\"" +
-         std::to_string(width) + "\" height=\"" + std::to_string(height) + "\" viewBox=\"0 0 " +
-         std::to_string(width) + " " + std::to_string(height) +
+    h += "<svg class=\"paths\" width=\"" + std::to_string(width) + "\" height=\"" +
+         std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) + " " +
+         std::to_string(height) +
          "\" role=\"img\" aria-label=\"lateral paths\">\n"
          "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
          "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" "
@@ -524,12 +522,11 @@ std::string ToHtml(const Assessment& a) {
           int x1 = x + kBoxW, x2 = x + kBoxW + kGap - 2;
           h += "<line x1=\"" + std::to_string(x1) + "\" y1=\"" + std::to_string(y + kBoxH / 2) +
                "\" x2=\"" + std::to_string(x2) + "\" y2=\"" + std::to_string(y + kBoxH / 2) +
-               "\" stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\">" +
-               "<title>" + Esc(i < p.rules.size() ? p.rules[i] : "") + "</title></line>";
+               "\" stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\">" + "<title>" +
+               Esc(i < p.rules.size() ? p.rules[i] : "") + "</title></line>";
         } else {
-          h += "<text x=\"" + std::to_string(x + kBoxW + 8) + "\" y=\"" +
-               std::to_string(y + 22) + "\" font-size=\"12\" fill=\"#7a0b0b\">" +
-               Esc(p.target_note) + "</text>";
+          h += "<text x=\"" + std::to_string(x + kBoxW + 8) + "\" y=\"" + std::to_string(y + 22) +
+               "\" font-size=\"12\" fill=\"#7a0b0b\">" + Esc(p.target_note) + "</text>";
         }
       }
       h += "\n";

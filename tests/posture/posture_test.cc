@@ -76,8 +76,7 @@ TEST(Controls, DefaultMatrixIsSixLayersByFourControls) {
     EXPECT_FALSE(chk.mappings.empty()) << chk.id;
     for (const auto& m : chk.mappings) EXPECT_FALSE(m.why.empty()) << chk.id;
   }
-  EXPECT_EQ(c.FindCell("hardware", "confidential-computing")->importance,
-            Importance::kEssential);
+  EXPECT_EQ(c.FindCell("hardware", "confidential-computing")->importance, Importance::kEssential);
 }
 
 TEST(Controls, UnknownCheckAndMissingCellAreErrorsWithLines) {
@@ -138,7 +137,8 @@ TEST(Evidence, CriticalFindingOrPartialCoverageFails) {
   ASSERT_EQ(For(v, "artifacts.scan")->details.size(), 1u);
   EXPECT_NE(For(v, "artifacts.scan")->details[0].message.find("posix.system"), std::string::npos);
 
-  v = Eval(Envelope("scan", R"({"findings": [], "files": [{"file": "x.bin", "coverage": "none"}]})"));
+  v = Eval(
+      Envelope("scan", R"({"findings": [], "files": [{"file": "x.bin", "coverage": "none"}]})"));
   EXPECT_EQ(For(v, "artifacts.scan")->state, State::kFail);
   // Low findings do not fail the check.
   v = Eval(Envelope("scan", R"({"findings": [{"severity": "low"}], "files": [{"file": "a",
@@ -394,8 +394,8 @@ TEST(Report, HtmlDrawsLateralPaths) {
 }
 
 TEST(Report, HtmlEscapesEstateText) {
-  auto e = Load(std::string(kSmall).replace(std::string(kSmall).find("name: small"), 11,
-                                            "name: \"<b>&x\""));
+  auto e = Load(
+      std::string(kSmall).replace(std::string(kSmall).find("name: small"), 11, "name: \"<b>&x\""));
   std::string html = ToHtml(Assess(Default(), e, kDigest, "t", {}));
   EXPECT_EQ(html.find("<b>&x"), std::string::npos);
   EXPECT_NE(html.find("&lt;b&gt;&amp;x"), std::string::npos);
@@ -418,13 +418,15 @@ TEST(Report, SarifListsWhatDoesNotPass) {
   std::string s = ToSarif(Assess(Default(), e, kDigest, "t", {}));
   auto v = ParseJson(s);
   ASSERT_TRUE(v.has_value());
-  const auto& results = v->as_object().at("runs").as_array()[0].as_object().at("results").as_array();
+  const auto& results =
+      v->as_object().at("runs").as_array()[0].as_object().at("results").as_array();
   bool found = false;
   for (const auto& r : results) {
     const auto& o = r.as_object();
     if (o.at("ruleId").as_string() != "estate.flow-identities") continue;
     found = true;
-    const auto& loc = o.at("locations").as_array()[0].as_object().at("physicalLocation").as_object();
+    const auto& loc =
+        o.at("locations").as_array()[0].as_object().at("physicalLocation").as_object();
     EXPECT_EQ(loc.at("artifactLocation").as_object().at("uri").as_string(), "e.yaml");
     EXPECT_GT(loc.at("region").as_object().at("startLine").as_int64(), 0);
   }
