@@ -19,8 +19,12 @@
 #include "core/yaml.h"
 #include "estate/loader.h"
 #include "gateway/config.h"
+#include "ledger/note.h"
+#include "ledger/store.h"
+#include "ledger/verify.h"
 #include "posture/assess.h"
 #include "posture/controls.h"
+#include "posture/diff.h"
 #include "posture/evidence.h"
 #include "posture/report.h"
 #include "zones/check.h"
@@ -46,12 +50,15 @@ struct AssessArgs {
   std::string now;
   std::string max_age = "7d";
   std::string evidence_key;
+  std::string ledger_store;
+  std::string ledger_pub;
   bool print_digest = false;
 };
 
 // ---- live checks: the zones pillar -------------------------------------------
 
-void ZonesEvidence(const estate::Estate& e, const std::string& time, std::vector<Evidence>* out) {
+void ZonesEvidence(const estate::Estate& e, const std::string& time, std::vector<Evidence>* out,
+                   std::vector<posture::PathView>* views) {
   std::vector<Detail> details;
   for (const auto& f : zones::CheckInvariants(e))
     details.push_back({f.message + " [" + f.code + "]", f.where});
@@ -89,6 +96,17 @@ void ZonesEvidence(const estate::Estate& e, const std::string& time, std::vector
         if (!flows.empty()) where = flows.front()->where;
       }
       ds.push_back({p.ToString(), where});
+      posture::PathView v;
+      for (const auto& hop : p.hops) {
+        if (v.nodes.empty()) v.nodes.push_back(hop.from);
+        v.nodes.push_back(hop.to);
+        v.rules.push_back(hop.rule);
+      }
+      for (const auto& [n, note] : g.CrownJewels())
+        if (g.Name(n) == p.target) v.target_note = "crown jewels: " + note;
+      bool seen = false;
+      for (const auto& x : *views) seen |= x.nodes == v.nodes;
+      if (!seen) views->push_back(std::move(v));
     }
     State s = ds.empty() ? State::kPass : State::kFail;
     std::string r =
@@ -102,8 +120,7 @@ void ZonesEvidence(const estate::Estate& e, const std::string& time, std::vector
 
 // ---- live checks: the gateway configuration ----------------------------------
 
-void GatewayEvidence(const estate::Estate& e, const std::string& time,
-                     std::vector<Evidence>* out) {
+void GatewayEvidence(const estate::Estate& e, const std::string& time, std::vector<Evidence>* out) {
   const char* kSource = "estate gateway: section";
   const std::vector<std::string> ids = {"gateway.auth",   "gateway.authz", "gateway.limits",
                                         "gateway.guards", "gateway.tls",   "gateway.audit"};
@@ -139,9 +156,8 @@ void GatewayEvidence(const estate::Estate& e, const std::string& time,
                   std::vector<Detail> notes = {}) {
     State s = problems.empty() ? State::kPass : State::kFail;
     if (problems.empty()) problems = std::move(notes);
-    out->push_back(LiveEvidence(id, kSource, time, s, problems.empty() || s == State::kPass
-                                                          ? ""
-                                                          : std::move(reason),
+    out->push_back(LiveEvidence(id, kSource, time, s,
+                                problems.empty() || s == State::kPass ? "" : std::move(reason),
                                 std::move(problems)));
   };
   // Authentication.
@@ -167,8 +183,8 @@ void GatewayEvidence(const estate::Estate& e, const std::string& time,
       bool any_model = std::find(r.models.begin(), r.models.end(), "*") != r.models.end();
       bool admin_only = !r.roles.empty() && r.identities.empty() &&
                         std::all_of(r.roles.begin(), r.roles.end(), [&](const std::string& x) {
-                          return std::find(cfg->admin_roles.begin(), cfg->admin_roles.end(),
-                                           x) != cfg->admin_roles.end();
+                          return std::find(cfg->admin_roles.begin(), cfg->admin_roles.end(), x) !=
+                                 cfg->admin_roles.end();
                         });
       std::string label = r.name.empty() ? "an access rule" : "access rule '" + r.name + "'";
       if (any_model && !admin_only)
@@ -229,6 +245,38 @@ void GatewayEvidence(const estate::Estate& e, const std::string& time,
   }
 }
 
+// ---- live check: the ledger, verified against its pinned key ------------------
+
+Evidence LedgerEvidence(const std::string& store_url, const std::string& pub,
+                        const std::string& time) {
+  std::string source = "rampart ledger verify --store " + store_url;
+  auto invalid = [&](std::string reason) {
+    return LiveEvidence("ledger.verify", source, time, State::kInvalid, std::move(reason), {});
+  };
+  auto text = ReadFile(pub, 4096);
+  if (!text) return invalid(text.error().message());
+  auto verifier = ledger::NoteVerifier::Parse(*text);
+  if (!verifier) return invalid(pub + ": " + verifier.error().message());
+  if (store_url.starts_with("sqlite:")) {
+    std::string path = store_url.substr(7);
+    if (path.starts_with("//")) path = path.substr(2);
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return invalid("no ledger at " + path);
+  }
+  auto store = ledger::OpenStore(store_url);
+  if (!store) return invalid(store.error().message());
+  auto report = ledger::VerifyLog(**store, *verifier);
+  if (!report) return invalid(report.error().message());
+  std::vector<Detail> details;
+  for (const auto& p : report->problems) details.push_back({p, {}});
+  if (report->ok())
+    details.push_back({std::to_string(report->entries) + " entries match all " +
+                           std::to_string(report->checkpoints) + " signed checkpoints",
+                       {}});
+  return LiveEvidence("ledger.verify", source, time, report->ok() ? State::kPass : State::kFail,
+                      report->ok() ? "" : "the ledger does not verify", std::move(details));
+}
+
 // ---- evidence files -----------------------------------------------------------
 
 Result<std::vector<Evidence>> ReadEvidenceDir(const std::string& dir,
@@ -280,9 +328,14 @@ int Assess(const AssessArgs& a) {
   }
   Clock::SystemTime now = std::chrono::system_clock::now();
   if (!a.now.empty() && !ParseRfc3339(a.now, &now))
-    return ReportError(InvalidArgumentError("--now: expected an RFC 3339 time, e.g. "
-                                            "2026-12-07T00:00:00Z"));
+    return ReportError(
+        InvalidArgumentError("--now: expected an RFC 3339 time, e.g. "
+                             "2026-12-07T00:00:00Z"));
   std::string time = FormatRfc3339(now);
+  if (a.ledger_store.empty() != a.ledger_pub.empty())
+    return ReportError(InvalidArgumentError(
+        "--ledger-store and --ledger-pub go together: the ledger is verified against its "
+        "pinned verifier key"));
   auto max_age = posture::ParseMaxAge(a.max_age);
   if (!max_age) return ReportError(max_age.error());
 
@@ -317,12 +370,15 @@ int Assess(const AssessArgs& a) {
     std::vector<Detail> warnings;
     for (const auto& d : loaded->diagnostics.items())
       warnings.push_back({"warning: " + d.message + " [" + d.code + "]", d.location});
-    evidence.push_back(LiveEvidence("estate.valid", "rampart estate check", time, State::kPass,
-                                    "", std::move(warnings)));
+    evidence.push_back(LiveEvidence("estate.valid", "rampart estate check", time, State::kPass, "",
+                                    std::move(warnings)));
   }
-  ZonesEvidence(e, time, &evidence);
+  std::vector<posture::PathView> views;
+  ZonesEvidence(e, time, &evidence, &views);
   GatewayEvidence(e, time, &evidence);
 
+  if (!a.ledger_store.empty())
+    evidence.push_back(LedgerEvidence(a.ledger_store, a.ledger_pub, time));
   if (!a.evidence_dir.empty()) {
     posture::EvidenceContext ctx;
     ctx.estate_digest = *digest;
@@ -341,6 +397,7 @@ int Assess(const AssessArgs& a) {
   }
 
   posture::Assessment result = posture::Assess(*controls, e, *digest, time, std::move(evidence));
+  result.paths = std::move(views);
   if (!a.html.empty()) {
     Status st = WriteFileAtomic(a.html, posture::ToHtml(result));
     if (!st.ok()) return ReportError(st.WithContext(a.html));
@@ -401,6 +458,17 @@ int Wrap(const WrapArgs& a) {
   return kExitOk;
 }
 
+int Diff(const std::string& old_file, const std::string& new_file) {
+  auto a = ReadFile(old_file, 64u << 20);
+  if (!a) return ReportError(a.error());
+  auto b = ReadFile(new_file, 64u << 20);
+  if (!b) return ReportError(b.error());
+  auto d = posture::DiffAssessments(*a, old_file, *b, new_file);
+  if (!d) return ReportError(d.error());
+  PrintOut(posture::DiffToText(*d));
+  return d->regressions() == 0 ? kExitOk : kExitFindings;
+}
+
 }  // namespace
 
 void RegisterAssessCommands(CLI::App& app, CommandContext& ctx) {
@@ -415,6 +483,9 @@ void RegisterAssessCommands(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--now", a.now, "Assess as of this RFC 3339 time (default: now)");
   cmd->add_option("--max-age", a.max_age, "Evidence older than this is stale (default 7d)");
   cmd->add_option("--evidence-key", a.evidence_key, "Public key (PEM) verifying signed evidence");
+  cmd->add_option("--ledger-store", a.ledger_store,
+                  "Verify this ledger (sqlite:PATH or postgres://...) in process");
+  cmd->add_option("--ledger-pub", a.ledger_pub, "The ledger's verifier key (pinned)");
   cmd->add_flag("--print-digest", a.print_digest, "Print the estate digest evidence binds to");
   cmd->callback([&ctx, cmd] {
     if (cmd->get_subcommands().empty()) ctx.exit_code = Assess(a);
@@ -431,6 +502,12 @@ void RegisterAssessCommands(CLI::App& app, CommandContext& ctx) {
   wrap->add_option("--time", w.time, "When it was produced (RFC 3339; default: now)");
   wrap->add_option("file", w.file, "The tool's JSON output")->required();
   wrap->callback([&ctx] { ctx.exit_code = Wrap(w); });
+
+  static std::string diff_old, diff_new;
+  auto* diff = cmd->add_subcommand("diff", "What improved or regressed between two assessments");
+  diff->add_option("old", diff_old, "The earlier assessment (--format json)")->required();
+  diff->add_option("new", diff_new, "The later assessment")->required();
+  diff->callback([&ctx] { ctx.exit_code = Diff(diff_old, diff_new); });
 }
 
 }  // namespace rampart::cli

@@ -68,7 +68,8 @@ Evidence CheckFlowIdentities(const estate::Estate& e, const std::string& time) {
       if (!guarded(*s)) continue;
       const estate::Identity* id = f.identity.empty() ? nullptr : e.FindIdentity(f.identity);
       if (!id) {
-        details.push_back({"flow " + f.name + " reaches " + s->name + " with no identity", f.where});
+        details.push_back(
+            {"flow " + f.name + " reaches " + s->name + " with no identity", f.where});
       } else if (id->kind != estate::IdentityKind::kWorkload &&
                  id->kind != estate::IdentityKind::kServiceAccount) {
         details.push_back({"flow " + f.name + " reaches " + s->name + " as " +
@@ -80,9 +81,10 @@ Evidence CheckFlowIdentities(const estate::Estate& e, const std::string& time) {
     }
   }
   State st = details.empty() ? State::kPass : State::kFail;
-  std::string reason =
-      details.empty() ? "" : std::to_string(details.size()) + " flow(s) into protected services "
-                                                              "without a workload identity";
+  std::string reason = details.empty() ? ""
+                                       : std::to_string(details.size()) +
+                                             " flow(s) into protected services "
+                                             "without a workload identity";
   return LiveEvidence("estate.flow-identities", "estate flows", time, st, std::move(reason),
                       std::move(details));
 }

@@ -24,16 +24,25 @@ struct CellResult {
   State state = State::kMissing;
 };
 
+// A lateral path from an exposed entry point to a crown jewel, for the
+// report's graph: node names in order, and what each hop rides on.
+struct PathView {
+  std::vector<std::string> nodes;  // entry point first, crown-jewel holder last
+  std::vector<std::string> rules;  // rules[i] allows nodes[i] -> nodes[i+1]
+  std::string target_note;         // "crown jewels: training-data, checkpoints"
+};
+
 struct Assessment {
   const Controls* controls = nullptr;
   std::string estate_name;
   std::vector<std::string> estate_files;
   std::string estate_digest;
-  std::string time;                  // RFC 3339, the assessment's "now"
-  std::vector<bool> layer_applies;   // parallel to controls->layers
-  std::vector<CellResult> cells;     // parallel to controls->cells
-  std::vector<CheckResult> checks;   // parallel to controls->checks
+  std::string time;                    // RFC 3339, the assessment's "now"
+  std::vector<bool> layer_applies;     // parallel to controls->layers
+  std::vector<CellResult> cells;       // parallel to controls->cells
+  std::vector<CheckResult> checks;     // parallel to controls->checks
   std::vector<Evidence> unattributed;  // evidence files whose kind could not be read
+  std::vector<PathView> paths;         // lateral paths to crown jewels (drawn in HTML)
 
   int Count(State s) const;
   int EssentialNotPassing() const;  // essential cells neither pass nor n/a

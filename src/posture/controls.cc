@@ -90,9 +90,12 @@ Result<Controls> LoadControls(std::string_view text, std::string_view file, Diag
       YamlFields a(aw, f, diags, "applies_when", std::string(kCode));
       if (a.ok()) {
         layer.applies_when.always = a.Bool("always").value_or(false);
-        layer.applies_when.asset_kinds = a.StringList("asset_kinds").value_or(std::vector<std::string>{});
-        layer.applies_when.service_kinds = a.StringList("service_kinds").value_or(std::vector<std::string>{});
-        layer.applies_when.zone_kinds = a.StringList("zone_kinds").value_or(std::vector<std::string>{});
+        layer.applies_when.asset_kinds =
+            a.StringList("asset_kinds").value_or(std::vector<std::string>{});
+        layer.applies_when.service_kinds =
+            a.StringList("service_kinds").value_or(std::vector<std::string>{});
+        layer.applies_when.zone_kinds =
+            a.StringList("zone_kinds").value_or(std::vector<std::string>{});
         a.CheckUnknown();
       }
     }

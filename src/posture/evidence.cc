@@ -46,7 +46,9 @@ int Severity(State s) {
 
 namespace {
 
-std::string Sha256Tag(std::string_view bytes) { return "sha256:" + HexEncode(crypto::Sha256(bytes)); }
+std::string Sha256Tag(std::string_view bytes) {
+  return "sha256:" + HexEncode(crypto::Sha256(bytes));
+}
 
 json::object DetailJson(const Detail& d) {
   json::object o;
@@ -261,8 +263,7 @@ std::vector<Evidence> EvaluateEvidenceFile(std::string_view bytes, std::string_v
     return {invalid("unknown evidence kind '" + kind +
                     "' (expected scan, verify, ledger-verify or attestation)")};
   base.source = std::string(name);
-  if (std::string s = Str(env.if_contains("source")); !s.empty())
-    base.source += " (" + s + ")";
+  if (std::string s = Str(env.if_contains("source")); !s.empty()) base.source += " (" + s + ")";
   base.time = Str(env.if_contains("time"));
   auto same = [&](Evidence e) { return [e](const std::string&) { return e; }; };
   // Structure, then binding to this estate, then freshness, then signature.
@@ -290,7 +291,8 @@ std::vector<Evidence> EvaluateEvidenceFile(std::string_view bytes, std::string_v
     auto raw = Base64Decode(value);
     auto signed_bytes = SignedBytes(bytes);
     if (!raw || !signed_bytes ||
-        !ctx.key->Verify(crypto::AsBytes(*signed_bytes), crypto::ByteView(raw->data(), raw->size())).ok())
+        !ctx.key->Verify(crypto::AsBytes(*signed_bytes), crypto::ByteView(raw->data(), raw->size()))
+             .ok())
       return for_kind(kind, same(invalid("the signature does not verify with --evidence-key")));
   }
   const auto* result = env.if_contains("result");

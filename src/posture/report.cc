@@ -1,5 +1,6 @@
 #include "posture/report.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "core/json.h"
@@ -127,8 +128,9 @@ std::string ToText(const Assessment& a, bool color) {
   }
   for (const auto& ev : a.unattributed)
     out += "  ! " + ev.source + ": invalid evidence: " + ev.reason + "\n";
-  out += "\n" + std::to_string(a.cells.size()) + " cells: " + std::to_string(a.Count(State::kPass)) +
-         " pass, " + std::to_string(a.Count(State::kFail)) + " fail, " +
+  out += "\n" + std::to_string(a.cells.size()) +
+         " cells: " + std::to_string(a.Count(State::kPass)) + " pass, " +
+         std::to_string(a.Count(State::kFail)) + " fail, " +
          std::to_string(a.Count(State::kInvalid)) + " invalid, " +
          std::to_string(a.Count(State::kStale)) + " stale, " +
          std::to_string(a.Count(State::kMissing)) + " missing, " +
@@ -193,8 +195,8 @@ std::string ToJson(const Assessment& a) {
   root["layers"] = std::move(layers);
   json::array controls;
   for (const auto& c : ctl.controls)
-    controls.push_back(json::object{
-        {"id", c.id}, {"name", c.name}, {"cost", c.cost}, {"threat", c.threat}});
+    controls.push_back(
+        json::object{{"id", c.id}, {"name", c.name}, {"cost", c.cost}, {"threat", c.threat}});
   root["controls"] = std::move(controls);
   json::array cells;
   for (const auto& r : a.cells) {
@@ -212,8 +214,7 @@ std::string ToJson(const Assessment& a) {
   for (const auto& c : a.checks) {
     json::array maps;
     for (const auto& m : c.check->mappings)
-      maps.push_back(
-          json::object{{"framework", m.framework}, {"ref", m.ref}, {"why", m.why}});
+      maps.push_back(json::object{{"framework", m.framework}, {"ref", m.ref}, {"why", m.why}});
     json::array evs;
     for (const auto& ev : c.evidence) evs.push_back(EvidenceJson(ev));
     checks.push_back(json::object{{"id", c.check->id},
@@ -244,11 +245,11 @@ std::string ToSarif(const Assessment& a) {
       if (where.column > 0) region["startColumn"] = where.column;
       phys["region"] = std::move(region);
     }
-    results.push_back(json::object{{"ruleId", rule},
-                                   {"level", level},
-                                   {"message", json::object{{"text", text}}},
-                                   {"locations", json::array{json::object{
-                                                     {"physicalLocation", std::move(phys)}}}}});
+    results.push_back(json::object{
+        {"ruleId", rule},
+        {"level", level},
+        {"message", json::object{{"text", text}}},
+        {"locations", json::array{json::object{{"physicalLocation", std::move(phys)}}}}});
   };
   for (const auto& c : a.checks) {
     if (c.state == State::kPass || c.state == State::kNotApplicable) continue;
@@ -410,9 +411,9 @@ std::string ToHtml(const Assessment& a) {
   h += "</tr></thead>\n<tbody>\n";
   for (std::size_t li = 0; li < ctl.layers.size(); ++li) {
     const Layer& l = ctl.layers[li];
-    h += std::string("<tr") + (a.layer_applies[li] ? "" : " class=\"na\"") +
-         "><th class=\"row\">" + Esc(l.name) +
-         (a.layer_applies[li] ? "" : "<br><small>not in this estate</small>") + "</th>";
+    h += std::string("<tr") + (a.layer_applies[li] ? "" : " class=\"na\"") + "><th class=\"row\">" +
+         Esc(l.name) + (a.layer_applies[li] ? "" : "<br><small>not in this estate</small>") +
+         "</th>";
     for (const auto& c : ctl.controls) {
       const CellResult* r = nullptr;
       for (const auto& x : a.cells)
@@ -445,14 +446,13 @@ std::string ToHtml(const Assessment& a) {
     const Layer* l = LayerOf(a, *r.cell);
     const Control* c = ControlOf(a, *r.cell);
     h += "<section class=\"cell\" id=\"" + Esc(CellAnchor(*r.cell)) + "\">\n<h3>" +
-         Esc(l ? l->name : r.cell->layer) + " &times; " + Esc(c ? c->name : r.cell->control) +
-         " " + Badge(r.state) + "</h3>\n";
+         Esc(l ? l->name : r.cell->layer) + " &times; " + Esc(c ? c->name : r.cell->control) + " " +
+         Badge(r.state) + "</h3>\n";
     h += "<p><strong>" + std::string(ToString(r.cell->importance)) +
          "</strong> &middot; threat: " + Esc(r.cell->threat) +
          (c ? " &middot; cost: " + Esc(c->cost) : "") + "</p>\n";
     if (r.state == State::kNotApplicable && l) {
-      h += "<p>Not applicable: the estate has no " + Esc(l->name) +
-           " assets or services.</p>\n";
+      h += "<p>Not applicable: the estate has no " + Esc(l->name) + " assets or services.</p>\n";
     }
     for (const auto& id : r.cell->checks) {
       const CheckResult* cr = a.FindCheck(id);
@@ -484,6 +484,63 @@ std::string ToHtml(const Assessment& a) {
       h += "</div>\n";
     }
     h += "<p><a href=\"#matrix\">back to the matrix</a></p>\n</section>\n";
+  }
+
+  // Lateral paths, drawn.
+  h += "<h2 id=\"paths\">Lateral paths to the crown jewels</h2>\n";
+  if (a.paths.empty()) {
+    h += "<p>No path from an exposed entry point reaches a crown jewel.</p>\n";
+  } else {
+    h += "<p>Each row is the shortest path from an exposed entry point to a service holding "
+         "crown jewels; every hop is a flow of the estate (a node that can connect to the next "
+         "is assumed able to compromise it).</p>\n";
+    constexpr int kBoxW = 150, kGap = 70, kRowH = 64, kBoxH = 34;
+    std::size_t longest = 0;
+    for (const auto& p : a.paths) longest = std::max(longest, p.nodes.size());
+    int width = static_cast<int>(longest) * (kBoxW + kGap) + 440;
+    int height = static_cast<int>(a.paths.size()) * kRowH + 10;
+    h += "<svg class=\"paths\" width=\"" + std::to_string(width) + "\" height=\"" +
+         std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) + " " +
+         std::to_string(height) +
+         "\" role=\"img\" aria-label=\"lateral paths\">\n"
+         "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" "
+         "markerWidth=\"7\" markerHeight=\"7\" orient=\"auto\"><path d=\"M0,0 L10,5 L0,10 z\" "
+         "fill=\"#555\"/></marker></defs>\n";
+    for (std::size_t r = 0; r < a.paths.size(); ++r) {
+      const PathView& p = a.paths[r];
+      int y = static_cast<int>(r) * kRowH + 8;
+      for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+        int x = static_cast<int>(i) * (kBoxW + kGap) + 4;
+        bool first = i == 0, last = i + 1 == p.nodes.size();
+        std::string fill = first ? "#dbe4f3" : last ? "#f8b4b4" : "#fff3c4";
+        h += "<rect x=\"" + std::to_string(x) + "\" y=\"" + std::to_string(y) + "\" width=\"" +
+             std::to_string(kBoxW) + "\" height=\"" + std::to_string(kBoxH) +
+             "\" rx=\"5\" fill=\"" + fill + "\" stroke=\"#555\"/>";
+        h += "<text x=\"" + std::to_string(x + kBoxW / 2) + "\" y=\"" + std::to_string(y + 22) +
+             "\" text-anchor=\"middle\" font-size=\"13\">" + Esc(p.nodes[i]) + "</text>";
+        if (!last) {
+          int x1 = x + kBoxW, x2 = x + kBoxW + kGap - 2;
+          h += "<line x1=\"" + std::to_string(x1) + "\" y1=\"" + std::to_string(y + kBoxH / 2) +
+               "\" x2=\"" + std::to_string(x2) + "\" y2=\"" + std::to_string(y + kBoxH / 2) +
+               "\" stroke=\"#555\" stroke-width=\"1.5\" marker-end=\"url(#arrow)\">" + "<title>" +
+               Esc(i < p.rules.size() ? p.rules[i] : "") + "</title></line>";
+        } else {
+          h += "<text x=\"" + std::to_string(x + kBoxW + 8) + "\" y=\"" + std::to_string(y + 22) +
+               "\" font-size=\"12\" fill=\"#7a0b0b\">" + Esc(p.target_note) + "</text>";
+        }
+      }
+      h += "\n";
+    }
+    h += "</svg>\n<ul class=\"details\">";
+    for (const auto& p : a.paths) {
+      h += "<li>";
+      for (std::size_t i = 0; i < p.nodes.size(); ++i) {
+        h += Esc(p.nodes[i]);
+        if (i < p.rules.size()) h += " &rarr; <small>(" + Esc(p.rules[i]) + ")</small> ";
+      }
+      h += "</li>";
+    }
+    h += "</ul>\n";
   }
 
   // Compliance mappings.

@@ -59,8 +59,8 @@ const json::array& CheckEvidence(const json::object& o, const std::string& id) {
 void Golden(const std::string& example) {
   // The estate path as a user types it, relative to the source tree (the
   // tests' working directory), so the golden file does not name /work/...
-  auto r = RunRampart({"assess", "examples/" + example + ".yaml", "--format", "json", "--now",
-                       kNow});
+  auto r =
+      RunRampart({"assess", "examples/" + example + ".yaml", "--format", "json", "--now", kNow});
   ASSERT_EQ(r.exit_code, 1) << r.err;  // essential cells lack evidence in both examples
   fs::path golden = SourceDir() / "tests/posture/golden" / (example + ".json");
   if (std::getenv("UPDATE_GOLDEN")) {
@@ -71,8 +71,8 @@ void Golden(const std::string& example) {
   EXPECT_EQ(r.out, *want) << "the assessment of " << example
                           << " changed; if on purpose, rerun with UPDATE_GOLDEN=1";
   // Deterministic: a second run is byte-identical.
-  auto again = RunRampart({"assess", "examples/" + example + ".yaml", "--format", "json",
-                           "--now", kNow});
+  auto again =
+      RunRampart({"assess", "examples/" + example + ".yaml", "--format", "json", "--now", kNow});
   EXPECT_EQ(again.out, r.out);
 }
 
@@ -113,14 +113,38 @@ TEST(AssessCli, TextAndSarif) {
   EXPECT_EQ(o.at("version").as_string(), "2.1.0");
   bool located = false;
   for (const auto& r : o.at("runs").as_array()[0].as_object().at("results").as_array()) {
-    const auto& loc = r.as_object().at("locations").as_array()[0].as_object().at(
-        "physicalLocation").as_object();
+    const auto& loc =
+        r.as_object().at("locations").as_array()[0].as_object().at("physicalLocation").as_object();
     if (loc.at("artifactLocation").as_object().at("uri").as_string() ==
             "examples/flat-network.yaml" &&
         loc.contains("region"))
       located = true;
   }
   EXPECT_TRUE(located) << s.out.substr(0, 2000);
+}
+
+TEST(AssessCli, DiffShowsRegressions) {
+  TempDir d;
+  auto good = d.Write(
+      "good.json",
+      RunRampart({"assess", "examples/estate.yaml", "--format", "json", "--now", kNow}).out);
+  auto flat = d.Write(
+      "flat.json",
+      RunRampart({"assess", "examples/flat-network.yaml", "--format", "json", "--now", kNow}).out);
+  auto r = RunRampart({"assess", "diff", good.string(), flat.string()});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("regressed cell training-data x network-segmentation: pass -> fail"),
+            std::string::npos)
+      << r.out;
+  r = RunRampart({"assess", "diff", flat.string(), good.string()});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("improved  cell training-data x network-segmentation: fail -> pass"),
+            std::string::npos)
+      << r.out;
+  auto junk = d.Write("junk.json", "{\"cells\": 3}");
+  r = RunRampart({"assess", "diff", junk.string(), good.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("junk.json"), std::string::npos);
 }
 
 TEST(AssessCli, BadUsage) {
@@ -132,7 +156,8 @@ TEST(AssessCli, BadUsage) {
   r = RunRampart({"assess", "examples/estate.yaml", "--evidence", "/nonexistent-dir"});
   EXPECT_EQ(r.exit_code, 2);
   TempDir d;
-  auto bad = d.Write("c.yaml", "version: 1\nlayers: []\ncontrols: []\ncells: []\nchecks: [{id: x}]\n");
+  auto bad =
+      d.Write("c.yaml", "version: 1\nlayers: []\ncontrols: []\ncells: []\nchecks: [{id: x}]\n");
   r = RunRampart({"assess", "examples/estate.yaml", "--controls", bad.string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("c.yaml:5:"), std::string::npos) << r.err;
@@ -147,8 +172,8 @@ fs::path Wrap(const TempDir& d, const std::string& name, const std::string& kind
               const std::string& result, const std::string& estate, const std::string& time,
               const std::string& key = "") {
   auto in = d.Write("raw-" + name, result);
-  std::vector<std::string> args = {"assess", "evidence", "--kind", kind, "--estate", estate,
-                                   "--time", time, in.string()};
+  std::vector<std::string> args = {"assess", "evidence", "--kind", kind,       "--estate",
+                                   estate,   "--time",   time,     in.string()};
   if (!key.empty()) {
     args.push_back("--key");
     args.push_back(key);
@@ -184,10 +209,10 @@ TEST(AssessCli, EvidenceDirectoryGoodAndBad) {
   EXPECT_EQ(CheckStatus(o, "artifacts.scan"), "pass");
   EXPECT_EQ(CheckStatus(o, "ledger.verify"), "stale");
   EXPECT_EQ(CheckStatus(o, "artifacts.signatures"), "invalid");
-  EXPECT_NE(std::string(CheckEvidence(o, "artifacts.signatures")[0].as_object().at("reason")
-                            .as_string())
-                .find("another estate"),
-            std::string::npos);
+  EXPECT_NE(
+      std::string(CheckEvidence(o, "artifacts.signatures")[0].as_object().at("reason").as_string())
+          .find("another estate"),
+      std::string::npos);
   EXPECT_EQ(CheckStatus(o, "attest.nodes"), "invalid");
   EXPECT_NE(std::string(CheckEvidence(o, "attest.nodes")[0].as_object().at("reason").as_string())
                 .find("unsigned"),
@@ -207,18 +232,19 @@ TEST(AssessCli, EvidenceDirectoryGoodAndBad) {
 
 TEST(AssessCli, SignedAttestationPasses) {
   TempDir d;
-  auto gen = testing::Run({"openssl", "genpkey", "-algorithm", "ed25519", "-out", (d / "k.pem").string()});
+  auto gen =
+      testing::Run({"openssl", "genpkey", "-algorithm", "ed25519", "-out", (d / "k.pem").string()});
   RAMPART_NEEDS(gen.exit_code == 0, "the openssl CLI");
   ASSERT_EQ(testing::Run({"openssl", "pkey", "-in", (d / "k.pem").string(), "-pubout", "-out",
-                 (d / "k.pub").string()})
+                          (d / "k.pub").string()})
                 .exit_code,
             0);
   Wrap(d, "attest.json", "attestation",
        R"({"nodes": [{"name": "gpu-1", "measured_boot": "verified", "tee": "tdx"}]})",
        "examples/estate.yaml", "2026-12-06T12:00:00Z", (d / "k.pem").string());
-  auto r = RunRampart({"assess", "examples/estate.yaml", "--evidence", (d / "ev").string(),
-                       "--evidence-key", (d / "k.pub").string(), "--format", "json", "--now",
-                       kNow});
+  auto r =
+      RunRampart({"assess", "examples/estate.yaml", "--evidence", (d / "ev").string(),
+                  "--evidence-key", (d / "k.pub").string(), "--format", "json", "--now", kNow});
   auto o = Parse(r.out);
   EXPECT_EQ(CheckStatus(o, "attest.nodes"), "pass");
   EXPECT_EQ(CheckStatus(o, "attest.tee"), "pass");
@@ -229,7 +255,35 @@ TEST(AssessCli, SignedAttestationPasses) {
   EXPECT_EQ(CheckStatus(Parse(r.out), "attest.nodes"), "invalid");
 }
 
-bool Have(const std::string& cmd) { return testing::Run({"sh", "-c", "command -v " + cmd}).exit_code == 0; }
+TEST(AssessCli, LedgerVerifiedLive) {
+  TempDir d;
+  std::string store = "sqlite:" + (d / "l.db").string();
+  auto init = RunRampart({"ledger", "init", "--store", store, "--key", (d / "l.key").string(),
+                          "--origin", "acme.ai/ledger"});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  auto pub = d.Write("l.pub", init.out);
+  auto r = RunRampart({"assess", "examples/estate.yaml", "--ledger-store", store, "--ledger-pub",
+                       pub.string(), "--format", "json", "--now", kNow});
+  auto o = Parse(r.out);
+  EXPECT_EQ(CheckStatus(o, "ledger.verify"), "pass") << r.out.substr(0, 400);
+  // Another ledger's key: the checkpoints do not verify.
+  auto other = RunRampart({"ledger", "keygen", "--name", "acme.ai/ledger", "--out",
+                           (d / "o.key").string(), "--pub", (d / "o.pub").string()});
+  ASSERT_EQ(other.exit_code, 0) << other.err;
+  r = RunRampart({"assess", "examples/estate.yaml", "--ledger-store", store, "--ledger-pub",
+                  (d / "o.pub").string(), "--format", "json", "--now", kNow});
+  EXPECT_NE(CheckStatus(Parse(r.out), "ledger.verify"), "pass");
+  // A missing ledger is invalid evidence, and one flag alone is bad usage.
+  r = RunRampart({"assess", "examples/estate.yaml", "--ledger-store",
+                  "sqlite:" + (d / "none.db").string(), "--ledger-pub", pub.string(), "--format",
+                  "json", "--now", kNow});
+  EXPECT_EQ(CheckStatus(Parse(r.out), "ledger.verify"), "invalid");
+  EXPECT_EQ(RunRampart({"assess", "examples/estate.yaml", "--ledger-store", store}).exit_code, 2);
+}
+
+bool Have(const std::string& cmd) {
+  return testing::Run({"sh", "-c", "command -v " + cmd}).exit_code == 0;
+}
 
 // The report in a real browser: renders without console errors, every cell
 // and drill-down anchor is in the DOM, and it parses as strict HTML5.
@@ -246,13 +300,17 @@ void BrowserCheck(const std::string& example) {
   auto cells = Parse(r.out).at("cells").as_array();
   auto text = ReadFile(html);
   ASSERT_TRUE(text.has_value());
+  // Self-contained: nothing fetched from anywhere.
+  for (const char* external : {"http://", "https://", "src=", "<link", "@import"})
+    EXPECT_EQ(text->find(external), std::string::npos) << external;
+  EXPECT_FALSE(std::regex_search(*text, std::regex("url\\([^#]")));  // only url(#local)
 
   // HTML5, strictly.
   auto v = testing::Run({"/usr/bin/python3", "-c",
-                "import sys, html5lib\n"
-                "html5lib.HTMLParser(strict=True).parse(open(sys.argv[1], 'rb'))\n"
-                "print('ok')\n",
-                html.string()});
+                         "import sys, html5lib\n"
+                         "html5lib.HTMLParser(strict=True).parse(open(sys.argv[1], 'rb'))\n"
+                         "print('ok')\n",
+                         html.string()});
   EXPECT_EQ(v.exit_code, 0) << v.err;
 
   // A copy with an error catcher that writes into the DOM.
@@ -262,8 +320,12 @@ void BrowserCheck(const std::string& example) {
                "<script>window.onerror=function(m){document.documentElement.setAttribute("
                "'data-js-error',String(m));};</script>");
   auto probe_path = d.Write("probe.html", probe);
-  std::vector<std::string> base = {"chromium",  "--headless", "--disable-gpu", "--no-sandbox",
-                                   "--enable-logging=stderr", "--v=0",
+  std::vector<std::string> base = {"chromium",
+                                   "--headless",
+                                   "--disable-gpu",
+                                   "--no-sandbox",
+                                   "--enable-logging=stderr",
+                                   "--v=0",
                                    "--user-data-dir=" + (d / "profile").string(),
                                    "--window-size=1400,1800"};
   auto dump_args = base;
@@ -273,7 +335,8 @@ void BrowserCheck(const std::string& example) {
   ASSERT_EQ(dom.exit_code, 0) << dom.err;
   EXPECT_EQ(dom.out.find("data-js-error=\""), std::string::npos) << "script error in the report";
   EXPECT_EQ(dom.err.find("Uncaught"), std::string::npos) << dom.err;
-  EXPECT_FALSE(std::regex_search(dom.err, std::regex(":ERROR:CONSOLE|:CONSOLE\\(\\d+\\)\\].*[Ee]rror")))
+  EXPECT_FALSE(
+      std::regex_search(dom.err, std::regex(":ERROR:CONSOLE|:CONSOLE\\(\\d+\\)\\].*[Ee]rror")))
       << dom.err;
   ASSERT_EQ(cells.size(), 24u);
   for (const auto& c : cells) {
@@ -312,10 +375,10 @@ TEST(AssessCli, ChromiumProbeSeesAScriptError) {
                       "<!DOCTYPE html><html><head><script>window.onerror=function(m){"
                       "document.documentElement.setAttribute('data-js-error',String(m));};"
                       "</script></head><body><script>undefinedThing.x = 1;</script></body></html>");
-  auto dom = testing::Run({"chromium", "--headless", "--disable-gpu", "--no-sandbox",
-                           "--user-data-dir=" + (d / "profile").string(), "--dump-dom",
-                           "file://" + page.string()},
-                          "", {"HOME=" + d.path().string()});
+  auto dom = testing::Run(
+      {"chromium", "--headless", "--disable-gpu", "--no-sandbox",
+       "--user-data-dir=" + (d / "profile").string(), "--dump-dom", "file://" + page.string()},
+      "", {"HOME=" + d.path().string()});
   ASSERT_EQ(dom.exit_code, 0) << dom.err;
   EXPECT_NE(dom.out.find("data-js-error=\""), std::string::npos) << dom.out;
 }

@@ -8,6 +8,7 @@
 #include "estate/loader.h"
 #include "posture/assess.h"
 #include "posture/controls.h"
+#include "posture/diff.h"
 #include "posture/evidence.h"
 #include "posture/report.h"
 
@@ -75,8 +76,7 @@ TEST(Controls, DefaultMatrixIsSixLayersByFourControls) {
     EXPECT_FALSE(chk.mappings.empty()) << chk.id;
     for (const auto& m : chk.mappings) EXPECT_FALSE(m.why.empty()) << chk.id;
   }
-  EXPECT_EQ(c.FindCell("hardware", "confidential-computing")->importance,
-            Importance::kEssential);
+  EXPECT_EQ(c.FindCell("hardware", "confidential-computing")->importance, Importance::kEssential);
 }
 
 TEST(Controls, UnknownCheckAndMissingCellAreErrorsWithLines) {
@@ -137,7 +137,8 @@ TEST(Evidence, CriticalFindingOrPartialCoverageFails) {
   ASSERT_EQ(For(v, "artifacts.scan")->details.size(), 1u);
   EXPECT_NE(For(v, "artifacts.scan")->details[0].message.find("posix.system"), std::string::npos);
 
-  v = Eval(Envelope("scan", R"({"findings": [], "files": [{"file": "x.bin", "coverage": "none"}]})"));
+  v = Eval(
+      Envelope("scan", R"({"findings": [], "files": [{"file": "x.bin", "coverage": "none"}]})"));
   EXPECT_EQ(For(v, "artifacts.scan")->state, State::kFail);
   // Low findings do not fail the check.
   v = Eval(Envelope("scan", R"({"findings": [{"severity": "low"}], "files": [{"file": "a",
@@ -378,9 +379,23 @@ TEST(Report, HtmlHasEveryCellAndAnchorAndNoExternalResource) {
   EXPECT_EQ(html.find("<link"), std::string::npos);
 }
 
+TEST(Report, HtmlDrawsLateralPaths) {
+  auto e = Load(kSmall);
+  Assessment a = Assess(Default(), e, kDigest, "t", {});
+  EXPECT_EQ(ToHtml(a).find("<svg"), std::string::npos);
+  a.paths.push_back({{"internet", "gate<way>", "bucket"},
+                     {"exposure: internet", "flow x tcp/9000"},
+                     "crown jewels: raw"});
+  std::string html = ToHtml(a);
+  EXPECT_NE(html.find("<svg"), std::string::npos);
+  EXPECT_NE(html.find(">gate&lt;way&gt;</text>"), std::string::npos);
+  EXPECT_NE(html.find("<title>flow x tcp/9000</title>"), std::string::npos);
+  EXPECT_NE(html.find("crown jewels: raw"), std::string::npos);
+}
+
 TEST(Report, HtmlEscapesEstateText) {
-  auto e = Load(std::string(kSmall).replace(std::string(kSmall).find("name: small"), 11,
-                                            "name: \"<b>&x\""));
+  auto e = Load(
+      std::string(kSmall).replace(std::string(kSmall).find("name: small"), 11, "name: \"<b>&x\""));
   std::string html = ToHtml(Assess(Default(), e, kDigest, "t", {}));
   EXPECT_EQ(html.find("<b>&x"), std::string::npos);
   EXPECT_NE(html.find("&lt;b&gt;&amp;x"), std::string::npos);
@@ -403,17 +418,49 @@ TEST(Report, SarifListsWhatDoesNotPass) {
   std::string s = ToSarif(Assess(Default(), e, kDigest, "t", {}));
   auto v = ParseJson(s);
   ASSERT_TRUE(v.has_value());
-  const auto& results = v->as_object().at("runs").as_array()[0].as_object().at("results").as_array();
+  const auto& results =
+      v->as_object().at("runs").as_array()[0].as_object().at("results").as_array();
   bool found = false;
   for (const auto& r : results) {
     const auto& o = r.as_object();
     if (o.at("ruleId").as_string() != "estate.flow-identities") continue;
     found = true;
-    const auto& loc = o.at("locations").as_array()[0].as_object().at("physicalLocation").as_object();
+    const auto& loc =
+        o.at("locations").as_array()[0].as_object().at("physicalLocation").as_object();
     EXPECT_EQ(loc.at("artifactLocation").as_object().at("uri").as_string(), "e.yaml");
     EXPECT_GT(loc.at("region").as_object().at("startLine").as_int64(), 0);
   }
   EXPECT_TRUE(found) << s;
+}
+
+// ---- diff ----------------------------------------------------------------------
+
+TEST(Diff, RegressionsAndImprovements) {
+  auto e = Load(kSmall);
+  std::vector<Evidence> ev = {LiveEvidence("zones.invariants", "s", "t", State::kPass, "", {})};
+  std::string before = ToJson(Assess(Default(), e, kDigest, "t", ev));
+  ev[0] = LiveEvidence("zones.invariants", "s", "t", State::kFail, "x", {});
+  ev.push_back(LiveEvidence("ledger.verify", "s", "t", State::kPass, "", {}));
+  std::string after = ToJson(Assess(Default(), e, kDigest, "t", ev));
+  auto d = DiffAssessments(before, "old.json", after, "new.json");
+  ASSERT_TRUE(d.has_value()) << d.error().message();
+  EXPECT_GT(d->regressions(), 0);
+  EXPECT_GT(d->improvements(), 0);
+  std::string text = DiffToText(*d);
+  EXPECT_NE(text.find("regressed check zones.invariants: pass -> fail"), std::string::npos) << text;
+  EXPECT_NE(text.find("improved  check ledger.verify: missing -> pass"), std::string::npos) << text;
+  auto same = DiffAssessments(before, "a", before, "b");
+  EXPECT_TRUE(same->changes.empty());
+}
+
+TEST(Diff, MalformedInputNamesTheFile) {
+  auto d = DiffAssessments("{", "old.json", "{}", "new.json");
+  ASSERT_FALSE(d.has_value());
+  EXPECT_NE(d.error().message().find("old.json"), std::string::npos);
+  d = DiffAssessments(R"({"rampart_assessment": 1, "cells": [], "checks": []})", "a",
+                      R"({"rampart_assessment": 1, "cells": [{"layer": 1}], "checks": []})", "b");
+  ASSERT_FALSE(d.has_value());
+  EXPECT_NE(d.error().message().find("b: a cell lacks"), std::string::npos);
 }
 
 }  // namespace
