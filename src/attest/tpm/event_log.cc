@@ -210,16 +210,9 @@ PcrValues ReplayEventLog(const EventLog& log) {
     bank[0].back() = log.startup_locality;
     out.emplace(alg, std::move(bank));
   }
-  Bytes buf;
   for (const auto& e : log.events) {
     if (e.type == kEvNoAction) continue;
-    for (auto& [alg, bank] : out) {
-      Bytes& pcr = bank[static_cast<int>(e.pcr)];
-      buf.assign(pcr.begin(), pcr.end());
-      const Bytes& d = e.digests.at(alg);
-      buf.insert(buf.end(), d.begin(), d.end());
-      pcr = TpmDigest(alg, buf);
-    }
+    for (auto& [alg, bank] : out) ExtendPcr(alg, &bank[static_cast<int>(e.pcr)], e.digests.at(alg));
   }
   return out;
 }

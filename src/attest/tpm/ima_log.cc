@@ -162,7 +162,6 @@ Result<ImaLog> ParseImaBinary(ByteView data, const ImaLimits& limits) {
 }
 
 void ReplayImaLog(const ImaLog& log, PcrValues* values) {
-  Bytes buf;
   for (auto& [alg, bank] : *values) {
     std::size_t size = TpmDigestSize(alg);
     Bytes& pcr = bank[kImaPcr];
@@ -175,9 +174,7 @@ void ReplayImaLog(const ImaLog& log, PcrValues* values) {
         digest = e.template_hash;
       else
         digest = TpmDigest(alg, e.template_data);
-      buf.assign(pcr.begin(), pcr.end());
-      buf.insert(buf.end(), digest.begin(), digest.end());
-      pcr = TpmDigest(alg, buf);
+      ExtendPcr(alg, &pcr, digest);
     }
   }
 }

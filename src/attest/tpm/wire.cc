@@ -60,24 +60,51 @@ std::size_t TpmDigestSize(std::uint16_t alg) {
   }
 }
 
+// Fetched once: OpenSSL 3's implicit fetch (EVP_sha256() in EVP_Digest)
+// costs a lookup per call, which dominated log replay.
 static const EVP_MD* TpmMd(std::uint16_t alg) {
+  static const EVP_MD* const kSha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  static const EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  static const EVP_MD* const kSha384 = EVP_MD_fetch(nullptr, "SHA384", nullptr);
+  static const EVP_MD* const kSha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
   switch (alg) {
-    case kAlgSha1: return EVP_sha1();
-    case kAlgSha256: return EVP_sha256();
-    case kAlgSha384: return EVP_sha384();
-    case kAlgSha512: return EVP_sha512();
+    case kAlgSha1: return kSha1;
+    case kAlgSha256: return kSha256;
+    case kAlgSha384: return kSha384;
+    case kAlgSha512: return kSha512;
     default: return nullptr;
   }
 }
 
-Bytes TpmDigest(std::uint16_t alg, ByteView data) {
-  Bytes out(EVP_MAX_MD_SIZE);
-  unsigned int n = 0;
+namespace {
+struct MdCtx {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~MdCtx() { EVP_MD_CTX_free(ctx); }
+};
+// H(a || b) into `out`, on this thread's reusable context.
+bool DigestTwo(std::uint16_t alg, ByteView a, ByteView b, Bytes* out) {
+  thread_local MdCtx c;
   const EVP_MD* md = TpmMd(alg);
-  if (md == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &n, md, nullptr) != 1)
-    return {};
-  out.resize(n);
+  unsigned char buf[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (md == nullptr || c.ctx == nullptr || EVP_DigestInit_ex(c.ctx, md, nullptr) != 1 ||
+      EVP_DigestUpdate(c.ctx, a.data(), a.size()) != 1 ||
+      EVP_DigestUpdate(c.ctx, b.data(), b.size()) != 1 || EVP_DigestFinal_ex(c.ctx, buf, &n) != 1)
+    return false;
+  out->assign(buf, buf + n);
+  return true;
+}
+}  // namespace
+
+Bytes TpmDigest(std::uint16_t alg, ByteView data) {
+  Bytes out;
+  if (!DigestTwo(alg, data, {}, &out)) out.clear();
   return out;
+}
+
+void ExtendPcr(std::uint16_t alg, Bytes* pcr, ByteView digest) {
+  Bytes next;
+  if (DigestTwo(alg, *pcr, digest, &next)) pcr->swap(next);
 }
 
 Result<Attest> ParseAttest(ByteView data, bool sized) {

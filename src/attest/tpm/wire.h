@@ -55,6 +55,8 @@ std::size_t TpmDigestSize(std::uint16_t alg);
 // The digest of `data` under a TPM hash algorithm (SHA-1/256/384/512).
 // REQUIRES: TpmDigestSize(alg) != 0.
 Bytes TpmDigest(std::uint16_t alg, ByteView data);
+// PCR extend: *pcr = H(*pcr || digest). REQUIRES: TpmDigestSize(alg) != 0.
+void ExtendPcr(std::uint16_t alg, Bytes* pcr, ByteView digest);
 
 // One bank of a TPML_PCR_SELECTION: a hash and the PCR indices it selects,
 // ascending (the order the TPM concatenates them in).
