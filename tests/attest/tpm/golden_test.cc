@@ -4,6 +4,7 @@
 
 #include "attest/tpm/node_verify.h"
 #include "synthetic.h"
+#include "testing/testing.h"
 
 namespace rampart::attest::tpm {
 namespace {
@@ -78,6 +79,20 @@ TEST(TpmGolden, DriftIsNamedWhatDrifted) {
   for (const auto& d : drifts)
     kernel_missing |= d.message == "kernel: not measured in the event log, class gpu-training lists it";
   EXPECT_TRUE(kernel_missing);
+}
+
+TEST(TpmGolden, TheExamplePolicyAcceptsTheSyntheticBoot) {
+  auto p = LoadNodePolicy((rampart::testing::SourceDir() / "examples/nodes/nodes.yaml").string());
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  ASSERT_EQ(p->classes.size(), 2u);
+  std::string text = synthetic::MakeImaLine("/usr/bin/vllm", "vllm 0.6").line +
+                     synthetic::MakeImaLine("/lib/modules/6.1.0/kernel/drivers/video/nvidia.ko",
+                                            "nvidia 550.54")
+                         .line;
+  auto ima = ParseImaAscii(text);
+  ASSERT_TRUE(ima.has_value());
+  auto drifts = CheckGoldenValues(p->classes.at("gpu-training"), Facts({}), &*ima);
+  for (const auto& d : drifts) ADD_FAILURE() << d.message;
 }
 
 TEST(TpmGolden, AkAttributesMustMakeARestrictedSigningKey) {
