@@ -281,3 +281,61 @@ TEST_F(SwTpmTest, EkCertificateMustChainToThePinnedRoot) {
 
 }  // namespace
 }  // namespace rampart::attest::tpm
+
+namespace rampart::attest::tpm {
+namespace {
+
+// The node agent (quoting with tpm2-tools on the swtpm) and the verifier
+// loop (`rampart node poll`) over loopback.
+TEST_F(SwTpmTest, AgentAnswersTheVerifierLoopOverLoopback) {
+  synthetic::BootSpec spec;
+  Boot(spec);
+  WritePolicy(spec);
+  int port = rampart::testing::FreePort();
+  std::string address = "127.0.0.1:" + std::to_string(port);
+  rampart::testing::Process agent(
+      {rampart::testing::RampartBin(), "node", "agent", "--listen", address, "--ak-ctx",
+       P("ak.ctx"), "--log", P("boot.log"), "--ima", P("ima.log")},
+      dir_.path(), {"TPM2TOOLS_TCTI=swtpm:path=" + sock_});
+  ASSERT_TRUE(rampart::testing::WaitForPort(port)) << agent.Stderr();
+  CommandResult e = RunRampart({"node", "enroll", "--name", "gpu-01", "--class", "gpu-training",
+                                "--ak", P("ak.pub"), "--registry", P("registry"), "--address",
+                                address});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+
+  CommandResult r = RunRampart(
+      {"node", "poll", "--once", "--registry", P("registry"), "--policy", P("nodes.yaml")});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err << agent.Stderr();
+  EXPECT_EQ(r.out, "gpu-01: attested\n");
+
+  // The class moves to a new kernel the node has not booted: drift, by name.
+  synthetic::BootSpec expected = spec;
+  expected.kernel = "kernel image 6.1.1";
+  WritePolicy(expected);
+  r = RunRampart(
+      {"node", "poll", "--once", "--registry", P("registry"), "--policy", P("nodes.yaml")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "gpu-01: drifted\n  kernel: digest sha256:" + synthetic::Sha256Hex(spec.kernel) +
+                       " not in golden values for class gpu-training\n");
+
+  // The agent sends a log that is not the one that was measured.
+  synthetic::BootSpec other = spec;
+  other.grub = "another grub";
+  synthetic::EventLogBuilder b;
+  synthetic::WriteBoot(other, &b);
+  WriteBytes(dir_ / "boot.log", b.bytes());
+  r = RunRampart(
+      {"node", "poll", "--once", "--registry", P("registry"), "--policy", P("nodes.yaml")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("gpu-01: refused\n  quote.pcr_digest:"), std::string::npos) << r.out;
+
+  EXPECT_EQ(agent.Stop(SIGTERM), 0);
+  r = RunRampart({"node", "poll", "--once", "--timeout-ms", "2000", "--registry", P("registry"),
+                  "--policy", P("nodes.yaml")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("gpu-01: unreachable\n  fetch: agent " + address), std::string::npos)
+      << r.out;
+}
+
+}  // namespace
+}  // namespace rampart::attest::tpm
