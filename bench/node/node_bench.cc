@@ -124,19 +124,22 @@ void Run(const char* name, crypto::KeyType type) {
     EVP_MD_CTX_free(h);
     if (ok != 1) std::abort();
   });
-  double t_quote = MedianUs(100, [&] { (void)VerifyQuote(f.ev.quote, f.ev.signature, *f.ak, f.nonce); });
+  double t_quote =
+      MedianUs(100, [&] { (void)VerifyQuote(f.ev.quote, f.ev.signature, *f.ak, f.nonce); });
   double t_log = MedianUs(100, [&] { (void)ReplayEventLog(*ParseEventLog(f.ev.event_log)); });
   double t_ima = MedianUs(100, [&] {
     PcrValues v;
     v[kAlgSha256];
     ReplayImaLog(*ParseImaLog(*f.ev.ima), &v);
   });
-  std::printf("%-22s parts: quote %.1f us, UEFI log parse+replay %.1f us, IMA parse+replay %.1f us\n",
-              name, t_quote, t_log, t_ima);
+  std::printf(
+      "%-22s parts: quote %.1f us, UEFI log parse+replay %.1f us, IMA parse+replay %.1f us\n", name,
+      t_quote, t_log, t_ima);
   std::printf("%-22s quote + %zu-event UEFI log + %zu IMA entries: %8.1f us  (target < 5000 us)\n",
               name, f.events, check.ima.entries.size(), ours);
-  std::printf("%-22s baseline, OpenSSL verify + SHA-256 over the same bytes: %8.1f us  ratio %.1fx\n",
-              "", base, ours / base);
+  std::printf(
+      "%-22s baseline, OpenSSL verify + SHA-256 over the same bytes: %8.1f us  ratio %.1fx\n", "",
+      base, ours / base);
   std::printf("%-22s 10,000 nodes polled every 60 s: %.1f%% of one core\n", "",
               ours * 10000.0 / 60e6 * 100.0);
 }

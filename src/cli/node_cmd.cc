@@ -66,8 +66,9 @@ int Enroll(const EnrollArgs& a) {
   if (!ak) return ReportError(InvalidArgumentError(a.ak + ": " + ak.error().message()));
   if (!ak->tpm)
     return ReportError(InvalidArgumentError(
-        a.ak + ": enrolment needs the AK's TPM2B_PUBLIC (tpm2_createak -u), not a PEM key: its "
-               "attributes show that it is a restricted key bound to its TPM"));
+        a.ak +
+        ": enrolment needs the AK's TPM2B_PUBLIC (tpm2_createak -u), not a PEM key: its "
+        "attributes show that it is a restricted key bound to its TPM"));
   if (Status s = CheckAkAttributes(*ak->tpm); !s.ok()) return ReportError(s);
 
   std::string ek_pem, ek_cert_digest;
@@ -81,11 +82,13 @@ int Enroll(const EnrollArgs& a) {
       auto pem = ReadFile(a.ek_cert);
       if (!pem) return ReportError(pem.error());
       auto chain = crypto::Certificate::ChainFromPem(*pem);
-      if (!chain) return ReportError(InvalidArgumentError(a.ek_cert + ": " + chain.error().message()));
+      if (!chain)
+        return ReportError(InvalidArgumentError(a.ek_cert + ": " + chain.error().message()));
       auto roots_pem = ReadFile(a.ek_roots);
       if (!roots_pem) return ReportError(roots_pem.error());
       auto roots = crypto::Certificate::ChainFromPem(*roots_pem);
-      if (!roots) return ReportError(InvalidArgumentError(a.ek_roots + ": " + roots.error().message()));
+      if (!roots)
+        return ReportError(InvalidArgumentError(a.ek_roots + ": " + roots.error().message()));
       std::vector<crypto::Certificate> intermediates(chain->begin() + 1, chain->end());
       if (Status s = CheckEkCertificate(chain->front(), intermediates, *roots, ek->key,
                                         std::chrono::system_clock::now());
@@ -119,9 +122,9 @@ int Enroll(const EnrollArgs& a) {
                          .count();
   if (Status s = WriteFileAtomic(file, ToPrettyJson(o) + "\n"); !s.ok())
     return ReportError(s.WithContext(file.string()));
-  PrintOut("enrolled " + a.name + " (class " + a.node_class + ", AK " +
-           HexEncode(ak->tpm->Name()) + (ek_cert_digest.empty() ? "" : ", EK certificate verified") +
-           ") in " + file.string() + "\n");
+  PrintOut("enrolled " + a.name + " (class " + a.node_class + ", AK " + HexEncode(ak->tpm->Name()) +
+           (ek_cert_digest.empty() ? "" : ", EK certificate verified") + ") in " + file.string() +
+           "\n");
   return kExitOk;
 }
 
@@ -142,7 +145,8 @@ Result<Enrolled> LoadEnrolled(const std::string& registry, const std::string& na
   RAMPART_RETURN_IF_ERROR(CheckNodeName(name));
   fs::path file = fs::path(registry) / (name + ".json");
   auto text = ReadFile(file);
-  if (!text) return NotFoundError("node " + name + " is not enrolled (" + text.error().message() + ")");
+  if (!text)
+    return NotFoundError("node " + name + " is not enrolled (" + text.error().message() + ")");
   RAMPART_ASSIGN_OR_RETURN(auto v, ParseJson(*text));
   if (!v.is_object()) return InvalidArgumentError(file.string() + ": not a JSON object");
   RAMPART_ASSIGN_OR_RETURN(std::string_view cls, GetString(v.as_object(), "class"));
@@ -154,7 +158,8 @@ Result<Enrolled> LoadEnrolled(const std::string& registry, const std::string& na
 
 int Verify(const VerifyArgs& a) {
   if (a.ak.empty() == a.node.empty())
-    return ReportError(InvalidArgumentError("name the AK: --ak FILE, or --node NAME --registry DIR"));
+    return ReportError(
+        InvalidArgumentError("name the AK: --ak FILE, or --node NAME --registry DIR"));
   std::string node_class = a.node_class;
   Bytes ak_bytes;
   if (!a.node.empty()) {
@@ -237,7 +242,8 @@ int Verify(const VerifyArgs& a) {
     } else {
       out = who + ": quote verified (nonce, signature, PCR digest); " +
             std::to_string(v.ima.entries.size()) + " IMA entries replayed\n";
-      if (v.facts.kernel) out += "  kernel " + v.facts.kernel->digest + "  " + v.facts.kernel->what + "\n";
+      if (v.facts.kernel)
+        out += "  kernel " + v.facts.kernel->digest + "  " + v.facts.kernel->what + "\n";
       if (v.facts.kernel_cmdline) out += "  cmdline \"" + *v.facts.kernel_cmdline + "\"\n";
       if (v.facts.secure_boot)
         out += std::string("  secure boot ") + (*v.facts.secure_boot ? "on" : "off") + "\n";
@@ -418,7 +424,8 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   });
 
   static VerifyArgs v;
-  auto* verify = node->add_subcommand("verify", "Verify a quote and boot logs against golden values");
+  auto* verify =
+      node->add_subcommand("verify", "Verify a quote and boot logs against golden values");
   verify->add_option("--quote", v.quote, "TPMS_ATTEST (tpm2_quote -m)")->required();
   verify->add_option("--signature", v.signature, "TPMT_SIGNATURE (tpm2_quote -s)")->required();
   verify->add_option("--nonce", v.nonce, "The nonce the quote must carry, hex")->required();
@@ -447,7 +454,8 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   poll->add_option("--registry", pa.registry, "Directory of enrolled nodes")->required();
   poll->add_option("--policy", pa.policy, "Node policy (golden values)")->required();
   poll->add_option("--interval", pa.interval, "Seconds between polls")->check(CLI::Range(1, 86400));
-  poll->add_option("--timeout-ms", pa.timeout_ms, "Per-node deadline")->check(CLI::Range(100, 600000));
+  poll->add_option("--timeout-ms", pa.timeout_ms, "Per-node deadline")
+      ->check(CLI::Range(100, 600000));
   poll->add_flag("--once", pa.once, "Poll once; exit 1 unless every node is attested");
   poll->callback([&ctx] { ctx.exit_code = Poll(pa); });
 

@@ -27,11 +27,16 @@ enum class NodeHealth {
 // "unknown", "attested", "drifted", "refused", "unreachable".
 constexpr std::string_view NodeHealthName(NodeHealth h) {
   switch (h) {
-    case NodeHealth::kAttested: return "attested";
-    case NodeHealth::kDrifted: return "drifted";
-    case NodeHealth::kRefused: return "refused";
-    case NodeHealth::kUnreachable: return "unreachable";
-    case NodeHealth::kUnknown: break;
+    case NodeHealth::kAttested:
+      return "attested";
+    case NodeHealth::kDrifted:
+      return "drifted";
+    case NodeHealth::kRefused:
+      return "refused";
+    case NodeHealth::kUnreachable:
+      return "unreachable";
+    case NodeHealth::kUnknown:
+      break;
   }
   return "unknown";
 }

@@ -99,8 +99,8 @@ Result<NodeEvidence> FetchEvidenceHttp(const std::string& address, ByteView nonc
   beast::flat_buffer buf;
   beast::http::response_parser<beast::http::string_body> parser;
   parser.body_limit(kMaxResponse);
-  beast::http::request<beast::http::empty_body> req{
-      beast::http::verb::get, "/v1/quote?nonce=" + HexEncode(nonce), 11};
+  beast::http::request<beast::http::empty_body> req{beast::http::verb::get,
+                                                    "/v1/quote?nonce=" + HexEncode(nonce), 11};
   req.set(beast::http::field::host, host);
   req.set(beast::http::field::connection, "close");
   // One deadline for the whole exchange, run on this thread's io_context.
@@ -125,7 +125,8 @@ Result<NodeEvidence> FetchEvidenceHttp(const std::string& address, ByteView nonc
     });
   });
   ioc.run();
-  if (!done || ec) return UnavailableError("agent " + address + ": " + (ec ? ec.message() : "no answer"));
+  if (!done || ec)
+    return UnavailableError("agent " + address + ": " + (ec ? ec.message() : "no answer"));
   const auto& res = parser.get();
   if (res.result_int() != 200)
     return UnavailableError("agent " + address + ": HTTP " + std::to_string(res.result_int()) +

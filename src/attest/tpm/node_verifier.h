@@ -34,8 +34,7 @@ struct EnrolledNode {
 };
 
 // Asks `node` for a quote over `nonce` and its logs.
-using FetchEvidence =
-    std::function<Result<NodeEvidence>(const EnrolledNode& node, ByteView nonce)>;
+using FetchEvidence = std::function<Result<NodeEvidence>(const EnrolledNode& node, ByteView nonce)>;
 
 class NodeVerifier : public NodeStateReader {
  public:

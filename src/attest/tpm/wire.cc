@@ -36,27 +36,43 @@ Result<std::uint16_t> ParseSymDef(ByteReader& r) {
 
 std::string AlgName(std::uint16_t alg) {
   switch (alg) {
-    case kAlgRsa: return "rsa";
-    case kAlgSha1: return "sha1";
-    case kAlgSha256: return "sha256";
-    case kAlgSha384: return "sha384";
-    case kAlgSha512: return "sha512";
-    case kAlgNull: return "null";
-    case kAlgRsassa: return "rsassa";
-    case kAlgRsapss: return "rsapss";
-    case kAlgEcdsa: return "ecdsa";
-    case kAlgEcc: return "ecc";
-    default: return "alg " + Hex16(alg);
+    case kAlgRsa:
+      return "rsa";
+    case kAlgSha1:
+      return "sha1";
+    case kAlgSha256:
+      return "sha256";
+    case kAlgSha384:
+      return "sha384";
+    case kAlgSha512:
+      return "sha512";
+    case kAlgNull:
+      return "null";
+    case kAlgRsassa:
+      return "rsassa";
+    case kAlgRsapss:
+      return "rsapss";
+    case kAlgEcdsa:
+      return "ecdsa";
+    case kAlgEcc:
+      return "ecc";
+    default:
+      return "alg " + Hex16(alg);
   }
 }
 
 std::size_t TpmDigestSize(std::uint16_t alg) {
   switch (alg) {
-    case kAlgSha1: return 20;
-    case kAlgSha256: return 32;
-    case kAlgSha384: return 48;
-    case kAlgSha512: return 64;
-    default: return 0;
+    case kAlgSha1:
+      return 20;
+    case kAlgSha256:
+      return 32;
+    case kAlgSha384:
+      return 48;
+    case kAlgSha512:
+      return 64;
+    default:
+      return 0;
   }
 }
 
@@ -68,11 +84,16 @@ static const EVP_MD* TpmMd(std::uint16_t alg) {
   static const EVP_MD* const kSha384 = EVP_MD_fetch(nullptr, "SHA384", nullptr);
   static const EVP_MD* const kSha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
   switch (alg) {
-    case kAlgSha1: return kSha1;
-    case kAlgSha256: return kSha256;
-    case kAlgSha384: return kSha384;
-    case kAlgSha512: return kSha512;
-    default: return nullptr;
+    case kAlgSha1:
+      return kSha1;
+    case kAlgSha256:
+      return kSha256;
+    case kAlgSha384:
+      return kSha384;
+    case kAlgSha512:
+      return kSha512;
+    default:
+      return nullptr;
   }
 }
 
@@ -112,8 +133,9 @@ Result<Attest> ParseAttest(ByteView data, bool sized) {
   if (sized) {
     RAMPART_ASSIGN_OR_RETURN(std::uint16_t size, r.U16("size"));
     if (size != r.remaining())
-      return r.Error(0, "size", "says " + std::to_string(size) + " bytes, " +
-                                    std::to_string(r.remaining()) + " follow");
+      return r.Error(
+          0, "size",
+          "says " + std::to_string(size) + " bytes, " + std::to_string(r.remaining()) + " follow");
   }
   Attest a;
   std::size_t at = r.offset();
@@ -193,15 +215,17 @@ Result<Public> ParsePublic(ByteView data, bool sized) {
   if (sized) {
     RAMPART_ASSIGN_OR_RETURN(std::uint16_t size, r.U16("size"));
     if (size != r.remaining())
-      return r.Error(0, "size", "says " + std::to_string(size) + " bytes, " +
-                                    std::to_string(r.remaining()) + " follow");
+      return r.Error(
+          0, "size",
+          "says " + std::to_string(size) + " bytes, " + std::to_string(r.remaining()) + " follow");
   }
   std::size_t start = r.offset();
   Public p;
   std::size_t at = r.offset();
   RAMPART_ASSIGN_OR_RETURN(p.type, r.U16("type"));
   if (p.type != kAlgRsa && p.type != kAlgEcc)
-    return r.Error(at, "type", "unsupported key type " + AlgName(p.type) + " (expected rsa or ecc)");
+    return r.Error(at, "type",
+                   "unsupported key type " + AlgName(p.type) + " (expected rsa or ecc)");
   at = r.offset();
   RAMPART_ASSIGN_OR_RETURN(p.name_alg, r.U16("nameAlg"));
   if (TpmDigestSize(p.name_alg) == 0)
@@ -258,7 +282,8 @@ Result<crypto::PublicKey> Public::Key() const {
   std::size_t n = curve == kEccNistP256 ? 32 : 48;
   // Leading zeros may be stripped by some TPMs: pad back to the curve size.
   auto pad = [n](const Bytes& v) -> Result<Bytes> {
-    if (v.size() > n) return InvalidArgumentError("TPMT_PUBLIC: EC coordinate longer than the curve");
+    if (v.size() > n)
+      return InvalidArgumentError("TPMT_PUBLIC: EC coordinate longer than the curve");
     Bytes out(n - v.size(), 0);
     out.insert(out.end(), v.begin(), v.end());
     return out;

@@ -53,8 +53,9 @@ TEST(TpmNodeVerifier, RecordsEveryResultAndEveryChangeOfState) {
       "nodes.yaml");
   ASSERT_TRUE(policy.has_value()) << policy.error().ToString();
   RecordingSink sink;
-  NodeVerifier v(*policy, {{"gpu-01", "gpu-training", sim.key.public_key(), "sim"}},
-                 [&](const EnrolledNode&, ByteView nonce) { return sim.Quote(nonce); }, &sink);
+  NodeVerifier v(
+      *policy, {{"gpu-01", "gpu-training", sim.key.public_key(), "sim"}},
+      [&](const EnrolledNode&, ByteView nonce) { return sim.Quote(nonce); }, &sink);
   EXPECT_EQ(v.Lookup("gpu-01")->health, NodeHealth::kUnknown);
   EXPECT_FALSE(v.Lookup("gpu-99").has_value());
 
