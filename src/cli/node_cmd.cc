@@ -1,10 +1,19 @@
 // `rampart node enroll | verify | nonce`: TPM measured boot of nodes
 // (docs/design/tpm.md, docs/formats/node-policy.md).
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <boost/json.hpp>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 
+#include "attest/tpm/agent.h"
 #include "attest/tpm/golden.h"
+#include "attest/tpm/node_verifier.h"
 #include "attest/tpm/node_verify.h"
 #include "cli/cli.h"
 #include "core/crypto.h"
@@ -39,7 +48,7 @@ Status CheckNodeName(std::string_view name) {
 // ---- enroll ---------------------------------------------------------------
 
 struct EnrollArgs {
-  std::string name, node_class, ak, ek, ek_cert, ek_roots, registry, policy;
+  std::string name, node_class, ak, ek, ek_cert, ek_roots, registry, policy, address;
   bool replace = false;
 };
 
@@ -57,8 +66,9 @@ int Enroll(const EnrollArgs& a) {
   if (!ak) return ReportError(InvalidArgumentError(a.ak + ": " + ak.error().message()));
   if (!ak->tpm)
     return ReportError(InvalidArgumentError(
-        a.ak + ": enrolment needs the AK's TPM2B_PUBLIC (tpm2_createak -u), not a PEM key: its "
-               "attributes show that it is a restricted key bound to its TPM"));
+        a.ak +
+        ": enrolment needs the AK's TPM2B_PUBLIC (tpm2_createak -u), not a PEM key: its "
+        "attributes show that it is a restricted key bound to its TPM"));
   if (Status s = CheckAkAttributes(*ak->tpm); !s.ok()) return ReportError(s);
 
   std::string ek_pem, ek_cert_digest;
@@ -72,11 +82,13 @@ int Enroll(const EnrollArgs& a) {
       auto pem = ReadFile(a.ek_cert);
       if (!pem) return ReportError(pem.error());
       auto chain = crypto::Certificate::ChainFromPem(*pem);
-      if (!chain) return ReportError(InvalidArgumentError(a.ek_cert + ": " + chain.error().message()));
+      if (!chain)
+        return ReportError(InvalidArgumentError(a.ek_cert + ": " + chain.error().message()));
       auto roots_pem = ReadFile(a.ek_roots);
       if (!roots_pem) return ReportError(roots_pem.error());
       auto roots = crypto::Certificate::ChainFromPem(*roots_pem);
-      if (!roots) return ReportError(InvalidArgumentError(a.ek_roots + ": " + roots.error().message()));
+      if (!roots)
+        return ReportError(InvalidArgumentError(a.ek_roots + ": " + roots.error().message()));
       std::vector<crypto::Certificate> intermediates(chain->begin() + 1, chain->end());
       if (Status s = CheckEkCertificate(chain->front(), intermediates, *roots, ek->key,
                                         std::chrono::system_clock::now());
@@ -104,14 +116,15 @@ int Enroll(const EnrollArgs& a) {
   o["ak_name"] = HexEncode(ak->tpm->Name());
   if (!ek_pem.empty()) o["ek_public"] = ek_pem;
   if (!ek_cert_digest.empty()) o["ek_certificate"] = ek_cert_digest;
+  if (!a.address.empty()) o["address"] = a.address;
   o["enrolled_at"] = std::chrono::duration_cast<std::chrono::seconds>(
                          std::chrono::system_clock::now().time_since_epoch())
                          .count();
   if (Status s = WriteFileAtomic(file, ToPrettyJson(o) + "\n"); !s.ok())
     return ReportError(s.WithContext(file.string()));
-  PrintOut("enrolled " + a.name + " (class " + a.node_class + ", AK " +
-           HexEncode(ak->tpm->Name()) + (ek_cert_digest.empty() ? "" : ", EK certificate verified") +
-           ") in " + file.string() + "\n");
+  PrintOut("enrolled " + a.name + " (class " + a.node_class + ", AK " + HexEncode(ak->tpm->Name()) +
+           (ek_cert_digest.empty() ? "" : ", EK certificate verified") + ") in " + file.string() +
+           "\n");
   return kExitOk;
 }
 
@@ -125,24 +138,28 @@ struct VerifyArgs {
 struct Enrolled {
   std::string node_class;
   Bytes ak;
+  std::string address;
 };
 
 Result<Enrolled> LoadEnrolled(const std::string& registry, const std::string& name) {
   RAMPART_RETURN_IF_ERROR(CheckNodeName(name));
   fs::path file = fs::path(registry) / (name + ".json");
   auto text = ReadFile(file);
-  if (!text) return NotFoundError("node " + name + " is not enrolled (" + text.error().message() + ")");
+  if (!text)
+    return NotFoundError("node " + name + " is not enrolled (" + text.error().message() + ")");
   RAMPART_ASSIGN_OR_RETURN(auto v, ParseJson(*text));
   if (!v.is_object()) return InvalidArgumentError(file.string() + ": not a JSON object");
   RAMPART_ASSIGN_OR_RETURN(std::string_view cls, GetString(v.as_object(), "class"));
   RAMPART_ASSIGN_OR_RETURN(std::string_view ak, GetString(v.as_object(), "ak_public"));
   RAMPART_ASSIGN_OR_RETURN(auto ak_bytes, HexDecode(ak));
-  return Enrolled{std::string(cls), std::move(ak_bytes)};
+  RAMPART_ASSIGN_OR_RETURN(auto address, GetOptionalString(v.as_object(), "address"));
+  return Enrolled{std::string(cls), std::move(ak_bytes), std::string(address.value_or(""))};
 }
 
 int Verify(const VerifyArgs& a) {
   if (a.ak.empty() == a.node.empty())
-    return ReportError(InvalidArgumentError("name the AK: --ak FILE, or --node NAME --registry DIR"));
+    return ReportError(
+        InvalidArgumentError("name the AK: --ak FILE, or --node NAME --registry DIR"));
   std::string node_class = a.node_class;
   Bytes ak_bytes;
   if (!a.node.empty()) {
@@ -225,7 +242,8 @@ int Verify(const VerifyArgs& a) {
     } else {
       out = who + ": quote verified (nonce, signature, PCR digest); " +
             std::to_string(v.ima.entries.size()) + " IMA entries replayed\n";
-      if (v.facts.kernel) out += "  kernel " + v.facts.kernel->digest + "  " + v.facts.kernel->what + "\n";
+      if (v.facts.kernel)
+        out += "  kernel " + v.facts.kernel->digest + "  " + v.facts.kernel->what + "\n";
       if (v.facts.kernel_cmdline) out += "  cmdline \"" + *v.facts.kernel_cmdline + "\"\n";
       if (v.facts.secure_boot)
         out += std::string("  secure boot ") + (*v.facts.secure_boot ? "on" : "off") + "\n";
@@ -238,6 +256,145 @@ int Verify(const VerifyArgs& a) {
     (v.refusal.ok() ? PrintOut(out) : (void)std::fputs(out.c_str(), stderr));
   }
   return v.ok() ? kExitOk : kExitFindings;
+}
+
+// ---- agent ----------------------------------------------------------------
+
+struct AgentArgs {
+  std::string listen = "127.0.0.1:0", ak_ctx, log, ima, pcrs = "sha256:0,1,2,3,4,5,6,7,8,9,10";
+};
+
+// Runs argv (no shell) and waits; the exit status, or -1.
+int RunTool(const std::vector<std::string>& argv) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return -1;
+  int status = 0;
+  if (waitpid(pid, &status, 0) < 0) return -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// Quotes with tpm2-tools (TPM2TOOLS_TCTI names the TPM), one at a time.
+class TpmToolsProvider {
+ public:
+  TpmToolsProvider(AgentArgs a, fs::path work) : a_(std::move(a)), work_(std::move(work)) {}
+  Result<NodeEvidence> Quote(ByteView nonce) {
+    std::lock_guard lock(mu_);
+    fs::path msg = work_ / "quote.msg", sig = work_ / "quote.sig";
+    int rc = RunTool({"tpm2_quote", "-c", a_.ak_ctx, "-l", a_.pcrs, "-q", HexEncode(nonce), "-m",
+                      msg.string(), "-s", sig.string(), "-g", "sha256"});
+    RunTool({"tpm2_flushcontext", "-t"});
+    if (rc != 0) return UnavailableError("tpm2_quote failed (exit " + std::to_string(rc) + ")");
+    NodeEvidence ev;
+    RAMPART_ASSIGN_OR_RETURN(ev.quote, ReadBytes(msg.string(), "quote"));
+    RAMPART_ASSIGN_OR_RETURN(ev.signature, ReadBytes(sig.string(), "signature"));
+    if (!a_.log.empty()) {
+      RAMPART_ASSIGN_OR_RETURN(ev.event_log, ReadBytes(a_.log, "--log"));
+    }
+    if (!a_.ima.empty()) {
+      RAMPART_ASSIGN_OR_RETURN(Bytes ima, ReadBytes(a_.ima, "--ima"));
+      ev.ima = std::move(ima);
+    }
+    return ev;
+  }
+
+ private:
+  AgentArgs a_;
+  fs::path work_;
+  std::mutex mu_;
+};
+
+int Agent(const AgentArgs& a) {
+  sigset_t signals = BlockServiceSignals();
+  std::size_t colon = a.listen.rfind(':');
+  if (colon == std::string::npos)
+    return ReportError(InvalidArgumentError("--listen: expected host:port"));
+  http::ServerOptions so;
+  so.name = "node-agent";
+  so.host = a.listen.substr(0, colon);
+  try {
+    so.port = static_cast<std::uint16_t>(std::stoi(a.listen.substr(colon + 1)));
+  } catch (...) {
+    return ReportError(InvalidArgumentError("--listen: bad port"));
+  }
+  char tmpl[] = "/tmp/rampart-agent-XXXXXX";
+  if (mkdtemp(tmpl) == nullptr) return ReportError(InternalError("cannot make a work directory"));
+  fs::path work = tmpl;
+  TpmToolsProvider provider(a, work);
+  AgentHandler handler([&provider](ByteView nonce) { return provider.Quote(nonce); });
+  auto server = http::Server::Start(so, handler);
+  if (!server) {
+    std::error_code ec;
+    fs::remove_all(work, ec);
+    return ReportError(server.error());
+  }
+  std::fprintf(stderr, "rampart node agent: listening on %s:%u\n", so.host.c_str(),
+               static_cast<unsigned>((*server)->port()));
+  for (;;) {
+    int sig = 0;
+    if (sigwait(&signals, &sig) == 0 && sig != SIGHUP) break;
+  }
+  (*server)->Stop(std::chrono::seconds(5));
+  std::error_code ec;
+  fs::remove_all(work, ec);
+  return kExitOk;
+}
+
+// ---- poll -----------------------------------------------------------------
+
+struct PollArgs {
+  std::string registry, policy;
+  int interval = 60;
+  int timeout_ms = 10000;
+  bool once = false;
+};
+
+int Poll(const PollArgs& a) {
+  auto policy = LoadNodePolicy(a.policy);
+  if (!policy) return ReportError(policy.error());
+  std::vector<EnrolledNode> nodes;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(a.registry, ec)) {
+    if (entry.path().extension() != ".json") continue;
+    std::string name = entry.path().stem().string();
+    auto e = LoadEnrolled(a.registry, name);
+    if (!e) return ReportError(e.error());
+    if (e->address.empty()) continue;  // enrolled for offline verification only
+    auto ak = ParseKeyFile(e->ak);
+    if (!ak) return ReportError(InvalidArgumentError(name + ": " + ak.error().message()));
+    nodes.push_back({name, e->node_class, ak->key, e->address});
+  }
+  if (ec) return ReportError(InvalidArgumentError(a.registry + ": " + ec.message()));
+  if (nodes.empty())
+    return ReportError(InvalidArgumentError(a.registry + ": no enrolled node has an --address"));
+  std::sort(nodes.begin(), nodes.end(),
+            [](const EnrolledNode& x, const EnrolledNode& y) { return x.name < y.name; });
+  auto timeout = std::chrono::milliseconds(a.timeout_ms);
+  NodeVerifier verifier(
+      std::move(*policy), nodes,
+      [timeout](const EnrolledNode& n, ByteView nonce) {
+        return FetchEvidenceHttp(n.address, nonce, timeout);
+      },
+      nullptr);
+  for (;;) {
+    auto r = verifier.PollOnce(std::chrono::system_clock::now());
+    std::string out;
+    for (const auto& n : nodes) {
+      auto s = verifier.Lookup(n.name);
+      out += n.name + ": " + std::string(NodeHealthName(s->health)) + "\n";
+      for (const auto& m : s->reasons) out += "  " + m + "\n";
+    }
+    PrintOut(out);
+    if (a.once) return r.failed == 0 ? kExitOk : kExitFindings;
+    std::this_thread::sleep_for(std::chrono::seconds(a.interval));
+  }
 }
 
 }  // namespace
@@ -257,6 +414,7 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   enroll->add_option("--registry", e.registry, "Directory of enrolled nodes")->required();
   enroll->add_option("--policy", e.policy, "Node policy: check the class exists");
   enroll->add_flag("--replace", e.replace, "Re-enrol a node already enrolled");
+  enroll->add_option("--address", e.address, "host:port of the node's agent (for node poll)");
   enroll->callback([&ctx] {
     if (!e.ek_cert.empty() && e.ek_roots.empty()) {
       ctx.exit_code = ReportError(InvalidArgumentError("--ek-cert needs --ek-roots"));
@@ -266,7 +424,8 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   });
 
   static VerifyArgs v;
-  auto* verify = node->add_subcommand("verify", "Verify a quote and boot logs against golden values");
+  auto* verify =
+      node->add_subcommand("verify", "Verify a quote and boot logs against golden values");
   verify->add_option("--quote", v.quote, "TPMS_ATTEST (tpm2_quote -m)")->required();
   verify->add_option("--signature", v.signature, "TPMT_SIGNATURE (tpm2_quote -s)")->required();
   verify->add_option("--nonce", v.nonce, "The nonce the quote must carry, hex")->required();
@@ -279,6 +438,26 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   verify->add_option("--class", v.node_class, "Node class (default: the enrolled one)");
   verify->add_option("--format", v.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   verify->callback([&ctx] { ctx.exit_code = Verify(v); });
+
+  static AgentArgs ag;
+  auto* agent = node->add_subcommand(
+      "agent", "On the node: answer GET /v1/quote?nonce= with a TPM quote and the logs");
+  agent->add_option("--listen", ag.listen, "host:port (port 0: any free port)");
+  agent->add_option("--ak-ctx", ag.ak_ctx, "AK context (tpm2_createak -c)")->required();
+  agent->add_option("--log", ag.log, "UEFI event log to send");
+  agent->add_option("--ima", ag.ima, "IMA measurement list to send");
+  agent->add_option("--pcrs", ag.pcrs, "PCR selection to quote (tpm2_quote -l)");
+  agent->callback([&ctx] { ctx.exit_code = Agent(ag); });
+
+  static PollArgs pa;
+  auto* poll = node->add_subcommand("poll", "Verify every enrolled node's agent, every --interval");
+  poll->add_option("--registry", pa.registry, "Directory of enrolled nodes")->required();
+  poll->add_option("--policy", pa.policy, "Node policy (golden values)")->required();
+  poll->add_option("--interval", pa.interval, "Seconds between polls")->check(CLI::Range(1, 86400));
+  poll->add_option("--timeout-ms", pa.timeout_ms, "Per-node deadline")
+      ->check(CLI::Range(100, 600000));
+  poll->add_flag("--once", pa.once, "Poll once; exit 1 unless every node is attested");
+  poll->callback([&ctx] { ctx.exit_code = Poll(pa); });
 
   auto* nonce = node->add_subcommand("nonce", "Print a fresh 32-byte nonce in hex");
   nonce->callback([&ctx] {

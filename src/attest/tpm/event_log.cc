@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::size_t kPcrCount = 24;
 constexpr std::uint32_t kMaxAlgorithms = 16;
-constexpr char kSpecIdSignature[] = "Spec ID Event03";    // with its NUL: 16 bytes
+constexpr char kSpecIdSignature[] = "Spec ID Event03";  // with its NUL: 16 bytes
 constexpr char kStartupLocality[] = "StartupLocality";  // with its NUL: 16 bytes
 
 std::string Where(std::size_t offset, std::size_t index) {
@@ -47,7 +47,8 @@ Status ParseSpecId(ByteView data, EventLog* log) {
   RAMPART_RETURN_IF_ERROR(r.U32("platformClass").status());
   RAMPART_RETURN_IF_ERROR(r.U8("specVersionMinor").status());
   RAMPART_ASSIGN_OR_RETURN(std::uint8_t major, r.U8("specVersionMajor"));
-  if (major != 2) return r.Error("specVersionMajor", "version " + std::to_string(major) + ", expected 2");
+  if (major != 2)
+    return r.Error("specVersionMajor", "version " + std::to_string(major) + ", expected 2");
   RAMPART_RETURN_IF_ERROR(r.U8("specErrata").status());
   RAMPART_RETURN_IF_ERROR(r.U8("uintnSize").status());
   std::size_t at = r.offset();
@@ -60,11 +61,13 @@ Status ParseSpecId(ByteView data, EventLog* log) {
     RAMPART_ASSIGN_OR_RETURN(std::uint16_t size, r.U16("digestSizes.digestSize"));
     std::size_t known = TpmDigestSize(alg);
     if (known != 0 && known != size)
-      return r.Error(at, "digestSizes", AlgName(alg) + " declared with " + std::to_string(size) +
-                                            " bytes, it has " + std::to_string(known));
+      return r.Error(at, "digestSizes",
+                     AlgName(alg) + " declared with " + std::to_string(size) + " bytes, it has " +
+                         std::to_string(known));
     if (size == 0 || size > 64)
-      return r.Error(at, "digestSizes", "digest size " + std::to_string(size) + " for " +
-                                            AlgName(alg) + ", expected 1..64");
+      return r.Error(
+          at, "digestSizes",
+          "digest size " + std::to_string(size) + " for " + AlgName(alg) + ", expected 1..64");
     for (const auto& [a, s] : log->algorithms)
       if (a == alg) return r.Error(at, "digestSizes", AlgName(alg) + " declared twice");
     log->algorithms.emplace_back(alg, size);
@@ -86,40 +89,74 @@ std::string BestDigest(const LogEvent& e) {
 
 std::string EventTypeName(std::uint32_t type) {
   switch (type) {
-    case 0x0: return "EV_PREBOOT_CERT";
-    case kEvPostCode: return "EV_POST_CODE";
-    case 0x2: return "EV_UNUSED";
-    case kEvNoAction: return "EV_NO_ACTION";
-    case kEvSeparator: return "EV_SEPARATOR";
-    case kEvAction: return "EV_ACTION";
-    case kEvEventTag: return "EV_EVENT_TAG";
-    case kEvSCrtmContents: return "EV_S_CRTM_CONTENTS";
-    case kEvSCrtmVersion: return "EV_S_CRTM_VERSION";
-    case 0x9: return "EV_CPU_MICROCODE";
-    case 0xA: return "EV_PLATFORM_CONFIG_FLAGS";
-    case 0xB: return "EV_TABLE_OF_DEVICES";
-    case 0xC: return "EV_COMPACT_HASH";
-    case kEvIpl: return "EV_IPL";
-    case 0xE: return "EV_IPL_PARTITION_DATA";
-    case 0xF: return "EV_NONHOST_CODE";
-    case 0x10: return "EV_NONHOST_CONFIG";
-    case 0x11: return "EV_NONHOST_INFO";
-    case 0x12: return "EV_OMIT_BOOT_DEVICE_EVENTS";
-    case kEvEfiVariableDriverConfig: return "EV_EFI_VARIABLE_DRIVER_CONFIG";
-    case kEvEfiVariableBoot: return "EV_EFI_VARIABLE_BOOT";
-    case kEvEfiBootServicesApplication: return "EV_EFI_BOOT_SERVICES_APPLICATION";
-    case kEvEfiBootServicesDriver: return "EV_EFI_BOOT_SERVICES_DRIVER";
-    case 0x80000005: return "EV_EFI_RUNTIME_SERVICES_DRIVER";
-    case 0x80000006: return "EV_EFI_GPT_EVENT";
-    case kEvEfiAction: return "EV_EFI_ACTION";
-    case kEvEfiPlatformFirmwareBlob: return "EV_EFI_PLATFORM_FIRMWARE_BLOB";
-    case 0x80000009: return "EV_EFI_HANDOFF_TABLES";
-    case kEvEfiPlatformFirmwareBlob2: return "EV_EFI_PLATFORM_FIRMWARE_BLOB2";
-    case 0x8000000B: return "EV_EFI_HANDOFF_TABLES2";
-    case 0x8000000C: return "EV_EFI_VARIABLE_BOOT2";
-    case 0x80000010: return "EV_EFI_HCRTM_EVENT";
-    case kEvEfiVariableAuthority: return "EV_EFI_VARIABLE_AUTHORITY";
-    case 0x800000E1: return "EV_EFI_SPDM_FIRMWARE_BLOB";
+    case 0x0:
+      return "EV_PREBOOT_CERT";
+    case kEvPostCode:
+      return "EV_POST_CODE";
+    case 0x2:
+      return "EV_UNUSED";
+    case kEvNoAction:
+      return "EV_NO_ACTION";
+    case kEvSeparator:
+      return "EV_SEPARATOR";
+    case kEvAction:
+      return "EV_ACTION";
+    case kEvEventTag:
+      return "EV_EVENT_TAG";
+    case kEvSCrtmContents:
+      return "EV_S_CRTM_CONTENTS";
+    case kEvSCrtmVersion:
+      return "EV_S_CRTM_VERSION";
+    case 0x9:
+      return "EV_CPU_MICROCODE";
+    case 0xA:
+      return "EV_PLATFORM_CONFIG_FLAGS";
+    case 0xB:
+      return "EV_TABLE_OF_DEVICES";
+    case 0xC:
+      return "EV_COMPACT_HASH";
+    case kEvIpl:
+      return "EV_IPL";
+    case 0xE:
+      return "EV_IPL_PARTITION_DATA";
+    case 0xF:
+      return "EV_NONHOST_CODE";
+    case 0x10:
+      return "EV_NONHOST_CONFIG";
+    case 0x11:
+      return "EV_NONHOST_INFO";
+    case 0x12:
+      return "EV_OMIT_BOOT_DEVICE_EVENTS";
+    case kEvEfiVariableDriverConfig:
+      return "EV_EFI_VARIABLE_DRIVER_CONFIG";
+    case kEvEfiVariableBoot:
+      return "EV_EFI_VARIABLE_BOOT";
+    case kEvEfiBootServicesApplication:
+      return "EV_EFI_BOOT_SERVICES_APPLICATION";
+    case kEvEfiBootServicesDriver:
+      return "EV_EFI_BOOT_SERVICES_DRIVER";
+    case 0x80000005:
+      return "EV_EFI_RUNTIME_SERVICES_DRIVER";
+    case 0x80000006:
+      return "EV_EFI_GPT_EVENT";
+    case kEvEfiAction:
+      return "EV_EFI_ACTION";
+    case kEvEfiPlatformFirmwareBlob:
+      return "EV_EFI_PLATFORM_FIRMWARE_BLOB";
+    case 0x80000009:
+      return "EV_EFI_HANDOFF_TABLES";
+    case kEvEfiPlatformFirmwareBlob2:
+      return "EV_EFI_PLATFORM_FIRMWARE_BLOB2";
+    case 0x8000000B:
+      return "EV_EFI_HANDOFF_TABLES2";
+    case 0x8000000C:
+      return "EV_EFI_VARIABLE_BOOT2";
+    case 0x80000010:
+      return "EV_EFI_HCRTM_EVENT";
+    case kEvEfiVariableAuthority:
+      return "EV_EFI_VARIABLE_AUTHORITY";
+    case 0x800000E1:
+      return "EV_EFI_SPDM_FIRMWARE_BLOB";
     default: {
       char buf[16];
       std::snprintf(buf, sizeof buf, "0x%08x", type);
@@ -146,8 +183,8 @@ Result<EventLog> ParseEventLog(ByteView data, const EventLogLimits& limits) {
   at = r.offset();
   RAMPART_ASSIGN_OR_RETURN(std::uint32_t size0, r.U32("header.eventSize"));
   if (size0 > r.remaining())
-    return r.Error(at, "header.eventSize", std::to_string(size0) + " bytes, " +
-                                               std::to_string(r.remaining()) + " left");
+    return r.Error(at, "header.eventSize",
+                   std::to_string(size0) + " bytes, " + std::to_string(r.remaining()) + " left");
   RAMPART_ASSIGN_OR_RETURN(auto spec, r.Take(size0, "header.event"));
   RAMPART_RETURN_IF_ERROR(ParseSpecId(spec, &log));
 
@@ -210,16 +247,9 @@ PcrValues ReplayEventLog(const EventLog& log) {
     bank[0].back() = log.startup_locality;
     out.emplace(alg, std::move(bank));
   }
-  Bytes buf;
   for (const auto& e : log.events) {
     if (e.type == kEvNoAction) continue;
-    for (auto& [alg, bank] : out) {
-      Bytes& pcr = bank[static_cast<int>(e.pcr)];
-      buf.assign(pcr.begin(), pcr.end());
-      const Bytes& d = e.digests.at(alg);
-      buf.insert(buf.end(), d.begin(), d.end());
-      pcr = TpmDigest(alg, buf);
-    }
+    for (auto& [alg, bank] : out) ExtendPcr(alg, &bank[static_cast<int>(e.pcr)], e.digests.at(alg));
   }
   return out;
 }
@@ -269,9 +299,8 @@ BootFacts ExtractBootFacts(const EventLog& log) {
         if (e.pcr == 8 && text.starts_with("kernel_cmdline: ")) {
           f.kernel_cmdline = text.substr(16);
         } else if (e.pcr == 9) {
-          std::string base = text.substr(text.rfind('/') == std::string::npos
-                                             ? 0
-                                             : text.rfind('/') + 1);
+          std::string base =
+              text.substr(text.rfind('/') == std::string::npos ? 0 : text.rfind('/') + 1);
           if (base.starts_with("vmlinuz") || base.starts_with("vmlinux") ||
               base.starts_with("bzImage"))
             f.kernel = Measurement{text, digest, i};

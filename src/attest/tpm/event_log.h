@@ -43,9 +43,9 @@ inline constexpr std::uint32_t kEvEfiVariableAuthority = 0x800000E0;
 std::string EventTypeName(std::uint32_t type);
 
 struct EventLogLimits {
-  std::size_t max_bytes = 64u << 20;      // a whole log
-  std::size_t max_events = 1'000'000;     // TCG_PCR_EVENT2 records
-  std::size_t max_event_data = 16u << 20; // one record's event data
+  std::size_t max_bytes = 64u << 20;       // a whole log
+  std::size_t max_events = 1'000'000;      // TCG_PCR_EVENT2 records
+  std::size_t max_event_data = 16u << 20;  // one record's event data
 };
 
 struct LogEvent {
@@ -60,7 +60,7 @@ struct EventLog {
   // The banks the Spec ID event declares, with their digest sizes, in order.
   std::vector<std::pair<std::uint16_t, std::uint16_t>> algorithms;
   std::uint8_t startup_locality = 0;  // from a StartupLocality EV_NO_ACTION event
-  std::vector<LogEvent> events;        // after the Spec ID event
+  std::vector<LogEvent> events;       // after the Spec ID event
 };
 
 Result<EventLog> ParseEventLog(ByteView data, const EventLogLimits& limits = {});
@@ -84,9 +84,9 @@ struct BootFacts {
   std::vector<Measurement> boot_applications;  // EV_EFI_BOOT_SERVICES_APPLICATION: shim, grub...
   std::optional<bool> secure_boot;             // the SecureBoot variable (PCR 7)
   std::map<std::string, std::string> secure_boot_vars;  // "PK", "KEK", "db", "dbx" -> digest
-  std::optional<Measurement> kernel;           // grub's EV_IPL of the kernel file (PCR 9)
-  std::optional<Measurement> initrd;           // EV_IPL of the initrd, or the kernel's tag
-  std::optional<std::string> kernel_cmdline;   // grub's "kernel_cmdline: ..." (PCR 8)
+  std::optional<Measurement> kernel;                    // grub's EV_IPL of the kernel file (PCR 9)
+  std::optional<Measurement> initrd;                    // EV_IPL of the initrd, or the kernel's tag
+  std::optional<std::string> kernel_cmdline;            // grub's "kernel_cmdline: ..." (PCR 8)
 };
 BootFacts ExtractBootFacts(const EventLog& log);
 

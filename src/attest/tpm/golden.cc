@@ -35,8 +35,9 @@ Result<std::set<std::string, std::less<>>> StringList(YamlNode n, std::string_vi
     if (!e.IsScalar()) return At(e, file, std::string(key) + ": each entry must be a string");
     std::string v(e.Scalar());
     if (digests && !IsDigest(v))
-      return At(e, file, std::string(key) + ": \"" + v +
-                             "\" is not a digest <sha256|sha384|sha512|sha1>:<lowercase hex>");
+      return At(e, file,
+                std::string(key) + ": \"" + v +
+                    "\" is not a digest <sha256|sha384|sha512|sha1>:<lowercase hex>");
     out.insert(std::move(v));
   }
   return out;
@@ -49,9 +50,12 @@ Result<NodeClass> ParseClass(std::string name, YamlNode n, std::string_view file
   for (auto [k, v] : n.Entries()) {
     std::string_view key = k.Scalar();
     if (key == "secure_boot") {
-      if (v.Scalar() == "required") c.secure_boot_required = true;
-      else if (v.Scalar() == "any") c.secure_boot_required = false;
-      else return At(v, file, "secure_boot must be \"required\" or \"any\"");
+      if (v.Scalar() == "required")
+        c.secure_boot_required = true;
+      else if (v.Scalar() == "any")
+        c.secure_boot_required = false;
+      else
+        return At(v, file, "secure_boot must be \"required\" or \"any\"");
     } else if (key == "firmware" || key == "boot_applications" || key == "kernel" ||
                key == "initrd") {
       RAMPART_ASSIGN_OR_RETURN(auto list, StringList(v, file, key, true));
@@ -67,8 +71,8 @@ Result<NodeClass> ParseClass(std::string name, YamlNode n, std::string_view file
       for (auto [vk, vv] : v.Entries()) {
         std::string var(vk.Scalar());
         if (var != "PK" && var != "KEK" && var != "db" && var != "dbx")
-          return At(vk, file, "secure_boot_vars: unknown variable \"" + var +
-                                  "\" (PK, KEK, db, dbx)");
+          return At(vk, file,
+                    "secure_boot_vars: unknown variable \"" + var + "\" (PK, KEK, db, dbx)");
         RAMPART_ASSIGN_OR_RETURN(auto list, StringList(vv, file, var, true));
         c.secure_boot_vars[var] = std::move(list);
       }
@@ -132,20 +136,22 @@ std::vector<Drift> CheckGoldenValues(const NodeClass& c, const BootFacts& f, con
   std::vector<Drift> out;
   if (c.secure_boot_required && f.secure_boot != true)
     out.push_back({"secure_boot", std::string("secure_boot: ") +
-                                      (f.secure_boot ? "disabled" : "not measured") +
-                                      ", class " + c.name + " requires it"});
+                                      (f.secure_boot ? "disabled" : "not measured") + ", class " +
+                                      c.name + " requires it"});
   for (const auto& m : f.firmware) CheckOne(c.firmware, "firmware", m.digest, c.name, &out);
   if (c.firmware_version)
-    CheckOne(c.firmware_version, "firmware_version", "\"" + f.firmware_version + "\"", c.name,
-             &out, "version");
+    CheckOne(c.firmware_version, "firmware_version", "\"" + f.firmware_version + "\"", c.name, &out,
+             "version");
   for (const auto& m : f.boot_applications)
     CheckOne(c.boot_applications, "boot_application", m.digest, c.name, &out);
   auto required = [&](const Accepted& a, std::string_view what,
                       const std::optional<Measurement>& m) {
     if (!a) return;
     if (!m) {
-      out.push_back({std::string(what), std::string(what) + ": not measured in the event log, "
-                                                            "class " + c.name + " lists it"});
+      out.push_back({std::string(what), std::string(what) +
+                                            ": not measured in the event log, "
+                                            "class " +
+                                            c.name + " lists it"});
       return;
     }
     CheckOne(a, what, m->digest, c.name, &out);

@@ -33,8 +33,8 @@ Status DecodeImaNg(ImaEntry* e) {
   std::uint16_t alg = AlgByName(algo);
   std::size_t digest_len = static_cast<std::size_t>(d.end() - (colon + 2));
   if (alg == 0 || TpmDigestSize(alg) != digest_len)
-    return r.Error(4, "d-ng", "digest of " + std::to_string(digest_len) + " bytes for \"" +
-                                  algo + "\"");
+    return r.Error(4, "d-ng",
+                   "digest of " + std::to_string(digest_len) + " bytes for \"" + algo + "\"");
   e->file_digest = algo + ":" + HexEncode(ByteView(colon + 2, d.end()));
   RAMPART_ASSIGN_OR_RETURN(std::uint32_t nlen, r.U32("n-ng.length"));
   RAMPART_ASSIGN_OR_RETURN(auto n, r.Take(nlen, "n-ng"));
@@ -162,7 +162,6 @@ Result<ImaLog> ParseImaBinary(ByteView data, const ImaLimits& limits) {
 }
 
 void ReplayImaLog(const ImaLog& log, PcrValues* values) {
-  Bytes buf;
   for (auto& [alg, bank] : *values) {
     std::size_t size = TpmDigestSize(alg);
     Bytes& pcr = bank[kImaPcr];
@@ -175,9 +174,7 @@ void ReplayImaLog(const ImaLog& log, PcrValues* values) {
         digest = e.template_hash;
       else
         digest = TpmDigest(alg, e.template_data);
-      buf.assign(pcr.begin(), pcr.end());
-      buf.insert(buf.end(), digest.begin(), digest.end());
-      pcr = TpmDigest(alg, buf);
+      ExtendPcr(alg, &pcr, digest);
     }
   }
 }

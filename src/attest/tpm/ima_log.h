@@ -33,7 +33,7 @@ struct ImaLimits {
 struct ImaEntry {
   std::size_t where = 0;  // line (ASCII, from 1) or byte offset (binary)
   std::uint32_t pcr = kImaPcr;
-  Bytes template_hash;    // SHA-1 of template_data; all zeros for a violation
+  Bytes template_hash;  // SHA-1 of template_data; all zeros for a violation
   std::string template_name;
   Bytes template_data;
   std::string file_digest;  // "sha256:<hex>" (ima-ng, ima-sig)

@@ -72,8 +72,7 @@ Status CheckAkAttributes(const Public& ak) {
                 Bit{kAttrDecrypt, false, "decrypt"}}) {
     if (((ak.attributes & b.mask) != 0) != b.want)
       return PermissionDeniedError(std::string("enroll.ak_attributes: the AK ") +
-                                   (b.want ? "lacks " : "has ") + b.name +
-                                   (b.want ? "" : " set") +
+                                   (b.want ? "lacks " : "has ") + b.name + (b.want ? "" : " set") +
                                    ": not a restricted signing key bound to its TPM");
   }
   return OkStatus();

@@ -14,10 +14,14 @@ namespace {
 
 const EVP_MD* Md(std::uint16_t alg) {
   switch (alg) {
-    case kAlgSha256: return EVP_sha256();
-    case kAlgSha384: return EVP_sha384();
-    case kAlgSha512: return EVP_sha512();
-    default: return nullptr;
+    case kAlgSha256:
+      return EVP_sha256();
+    case kAlgSha384:
+      return EVP_sha384();
+    case kAlgSha512:
+      return EVP_sha512();
+    default:
+      return nullptr;
   }
 }
 
@@ -68,8 +72,8 @@ Status VerifySignature(ByteView data, const Signature& sig, const crypto::Public
     if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1)
       return InternalError("quote.signature: cannot set up RSASSA");
   }
-  int rc = EVP_DigestVerify(ctx.get(), sig_bytes.data(), sig_bytes.size(), data.data(),
-                            data.size());
+  int rc =
+      EVP_DigestVerify(ctx.get(), sig_bytes.data(), sig_bytes.size(), data.data(), data.size());
   crypto::OpenSslErrorString();  // clear the queue
   if (rc != 1)
     return Refuse("quote.signature", AlgName(sig.sig_alg) + "/" + AlgName(sig.hash) +

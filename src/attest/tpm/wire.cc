@@ -36,48 +36,96 @@ Result<std::uint16_t> ParseSymDef(ByteReader& r) {
 
 std::string AlgName(std::uint16_t alg) {
   switch (alg) {
-    case kAlgRsa: return "rsa";
-    case kAlgSha1: return "sha1";
-    case kAlgSha256: return "sha256";
-    case kAlgSha384: return "sha384";
-    case kAlgSha512: return "sha512";
-    case kAlgNull: return "null";
-    case kAlgRsassa: return "rsassa";
-    case kAlgRsapss: return "rsapss";
-    case kAlgEcdsa: return "ecdsa";
-    case kAlgEcc: return "ecc";
-    default: return "alg " + Hex16(alg);
+    case kAlgRsa:
+      return "rsa";
+    case kAlgSha1:
+      return "sha1";
+    case kAlgSha256:
+      return "sha256";
+    case kAlgSha384:
+      return "sha384";
+    case kAlgSha512:
+      return "sha512";
+    case kAlgNull:
+      return "null";
+    case kAlgRsassa:
+      return "rsassa";
+    case kAlgRsapss:
+      return "rsapss";
+    case kAlgEcdsa:
+      return "ecdsa";
+    case kAlgEcc:
+      return "ecc";
+    default:
+      return "alg " + Hex16(alg);
   }
 }
 
 std::size_t TpmDigestSize(std::uint16_t alg) {
   switch (alg) {
-    case kAlgSha1: return 20;
-    case kAlgSha256: return 32;
-    case kAlgSha384: return 48;
-    case kAlgSha512: return 64;
-    default: return 0;
+    case kAlgSha1:
+      return 20;
+    case kAlgSha256:
+      return 32;
+    case kAlgSha384:
+      return 48;
+    case kAlgSha512:
+      return 64;
+    default:
+      return 0;
   }
 }
 
+// Fetched once: OpenSSL 3's implicit fetch (EVP_sha256() in EVP_Digest)
+// costs a lookup per call, which dominated log replay.
 static const EVP_MD* TpmMd(std::uint16_t alg) {
+  static const EVP_MD* const kSha1 = EVP_MD_fetch(nullptr, "SHA1", nullptr);
+  static const EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  static const EVP_MD* const kSha384 = EVP_MD_fetch(nullptr, "SHA384", nullptr);
+  static const EVP_MD* const kSha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
   switch (alg) {
-    case kAlgSha1: return EVP_sha1();
-    case kAlgSha256: return EVP_sha256();
-    case kAlgSha384: return EVP_sha384();
-    case kAlgSha512: return EVP_sha512();
-    default: return nullptr;
+    case kAlgSha1:
+      return kSha1;
+    case kAlgSha256:
+      return kSha256;
+    case kAlgSha384:
+      return kSha384;
+    case kAlgSha512:
+      return kSha512;
+    default:
+      return nullptr;
   }
 }
+
+namespace {
+struct MdCtx {
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  ~MdCtx() { EVP_MD_CTX_free(ctx); }
+};
+// H(a || b) into `out`, on this thread's reusable context.
+bool DigestTwo(std::uint16_t alg, ByteView a, ByteView b, Bytes* out) {
+  thread_local MdCtx c;
+  const EVP_MD* md = TpmMd(alg);
+  unsigned char buf[EVP_MAX_MD_SIZE];
+  unsigned int n = 0;
+  if (md == nullptr || c.ctx == nullptr || EVP_DigestInit_ex(c.ctx, md, nullptr) != 1 ||
+      EVP_DigestUpdate(c.ctx, a.data(), a.size()) != 1 ||
+      EVP_DigestUpdate(c.ctx, b.data(), b.size()) != 1 || EVP_DigestFinal_ex(c.ctx, buf, &n) != 1)
+    return false;
+  out->assign(buf, buf + n);
+  return true;
+}
+}  // namespace
 
 Bytes TpmDigest(std::uint16_t alg, ByteView data) {
-  Bytes out(EVP_MAX_MD_SIZE);
-  unsigned int n = 0;
-  const EVP_MD* md = TpmMd(alg);
-  if (md == nullptr || EVP_Digest(data.data(), data.size(), out.data(), &n, md, nullptr) != 1)
-    return {};
-  out.resize(n);
+  Bytes out;
+  if (!DigestTwo(alg, data, {}, &out)) out.clear();
   return out;
+}
+
+void ExtendPcr(std::uint16_t alg, Bytes* pcr, ByteView digest) {
+  Bytes next;
+  if (DigestTwo(alg, *pcr, digest, &next)) pcr->swap(next);
 }
 
 Result<Attest> ParseAttest(ByteView data, bool sized) {
@@ -85,8 +133,9 @@ Result<Attest> ParseAttest(ByteView data, bool sized) {
   if (sized) {
     RAMPART_ASSIGN_OR_RETURN(std::uint16_t size, r.U16("size"));
     if (size != r.remaining())
-      return r.Error(0, "size", "says " + std::to_string(size) + " bytes, " +
-                                    std::to_string(r.remaining()) + " follow");
+      return r.Error(
+          0, "size",
+          "says " + std::to_string(size) + " bytes, " + std::to_string(r.remaining()) + " follow");
   }
   Attest a;
   std::size_t at = r.offset();
@@ -166,15 +215,17 @@ Result<Public> ParsePublic(ByteView data, bool sized) {
   if (sized) {
     RAMPART_ASSIGN_OR_RETURN(std::uint16_t size, r.U16("size"));
     if (size != r.remaining())
-      return r.Error(0, "size", "says " + std::to_string(size) + " bytes, " +
-                                    std::to_string(r.remaining()) + " follow");
+      return r.Error(
+          0, "size",
+          "says " + std::to_string(size) + " bytes, " + std::to_string(r.remaining()) + " follow");
   }
   std::size_t start = r.offset();
   Public p;
   std::size_t at = r.offset();
   RAMPART_ASSIGN_OR_RETURN(p.type, r.U16("type"));
   if (p.type != kAlgRsa && p.type != kAlgEcc)
-    return r.Error(at, "type", "unsupported key type " + AlgName(p.type) + " (expected rsa or ecc)");
+    return r.Error(at, "type",
+                   "unsupported key type " + AlgName(p.type) + " (expected rsa or ecc)");
   at = r.offset();
   RAMPART_ASSIGN_OR_RETURN(p.name_alg, r.U16("nameAlg"));
   if (TpmDigestSize(p.name_alg) == 0)
@@ -231,7 +282,8 @@ Result<crypto::PublicKey> Public::Key() const {
   std::size_t n = curve == kEccNistP256 ? 32 : 48;
   // Leading zeros may be stripped by some TPMs: pad back to the curve size.
   auto pad = [n](const Bytes& v) -> Result<Bytes> {
-    if (v.size() > n) return InvalidArgumentError("TPMT_PUBLIC: EC coordinate longer than the curve");
+    if (v.size() > n)
+      return InvalidArgumentError("TPMT_PUBLIC: EC coordinate longer than the curve");
     Bytes out(n - v.size(), 0);
     out.insert(out.end(), v.begin(), v.end());
     return out;

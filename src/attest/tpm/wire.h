@@ -55,6 +55,8 @@ std::size_t TpmDigestSize(std::uint16_t alg);
 // The digest of `data` under a TPM hash algorithm (SHA-1/256/384/512).
 // REQUIRES: TpmDigestSize(alg) != 0.
 Bytes TpmDigest(std::uint16_t alg, ByteView data);
+// PCR extend: *pcr = H(*pcr || digest). REQUIRES: TpmDigestSize(alg) != 0.
+void ExtendPcr(std::uint16_t alg, Bytes* pcr, ByteView digest);
 
 // One bank of a TPML_PCR_SELECTION: a hash and the PCR indices it selects,
 // ascending (the order the TPM concatenates them in).
@@ -89,7 +91,7 @@ Result<Attest> ParseAttest(ByteView data, bool sized = false);
 struct Signature {
   std::uint16_t sig_alg = 0;  // kAlgRsassa, kAlgRsapss or kAlgEcdsa
   std::uint16_t hash = 0;
-  Bytes rsa;         // RSA signatures
+  Bytes rsa;           // RSA signatures
   Bytes ecc_r, ecc_s;  // ECDSA
 };
 // Parses a TPMT_SIGNATURE (tpm2_quote -s, the default "tss" format).
@@ -100,7 +102,7 @@ struct Public {
   std::uint16_t name_alg = 0;
   std::uint32_t attributes = 0;
   Bytes auth_policy;
-  std::uint16_t scheme = kAlgNull;       // signing scheme, kAlgNull when any
+  std::uint16_t scheme = kAlgNull;  // signing scheme, kAlgNull when any
   std::uint16_t scheme_hash = kAlgNull;
   std::uint16_t rsa_bits = 0;
   std::uint32_t rsa_exponent = 0;  // 0 means 65537

@@ -123,8 +123,7 @@ TEST(TpmEventLog, LyingSizesAndCountsAreRefusedByName) {
   bad[32 + 28 + 2] = 20;
   r = ParseEventLog(bad);
   ASSERT_FALSE(r.has_value());
-  EXPECT_NE(r.error().message().find("sha256 declared with 20 bytes, it has 32"),
-            std::string::npos)
+  EXPECT_NE(r.error().message().find("sha256 declared with 20 bytes, it has 32"), std::string::npos)
       << r.error().message();
 
   // Not a crypto-agile log.

@@ -4,6 +4,7 @@
 
 #include "attest/tpm/node_verify.h"
 #include "synthetic.h"
+#include "testing/testing.h"
 
 namespace rampart::attest::tpm {
 namespace {
@@ -37,12 +38,22 @@ TEST(TpmGolden, PolicyErrorsNameFileLineAndColumn) {
 
 TEST(TpmGolden, DriftIsNamedWhatDrifted) {
   synthetic::BootSpec spec;
-  std::string text = "version: 1\nclasses:\n  gpu-training:\n    secure_boot: required\n"
-                     "    kernel: [" + D(spec.kernel) + "]\n"
-                     "    initrd: [" + D(spec.initrd) + "]\n"
-                     "    kernel_cmdline: [\"" + spec.cmdline + "\"]\n"
-                     "    boot_applications: [" + D(spec.shim) + ", " + D(spec.grub) + "]\n"
-                     "    files:\n      /usr/bin/vllm: [" + D("vllm 0.6") + "]\n";
+  std::string text =
+      "version: 1\nclasses:\n  gpu-training:\n    secure_boot: required\n"
+      "    kernel: [" +
+      D(spec.kernel) +
+      "]\n"
+      "    initrd: [" +
+      D(spec.initrd) +
+      "]\n"
+      "    kernel_cmdline: [\"" +
+      spec.cmdline +
+      "\"]\n"
+      "    boot_applications: [" +
+      D(spec.shim) + ", " + D(spec.grub) +
+      "]\n"
+      "    files:\n      /usr/bin/vllm: [" +
+      D("vllm 0.6") + "]\n";
   auto p = ParseNodePolicy(text, "n.yaml");
   ASSERT_TRUE(p.has_value()) << p.error().ToString();
   const NodeClass& c = p->classes.at("gpu-training");
@@ -76,14 +87,29 @@ TEST(TpmGolden, DriftIsNamedWhatDrifted) {
   drifts = CheckGoldenValues(c, ExtractBootFacts(*log), &*ima);
   bool kernel_missing = false;
   for (const auto& d : drifts)
-    kernel_missing |= d.message == "kernel: not measured in the event log, class gpu-training lists it";
+    kernel_missing |=
+        d.message == "kernel: not measured in the event log, class gpu-training lists it";
   EXPECT_TRUE(kernel_missing);
+}
+
+TEST(TpmGolden, TheExamplePolicyAcceptsTheSyntheticBoot) {
+  auto p = LoadNodePolicy((rampart::testing::SourceDir() / "examples/nodes/nodes.yaml").string());
+  ASSERT_TRUE(p.has_value()) << p.error().ToString();
+  ASSERT_EQ(p->classes.size(), 2u);
+  std::string text =
+      synthetic::MakeImaLine("/usr/bin/vllm", "vllm 0.6").line +
+      synthetic::MakeImaLine("/lib/modules/6.1.0/kernel/drivers/video/nvidia.ko", "nvidia 550.54")
+          .line;
+  auto ima = ParseImaAscii(text);
+  ASSERT_TRUE(ima.has_value());
+  auto drifts = CheckGoldenValues(p->classes.at("gpu-training"), Facts({}), &*ima);
+  for (const auto& d : drifts) ADD_FAILURE() << d.message;
 }
 
 TEST(TpmGolden, AkAttributesMustMakeARestrictedSigningKey) {
   Public p;
-  p.attributes = kAttrFixedTpm | kAttrFixedParent | kAttrSensitiveDataOrigin | kAttrRestricted |
-                 kAttrSign;
+  p.attributes =
+      kAttrFixedTpm | kAttrFixedParent | kAttrSensitiveDataOrigin | kAttrRestricted | kAttrSign;
   EXPECT_TRUE(CheckAkAttributes(p).ok());
   p.attributes &= ~kAttrFixedTpm;
   EXPECT_EQ(CheckAkAttributes(p).message(),

@@ -140,8 +140,8 @@ TEST(TpmWire, PublicAreaOfAnRsaKeyGivesItsKeyAndName) {
   Bytes t;
   synthetic::Be16(&t, kAlgRsa);
   synthetic::Be16(&t, kAlgSha256);
-  synthetic::Be32(&t, kAttrFixedTpm | kAttrFixedParent | kAttrSensitiveDataOrigin | kAttrRestricted |
-                          kAttrSign);
+  synthetic::Be32(&t, kAttrFixedTpm | kAttrFixedParent | kAttrSensitiveDataOrigin |
+                          kAttrRestricted | kAttrSign);
   synthetic::Tpm2b(&t, {});
   synthetic::Be16(&t, kAlgNull);
   synthetic::Be16(&t, kAlgRsassa);

@@ -3,9 +3,8 @@
 // and quotes, and `rampart node enroll|verify` checks it all; then the log,
 // the quote, the nonce, the AK and the golden values are tampered with, each
 // refused with its reason. Needs swtpm and tpm2-tools (RAMPART_NEEDS).
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <chrono>
 #include <fstream>
@@ -30,8 +29,8 @@ bool HaveTools() {
 }
 
 void WriteBytes(const fs::path& p, const Bytes& b) {
-  std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()),
-                                           static_cast<std::streamsize>(b.size()));
+  std::ofstream(p, std::ios::binary)
+      .write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 Bytes ReadBytes(const fs::path& p) {
   std::ifstream f(p, std::ios::binary);
@@ -47,11 +46,10 @@ class SwTpmTest : public ::testing::Test {
     fs::create_directories(dir_ / "state");
     sock_ = (dir_ / "s.sock").string();
     swtpm_ = std::make_unique<rampart::testing::Process>(
-        std::vector<std::string>{"swtpm", "socket", "--tpm2", "--tpmstate",
-                                 "dir=" + (dir_ / "state").string(), "--server",
-                                 "type=unixio,path=" + sock_, "--ctrl",
-                                 "type=unixio,path=" + sock_ + ".ctrl", "--flags",
-                                 "not-need-init,startup-clear"},
+        std::vector<std::string>{
+            "swtpm", "socket", "--tpm2", "--tpmstate", "dir=" + (dir_ / "state").string(),
+            "--server", "type=unixio,path=" + sock_, "--ctrl",
+            "type=unixio,path=" + sock_ + ".ctrl", "--flags", "not-need-init,startup-clear"},
         dir_.path());
     for (int i = 0; i < 200 && !(fs::exists(sock_) && fs::exists(sock_ + ".ctrl")); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -89,8 +87,8 @@ class SwTpmTest : public ::testing::Test {
     for (const auto& [pcr, d] : b.extends())
       argv.push_back(std::to_string(pcr) + ":sha256=" + HexEncode(d));
     std::string ima;
-    for (auto [path, content] : {std::pair{"/usr/bin/vllm", "vllm 0.6"},
-                                 std::pair{kDriver, "nvidia 550.54"}}) {
+    for (auto [path, content] :
+         {std::pair{"/usr/bin/vllm", "vllm 0.6"}, std::pair{kDriver, "nvidia 550.54"}}) {
       auto l = synthetic::MakeImaLine(path, content);
       ima += l.line;
       argv.push_back("10:sha256=" + HexEncode(l.sha256_extend));
@@ -100,8 +98,8 @@ class SwTpmTest : public ::testing::Test {
   }
 
   void Quote(const std::string& nonce) {
-    Tpm({"tpm2_quote", "-c", P("ak.ctx"), "-l", "sha256:0,1,2,3,4,5,6,7,8,9,10", "-q", nonce,
-         "-m", P("q.msg"), "-s", P("q.sig"), "-g", "sha256"});
+    Tpm({"tpm2_quote", "-c", P("ak.ctx"), "-l", "sha256:0,1,2,3,4,5,6,7,8,9,10", "-q", nonce, "-m",
+         P("q.msg"), "-s", P("q.sig"), "-g", "sha256"});
     Flush();
   }
 
@@ -114,14 +112,14 @@ class SwTpmTest : public ::testing::Test {
         << synthetic::Sha256Hex(s.grub) << "\"]\n"
         << "    kernel: " << List(sha + synthetic::Sha256Hex(s.kernel)) << "\n"
         << "    kernel_cmdline: " << List(s.cmdline) << "\n"
-        << "    files:\n      " << kDriver << ": "
-        << List(sha + synthetic::Sha256Hex(driver)) << "\n";
+        << "    files:\n      " << kDriver << ": " << List(sha + synthetic::Sha256Hex(driver))
+        << "\n";
   }
 
   CommandResult Verify(const std::string& nonce, std::vector<std::string> extra = {}) {
-    std::vector<std::string> args{"node",     "verify", "--quote", P("q.msg"), "--signature",
-                                  P("q.sig"), "--nonce", nonce,    "--log",    P("boot.log"),
-                                  "--ima",    P("ima.log"), "--policy", P("nodes.yaml")};
+    std::vector<std::string> args{
+        "node", "verify", "--quote",     P("q.msg"), "--signature", P("q.sig"), "--nonce",
+        nonce,  "--log",  P("boot.log"), "--ima",    P("ima.log"),  "--policy", P("nodes.yaml")};
     if (extra.empty()) extra = {"--node", "gpu-01", "--registry", P("registry")};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunRampart(args);
@@ -147,8 +145,8 @@ TEST_F(SwTpmTest, QuoteAndLogsVerifyAndEveryTamperIsRefusedByName) {
   ASSERT_EQ(e.exit_code, 0) << e.err;
   EXPECT_NE(e.out.find("enrolled gpu-01 (class gpu-training, AK 000b"), std::string::npos) << e.out;
   // The EK is a decryption key: never an AK.
-  e = RunRampart({"node", "enroll", "--name", "bad", "--class", "gpu-training", "--ak",
-                  P("ek.pub"), "--registry", P("registry")});
+  e = RunRampart({"node", "enroll", "--name", "bad", "--class", "gpu-training", "--ak", P("ek.pub"),
+                  "--registry", P("registry")});
   EXPECT_EQ(e.exit_code, 1);
   EXPECT_NE(e.err.find("enroll.ak_attributes"), std::string::npos) << e.err;
 
@@ -213,9 +211,8 @@ TEST_F(SwTpmTest, QuoteAndLogsVerifyAndEveryTamperIsRefusedByName) {
     std::ifstream f(dir_ / "ima.log");
     ima.assign(std::istreambuf_iterator<char>(f), {});
   }
-  std::ofstream(dir_ / "ima.log")
-      << synthetic::MakeImaLine("/usr/bin/vllm", "vllm 0.6").line
-      << synthetic::MakeImaLine(kDriver, "nvidia 550.54 patched").line;
+  std::ofstream(dir_ / "ima.log") << synthetic::MakeImaLine("/usr/bin/vllm", "vllm 0.6").line
+                                  << synthetic::MakeImaLine(kDriver, "nvidia 550.54 patched").line;
   r = Verify(nonce);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("REFUSED: quote.pcr_digest"), std::string::npos) << r.err;
@@ -231,8 +228,8 @@ TEST_F(SwTpmTest, QuoteAndLogsVerifyAndEveryTamperIsRefusedByName) {
                        " not in golden values for class gpu-training"),
             std::string::npos)
       << r.out;
-  EXPECT_NE(r.out.find(std::string("drift: files:") + kDriver + ": digest sha256:" +
-                       synthetic::Sha256Hex("nvidia 550.54") +
+  EXPECT_NE(r.out.find(std::string("drift: files:") + kDriver +
+                       ": digest sha256:" + synthetic::Sha256Hex("nvidia 550.54") +
                        " not in golden values for class gpu-training"),
             std::string::npos)
       << r.out;
@@ -250,15 +247,16 @@ TEST_F(SwTpmTest, EkCertificateMustChainToThePinnedRoot) {
   };
   for (const std::string root : {"root", "other"})
     ossl({"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-          "-keyout", P(root + ".key"), "-out", P(root + ".pem"), "-subj", "/CN=" + root,
-          "-days", "2"});
+          "-keyout", P(root + ".key"), "-out", P(root + ".pem"), "-subj", "/CN=" + root, "-days",
+          "2"});
   ossl({"req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout",
         P("csr.key"), "-subj", "/CN=ek", "-out", P("ek.csr")});
   ossl({"x509", "-req", "-in", P("ek.csr"), "-CA", P("root.pem"), "-CAkey", P("root.key"),
         "-force_pubkey", P("ek.pem"), "-set_serial", "7", "-days", "1", "-out", P("ekcert.pem")});
-  std::vector<std::string> base{"node", "enroll", "--name", "gpu-02", "--class", "gpu-training",
-                                "--ak", P("ak.pub"), "--ek", P("ek.pub"), "--ek-cert",
-                                P("ekcert.pem"), "--registry", P("registry"), "--ek-roots"};
+  std::vector<std::string> base{"node",       "enroll",       "--name",    "gpu-02",
+                                "--class",    "gpu-training", "--ak",      P("ak.pub"),
+                                "--ek",       P("ek.pub"),    "--ek-cert", P("ekcert.pem"),
+                                "--registry", P("registry"),  "--ek-roots"};
   auto args = base;
   args.push_back(P("other.pem"));
   CommandResult r = RunRampart(args);
@@ -277,6 +275,64 @@ TEST_F(SwTpmTest, EkCertificateMustChainToThePinnedRoot) {
   r = RunRampart(args);
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("certifies another key"), std::string::npos) << r.err;
+}
+
+}  // namespace
+}  // namespace rampart::attest::tpm
+
+namespace rampart::attest::tpm {
+namespace {
+
+// The node agent (quoting with tpm2-tools on the swtpm) and the verifier
+// loop (`rampart node poll`) over loopback.
+TEST_F(SwTpmTest, AgentAnswersTheVerifierLoopOverLoopback) {
+  synthetic::BootSpec spec;
+  Boot(spec);
+  WritePolicy(spec);
+  int port = rampart::testing::FreePort();
+  std::string address = "127.0.0.1:" + std::to_string(port);
+  rampart::testing::Process agent(
+      {rampart::testing::RampartBin(), "node", "agent", "--listen", address, "--ak-ctx",
+       P("ak.ctx"), "--log", P("boot.log"), "--ima", P("ima.log")},
+      dir_.path(), {"TPM2TOOLS_TCTI=swtpm:path=" + sock_});
+  ASSERT_TRUE(rampart::testing::WaitForPort(port)) << agent.Stderr();
+  CommandResult e =
+      RunRampart({"node", "enroll", "--name", "gpu-01", "--class", "gpu-training", "--ak",
+                  P("ak.pub"), "--registry", P("registry"), "--address", address});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+
+  CommandResult r = RunRampart(
+      {"node", "poll", "--once", "--registry", P("registry"), "--policy", P("nodes.yaml")});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err << agent.Stderr();
+  EXPECT_EQ(r.out, "gpu-01: attested\n");
+
+  // The class moves to a new kernel the node has not booted: drift, by name.
+  synthetic::BootSpec expected = spec;
+  expected.kernel = "kernel image 6.1.1";
+  WritePolicy(expected);
+  r = RunRampart(
+      {"node", "poll", "--once", "--registry", P("registry"), "--policy", P("nodes.yaml")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "gpu-01: drifted\n  kernel: digest sha256:" + synthetic::Sha256Hex(spec.kernel) +
+                       " not in golden values for class gpu-training\n");
+
+  // The agent sends a log that is not the one that was measured.
+  synthetic::BootSpec other = spec;
+  other.grub = "another grub";
+  synthetic::EventLogBuilder b;
+  synthetic::WriteBoot(other, &b);
+  WriteBytes(dir_ / "boot.log", b.bytes());
+  r = RunRampart(
+      {"node", "poll", "--once", "--registry", P("registry"), "--policy", P("nodes.yaml")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("gpu-01: refused\n  quote.pcr_digest:"), std::string::npos) << r.out;
+
+  EXPECT_EQ(agent.Stop(SIGTERM), 0);
+  r = RunRampart({"node", "poll", "--once", "--timeout-ms", "2000", "--registry", P("registry"),
+                  "--policy", P("nodes.yaml")});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.out.find("gpu-01: unreachable\n  fetch: agent " + address), std::string::npos)
+      << r.out;
 }
 
 }  // namespace

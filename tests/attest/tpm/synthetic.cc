@@ -88,9 +88,9 @@ void WriteBoot(const BootSpec& s, EventLogBuilder* b) {
   Bytes blob(16, 0);  // UEFI_PLATFORM_FIRMWARE_BLOB: base, length
   Bytes fw = bytes(s.firmware_blob);
   b->Add(0, kEvEfiPlatformFirmwareBlob, blob, &fw);
-  for (int i = 0; i < s.extra_events; ++i)
-    b->Add(0, kEvPostCode, "POST code " + std::to_string(i));
-  b->Add(7, kEvEfiVariableDriverConfig, EfiVariable("SecureBoot", {s.secure_boot ? std::uint8_t{1} : std::uint8_t{0}}));
+  for (int i = 0; i < s.extra_events; ++i) b->Add(0, kEvPostCode, "POST code " + std::to_string(i));
+  b->Add(7, kEvEfiVariableDriverConfig,
+         EfiVariable("SecureBoot", {s.secure_boot ? std::uint8_t{1} : std::uint8_t{0}}));
   b->Add(7, kEvEfiVariableDriverConfig, EfiVariable("PK", bytes("platform key")));
   b->Add(7, kEvEfiVariableDriverConfig, EfiVariable("KEK", bytes("key exchange key")));
   b->Add(7, kEvEfiVariableDriverConfig, EfiVariable("db", bytes("allowed signatures")));

@@ -89,7 +89,8 @@ class EventLogBuilder {
   explicit EventLogBuilder(std::vector<std::uint16_t> algs = {kAlgSha256});
   // An event whose digests are the hash of `data` (or of `measured` when
   // given: what firmware measures is often not the event data).
-  void Add(std::uint32_t pcr, std::uint32_t type, const Bytes& data, const Bytes* measured = nullptr);
+  void Add(std::uint32_t pcr, std::uint32_t type, const Bytes& data,
+           const Bytes* measured = nullptr);
   void Add(std::uint32_t pcr, std::uint32_t type, std::string_view data) {
     Add(pcr, type, Bytes(data.begin(), data.end()));
   }
