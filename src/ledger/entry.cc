@@ -8,7 +8,17 @@
 namespace rampart::ledger {
 namespace {
 
-enum class Kind { kString, kTime, kInt, kDigest, kDigestList, kStringList, kObject, kSeverity };
+enum class Kind {
+  kString,
+  kTime,
+  kInt,
+  kBool,
+  kDigest,
+  kDigestList,
+  kStringList,
+  kObject,
+  kSeverity
+};
 
 struct FieldSpec {
   const char* name;
@@ -91,6 +101,22 @@ const std::vector<TypeSpec>& Types() {
         {"to", Kind::kString, false},
         {"attestation_digest", Kind::kDigest, false}}},
       {"alert", false, {{"severity", Kind::kSeverity, true}, {"message", Kind::kString, true}}},
+      {"node.attested",
+       false,
+       {{"node", Kind::kString, true},
+        {"class", Kind::kString, false},
+        {"health", Kind::kString, true},
+        {"previous", Kind::kString, false},
+        {"changed", Kind::kBool, false},
+        {"reasons", Kind::kStringList, false}}},
+      {"node.drifted",
+       false,
+       {{"node", Kind::kString, true},
+        {"class", Kind::kString, false},
+        {"health", Kind::kString, true},
+        {"previous", Kind::kString, false},
+        {"changed", Kind::kBool, false},
+        {"reasons", Kind::kStringList, false}}},
       {"guard.blocked",
        false,
        {{"stage", Kind::kString, true},
@@ -164,6 +190,9 @@ Status CheckField(const FieldSpec& f, const json::value& v, std::vector<std::str
       if (!(v.is_int64() && v.get_int64() >= 0) && !v.is_uint64()) {
         return FieldError(f.name, "a non-negative integer");
       }
+      return OkStatus();
+    case Kind::kBool:
+      if (!v.is_bool()) return FieldError(f.name, "true or false");
       return OkStatus();
     case Kind::kDigest:
       return CheckDigest(v, f.name, digests);

@@ -404,6 +404,20 @@ TEST(EntryTest, ValidatesTypesFieldsAndSize) {
                   .has_value());
   EXPECT_FALSE(
       ParseEntry(R"({"type":"guard.blocked","actor":"app","stage":"request"})", opts).has_value());
+  // What the node verifier writes (docs/formats/ledger-entry.md); changed is a boolean.
+  EXPECT_TRUE(ParseEntry(R"({"type":"node.drifted","actor":"v","node":"gpu-1","class":"train",)"
+                         R"("health":"drifted","previous":"attested","changed":true,)"
+                         R"("reasons":["kernel: digest not in golden values"]})",
+                         opts)
+                  .has_value());
+  auto not_bool = ParseEntry(
+      R"({"type":"node.attested","actor":"v","node":"gpu-1","health":"attested","changed":"yes"})",
+      opts);
+  ASSERT_FALSE(not_bool.has_value());
+  EXPECT_NE(not_bool.error().message().find("true or false"), std::string::npos)
+      << not_bool.error().message();
+  EXPECT_FALSE(
+      ParseEntry(R"({"type":"node.attested","actor":"v","health":"attested"})", opts).has_value());
   auto unknown = ParseEntry(R"({"type":"model.sigend","actor":"a","subjects":[]})", opts);
   ASSERT_FALSE(unknown.has_value());
   EXPECT_NE(unknown.error().message().find("did you mean 'model.signed'"), std::string::npos)
