@@ -94,8 +94,10 @@ int main(int argc, char** argv) {
   std::printf("monitor bench (seed %llu): detection, false alarms, cost\n\n",
               static_cast<unsigned long long>(seed));
 
-  // 1. Detection. Each scenario: a monitor warmed with 300 benign clients of
-  // the same kind of API, then 20 attackers (groups of 5 keys for collusion).
+  // 1. Detection. Each scenario: a monitor warmed with benign clients of the
+  // same kind of API (100 tensor clients x 1700 queries, or 300 LLM clients
+  // x 100), then 20 attackers one after another (groups of 5 keys for
+  // collusion).
   const AttackRow rows[] = {
       {SimKind::kPrada, "prada-synthetic (JbDA)", 10000, 5000, 1'000'000},
       {SimKind::kPrada, "slow-and-low (JbDA, 1/5min)", 10000, 5000, 300'000'000},
@@ -115,10 +117,12 @@ int main(int argc, char** argv) {
     std::int64_t t = 1'800'000'000'000'000LL;
     {
       std::vector<std::unique_ptr<SimClient>> warm;
-      for (int i = 0; i < 300; ++i)
+      // Tensor: 100 clients past the 1600-query coverage checkpoint.
+      const int n = tensor ? 100 : 300;
+      for (int i = 0; i < n; ++i)
         warm.push_back(sim.Client(tensor ? SimKind::kBenignTensor : SimKind::kBenignLlm, 900000 + i));
-      for (int k = 0; k < (tensor ? 400 : 100); ++k)
-        for (int i = 0; i < 300; ++i)
+      for (int k = 0; k < (tensor ? 1700 : 100); ++k)
+        for (int i = 0; i < n; ++i)
           Feed(m, *warm[i], "warm-" + std::to_string(i), Remote(50000 + i), t += 1000);
     }
     std::vector<double> found;

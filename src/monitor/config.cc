@@ -47,7 +47,7 @@ MonitorConfig DefaultMonitorConfig() {
   MonitorConfig c;
   c.enabled = true;
   c.at(Detector::kPrada) = {Policy::kThrottle, 100, 0.75};
-  c.at(Detector::kCoverage) = {Policy::kThrottle, 200, 5.0};
+  c.at(Detector::kCoverage) = {Policy::kThrottle, 200, 2.0};
   c.at(Detector::kTemplate) = {Policy::kAlert, 32, 0.6};
   c.at(Detector::kLogprobs) = {Policy::kAlert, 32, 4.0};
   c.at(Detector::kMaxLength) = {Policy::kAlert, 64, 0.8};

@@ -30,6 +30,7 @@ constexpr std::size_t kBandSlots = 1 << 15;
 constexpr std::size_t kColluders = 6;      // identities remembered per band value
 constexpr float kAlpha = 1.0f / 16;        // EWMA weight of the rate features
 constexpr double kMinTouched = 32;         // coverage: fewer buckets never alert
+constexpr std::uint64_t kWarmClients = 20;  // coverage: clients seen before judging
 
 float Ewma(float old, float x, float alpha) { return old + alpha * (x - old); }
 
@@ -234,7 +235,7 @@ std::size_t Monitor::BytesPerClient() {
 }
 
 Monitor::Monitor(MonitorConfig config) : config_(std::move(config)), projector_(config_.seed) {
-  for (auto& t : typical_touched_) t.store(16);
+  for (auto& t : typical_touched_) t.store(1);
   std::size_t total = std::max<std::uint64_t>(kShards, config_.memory_bytes / BytesPerClient());
   for (std::size_t i = 0; i < kShards; ++i) {
     auto s = std::make_unique<Shard>();
@@ -280,7 +281,9 @@ Monitor::State* Monitor::Find(Shard& s, std::uint64_t key, bool create, std::int
   }
   State* st = &s.slots[at];
   st->key = key;
-  st->referenced = true;
+  // Not referenced until it comes back: a flood of one-time identities
+  // (rotated keys) evicts itself before the clients that return.
+  st->referenced = false;
   st->first_us = st->last_us = now_us;
   s.index.emplace(key, at);
   return st;
@@ -490,10 +493,23 @@ Verdict Monitor::Observe(const Query& q) {
           std::has_single_bit(st.tensor_queries / cc.min_queries)) {
         std::size_t c = std::min<std::size_t>(
             kCheckpoints - 1, std::bit_width(st.tensor_queries / cc.min_queries) - 1);
+        // typical: a streaming estimate of the 90th percentile of the
+        // clients' touched buckets at this checkpoint: the largest of the
+        // first 20 clients (no judgement until then), then stochastic
+        // approximation (up 0.9 step when below, down 0.1 step when above).
+        std::uint64_t seen = typical_seen_[c].fetch_add(1, std::memory_order_relaxed);
         double typical = typical_touched_[c].load(std::memory_order_relaxed);
-        double lift = st.touched / typical;
-        bool fire = st.touched >= kMinTouched && lift >= cc.threshold;
-        typical_touched_[c].store(typical + (st.touched - typical) / 64, std::memory_order_relaxed);
+        bool warm = seen >= kWarmClients;
+        double lift = warm ? st.touched / typical : 0;
+        bool fire = warm && st.touched >= kMinTouched && lift >= cc.threshold;
+        if (!warm) {
+          typical_touched_[c].store(std::max<double>(typical, st.touched), std::memory_order_relaxed);
+        } else if (!fire) {  // a flagged client is not a typical one
+          double step = std::max(0.5, typical / 16);
+          typical_touched_[c].store(st.touched > typical ? typical + 0.9 * step
+                                                         : std::max(1.0, typical - 0.1 * step),
+                                    std::memory_order_relaxed);
+        }
         Judge(st, Detector::kCoverage, lift, fire, st.tensor_queries, st.tensor_queries, q,
               q.identity, fire ? DigestOf(st.buckets.data(), sizeof st.buckets) : std::string(),
               &v);
