@@ -4,7 +4,7 @@
 // day; the CPU time of the filter per request next to the cost of parsing
 // the same body as JSON (measured in this run); memory per client.
 //
-// Usage: monitor_bench [--benign N] [--seed S]
+// Usage: monitor_bench [--benign N] [--seed S] [--cost-only]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -86,6 +86,7 @@ struct AttackRow {
 int main(int argc, char** argv) {
   std::size_t benign = 10000;
   std::uint64_t seed = 20261207;
+  bool cost_only = argc > 1 && !std::strcmp(argv[argc - 1], "--cost-only");
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--benign")) benign = std::strtoull(argv[i + 1], nullptr, 10);
     if (!std::strcmp(argv[i], "--seed")) seed = std::strtoull(argv[i + 1], nullptr, 10);
@@ -111,6 +112,7 @@ int main(int argc, char** argv) {
   std::printf("%-30s %8s %8s %8s %9s %10s  %s\n", "attack", "detected", "median", "p90",
               "budget", "p90/budget", "first detector");
   for (const AttackRow& row : rows) {
+    if (cost_only) break;
     Monitor m(BenchConfig());
     bool tensor = row.kind == SimKind::kPrada || row.kind == SimKind::kKnockoff ||
                   row.kind == SimKind::kPerturbation;
@@ -165,7 +167,7 @@ int main(int argc, char** argv) {
 
   // 2. False alarms: `benign` tensor clients (300 queries a day each) and
   // `benign` LLM clients (100 a day), interleaved over one simulated day.
-  {
+  if (!cost_only) {
     Monitor m(BenchConfig());
     std::size_t alarmed_t = 0, alarmed_l = 0;
     std::array<int, kDetectorCount> by{};
