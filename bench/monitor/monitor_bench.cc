@@ -75,10 +75,10 @@ double Percentile(std::vector<double> v, double p) {
 struct AttackRow {
   SimKind kind;
   const char* name;
-  std::size_t budget;       // queries the attack needs (order of magnitude, literature)
-  std::size_t cap;          // queries simulated per attacker
-  std::int64_t gap_us;      // time between its queries
-  int group = 1;            // keys sharing the work
+  std::size_t budget;   // queries the attack needs (order of magnitude, literature)
+  std::size_t cap;      // queries simulated per attacker
+  std::int64_t gap_us;  // time between its queries
+  int group = 1;        // keys sharing the work
 };
 
 }  // namespace
@@ -109,8 +109,8 @@ int main(int argc, char** argv) {
       {SimKind::kMaxLength, "max-length-harvest", 10000, 1000, 1'000'000},
       {SimKind::kColluder, "colluding-keys (5 keys)", 2000, 1000, 1'000'000, 5},
   };
-  std::printf("%-30s %8s %8s %8s %9s %10s  %s\n", "attack", "detected", "median", "p90",
-              "budget", "p90/budget", "first detector");
+  std::printf("%-30s %8s %8s %8s %9s %10s  %s\n", "attack", "detected", "median", "p90", "budget",
+              "p90/budget", "first detector");
   for (const AttackRow& row : rows) {
     if (cost_only) break;
     Monitor m(BenchConfig());
@@ -122,7 +122,8 @@ int main(int argc, char** argv) {
       // Tensor: 100 clients past the 1600-query coverage checkpoint.
       const int n = tensor ? 100 : 300;
       for (int i = 0; i < n; ++i)
-        warm.push_back(sim.Client(tensor ? SimKind::kBenignTensor : SimKind::kBenignLlm, 900000 + i));
+        warm.push_back(
+            sim.Client(tensor ? SimKind::kBenignTensor : SimKind::kBenignLlm, 900000 + i));
       for (int k = 0; k < (tensor ? 1700 : 100); ++k)
         for (int i = 0; i < n; ++i)
           Feed(m, *warm[i], "warm-" + std::to_string(i), Remote(50000 + i), t += 1000);
@@ -152,13 +153,16 @@ int main(int argc, char** argv) {
         auto sc = m.Scores("attacker-" + std::to_string(a) + "-0");
         auto wc = m.Scores("warm-" + std::to_string(a));
         if (sc && wc)
-          std::printf("  scores attacker %d: prada %.3f coverage %.3f | benign: prada %.3f coverage %.3f\n",
-                      a, (*sc)[0], (*sc)[1], (*wc)[0], (*wc)[1]);
+          std::printf(
+              "  scores attacker %d: prada %.3f coverage %.3f | benign: prada %.3f coverage %.3f\n",
+              a, (*sc)[0], (*sc)[1], (*wc)[0], (*wc)[1]);
       }
     }
     std::string first;
     for (std::size_t d = 0; d < kDetectorCount; ++d)
-      if (by[d]) first += std::string(DetectorName(static_cast<Detector>(d))) + ":" + std::to_string(by[d]) + " ";
+      if (by[d])
+        first +=
+            std::string(DetectorName(static_cast<Detector>(d))) + ":" + std::to_string(by[d]) + " ";
     double p90 = Percentile(found, 0.9);
     std::printf("%-30s %5d/%-2d %8.0f %8.0f %9zu %9.1f%%  %s\n", row.name, detected, attackers,
                 Percentile(found, 0.5), p90, row.budget,
@@ -191,15 +195,18 @@ int main(int argc, char** argv) {
         }
       }
     }
-    std::printf("\nfalse alarms per 10,000 benign clients per day (%zu tensor clients x 300 "
-                "queries, %zu LLM clients x 100):\n",
-                benign, benign);
+    std::printf(
+        "\nfalse alarms per 10,000 benign clients per day (%zu tensor clients x 300 "
+        "queries, %zu LLM clients x 100):\n",
+        benign, benign);
     std::printf("  tensor: %zu clients alarmed = %.2f per 10k/day\n", alarmed_t,
                 10000.0 * static_cast<double>(alarmed_t) / static_cast<double>(benign));
     std::printf("  llm:    %zu clients alarmed = %.2f per 10k/day\n", alarmed_l,
                 10000.0 * static_cast<double>(alarmed_l) / static_cast<double>(benign));
     for (std::size_t d = 0; d < kDetectorCount; ++d)
-      if (by[d]) std::printf("    by %s: %d\n", std::string(DetectorName(static_cast<Detector>(d))).c_str(), by[d]);
+      if (by[d])
+        std::printf("    by %s: %d\n", std::string(DetectorName(static_cast<Detector>(d))).c_str(),
+                    by[d]);
     MonitorStats s = m.stats();
     std::printf("  (%llu requests, %llu clients tracked, %llu evictions)\n",
                 static_cast<unsigned long long>(s.requests),
@@ -229,7 +236,8 @@ int main(int argc, char** argv) {
         sink += v ? v->as_object().size() : 0;
       }
       double parse_us =
-          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / n;
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() /
+          n;
       auto start = std::chrono::system_clock::now();
       t0 = std::chrono::steady_clock::now();
       for (int i = 0; i < n; ++i) {
@@ -244,7 +252,8 @@ int main(int argc, char** argv) {
         sink += f.OnRequest(r).annotations.size();
       }
       double filter_us =
-          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / n;
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() /
+          n;
       std::printf("%-34s %12.2f %16.2f %7.2fx%s\n", name, filter_us, parse_us, filter_us / parse_us,
                   sink == 0 ? " " : "");
     };
@@ -256,10 +265,10 @@ int main(int argc, char** argv) {
   {
     MonitorConfig c = DefaultMonitorConfig();
     Monitor m(c);
-    std::printf("\nmemory: %zu bytes per tracked client (record + index); %llu clients under "
-                "the default 64 MiB cap\n",
-                Monitor::BytesPerClient(),
-                static_cast<unsigned long long>(m.stats().capacity));
+    std::printf(
+        "\nmemory: %zu bytes per tracked client (record + index); %llu clients under "
+        "the default 64 MiB cap\n",
+        Monitor::BytesPerClient(), static_cast<unsigned long long>(m.stats().capacity));
   }
   return 0;
 }

@@ -3,6 +3,7 @@
 #include <exception>
 
 #include "cli/cli.h"
+#include "cli/monitor_cmd.h"
 #include "core/log.h"
 
 #ifndef RAMPART_VERSION
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   cli::RegisterGatewayCommands(app, ctx);
   cli::RegisterZonesCommands(app, ctx);
   cli::RegisterGuardCommands(app, ctx);
+  cli::RegisterMonitorCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

@@ -108,8 +108,8 @@ class Monitor {
   // Locks the shard and returns the client's state, created (evicting) if needed.
   State* Find(Shard& s, std::uint64_t key, bool create, std::int64_t now_us);
   void Judge(State& st, Detector d, double score, bool fire, std::uint32_t window,
-             std::uint64_t queries, const Query& q, std::string_view client,
-             std::string evidence, Verdict* v);
+             std::uint64_t queries, const Query& q, std::string_view client, std::string evidence,
+             Verdict* v);
 
   MonitorConfig config_;
   Projector projector_;

@@ -49,7 +49,8 @@ Result<std::optional<ReplayRecord>> ParseReplayLine(std::string_view line) {
     if (!ParseRfc3339(std::string_view(t->get_string().data(), t->get_string().size()), &tp))
       return InvalidArgumentError("`time` is not an RFC 3339 time: '" +
                                   std::string(t->get_string()) + "'");
-    r.time_us = std::chrono::duration_cast<std::chrono::microseconds>(tp.time_since_epoch()).count();
+    r.time_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(tp.time_since_epoch()).count();
   } else if (t->is_number()) {
     double s = t->to_number<double>();
     if (!std::isfinite(s) || s < 0 || s > 1e10)

@@ -22,7 +22,7 @@ struct ReplayRecord {
   std::string route;
   std::string protocol = "openai";
   std::string model;
-  std::string body;                    // the body as sent
+  std::string body;                      // the body as sent
   std::optional<json::value> body_json;  // set when `body` is a JSON object
   int status = 200;
   std::uint64_t prompt_tokens = 0;

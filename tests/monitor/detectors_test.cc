@@ -89,7 +89,8 @@ TEST(Prada, FlagsAFixedStepPerturbationWalkAndThrottlesIt) {
   Monitor m(DefaultMonitorConfig());
   Feeder f{m};
   Detector d{};
-  std::size_t at = Scenario(m, &f, SimKind::kBenignTensor, 30, 300, SimKind::kPerturbation, 400, &d);
+  std::size_t at =
+      Scenario(m, &f, SimKind::kBenignTensor, 30, 300, SimKind::kPerturbation, 400, &d);
   EXPECT_GT(at, 0u);
   EXPECT_LE(at, 200u);
   EXPECT_EQ(d, Detector::kPrada);
@@ -143,7 +144,8 @@ TEST(Logprobs, FlagsHarvestingNotOccasionalUse) {
   Monitor m(DefaultMonitorConfig());
   Feeder f{m};
   Detector d{};
-  std::size_t at = Scenario(m, &f, SimKind::kBenignLlm, 100, 100, SimKind::kLogprobHarvest, 100, &d);
+  std::size_t at =
+      Scenario(m, &f, SimKind::kBenignLlm, 100, 100, SimKind::kLogprobHarvest, 100, &d);
   EXPECT_EQ(at, 32u);
   EXPECT_EQ(d, Detector::kLogprobs);
   EXPECT_EQ(f.AlertsFor("benign-"), 0u);
@@ -250,9 +252,10 @@ TEST(Monitor, HostileTensorBodiesAreCountedAndIgnored) {
   q.identity = "x";
   q.protocol = "kserve-v2";
   q.time_us = kT0;
-  const char* bodies[] = {"{", "{\"inputs\":[{\"shape\":[3],\"datatype\":\"FP32\",\"data\":[1]}]}",
-                          "{\"inputs\":[{\"shape\":[1],\"datatype\":\"??\",\"data\":[1]}]}",
-                          "{\"inputs\":[{\"shape\":[99999999999],\"datatype\":\"FP32\",\"data\":[1]}]}"};
+  const char* bodies[] = {
+      "{", "{\"inputs\":[{\"shape\":[3],\"datatype\":\"FP32\",\"data\":[1]}]}",
+      "{\"inputs\":[{\"shape\":[1],\"datatype\":\"??\",\"data\":[1]}]}",
+      "{\"inputs\":[{\"shape\":[99999999999],\"datatype\":\"FP32\",\"data\":[1]}]}"};
   for (const char* b : bodies) {
     q.body = b;
     Verdict v = m.Observe(q);
@@ -291,8 +294,8 @@ TEST(MonitorFilter, ThrottlesWithA429AndRecordsAnAlertWithoutPromptText) {
   for (int i = 0; i < 40; ++i) {
     std::string body = sweep->Next();
     auto v = ParseJson(body);
-    some_prompt = std::string(
-        v->as_object()["messages"].as_array()[0].as_object()["content"].as_string());
+    some_prompt =
+        std::string(v->as_object()["messages"].as_array()[0].as_object()["content"].as_string());
     FilterRequest r;
     r.identity = "app";
     std::string request_id = "req-" + std::to_string(i);
@@ -326,7 +329,8 @@ TEST(MonitorFilter, ThrottlesWithA429AndRecordsAnAlertWithoutPromptText) {
   EXPECT_EQ(all.find(first_word), std::string::npos) << all;
   std::string metrics;
   filter.RenderMetrics(&metrics);
-  EXPECT_NE(metrics.find("rampart_monitor_alerts_total{detector=\"template\"} 1"), std::string::npos);
+  EXPECT_NE(metrics.find("rampart_monitor_alerts_total{detector=\"template\"} 1"),
+            std::string::npos);
   EXPECT_NE(metrics.find("rampart_monitor_decisions_total{action=\"throttle\"} 9"),
             std::string::npos)
       << metrics;

@@ -1,5 +1,7 @@
 // Sketches: the tensor reader on good and hostile bodies, the projection's
 // distances, SimHash near-duplicates, network keys.
+#include "monitor/sketch.h"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 #include <string>
 
 #include "monitor/monitor.h"
-#include "monitor/sketch.h"
 #include "monitor/tensor.h"
 
 namespace rampart::monitor {
@@ -52,8 +53,9 @@ TEST(Tensor, SketchKeepsDistances) {
   TensorSketch sn = SketchTensor(nested, p, 1 << 20);
   ASSERT_EQ(sn.issue, TensorIssue::kNone);
   EXPECT_EQ(sn.elements, 5u);
-  EXPECT_EQ(SquaredDistance(sn.proj, SketchTensor(Body({1, 2, 3, 4, 1}, "[5]", "FP64"), p, 1 << 20).proj),
-            0.0f);
+  EXPECT_EQ(
+      SquaredDistance(sn.proj, SketchTensor(Body({1, 2, 3, 4, 1}, "[5]", "FP64"), p, 1 << 20).proj),
+      0.0f);
 }
 
 TEST(Tensor, HostileBodiesAreClassifiedNotSketched) {
@@ -85,12 +87,15 @@ TEST(Tensor, HostileBodiesAreClassifiedNotSketched) {
 }
 
 TEST(SimHash, TemplateVariantsAreNearRandomPromptsAreFar) {
-  std::string a = "please write a short product description for the blue ceramic mug that "
-                  "highlights its durability and mention the price of twelve dollars today";
-  std::string b = "please write a short product description for the red steel kettle that "
-                  "highlights its durability and mention the price of twelve dollars today";
-  std::string c = "what were the main causes of the industrial revolution in england and how "
-                  "did they shape the labour movement during the following century";
+  std::string a =
+      "please write a short product description for the blue ceramic mug that "
+      "highlights its durability and mention the price of twelve dollars today";
+  std::string b =
+      "please write a short product description for the red steel kettle that "
+      "highlights its durability and mention the price of twelve dollars today";
+  std::string c =
+      "what were the main causes of the industrial revolution in england and how "
+      "did they shape the labour movement during the following century";
   std::size_t wa = 0;
   std::uint64_t ha = SimHash(a, 1, 512, &wa), hb = SimHash(b, 1, 512, nullptr),
                 hc = SimHash(c, 1, 512, nullptr);
