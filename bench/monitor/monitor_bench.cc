@@ -101,8 +101,8 @@ int main(int argc, char** argv) {
   // collusion).
   const AttackRow rows[] = {
       {SimKind::kPrada, "prada-synthetic (JbDA)", 10000, 5000, 1'000'000},
-      {SimKind::kPrada, "slow-and-low (JbDA, 1/5min)", 10000, 5000, 300'000'000},
       {SimKind::kPerturbation, "perturbation (T-RND walk)", 10000, 5000, 1'000'000},
+      {SimKind::kPerturbation, "slow-and-low (T-RND, 1/5min)", 10000, 5000, 300'000'000},
       {SimKind::kKnockoff, "knockoff-natural", 20000, 5000, 1'000'000},
       {SimKind::kTemplateSweep, "llm-template-sweep", 2000, 1000, 1'000'000},
       {SimKind::kLogprobHarvest, "logprob-harvest", 10000, 1000, 1'000'000},

@@ -3,13 +3,14 @@
 // site's own history. The policy is the estate's `gateway.monitor`
 // (--estate) or the defaults. Exit 1 when an alert was raised, 2 on bad
 // input (FILE:LINE: what is wrong; nothing more is printed).
+#include "cli/monitor_cmd.h"
+
 #include <fmt/format.h>
 
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 
-#include "cli/monitor_cmd.h"
 #include "core/clock.h"
 #include "core/json.h"
 #include "estate/loader.h"
@@ -42,7 +43,6 @@ int Replay(const ReplayArgs& a) {
     if (!c) return ReportError(InvalidArgumentError(d.ToString()));
     if (c->enabled) config = *c;
   }
-  config.alert_interval_s = 0;  // every alert of the history, not one per interval
   std::ifstream file;
   std::istream* in = &std::cin;
   if (a.input != "-") {
@@ -97,10 +97,11 @@ int Replay(const ReplayArgs& a) {
                        {"queries", al.queries}};
         out += ToJson(j) + "\n";
       } else {
-        out += fmt::format("{} line {}: {} alert for '{}': score {:.4g} (threshold {:g}) after {} "
-                           "queries; policy {}\n",
-                           Rfc3339(al.time_us), lineno, DetectorName(al.detector), al.client,
-                           al.score, al.threshold, al.queries, PolicyName(al.policy));
+        out += fmt::format(
+            "{} line {}: {} alert for '{}': score {:.4g} (threshold {:g}) after {} "
+            "queries; policy {}\n",
+            Rfc3339(al.time_us), lineno, DetectorName(al.detector), al.client, al.score,
+            al.threshold, al.queries, PolicyName(al.policy));
       }
     }
   }
@@ -132,8 +133,9 @@ void RegisterMonitorCommands(CLI::App& app, CommandContext& ctx) {
   auto* replay = monitor->add_subcommand(
       "replay", "Run the detectors over recorded traffic (JSON Lines); print the alerts");
   replay->add_option("input", replay_args.input, "File, or - for stdin")->required();
-  replay->add_option("--estate", replay_args.estate,
-                     "Take gateway.monitor from this estate (repeatable)")
+  replay
+      ->add_option("--estate", replay_args.estate,
+                   "Take gateway.monitor from this estate (repeatable)")
       ->expected(1)
       ->allow_extra_args(false)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);

@@ -28,8 +28,8 @@ std::string Request(const std::string& method, const std::string& target, const 
   std::string r = method + " " + target + " HTTP/1.1\r\nHost: t\r\nConnection: close\r\n";
   if (!key.empty()) r += "Authorization: Bearer " + key + "\r\n";
   if (method == "POST")
-    r += "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\n";
+    r +=
+        "Content-Type: application/json\r\nContent-Length: " + std::to_string(body.size()) + "\r\n";
   return r + "\r\n" + body;
 }
 
