@@ -4,7 +4,7 @@
 // day; the CPU time of the filter per request next to the cost of parsing
 // the same body as JSON (measured in this run); memory per client.
 //
-// Usage: monitor_bench [--benign N] [--seed S]
+// Usage: monitor_bench [--benign N] [--seed S] [--cost-only]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -75,10 +75,10 @@ double Percentile(std::vector<double> v, double p) {
 struct AttackRow {
   SimKind kind;
   const char* name;
-  std::size_t budget;       // queries the attack needs (order of magnitude, literature)
-  std::size_t cap;          // queries simulated per attacker
-  std::int64_t gap_us;      // time between its queries
-  int group = 1;            // keys sharing the work
+  std::size_t budget;   // queries the attack needs (order of magnitude, literature)
+  std::size_t cap;      // queries simulated per attacker
+  std::int64_t gap_us;  // time between its queries
+  int group = 1;        // keys sharing the work
 };
 
 }  // namespace
@@ -86,6 +86,7 @@ struct AttackRow {
 int main(int argc, char** argv) {
   std::size_t benign = 10000;
   std::uint64_t seed = 20261207;
+  bool cost_only = argc > 1 && !std::strcmp(argv[argc - 1], "--cost-only");
   for (int i = 1; i + 1 < argc; i += 2) {
     if (!std::strcmp(argv[i], "--benign")) benign = std::strtoull(argv[i + 1], nullptr, 10);
     if (!std::strcmp(argv[i], "--seed")) seed = std::strtoull(argv[i + 1], nullptr, 10);
@@ -94,31 +95,37 @@ int main(int argc, char** argv) {
   std::printf("monitor bench (seed %llu): detection, false alarms, cost\n\n",
               static_cast<unsigned long long>(seed));
 
-  // 1. Detection. Each scenario: a monitor warmed with 300 benign clients of
-  // the same kind of API, then 20 attackers (groups of 5 keys for collusion).
+  // 1. Detection. Each scenario: a monitor warmed with benign clients of the
+  // same kind of API (100 tensor clients x 1700 queries, or 300 LLM clients
+  // x 100), then 20 attackers one after another (groups of 5 keys for
+  // collusion).
   const AttackRow rows[] = {
       {SimKind::kPrada, "prada-synthetic (JbDA)", 10000, 5000, 1'000'000},
-      {SimKind::kPrada, "slow-and-low (JbDA, 1/5min)", 10000, 5000, 300'000'000},
       {SimKind::kPerturbation, "perturbation (T-RND walk)", 10000, 5000, 1'000'000},
+      {SimKind::kPerturbation, "slow-and-low (T-RND, 1/5min)", 10000, 5000, 300'000'000},
       {SimKind::kKnockoff, "knockoff-natural", 20000, 5000, 1'000'000},
       {SimKind::kTemplateSweep, "llm-template-sweep", 2000, 1000, 1'000'000},
       {SimKind::kLogprobHarvest, "logprob-harvest", 10000, 1000, 1'000'000},
       {SimKind::kMaxLength, "max-length-harvest", 10000, 1000, 1'000'000},
       {SimKind::kColluder, "colluding-keys (5 keys)", 2000, 1000, 1'000'000, 5},
   };
-  std::printf("%-30s %8s %8s %8s %9s %10s  %s\n", "attack", "detected", "median", "p90",
-              "budget", "p90/budget", "first detector");
+  std::printf("%-30s %8s %8s %8s %9s %10s  %s\n", "attack", "detected", "median", "p90", "budget",
+              "p90/budget", "first detector");
   for (const AttackRow& row : rows) {
+    if (cost_only) break;
     Monitor m(BenchConfig());
     bool tensor = row.kind == SimKind::kPrada || row.kind == SimKind::kKnockoff ||
                   row.kind == SimKind::kPerturbation;
     std::int64_t t = 1'800'000'000'000'000LL;
     {
       std::vector<std::unique_ptr<SimClient>> warm;
-      for (int i = 0; i < 300; ++i)
-        warm.push_back(sim.Client(tensor ? SimKind::kBenignTensor : SimKind::kBenignLlm, 900000 + i));
-      for (int k = 0; k < (tensor ? 400 : 100); ++k)
-        for (int i = 0; i < 300; ++i)
+      // Tensor: 100 clients past the 1600-query coverage checkpoint.
+      const int n = tensor ? 100 : 300;
+      for (int i = 0; i < n; ++i)
+        warm.push_back(
+            sim.Client(tensor ? SimKind::kBenignTensor : SimKind::kBenignLlm, 900000 + i));
+      for (int k = 0; k < (tensor ? 1700 : 100); ++k)
+        for (int i = 0; i < n; ++i)
           Feed(m, *warm[i], "warm-" + std::to_string(i), Remote(50000 + i), t += 1000);
     }
     std::vector<double> found;
@@ -146,13 +153,16 @@ int main(int argc, char** argv) {
         auto sc = m.Scores("attacker-" + std::to_string(a) + "-0");
         auto wc = m.Scores("warm-" + std::to_string(a));
         if (sc && wc)
-          std::printf("  scores attacker %d: prada %.3f coverage %.3f | benign: prada %.3f coverage %.3f\n",
-                      a, (*sc)[0], (*sc)[1], (*wc)[0], (*wc)[1]);
+          std::printf(
+              "  scores attacker %d: prada %.3f coverage %.3f | benign: prada %.3f coverage %.3f\n",
+              a, (*sc)[0], (*sc)[1], (*wc)[0], (*wc)[1]);
       }
     }
     std::string first;
     for (std::size_t d = 0; d < kDetectorCount; ++d)
-      if (by[d]) first += std::string(DetectorName(static_cast<Detector>(d))) + ":" + std::to_string(by[d]) + " ";
+      if (by[d])
+        first +=
+            std::string(DetectorName(static_cast<Detector>(d))) + ":" + std::to_string(by[d]) + " ";
     double p90 = Percentile(found, 0.9);
     std::printf("%-30s %5d/%-2d %8.0f %8.0f %9zu %9.1f%%  %s\n", row.name, detected, attackers,
                 Percentile(found, 0.5), p90, row.budget,
@@ -161,7 +171,7 @@ int main(int argc, char** argv) {
 
   // 2. False alarms: `benign` tensor clients (300 queries a day each) and
   // `benign` LLM clients (100 a day), interleaved over one simulated day.
-  {
+  if (!cost_only) {
     Monitor m(BenchConfig());
     std::size_t alarmed_t = 0, alarmed_l = 0;
     std::array<int, kDetectorCount> by{};
@@ -185,15 +195,18 @@ int main(int argc, char** argv) {
         }
       }
     }
-    std::printf("\nfalse alarms per 10,000 benign clients per day (%zu tensor clients x 300 "
-                "queries, %zu LLM clients x 100):\n",
-                benign, benign);
+    std::printf(
+        "\nfalse alarms per 10,000 benign clients per day (%zu tensor clients x 300 "
+        "queries, %zu LLM clients x 100):\n",
+        benign, benign);
     std::printf("  tensor: %zu clients alarmed = %.2f per 10k/day\n", alarmed_t,
                 10000.0 * static_cast<double>(alarmed_t) / static_cast<double>(benign));
     std::printf("  llm:    %zu clients alarmed = %.2f per 10k/day\n", alarmed_l,
                 10000.0 * static_cast<double>(alarmed_l) / static_cast<double>(benign));
     for (std::size_t d = 0; d < kDetectorCount; ++d)
-      if (by[d]) std::printf("    by %s: %d\n", std::string(DetectorName(static_cast<Detector>(d))).c_str(), by[d]);
+      if (by[d])
+        std::printf("    by %s: %d\n", std::string(DetectorName(static_cast<Detector>(d))).c_str(),
+                    by[d]);
     MonitorStats s = m.stats();
     std::printf("  (%llu requests, %llu clients tracked, %llu evictions)\n",
                 static_cast<unsigned long long>(s.requests),
@@ -223,7 +236,8 @@ int main(int argc, char** argv) {
         sink += v ? v->as_object().size() : 0;
       }
       double parse_us =
-          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / n;
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() /
+          n;
       auto start = std::chrono::system_clock::now();
       t0 = std::chrono::steady_clock::now();
       for (int i = 0; i < n; ++i) {
@@ -238,7 +252,8 @@ int main(int argc, char** argv) {
         sink += f.OnRequest(r).annotations.size();
       }
       double filter_us =
-          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() / n;
+          std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - t0).count() /
+          n;
       std::printf("%-34s %12.2f %16.2f %7.2fx%s\n", name, filter_us, parse_us, filter_us / parse_us,
                   sink == 0 ? " " : "");
     };
@@ -250,10 +265,10 @@ int main(int argc, char** argv) {
   {
     MonitorConfig c = DefaultMonitorConfig();
     Monitor m(c);
-    std::printf("\nmemory: %zu bytes per tracked client (record + index); %llu clients under "
-                "the default 64 MiB cap\n",
-                Monitor::BytesPerClient(),
-                static_cast<unsigned long long>(m.stats().capacity));
+    std::printf(
+        "\nmemory: %zu bytes per tracked client (record + index); %llu clients under "
+        "the default 64 MiB cap\n",
+        Monitor::BytesPerClient(), static_cast<unsigned long long>(m.stats().capacity));
   }
   return 0;
 }

@@ -40,6 +40,8 @@
 #include "guards/classifier.h"
 #include "guards/config.h"
 #include "guards/guard_filter.h"
+#include "monitor/config.h"
+#include "monitor/monitor_filter.h"
 
 namespace rampart::cli {
 namespace {
@@ -99,6 +101,8 @@ class GatewayService final : public Service {
     deps.audit = ctx_->audit;
     RAMPART_ASSIGN_OR_RETURN(auto guards, MakeGuards(*ctx_->estate, cfg.var_dir));
     if (guards) deps.filters.push_back(std::move(guards));
+    RAMPART_ASSIGN_OR_RETURN(auto monitor, MakeMonitor(*ctx_->estate));
+    if (monitor) deps.filters.push_back(std::move(monitor));
     for (const auto& s : ctx_->estate->services) {
       if (s.kind == estate::ServiceKind::kGateway && !s.identity.empty()) {
         deps.actor = s.identity;
@@ -238,6 +242,19 @@ class GatewayService final : public Service {
                  canary.empty() ? "off" : "on");
     return std::shared_ptr<GatewayFilter>(
         std::make_shared<guards::GuardFilter>(*gc, canary, rules, model, ctx_->audit));
+  }
+
+  // The monitor filter (monitor/monitor_filter.h) when the estate has a
+  // `gateway.monitor:` section; null otherwise. Built once, at start.
+  Result<std::shared_ptr<GatewayFilter>> MakeMonitor(const estate::Estate& e) {
+    Diagnostics d;
+    auto mc = monitor::LoadMonitorConfig(e, &d);
+    if (!mc) return InvalidArgumentError(d.has_errors() ? d.ToString() : mc.error().message());
+    if (!mc->enabled) return std::shared_ptr<GatewayFilter>();
+    spdlog::info("gateway: monitor on: {} MiB for per-client state ({} bytes a client)",
+                 mc->memory_bytes >> 20, monitor::Monitor::BytesPerClient());
+    return std::shared_ptr<GatewayFilter>(
+        std::make_shared<monitor::MonitorFilter>(*mc, ctx_->audit));
   }
 
   ServeContext* ctx_;

@@ -4,6 +4,7 @@
 
 #include "cli/attest_cmds.h"
 #include "cli/cli.h"
+#include "cli/monitor_cmd.h"
 #include "core/log.h"
 
 #ifndef RAMPART_VERSION
@@ -38,6 +39,7 @@ int main(int argc, char** argv) {
   cli::RegisterAssessCommands(app, ctx);
   cli::RegisterNodeCommands(app, ctx);
   cli::RegisterAttestCommands(app, ctx);
+  cli::RegisterMonitorCommands(app, ctx);
 
   try {
     app.parse(argc, argv);

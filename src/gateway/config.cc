@@ -638,6 +638,8 @@ Result<GatewayConfig> LoadGatewayConfig(const estate::Estate& e,
       if (auto v = f.Bool("standin")) c.standin = *v;
       // Read by the guards pillar (guards/config.h), which the CLI wires in.
       (void)f.Node("guards");
+      // Read by the monitor pillar (monitor/config.h), which the CLI wires in.
+      (void)f.Node("monitor");
       f.CheckUnknown();
     }
   }

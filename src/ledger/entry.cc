@@ -124,6 +124,16 @@ const std::vector<TypeSpec>& Types() {
         {"request_id", Kind::kString, false},
         {"route", Kind::kString, false},
         {"model", Kind::kString, false}}},
+      {"monitor.alert",
+       false,
+       {{"detector", Kind::kString, true},
+        {"policy", Kind::kString, true},
+        {"window", Kind::kInt, false},
+        {"queries", Kind::kInt, false},
+        {"evidence", Kind::kDigestList, false},
+        {"request_id", Kind::kString, false},
+        {"route", Kind::kString, false},
+        {"model", Kind::kString, false}}},
   };
   return kTypes;
 }

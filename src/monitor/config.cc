@@ -47,7 +47,7 @@ MonitorConfig DefaultMonitorConfig() {
   MonitorConfig c;
   c.enabled = true;
   c.at(Detector::kPrada) = {Policy::kThrottle, 100, 0.75};
-  c.at(Detector::kCoverage) = {Policy::kThrottle, 200, 5.0};
+  c.at(Detector::kCoverage) = {Policy::kThrottle, 200, 2.0};
   c.at(Detector::kTemplate) = {Policy::kAlert, 32, 0.6};
   c.at(Detector::kLogprobs) = {Policy::kAlert, 32, 4.0};
   c.at(Detector::kMaxLength) = {Policy::kAlert, 64, 0.8};
@@ -93,8 +93,8 @@ Result<MonitorConfig> LoadMonitorConfig(const estate::Estate& e, Diagnostics* di
           if (!x.ok()) continue;
           DetectorConfig& dc = c.detectors[k];
           if (auto v = x.Enum("policy", {"off", "alert", "throttle", "block"})) {
-            dc.policy = *v == "off"     ? Policy::kOff
-                        : *v == "alert" ? Policy::kAlert
+            dc.policy = *v == "off"        ? Policy::kOff
+                        : *v == "alert"    ? Policy::kAlert
                         : *v == "throttle" ? Policy::kThrottle
                                            : Policy::kBlock;
           }
@@ -116,7 +116,8 @@ Result<MonitorConfig> LoadMonitorConfig(const estate::Estate& e, Diagnostics* di
               break;
             case Detector::kTemplate:
               if (auto v = Number(x, "fraction", 0, 1, diags)) dc.threshold = *v;
-              if (auto v = x.Int("hamming", false, 1, 32)) c.template_hamming = static_cast<int>(*v);
+              if (auto v = x.Int("hamming", false, 1, 32))
+                c.template_hamming = static_cast<int>(*v);
               break;
             case Detector::kLogprobs:
               if (auto v = Number(x, "intensity", 1e-6, 1e6, diags)) dc.threshold = *v;

@@ -14,7 +14,14 @@
 
 namespace rampart::monitor {
 
-enum class Detector : std::uint8_t { kPrada, kCoverage, kTemplate, kLogprobs, kMaxLength, kCollusion };
+enum class Detector : std::uint8_t {
+  kPrada,
+  kCoverage,
+  kTemplate,
+  kLogprobs,
+  kMaxLength,
+  kCollusion
+};
 inline constexpr std::size_t kDetectorCount = 6;
 std::string_view DetectorName(Detector d);  // "prada", "coverage", "template", ...
 std::optional<Detector> DetectorByName(std::string_view s);
@@ -37,8 +44,8 @@ struct MonitorConfig {
   std::uint64_t max_tensor_elements = 1u << 20;
   std::uint64_t seed = 0;
   std::array<DetectorConfig, kDetectorCount> detectors{};
-  std::uint32_t prada_window = 128;    // distances tested
-  int template_hamming = 14;           // near-duplicate distance
+  std::uint32_t prada_window = 128;  // distances tested
+  int template_hamming = 14;         // near-duplicate distance
   std::uint64_t max_length_tokens = 4096;
   std::uint32_t collusion_identities = 4;
   std::int64_t collusion_window_s = 3600;

@@ -16,20 +16,21 @@ namespace rampart::monitor {
 namespace {
 
 constexpr std::size_t kShards = 16;
-constexpr std::size_t kReservoir = 16;     // projected inputs kept per client
-constexpr std::size_t kDistances = 128;    // minimum distances kept per client
-constexpr std::size_t kBucketBits = 11;    // coverage: 2048 LSH buckets
+constexpr std::size_t kReservoir = 16;   // projected inputs kept per client
+constexpr std::size_t kDistances = 128;  // minimum distances kept per client
+constexpr std::size_t kBucketBits = 11;  // coverage: 2048 LSH buckets
 constexpr std::size_t kBuckets = std::size_t{1} << kBucketBits;
-constexpr std::size_t kSimRing = 32;       // SimHashes kept per client
-constexpr std::size_t kHistory = 64;       // the LLM detectors' window
-constexpr std::size_t kMinWords = 6;       // shorter prompts are not templated
+constexpr std::size_t kSimRing = 32;  // SimHashes kept per client
+constexpr std::size_t kHistory = 64;  // the LLM detectors' window
+constexpr std::size_t kMinWords = 6;  // shorter prompts are not templated
 constexpr std::size_t kMaxWords = 512;
 constexpr std::size_t kMaxPromptBytes = 16384;
-constexpr std::size_t kBands = 3;          // collusion: SimHash bands of 21 bits
+constexpr std::size_t kBands = 3;  // collusion: SimHash bands of 21 bits
 constexpr std::size_t kBandSlots = 1 << 15;
-constexpr std::size_t kColluders = 6;      // identities remembered per band value
-constexpr float kAlpha = 1.0f / 16;        // EWMA weight of the rate features
-constexpr double kMinTouched = 32;         // coverage: fewer buckets never alert
+constexpr std::size_t kColluders = 6;       // identities remembered per band value
+constexpr float kAlpha = 1.0f / 16;         // EWMA weight of the rate features
+constexpr double kMinTouched = 32;          // coverage: fewer buckets never alert
+constexpr std::uint64_t kWarmClients = 20;  // coverage: clients seen before judging
 
 float Ewma(float old, float x, float alpha) { return old + alpha * (x - old); }
 
@@ -50,7 +51,8 @@ std::int64_t IntField(const json::object& o, std::string_view k, std::int64_t df
   const json::value* v = o.if_contains(k);
   if (!v) return dflt;
   if (v->is_int64()) return v->get_int64();
-  if (v->is_uint64()) return static_cast<std::int64_t>(std::min<std::uint64_t>(v->get_uint64(), INT64_MAX));
+  if (v->is_uint64())
+    return static_cast<std::int64_t>(std::min<std::uint64_t>(v->get_uint64(), INT64_MAX));
   return dflt;
 }
 
@@ -72,7 +74,8 @@ void AppendText(const json::value& c, std::string* out) {
       if (part.is_string()) {
         add(part.get_string());
       } else if (const json::object* o = part.if_object()) {
-        if (const json::value* t = o->if_contains("text"); t && t->is_string()) add(t->get_string());
+        if (const json::value* t = o->if_contains("text"); t && t->is_string())
+          add(t->get_string());
       }
     }
   }
@@ -102,7 +105,8 @@ double HarvestWeight(const json::object& b) {
   double w = 0;
   if (const json::value* l = b.if_contains("logprobs")) {
     if (l->is_bool() && l->get_bool()) w += 1;
-    if (l->is_int64() || l->is_uint64()) w += 1 + static_cast<double>(std::clamp<std::int64_t>(IntField(b, "logprobs", 0), 0, 1000));
+    if (l->is_int64() || l->is_uint64())
+      w += 1 + static_cast<double>(std::clamp<std::int64_t>(IntField(b, "logprobs", 0), 0, 1000));
   }
   w += static_cast<double>(std::clamp<std::int64_t>(IntField(b, "top_logprobs", 0), 0, 1000));
   w += static_cast<double>(std::clamp<std::int64_t>(IntField(b, "n", 1), 1, 1000) - 1);
@@ -234,7 +238,7 @@ std::size_t Monitor::BytesPerClient() {
 }
 
 Monitor::Monitor(MonitorConfig config) : config_(std::move(config)), projector_(config_.seed) {
-  for (auto& t : typical_touched_) t.store(16);
+  for (auto& t : typical_touched_) t.store(1);
   std::size_t total = std::max<std::uint64_t>(kShards, config_.memory_bytes / BytesPerClient());
   for (std::size_t i = 0; i < kShards; ++i) {
     auto s = std::make_unique<Shard>();
@@ -280,7 +284,9 @@ Monitor::State* Monitor::Find(Shard& s, std::uint64_t key, bool create, std::int
   }
   State* st = &s.slots[at];
   st->key = key;
-  st->referenced = true;
+  // Not referenced until it comes back: a flood of one-time identities
+  // (rotated keys) evicts itself before the clients that return.
+  st->referenced = false;
   st->first_us = st->last_us = now_us;
   s.index.emplace(key, at);
   return st;
@@ -385,7 +391,8 @@ Verdict Monitor::Observe(const Query& q) {
     sim = SimHash(text, config_.seed, kMaxWords, &words);
     templated = words >= kMinWords;
     harvest = HarvestWeight(b);
-    std::int64_t max_tokens = std::max(IntField(b, "max_tokens", 0), IntField(b, "max_completion_tokens", 0));
+    std::int64_t max_tokens =
+        std::max(IntField(b, "max_tokens", 0), IntField(b, "max_completion_tokens", 0));
     maximal = max_tokens > 0 && static_cast<std::uint64_t>(max_tokens) >= config_.max_length_tokens;
     if (templated) {
       prompts_.fetch_add(1, std::memory_order_relaxed);
@@ -434,7 +441,8 @@ Verdict Monitor::Observe(const Query& q) {
       if (best != 0) {
         st.reservoir[st.res_next] = tensor->proj;
         st.res_next = static_cast<std::uint8_t>((st.res_next + 1) % kReservoir);
-        st.res_count = static_cast<std::uint8_t>(std::min<std::size_t>(st.res_count + 1, kReservoir));
+        st.res_count =
+            static_cast<std::uint8_t>(std::min<std::size_t>(st.res_count + 1, kReservoir));
       }
       const DetectorConfig& pc = config_.at(Detector::kPrada);
       if (pc.policy != Policy::kOff && st.distances >= pc.min_queries && best > 0 &&
@@ -490,10 +498,24 @@ Verdict Monitor::Observe(const Query& q) {
           std::has_single_bit(st.tensor_queries / cc.min_queries)) {
         std::size_t c = std::min<std::size_t>(
             kCheckpoints - 1, std::bit_width(st.tensor_queries / cc.min_queries) - 1);
+        // typical: a streaming estimate of the 90th percentile of the
+        // clients' touched buckets at this checkpoint: the largest of the
+        // first 20 clients (no judgement until then), then stochastic
+        // approximation (up 0.9 step when below, down 0.1 step when above).
+        std::uint64_t seen = typical_seen_[c].fetch_add(1, std::memory_order_relaxed);
         double typical = typical_touched_[c].load(std::memory_order_relaxed);
-        double lift = st.touched / typical;
-        bool fire = st.touched >= kMinTouched && lift >= cc.threshold;
-        typical_touched_[c].store(typical + (st.touched - typical) / 64, std::memory_order_relaxed);
+        bool warm = seen >= kWarmClients;
+        double lift = warm ? st.touched / typical : 0;
+        bool fire = warm && st.touched >= kMinTouched && lift >= cc.threshold;
+        if (!warm) {
+          typical_touched_[c].store(std::max<double>(typical, st.touched),
+                                    std::memory_order_relaxed);
+        } else if (!fire) {  // a flagged client is not a typical one
+          double step = std::max(0.5, typical / 16);
+          typical_touched_[c].store(
+              st.touched > typical ? typical + 0.9 * step : std::max(1.0, typical - 0.1 * step),
+              std::memory_order_relaxed);
+        }
         Judge(st, Detector::kCoverage, lift, fire, st.tensor_queries, st.tensor_queries, q,
               q.identity, fire ? DigestOf(st.buckets.data(), sizeof st.buckets) : std::string(),
               &v);
@@ -551,7 +573,8 @@ Verdict Monitor::Observe(const Query& q) {
   }
   if (v.action >= Policy::kThrottle) {
     v.because = static_cast<Detector>(st.throttle_detector);
-    v.retry_after_s = std::max<std::int64_t>(1, (st.throttle_until_us - q.time_us + 999'999) / 1'000'000);
+    v.retry_after_s =
+        std::max<std::int64_t>(1, (st.throttle_until_us - q.time_us + 999'999) / 1'000'000);
     (v.action == Policy::kBlock ? blocked_ : throttled_).fetch_add(1, std::memory_order_relaxed);
   } else {
     v.action = v.alerts.empty() ? Policy::kOff : Policy::kAlert;
@@ -568,7 +591,8 @@ void Monitor::Complete(std::string_view identity, std::string_view remote, const
     if (!st) return;
     st->error_ewma = Ewma(st->error_ewma, (!o.denied && o.status >= 400) ? 1.0f : 0.0f, kAlpha);
     st->refusal_ewma = Ewma(st->refusal_ewma, o.denied ? 1.0f : 0.0f, kAlpha);
-    st->prompt_tokens_ewma = Ewma(st->prompt_tokens_ewma, static_cast<float>(o.prompt_tokens), kAlpha);
+    st->prompt_tokens_ewma =
+        Ewma(st->prompt_tokens_ewma, static_cast<float>(o.prompt_tokens), kAlpha);
     st->completion_tokens_ewma =
         Ewma(st->completion_tokens_ewma, static_cast<float>(o.completion_tokens), kAlpha);
     st->tokens_total += o.prompt_tokens + o.completion_tokens;

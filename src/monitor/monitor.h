@@ -108,18 +108,19 @@ class Monitor {
   // Locks the shard and returns the client's state, created (evicting) if needed.
   State* Find(Shard& s, std::uint64_t key, bool create, std::int64_t now_us);
   void Judge(State& st, Detector d, double score, bool fire, std::uint32_t window,
-             std::uint64_t queries, const Query& q, std::string_view client,
-             std::string evidence, Verdict* v);
+             std::uint64_t queries, const Query& q, std::string_view client, std::string evidence,
+             Verdict* v);
 
   MonitorConfig config_;
   Projector projector_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::unique_ptr<Collusion> collusion_;
   std::array<std::atomic<float>, kProjDims> center_{};
-  // The buckets a typical client has touched at each coverage checkpoint
-  // (EWMA over clients; the prior is a client with a few modes: 16).
+  // The buckets the clients have touched at each coverage checkpoint: a
+  // streaming 90th percentile, and how many clients it has seen.
   static constexpr std::size_t kCheckpoints = 12;
   std::array<std::atomic<double>, kCheckpoints> typical_touched_{};
+  std::array<std::atomic<std::uint64_t>, kCheckpoints> typical_seen_{};
   std::atomic<std::uint64_t> requests_{0}, evictions_{0}, tensors_{0}, prompts_{0};
   std::atomic<std::uint64_t> throttled_{0}, blocked_{0};
   std::array<std::atomic<std::uint64_t>, kDetectorCount> alerts_{};

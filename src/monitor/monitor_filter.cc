@@ -62,15 +62,15 @@ FilterDecision MonitorFilter::OnRequest(const FilterRequest& r) {
     d.action = FilterDecision::Action::kThrottle;
     d.http_status = 429;
     d.code = "monitor_throttled";
-    d.message = "request pattern flagged by the monitor (" +
-                std::string(DetectorName(v.because)) + "); retry later";
+    d.message = "request pattern flagged by the monitor (" + std::string(DetectorName(v.because)) +
+                "); retry later";
     d.retry_after = std::chrono::seconds(v.retry_after_s);
   } else if (v.action == Policy::kBlock) {
     d.action = FilterDecision::Action::kBlock;
     d.http_status = 403;
     d.code = "monitor_blocked";
-    d.message = "request pattern blocked by the monitor (" + std::string(DetectorName(v.because)) +
-                ")";
+    d.message =
+        "request pattern blocked by the monitor (" + std::string(DetectorName(v.because)) + ")";
   } else if (v.action == Policy::kAlert) {
     d.action = FilterDecision::Action::kFlag;
   }

@@ -91,8 +91,8 @@ std::optional<ShapiroWilk> ShapiroWilkTest(std::span<const double> in) {
     if (n > 5) {
       first = 3;
       const double a2 = -m[2] / ssumm2 + Poly(c2, 6, rsn);
-      fac = std::sqrt((summ2 - 2 * m[1] * m[1] - 2 * m[2] * m[2]) /
-                      (1 - 2 * a1 * a1 - 2 * a2 * a2));
+      fac =
+          std::sqrt((summ2 - 2 * m[1] * m[1] - 2 * m[2] * m[2]) / (1 - 2 * a1 * a1 - 2 * a2 * a2));
       a[2] = a2;
     } else {
       first = 2;

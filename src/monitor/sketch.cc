@@ -1,5 +1,6 @@
 #include "monitor/sketch.h"
 
+#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -41,12 +42,54 @@ float SquaredDistance(const Projection& a, const Projection& b) {
   return s;
 }
 
+namespace {
+
+// kSpread[v]: byte j is bit j of v. Adding kSpread[byte] to a word counts
+// eight bits at once, one count per byte (flushed before a byte overflows).
+constexpr std::array<std::uint64_t, 256> kSpread = [] {
+  std::array<std::uint64_t, 256> t{};
+  for (unsigned v = 0; v < 256; ++v)
+    for (unsigned j = 0; j < 8; ++j) t[v] |= static_cast<std::uint64_t>((v >> j) & 1u) << (8 * j);
+  return t;
+}();
+
+// Per-bit counts of ones over a stream of 64-bit hashes.
+class BitCounter {
+ public:
+  void Add(std::uint64_t h) {
+    for (int k = 0; k < 8; ++k) packed_[k] += kSpread[(h >> (8 * k)) & 0xff];
+    ++n_;
+    if (++pending_ == 255) Flush();
+  }
+  // Bit b set when more than half of the hashes had it set.
+  std::uint64_t Majority() {
+    Flush();
+    std::uint64_t out = 0;
+    for (int b = 0; b < 64; ++b)
+      if (2 * ones_[b] > n_) out |= 1ULL << b;
+    return out;
+  }
+
+ private:
+  void Flush() {
+    for (int k = 0; k < 8; ++k) {
+      for (int j = 0; j < 8; ++j) ones_[8 * k + j] += (packed_[k] >> (8 * j)) & 0xff;
+      packed_[k] = 0;
+    }
+    pending_ = 0;
+  }
+  std::uint64_t packed_[8] = {};
+  std::uint32_t ones_[64] = {};
+  std::uint32_t n_ = 0;
+  std::uint32_t pending_ = 0;
+};
+
+}  // namespace
+
 std::uint64_t SimHash(std::string_view text, std::uint64_t seed, std::size_t max_words,
                       std::size_t* words) {
-  std::int32_t acc[64] = {};
-  auto add = [&](std::uint64_t h) {
-    for (int b = 0; b < 64; ++b) acc[b] += static_cast<std::int32_t>((h >> b) & 1u) * 2 - 1;
-  };
+  BitCounter counter;
+  auto add = [&](std::uint64_t h) { counter.Add(h); };
   std::uint64_t prev = 0;
   std::size_t n = 0;
   std::size_t i = 0;
@@ -73,10 +116,7 @@ std::uint64_t SimHash(std::string_view text, std::uint64_t seed, std::size_t max
     ++n;
   }
   if (words) *words = n;
-  std::uint64_t out = 0;
-  for (int b = 0; b < 64; ++b)
-    if (acc[b] > 0) out |= 1ULL << b;
-  return out;
+  return counter.Majority();
 }
 
 }  // namespace rampart::monitor

@@ -9,9 +9,9 @@ namespace rampart::monitor {
 namespace {
 
 bool KnownNumeric(std::string_view t) {
-  static constexpr std::array<std::string_view, 12> k = {
-      "BOOL",   "INT8",   "INT16", "INT32", "INT64", "UINT8",
-      "UINT16", "UINT32", "UINT64", "FP16",  "FP32",  "FP64"};
+  static constexpr std::array<std::string_view, 12> k = {"BOOL",   "INT8",  "INT16",  "INT32",
+                                                         "INT64",  "UINT8", "UINT16", "UINT32",
+                                                         "UINT64", "FP16",  "FP32",   "FP64"};
   for (std::string_view x : k)
     if (x == t) return true;
   return t == "BF16";

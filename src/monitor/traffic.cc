@@ -15,8 +15,8 @@ struct TrafficSim::Data {
   std::vector<std::vector<float>> scales;          // per class, per dim
   std::vector<std::vector<float>> public_centers;  // the attacker's dataset
   std::vector<std::string> words;
-  std::vector<double> zipf;                        // cumulative
-  std::vector<std::vector<std::string>> templates; // sentence templates; "" = slot
+  std::vector<double> zipf;                         // cumulative
+  std::vector<std::vector<std::string>> templates;  // sentence templates; "" = slot
 };
 
 namespace {
@@ -235,7 +235,7 @@ class Llm final : public SimClient {
 std::string_view SimKindName(SimKind k) {
   static constexpr std::string_view n[] = {"benign-tensor",    "benign-llm",     "prada-synthetic",
                                            "knockoff-natural", "template-sweep", "logprob-harvest",
-                                           "max-length",       "colluding-keys",  "perturbation"};
+                                           "max-length",       "colluding-keys", "perturbation"};
   return n[static_cast<std::size_t>(k)];
 }
 

@@ -28,8 +28,8 @@ enum class SimKind : std::uint8_t {
 std::string_view SimKindName(SimKind k);
 
 struct SimWorld {
-  std::size_t dims = 64;       // tensor input dimension
-  std::size_t classes = 20;    // the model's data: a Gaussian mixture
+  std::size_t dims = 64;             // tensor input dimension
+  std::size_t classes = 20;          // the model's data: a Gaussian mixture
   std::size_t public_classes = 100;  // the attacker's broader public dataset
   std::size_t vocabulary = 5000;
 };
