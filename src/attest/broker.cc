@@ -93,6 +93,8 @@ std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::
     tf.CheckUnknown();
     c.tls.context_id = "rampart-kbs";
   }
+  if (auto v = f.Bool("insecure_http")) c.insecure_http = *v;
+  if (auto v = f.String("sample_key")) c.sample_key = rel(*v);
   if (YAML::Node l = f.Node("limits"); l.IsDefined()) {
     YamlFields lf(l, file, diags, "attest.limits", "attest");
     if (auto v = lf.Int("max_body_bytes", false, 1024, 64 << 20)) c.limits.max_body_bytes = *v;

@@ -65,6 +65,8 @@ struct BrokerConfig {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8443;
   tls::ServerOptions tls;
+  bool insecure_http = false;            // plain HTTP, loopback only (development)
+  std::filesystem::path sample_key;      // pins the sample TEE's evidence key (development)
 };
 
 // Reads the `attest:` section (the estate's, or a policy file's root

@@ -23,6 +23,7 @@
 #include "attest/sealed.h"
 #include "cli/attest_cmds.h"
 #include "cli/cli.h"
+#include "cli/serve.h"
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/http_audit_sink.h"
@@ -132,13 +133,24 @@ struct KbsServeArgs {
 
 // The verifiers this broker runs. The sample verifier exists only when a
 // sample key is pinned; hardware verifiers are added here as they land.
-Result<VerifierSet> MakeVerifiers(const KbsServeArgs& a) {
+Result<VerifierSet> MakeVerifiers(const fs::path& sample_key) {
   VerifierSet v;
-  if (!a.sample_key.empty()) {
-    RAMPART_ASSIGN_OR_RETURN(crypto::PublicKey k, LoadPublicKeyFile(a.sample_key));
+  if (!sample_key.empty()) {
+    RAMPART_ASSIGN_OR_RETURN(crypto::PublicKey k, LoadPublicKeyFile(sample_key));
     v[TeeType::kSample] = std::make_shared<SampleVerifier>(std::move(k));
   }
   return v;
+}
+
+void WarnMissingVerifiers(const BrokerConfig& cfg, const VerifierSet& v) {
+  for (const auto& [id, p] : cfg.policies) {
+    for (TeeType t : p.tee) {
+      if (!v.contains(t)) {
+        spdlog::warn("kbs: policy {} accepts {} but this broker has no verifier for it{}", id,
+                     TeeTypeName(t), t == TeeType::kSample ? " (set attest.sample_key)" : "");
+      }
+    }
+  }
 }
 
 // An in-process ledger (the audit sink of `--ledger-store`), kept alive for
@@ -207,16 +219,10 @@ int KbsServe(const KbsServeArgs& a) {
     cfg->listen_host = a.listen.substr(0, colon);
     cfg->listen_port = static_cast<std::uint16_t>(port);
   }
-  auto verifiers = MakeVerifiers(a);
+  if (!a.sample_key.empty()) cfg->sample_key = a.sample_key;
+  auto verifiers = MakeVerifiers(cfg->sample_key);
   if (!verifiers) return ReportError(verifiers.error());
-  for (const auto& [id, p] : cfg->policies) {
-    for (TeeType t : p.tee) {
-      if (!verifiers->contains(t)) {
-        spdlog::warn("kbs: policy {} accepts {} but this broker has no verifier for it{}", id,
-                     TeeTypeName(t), t == TeeType::kSample ? " (pass --sample-key)" : "");
-      }
-    }
-  }
+  WarnMissingVerifiers(*cfg, *verifiers);
   std::shared_ptr<AuditSink> audit;
   std::optional<LocalLedger> local;
   if (!a.ledger_store.empty()) {
@@ -242,7 +248,7 @@ int KbsServe(const KbsServeArgs& a) {
   so.host = cfg->listen_host;
   so.port = cfg->listen_port;
   so.tls = cfg->tls;
-  so.allow_plain_http = a.insecure_http;
+  so.allow_plain_http = a.insecure_http || cfg->insecure_http;
   KeyBroker broker(std::move(*cfg), std::move(*verifiers), audit, &clock);
   auto server = KbsServer::Start(broker, so);
   if (!server) return ReportError(server.error().WithContext("cannot start the key broker"));
@@ -456,7 +462,54 @@ int AttestClient(const ClientArgs& a) {
   return kExitOk;
 }
 
+
+// ---- the key broker as a service of `rampart serve` ---------------------------------
+
+class KbsService final : public Service {
+ public:
+  KbsService(BrokerConfig cfg, ServeContext* ctx) : cfg_(std::move(cfg)), ctx_(ctx) {}
+  ~KbsService() override { Stop(); }
+  std::string_view name() const override { return "kbs"; }
+
+  Status Start() override {
+    RAMPART_ASSIGN_OR_RETURN(VerifierSet v, MakeVerifiers(cfg_.sample_key));
+    WarnMissingVerifiers(cfg_, v);
+    KbsServerOptions so;
+    so.host = cfg_.listen_host;
+    so.port = cfg_.listen_port;
+    so.tls = cfg_.tls;
+    so.allow_plain_http = cfg_.insecure_http;
+    if (!ctx_->audit) spdlog::warn("kbs: no ledger in this estate: releases are only logged");
+    broker_ = std::make_unique<KeyBroker>(cfg_, std::move(v), ctx_->audit, &clock_);
+    RAMPART_ASSIGN_OR_RETURN(server_, KbsServer::Start(*broker_, so));
+    return OkStatus();
+  }
+  void Stop() override {
+    if (server_) server_->Stop();
+    server_.reset();
+    broker_.reset();
+  }
+
+ private:
+  BrokerConfig cfg_;
+  ServeContext* ctx_;
+  SystemClock clock_;
+  std::unique_ptr<KeyBroker> broker_;
+  std::unique_ptr<KbsServer> server_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<Service>> MakeKbsService(ServeContext& ctx) {
+  if (ctx.estate == nullptr) return std::unique_ptr<Service>();
+  const estate::Section* sec = ctx.estate->FindSection("attest");
+  if (sec == nullptr) return std::unique_ptr<Service>();
+  Diagnostics d;
+  auto cfg = ReadBrokerConfig(sec->node, sec->file, fs::path(sec->file).parent_path(), &d);
+  if (!cfg) return InvalidArgumentError(d.ToString());
+  if (!sec->node["listen"]) cfg->listen_host = ctx.bind_host;
+  return std::unique_ptr<Service>(std::make_unique<KbsService>(std::move(*cfg), &ctx));
+}
 
 void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
   static SealArgs seal_args;

@@ -144,5 +144,41 @@ TEST_F(KbsIntegration, PlainHttpOffLoopbackAndBadPolicyAreRefusedAtStart) {
   EXPECT_NE(r.err.find("no policy 'nope'"), std::string::npos) << r.err;
 }
 
+TEST_F(KbsIntegration, RampartServeRunsTheBrokerWithTheEstateLedger) {
+  int ledger_port = testing::FreePort(), kbs_port = testing::FreePort();
+  std::string estate = R"(version: 1
+name: mini
+zones:
+  - {name: mlops, kind: mlops, cidrs: [10.40.0.0/16]}
+services:
+  - {name: ledger, zone: mlops, kind: ledger, ports: [tcp/7000], addresses: [10.40.0.30/32]}
+ledger:
+  origin: mini.example/ledger
+  storage: sqlite:)" + (dir_ / "ledger.db").string() + R"(
+  listen: 127.0.0.1:)" + std::to_string(ledger_port) + R"(
+attest:
+  kek: kbs.kek
+  listen: 127.0.0.1:)" + std::to_string(kbs_port) + R"(
+  insecure_http: true
+  sample_key: sample.pub
+  resources:
+    - {path: models/tiny/key, sealed: sealed, policy: tiny}
+  policies:
+    - {id: tiny, tee: [sample], measurements: {mrtd: ")" + kMrtd + R"("}}
+)";
+  auto file = dir_.Write("estate.yaml", estate);
+  Process p({testing::RampartBin(), "serve", "-e", file.string(), "--var-dir",
+             (dir_ / "var").string()},
+            dir_.path());
+  ASSERT_TRUE(p.WaitForOutput("service(s) running")) << p.Stderr();
+  auto ok = Client("http://127.0.0.1:" + std::to_string(kbs_port), kMrtd, "out");
+  ASSERT_EQ(ok.exit_code, 0) << ok.err << p.Stderr();
+  EXPECT_EQ(*ReadFile(dir_ / "out" / "tok" / "vocab.txt"), "a b c\n");
+  EXPECT_EQ(p.Stop(SIGTERM), 0) << p.Stderr();
+  auto exp = RunRampart({"ledger", "export", "--store", "sqlite:" + (dir_ / "ledger.db").string()});
+  ASSERT_EQ(exp.exit_code, 0) << exp.err;
+  EXPECT_NE(exp.out.find("\"type\":\"key.released\""), std::string::npos) << exp.out;
+}
+
 }  // namespace
 }  // namespace rampart
