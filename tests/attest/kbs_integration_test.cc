@@ -144,6 +144,49 @@ TEST_F(KbsIntegration, PlainHttpOffLoopbackAndBadPolicyAreRefusedAtStart) {
   EXPECT_NE(r.err.find("no policy 'nope'"), std::string::npos) << r.err;
 }
 
+TEST_F(KbsIntegration, TlsByDefault) {
+  auto gen = testing::Run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                           "ec_paramgen_curve:P-256", "-nodes", "-keyout",
+                           (dir_ / "tls-key.pem").string(), "-out", (dir_ / "tls.pem").string(),
+                           "-days", "1", "-subj", "/CN=127.0.0.1", "-addext",
+                           "subjectAltName=IP:127.0.0.1"});
+  RAMPART_NEEDS(gen.exit_code == 0, "the openssl command");
+  WritePolicy("sample", kMrtd);
+  std::ofstream(dir_ / "policy.yaml", std::ios::app) << "  tls: {cert: tls.pem, key: tls-key.pem}\n";
+  kbs_ = std::make_unique<Process>(
+      std::vector<std::string>{testing::RampartBin(), "kbs", "serve", "--policy",
+                               (dir_ / "policy.yaml").string(), "--listen", "127.0.0.1:0",
+                               "--sample-key", (dir_ / "sample.pub").string()},
+      dir_.path());
+  ASSERT_TRUE(kbs_->WaitForOutput("listening on")) << kbs_->Stderr();
+  std::smatch m;
+  std::string out = kbs_->Stdout();
+  ASSERT_TRUE(std::regex_search(out, m, std::regex("https://127\\.0\\.0\\.1:([0-9]+)"))) << out;
+  std::string url = "https://127.0.0.1:" + m[1].str();
+  auto args = [&](const std::string& ca, const std::string& o) {
+    return std::vector<std::string>{"attest", "client", "--url", url, "--ca-file", ca,
+                                    "--resource", "models/tiny/key", "--sample-key",
+                                    (dir_ / "sample.pem").string(), "--measurement",
+                                    "mrtd=" + kMrtd, "-o", (dir_ / o).string()};
+  };
+  auto ok = RunRampart(args((dir_ / "tls.pem").string(), "dk"));
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  EXPECT_TRUE(fs::exists(dir_ / "dk"));
+  // A client that does not trust the broker's certificate gets nothing.
+  auto other = RunRampart({"attest", "client", "--url", url, "--resource", "models/tiny/key",
+                           "--sample-key", (dir_ / "sample.pem").string(), "-o",
+                           (dir_ / "dk2").string()});
+  EXPECT_NE(other.exit_code, 0);
+  EXPECT_FALSE(fs::exists(dir_ / "dk2"));
+  // Plain HTTP to a non-loopback broker is refused by the client too.
+  auto plain = RunRampart({"attest", "client", "--url", "http://10.0.0.1:1", "--resource",
+                           "models/tiny/key", "--sample-key", (dir_ / "sample.pem").string(),
+                           "-o", (dir_ / "dk3").string()});
+  EXPECT_EQ(plain.exit_code, 2);
+  EXPECT_NE(plain.err.find("only to a loopback broker"), std::string::npos) << plain.err;
+  EXPECT_EQ(kbs_->Stop(SIGTERM), 0);
+}
+
 TEST_F(KbsIntegration, RampartServeRunsTheBrokerWithTheEstateLedger) {
   int ledger_port = testing::FreePort(), kbs_port = testing::FreePort();
   std::string estate = R"(version: 1
