@@ -9,6 +9,7 @@
 #include "attest/keys.h"
 #include "attest/sealed.h"
 #include "core/encoding.h"
+#include "core/file.h"
 #include "core/json.h"
 #include "core/yaml.h"
 
@@ -64,7 +65,8 @@ std::string RandomHex(std::size_t n) {
 }  // namespace
 
 std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::string& file,
-                                             const fs::path& base_dir, Diagnostics* diags) {
+                                             const fs::path& base_dir, Diagnostics* diags,
+                                             const ModelSignatureCheck& check_signature) {
   BrokerConfig c;
   YamlFields f(node, file, diags, "attest", "attest");
   if (!f.ok()) return std::nullopt;
@@ -138,6 +140,7 @@ std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::
       if (auto v = pf.Bool("allow_debug")) p.allow_debug = *v;
       if (auto v = pf.String("serving_image")) p.serving_image = *v;
       if (auto v = pf.String("model_digest")) p.model_digest = *v;
+      if (auto v = pf.String("signer_key")) p.signer_key = rel(*v);
       if (auto v = pf.Bool("require_gpu")) p.require_gpu = *v;
       if (auto v = ReadTeeList(pf, "gpu_tee", diags, "attest.policy.gpu_tee")) p.gpu_tee = *v;
       pf.CheckUnknown();
@@ -169,6 +172,7 @@ std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::
       if (pit == c.policies.end())
         diags->Error(rf.Where("policy"), "attest.resource.policy", "no policy '" + r.policy + "' in attest.policies");
       if (auto v = rf.String("sealed", true)) r.sealed = rel(*v);
+      if (auto v = rf.String("signature")) r.signature = rel(*v);
       rf.CheckUnknown();
       if (kek && !r.sealed.empty()) {
         auto m = ReadSealedManifest(r.sealed);
@@ -182,6 +186,24 @@ std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::
         } else {
           r.model_digest = m->root_digest;
           r.secret.assign(dk->begin(), dk->end());
+          if (pit != c.policies.end() && !pit->second.signer_key.empty()) {
+            std::map<std::string, std::string> files;
+            for (const SealedFile& sf : m->files) files[sf.path] = sf.sha256;
+            auto bundle = r.signature.empty() ? Result<std::string>(InvalidArgumentError(
+                                                    "policy '" + r.policy + "' names a signer_key; give the model's OMS bundle as signature:"))
+                                              : ReadFile(r.signature, 16u << 20);
+            Result<std::string> who =
+                !bundle ? Result<std::string>(bundle.error())
+                : !check_signature
+                    ? Result<std::string>(InvalidArgumentError("this broker cannot check OMS signatures"))
+                    : check_signature(*bundle, files, pit->second.signer_key);
+            if (!who) {
+              diags->Error(rf.Where("signature"), "attest.resource.signature",
+                           "model " + r.path + ": " + who.error().message());
+            } else {
+              spdlog::info("kbs: {} is signed by {} as policy {} requires", r.path, *who, r.policy);
+            }
+          }
           if (pit != c.policies.end() && !pit->second.model_digest.empty() &&
               pit->second.model_digest != r.model_digest) {
             diags->Error(rf.Where("sealed"), "attest.resource.model_digest",

@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -45,6 +46,7 @@ struct ResourcePolicy {
   bool allow_debug = false;
   std::string serving_image;  // claims attribute "serving_image" must equal, when set
   std::string model_digest;   // the sealed manifest's root digest must equal, when set
+  std::filesystem::path signer_key;  // the model's OMS signature must be by this key, when set
   bool require_gpu = false;
   std::vector<TeeType> gpu_tee = {TeeType::kNvidiaGpu};
 };
@@ -53,6 +55,7 @@ struct BrokerResource {
   std::string path;    // repo/type/tag
   std::string policy;  // a ResourcePolicy id
   std::filesystem::path sealed;
+  std::filesystem::path signature;    // the model's OMS bundle (rampart sign), when a policy names a signer
   std::string model_digest;           // root digest of the sealed model
   std::vector<std::uint8_t> secret;   // what is released: the data key
 };
@@ -69,13 +72,22 @@ struct BrokerConfig {
   std::filesystem::path sample_key;      // pins the sample TEE's evidence key (development)
 };
 
+// Checks an OMS signature bundle (docs/formats/oms.md) made by `signer_key`
+// over exactly `files` (canonical path -> sha256 hex) and describes the
+// signer; PermissionDenied naming what differs. The artifacts pillar
+// implements OMS, so the CLI wires this in.
+using ModelSignatureCheck = std::function<Result<std::string>(
+    std::string_view bundle_json, const std::map<std::string, std::string>& files,
+    const std::filesystem::path& signer_key)>;
+
 // Reads the `attest:` section (the estate's, or a policy file's root
 // mapping): paths relative to `base_dir`. Loads the KEK, reads each sealed
 // manifest, unwraps and MAC-checks its data key, checks model digests.
 // Diagnostics name the file and line.
 std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::string& file,
                                              const std::filesystem::path& base_dir,
-                                             Diagnostics* diags);
+                                             Diagnostics* diags,
+                                             const ModelSignatureCheck& check_signature = {});
 
 using VerifierSet = std::map<TeeType, std::shared_ptr<const EvidenceVerifier>>;
 

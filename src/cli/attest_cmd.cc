@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 
+#include "artifacts/oms.h"
+#include "artifacts/oms_key.h"
 #include "attest/broker.h"
 #include "attest/jwe.h"
 #include "attest/kbs_server.h"
@@ -153,6 +155,39 @@ void WarnMissingVerifiers(const BrokerConfig& cfg, const VerifierSet& v) {
   }
 }
 
+// The OMS check a policy's signer_key asks for: the bundle's signature by the
+// key, over exactly the sealed model's files and digests.
+Result<std::string> CheckOmsSignature(std::string_view bundle_json,
+                                      const std::map<std::string, std::string>& files,
+                                      const fs::path& signer_key) {
+  RAMPART_ASSIGN_OR_RETURN(std::string pem, ReadFile(signer_key, 1u << 16));
+  RAMPART_ASSIGN_OR_RETURN(artifacts::OmsPublicKey key, artifacts::OmsPublicKey::FromPem(pem));
+  RAMPART_ASSIGN_OR_RETURN(artifacts::ParsedBundle b, artifacts::ParseBundle(bundle_json));
+  artifacts::Trust trust;
+  trust.key = key;
+  std::vector<std::string> notes;
+  auto st = artifacts::VerifyBundleSignature(b, trust, &notes);
+  if (!st) {
+    return PermissionDeniedError("OMS signature does not verify with " + signer_key.string() +
+                                 ": " + st.error().message());
+  }
+  if (st->serialization.method != "files") {
+    return PermissionDeniedError("OMS bundle hashes shards; sealed models are checked per file");
+  }
+  std::map<std::string, std::string> signed_files;
+  for (const artifacts::Resource& r : st->resources) signed_files[r.name] = r.digest;
+  for (const auto& [name, digest] : files) {
+    auto it = signed_files.find(name);
+    if (it == signed_files.end()) return PermissionDeniedError("file " + name + " is not signed");
+    if (it->second != digest) return PermissionDeniedError("file " + name + " differs from the signed digest");
+  }
+  for (const auto& [name, digest] : signed_files) {
+    if (!files.contains(name)) return PermissionDeniedError("signed file " + name + " is not in the sealed model");
+  }
+  RAMPART_ASSIGN_OR_RETURN(std::string hint, key.Hint());
+  return "key " + hint.substr(0, 16);
+}
+
 // An in-process ledger (the audit sink of `--ledger-store`), kept alive for
 // the broker's life.
 struct LocalLedger {
@@ -203,7 +238,7 @@ int KbsServe(const KbsServeArgs& a) {
     file = a.policy_file;
   }
   Diagnostics d;
-  auto cfg = ReadBrokerConfig(section, file, fs::path(file).parent_path(), &d);
+  auto cfg = ReadBrokerConfig(section, file, fs::path(file).parent_path(), &d, CheckOmsSignature);
   if (!cfg) {
     std::fputs(d.ToString().c_str(), stderr);
     return kExitUsage;
@@ -505,7 +540,8 @@ Result<std::unique_ptr<Service>> MakeKbsService(ServeContext& ctx) {
   const estate::Section* sec = ctx.estate->FindSection("attest");
   if (sec == nullptr) return std::unique_ptr<Service>();
   Diagnostics d;
-  auto cfg = ReadBrokerConfig(sec->node, sec->file, fs::path(sec->file).parent_path(), &d);
+  auto cfg = ReadBrokerConfig(sec->node, sec->file, fs::path(sec->file).parent_path(), &d,
+                              CheckOmsSignature);
   if (!cfg) return InvalidArgumentError(d.ToString());
   if (!sec->node["listen"]) cfg->listen_host = ctx.bind_host;
   return std::unique_ptr<Service>(std::make_unique<KbsService>(std::move(*cfg), &ctx));

@@ -40,15 +40,20 @@ class KbsIntegration : public ::testing::Test {
     ASSERT_EQ(seal.exit_code, 0) << seal.err;
   }
 
-  void WritePolicy(const std::string& tee, const std::string& mrtd) {
+  // The policy names the model's OMS signer: the broker starts only if the
+  // sealed model carries a signature by that key over exactly its files.
+  void WritePolicy(const std::string& tee, const std::string& mrtd,
+                   const std::string& signer = "signer.pub") {
     dir_.Write("policy.yaml", "attest:\n"
                               "  kek: kbs.kek\n"
                               "  limits: {max_sessions: 100, nonce_ttl_s: 60, token_ttl_s: 60}\n"
                               "  resources:\n"
-                              "    - {path: models/tiny/key, sealed: sealed, policy: tiny}\n"
+                              "    - {path: models/tiny/key, sealed: sealed, policy: tiny, "
+                              "signature: model.sig}\n"
                               "  policies:\n"
                               "    - id: tiny\n"
                               "      tee: [" + tee + "]\n"
+                              "      signer_key: " + signer + "\n"
                               "      measurements: {mrtd: \"" + mrtd + "\"}\n");
   }
 
@@ -135,6 +140,14 @@ TEST_F(KbsIntegration, PlainHttpOffLoopbackAndBadPolicyAreRefusedAtStart) {
                   "127.0.0.1:0"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no TLS certificate"), std::string::npos) << r.err;
+  // A model signed by another key than the policy's signer.
+  auto other = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  dir_.Write("other.pub", *other.public_key().ToPem());
+  WritePolicy("sample", kMrtd, "other.pub");
+  r = RunRampart({"kbs", "serve", "--policy", (dir_ / "policy.yaml").string(), "--listen",
+                  "127.0.0.1:0", "--insecure-http"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("OMS signature does not verify"), std::string::npos) << r.err;
   dir_.Write("policy.yaml", "attest:\n  kek: kbs.kek\n  resources:\n"
                             "    - {path: models/../key, sealed: sealed, policy: nope}\n"
                             "  policies: []\n");
