@@ -12,8 +12,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace rampart;
   using namespace rampart::attest;
   static FakeClock clock;
-  static const crypto::PrivateKey sample = *crypto::PrivateKey::FromRawEd25519Seed(
-      std::vector<std::uint8_t>(32, 7));
+  static const crypto::PrivateKey sample =
+      *crypto::PrivateKey::FromRawEd25519Seed(std::vector<std::uint8_t>(32, 7));
   static KeyBroker* broker = [] {
     BrokerConfig c;
     c.limits.max_sessions = 1 << 20;
