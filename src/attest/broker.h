@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -41,10 +42,11 @@ struct ResourcePolicy {
   std::string id;
   std::vector<TeeType> tee;  // accepted; sample only when listed
   std::map<std::string, std::vector<std::string>> measurements;  // name -> any of (lower hex)
-  TcbStatus min_tcb = TcbStatus::kUpToDate;  // worst accepted
+  TcbStatus min_tcb = TcbStatus::kUpToDate;                      // worst accepted
   bool allow_debug = false;
-  std::string serving_image;  // claims attribute "serving_image" must equal, when set
-  std::string model_digest;   // the sealed manifest's root digest must equal, when set
+  std::string serving_image;         // claims attribute "serving_image" must equal, when set
+  std::string model_digest;          // the sealed manifest's root digest must equal, when set
+  std::filesystem::path signer_key;  // the model's OMS signature must be by this key, when set
   bool require_gpu = false;
   std::vector<TeeType> gpu_tee = {TeeType::kNvidiaGpu};
 };
@@ -53,8 +55,10 @@ struct BrokerResource {
   std::string path;    // repo/type/tag
   std::string policy;  // a ResourcePolicy id
   std::filesystem::path sealed;
-  std::string model_digest;           // root digest of the sealed model
-  std::vector<std::uint8_t> secret;   // what is released: the data key
+  std::filesystem::path
+      signature;             // the model's OMS bundle (rampart sign), when a policy names a signer
+  std::string model_digest;  // root digest of the sealed model
+  std::vector<std::uint8_t> secret;  // what is released: the data key
 };
 
 struct BrokerConfig {
@@ -65,7 +69,17 @@ struct BrokerConfig {
   std::string listen_host = "127.0.0.1";
   std::uint16_t listen_port = 8443;
   tls::ServerOptions tls;
+  bool insecure_http = false;        // plain HTTP, loopback only (development)
+  std::filesystem::path sample_key;  // pins the sample TEE's evidence key (development)
 };
+
+// Checks an OMS signature bundle (docs/formats/oms.md) made by `signer_key`
+// over exactly `files` (canonical path -> sha256 hex) and describes the
+// signer; PermissionDenied naming what differs. The artifacts pillar
+// implements OMS, so the CLI wires this in.
+using ModelSignatureCheck = std::function<Result<std::string>(
+    std::string_view bundle_json, const std::map<std::string, std::string>& files,
+    const std::filesystem::path& signer_key)>;
 
 // Reads the `attest:` section (the estate's, or a policy file's root
 // mapping): paths relative to `base_dir`. Loads the KEK, reads each sealed
@@ -73,7 +87,8 @@ struct BrokerConfig {
 // Diagnostics name the file and line.
 std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::string& file,
                                              const std::filesystem::path& base_dir,
-                                             Diagnostics* diags);
+                                             Diagnostics* diags,
+                                             const ModelSignatureCheck& check_signature = {});
 
 using VerifierSet = std::map<TeeType, std::shared_ptr<const EvidenceVerifier>>;
 
@@ -111,9 +126,8 @@ class KeyBroker {
     Clock::SystemTime expires;
   };
 
-  http::HttpError Refuse(int status, std::string code, std::string message,
-                         std::string_view key_id, const Claims* claims, std::string_view to,
-                         std::string_view policy);
+  http::HttpError Refuse(int status, std::string code, std::string message, std::string_view key_id,
+                         const Claims* claims, std::string_view to, std::string_view policy);
   void Record(bool released, std::string_view key_id, const Claims* claims, std::string_view to,
               std::string_view policy, std::string_view reason);
   std::optional<std::string> CheckPolicy(const ResourcePolicy& p, const BrokerResource& r,

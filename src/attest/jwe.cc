@@ -33,7 +33,9 @@ Result<Bytes> Member(const json::object& o, std::string_view key, std::string_vi
   auto s = GetString(o, key);
   if (!s) return InvalidArgumentError(std::string(what) + ": " + s.error().message());
   auto b = Base64UrlDecode(*s);
-  if (!b) return InvalidArgumentError(std::string(what) + ": '" + std::string(key) + "' is not base64url");
+  if (!b)
+    return InvalidArgumentError(std::string(what) + ": '" + std::string(key) +
+                                "' is not base64url");
   return *b;
 }
 
@@ -76,13 +78,15 @@ Result<crypto::PublicKey> PublicKeyFromJwk(const json::value& jwk) {
   const json::object& o = jwk.get_object();
   auto kty = GetString(o, "kty");
   if (!kty || *kty != "EC") {
-    return InvalidArgumentError("tee-pubkey: kty must be \"EC\" (P-256); RSA keys are not accepted");
+    return InvalidArgumentError(
+        "tee-pubkey: kty must be \"EC\" (P-256); RSA keys are not accepted");
   }
   auto crv = GetString(o, "crv");
   if (!crv || *crv != "P-256") return InvalidArgumentError("tee-pubkey: crv must be \"P-256\"");
   RAMPART_ASSIGN_OR_RETURN(Bytes x, Member(o, "x", "tee-pubkey"));
   RAMPART_ASSIGN_OR_RETURN(Bytes y, Member(o, "y", "tee-pubkey"));
-  if (x.size() != 32 || y.size() != 32) return InvalidArgumentError("tee-pubkey: x and y must be 32 bytes");
+  if (x.size() != 32 || y.size() != 32)
+    return InvalidArgumentError("tee-pubkey: x and y must be 32 bytes");
   auto k = crypto::PublicKey::FromEcPoint(crypto::KeyType::kEcdsaP256, x, y);
   if (!k) return InvalidArgumentError("tee-pubkey: not a point on P-256");
   return k;
@@ -125,7 +129,8 @@ bool ReportDataBinds(std::span<const std::uint8_t> report_data, std::string_view
 
 Result<json::object> JweEncrypt(const crypto::PublicKey& recipient, std::string_view kid,
                                 std::span<const std::uint8_t> plaintext) {
-  if (recipient.type() != crypto::KeyType::kEcdsaP256) return InvalidArgumentError("recipient is not P-256");
+  if (recipient.type() != crypto::KeyType::kEcdsaP256)
+    return InvalidArgumentError("recipient is not P-256");
   RAMPART_ASSIGN_OR_RETURN(crypto::PrivateKey eph,
                            crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256));
   RAMPART_ASSIGN_OR_RETURN(json::object epk, JwkOf(eph.public_key()));
@@ -138,7 +143,8 @@ Result<json::object> JweEncrypt(const crypto::PublicKey& recipient, std::string_
   RAMPART_ASSIGN_OR_RETURN(Bytes iv, crypto::RandomBytes(12));
   RAMPART_ASSIGN_OR_RETURN(Bytes ct, crypto::AesGcmSeal(std::span<const std::uint8_t>(cek), iv,
                                                         plaintext, crypto::AsBytes(protected_b64)));
-  std::span<const std::uint8_t> body(ct.data(), ct.size() - 16), tag(ct.data() + ct.size() - 16, 16);
+  std::span<const std::uint8_t> body(ct.data(), ct.size() - 16),
+      tag(ct.data() + ct.size() - 16, 16);
   return json::object{{"protected", protected_b64},
                       {"encrypted_key", Base64UrlEncode(std::span<const std::uint8_t>(ek))},
                       {"iv", Base64UrlEncode(std::span<const std::uint8_t>(iv))},
@@ -146,7 +152,8 @@ Result<json::object> JweEncrypt(const crypto::PublicKey& recipient, std::string_
                       {"tag", Base64UrlEncode(tag)}};
 }
 
-Result<std::vector<std::uint8_t>> JweDecrypt(const crypto::PrivateKey& key, const json::value& jwe) {
+Result<std::vector<std::uint8_t>> JweDecrypt(const crypto::PrivateKey& key,
+                                             const json::value& jwe) {
   if (!jwe.is_object()) return InvalidArgumentError("JWE: must be a JSON object");
   const json::object& o = jwe.get_object();
   auto prot = GetString(o, "protected");
@@ -155,7 +162,8 @@ Result<std::vector<std::uint8_t>> JweDecrypt(const crypto::PrivateKey& key, cons
   JsonLimits lim;
   lim.max_bytes = 4096;
   lim.max_depth = 4;
-  RAMPART_ASSIGN_OR_RETURN(json::value hdr, ParseJson(crypto::AsString(hdr_raw), lim, "JWE header"));
+  RAMPART_ASSIGN_OR_RETURN(json::value hdr,
+                           ParseJson(crypto::AsString(hdr_raw), lim, "JWE header"));
   if (!hdr.is_object()) return InvalidArgumentError("JWE header: must be an object");
   const json::object& h = hdr.get_object();
   auto alg = GetString(h, "alg");
@@ -176,7 +184,8 @@ Result<std::vector<std::uint8_t>> JweDecrypt(const crypto::PrivateKey& key, cons
   RAMPART_ASSIGN_OR_RETURN(Bytes z, Ecdh(key.get(), epk.get()));
   Key kek = ConcatKdf(z);
   auto cek = AesKwUnwrap(kek, ek);
-  if (!cek || cek->size() != 32) return PermissionDeniedError("JWE: the content key does not unwrap");
+  if (!cek || cek->size() != 32)
+    return PermissionDeniedError("JWE: the content key does not unwrap");
   ct.insert(ct.end(), tag.begin(), tag.end());
   auto pt = crypto::AesGcmOpen(*cek, iv, ct, crypto::AsBytes(*prot));
   if (!pt) return PermissionDeniedError("JWE: content does not authenticate");

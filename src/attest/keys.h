@@ -39,6 +39,7 @@ std::string KekId(const Key& kek);
 // AES-256-KW (RFC 3394). Wrap of 32 bytes gives 40; Unwrap fails with
 // PermissionDenied when the integrity check fails (wrong KEK, altered bytes).
 std::vector<std::uint8_t> AesKwWrap(const Key& kek, std::span<const std::uint8_t> key);
-Result<std::vector<std::uint8_t>> AesKwUnwrap(const Key& kek, std::span<const std::uint8_t> wrapped);
+Result<std::vector<std::uint8_t>> AesKwUnwrap(const Key& kek,
+                                              std::span<const std::uint8_t> wrapped);
 
 }  // namespace rampart::attest

@@ -12,9 +12,8 @@ constexpr std::string_view kFormat = "rampart-sample-evidence-v1";
 
 bool IsHex(std::string_view s) {
   return !s.empty() && s.size() <= 256 && s.size() % 2 == 0 &&
-         std::all_of(s.begin(), s.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
+         std::all_of(s.begin(), s.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
 
 bool IsName(std::string_view s) {
@@ -64,27 +63,32 @@ Result<Claims> SampleVerifier::Verify(std::span<const std::uint8_t> evidence,
   JsonLimits lim;
   lim.max_bytes = kMaxSampleEvidenceBytes;
   lim.max_depth = 4;
-  RAMPART_ASSIGN_OR_RETURN(json::value v, ParseJson(crypto::AsString(evidence), lim, "sample evidence"));
+  RAMPART_ASSIGN_OR_RETURN(json::value v,
+                           ParseJson(crypto::AsString(evidence), lim, "sample evidence"));
   if (!v.is_object()) return InvalidArgumentError("sample evidence: must be a JSON object");
   json::object o = v.get_object();
   for (const auto& kv : o) {
     static const std::vector<std::string_view> kKnown = {
-        "format", "tee", "measurements", "report_data", "tcb_status", "debug", "attributes",
-        "signature"};
+        "format",     "tee",   "measurements", "report_data",
+        "tcb_status", "debug", "attributes",   "signature"};
     if (std::find(kKnown.begin(), kKnown.end(), std::string_view(kv.key())) == kKnown.end())
-      return InvalidArgumentError("sample evidence: unknown member '" + std::string(kv.key()) + "'");
+      return InvalidArgumentError("sample evidence: unknown member '" + std::string(kv.key()) +
+                                  "'");
   }
   auto fmt = GetString(o, "format");
-  if (!fmt || *fmt != kFormat) return InvalidArgumentError("sample evidence: format must be " + std::string(kFormat));
+  if (!fmt || *fmt != kFormat)
+    return InvalidArgumentError("sample evidence: format must be " + std::string(kFormat));
   auto tee = GetString(o, "tee");
-  if (!tee || *tee != "sample") return InvalidArgumentError("sample evidence: tee must be \"sample\"");
+  if (!tee || *tee != "sample")
+    return InvalidArgumentError("sample evidence: tee must be \"sample\"");
   auto sig_b64 = GetString(o, "signature");
   if (!sig_b64) return InvalidArgumentError("sample evidence: " + sig_b64.error().message());
   auto sig = Base64Decode(*sig_b64);
   if (!sig) return InvalidArgumentError("sample evidence: signature is not base64");
   o.erase("signature");
   if (!key_.Verify(crypto::AsBytes(CanonicalJson(o)), *sig).ok()) {
-    return PermissionDeniedError("sample evidence: signature does not verify with the pinned sample key");
+    return PermissionDeniedError(
+        "sample evidence: signature does not verify with the pinned sample key");
   }
   Claims c;
   c.tee = TeeType::kSample;
@@ -99,7 +103,8 @@ Result<Claims> SampleVerifier::Verify(std::span<const std::uint8_t> evidence,
   auto rd = GetString(o, "report_data");
   if (!rd) return InvalidArgumentError("sample evidence: " + rd.error().message());
   auto rdb = HexDecode(*rd);
-  if (!rdb || rdb->size() != 64) return InvalidArgumentError("sample evidence: report_data must be 64 bytes in hex");
+  if (!rdb || rdb->size() != 64)
+    return InvalidArgumentError("sample evidence: report_data must be 64 bytes in hex");
   c.report_data = std::move(*rdb);
   auto tcb = GetString(o, "tcb_status");
   if (!tcb) return InvalidArgumentError("sample evidence: " + tcb.error().message());

@@ -21,7 +21,7 @@ inline constexpr std::size_t kMaxSampleEvidenceBytes = 64 * 1024;
 
 struct SampleStatement {
   std::map<std::string, std::string> measurements;  // lowercase hex
-  std::vector<std::uint8_t> report_data;           // 64 bytes
+  std::vector<std::uint8_t> report_data;            // 64 bytes
   std::string tcb_status = "UpToDate";
   bool debug = false;
   std::map<std::string, std::string> attributes;

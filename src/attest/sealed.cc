@@ -50,8 +50,8 @@ struct TempDirGuard {
 };
 
 Key Derive(const Key& dk, std::string_view label) {
-  crypto::Bytes mac = crypto::Hmac(crypto::HashAlgorithm::kSha256, std::span<const std::uint8_t>(dk),
-                                   crypto::AsBytes(label));
+  crypto::Bytes mac = crypto::Hmac(crypto::HashAlgorithm::kSha256,
+                                   std::span<const std::uint8_t>(dk), crypto::AsBytes(label));
   Key k;
   std::copy_n(mac.begin(), kKeySize, k.begin());
   return k;
@@ -132,7 +132,8 @@ bool ResourceChar(char c) {
 
 Status CheckRelPath(std::string_view p) {
   if (p.empty() || p.size() > 4096) return InvalidArgumentError("file path is empty or too long");
-  if (p.front() == '/') return InvalidArgumentError("file path '" + std::string(p) + "' is absolute");
+  if (p.front() == '/')
+    return InvalidArgumentError("file path '" + std::string(p) + "' is absolute");
   std::size_t start = 0;
   while (start <= p.size()) {
     std::size_t end = p.find('/', start);
@@ -205,7 +206,8 @@ Status CheckMembers(const json::object& o, std::initializer_list<std::string_vie
 
 Result<std::uint64_t> GetU64(const json::object& o, std::string_view key, std::string_view where) {
   auto it = o.find(key);
-  if (it == o.end()) return InvalidArgumentError(std::string(where) + ": missing '" + std::string(key) + "'");
+  if (it == o.end())
+    return InvalidArgumentError(std::string(where) + ": missing '" + std::string(key) + "'");
   if (it->value().is_uint64()) return it->value().get_uint64();
   if (it->value().is_int64() && it->value().get_int64() >= 0)
     return static_cast<std::uint64_t>(it->value().get_int64());
@@ -230,8 +232,10 @@ Result<std::vector<std::pair<std::string, fs::path>>> Enumerate(const fs::path& 
     out.emplace_back(model.filename().string(), model);
     return out;
   }
-  if (!fs::is_directory(st)) return InvalidArgumentError(model.string() + ": not a file or directory");
-  static const std::vector<std::string> kIgnore = {".git", ".gitignore", ".gitattributes", ".github"};
+  if (!fs::is_directory(st))
+    return InvalidArgumentError(model.string() + ": not a file or directory");
+  static const std::vector<std::string> kIgnore = {".git", ".gitignore", ".gitattributes",
+                                                   ".github"};
   fs::recursive_directory_iterator it(model, fs::directory_options::none, ec), end;
   if (ec) return UnavailableError(model.string() + ": " + ec.message());
   for (; it != end; it.increment(ec)) {
@@ -245,7 +249,8 @@ Result<std::vector<std::pair<std::string, fs::path>>> Enumerate(const fs::path& 
     }
     fs::file_status s = it->symlink_status(ec);
     if (fs::is_symlink(s)) {
-      return InvalidArgumentError(it->path().string() + ": symlinks are not sealed; copy the target in");
+      return InvalidArgumentError(it->path().string() +
+                                  ": symlinks are not sealed; copy the target in");
     }
     if (fs::is_directory(s)) continue;
     if (!fs::is_regular_file(s)) {
@@ -255,7 +260,8 @@ Result<std::vector<std::pair<std::string, fs::path>>> Enumerate(const fs::path& 
     out.emplace_back(std::move(name), it->path());
   }
   std::sort(out.begin(), out.end());
-  if (out.size() > kMaxSealedFiles) return InvalidArgumentError(model.string() + ": too many files");
+  if (out.size() > kMaxSealedFiles)
+    return InvalidArgumentError(model.string() + ": too many files");
   return out;
 }
 
@@ -264,7 +270,8 @@ fs::path TempBeside(const fs::path& out) {
   (void)crypto::RandomBytes(std::span<std::uint8_t>(r));
   fs::path parent = out.parent_path();
   if (parent.empty()) parent = ".";
-  return parent / ("." + out.filename().string() + ".tmp-" + HexEncode(std::span<const std::uint8_t>(r)));
+  return parent /
+         ("." + out.filename().string() + ".tmp-" + HexEncode(std::span<const std::uint8_t>(r)));
 }
 
 Status CheckOutput(const fs::path& out) {
@@ -319,7 +326,8 @@ Result<SealedManifest> ParseSealedManifest(std::string_view text) {
   if (!v.is_object()) return InvalidArgumentError("sealed.json: must be a JSON object");
   const json::object& o = v.get_object();
   RAMPART_RETURN_IF_ERROR(CheckMembers(
-      o, {"format", "resource", "chunk_size", "kek_id", "wrapped_key", "root_digest", "files", "mac"},
+      o,
+      {"format", "resource", "chunk_size", "kek_id", "wrapped_key", "root_digest", "files", "mac"},
       "sealed.json"));
   SealedManifest m;
   RAMPART_ASSIGN_OR_RETURN(std::string format, GetStr(o, "format", "sealed.json"));
@@ -347,11 +355,13 @@ Result<SealedManifest> ParseSealedManifest(std::string_view text) {
     return InvalidArgumentError("sealed.json: root_digest must be sha256:<64 hex>");
   RAMPART_ASSIGN_OR_RETURN(std::string mac, GetStr(o, "mac", "sealed.json"));
   auto macb = Base64Decode(mac);
-  if (!macb || macb->size() != 32) return InvalidArgumentError("sealed.json: mac must be 32 bytes in base64");
+  if (!macb || macb->size() != 32)
+    return InvalidArgumentError("sealed.json: mac must be 32 bytes in base64");
   m.mac = std::move(*macb);
   auto files = GetArray(o, "files");
   if (!files) return InvalidArgumentError("sealed.json: " + files.error().message());
-  if ((*files)->size() > kMaxSealedFiles) return InvalidArgumentError("sealed.json: too many files");
+  if ((*files)->size() > kMaxSealedFiles)
+    return InvalidArgumentError("sealed.json: too many files");
   for (std::size_t i = 0; i < (*files)->size(); ++i) {
     const json::value& fv = (**files)[i];
     std::string where = "sealed.json: files[" + std::to_string(i) + "]";
@@ -366,7 +376,8 @@ Result<SealedManifest> ParseSealedManifest(std::string_view text) {
     RAMPART_ASSIGN_OR_RETURN(f.size, GetU64(fo, "size", where));
     if (f.size > (1ull << 46)) return InvalidArgumentError(where + ": size too large");
     RAMPART_ASSIGN_OR_RETURN(f.sha256, GetStr(fo, "sha256", where));
-    if (!IsLowerHex(f.sha256, 64)) return InvalidArgumentError(where + ": sha256 must be 64 lowercase hex");
+    if (!IsLowerHex(f.sha256, 64))
+      return InvalidArgumentError(where + ": sha256 must be 64 lowercase hex");
     RAMPART_ASSIGN_OR_RETURN(f.blob, GetStr(fo, "blob", where));
     if (f.blob != BlobName(i)) return InvalidArgumentError(where + ": blob must be " + BlobName(i));
     m.files.push_back(std::move(f));
@@ -384,7 +395,8 @@ Result<Key> UnwrapDataKey(const SealedManifest& m, const Key& kek) {
                                  ", not the one given (" + KekId(kek) + ")");
   }
   RAMPART_ASSIGN_OR_RETURN(auto raw, AesKwUnwrap(kek, m.wrapped_key));
-  if (raw.size() != kKeySize) return PermissionDeniedError("sealed.json: wrapped key has the wrong size");
+  if (raw.size() != kKeySize)
+    return PermissionDeniedError("sealed.json: wrapped key has the wrong size");
   Key dk;
   std::copy(raw.begin(), raw.end(), dk.begin());
   return dk;
@@ -400,7 +412,8 @@ Status CheckManifestMac(const SealedManifest& m, const Key& data_key) {
 }
 
 Result<SealedManifest> ReadSealedManifest(const fs::path& sealed_dir) {
-  RAMPART_ASSIGN_OR_RETURN(std::string text, ReadFile(sealed_dir / kManifestName, kMaxManifestBytes));
+  RAMPART_ASSIGN_OR_RETURN(std::string text,
+                           ReadFile(sealed_dir / kManifestName, kMaxManifestBytes));
   auto m = ParseSealedManifest(text);
   if (!m) return m.error().WithContext(sealed_dir.string());
   return m;
@@ -462,8 +475,8 @@ Result<SealSummary> Seal(const fs::path& model, const fs::path& out_dir, const K
       if (EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, bind.nonce()) != 1 ||
           EVP_EncryptUpdate(ctx.get(), nullptr, &len, bind.aad().data(),
                             static_cast<int>(bind.aad().size())) != 1 ||
-          (got > 0 && EVP_EncryptUpdate(ctx.get(), out.data(), &len, in.data(),
-                                        static_cast<int>(got)) != 1) ||
+          (got > 0 &&
+           EVP_EncryptUpdate(ctx.get(), out.data(), &len, in.data(), static_cast<int>(got)) != 1) ||
           EVP_EncryptFinal_ex(ctx.get(), out.data() + got, &fl) != 1 ||
           EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, out.data() + got) != 1) {
         return InternalError("AES-256-GCM failed");
@@ -517,7 +530,8 @@ Result<SealSummary> Unseal(const fs::path& sealed_dir, const fs::path& out_dir,
     std::string n = "blobs/" + e.path().filename().string();
     bool known = false;
     std::size_t idx = 0;
-    if (n.size() == 12 && std::all_of(n.begin() + 6, n.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (n.size() == 12 &&
+        std::all_of(n.begin() + 6, n.end(), [](char c) { return c >= '0' && c <= '9'; })) {
       idx = std::stoul(n.substr(6));
       known = idx < m.files.size();
     }
@@ -533,7 +547,8 @@ Result<SealSummary> Unseal(const fs::path& sealed_dir, const fs::path& out_dir,
     fs::path bp = sealed_dir / f.blob;
     fs::file_status st = fs::symlink_status(bp, ec);
     if (!fs::is_regular_file(st)) {
-      return PermissionDeniedError(bp.string() + " (" + f.path + "): missing or not a regular file");
+      return PermissionDeniedError(bp.string() + " (" + f.path +
+                                   "): missing or not a regular file");
     }
     std::uint64_t want = f.size + kTag * ChunkCount(f.size, cs);
     std::uint64_t have = fs::file_size(bp, ec);
@@ -574,17 +589,17 @@ Result<SealSummary> Unseal(const fs::path& sealed_dir, const fs::path& out_dir,
       std::size_t pt = static_cast<std::size_t>(std::min<std::uint64_t>(cs, f.size - done));
       std::size_t got = 0;
       RAMPART_RETURN_IF_ERROR(ReadFull(src.fd, in.data(), pt + kTag, &got));
-      if (got != pt + kTag) return PermissionDeniedError(where + ": truncated at chunk " + std::to_string(j));
+      if (got != pt + kTag)
+        return PermissionDeniedError(where + ": truncated at chunk " + std::to_string(j));
       bind.Set(j, j + 1 == n);
       int len = 0, fl = 0;
-      bool ok =
-          EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, bind.nonce()) == 1 &&
-          EVP_DecryptUpdate(ctx.get(), nullptr, &len, bind.aad().data(),
-                            static_cast<int>(bind.aad().size())) == 1 &&
-          (pt == 0 ||
-           EVP_DecryptUpdate(ctx.get(), out.data(), &len, in.data(), static_cast<int>(pt)) == 1) &&
-          EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, in.data() + pt) == 1 &&
-          EVP_DecryptFinal_ex(ctx.get(), out.data() + pt, &fl) == 1;
+      bool ok = EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, bind.nonce()) == 1 &&
+                EVP_DecryptUpdate(ctx.get(), nullptr, &len, bind.aad().data(),
+                                  static_cast<int>(bind.aad().size())) == 1 &&
+                (pt == 0 || EVP_DecryptUpdate(ctx.get(), out.data(), &len, in.data(),
+                                              static_cast<int>(pt)) == 1) &&
+                EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, in.data() + pt) == 1 &&
+                EVP_DecryptFinal_ex(ctx.get(), out.data() + pt, &fl) == 1;
       if (!ok) {
         crypto::OpenSslErrorString();
         return PermissionDeniedError(where + " chunk " + std::to_string(j) +

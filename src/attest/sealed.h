@@ -62,8 +62,8 @@ Status CheckManifestMac(const SealedManifest& m, const Key& data_key);
 Result<SealedManifest> ReadSealedManifest(const std::filesystem::path& sealed_dir);
 
 struct SealOptions {
-  std::string resource;                  // "repo/type/tag"
-  std::uint64_t chunk_size = 1u << 20;   // power of two in [4 KiB, 64 MiB]
+  std::string resource;                 // "repo/type/tag"
+  std::uint64_t chunk_size = 1u << 20;  // power of two in [4 KiB, 64 MiB]
 };
 
 struct SealSummary {

@@ -15,6 +15,8 @@
 #include <optional>
 #include <string>
 
+#include "artifacts/oms.h"
+#include "artifacts/oms_key.h"
 #include "attest/broker.h"
 #include "attest/jwe.h"
 #include "attest/kbs_server.h"
@@ -23,6 +25,7 @@
 #include "attest/sealed.h"
 #include "cli/attest_cmds.h"
 #include "cli/cli.h"
+#include "cli/serve.h"
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/http_audit_sink.h"
@@ -55,7 +58,8 @@ int SealCmd(const SealArgs& a) {
     auto k = RandomKey();
     if (!k) return ReportError(k.error());
     if (Status s = WriteKeyFile(a.kek, KeyKind::kKek, *k); !s.ok()) return ReportError(s);
-    std::fprintf(stderr, "rampart: wrote a new key-encryption key to %s (keep it with the broker)\n",
+    std::fprintf(stderr,
+                 "rampart: wrote a new key-encryption key to %s (keep it with the broker)\n",
                  a.kek.c_str());
   }
   auto kek = ReadKeyFile(a.kek, KeyKind::kKek);
@@ -109,8 +113,8 @@ int UnsealCmd(const UnsealArgs& a) {
   auto r = Unseal(a.sealed, a.out, *dk);
   if (!r) return ReportError(r.error().WithContext("refused to unseal " + a.sealed));
   if (a.format == "json") {
-    json::object j{{"out", a.out}, {"root_digest", r->root_digest}, {"files", r->files},
-                   {"bytes", r->bytes}};
+    json::object j{
+        {"out", a.out}, {"root_digest", r->root_digest}, {"files", r->files}, {"bytes", r->bytes}};
     PrintOut(ToJson(j) + "\n");
   } else {
     PrintOut("unsealed " + std::to_string(r->files) + " file(s), " + std::to_string(r->bytes) +
@@ -132,13 +136,59 @@ struct KbsServeArgs {
 
 // The verifiers this broker runs. The sample verifier exists only when a
 // sample key is pinned; hardware verifiers are added here as they land.
-Result<VerifierSet> MakeVerifiers(const KbsServeArgs& a) {
+Result<VerifierSet> MakeVerifiers(const fs::path& sample_key) {
   VerifierSet v;
-  if (!a.sample_key.empty()) {
-    RAMPART_ASSIGN_OR_RETURN(crypto::PublicKey k, LoadPublicKeyFile(a.sample_key));
+  if (!sample_key.empty()) {
+    RAMPART_ASSIGN_OR_RETURN(crypto::PublicKey k, LoadPublicKeyFile(sample_key));
     v[TeeType::kSample] = std::make_shared<SampleVerifier>(std::move(k));
   }
   return v;
+}
+
+void WarnMissingVerifiers(const BrokerConfig& cfg, const VerifierSet& v) {
+  for (const auto& [id, p] : cfg.policies) {
+    for (TeeType t : p.tee) {
+      if (!v.contains(t)) {
+        spdlog::warn("kbs: policy {} accepts {} but this broker has no verifier for it{}", id,
+                     TeeTypeName(t), t == TeeType::kSample ? " (set attest.sample_key)" : "");
+      }
+    }
+  }
+}
+
+// The OMS check a policy's signer_key asks for: the bundle's signature by the
+// key, over exactly the sealed model's files and digests.
+Result<std::string> CheckOmsSignature(std::string_view bundle_json,
+                                      const std::map<std::string, std::string>& files,
+                                      const fs::path& signer_key) {
+  RAMPART_ASSIGN_OR_RETURN(std::string pem, ReadFile(signer_key, 1u << 16));
+  RAMPART_ASSIGN_OR_RETURN(artifacts::OmsPublicKey key, artifacts::OmsPublicKey::FromPem(pem));
+  RAMPART_ASSIGN_OR_RETURN(artifacts::ParsedBundle b, artifacts::ParseBundle(bundle_json));
+  artifacts::Trust trust;
+  trust.key = key;
+  std::vector<std::string> notes;
+  auto st = artifacts::VerifyBundleSignature(b, trust, &notes);
+  if (!st) {
+    return PermissionDeniedError("OMS signature does not verify with " + signer_key.string() +
+                                 ": " + st.error().message());
+  }
+  if (st->serialization.method != "files") {
+    return PermissionDeniedError("OMS bundle hashes shards; sealed models are checked per file");
+  }
+  std::map<std::string, std::string> signed_files;
+  for (const artifacts::Resource& r : st->resources) signed_files[r.name] = r.digest;
+  for (const auto& [name, digest] : files) {
+    auto it = signed_files.find(name);
+    if (it == signed_files.end()) return PermissionDeniedError("file " + name + " is not signed");
+    if (it->second != digest)
+      return PermissionDeniedError("file " + name + " differs from the signed digest");
+  }
+  for (const auto& [name, digest] : signed_files) {
+    if (!files.contains(name))
+      return PermissionDeniedError("signed file " + name + " is not in the sealed model");
+  }
+  RAMPART_ASSIGN_OR_RETURN(std::string hint, key.Hint());
+  return "key " + hint.substr(0, 16);
 }
 
 // An in-process ledger (the audit sink of `--ledger-store`), kept alive for
@@ -177,8 +227,9 @@ int KbsServe(const KbsServeArgs& a) {
     est = std::move(*e);
     const estate::Section* sec = est->FindSection("attest");
     if (sec == nullptr) {
-      return ReportError(InvalidArgumentError("the estate has no attest: section; see "
-                                              "docs/formats/kbs-protocol.md"));
+      return ReportError(
+          InvalidArgumentError("the estate has no attest: section; see "
+                               "docs/formats/kbs-protocol.md"));
     }
     section = sec->node;
     file = sec->file;
@@ -191,7 +242,7 @@ int KbsServe(const KbsServeArgs& a) {
     file = a.policy_file;
   }
   Diagnostics d;
-  auto cfg = ReadBrokerConfig(section, file, fs::path(file).parent_path(), &d);
+  auto cfg = ReadBrokerConfig(section, file, fs::path(file).parent_path(), &d, CheckOmsSignature);
   if (!cfg) {
     std::fputs(d.ToString().c_str(), stderr);
     return kExitUsage;
@@ -200,23 +251,19 @@ int KbsServe(const KbsServeArgs& a) {
     std::size_t colon = a.listen.rfind(':');
     int port = -1;
     if (colon != std::string::npos) {
-      auto [p, ec] = std::from_chars(a.listen.data() + colon + 1, a.listen.data() + a.listen.size(), port);
+      auto [p, ec] =
+          std::from_chars(a.listen.data() + colon + 1, a.listen.data() + a.listen.size(), port);
       if (ec != std::errc() || p != a.listen.data() + a.listen.size()) port = -1;
     }
-    if (port < 0 || port > 65535) return ReportError(InvalidArgumentError("--listen must be HOST:PORT"));
+    if (port < 0 || port > 65535)
+      return ReportError(InvalidArgumentError("--listen must be HOST:PORT"));
     cfg->listen_host = a.listen.substr(0, colon);
     cfg->listen_port = static_cast<std::uint16_t>(port);
   }
-  auto verifiers = MakeVerifiers(a);
+  if (!a.sample_key.empty()) cfg->sample_key = a.sample_key;
+  auto verifiers = MakeVerifiers(cfg->sample_key);
   if (!verifiers) return ReportError(verifiers.error());
-  for (const auto& [id, p] : cfg->policies) {
-    for (TeeType t : p.tee) {
-      if (!verifiers->contains(t)) {
-        spdlog::warn("kbs: policy {} accepts {} but this broker has no verifier for it{}", id,
-                     TeeTypeName(t), t == TeeType::kSample ? " (pass --sample-key)" : "");
-      }
-    }
-  }
+  WarnMissingVerifiers(*cfg, *verifiers);
   std::shared_ptr<AuditSink> audit;
   std::optional<LocalLedger> local;
   if (!a.ledger_store.empty()) {
@@ -242,7 +289,7 @@ int KbsServe(const KbsServeArgs& a) {
   so.host = cfg->listen_host;
   so.port = cfg->listen_port;
   so.tls = cfg->tls;
-  so.allow_plain_http = a.insecure_http;
+  so.allow_plain_http = a.insecure_http || cfg->insecure_http;
   KeyBroker broker(std::move(*cfg), std::move(*verifiers), audit, &clock);
   auto server = KbsServer::Start(broker, so);
   if (!server) return ReportError(server.error().WithContext("cannot start the key broker"));
@@ -294,7 +341,8 @@ Result<Endpoint> ParseBaseUrl(std::string_view url) {
   if (url.find('/') != std::string_view::npos) return InvalidArgumentError("--url takes no path");
   std::size_t colon = url.rfind(':');
   e.host = std::string(url.substr(0, colon));
-  e.port = colon == std::string_view::npos ? (e.tls ? "443" : "80") : std::string(url.substr(colon + 1));
+  e.port =
+      colon == std::string_view::npos ? (e.tls ? "443" : "80") : std::string(url.substr(colon + 1));
   if (e.host.empty()) return InvalidArgumentError("--url has no host");
   if (!e.tls && !IsLoopbackHost(e.host)) {
     return InvalidArgumentError("plain http:// is allowed only to a loopback broker; use https://");
@@ -392,12 +440,14 @@ int AttestClient(const ClientArgs& a) {
   SampleStatement st;
   for (const std::string& m : a.measurements) {
     std::size_t eq = m.find('=');
-    if (eq == std::string::npos) return ReportError(InvalidArgumentError("--measurement wants NAME=HEX"));
+    if (eq == std::string::npos)
+      return ReportError(InvalidArgumentError("--measurement wants NAME=HEX"));
     st.measurements[m.substr(0, eq)] = m.substr(eq + 1);
   }
   for (const std::string& m : a.attributes) {
     std::size_t eq = m.find('=');
-    if (eq == std::string::npos) return ReportError(InvalidArgumentError("--attribute wants NAME=VALUE"));
+    if (eq == std::string::npos)
+      return ReportError(InvalidArgumentError("--attribute wants NAME=VALUE"));
     st.attributes[m.substr(0, eq)] = m.substr(eq + 1);
   }
   st.tcb_status = a.tcb;
@@ -407,9 +457,11 @@ int AttestClient(const ClientArgs& a) {
   auto auth = Call(*ep, a.ca_file, bhttp::verb::post, "/kbs/v0/auth",
                    R"({"version":"0.1.0","tee":"sample","extra-params":""})", "", "");
   if (!auth) return ReportError(auth.error());
-  if (auth->status != 200) return ReportError(PermissionDeniedError("auth refused: " + RefusalOf(*auth)));
+  if (auth->status != 200)
+    return ReportError(PermissionDeniedError("auth refused: " + RefusalOf(*auth)));
   auto av = ParseJson(auth->body);
-  auto nonce = av && av->is_object() ? GetString(av->get_object(), "nonce") : Result<std::string_view>(InvalidArgumentError("no nonce"));
+  auto nonce = av && av->is_object() ? GetString(av->get_object(), "nonce")
+                                     : Result<std::string_view>(InvalidArgumentError("no nonce"));
   if (!nonce) return ReportError(InvalidArgumentError("auth reply has no nonce"));
   std::string cookie = auth->set_cookie.substr(0, auth->set_cookie.find(';'));
 
@@ -425,21 +477,25 @@ int AttestClient(const ClientArgs& a) {
   json::object body{{"tee-pubkey", *jwk}, {"tee-evidence", *ParseJson(*ev)}};
   auto att = Call(*ep, a.ca_file, bhttp::verb::post, "/kbs/v0/attest", ToJson(body), cookie, "");
   if (!att) return ReportError(att.error());
-  if (att->status != 200) return ReportError(PermissionDeniedError("attestation refused: " + RefusalOf(*att)));
+  if (att->status != 200)
+    return ReportError(PermissionDeniedError("attestation refused: " + RefusalOf(*att)));
   auto tv = ParseJson(att->body);
-  auto token = tv && tv->is_object() ? GetString(tv->get_object(), "token") : Result<std::string_view>(InvalidArgumentError("no token"));
+  auto token = tv && tv->is_object() ? GetString(tv->get_object(), "token")
+                                     : Result<std::string_view>(InvalidArgumentError("no token"));
   if (!token) return ReportError(InvalidArgumentError("attest reply has no token"));
 
   // 3. the resource, wrapped to our key
   auto res = Call(*ep, a.ca_file, bhttp::verb::get, "/kbs/v0/resource/" + a.resource, "", "",
                   std::string(*token));
   if (!res) return ReportError(res.error());
-  if (res->status != 200) return ReportError(PermissionDeniedError("key refused: " + RefusalOf(*res)));
+  if (res->status != 200)
+    return ReportError(PermissionDeniedError("key refused: " + RefusalOf(*res)));
   auto jwe = ParseJson(res->body);
   if (!jwe) return ReportError(jwe.error());
   auto secret = JweDecrypt(*tee_key, *jwe);
   if (!secret) return ReportError(secret.error());
-  if (secret->size() != kKeySize) return ReportError(InvalidArgumentError("the released resource is not a 32-byte data key"));
+  if (secret->size() != kKeySize)
+    return ReportError(InvalidArgumentError("the released resource is not a 32-byte data key"));
   Key dk;
   std::copy(secret->begin(), secret->end(), dk.begin());
   std::fprintf(stderr, "rampart: %s released to this sample TEE\n", a.resource.c_str());
@@ -456,7 +512,54 @@ int AttestClient(const ClientArgs& a) {
   return kExitOk;
 }
 
+// ---- the key broker as a service of `rampart serve` ---------------------------------
+
+class KbsService final : public Service {
+ public:
+  KbsService(BrokerConfig cfg, ServeContext* ctx) : cfg_(std::move(cfg)), ctx_(ctx) {}
+  ~KbsService() override { Stop(); }
+  std::string_view name() const override { return "kbs"; }
+
+  Status Start() override {
+    RAMPART_ASSIGN_OR_RETURN(VerifierSet v, MakeVerifiers(cfg_.sample_key));
+    WarnMissingVerifiers(cfg_, v);
+    KbsServerOptions so;
+    so.host = cfg_.listen_host;
+    so.port = cfg_.listen_port;
+    so.tls = cfg_.tls;
+    so.allow_plain_http = cfg_.insecure_http;
+    if (!ctx_->audit) spdlog::warn("kbs: no ledger in this estate: releases are only logged");
+    broker_ = std::make_unique<KeyBroker>(cfg_, std::move(v), ctx_->audit, &clock_);
+    RAMPART_ASSIGN_OR_RETURN(server_, KbsServer::Start(*broker_, so));
+    return OkStatus();
+  }
+  void Stop() override {
+    if (server_) server_->Stop();
+    server_.reset();
+    broker_.reset();
+  }
+
+ private:
+  BrokerConfig cfg_;
+  ServeContext* ctx_;
+  SystemClock clock_;
+  std::unique_ptr<KeyBroker> broker_;
+  std::unique_ptr<KbsServer> server_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<Service>> MakeKbsService(ServeContext& ctx) {
+  if (ctx.estate == nullptr) return std::unique_ptr<Service>();
+  const estate::Section* sec = ctx.estate->FindSection("attest");
+  if (sec == nullptr) return std::unique_ptr<Service>();
+  Diagnostics d;
+  auto cfg = ReadBrokerConfig(sec->node, sec->file, fs::path(sec->file).parent_path(), &d,
+                              CheckOmsSignature);
+  if (!cfg) return InvalidArgumentError(d.ToString());
+  if (!sec->node["listen"]) cfg->listen_host = ctx.bind_host;
+  return std::unique_ptr<Service>(std::make_unique<KbsService>(std::move(*cfg), &ctx));
+}
 
 void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
   static SealArgs seal_args;
@@ -484,13 +587,15 @@ void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::IsMember({"text", "json"}));
   unseal->callback([&ctx] { ctx.exit_code = UnsealCmd(unseal_args); });
 
-  auto* kbs = app.add_subcommand("kbs", "Key broker: releases sealed models' keys to attested TEEs");
+  auto* kbs =
+      app.add_subcommand("kbs", "Key broker: releases sealed models' keys to attested TEEs");
   kbs->require_subcommand(1);
   static KbsServeArgs kbs_args;
   auto* serve = kbs->add_subcommand("serve", "Run the key broker (docs/formats/kbs-protocol.md)");
   serve->add_option("-e,--estate", kbs_args.estate, "Estate file(s) with an attest: section");
   serve->add_option("--policy", kbs_args.policy_file, "A YAML file holding the attest: section");
-  serve->add_option("--listen", kbs_args.listen, "HOST:PORT (default from attest.listen, 127.0.0.1:8443)");
+  serve->add_option("--listen", kbs_args.listen,
+                    "HOST:PORT (default from attest.listen, 127.0.0.1:8443)");
   serve->add_flag("--insecure-http", kbs_args.insecure_http,
                   "Serve plain HTTP (loopback addresses only) when no TLS is configured");
   serve->add_option("--sample-key", kbs_args.sample_key,

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include "cli/attest_cmds.h"
 #include "cli/cli.h"
 #include "cli/serve.h"
 #include "estate/loader.h"
@@ -49,6 +50,7 @@ int RunServe(const ServeArgs& args) {
   const std::pair<const char*, Factory> factories[] = {
       {"ledger", &MakeLedgerService},
       {"gateway", &MakeGatewayService},
+      {"kbs", &MakeKbsService},
   };
   std::vector<std::unique_ptr<Service>> running;
   auto stop_all = [&] {

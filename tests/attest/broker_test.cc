@@ -218,7 +218,8 @@ TEST_F(BrokerTest, EvidenceSignedByAnotherKeyIsRefused) {
 TEST_F(BrokerTest, BadPathsTokensAndSessions) {
   MakeBroker(SamplePolicy());
   std::string token = Token(Begin());
-  for (std::string_view bad : {"models/../key", "models/tiny/key/x", "models/ti ny/key", "..", "models/tiny/%2e%2e"}) {
+  for (std::string_view bad :
+       {"models/../key", "models/tiny/key/x", "models/ti ny/key", "..", "models/tiny/%2e%2e"}) {
     auto r = broker_->Resource(token, bad);
     ASSERT_FALSE(r.has_value());
     EXPECT_EQ(r.error().code, "bad_resource_path") << bad;

@@ -85,8 +85,7 @@ TEST_F(SealedTest, RoundTripKeepsBytesAndOmsDigests) {
   EXPECT_EQ(manifest_.files[1].path, "empty");
   EXPECT_EQ(manifest_.files[2].path, "sub/tok.bin");
   EXPECT_EQ(manifest_.files[3].path, "weights.bin");
-  EXPECT_EQ(File("weights.bin").sha256,
-            HexEncode(crypto::Sha256(Slurp(model_ / "weights.bin"))));
+  EXPECT_EQ(File("weights.bin").sha256, HexEncode(crypto::Sha256(Slurp(model_ / "weights.bin"))));
   crypto::Hasher root(crypto::HashAlgorithm::kSha256);
   for (const auto& f : manifest_.files) root.Update(*HexDecode(f.sha256));
   EXPECT_EQ(manifest_.root_digest, "sha256:" + HexEncode(root.Finish()));
@@ -180,7 +179,8 @@ TEST_F(SealedTest, SameSizeFileSwapFailsThePathBinding) {
   ASSERT_TRUE(Seal(d.path() / "m", d.path() / "s", kek_, o).has_value());
   auto m = *ReadSealedManifest(d.path() / "s");
   Key dk = *UnwrapDataKey(m, kek_);
-  std::string a = Slurp(d.path() / "s" / "blobs/000000"), b = Slurp(d.path() / "s" / "blobs/000001");
+  std::string a = Slurp(d.path() / "s" / "blobs/000000"),
+              b = Slurp(d.path() / "s" / "blobs/000001");
   Spit(d.path() / "s" / "blobs/000000", b);
   Spit(d.path() / "s" / "blobs/000001", a);
   auto r = Unseal(d.path() / "s", d.path() / "o", dk);
