@@ -57,6 +57,17 @@ std::optional<std::vector<TeeType>> ReadTeeList(YamlFields& f, std::string_view 
   return out;
 }
 
+// An enrolled node's name as the node registry spells it.
+bool IsNodeName(std::string_view n) {
+  if (n.empty() || n.size() > 253) return false;
+  for (char ch : n) {
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '.' || ch == '_' || ch == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
 std::string RandomHex(std::size_t n) {
   auto b = crypto::RandomBytes(n);
   return b ? HexEncode(std::span<const std::uint8_t>(*b)) : std::string();
@@ -100,6 +111,22 @@ std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::
   }
   if (auto v = f.Bool("insecure_http")) c.insecure_http = *v;
   if (auto v = f.String("sample_key")) c.sample_key = rel(*v);
+  if (YAML::Node r = f.Node("roots"); r.IsDefined()) {
+    YamlFields rf(r, file, diags, "attest.roots", "attest");
+    if (auto v = rf.String("snp")) c.roots.snp = rel(*v);
+    if (auto v = rf.String("dcap")) c.roots.dcap = rel(*v);
+    if (auto v = rf.String("nvidia_device")) c.roots.nvidia_device = rel(*v);
+    if (auto v = rf.String("nvidia_rim")) c.roots.nvidia_rim = rel(*v);
+    rf.CheckUnknown();
+  }
+  if (auto v = f.String("collateral_dir")) c.collateral_dir = rel(*v);
+  if (YAML::Node n = f.Node("nodes"); n.IsDefined()) {
+    YamlFields nf(n, file, diags, "attest.nodes", "attest");
+    if (auto v = nf.String("registry", true)) c.nodes.registry = rel(*v);
+    if (auto v = nf.String("policy", true)) c.nodes.policy = rel(*v);
+    if (auto v = nf.Int("interval_s", false, 1, 86400)) c.nodes.interval = std::chrono::seconds(*v);
+    nf.CheckUnknown();
+  }
   if (YAML::Node l = f.Node("limits"); l.IsDefined()) {
     YamlFields lf(l, file, diags, "attest.limits", "attest");
     if (auto v = lf.Int("max_body_bytes", false, 1024, 64 << 20)) c.limits.max_body_bytes = *v;
@@ -154,6 +181,7 @@ std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::
       if (auto v = pf.String("model_digest")) p.model_digest = *v;
       if (auto v = pf.String("signer_key")) p.signer_key = rel(*v);
       if (auto v = pf.Bool("require_gpu")) p.require_gpu = *v;
+      if (auto v = pf.Bool("require_attested_node")) p.require_attested_node = *v;
       if (auto v = ReadTeeList(pf, "gpu_tee", diags, "attest.policy.gpu_tee")) p.gpu_tee = *v;
       pf.CheckUnknown();
       if (c.policies.contains(p.id))
@@ -399,6 +427,7 @@ http::HttpResult<std::string> KeyBroker::Attest(std::string_view session_id,
     RAMPART_ASSIGN_OR_RETURN(std::string bytes, evidence_bytes(ev));
     VerifyOptions vo;
     vo.now = clock_->Now();
+    vo.collateral_dir = config_.collateral_dir;
     RAMPART_ASSIGN_OR_RETURN(Claims c, vit->second->Verify(crypto::AsBytes(bytes), vo));
     if (c.tee != tee)
       return PermissionDeniedError("the verifier returned claims for another TEE type");
@@ -420,7 +449,28 @@ http::HttpResult<std::string> KeyBroker::Attest(std::string_view session_id,
                                   ""));
   }
   auto a = std::make_shared<Attested>(
-      Attested{*claims, {}, *pk, *thumb, clock_->Now() + config_.limits.token_ttl});
+      Attested{*claims, {}, *pk, *thumb, clock_->Now() + config_.limits.token_ttl, ""});
+  // The node the TEE runs on: bound by the evidence when the TEE says it
+  // (claims attribute "node"), else as the requester names it.
+  if (auto n = claims->attributes.find("node"); n != claims->attributes.end()) {
+    a->node = n->second;
+  }
+  if (auto n = o.find("node"); n != o.end()) {
+    if (!n->value().is_string() || !IsNodeName(n->value().get_string())) {
+      return std::unexpected(Refuse(400, "bad_request",
+                                    "attest request: node must be 1-253 characters of "
+                                    "[A-Za-z0-9._-]",
+                                    "", &*claims, to, ""));
+    }
+    std::string named(n->value().get_string());
+    if (!a->node.empty() && a->node != named) {
+      return std::unexpected(Refuse(403, "evidence_refused",
+                                    "the request names node " + named + " but the evidence binds " +
+                                        a->node,
+                                    "", &*claims, to, ""));
+    }
+    a->node = std::move(named);
+  }
   if (auto g = o.find("gpu-evidence"); g != o.end()) {
     if (!g->value().is_array() || g->value().get_array().size() > 16) {
       return std::unexpected(Refuse(400, "bad_request", "gpu-evidence must be a list of at most 16",
@@ -496,6 +546,19 @@ std::optional<std::string> KeyBroker::CheckPolicy(const ResourcePolicy& p, const
   }
   if (!p.model_digest.empty() && p.model_digest != r.model_digest)
     return "model digest " + r.model_digest + " is not the one policy " + p.id + " names";
+  if (p.require_attested_node) {
+    if (a.node.empty())
+      return "policy " + p.id + " requires an attested node and the requester named none";
+    std::optional<NodeState> st = nodes_ ? nodes_->Lookup(a.node) : std::nullopt;
+    if (!st) return "node " + a.node + " is not enrolled for attestation (policy " + p.id + ")";
+    if (st->health != NodeHealth::kAttested) {
+      std::string why = "node " + a.node + " is " + std::string(NodeHealthName(st->health));
+      for (std::size_t i = 0; i < st->reasons.size() && i < 3; ++i) {
+        why += (i == 0 ? ": " : "; ") + st->reasons[i];
+      }
+      return why + " (policy " + p.id + ")";
+    }
+  }
   if (p.require_gpu) {
     if (a.gpu.empty())
       return "policy " + p.id +

@@ -25,6 +25,7 @@
 #include "core/crypto.h"
 #include "core/diagnostic.h"
 #include "core/http/error.h"
+#include "core/node_state.h"
 #include "core/status.h"
 #include "core/tls.h"
 #include "estate/model.h"
@@ -49,6 +50,10 @@ struct ResourcePolicy {
   std::filesystem::path signer_key;  // the model's OMS signature must be by this key, when set
   bool require_gpu = false;
   std::vector<TeeType> gpu_tee = {TeeType::kNvidiaGpu};
+  // The TEE's node (claims attribute "node", else the attest request's "node")
+  // must be enrolled and attested by the node verifier (core/node_state.h):
+  // a node whose measured boot drifted receives no key.
+  bool require_attested_node = false;
 };
 
 struct BrokerResource {
@@ -71,6 +76,23 @@ struct BrokerConfig {
   tls::ServerOptions tls;
   bool insecure_http = false;        // plain HTTP, loopback only (development)
   std::filesystem::path sample_key;  // pins the sample TEE's evidence key (development)
+  // Pinned roots of the hardware verifiers (attest.roots); a TEE type whose
+  // roots are not set has no verifier. Collateral (VCEK, TCB info, QE
+  // identity, CRLs, RIMs) is read from collateral_dir, never fetched.
+  struct Roots {
+    std::filesystem::path snp;            // ARK/ASK bundle(s), PEM
+    std::filesystem::path dcap;           // Intel SGX root CA, PEM (SGX and TDX)
+    std::filesystem::path nvidia_device;  // NVIDIA device identity root, PEM
+    std::filesystem::path nvidia_rim;     // NVIDIA RIM signing root, PEM
+  } roots;
+  std::filesystem::path collateral_dir;
+  // Node attestation state the broker gates on (attest.nodes): the enrolled
+  // nodes' registry and their golden values; the CLI runs the verifier loop.
+  struct Nodes {
+    std::filesystem::path registry;
+    std::filesystem::path policy;
+    std::chrono::seconds interval{60};
+  } nodes;
 };
 
 // Checks an OMS signature bundle (docs/formats/oms.md) made by `signer_key`
@@ -109,6 +131,9 @@ class KeyBroker {
   http::HttpResult<std::string> Resource(std::string_view bearer_token, std::string_view path);
 
   const BrokerConfig& config() const { return config_; }
+  // Where require_attested_node policies read node state; set before
+  // serving. Without it such policies refuse every release (fail closed).
+  void SetNodeStates(std::shared_ptr<const NodeStateReader> nodes) { nodes_ = std::move(nodes); }
   std::size_t sessions() const;
 
  private:
@@ -124,6 +149,7 @@ class KeyBroker {
     crypto::PublicKey key;
     std::string thumbprint;
     Clock::SystemTime expires;
+    std::string node;  // the node the TEE runs on, when named
   };
 
   http::HttpError Refuse(int status, std::string code, std::string message, std::string_view key_id,
@@ -137,6 +163,7 @@ class KeyBroker {
   BrokerConfig config_;
   VerifierSet verifiers_;
   std::shared_ptr<AuditSink> audit_;
+  std::shared_ptr<const NodeStateReader> nodes_;
   const Clock* clock_;
   crypto::PrivateKey token_key_;
   mutable std::mutex mu_;

@@ -18,13 +18,17 @@
 #include "artifacts/oms.h"
 #include "artifacts/oms_key.h"
 #include "attest/broker.h"
+#include "attest/dcap.h"
 #include "attest/jwe.h"
 #include "attest/kbs_server.h"
 #include "attest/keys.h"
+#include "attest/nvidia.h"
 #include "attest/sample.h"
 #include "attest/sealed.h"
+#include "attest/snp.h"
 #include "cli/attest_cmds.h"
 #include "cli/cli.h"
+#include "cli/node_cmds.h"
 #include "cli/serve.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -136,13 +140,53 @@ struct KbsServeArgs {
 
 // The verifiers this broker runs. The sample verifier exists only when a
 // sample key is pinned; hardware verifiers are added here as they land.
-Result<VerifierSet> MakeVerifiers(const fs::path& sample_key) {
+// The verifiers this broker has: sample when its key is pinned, each
+// hardware TEE type whose roots are pinned (attest.roots).
+Result<VerifierSet> MakeVerifiers(const BrokerConfig& cfg) {
   VerifierSet v;
-  if (!sample_key.empty()) {
-    RAMPART_ASSIGN_OR_RETURN(crypto::PublicKey k, LoadPublicKeyFile(sample_key));
+  if (!cfg.sample_key.empty()) {
+    RAMPART_ASSIGN_OR_RETURN(crypto::PublicKey k, LoadPublicKeyFile(cfg.sample_key));
     v[TeeType::kSample] = std::make_shared<SampleVerifier>(std::move(k));
   }
+  auto pem = [](const fs::path& p) { return ReadFile(p, 1u << 20); };
+  if (!cfg.roots.snp.empty()) {
+    RAMPART_ASSIGN_OR_RETURN(std::string text, pem(cfg.roots.snp));
+    RAMPART_ASSIGN_OR_RETURN(SnpRoots roots, SnpRootsFromPem(text));
+    v[TeeType::kSnp] = MakeSnpVerifier(std::move(roots));
+  }
+  if (!cfg.roots.dcap.empty()) {
+    RAMPART_ASSIGN_OR_RETURN(std::string text, pem(cfg.roots.dcap));
+    RAMPART_ASSIGN_OR_RETURN(DcapRoots sgx, DcapRootsFromPem(text));
+    DcapRoots tdx = sgx;
+    v[TeeType::kSgx] = MakeDcapVerifier(TeeType::kSgx, std::move(sgx));
+    v[TeeType::kTdx] = MakeDcapVerifier(TeeType::kTdx, std::move(tdx));
+  }
+  if (cfg.roots.nvidia_device.empty() != cfg.roots.nvidia_rim.empty())
+    return InvalidArgumentError("attest.roots: nvidia_device and nvidia_rim go together");
+  if (!cfg.roots.nvidia_device.empty()) {
+    RAMPART_ASSIGN_OR_RETURN(std::string device, pem(cfg.roots.nvidia_device));
+    RAMPART_ASSIGN_OR_RETURN(std::string rim, pem(cfg.roots.nvidia_rim));
+    RAMPART_ASSIGN_OR_RETURN(NvidiaRoots roots, NvidiaRootsFromPem(device, rim));
+    v[TeeType::kNvidiaGpu] = MakeNvidiaVerifier(std::move(roots));
+  }
   return v;
+}
+
+// The node verifier loop a broker with attest.nodes runs; null without.
+Result<std::unique_ptr<NodePoller>> StartBrokerNodes(const BrokerConfig& cfg, AuditSink* sink) {
+  if (cfg.nodes.registry.empty()) {
+    for (const auto& [id, p] : cfg.policies) {
+      if (p.require_attested_node)
+        spdlog::warn("kbs: policy {} requires an attested node but attest.nodes is not set: it "
+                     "releases nothing",
+                     id);
+    }
+    return std::unique_ptr<NodePoller>();
+  }
+  auto poller = StartNodePoller(cfg.nodes.registry.string(), cfg.nodes.policy.string(),
+                                cfg.nodes.interval, sink);
+  if (!poller) return poller.error().WithContext("attest.nodes");
+  return poller;
 }
 
 void WarnMissingVerifiers(const BrokerConfig& cfg, const VerifierSet& v) {
@@ -261,7 +305,7 @@ int KbsServe(const KbsServeArgs& a) {
     cfg->listen_port = static_cast<std::uint16_t>(port);
   }
   if (!a.sample_key.empty()) cfg->sample_key = a.sample_key;
-  auto verifiers = MakeVerifiers(cfg->sample_key);
+  auto verifiers = MakeVerifiers(*cfg);
   if (!verifiers) return ReportError(verifiers.error());
   WarnMissingVerifiers(*cfg, *verifiers);
   std::shared_ptr<AuditSink> audit;
@@ -290,7 +334,10 @@ int KbsServe(const KbsServeArgs& a) {
   so.port = cfg->listen_port;
   so.tls = cfg->tls;
   so.allow_plain_http = a.insecure_http || cfg->insecure_http;
+  auto nodes = StartBrokerNodes(*cfg, audit.get());
+  if (!nodes) return ReportError(nodes.error());
   KeyBroker broker(std::move(*cfg), std::move(*verifiers), audit, &clock);
+  if (*nodes) broker.SetNodeStates((*nodes)->states());
   auto server = KbsServer::Start(broker, so);
   if (!server) return ReportError(server.error().WithContext("cannot start the key broker"));
   std::printf("rampart kbs serve: listening on %s://%s:%u with %zu resource(s)\n",
@@ -304,6 +351,7 @@ int KbsServe(const KbsServeArgs& a) {
     break;
   }
   (*server)->Stop();
+  nodes->reset();
   if (audit) {
     if (Status s = audit->Flush(std::chrono::seconds(10)); !s.ok())
       spdlog::error("kbs: audit events not flushed: {}", s.message());
@@ -419,6 +467,7 @@ std::string RefusalOf(const Reply& r) {
 
 struct ClientArgs {
   std::string url, ca_file, resource, sample_key, out, unseal, unseal_out, tcb = "UpToDate";
+  std::string node;
   std::vector<std::string> measurements, attributes;
   bool debug = false;
 };
@@ -475,6 +524,7 @@ int AttestClient(const ClientArgs& a) {
   auto ev = MakeSampleEvidence(st, *sample_key);
   if (!ev) return ReportError(ev.error());
   json::object body{{"tee-pubkey", *jwk}, {"tee-evidence", *ParseJson(*ev)}};
+  if (!a.node.empty()) body["node"] = a.node;
   auto att = Call(*ep, a.ca_file, bhttp::verb::post, "/kbs/v0/attest", ToJson(body), cookie, "");
   if (!att) return ReportError(att.error());
   if (att->status != 200)
@@ -521,7 +571,7 @@ class KbsService final : public Service {
   std::string_view name() const override { return "kbs"; }
 
   Status Start() override {
-    RAMPART_ASSIGN_OR_RETURN(VerifierSet v, MakeVerifiers(cfg_.sample_key));
+    RAMPART_ASSIGN_OR_RETURN(VerifierSet v, MakeVerifiers(cfg_));
     WarnMissingVerifiers(cfg_, v);
     KbsServerOptions so;
     so.host = cfg_.listen_host;
@@ -529,7 +579,9 @@ class KbsService final : public Service {
     so.tls = cfg_.tls;
     so.allow_plain_http = cfg_.insecure_http;
     if (!ctx_->audit) spdlog::warn("kbs: no ledger in this estate: releases are only logged");
+    RAMPART_ASSIGN_OR_RETURN(nodes_, StartBrokerNodes(cfg_, ctx_->audit.get()));
     broker_ = std::make_unique<KeyBroker>(cfg_, std::move(v), ctx_->audit, &clock_);
+    if (nodes_) broker_->SetNodeStates(nodes_->states());
     RAMPART_ASSIGN_OR_RETURN(server_, KbsServer::Start(*broker_, so));
     return OkStatus();
   }
@@ -537,12 +589,14 @@ class KbsService final : public Service {
     if (server_) server_->Stop();
     server_.reset();
     broker_.reset();
+    nodes_.reset();
   }
 
  private:
   BrokerConfig cfg_;
   ServeContext* ctx_;
   SystemClock clock_;
+  std::unique_ptr<NodePoller> nodes_;
   std::unique_ptr<KeyBroker> broker_;
   std::unique_ptr<KbsServer> server_;
 };
@@ -620,6 +674,8 @@ void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
   client->add_option("--sample-key", client_args.sample_key, "Private key signing sample evidence");
   client->add_option("--measurement", client_args.measurements, "NAME=HEX claimed; repeatable");
   client->add_option("--attribute", client_args.attributes, "NAME=VALUE claimed; repeatable");
+  client->add_option("--node", client_args.node,
+                     "The enrolled node this TEE runs on (policies with require_attested_node)");
   client->add_option("--tcb-status", client_args.tcb, "Claimed TCB status (default UpToDate)");
   client->add_flag("--debug", client_args.debug, "Claim a debuggable TEE");
   client->add_option("-o,--out", client_args.out, "Write the released data key to this file");

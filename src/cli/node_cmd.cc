@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <boost/json.hpp>
+#include <algorithm>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <mutex>
 #include <thread>
@@ -16,10 +18,12 @@
 #include "attest/tpm/node_verifier.h"
 #include "attest/tpm/node_verify.h"
 #include "cli/cli.h"
+#include "cli/node_cmds.h"
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/file.h"
 #include "core/json.h"
+#include "core/log.h"
 
 namespace rampart::cli {
 namespace {
@@ -356,38 +360,52 @@ struct PollArgs {
   bool once = false;
 };
 
-int Poll(const PollArgs& a) {
-  auto policy = LoadNodePolicy(a.policy);
-  if (!policy) return ReportError(policy.error());
+// The enrolled nodes of `registry` that have an agent address, by name.
+Result<std::vector<EnrolledNode>> LoadPollableNodes(const std::string& registry) {
   std::vector<EnrolledNode> nodes;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(a.registry, ec)) {
+  for (const auto& entry : fs::directory_iterator(registry, ec)) {
     if (entry.path().extension() != ".json") continue;
     std::string name = entry.path().stem().string();
-    auto e = LoadEnrolled(a.registry, name);
-    if (!e) return ReportError(e.error());
-    if (e->address.empty()) continue;  // enrolled for offline verification only
-    auto ak = ParseKeyFile(e->ak);
-    if (!ak) return ReportError(InvalidArgumentError(name + ": " + ak.error().message()));
-    nodes.push_back({name, e->node_class, ak->key, e->address});
+    RAMPART_ASSIGN_OR_RETURN(Enrolled e, LoadEnrolled(registry, name));
+    if (e.address.empty()) continue;  // enrolled for offline verification only
+    auto ak = ParseKeyFile(e.ak);
+    if (!ak) return InvalidArgumentError(name + ": " + ak.error().message());
+    nodes.push_back({name, e.node_class, ak->key, e.address});
   }
-  if (ec) return ReportError(InvalidArgumentError(a.registry + ": " + ec.message()));
+  if (ec) return InvalidArgumentError(registry + ": " + ec.message());
   if (nodes.empty())
-    return ReportError(InvalidArgumentError(a.registry + ": no enrolled node has an --address"));
+    return InvalidArgumentError(registry + ": no enrolled node has an --address");
   std::sort(nodes.begin(), nodes.end(),
             [](const EnrolledNode& x, const EnrolledNode& y) { return x.name < y.name; });
-  auto timeout = std::chrono::milliseconds(a.timeout_ms);
-  NodeVerifier verifier(
-      std::move(*policy), nodes,
+  return nodes;
+}
+
+Result<std::shared_ptr<NodeVerifier>> MakeHttpNodeVerifier(const std::string& registry,
+                                                           const std::string& policy_file,
+                                                           std::chrono::milliseconds timeout,
+                                                           AuditSink* sink) {
+  RAMPART_ASSIGN_OR_RETURN(NodePolicy policy, LoadNodePolicy(policy_file));
+  RAMPART_ASSIGN_OR_RETURN(std::vector<EnrolledNode> nodes, LoadPollableNodes(registry));
+  return std::make_shared<NodeVerifier>(
+      std::move(policy), std::move(nodes),
       [timeout](const EnrolledNode& n, ByteView nonce) {
         return FetchEvidenceHttp(n.address, nonce, timeout);
       },
-      nullptr);
+      sink);
+}
+
+int Poll(const PollArgs& a) {
+  auto verifier = MakeHttpNodeVerifier(a.registry, a.policy,
+                                       std::chrono::milliseconds(a.timeout_ms), nullptr);
+  if (!verifier) return ReportError(verifier.error());
+  auto nodes = LoadPollableNodes(a.registry);
+  if (!nodes) return ReportError(nodes.error());
   for (;;) {
-    auto r = verifier.PollOnce(std::chrono::system_clock::now());
+    auto r = (*verifier)->PollOnce(std::chrono::system_clock::now());
     std::string out;
-    for (const auto& n : nodes) {
-      auto s = verifier.Lookup(n.name);
+    for (const auto& n : *nodes) {
+      auto s = (*verifier)->Lookup(n.name);
       out += n.name + ": " + std::string(NodeHealthName(s->health)) + "\n";
       for (const auto& m : s->reasons) out += "  " + m + "\n";
     }
@@ -398,6 +416,39 @@ int Poll(const PollArgs& a) {
 }
 
 }  // namespace
+
+NodePoller::NodePoller(std::shared_ptr<NodeVerifier> verifier, std::chrono::seconds interval)
+    : verifier_(std::move(verifier)), interval_(interval) {
+  verifier_->PollOnce(std::chrono::system_clock::now());
+  thread_ = std::jthread([this](std::stop_token stop) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock lock(mu);
+    while (!stop.stop_requested()) {
+      cv.wait_for(lock, stop, interval_, [] { return false; });
+      if (stop.stop_requested()) break;
+      auto r = verifier_->PollOnce(std::chrono::system_clock::now());
+      if (r.audit_failures > 0)
+        spdlog::error("node verifier: {} audit event(s) refused by the ledger", r.audit_failures);
+    }
+  });
+}
+
+NodePoller::~NodePoller() {
+  thread_.request_stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::shared_ptr<const NodeStateReader> NodePoller::states() const { return verifier_; }
+
+Result<std::unique_ptr<NodePoller>> StartNodePoller(const std::string& registry,
+                                                    const std::string& policy,
+                                                    std::chrono::seconds interval,
+                                                    AuditSink* sink) {
+  RAMPART_ASSIGN_OR_RETURN(auto verifier,
+                           MakeHttpNodeVerifier(registry, policy, std::chrono::seconds(10), sink));
+  return std::make_unique<NodePoller>(std::move(verifier), interval);
+}
 
 void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   auto* node = app.add_subcommand("node", "TPM measured boot of nodes: enrol, verify quotes");
