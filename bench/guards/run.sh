@@ -13,4 +13,4 @@ done
 [ -n "$DATA" ] || { echo "guards bench: ../shared/testdata/injection not found" >&2; exit 2; }
 PIN=()
 command -v taskset >/dev/null && PIN=(taskset -c 0)
-"${PIN[@]}" "$BIN" "$DATA" "$HERE/trigger_benign.txt"
+"${PIN[@]}" "$BIN" "$DATA" "$HERE/trigger_benign.txt" "$HERE/../../data/guards/benign_trigger_train.jsonl"
