@@ -63,8 +63,8 @@ void Encode(char32_t cp, std::string* out) {
 }
 
 bool Invisible(char32_t c) {
-  return c == 0x00AD || c == 0x034F || c == 0x061C || c == 0x115F || c == 0x1160 ||
-         c == 0x180E || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+  return c == 0x00AD || c == 0x034F || c == 0x061C || c == 0x115F || c == 0x1160 || c == 0x180E ||
+         (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
          (c >= 0x2060 && c <= 0x206F) || c == 0x3164 || (c >= 0xFE00 && c <= 0xFE0F) ||
          c == 0xFEFF || c == 0xFFA0 || (c >= 0xE0000 && c <= 0xE001F) || c == 0xE007F ||
          (c >= 0xE0100 && c <= 0xE01EF);
@@ -97,9 +97,9 @@ bool LookalikeScript(char32_t c) {
 }
 
 bool WordChar(char32_t c) {
-  return AsciiLetter(c) || (c >= '0' && c <= '9') || (c >= 0xC0 && c != 0xD7 && c != 0xF7 &&
-                                                      !(c >= 0x2000 && c <= 0x2BFF) &&
-                                                      !(c >= 0x3000 && c <= 0x303F));
+  return AsciiLetter(c) || (c >= '0' && c <= '9') ||
+         (c >= 0xC0 && c != 0xD7 && c != 0xF7 && !(c >= 0x2000 && c <= 0x2BFF) &&
+          !(c >= 0x3000 && c <= 0x303F));
 }
 
 }  // namespace
@@ -201,9 +201,9 @@ bool LooksLikeText(std::string_view s) {
 
 // The common English words counted to tell ROT13 text from plain text.
 constexpr std::array<std::string_view, 24> kCommon = {
-    "the", "and", "you", "to",   "of",    "is",   "are",  "all",
-    "your", "in", "it",  "for",  "that",  "this", "with", "now",
-    "not", "be",  "a",   "what", "ignore", "previous", "instructions", "system"};
+    "the",  "and", "you", "to",   "of",     "is",       "are",          "all",
+    "your", "in",  "it",  "for",  "that",   "this",     "with",         "now",
+    "not",  "be",  "a",   "what", "ignore", "previous", "instructions", "system"};
 
 std::size_t CommonWords(std::string_view s) {
   std::size_t n = 0;
@@ -225,8 +225,10 @@ std::size_t CommonWords(std::string_view s) {
 std::string Rot13(std::string_view s) {
   std::string r(s);
   for (char& c : r) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>('a' + (c - 'a' + 13) % 26);
-    else if (c >= 'A' && c <= 'Z') c = static_cast<char>('A' + (c - 'A' + 13) % 26);
+    if (c >= 'a' && c <= 'z')
+      c = static_cast<char>('a' + (c - 'a' + 13) % 26);
+    else if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>('A' + (c - 'A' + 13) % 26);
   }
   return r;
 }

@@ -18,8 +18,7 @@ class Tagging final : public GatewayFilter {
     d.annotations.push_back(tag_);
     return d;
   }
-  std::unique_ptr<ResponseFilter> OnResponse(const FilterRequest&, int,
-                                             std::string_view) override {
+  std::unique_ptr<ResponseFilter> OnResponse(const FilterRequest&, int, std::string_view) override {
     class Upper final : public ResponseFilter {
      public:
       explicit Upper(const Tagging* f) : f_(f) {}
