@@ -13,4 +13,11 @@ done
 [ -n "$DATA" ] || { echo "guards bench: ../shared/testdata/injection not found" >&2; exit 2; }
 PIN=()
 command -v taskset >/dev/null && PIN=(taskset -c 0)
-"${PIN[@]}" "$BIN" "$DATA" "$HERE/trigger_benign.txt"
+"${PIN[@]}" "$BIN" "$DATA" "$HERE/trigger_benign.txt" "$HERE/../../data/guards/benign_trigger_train.jsonl"
+# Gateway throughput with the guards (and the shipped classifier) on vs off.
+if [ -x "$BUILD/rampart" ] && command -v wrk >/dev/null && command -v nginx >/dev/null; then
+  echo
+  bash "$HERE/gateway.sh" "$BUILD" "$HERE/../../data/guards/injection.model"
+else
+  echo "gateway throughput with guards on vs off: skipped (needs $BUILD/rampart, wrk, nginx)"
+fi

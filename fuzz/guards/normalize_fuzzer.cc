@@ -15,8 +15,11 @@ namespace {
 bool CleanUtf8(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     auto c = static_cast<unsigned char>(s[i]);
-    int n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2
-                                                    : c >= 0xF0 && c <= 0xF4 ? 3 : -1;
+    int n = c < 0x80                 ? 0
+            : c >= 0xC2 && c <= 0xDF ? 1
+            : c >= 0xE0 && c <= 0xEF ? 2
+            : c >= 0xF0 && c <= 0xF4 ? 3
+                                     : -1;
     if (n < 0 || i + static_cast<std::size_t>(n) >= s.size()) return false;
     char32_t cp = n == 0 ? c : c & (0x3F >> n);
     for (int k = 1; k <= n; ++k) {

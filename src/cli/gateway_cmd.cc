@@ -14,7 +14,10 @@
 //   5. start the server; audit records go to ctx.audit (the in-process ledger)
 //      when `rampart serve` runs one, or to --ledger for `gateway serve`.
 // SIGHUP re-reads the estate, the key store, access rules, limits and
-// upstream URLs and swaps the Policy; connections stay open. SIGTERM drains.
+// upstream URLs and swaps the Policy; connections stay open. It also rebuilds
+// the guards (config, rule packs, classifier model) and swaps them in
+// (guards/swappable_filter.h); a bad guards config refuses the whole reload.
+// SIGTERM drains.
 #include <pthread.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -40,6 +43,7 @@
 #include "guards/classifier.h"
 #include "guards/config.h"
 #include "guards/guard_filter.h"
+#include "guards/swappable_filter.h"
 #include "monitor/config.h"
 #include "monitor/monitor_filter.h"
 
@@ -100,7 +104,10 @@ class GatewayService final : public Service {
     deps.limiter = limiter_;
     deps.audit = ctx_->audit;
     RAMPART_ASSIGN_OR_RETURN(auto guards, MakeGuards(*ctx_->estate, cfg.var_dir));
-    if (guards) deps.filters.push_back(std::move(guards));
+    if (guards) {
+      guards_ = std::make_shared<guards::SwappableFilter>(std::move(guards));
+      deps.filters.push_back(guards_);
+    }
     RAMPART_ASSIGN_OR_RETURN(auto monitor, MakeMonitor(*ctx_->estate));
     if (monitor) deps.filters.push_back(std::move(monitor));
     for (const auto& s : ctx_->estate->services) {
@@ -121,7 +128,25 @@ class GatewayService final : public Service {
     RAMPART_ASSIGN_OR_RETURN(GatewayConfig cfg, ReadConfig(*e));
     ApplyStandin(&cfg);
     RAMPART_ASSIGN_OR_RETURN(auto policy, MakePolicy(*e, cfg));
+    // The guards (config, rule packs, model) are rebuilt before anything is
+    // swapped: a bad one refuses the whole reload and the old ones keep running.
+    std::shared_ptr<GatewayFilter> new_guards;
+    if (guards_) {
+      auto g = MakeGuards(*e, cfg.var_dir);
+      if (!g) return g.error().WithContext("guards");
+      new_guards = std::move(*g);
+    }
     server_->SetPolicy(policy);
+    if (guards_) {
+      bool on = new_guards != nullptr;
+      guards_->Set(std::move(new_guards));
+      spdlog::info("gateway: guards reloaded ({})", on ? "on" : "off");
+    } else if (Diagnostics gd; [&] {
+                 auto g = guards::LoadGuardsConfig(*e, &gd);
+                 return g && g->enabled;
+               }()) {
+      spdlog::warn("gateway: turning the guards on needs a restart");
+    }
     spdlog::info(
         "gateway: reloaded: {} access rule(s), {} API key(s); listener, TLS and limits of "
         "the process itself need a restart",
@@ -266,6 +291,7 @@ class GatewayService final : public Service {
   std::shared_ptr<RateLimiter> limiter_;
   std::unique_ptr<GatewayServer> server_;
   std::size_t keys_count_ = 0;
+  std::shared_ptr<guards::SwappableFilter> guards_;  // null: no guards at start
 };
 
 struct ServeArgs {

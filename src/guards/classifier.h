@@ -30,7 +30,7 @@ inline constexpr std::string_view kModelMagic = "rampart-guard-model 2";
 
 struct ClassifierShape {
   std::uint32_t dim_bits = 18;  // 2^dim_bits weights
-  int char_min = 3, char_max = 5;
+  int char_min = 1, char_max = 6;
   int word_max = 2;  // word unigrams and bigrams
   std::size_t window = 4096, stride = 2048;
 };

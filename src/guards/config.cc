@@ -191,6 +191,33 @@ Result<GuardsConfig> LoadGuardsConfig(const estate::Estate& e, Diagnostics* diag
         kf.CheckUnknown();
       }
     }
+    if (YAML::Node ids = f.Node("identities")) {
+      if (!ids.IsMap()) {
+        diags->Error(f.Where("identities"), "gateway.guards",
+                     "identities must map identity names to {mode: enforce|monitor|off}");
+      } else {
+        for (const auto& kv : ids) {
+          std::string name = kv.first.as<std::string>("");
+          YamlFields idf(kv.second, file, diags, "gateway.guards.identities." + name,
+                         std::string(kCode));
+          if (!idf.ok()) continue;
+          bool known = std::any_of(e.identities.begin(), e.identities.end(),
+                                   [&](const auto& i) { return i.name == name; });
+          if (!known) {
+            diags->Error(
+                idf.Where(), "gateway.unknown-identity",
+                "gateway.guards.identities: '" + name + "' is not an identity of the estate",
+                "add it to `identities:` or fix the name");
+          }
+          if (auto v = idf.Enum("mode", {"enforce", "monitor", "off"}, true)) {
+            c.identities[name] = *v == "off"       ? GuardMode::kOff
+                                 : *v == "monitor" ? GuardMode::kMonitor
+                                                   : GuardMode::kEnforce;
+          }
+          idf.CheckUnknown();
+        }
+      }
+    }
     f.CheckUnknown();
   }
   if (!c.canary) c.output.actions[static_cast<std::size_t>(Detector::kCanary)] = Action::kOff;

@@ -58,6 +58,11 @@ struct ClassifierPolicy {
       std::nullopt};
 };
 
+// Per identity (gateway.guards.identities): how the prompt guards (rules,
+// classifier) treat its requests. kMonitor turns a block into a flag; kOff
+// skips them. Output guards and the canary apply to every identity.
+enum class GuardMode : std::uint8_t { kEnforce, kMonitor, kOff };
+
 struct GuardsConfig {
   bool enabled = false;  // a `guards:` section is present and not `enabled: false`
   OutputPolicy output;   // defaults (see the file comment)
@@ -66,6 +71,7 @@ struct GuardsConfig {
   std::string canary_token;  // "" = generated in the var dir
   RulesPolicy rules;
   ClassifierPolicy classifier;
+  std::map<std::string, GuardMode, std::less<>> identities;  // absent = kEnforce
 };
 
 // The defaults an empty `guards:` section means.

@@ -11,9 +11,9 @@ namespace {
 using State = MatchResult::State;
 
 constexpr std::array<std::string_view, kDetectorCount> kNames = {
-    "private_key", "aws_access_key", "aws_secret_key", "github_token", "jwt",  "slack_token",
-    "api_key",     "email",          "phone",          "payment_card", "iban", "canary",
-    "national_id"};
+    "private_key", "aws_access_key", "aws_secret_key", "github_token", "jwt",
+    "slack_token", "api_key",        "email",          "phone",        "payment_card",
+    "iban",        "canary",         "national_id"};
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -450,8 +450,7 @@ MatchResult NationalId(std::string_view b, std::size_t i, char prev, bool final)
     return FirstOf(
         [&] {  // US SSN: 123-45-6789 or 123 45 6789 (a bare 9-digit run is too common)
           MatchResult m = Shape(b, i, "DDDsDDsDDDD", "- ", final, &compact);
-          if (m.state == State::kMatch &&
-              (m.end - m.begin != 11 || !SsnValid(compact)))
+          if (m.state == State::kMatch && (m.end - m.begin != 11 || !SsnValid(compact)))
             return No();
           return m;
         },
@@ -624,7 +623,8 @@ bool NinoValid(std::string_view n) {
 bool DniValid(std::string_view s) {
   if (s.size() != 9 || !IsUpper(s[8])) return false;
   std::string digits(s.substr(0, 8));
-  if (digits[0] == 'X' || digits[0] == 'Y' || digits[0] == 'Z') digits[0] = static_cast<char>('0' + (digits[0] - 'X'));
+  if (digits[0] == 'X' || digits[0] == 'Y' || digits[0] == 'Z')
+    digits[0] = static_cast<char>('0' + (digits[0] - 'X'));
   if (!std::all_of(digits.begin(), digits.end(), IsDigit)) return false;
   return "TRWAGMYFPDXBNJZSQVHLCKE"[std::stol(digits) % 23] == s[8];
 }

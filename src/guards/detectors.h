@@ -72,6 +72,6 @@ bool SsnValid(std::string_view nine_digits);  // area 001-899 but 666, group 01-
 bool NinoValid(std::string_view nino);        // 2 letters (allowed prefixes), 6 digits, A-D
 bool DniValid(std::string_view dni);          // 8 digits + mod-23 letter; NIE: X/Y/Z + 7 + letter
 bool BsnValid(std::string_view nine_digits);  // the "11-proof"
-std::string Base62Pad6(std::uint32_t v);  // the checksum's encoding, for tests
+std::string Base62Pad6(std::uint32_t v);      // the checksum's encoding, for tests
 
 }  // namespace rampart::guards

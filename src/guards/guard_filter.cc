@@ -126,6 +126,17 @@ GuardFilter::GuardFilter(GuardsConfig c, std::string canary, std::shared_ptr<con
 FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
   FilterDecision d;
   if (r.json_body == nullptr) return d;
+  // Per identity: off skips the prompt guards, monitor flags what would block.
+  GuardMode mode = GuardMode::kEnforce;
+  if (auto it = config_.identities.find(r.identity); it != config_.identities.end())
+    mode = it->second;
+  auto effective = [&](Action a) {
+    return mode == GuardMode::kMonitor && a == Action::kBlock ? Action::kFlag : a;
+  };
+  if (mode == GuardMode::kOff) {
+    InsertCanaryInto(r, &d);
+    return d;
+  }
   const std::vector<PromptPart> parts = PromptParts(*r.json_body);
   // What the rules and the classifier see of each part (normalize.h).
   std::vector<std::vector<std::string>> views;
@@ -148,7 +159,7 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
     }
     if (flagged) {
       const Rule& rule = rules_->rule(*worst);
-      Action a = config_.rules.action;
+      Action a = effective(config_.rules.action);
       decisions_[static_cast<std::size_t>(worst_role)][static_cast<std::size_t>(a)].fetch_add(
           1, std::memory_order_relaxed);
       d.annotations.push_back("guard.rule=" + rule.id);
@@ -182,7 +193,7 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
       }
     }
     if (hit) {
-      Action a = config_.classifier.action;
+      Action a = effective(config_.classifier.action);
       decisions_[static_cast<std::size_t>(*hit)][static_cast<std::size_t>(a)].fetch_add(
           1, std::memory_order_relaxed);
       char score[32];
@@ -201,13 +212,17 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
       d.action = FilterDecision::Action::kFlag;
     }
   }
+  InsertCanaryInto(r, &d);
+  return d;
+}
+
+void GuardFilter::InsertCanaryInto(const FilterRequest& r, FilterDecision* d) {
   if (!canary_.empty() && r.route == "chat") {
     if (auto body = InsertCanary(*r.json_body, canary_)) {
-      d.replacement_body = std::move(*body);
+      d->replacement_body = std::move(*body);
       canaries_inserted_.fetch_add(1, std::memory_order_relaxed);
     }
   }
-  return d;
 }
 
 const OutputGuard& GuardFilter::OutputFor(const FilterRequest& r) const {

@@ -6,6 +6,8 @@
 //               per-role thresholds: a hit at or above the threshold blocks
 //               (403 "prompt_rejected") or flags; then, on chat requests, the
 //               canary goes into the system prompt (replacement_body).
+//               gateway.guards.identities: `monitor` turns blocks into
+//               flags, `off` skips rules and classifier for that identity.
 //   OnResponse  an output-guard stream filter (output_guard.h) for every
 //               response, with the route/model override that applies.
 //   RenderMetrics  rampart_guard_* counters.
@@ -73,6 +75,7 @@ class GuardFilter final : public GatewayFilter {
 
  private:
   const OutputGuard& OutputFor(const FilterRequest& r) const;
+  void InsertCanaryInto(const FilterRequest& r, FilterDecision* d);
   void RecordBlock(const FilterRequest& r, std::string_view stage, std::string reason,
                    std::optional<double> score);
 

@@ -63,10 +63,10 @@ void Encode(char32_t cp, std::string* out) {
 }
 
 bool Invisible(char32_t c) {
-  return c == 0x00AD || c == 0x034F || c == 0x061C || c == 0x115F || c == 0x1160 ||
-         c == 0x180E || (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
+  return c == 0x00AD || c == 0x034F || c == 0x061C || c == 0x115F || c == 0x1160 || c == 0x180E ||
+         (c >= 0x200B && c <= 0x200F) || (c >= 0x202A && c <= 0x202E) ||
          (c >= 0x2060 && c <= 0x206F) || c == 0x3164 || (c >= 0xFE00 && c <= 0xFE0F) ||
-         c == 0xFEFF || c == 0xFFA0 || c == 0xE0001 || c == 0xE007F ||
+         c == 0xFEFF || c == 0xFFA0 || (c >= 0xE0000 && c <= 0xE001F) || c == 0xE007F ||
          (c >= 0xE0100 && c <= 0xE01EF);
 }
 
@@ -97,9 +97,9 @@ bool LookalikeScript(char32_t c) {
 }
 
 bool WordChar(char32_t c) {
-  return AsciiLetter(c) || (c >= '0' && c <= '9') || (c >= 0xC0 && c != 0xD7 && c != 0xF7 &&
-                                                      !(c >= 0x2000 && c <= 0x2BFF) &&
-                                                      !(c >= 0x3000 && c <= 0x303F));
+  return AsciiLetter(c) || (c >= '0' && c <= '9') ||
+         (c >= 0xC0 && c != 0xD7 && c != 0xF7 && !(c >= 0x2000 && c <= 0x2BFF) &&
+          !(c >= 0x3000 && c <= 0x303F));
 }
 
 }  // namespace
@@ -201,9 +201,9 @@ bool LooksLikeText(std::string_view s) {
 
 // The common English words counted to tell ROT13 text from plain text.
 constexpr std::array<std::string_view, 24> kCommon = {
-    "the", "and", "you", "to",   "of",    "is",   "are",  "all",
-    "your", "in", "it",  "for",  "that",  "this", "with", "now",
-    "not", "be",  "a",   "what", "ignore", "previous", "instructions", "system"};
+    "the",  "and", "you", "to",   "of",     "is",       "are",          "all",
+    "your", "in",  "it",  "for",  "that",   "this",     "with",         "now",
+    "not",  "be",  "a",   "what", "ignore", "previous", "instructions", "system"};
 
 std::size_t CommonWords(std::string_view s) {
   std::size_t n = 0;
@@ -225,8 +225,10 @@ std::size_t CommonWords(std::string_view s) {
 std::string Rot13(std::string_view s) {
   std::string r(s);
   for (char& c : r) {
-    if (c >= 'a' && c <= 'z') c = static_cast<char>('a' + (c - 'a' + 13) % 26);
-    else if (c >= 'A' && c <= 'Z') c = static_cast<char>('A' + (c - 'A' + 13) % 26);
+    if (c >= 'a' && c <= 'z')
+      c = static_cast<char>('a' + (c - 'a' + 13) % 26);
+    else if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>('A' + (c - 'A' + 13) % 26);
   }
   return r;
 }
@@ -296,7 +298,20 @@ std::vector<std::string> DecodedPayloads(std::string_view text) {
   std::vector<std::string> out;
   Budget b{2 * text.size(), &out};
   Runs(text, &b, 0);
-  // ROT13 of the whole text, when it reads more like English.
+  // ROT13 of the whole text, when it reads more like English. A letter count
+  // first: English text has more of "etoish" than of their ROT13 images
+  // "rgbvfu", so the word test runs only on text that may be ROT13.
+  std::array<std::size_t, 26> letters{};
+  for (char ch : text) {
+    auto c = static_cast<unsigned char>(ch | 0x20);
+    if (c >= 'a' && c <= 'z') ++letters[c - 'a'];
+  }
+  auto count = [&](std::string_view set) {
+    std::size_t n = 0;
+    for (char c : set) n += letters[static_cast<std::size_t>(c - 'a')];
+    return n;
+  };
+  if (count("rgbvfu") <= count("etoish")) return out;
   std::size_t plain = CommonWords(text);
   std::string r = Rot13(text);
   std::size_t rotated = CommonWords(r);

@@ -8,7 +8,8 @@
 //                     controls (U+00AD, U+034F, U+061C, U+115F/U+1160,
 //                     U+180E, U+200B..U+200F, U+202A..U+202E,
 //                     U+2060..U+206F, U+3164, U+FE00..U+FE0F, U+FEFF,
-//                     U+FFA0, U+E0001, U+E0100..U+E01EF) are dropped;
+//                     U+FFA0, U+E0000..U+E001F, U+E007F, U+E0100..U+E01EF)
+//                     are dropped;
 //                   - Unicode tag characters U+E0020..U+E007E ("ASCII
 //                     smuggling") become the ASCII characters they shadow;
 //                   - compatibility decompositions are applied (NFKC for

@@ -64,6 +64,27 @@ TEST(GuardsConfig, DocExampleLoadsWithoutDiagnostics) {
   EXPECT_FALSE(c->classifier.threshold[static_cast<std::size_t>(PromptRole::kSystem)]);
 }
 
+TEST(GuardsConfig, PerIdentityModes) {
+  auto r = WithGateway(
+      "gateway:\n  guards:\n    identities:\n      gateway-sa: {mode: monitor}\n"
+      "      triton-sa: {mode: off}\n");
+  ASSERT_TRUE(r) << r.error().message();
+  Diagnostics d;
+  auto c = LoadGuardsConfig(r->estate, &d);
+  ASSERT_TRUE(c) << d.ToString();
+  EXPECT_EQ(c->identities.at("gateway-sa"), GuardMode::kMonitor);
+  EXPECT_EQ(c->identities.at("triton-sa"), GuardMode::kOff);
+  // An unknown identity and an unknown mode are errors with their position.
+  r = WithGateway(
+      "gateway:\n  guards:\n    identities:\n      nobody: {mode: monitor}\n"
+      "      vllm-sa: {mode: loud}\n");
+  ASSERT_TRUE(r);
+  Diagnostics e;
+  EXPECT_FALSE(LoadGuardsConfig(r->estate, &e));
+  EXPECT_NE(e.ToString().find("'nobody' is not an identity"), std::string::npos) << e.ToString();
+  EXPECT_NE(e.ToString().find("loud"), std::string::npos) << e.ToString();
+}
+
 TEST(GuardsConfig, NoSectionNoGuardsEmptySectionDefaults) {
   auto r = WithGateway("gateway:\n  standin: true\n");
   ASSERT_TRUE(r);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -332,6 +333,47 @@ TEST_F(Guards, InjectedPromptIsRefusedBeforeTheUpstream) {
   std::string log = AccessLog();
   EXPECT_NE(log.find("guard.rule=jailbreak.ignore-previous"), std::string::npos) << log;
   EXPECT_EQ(log.find("Ignore all previous"), std::string::npos);  // never the prompt text
+}
+
+// SIGHUP rebuilds the guards: a rule pack added to the estate applies to the
+// next request; a broken pack is refused with its error, and the guards that
+// ran before keep running.
+TEST_F(Guards, SighupReloadsTheGuardsAndRefusesABrokenPack) {
+  const std::string prompt = "please summon the purple banana of doom";
+  Reply r = RawExchange(port_, Post(Chat(prompt, false), key_));
+  EXPECT_EQ(r.status, 200) << r.body;
+
+  dir_.Write("extra.yaml",
+             "version: 1\nrules:\n  - id: custom.purple-banana\n    kind: jailbreak\n"
+             "    severity: critical\n    description: a test rule\n"
+             "    pattern: 'purple\\s+banana'\n");
+  std::string e = Replace(kEstate, "@UPSTREAM@", std::to_string(up_.port()));
+  e = Replace(e, "@PORT@", std::to_string(port_));
+  e = Replace(e, "@ADMIN@", std::to_string(admin_));
+  e = Replace(e, "@DIR@", dir_.path().string());
+  e += "    rules: {packs: [extra.yaml]}\n";  // guards is the estate's last section
+  dir_.Write("estate.yaml", e);
+  kill(gw_->pid(), SIGHUP);
+  ASSERT_TRUE(gw_->WaitForOutput("guards reloaded (on)")) << gw_->Stderr();
+  r = RawExchange(port_, Post(Chat(prompt, false), key_));
+  EXPECT_EQ(r.status, 403) << r.body;
+  std::this_thread::sleep_for(200ms);
+  EXPECT_NE(AccessLog().find("guard.rule=custom.purple-banana"), std::string::npos) << AccessLog();
+
+  // A pack that does not compile: the reload is refused with the pack's
+  // file and line, and the rule loaded before still blocks.
+  dir_.Write("extra.yaml",
+             "version: 1\nrules:\n  - id: custom.purple-banana\n    kind: jailbreak\n"
+             "    severity: critical\n    description: a test rule\n"
+             "    pattern: 'purple(\\s+banana'\n");
+  kill(gw_->pid(), SIGHUP);
+  ASSERT_TRUE(gw_->WaitForOutput("reload failed")) << gw_->Stderr();
+  EXPECT_NE(gw_->Stderr().find("extra.yaml"), std::string::npos) << gw_->Stderr();
+  EXPECT_TRUE(gw_->running());
+  r = RawExchange(port_, Post(Chat(prompt, false), key_));
+  EXPECT_EQ(r.status, 403) << r.body;
+  r = RawExchange(port_, Post(Chat("write a haiku about tea", false), key_));
+  EXPECT_EQ(r.status, 200) << r.body;
 }
 
 }  // namespace
