@@ -464,10 +464,10 @@ http::HttpResult<std::string> KeyBroker::Attest(std::string_view session_id,
     }
     std::string named(n->value().get_string());
     if (!a->node.empty() && a->node != named) {
-      return std::unexpected(Refuse(403, "evidence_refused",
-                                    "the request names node " + named + " but the evidence binds " +
-                                        a->node,
-                                    "", &*claims, to, ""));
+      return std::unexpected(
+          Refuse(403, "evidence_refused",
+                 "the request names node " + named + " but the evidence binds " + a->node, "",
+                 &*claims, to, ""));
     }
     a->node = std::move(named);
   }

@@ -177,9 +177,10 @@ Result<std::unique_ptr<NodePoller>> StartBrokerNodes(const BrokerConfig& cfg, Au
   if (cfg.nodes.registry.empty()) {
     for (const auto& [id, p] : cfg.policies) {
       if (p.require_attested_node)
-        spdlog::warn("kbs: policy {} requires an attested node but attest.nodes is not set: it "
-                     "releases nothing",
-                     id);
+        spdlog::warn(
+            "kbs: policy {} requires an attested node but attest.nodes is not set: it "
+            "releases nothing",
+            id);
     }
     return std::unique_ptr<NodePoller>();
   }

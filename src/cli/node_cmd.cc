@@ -5,8 +5,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <boost/json.hpp>
 #include <algorithm>
+#include <boost/json.hpp>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -374,8 +374,7 @@ Result<std::vector<EnrolledNode>> LoadPollableNodes(const std::string& registry)
     nodes.push_back({name, e.node_class, ak->key, e.address});
   }
   if (ec) return InvalidArgumentError(registry + ": " + ec.message());
-  if (nodes.empty())
-    return InvalidArgumentError(registry + ": no enrolled node has an --address");
+  if (nodes.empty()) return InvalidArgumentError(registry + ": no enrolled node has an --address");
   std::sort(nodes.begin(), nodes.end(),
             [](const EnrolledNode& x, const EnrolledNode& y) { return x.name < y.name; });
   return nodes;
@@ -396,8 +395,8 @@ Result<std::shared_ptr<NodeVerifier>> MakeHttpNodeVerifier(const std::string& re
 }
 
 int Poll(const PollArgs& a) {
-  auto verifier = MakeHttpNodeVerifier(a.registry, a.policy,
-                                       std::chrono::milliseconds(a.timeout_ms), nullptr);
+  auto verifier =
+      MakeHttpNodeVerifier(a.registry, a.policy, std::chrono::milliseconds(a.timeout_ms), nullptr);
   if (!verifier) return ReportError(verifier.error());
   auto nodes = LoadPollableNodes(a.registry);
   if (!nodes) return ReportError(nodes.error());

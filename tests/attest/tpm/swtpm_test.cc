@@ -8,8 +8,10 @@
 
 #include <chrono>
 #include <fstream>
+#include <regex>
 #include <thread>
 
+#include "core/crypto.h"
 #include "synthetic.h"
 #include "testing/testing.h"
 
@@ -333,6 +335,100 @@ TEST_F(SwTpmTest, AgentAnswersTheVerifierLoopOverLoopback) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("gpu-01: unreachable\n  fetch: agent " + address), std::string::npos)
       << r.out;
+}
+
+// The key broker gates a sealed model's key on the node's measured boot: it
+// runs the node verifier loop itself (attest.nodes), so a node whose kernel
+// drifted from its class's golden values gets no key, and the refusal, the
+// drift and the release before it are all in the broker's ledger.
+TEST_F(SwTpmTest, KeyBrokerReleasesOnlyToAnAttestedNode) {
+  synthetic::BootSpec spec;
+  Boot(spec);
+  WritePolicy(spec);
+  int port = rampart::testing::FreePort();
+  std::string address = "127.0.0.1:" + std::to_string(port);
+  rampart::testing::Process agent(
+      {rampart::testing::RampartBin(), "node", "agent", "--listen", address, "--ak-ctx",
+       P("ak.ctx"), "--log", P("boot.log"), "--ima", P("ima.log")},
+      dir_.path(), {"TPM2TOOLS_TCTI=swtpm:path=" + sock_});
+  ASSERT_TRUE(rampart::testing::WaitForPort(port)) << agent.Stderr();
+  CommandResult e =
+      RunRampart({"node", "enroll", "--name", "gpu-01", "--class", "gpu-training", "--ak",
+                  P("ak.pub"), "--registry", P("registry"), "--address", address});
+  ASSERT_EQ(e.exit_code, 0) << e.err;
+
+  fs::create_directories(dir_ / "model");
+  std::ofstream(dir_ / "model" / "weights.bin", std::ios::binary) << std::string(4096, 'w');
+  CommandResult seal = RunRampart({"seal", P("model"), "-o", P("sealed"), "--resource",
+                                   "models/tiny/key", "--kek", P("kbs.kek"), "--create-kek"});
+  ASSERT_EQ(seal.exit_code, 0) << seal.err;
+  auto sk = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519);
+  ASSERT_TRUE(sk.has_value());
+  std::ofstream(dir_ / "sample.pem") << *sk->ToPem();
+  std::ofstream(dir_ / "sample.pub") << *sk->public_key().ToPem();
+  std::ofstream(dir_ / "kbs.yaml") << "attest:\n"
+                                      "  kek: kbs.kek\n"
+                                      "  sample_key: sample.pub\n"
+                                      "  nodes: {registry: registry, policy: nodes.yaml}\n"
+                                      "  resources:\n"
+                                      "    - {path: models/tiny/key, sealed: sealed, policy: p}\n"
+                                      "  policies:\n"
+                                      "    - {id: p, tee: [sample], require_attested_node: true}\n";
+  auto start = [&] {
+    auto kbs = std::make_unique<rampart::testing::Process>(
+        std::vector<std::string>{rampart::testing::RampartBin(), "kbs", "serve", "--policy",
+                                 P("kbs.yaml"), "--listen", "127.0.0.1:0", "--insecure-http",
+                                 "--ledger-store", "sqlite:" + P("ledger.db"), "--ledger-key",
+                                 P("ledger.key")},
+        dir_.path());
+    EXPECT_TRUE(kbs->WaitForOutput("listening on")) << kbs->Stderr();
+    std::smatch m;
+    std::string out = kbs->Stdout();
+    EXPECT_TRUE(std::regex_search(out, m, std::regex("http://127\\.0\\.0\\.1:([0-9]+)"))) << out;
+    return std::pair{std::move(kbs), "http://127.0.0.1:" + m[1].str()};
+  };
+  auto client = [&](const std::string& url, std::vector<std::string> extra) {
+    std::vector<std::string> args{
+        "attest",          "client",       "--url",         url,  "--resource",
+        "models/tiny/key", "--sample-key", P("sample.pem"), "-o", P("dk")};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunRampart(args);
+  };
+
+  auto [kbs, url] = start();
+  CommandResult r =
+      client(url, {"--node", "gpu-01", "--unseal", P("sealed"), "--unseal-out", P("out")});
+  EXPECT_EQ(r.exit_code, 0) << r.err << kbs->Stderr();
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "weights.bin"));
+  r = client(url, {});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("requires an attested node and the requester named none"), std::string::npos)
+      << r.err;
+  r = client(url, {"--node", "gpu-02"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("node gpu-02 is not enrolled"), std::string::npos) << r.err;
+  EXPECT_EQ(kbs->Stop(SIGTERM), 0) << kbs->Stderr();
+
+  // The class moves to a kernel this node has not booted: the broker's
+  // verifier loop finds the drift and the key is refused, by name.
+  synthetic::BootSpec expected = spec;
+  expected.kernel = "kernel image 6.1.1";
+  WritePolicy(expected);
+  auto [kbs2, url2] = start();
+  r = client(url2, {"--node", "gpu-01"});
+  EXPECT_EQ(r.exit_code, 1);
+  std::string drift = "kernel: digest sha256:" + synthetic::Sha256Hex(spec.kernel) +
+                      " not in golden values for class gpu-training";
+  EXPECT_NE(r.err.find("node gpu-01 is drifted: " + drift), std::string::npos) << r.err;
+  EXPECT_EQ(kbs2->Stop(SIGTERM), 0) << kbs2->Stderr();
+
+  CommandResult ledger = RunRampart({"ledger", "export", "--store", "sqlite:" + P("ledger.db")});
+  ASSERT_EQ(ledger.exit_code, 0) << ledger.err;
+  EXPECT_NE(ledger.out.find("\"type\":\"node.attested\""), std::string::npos) << ledger.out;
+  EXPECT_NE(ledger.out.find("\"type\":\"key.released\""), std::string::npos) << ledger.out;
+  EXPECT_NE(ledger.out.find("\"type\":\"node.drifted\""), std::string::npos) << ledger.out;
+  EXPECT_NE(ledger.out.find(drift), std::string::npos) << ledger.out;
+  EXPECT_NE(ledger.out.find("\"type\":\"key.refused\""), std::string::npos) << ledger.out;
 }
 
 }  // namespace
