@@ -82,12 +82,13 @@ struct Fixture {
     auto p = Policy::Create(loaded->estate, *config, keys, nullptr);
     if (!p) std::abort();
     policy = *p;
-    head = "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"
-           "Content-Length: " +
-           std::to_string(kBody.size()) +
-           "\r\nContent-Type: application/json\r\n"
-           "Authorization: Bearer " +
-           key + "\r\n\r\n";
+    head =
+        "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1:8080\r\n"
+        "Content-Length: " +
+        std::to_string(kBody.size()) +
+        "\r\nContent-Type: application/json\r\n"
+        "Authorization: Bearer " +
+        key + "\r\n\r\n";
   }
 };
 

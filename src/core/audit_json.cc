@@ -36,7 +36,8 @@ Status AuditSink::AppendJson(const std::string& entry_json) {
     std::string_view k(kv.key().data(), kv.key().size());
     const boost::json::value& val = kv.value();
     if (k == "type" || k == "actor" || k == "time") {
-      if (!val.is_string()) return InvalidArgumentError("audit event: '" + std::string(k) + "' must be a string");
+      if (!val.is_string())
+        return InvalidArgumentError("audit event: '" + std::string(k) + "' must be a string");
       std::string_view s(val.get_string().data(), val.get_string().size());
       if (k == "type") {
         e.type = s;
@@ -48,7 +49,8 @@ Status AuditSink::AppendJson(const std::string& entry_json) {
     } else if (k == "subjects") {
       if (!val.is_array()) return InvalidArgumentError("audit event: 'subjects' must be an array");
       for (const auto& sv : val.get_array()) {
-        if (!sv.is_object()) return InvalidArgumentError("audit event: a subject must be an object");
+        if (!sv.is_object())
+          return InvalidArgumentError("audit event: a subject must be an object");
         auto digest = GetString(sv.get_object(), "digest");
         if (!digest) return digest.error();
         auto name = GetOptionalString(sv.get_object(), "name");

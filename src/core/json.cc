@@ -459,7 +459,8 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
     if (!MemberCountsMatch(v, counts, &next) || next != counts.size()) {
       if (auto d = duplicate_error()) return *d;
       // The counts disagree and no name repeats: cannot happen; refuse.
-      return InvalidArgumentError(Prefix(source) + "JSON text could not be checked for duplicate members");
+      return InvalidArgumentError(Prefix(source) +
+                                  "JSON text could not be checked for duplicate members");
     }
   }
   return v;

@@ -1040,10 +1040,9 @@ class GatewayServer::Impl final : public http::Handler {
     co_return std::move(conn);
   }
 
-  static std::string BuildUpstreamRequest(WorkerState& w, const RequestHead& h,
-                                          const RouteMatch& m, const UpstreamConfig& u,
-                                          const Principal& p, std::size_t body_size,
-                                          const Call& x, bool tls_client) {
+  static std::string BuildUpstreamRequest(WorkerState& w, const RequestHead& h, const RouteMatch& m,
+                                          const UpstreamConfig& u, const Principal& p,
+                                          std::size_t body_size, const Call& x, bool tls_client) {
     std::vector<std::string_view>& conn_named = w.conn_named;
     conn_named.clear();
     for (const HeaderField& f : h.headers) {

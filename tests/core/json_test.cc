@@ -53,7 +53,8 @@ TEST(JsonTest, DuplicateKeysFoundWhereverTheyAre) {
   EXPECT_TRUE(named(R"({"a":{"p":1},"b":2,"a":{"p":1}})", "a"));
   EXPECT_TRUE(named(R"({"a\u0062":1,"ab":2})", "ab"));
   std::string large = "{";
-  for (int i = 0; i < 300; ++i) large += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  for (int i = 0; i < 300; ++i)
+    large += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
   large += "\"k150\":0}";
   EXPECT_TRUE(named(large, "k150"));
   // A syntax error after a duplicate: the duplicate is reported (first).
