@@ -24,6 +24,8 @@
 #     requests/s, CPU per request and latency at c=1, with the ratio
 #     this/baseline. Issue 11's baseline is the commit before the gateway
 #     moved onto core/http: GATEWAY_BASELINE_REF=ef93538^
+#   GATEWAY_BASELINE_BIN=<path to a rampart binary>: the same comparison
+#     against a binary already built (no worktree, no build)
 set -euo pipefail
 BUILD=${1:-build}
 RAMPART=$(realpath "$BUILD/rampart")
@@ -231,23 +233,30 @@ done
 echo "  goals: gateway p50 < 100 us, p99 < 1000 us added"
 
 # The same HTTP/1.1 load against an older commit's gateway, same run.
-if [ -n "${GATEWAY_BASELINE_REF:-}" ]; then
+if [ -n "${GATEWAY_BASELINE_REF:-}" ] || [ -n "${GATEWAY_BASELINE_BIN:-}" ]; then
   repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
-  bsha=$(git -C "$repo" rev-parse --verify "${GATEWAY_BASELINE_REF}^{commit}") ||
-    { echo "bench/gateway: GATEWAY_BASELINE_REF=$GATEWAY_BASELINE_REF is not a commit" >&2; exit 2; }
-  bdir=${GATEWAY_BASELINE_DIR:-$repo/.bench-baseline/${bsha:0:12}}
-  if [ ! -d "$bdir" ]; then
-    git -C "$repo" worktree add --detach "$bdir" "$bsha" >/dev/null 2>&1 ||
-      { echo "bench/gateway: cannot create a worktree for $bsha at $bdir" >&2; exit 2; }
+  if [ -n "${GATEWAY_BASELINE_BIN:-}" ]; then
+    OLD=$(realpath "$GATEWAY_BASELINE_BIN")
+    [ -x "$OLD" ] || { echo "bench/gateway: GATEWAY_BASELINE_BIN=$OLD is not executable" >&2; exit 2; }
+    bsha=binary; bname="$OLD ($("$OLD" --version 2>/dev/null))"
+  else
+    bsha=$(git -C "$repo" rev-parse --verify "${GATEWAY_BASELINE_REF}^{commit}") ||
+      { echo "bench/gateway: GATEWAY_BASELINE_REF=$GATEWAY_BASELINE_REF is not a commit" >&2; exit 2; }
+    bdir=${GATEWAY_BASELINE_DIR:-$repo/.bench-baseline/${bsha:0:12}}
+    if [ ! -d "$bdir" ]; then
+      git -C "$repo" worktree add --detach "$bdir" "$bsha" >/dev/null 2>&1 ||
+        { echo "bench/gateway: cannot create a worktree for $bsha at $bdir" >&2; exit 2; }
+    fi
+    echo "baseline: building rampart at ${bsha:0:12} in $bdir (nice, -j${GATEWAY_BASELINE_JOBS:-2})"
+    if [ ! -f "$bdir/build/build.ninja" ]; then
+      cmake -S "$bdir" -B "$bdir/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$work/baseline-cmake.log" 2>&1 ||
+        { cat "$work/baseline-cmake.log" >&2; exit 1; }
+    fi
+    nice ninja -C "$bdir/build" -j"${GATEWAY_BASELINE_JOBS:-2}" rampart >"$work/baseline-build.log" 2>&1 ||
+      { tail -30 "$work/baseline-build.log" >&2; exit 1; }
+    OLD="$bdir/build/rampart"
+    bname="${bsha:0:12} ($(git -C "$repo" log -1 --format=%s "$bsha" | cut -c1-70))"
   fi
-  echo "baseline: building rampart at ${bsha:0:12} in $bdir (nice, -j${GATEWAY_BASELINE_JOBS:-2})"
-  if [ ! -f "$bdir/build/build.ninja" ]; then
-    cmake -S "$bdir" -B "$bdir/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$work/baseline-cmake.log" 2>&1 ||
-      { cat "$work/baseline-cmake.log" >&2; exit 1; }
-  fi
-  nice ninja -C "$bdir/build" -j"${GATEWAY_BASELINE_JOBS:-2}" rampart >"$work/baseline-build.log" 2>&1 ||
-    { tail -30 "$work/baseline-build.log" >&2; exit 1; }
-  OLD="$bdir/build/rampart"
   OLDGW=$(free_port); OLDADMIN=$(free_port)
   mkdir -p "$work/old"
   # The estate of the bench as it was before gRPC: every commit since reads it.
@@ -297,7 +306,7 @@ EOF
     -H 'Content-Type: application/json' \
     -d '{"model":"bench-model","messages":[{"role":"user","content":"hello"}]}' "http://127.0.0.1:$OLDGW/v1/chat/completions")
   [ "$code" = 200 ] || { echo "bench/gateway: the baseline gateway answered $code" >&2; cat "$work/old/serve.log" >&2; exit 1; }
-  echo "baseline: ${bsha:0:12} ($(git -C "$repo" log -1 --format=%s "$bsha" | cut -c1-70))"
+  echo "baseline: $bname"
   echo "  vs this build, same load, interleaved (wrk -t2 -c64 -d${DURATION}s, then wrk -c1 3s; 3 rounds each, median):"
   wrk -t2 -c64 -d2s -s "$work/old/post.lua" "http://127.0.0.1:$OLDGW/v1/chat/completions" >/dev/null  # warm-up
   declare -A base
