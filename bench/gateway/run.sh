@@ -16,6 +16,16 @@
 # Both proxies get one worker (nginx worker_processes 1, gateway threads: 1).
 # Usage: bench/gateway/run.sh BUILD_DIR       (about 3 minutes)
 #   GATEWAY_BENCH_SECONDS, GATEWAY_BENCH_RSS_REQUESTS, GATEWAY_BENCH_PERF=perf.data
+#   GATEWAY_BASELINE_REF=<commit>: also build that commit's `rampart` (in a
+#     git worktree under GATEWAY_BASELINE_DIR, default
+#     <repo>/.bench-baseline/<commit>; kept, so a second run only rebuilds
+#     what changed; `nice ninja -j${GATEWAY_BASELINE_JOBS:-2}`) and run the same
+#     HTTP/1.1 load against it and this build, interleaved in the same run:
+#     requests/s, CPU per request and latency at c=1, with the ratio
+#     this/baseline. Issue 11's baseline is the commit before the gateway
+#     moved onto core/http: GATEWAY_BASELINE_REF=ef93538^
+#   GATEWAY_BASELINE_BIN=<path to a rampart binary>: the same comparison
+#     against a binary already built (no worktree, no build)
 set -euo pipefail
 BUILD=${1:-build}
 RAMPART=$(realpath "$BUILD/rampart")
@@ -221,6 +231,116 @@ for q in 50 99; do
     "${lat[up,$q]}" "${lat[proxy,$q]}" "${lat[gw,$q]}"
 done
 echo "  goals: gateway p50 < 100 us, p99 < 1000 us added"
+
+# The same HTTP/1.1 load against an older commit's gateway, same run.
+if [ -n "${GATEWAY_BASELINE_REF:-}" ] || [ -n "${GATEWAY_BASELINE_BIN:-}" ]; then
+  repo=$(git -C "$(dirname "$0")" rev-parse --show-toplevel)
+  if [ -n "${GATEWAY_BASELINE_BIN:-}" ]; then
+    OLD=$(realpath "$GATEWAY_BASELINE_BIN")
+    [ -x "$OLD" ] || { echo "bench/gateway: GATEWAY_BASELINE_BIN=$OLD is not executable" >&2; exit 2; }
+    bsha=binary; bname="$OLD ($("$OLD" --version 2>/dev/null))"
+  else
+    bsha=$(git -C "$repo" rev-parse --verify "${GATEWAY_BASELINE_REF}^{commit}") ||
+      { echo "bench/gateway: GATEWAY_BASELINE_REF=$GATEWAY_BASELINE_REF is not a commit" >&2; exit 2; }
+    bdir=${GATEWAY_BASELINE_DIR:-$repo/.bench-baseline/${bsha:0:12}}
+    if [ ! -d "$bdir" ]; then
+      git -C "$repo" worktree add --detach "$bdir" "$bsha" >/dev/null 2>&1 ||
+        { echo "bench/gateway: cannot create a worktree for $bsha at $bdir" >&2; exit 2; }
+    fi
+    echo "baseline: building rampart at ${bsha:0:12} in $bdir (nice, -j${GATEWAY_BASELINE_JOBS:-2})"
+    if [ ! -f "$bdir/build/build.ninja" ]; then
+      cmake -S "$bdir" -B "$bdir/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >"$work/baseline-cmake.log" 2>&1 ||
+        { cat "$work/baseline-cmake.log" >&2; exit 1; }
+    fi
+    nice ninja -C "$bdir/build" -j"${GATEWAY_BASELINE_JOBS:-2}" rampart >"$work/baseline-build.log" 2>&1 ||
+      { tail -30 "$work/baseline-build.log" >&2; exit 1; }
+    OLD="$bdir/build/rampart"
+    bname="${bsha:0:12} ($(git -C "$repo" log -1 --format=%s "$bsha" | cut -c1-70))"
+  fi
+  OLDGW=$(free_port); OLDADMIN=$(free_port)
+  mkdir -p "$work/old"
+  # The estate of the bench as it was before gRPC: every commit since reads it.
+  cat >"$work/old/estate.yaml" <<EOF
+version: 1
+name: bench
+zones:
+  - {name: dmz, kind: inference, cidrs: [10.0.0.0/24]}
+  - {name: ops, kind: mlops, cidrs: [10.1.0.0/24]}
+services:
+  - {name: gw, zone: dmz, kind: gateway, ports: [tcp/8443], identity: gateway-sa}
+  - name: llm
+    zone: dmz
+    kind: inference
+    inference: {protocol: openai, models: [bench-model]}
+    upstream: http://127.0.0.1:$UP
+  - {name: ledger, zone: ops, kind: ledger, ports: [tcp/7000]}
+identities:
+  - {name: gateway-sa, kind: workload}
+  - {name: bench-client, kind: api-client, roles: [bench]}
+gateway:
+  listen: 127.0.0.1:$OLDGW
+  admin: {enabled: true, listen: 127.0.0.1:$OLDADMIN}
+  threads: 1
+  auth: {keys_file: $work/old/keys.json}
+  access:
+    - {name: bench, identities: [bench-client], models: [bench-model], routes: [chat]}
+  rate_limits:
+    identities:
+      bench-client: {requests_per_second: 1000000, burst: 1000000, max_concurrent: 100000,
+                     tokens_per_minute: 1000000000000}
+    models:
+      bench-model: {max_concurrent: 100000}
+  audit: {enabled: true, batch_size: 256, window_ms: 1000}
+  access_log: off
+ledger:
+  origin: bench/ledger
+  listen: 127.0.0.1:$(free_port)
+EOF
+  OLDKEY=$("$OLD" gateway keys create --identity bench-client --estate "$work/old/estate.yaml" 2>"$work/old/keys.err") ||
+    { cat "$work/old/keys.err" >&2; exit 1; }
+  (cd "$work/old" && exec "$OLD" --log-level warn serve --estate estate.yaml --var-dir "$work/old/var") \
+    >"$work/old/serve.log" 2>&1 & OLDPID=$!; pids+=($OLDPID)
+  wait_port "$OLDGW"
+  sed "s|Bearer $KEY|Bearer $OLDKEY|" "$work/post.lua" >"$work/old/post.lua"
+  code=$(curl -s -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $OLDKEY" \
+    -H 'Content-Type: application/json' \
+    -d '{"model":"bench-model","messages":[{"role":"user","content":"hello"}]}' "http://127.0.0.1:$OLDGW/v1/chat/completions")
+  [ "$code" = 200 ] || { echo "bench/gateway: the baseline gateway answered $code" >&2; cat "$work/old/serve.log" >&2; exit 1; }
+  echo "baseline: $bname"
+  echo "  vs this build, same load, interleaved (wrk -t2 -c64 -d${DURATION}s, then wrk -c1 3s; 3 rounds each, median):"
+  wrk -t2 -c64 -d2s -s "$work/old/post.lua" "http://127.0.0.1:$OLDGW/v1/chat/completions" >/dev/null  # warm-up
+  declare -A base
+  for round in 1 2 3; do
+    for who in old new; do
+      if [ $who = old ]; then port=$OLDGW; lua=$work/old/post.lua; pid=$OLDPID; else port=$GW; lua=$work/post.lua; pid=$GWPID; fi
+      t0=$(cpu_ticks "$pid")
+      o=$(wrk -t2 -c64 -d"${DURATION}s" -s "$lua" "http://127.0.0.1:$port/v1/chat/completions")
+      t1=$(cpu_ticks "$pid")
+      base[$who,rps]+="$(echo "$o" | rps) "
+      base[$who,cpu]+="$(us_per_req $((t1 - t0)) "$(echo "$o" | total)") "
+      echo "$o" | errors | sed "s/^/  $who: /"
+    done
+  done
+  for round in 1 2 3; do
+    for who in old new; do
+      if [ $who = old ]; then port=$OLDGW; lua=$work/old/post.lua; else port=$GW; lua=$work/post.lua; fi
+      o=$(wrk -t1 -c1 -d3s --latency -s "$lua" "http://127.0.0.1:$port/v1/chat/completions")
+      for q in 50 99; do base[$who,$q]+="$(echo "$o" | pct $q) "; done
+    done
+  done
+  for m in rps cpu 50 99; do
+    bo=$(echo "${base[old,$m]}" | median); bn=$(echo "${base[new,$m]}" | median)
+    case $m in
+      rps) label="requests/s     "; better="higher is better" ;;
+      cpu) label="CPU us/request "; better="lower is better" ;;
+      50) label="p50 at c=1, us "; better="lower is better" ;;
+      99) label="p99 at c=1, us "; better="lower is better" ;;
+    esac
+    printf '  %s baseline %9.1f | this build %9.1f | this/baseline = %.2f (%s)   (rounds: baseline %s| this %s)\n' \
+      "$label" "$bo" "$bn" "$(awk -v a="$bn" -v b="$bo" 'BEGIN{print a/b}')" "$better" "${base[old,$m]}" "${base[new,$m]}"
+  done
+  kill "$OLDPID" 2>/dev/null || true
+fi
 
 # Peak RSS: keep going until the gateway has served RSS_REQUESTS in total.
 served=$(( $(echo "$out_gw" | total) + lat_gw_total ))

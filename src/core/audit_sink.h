@@ -43,6 +43,15 @@ class AuditSink {
  public:
   virtual ~AuditSink() = default;
   virtual Status Append(AuditEvent event) = 0;
+  // The same for an event given as the JSON text of its entry (the shape of
+  // core/audit_json.h: "type", "actor", "time", "subjects" and the
+  // type-specific fields side by side), from a producer that writes many
+  // records and serialises them itself instead of building a json tree (the
+  // gateway's access summaries). Members written in canonical (RFC 8785)
+  // order spare the ledger a re-sort; it validates and canonicalises the
+  // entry either way. The default parses the text into an AuditEvent and
+  // calls Append; InvalidArgument when the text is not such an entry.
+  virtual Status AppendJson(const std::string& entry_json);
   virtual Status Flush(std::chrono::milliseconds timeout) = 0;
 };
 

@@ -87,7 +87,13 @@ class Sink final : public HttpAuditSink {
   }
 
   Status Append(AuditEvent event) override {
-    std::string json = boost::json::serialize(AuditEventToJson(event));
+    return Buffer(boost::json::serialize(AuditEventToJson(event)));
+  }
+
+  // The entry text goes to the ledger as it is (the ledger validates it).
+  Status AppendJson(const std::string& entry_json) override { return Buffer(entry_json); }
+
+  Status Buffer(std::string json) {
     {
       std::lock_guard lock(mu_);
       if (buffer_.size() >= opts_.max_buffered_events) {

@@ -5,6 +5,7 @@
 #include <boost/json/src.hpp>  // Boost.JSON compiled into rampart_core, once.
 #include <charconv>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -86,6 +87,79 @@ struct DuplicateKeyHandler {
   bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
   bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
 };
+
+// The cheap pass of the duplicate check: the member count of every object,
+// in document order, counted by a handler that builds and allocates nothing
+// (its vectors are reused per thread). Boost.JSON keeps one member per name
+// when it builds an object, so an object built with fewer members than the
+// text gives it had a repeated name; only then does the precise (and
+// allocating) DuplicateKeyHandler pass run, for the message.
+struct MemberCountHandler {
+  constexpr static std::size_t max_object_size = std::size_t(-1);
+  constexpr static std::size_t max_array_size = std::size_t(-1);
+  constexpr static std::size_t max_key_size = std::size_t(-1);
+  constexpr static std::size_t max_string_size = std::size_t(-1);
+
+  std::vector<std::size_t>* counts = nullptr;  // per object, in order of their '{'
+  std::vector<std::size_t>* open = nullptr;    // indexes into counts of the objects open
+  bool out_of_range = false;
+
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_object_begin(boost::system::error_code&) {
+    open->push_back(counts->size());
+    counts->push_back(0);
+    return true;
+  }
+  bool on_object_end(std::size_t n, boost::system::error_code&) {
+    (*counts)[open->back()] = n;
+    open->pop_back();
+    return true;
+  }
+  bool on_array_begin(boost::system::error_code&) { return true; }
+  bool on_array_end(std::size_t, boost::system::error_code&) { return true; }
+  bool on_key_part(boost::json::string_view, std::size_t, boost::system::error_code&) {
+    return true;
+  }
+  bool on_key(boost::json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_string_part(boost::json::string_view, std::size_t, boost::system::error_code&) {
+    return true;
+  }
+  bool on_string(boost::json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(std::int64_t, boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_uint64(std::uint64_t, boost::json::string_view, boost::system::error_code&) {
+    return true;
+  }
+  bool on_double(double d, boost::json::string_view, boost::system::error_code& ec) {
+    if (std::isfinite(d)) return true;
+    out_of_range = true;
+    ec = boost::json::error::exponent_overflow;
+    return false;
+  }
+  bool on_bool(bool, boost::system::error_code&) { return true; }
+  bool on_null(boost::system::error_code&) { return true; }
+  bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
+};
+
+// True when every object of `v`, in document order, has the member count
+// the text gave it (counts[*next], advanced).
+bool MemberCountsMatch(const json::value& v, const std::vector<std::size_t>& counts,
+                       std::size_t* next) {
+  if (v.is_object()) {
+    const json::object& o = v.get_object();
+    if (*next >= counts.size() || counts[(*next)++] != o.size()) return false;
+    for (const auto& kv : o) {
+      if (!MemberCountsMatch(kv.value(), counts, next)) return false;
+    }
+  } else if (v.is_array()) {
+    for (const auto& e : v.get_array()) {
+      if (!MemberCountsMatch(e, counts, next)) return false;
+    }
+  }
+  return true;
+}
 
 void AppendCanonicalString(std::string_view s, std::string& out) {
   out += '"';
@@ -334,14 +408,30 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
   opts.max_depth = limits.max_depth;
   boost::system::error_code ec;
 
-  if (!limits.allow_duplicate_keys) {
+  // The precise duplicate pass (allocating): only when the counts say a
+  // name repeats, or the text is refused anyway (a duplicate before the
+  // error is the error reported, as it always was).
+  auto duplicate_error = [&]() -> std::optional<Status> {
     json::basic_parser<DuplicateKeyHandler> dup(opts);
-    std::size_t n = dup.write_some(false, text.data(), text.size(), ec);
+    boost::system::error_code dec;
+    std::size_t n = dup.write_some(false, text.data(), text.size(), dec);
     if (!dup.handler().duplicate.empty()) {
       return InvalidArgumentError(Prefix(source) + PositionOf(text, n) + ": duplicate member '" +
                                   dup.handler().duplicate + "'");
     }
-    if (dup.handler().out_of_range) {
+    return std::nullopt;
+  };
+
+  thread_local std::vector<std::size_t> counts, open;
+  if (!limits.allow_duplicate_keys) {
+    counts.clear();
+    open.clear();
+    json::basic_parser<MemberCountHandler> counter(opts);
+    counter.handler().counts = &counts;
+    counter.handler().open = &open;
+    std::size_t n = counter.write_some(false, text.data(), text.size(), ec);
+    if (counter.handler().out_of_range) {
+      if (auto d = duplicate_error()) return *d;
       return InvalidArgumentError(Prefix(source) + PositionOf(text, n) +
                                   ": number outside the range of a double");
     }
@@ -354,13 +444,26 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
   if (!ec && n == text.size()) p.finish(ec);
   if (!ec && n != text.size()) ec = json::error::extra_data;
   if (ec) {
+    if (!limits.allow_duplicate_keys) {
+      if (auto d = duplicate_error()) return *d;
+    }
     std::string what = ec.message();
     if (ec == json::error::too_deep) {
       what = "nesting deeper than " + std::to_string(limits.max_depth);
     }
     return InvalidArgumentError(Prefix(source) + PositionOf(text, n) + ": " + what);
   }
-  return p.release();
+  json::value v = p.release();
+  if (!limits.allow_duplicate_keys) {
+    std::size_t next = 0;
+    if (!MemberCountsMatch(v, counts, &next) || next != counts.size()) {
+      if (auto d = duplicate_error()) return *d;
+      // The counts disagree and no name repeats: cannot happen; refuse.
+      return InvalidArgumentError(Prefix(source) +
+                                  "JSON text could not be checked for duplicate members");
+    }
+  }
+  return v;
 }
 
 std::string CanonicalJson(const json::value& v) {

@@ -6,7 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <set>
+#include <charconv>
 
 #include "core/clock.h"
 #include "core/json.h"
@@ -14,19 +14,99 @@
 namespace rampart::gateway {
 namespace {
 
-json::object RecordObject(const AuditBatcher::Entry& r) {
-  json::object o;
-  o["time"] = FormatRfc3339(r.time, 3);
-  o["request_id"] = r.request_id;
-  if (!r.identity.empty()) o["identity"] = r.identity;
-  if (!r.model.empty()) o["model"] = r.model;
-  o["route"] = r.route;
-  o["status"] = r.status;
-  o["prompt_tokens"] = r.prompt_tokens;
-  o["completion_tokens"] = r.completion_tokens;
-  o["duration_us"] = r.duration_us;
-  if (!r.prompt_digest.empty()) o["prompt_digest"] = r.prompt_digest;
-  return o;
+// The entry is written straight into its JSON text, members in canonical
+// (RFC 8785) order, with no json tree per record: the ledger parses and
+// canonicalises the text once per entry.
+void AppendUint(std::uint64_t v, std::string& out) {
+  char buf[24];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, r.ptr);
+}
+
+// FormatRfc3339(t, 3) without a temporary string: "YYYY-MM-DDTHH:MM:SS.mmmZ".
+void AppendTime(std::chrono::system_clock::time_point t, std::string& out) {
+  using namespace std::chrono;
+  auto ms = floor<milliseconds>(t);
+  auto day = floor<days>(ms);
+  year_month_day ymd{day};
+  hh_mm_ss hms{ms - day};
+  char buf[32];
+  auto two = [](char* p, unsigned v) {
+    p[0] = static_cast<char>('0' + v / 10);
+    p[1] = static_cast<char>('0' + v % 10);
+  };
+  int y = static_cast<int>(ymd.year());
+  if (y < 0 || y > 9999) {  // not in any record a clock makes; keep the general form
+    out += FormatRfc3339(t, 3);
+    return;
+  }
+  buf[0] = static_cast<char>('0' + y / 1000);
+  buf[1] = static_cast<char>('0' + y / 100 % 10);
+  buf[2] = static_cast<char>('0' + y / 10 % 10);
+  buf[3] = static_cast<char>('0' + y % 10);
+  buf[4] = '-';
+  two(buf + 5, static_cast<unsigned>(ymd.month()));
+  buf[7] = '-';
+  two(buf + 8, static_cast<unsigned>(ymd.day()));
+  buf[10] = 'T';
+  two(buf + 11, static_cast<unsigned>(hms.hours().count()));
+  buf[13] = ':';
+  two(buf + 14, static_cast<unsigned>(hms.minutes().count()));
+  buf[16] = ':';
+  two(buf + 17, static_cast<unsigned>(hms.seconds().count()));
+  buf[19] = '.';
+  auto sub = static_cast<unsigned>(hms.subseconds().count());
+  buf[20] = static_cast<char>('0' + sub / 100);
+  buf[21] = static_cast<char>('0' + sub / 10 % 10);
+  buf[22] = static_cast<char>('0' + sub % 10);
+  buf[23] = 'Z';
+  out.append(buf, 24);
+}
+
+void AppendQuoted(std::string_view s, std::string& out) { AppendJsonString(s, &out); }
+
+void AppendTimeString(std::chrono::system_clock::time_point t, std::string& out) {
+  out += '"';
+  AppendTime(t, out);
+  out += '"';
+}
+
+// One record, as RecordObject used to build it: {completion_tokens,
+// duration_us, identity?, model?, prompt_digest?, prompt_tokens, request_id,
+// route, status, time}.
+void AppendRecord(const AuditBatcher::Entry& r, std::string& out) {
+  out += "{\"completion_tokens\":";
+  AppendUint(r.completion_tokens, out);
+  out += ",\"duration_us\":";
+  AppendUint(r.duration_us, out);
+  if (!r.identity.empty()) {
+    out += ",\"identity\":";
+    AppendQuoted(r.identity, out);
+  }
+  if (!r.model.empty()) {
+    out += ",\"model\":";
+    AppendQuoted(r.model, out);
+  }
+  if (!r.prompt_digest.empty()) {
+    out += ",\"prompt_digest\":";
+    AppendQuoted(r.prompt_digest, out);
+  }
+  out += ",\"prompt_tokens\":";
+  AppendUint(r.prompt_tokens, out);
+  out += ",\"request_id\":";
+  AppendQuoted(r.request_id, out);
+  out += ",\"route\":";
+  AppendQuoted(r.route, out);
+  out += ",\"status\":";
+  if (r.status < 0) {
+    out += '-';
+    AppendUint(static_cast<std::uint64_t>(-static_cast<std::int64_t>(r.status)), out);
+  } else {
+    AppendUint(static_cast<std::uint64_t>(r.status), out);
+  }
+  out += ",\"time\":";
+  AppendTimeString(r.time, out);
+  out += '}';
 }
 
 // A record's share of an entry's canonical size, bounded from above.
@@ -206,14 +286,14 @@ void AuditBatcher::Run() {
 }
 
 void AuditBatcher::Deliver(std::vector<Entry> batch) {
+  std::string& text = entry_text_;
+  std::string records;
+  std::vector<std::string_view> principals, models;
   std::size_t i = 0;
   while (i < batch.size()) {
-    AuditEvent ev;
-    ev.type = "access.summary";
-    ev.actor = opts_.actor;
-    ev.time = std::chrono::system_clock::now();
-    json::array records;
-    std::set<std::string> principals, models;
+    principals.clear();
+    models.clear();
+    records.clear();
     std::uint64_t denied = 0;
     auto start = batch[i].time, end = batch[i].time;
     std::size_t bytes = 512;
@@ -223,35 +303,62 @@ void AuditBatcher::Deliver(std::vector<Entry> batch) {
       std::size_t b = EstimateBytes(r);
       if (n > 0 && bytes + b > opts_.max_entry_bytes) break;
       bytes += b + r.identity.size() + r.model.size();  // principals/models lists
-      records.push_back(RecordObject(r));
-      if (!r.identity.empty()) principals.insert(r.identity);
-      if (!r.model.empty()) models.insert(r.model);
+      if (n > 0) records += ',';
+      AppendRecord(r, records);
+      if (!r.identity.empty()) principals.push_back(r.identity);
+      if (!r.model.empty()) models.push_back(r.model);
       if (r.denied) ++denied;
       start = std::min(start, r.time);
       end = std::max(end, r.time + std::chrono::microseconds(r.duration_us));
     }
-    ev.fields["window_start"] = FormatRfc3339(start, 3);
-    ev.fields["window_end"] = FormatRfc3339(end, 3);
-    ev.fields["requests"] = records.size();
-    ev.fields["denied"] = denied;
-    json::array p, m;
-    for (const auto& s : principals) p.emplace_back(s);
-    for (const auto& s : models) m.emplace_back(s);
-    ev.fields["principals"] = std::move(p);
-    ev.fields["models"] = std::move(m);
-    if (!opts_.endpoint.empty()) ev.fields["endpoint"] = opts_.endpoint;
-    std::size_t count = records.size();
-    ev.fields["records"] = std::move(records);
-    Send(ev, count);
+    // Sorted, without repeats (byte order: the order of std::set<std::string>).
+    for (auto* v : {&principals, &models}) {
+      std::sort(v->begin(), v->end());
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+    auto list = [&](const std::vector<std::string_view>& v) {
+      text += '[';
+      for (std::size_t k = 0; k < v.size(); ++k) {
+        if (k > 0) text += ',';
+        AppendQuoted(v[k], text);
+      }
+      text += ']';
+    };
+    text.clear();
+    text.reserve(records.size() + 512);
+    text += "{\"actor\":";
+    AppendQuoted(opts_.actor, text);
+    text += ",\"denied\":";
+    AppendUint(denied, text);
+    if (!opts_.endpoint.empty()) {
+      text += ",\"endpoint\":";
+      AppendQuoted(opts_.endpoint, text);
+    }
+    text += ",\"models\":";
+    list(models);
+    text += ",\"principals\":";
+    list(principals);
+    text += ",\"records\":[";
+    text += records;
+    text += "],\"requests\":";
+    AppendUint(n, text);
+    text += ",\"time\":";
+    AppendTimeString(std::chrono::system_clock::now(), text);
+    text += ",\"type\":\"access.summary\",\"window_end\":";
+    AppendTimeString(end, text);
+    text += ",\"window_start\":";
+    AppendTimeString(start, text);
+    text += '}';
+    Send(text, n);
     std::lock_guard lock(mu_);
-    delivering_ -= count;
+    delivering_ -= n;
   }
 }
 
-void AuditBatcher::Send(const AuditEvent& ev, std::size_t count) {
+void AuditBatcher::Send(const std::string& entry, std::size_t count) {
   std::chrono::milliseconds delay = std::min(opts_.retry_initial_delay, opts_.retry_max_delay);
   for (int attempt = 1;; ++attempt) {
-    Status s = sink_->Append(ev);
+    Status s = sink_->AppendJson(entry);
     if (s.ok()) {
       if (metrics_ != nullptr) {
         metrics_->audit_records += count;

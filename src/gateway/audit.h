@@ -87,7 +87,8 @@ struct AuditBatcherOptions {
 
 class AuditBatcher {
  public:
-  // The fields of an AccessRecord the audit trail keeps (RecordObject): only
+  // The fields of an AccessRecord the audit trail keeps (written into the
+  // entry by AppendRecord in audit.cc): only
   // these are copied on the I/O thread.
   struct Entry {
     std::chrono::system_clock::time_point time;
@@ -147,8 +148,9 @@ class AuditBatcher {
   enum DropReason { kQueueFull, kLedgerUnavailable, kRefused, kShutdown, kDropReasons };
   void Run();
   void Deliver(std::vector<Entry> batch);
-  // Appends one entry of `count` records, retrying as the header says.
-  void Send(const AuditEvent& ev, std::size_t count);
+  // Appends one entry (its JSON text) of `count` records, retrying as the
+  // header says.
+  void Send(const std::string& entry, std::size_t count);
   void DropLocked(DropReason why, std::size_t count);  // REQUIRES: mu_ held
   void LogDropsLocked(bool force);                     // REQUIRES: mu_ held
 
@@ -168,6 +170,7 @@ class AuditBatcher {
   std::uint64_t dropped_total_ = 0;
   std::chrono::steady_clock::time_point last_drop_log_{};
   std::chrono::steady_clock::time_point last_retry_log_{};
+  std::string entry_text_;  // the flusher's entry buffer, reused
   std::thread thread_;
 };
 

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <cmath>
 #include <mutex>
+#include <span>
 #include <string>
 #include <unordered_map>
 
@@ -186,15 +187,6 @@ struct Shard {
   std::size_t sweep_at = kMinSweep;
 };
 
-std::string MapKey(const LimitKey& k) {
-  std::string s;
-  s.reserve(k.scope.size() + 1 + k.name.size());
-  s += k.scope;
-  s += '\x1f';  // cannot occur in a scope; keeps (scope, name) pairs distinct
-  s += k.name;
-  return s;
-}
-
 class LocalRateLimiter final : public RateLimiter {
  public:
   explicit LocalRateLimiter(std::shared_ptr<const Clock> clock) : clock_(std::move(clock)) {}
@@ -222,21 +214,17 @@ class LocalRateLimiter final : public RateLimiter {
       return std::pair{std::move(d), std::move(r)};
     }
 
-    std::vector<std::string> names;
-    names.reserve(r.keys.size());
-    for (const auto& kv : r.keys) names.push_back(MapKey(kv.first));
+    // Per-thread scratch, reused: no allocation per decision once warm.
+    Scratch& sc = ThreadScratch();
+    std::span<const std::string> names = sc.Names(r.keys);
     Locks locks(this, names);
     const double now = Now();
     const double cost = static_cast<double>(estimated_tokens);
 
-    struct Pending {
-      Bucket* bucket;
-      Bucket next;
-    };
-    std::vector<Pending> pending;
-    std::vector<DimensionOutcome> outcomes;
-    pending.reserve(r.keys.size());
-    outcomes.reserve(4 * r.keys.size());
+    std::vector<Scratch::Pending>& pending = sc.pending;
+    std::vector<DimensionOutcome>& outcomes = sc.outcomes;
+    pending.clear();
+    outcomes.clear();
     for (std::size_t i = 0; i < r.keys.size(); ++i) {
       const LimitSpec& spec = r.keys[i].second;
       Bucket& b = ShardOf(names[i]).buckets[names[i]];
@@ -284,15 +272,13 @@ class LocalRateLimiter final : public RateLimiter {
     } else {
       r = Reservation{};
     }
-    for (std::size_t s : locks.shards()) MaybeSweep(shards_[s], now);
+    locks.ForEach([&](std::size_t s) { MaybeSweep(shards_[s], now); });
     return std::pair{std::move(d), std::move(r)};
   }
 
   Status Settle(const Reservation& r, std::uint64_t actual_tokens) override {
     if (r.keys.empty()) return OkStatus();
-    std::vector<std::string> names;
-    names.reserve(r.keys.size());
-    for (const auto& kv : r.keys) names.push_back(MapKey(kv.first));
+    std::span<const std::string> names = ThreadScratch().Names(r.keys);
     Locks locks(this, names);
     const double now = Now();
     // Positive: charge more than was reserved; negative: refund.
@@ -324,21 +310,57 @@ class LocalRateLimiter final : public RateLimiter {
 
  private:
   // Locks the shards of `names` in index order, so two requests that share
-  // shards can never deadlock.
+  // shards can never deadlock. A bit per shard: nothing allocated.
   class Locks {
    public:
-    Locks(LocalRateLimiter* l, const std::vector<std::string>& names) {
-      for (const auto& n : names) shards_.push_back(std::hash<std::string>{}(n) % kShards);
-      std::sort(shards_.begin(), shards_.end());
-      shards_.erase(std::unique(shards_.begin(), shards_.end()), shards_.end());
-      for (std::size_t s : shards_) locks_.emplace_back(l->shards_[s].mu);
+    Locks(LocalRateLimiter* l, std::span<const std::string> names) : l_(l) {
+      for (const auto& n : names) mask_ |= 1u << (std::hash<std::string>{}(n) % kShards);
+      ForEach([&](std::size_t s) { l_->shards_[s].mu.lock(); });
     }
-    const std::vector<std::size_t>& shards() const { return shards_; }
+    ~Locks() {
+      ForEach([&](std::size_t s) { l_->shards_[s].mu.unlock(); });
+    }
+    Locks(const Locks&) = delete;
+    Locks& operator=(const Locks&) = delete;
+    template <class F>
+    void ForEach(F f) const {
+      for (std::size_t s = 0; s < kShards; ++s) {
+        if (mask_ & (1u << s)) f(s);
+      }
+    }
 
    private:
-    std::vector<std::size_t> shards_;
-    std::vector<std::unique_lock<std::mutex>> locks_;
+    LocalRateLimiter* l_;
+    std::uint32_t mask_ = 0;
   };
+  static_assert(kShards <= 32);
+
+  // What one decision needs, kept per thread so that its capacity is reused.
+  struct Scratch {
+    struct Pending {
+      Bucket* bucket;
+      Bucket next;
+    };
+    std::vector<std::string> names;
+    std::vector<Pending> pending;
+    std::vector<DimensionOutcome> outcomes;
+    // The map key of each of `keys` (scope, 0x1f, name), in names' reused strings.
+    std::span<const std::string> Names(const std::vector<std::pair<LimitKey, LimitSpec>>& keys) {
+      if (names.size() < keys.size()) names.resize(keys.size());
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        std::string& s = names[i];
+        const LimitKey& k = keys[i].first;
+        s.assign(k.scope);
+        s += '\x1f';  // cannot occur in a scope; keeps (scope, name) pairs distinct
+        s += k.name;
+      }
+      return std::span<const std::string>(names.data(), keys.size());
+    }
+  };
+  static Scratch& ThreadScratch() {
+    thread_local Scratch s;
+    return s;
+  }
 
   Shard& ShardOf(const std::string& name) {
     return shards_[std::hash<std::string>{}(name) % kShards];

@@ -56,14 +56,7 @@ constexpr auto kUse = asio::as_tuple(asio::use_awaitable);
 // the upstream's SETTINGS_MAX_CONCURRENT_STREAMS calls.
 constexpr std::size_t kMaxGrpcConnections = 8;
 
-// Tokens of a Connection field: the extra hop-by-hop fields it names.
-std::vector<std::string> ConnectionTokens(std::string_view v) {
-  std::vector<std::string> out;
-  ForEachListItem(v, [&](std::string_view t) { out.emplace_back(t); });
-  return out;
-}
-
-bool Named(const std::vector<std::string>& names, std::string_view n) {
+bool Named(const std::vector<std::string_view>& names, std::string_view n) {
   for (const auto& s : names) {
     if (EqualsIgnoreCase(s, n)) return true;
   }
@@ -94,16 +87,39 @@ struct UpstreamConn {
   std::optional<beast::tcp_stream> plain;
   std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
   beast::flat_buffer buf;
+  // Response body pieces pass through here: kept with the pooled connection,
+  // not in the request's coroutine frame (a 16 KiB frame is a malloc per
+  // request; Asio recycles only small frames).
+  std::array<char, 16 * 1024> chunk;
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
 
 // The upstream operations are awaited inline in Forward, not through helper
 // coroutines: each helper call would allocate a coroutine frame per request.
 
-std::string UpstreamKey(const UpstreamConfig& u) {
-  return u.scheme + "://" + u.host + ":" + std::to_string(u.port) + "|" + u.server_name + "|" +
-         u.ca_file.string() + "|" + u.client_cert.string();
+void AppendUpstreamKey(const UpstreamConfig& u, std::string* out) {
+  *out += u.scheme;
+  *out += "://";
+  *out += u.host;
+  *out += ':';
+  *out += std::to_string(u.port);
+  *out += '|';
+  *out += u.server_name;
+  *out += '|';
+  *out += u.ca_file.native();
+  *out += '|';
+  *out += u.client_cert.native();
 }
+
+std::string UpstreamKey(const UpstreamConfig& u) {
+  std::string k;
+  AppendUpstreamKey(u, &k);
+  return k;
+}
+
+// The request JSON's arena (see Serve): blocks kept per worker and reused,
+// so that a request's JSON costs no malloc unless it outgrows its block.
+constexpr std::size_t kJsonArenaBytes = 4096;
 
 // What one request has learnt so far; becomes the access record.
 struct Call {
@@ -123,7 +139,13 @@ struct Call {
 
 // The gateway's state of one I/O thread: touched only from that thread.
 struct WorkerState {
-  std::unordered_map<std::string, std::vector<std::unique_ptr<UpstreamConn>>> idle;
+  using Pool = std::vector<std::unique_ptr<UpstreamConn>>;
+  // Idle upstream connections by UpstreamKey. Nodes never move: a request
+  // holds a Pool* across its awaits.
+  std::unordered_map<std::string, Pool> idle;
+  std::string key;  // scratch for a pool lookup (used between awaits only)
+  std::vector<std::unique_ptr<unsigned char[]>> json_arenas;  // free kJsonArenaBytes blocks
+  std::vector<std::string_view> conn_named;  // scratch: names a Connection field lists
   // gRPC upstream connections by service: new calls go to the first that can
   // take a stream; one past its stream limit or told GOAWAY finishes its
   // calls and is dropped once idle.
@@ -421,8 +443,18 @@ class GatewayServer::Impl final : public http::Handler {
     // The request's JSON lives for this request only: its members come from
     // an arena (a stack buffer, then heap blocks for large bodies) that is
     // released at once, not member by member.
-    unsigned char json_arena[4096];
-    json::monotonic_resource json_mr(json_arena, sizeof json_arena);
+    struct ArenaLease {
+      WorkerState& w;
+      std::unique_ptr<unsigned char[]> block;
+      ~ArenaLease() { w.json_arenas.push_back(std::move(block)); }
+    } arena{w, nullptr};
+    if (w.json_arenas.empty()) {
+      arena.block = std::make_unique<unsigned char[]>(kJsonArenaBytes);
+    } else {
+      arena.block = std::move(w.json_arenas.back());
+      w.json_arenas.pop_back();
+    }
+    json::monotonic_resource json_mr(arena.block.get(), kJsonArenaBytes);
     std::optional<json::object> request_json;
     std::string model;
     if (match->route->model_source == ModelSource::kBody) {
@@ -1008,14 +1040,14 @@ class GatewayServer::Impl final : public http::Handler {
     co_return std::move(conn);
   }
 
-  std::string BuildUpstreamRequest(const RequestHead& h, const RouteMatch& m,
-                                   const UpstreamConfig& u, const Principal& p,
-                                   std::size_t body_size, const Call& x, bool tls_client) {
-    std::vector<std::string> conn_named;
+  static std::string BuildUpstreamRequest(WorkerState& w, const RequestHead& h, const RouteMatch& m,
+                                          const UpstreamConfig& u, const Principal& p,
+                                          std::size_t body_size, const Call& x, bool tls_client) {
+    std::vector<std::string_view>& conn_named = w.conn_named;
+    conn_named.clear();
     for (const HeaderField& f : h.headers) {
       if (EqualsIgnoreCase(f.name, "connection")) {
-        auto t = ConnectionTokens(f.value);
-        conn_named.insert(conn_named.end(), t.begin(), t.end());
+        ForEachListItem(f.value, [&](std::string_view t) { conn_named.push_back(t); });
       }
     }
     std::string out;
@@ -1084,8 +1116,12 @@ class GatewayServer::Impl final : public http::Handler {
                                 std::optional<Usage>* usage) {
     const RequestHead& h = ex.head();
     const int worker = ex.conn().worker;
-    std::string key = UpstreamKey(u);
-    std::string req = BuildUpstreamRequest(h, m, u, p, body.size(), x, ex.conn().tls);
+    w.key.clear();
+    AppendUpstreamKey(u, &w.key);
+    auto pool_it = w.idle.find(w.key);
+    if (pool_it == w.idle.end()) pool_it = w.idle.emplace(w.key, WorkerState::Pool()).first;
+    WorkerState::Pool* pool_of_key = &pool_it->second;
+    std::string req = BuildUpstreamRequest(w, h, m, u, p, body.size(), x, ex.conn().tls);
     std::unique_ptr<UpstreamConn> conn;
     std::optional<bhttp::response_parser<bhttp::buffer_body>> parser;
     bool head_request = h.method == "HEAD";
@@ -1093,7 +1129,7 @@ class GatewayServer::Impl final : public http::Handler {
     // then (and only then) the request is sent once more on a new connection.
     for (int attempt = 0; attempt < 2; ++attempt) {
       bool reused = false;
-      auto& pool = w.idle[key];
+      auto& pool = *pool_of_key;
       if (!pool.empty()) {
         conn = std::move(pool.back());
         pool.pop_back();
@@ -1160,12 +1196,12 @@ class GatewayServer::Impl final : public http::Handler {
     x.rec.status = status;
 
     // The response head for the client: the upstream's end-to-end fields.
-    std::vector<std::string> conn_named;
+    std::vector<std::string_view>& conn_named = w.conn_named;
+    conn_named.clear();
     std::string_view content_type;
     for (const auto& f : res) {
       if (f.name() == bhttp::field::connection) {
-        auto t = ConnectionTokens(f.value());
-        conn_named.insert(conn_named.end(), t.begin(), t.end());
+        ForEachListItem(f.value(), [&](std::string_view t) { conn_named.push_back(t); });
       }
       if (f.name() == bhttp::field::content_type) content_type = f.value();
     }
@@ -1198,13 +1234,14 @@ class GatewayServer::Impl final : public http::Handler {
     // Stream the body: each piece goes to the client as soon as it arrives.
     bool upstream_ok = true, client_ok = true, stopped_by_filter = false;
     std::string filtered;
-    char chunk[16 * 1024];
+    char* const chunk = conn->chunk.data();
+    constexpr std::size_t kChunk = sizeof conn->chunk;
     // Send the head at once when no body bytes are waiting (a stream whose
     // first event is slow still shows its status).
     if (!parser->is_done() && conn->buf.size() == 0) client_ok = co_await ex.Flush();
     while (client_ok && !parser->is_done()) {
       res.body().data = chunk;
-      res.body().size = sizeof chunk;
+      res.body().size = kChunk;
       conn->lowest().expires_after(u.response_timeout);
       error_code ec;
       if (conn->tls) {
@@ -1215,7 +1252,7 @@ class GatewayServer::Impl final : public http::Handler {
             co_await bhttp::async_read_some(*conn->plain, conn->buf, *parser, kUse);
       }
       if (ec == bhttp::error::need_buffer) ec = {};
-      std::size_t got = sizeof chunk - res.body().size;
+      std::size_t got = kChunk - res.body().size;
       if (ec) {
         upstream_ok = false;
         metrics_->RecordUpstreamError(worker, u.service,
@@ -1259,7 +1296,7 @@ class GatewayServer::Impl final : public http::Handler {
     if (stopped_by_filter) x.rec.error_code = "blocked_by_filter";
     if (upstream_ok && !stopped_by_filter && parser->is_done() && parser->keep_alive() &&
         conn->buf.size() == 0) {
-      auto& pool = w.idle[key];
+      auto& pool = *pool_of_key;
       if (pool.size() < u.pool_size) pool.push_back(std::move(conn));
     }
     Finish(worker, x);

@@ -24,6 +24,18 @@ Status LocalAuditSink::Append(AuditEvent event) {
   opts.submitter = submitter_;
   opts.max_bytes = max_entry_bytes_;
   RAMPART_ASSIGN_OR_RETURN(ParsedEntry entry, ParseEntryValue(AuditEventToJson(event), opts));
+  return Queue(std::move(entry));
+}
+
+Status LocalAuditSink::AppendJson(const std::string& entry_json) {
+  EntryOptions opts;
+  opts.submitter = submitter_;
+  opts.max_bytes = max_entry_bytes_;
+  RAMPART_ASSIGN_OR_RETURN(ParsedEntry entry, ParseEntry(entry_json, opts));
+  return Queue(std::move(entry));
+}
+
+Status LocalAuditSink::Queue(ParsedEntry entry) {
   {
     std::lock_guard lock(mu_);
     if (closed_) return UnavailableError("audit sink: the ledger is stopping");

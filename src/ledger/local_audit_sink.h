@@ -35,6 +35,8 @@ class LocalAuditSink final : public AuditSink {
   ~LocalAuditSink() override;
 
   Status Append(AuditEvent event) override;
+  // Parses, validates and canonicalises the text once (ParseEntry).
+  Status AppendJson(const std::string& entry_json) override;
   Status Flush(std::chrono::milliseconds timeout) override;
   void Close();
 
@@ -45,6 +47,7 @@ class LocalAuditSink final : public AuditSink {
 
  private:
   void Submit(ParsedEntry entry, int attempt);
+  Status Queue(ParsedEntry entry);
 
   std::shared_ptr<Ledger> ledger_;
   bool closed_ = false;

@@ -34,6 +34,46 @@ TEST(JsonTest, RejectsDuplicateKeysTrailingDataDepthAndSize) {
   EXPECT_TRUE(ParseJson("1e308").has_value());
 }
 
+// The duplicate check counts members per object and compares with the
+// objects built (Boost.JSON keeps one member per name): duplicates anywhere
+// in the tree, after nested objects, in arrays, in large objects, with
+// escapes that make two spellings one name, and in an object whose repeated
+// member holds objects itself, are all found and named; arenas don't change it.
+TEST(JsonTest, DuplicateKeysFoundWhereverTheyAre) {
+  auto named = [](std::string_view text, std::string_view name) {
+    auto r = ParseJson(text);
+    if (r.has_value()) return ::testing::AssertionFailure() << "accepted: " << text;
+    if (r.error().message().find("duplicate member '" + std::string(name) + "'") ==
+        std::string::npos)
+      return ::testing::AssertionFailure() << r.error().message();
+    return ::testing::AssertionSuccess();
+  };
+  EXPECT_TRUE(named(R"([{"a":1},{"b":1,"b":2}])", "b"));
+  EXPECT_TRUE(named(R"({"x":{"y":{"z":1}},"w":[1,{"q":0,"q":0}]})", "q"));
+  EXPECT_TRUE(named(R"({"a":{"p":1},"b":2,"a":{"p":1}})", "a"));
+  EXPECT_TRUE(named(R"({"a\u0062":1,"ab":2})", "ab"));
+  std::string large = "{";
+  for (int i = 0; i < 300; ++i)
+    large += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  large += "\"k150\":0}";
+  EXPECT_TRUE(named(large, "k150"));
+  // A syntax error after a duplicate: the duplicate is reported (first).
+  EXPECT_TRUE(named(R"({"a":1,"a":2,)", "a"));
+  // Not duplicates: the same name in sibling and nested objects, many objects.
+  std::string many = "[";
+  for (int i = 0; i < 500; ++i) many += std::string(i ? "," : "") + R"({"a":{"a":[{"a":1}]}})";
+  many += "]";
+  EXPECT_TRUE(ParseJson(many).has_value());
+  unsigned char buf[256];
+  json::monotonic_resource mr(buf, sizeof buf);
+  auto arena = ParseJson(R"({"m":"x","m":"y"})", {}, "", &mr);
+  ASSERT_FALSE(arena.has_value());
+  EXPECT_NE(arena.error().message().find("duplicate member 'm'"), std::string::npos);
+  JsonLimits allow;
+  allow.allow_duplicate_keys = true;
+  EXPECT_TRUE(ParseJson(R"({"m":"x","m":"y"})", allow).has_value());
+}
+
 // RFC 8785 examples (§3.2.2.3 number serialisation and §3.2.3 sorting).
 TEST(JsonTest, CanonicalNumbers) {
   const std::pair<double, const char*> kNumbers[] = {

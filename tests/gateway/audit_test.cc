@@ -120,6 +120,94 @@ std::vector<std::string> Ids(int from, int to) {
   return v;
 }
 
+// A sink that keeps the entry texts the batcher writes (AppendJson).
+class TextSink final : public AuditSink {
+ public:
+  Status Append(AuditEvent) override { return InternalError("the batcher writes entry texts"); }
+  Status AppendJson(const std::string& entry) override {
+    std::lock_guard lock(mu_);
+    texts_.push_back(entry);
+    return OkStatus();
+  }
+  Status Flush(std::chrono::milliseconds) override { return OkStatus(); }
+  std::vector<std::string> texts() {
+    std::lock_guard lock(mu_);
+    return texts_;
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::string> texts_;
+};
+
+// The batcher writes each entry's JSON directly, without a json tree: the
+// text is already the entry's canonical form (RFC 8785: members sorted,
+// minimal escapes), carries every record field, escapes what must be
+// escaped, and the default AppendJson turns it back into the same event.
+TEST(AuditBatcher, WritesEntriesInCanonicalForm) {
+  auto sink = std::make_shared<TextSink>();
+  AuditBatcherOptions o = Fast();
+  o.endpoint = "http://127.0.0.1:8080";
+  AuditBatcher b(sink, o, nullptr);
+  AccessRecord r = Rec(1);
+  r.identity = "jwt:we\"ird\\name\n";
+  r.prompt_digest = "sha256:00ff";
+  r.prompt_tokens = 12;
+  r.completion_tokens = 34;
+  r.duration_us = 5678;
+  r.status = 429;
+  r.denied = true;
+  b.Record(r);
+  AccessRecord anon = Rec(2);
+  anon.identity.clear();
+  anon.model.clear();
+  b.Record(anon);
+  ASSERT_TRUE(Eventually([&] { return !sink->texts().empty(); }));
+  b.Stop();
+  std::string text = sink->texts().front();
+  auto v = ParseJson(text);
+  ASSERT_TRUE(v.has_value()) << text;
+  EXPECT_EQ(CanonicalJson(*v), text);
+  const json::object& e = v->as_object();
+  EXPECT_EQ(e.at("type").as_string(), "access.summary");
+  EXPECT_EQ(e.at("actor").as_string(), "gw-test");
+  EXPECT_EQ(e.at("endpoint").as_string(), "http://127.0.0.1:8080");
+  EXPECT_EQ(e.at("requests").to_number<int>(), 2);
+  EXPECT_EQ(e.at("denied").to_number<int>(), 1);
+  EXPECT_EQ(ToJson(e.at("principals")), R"(["jwt:we\"ird\\name\n"])");
+  EXPECT_EQ(ToJson(e.at("models")), R"(["chat-7b"])");
+  const json::object& rec = e.at("records").as_array().at(0).as_object();
+  EXPECT_EQ(rec.at("identity").as_string(), r.identity);
+  EXPECT_EQ(rec.at("request_id").as_string(), "req-1");
+  EXPECT_EQ(rec.at("prompt_digest").as_string(), "sha256:00ff");
+  EXPECT_EQ(rec.at("prompt_tokens").to_number<int>(), 12);
+  EXPECT_EQ(rec.at("completion_tokens").to_number<int>(), 34);
+  EXPECT_EQ(rec.at("duration_us").to_number<int>(), 5678);
+  EXPECT_EQ(rec.at("status").to_number<int>(), 429);
+  EXPECT_EQ(rec.at("time").as_string(), FormatRfc3339(r.time, 3));
+  const json::object& rec2 = e.at("records").as_array().at(1).as_object();
+  EXPECT_FALSE(rec2.contains("identity"));
+  EXPECT_FALSE(rec2.contains("model"));
+  EXPECT_FALSE(rec2.contains("prompt_digest"));
+  EXPECT_EQ(e.at("window_start").as_string(), FormatRfc3339(std::min(r.time, anon.time), 3));
+
+  // The default AppendJson (for sinks that only take events) gives Append
+  // the same event.
+  auto events = std::make_shared<FakeSink>();
+  ASSERT_TRUE(events->AppendJson(text).ok());
+  std::vector<AuditEvent> got = events->events();
+  ASSERT_EQ(got.size(), 1u);
+  const AuditEvent& ev = got[0];
+  EXPECT_EQ(ev.type, "access.summary");
+  EXPECT_EQ(ev.actor, "gw-test");
+  EXPECT_EQ(FormatRfc3339(ev.time, 3), e.at("time").as_string());
+  EXPECT_FALSE(ev.fields.contains("type"));
+  EXPECT_EQ(ev.fields.at("records").as_array().size(), 2u);
+  EXPECT_EQ(events->AppendJson("[1]").code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(events->AppendJson(R"({"type":"x-a","time":"yesterday"})").code(),
+            StatusCode::kInvalidArgument);
+}
+
 TEST(AuditBatcher, BatchesRecordsIntoAccessSummaryEntries) {
   auto sink = std::make_shared<FakeSink>();
   Metrics m(1);

@@ -127,6 +127,7 @@ class Server::Impl {
     for (auto& w : workers_) {
       Worker* wp = w.get();
       asio::co_spawn(wp->ioc, AcceptLoop(*wp), asio::detached);
+      asio::co_spawn(wp->ioc, Tick(*wp), asio::detached);
       wp->thread = std::thread([this, wp] {
         for (;;) {
           try {
@@ -268,6 +269,22 @@ class Server::Impl {
   }
 
   asio::awaitable<void> Connection(Worker& w, tcp::socket socket, std::string peer);
+
+  // Every socket operation arms its deadline (Beast's tcp_stream); when that
+  // deadline is the earliest of the worker's timers, Asio reprograms the
+  // timerfd: one system call per read and per write. A timer that always
+  // expires sooner than any deadline (at most kTick away, deadlines are
+  // seconds) keeps the earliest fixed, so arming a deadline costs no system
+  // call; the tick itself costs one wake-up per kTick.
+  static constexpr std::chrono::milliseconds kTick{1000};
+  asio::awaitable<void> Tick(Worker& w) {
+    asio::steady_timer t(w.ioc);
+    for (;;) {
+      t.expires_after(kTick);
+      auto [ec] = co_await t.async_wait(kUse);
+      if (ec || stopped_) co_return;
+    }
+  }
 
   ServerCore core_;
   ServerOptions& opts_ = core_.opts;
@@ -487,7 +504,15 @@ class H1Connection final : public Exchange {
 
  private:
   void Reset() {
-    head_ = RequestHead();
+    // The field vector keeps its capacity from one request to the next.
+    head_.method = {};
+    head_.target = {};
+    head_.version_minor = 1;
+    head_.headers.clear();
+    head_.framing = BodyFraming::kNone;
+    head_.content_length = 0;
+    head_.keep_alive = true;
+    head_.expect_continue = false;
     close_ = false;
     begun_ = false;
     ended_ = false;
