@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 BUILD=${1:-build}
 ASAN_BUILD=${2:-build-asan}
 JOBS=${JOBS:-2}
-FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-15}
+FUZZ_SMOKE_SECONDS=${FUZZ_SMOKE_SECONDS:-10}
 
 eval "$(bash scripts/test-services.sh start)"
 # Stop the servers afterwards only if this run started them.
