@@ -127,6 +127,29 @@ class SwTpmTest : public ::testing::Test {
     return RunRampart(args);
   }
 
+  // Starts `rampart node agent` on the swtpm over loopback and enrols it as
+  // gpu-01 (class gpu-training) with its address; null on failure.
+  std::unique_ptr<rampart::testing::Process> StartAgentAndEnroll(std::string* address) {
+    int port = rampart::testing::FreePort();
+    *address = "127.0.0.1:" + std::to_string(port);
+    auto agent = std::make_unique<rampart::testing::Process>(
+        std::vector<std::string>{rampart::testing::RampartBin(), "node", "agent", "--listen",
+                                 *address, "--ak-ctx", P("ak.ctx"), "--log", P("boot.log"), "--ima",
+                                 P("ima.log")},
+        dir_.path(), std::vector<std::string>{"TPM2TOOLS_TCTI=swtpm:path=" + sock_});
+    if (!rampart::testing::WaitForPort(port)) {
+      ADD_FAILURE() << "the node agent did not listen: " << agent->Stderr();
+      return nullptr;
+    }
+    CommandResult e =
+        RunRampart({"node", "enroll", "--name", "gpu-01", "--class", "gpu-training", "--ak",
+                    P("ak.pub"), "--registry", P("registry"), "--address", *address});
+    if (e.exit_code != 0) {
+      ADD_FAILURE() << "node enroll: " << e.err;
+      return nullptr;
+    }
+    return agent;
+  }
   static constexpr const char* kDriver = "/lib/modules/6.1.0/kernel/drivers/video/nvidia.ko";
   rampart::testing::TempDir dir_;
   std::string sock_;
@@ -291,21 +314,13 @@ TEST_F(SwTpmTest, AgentAnswersTheVerifierLoopOverLoopback) {
   synthetic::BootSpec spec;
   Boot(spec);
   WritePolicy(spec);
-  int port = rampart::testing::FreePort();
-  std::string address = "127.0.0.1:" + std::to_string(port);
-  rampart::testing::Process agent(
-      {rampart::testing::RampartBin(), "node", "agent", "--listen", address, "--ak-ctx",
-       P("ak.ctx"), "--log", P("boot.log"), "--ima", P("ima.log")},
-      dir_.path(), {"TPM2TOOLS_TCTI=swtpm:path=" + sock_});
-  ASSERT_TRUE(rampart::testing::WaitForPort(port)) << agent.Stderr();
-  CommandResult e =
-      RunRampart({"node", "enroll", "--name", "gpu-01", "--class", "gpu-training", "--ak",
-                  P("ak.pub"), "--registry", P("registry"), "--address", address});
-  ASSERT_EQ(e.exit_code, 0) << e.err;
+  std::string address;
+  auto agent = StartAgentAndEnroll(&address);
+  ASSERT_NE(agent, nullptr);
 
   CommandResult r = RunRampart(
       {"node", "poll", "--once", "--registry", P("registry"), "--policy", P("nodes.yaml")});
-  EXPECT_EQ(r.exit_code, 0) << r.out << r.err << agent.Stderr();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err << agent->Stderr();
   EXPECT_EQ(r.out, "gpu-01: attested\n");
 
   // The class moves to a new kernel the node has not booted: drift, by name.
@@ -329,7 +344,7 @@ TEST_F(SwTpmTest, AgentAnswersTheVerifierLoopOverLoopback) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.out.find("gpu-01: refused\n  quote.pcr_digest:"), std::string::npos) << r.out;
 
-  EXPECT_EQ(agent.Stop(SIGTERM), 0);
+  EXPECT_EQ(agent->Stop(SIGTERM), 0);
   r = RunRampart({"node", "poll", "--once", "--timeout-ms", "2000", "--registry", P("registry"),
                   "--policy", P("nodes.yaml")});
   EXPECT_EQ(r.exit_code, 1);
@@ -345,17 +360,9 @@ TEST_F(SwTpmTest, KeyBrokerReleasesOnlyToAnAttestedNode) {
   synthetic::BootSpec spec;
   Boot(spec);
   WritePolicy(spec);
-  int port = rampart::testing::FreePort();
-  std::string address = "127.0.0.1:" + std::to_string(port);
-  rampart::testing::Process agent(
-      {rampart::testing::RampartBin(), "node", "agent", "--listen", address, "--ak-ctx",
-       P("ak.ctx"), "--log", P("boot.log"), "--ima", P("ima.log")},
-      dir_.path(), {"TPM2TOOLS_TCTI=swtpm:path=" + sock_});
-  ASSERT_TRUE(rampart::testing::WaitForPort(port)) << agent.Stderr();
-  CommandResult e =
-      RunRampart({"node", "enroll", "--name", "gpu-01", "--class", "gpu-training", "--ak",
-                  P("ak.pub"), "--registry", P("registry"), "--address", address});
-  ASSERT_EQ(e.exit_code, 0) << e.err;
+  std::string address;
+  auto agent = StartAgentAndEnroll(&address);
+  ASSERT_NE(agent, nullptr);
 
   fs::create_directories(dir_ / "model");
   std::ofstream(dir_ / "model" / "weights.bin", std::ios::binary) << std::string(4096, 'w');
