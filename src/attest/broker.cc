@@ -10,6 +10,7 @@
 #include "attest/sealed.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/host_port.h"
 #include "core/json.h"
 #include "core/yaml.h"
 
@@ -86,19 +87,9 @@ std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::
   };
   std::optional<std::string> kek_path = f.String("kek", true);
   if (auto v = f.String("listen")) {
-    std::size_t colon = v->rfind(':');
-    int port = -1;
-    if (colon != std::string::npos) {
-      std::string_view p = std::string_view(*v).substr(colon + 1);
-      auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
-      if (ec != std::errc() || end != p.data() + p.size()) port = -1;
-    }
-    if (colon == std::string::npos || port < 0 || port > 65535) {
+    if (!ParseHostPort(*v, &c.listen_host, &c.listen_port)) {
       diags->Error(f.Where("listen"), "attest.listen",
                    "listen must be HOST:PORT, got '" + *v + "'");
-    } else {
-      c.listen_host = v->substr(0, colon);
-      c.listen_port = static_cast<std::uint16_t>(port);
     }
   }
   if (YAML::Node t = f.Node("tls"); t.IsDefined()) {

@@ -32,6 +32,7 @@
 #include "cli/serve.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/host_port.h"
 #include "core/http_audit_sink.h"
 #include "core/json.h"
 #include "core/key_file.h"
@@ -292,19 +293,8 @@ int KbsServe(const KbsServeArgs& a) {
     std::fputs(d.ToString().c_str(), stderr);
     return kExitUsage;
   }
-  if (!a.listen.empty()) {
-    std::size_t colon = a.listen.rfind(':');
-    int port = -1;
-    if (colon != std::string::npos) {
-      auto [p, ec] =
-          std::from_chars(a.listen.data() + colon + 1, a.listen.data() + a.listen.size(), port);
-      if (ec != std::errc() || p != a.listen.data() + a.listen.size()) port = -1;
-    }
-    if (port < 0 || port > 65535)
-      return ReportError(InvalidArgumentError("--listen must be HOST:PORT"));
-    cfg->listen_host = a.listen.substr(0, colon);
-    cfg->listen_port = static_cast<std::uint16_t>(port);
-  }
+  if (!a.listen.empty() && !ParseHostPort(a.listen, &cfg->listen_host, &cfg->listen_port))
+    return ReportError(InvalidArgumentError("--listen must be HOST:PORT"));
   if (!a.sample_key.empty()) cfg->sample_key = a.sample_key;
   auto verifiers = MakeVerifiers(*cfg);
   if (!verifiers) return ReportError(verifiers.error());

@@ -22,6 +22,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/host_port.h"
 #include "core/json.h"
 #include "core/log.h"
 
@@ -317,17 +318,10 @@ class TpmToolsProvider {
 
 int Agent(const AgentArgs& a) {
   sigset_t signals = BlockServiceSignals();
-  std::size_t colon = a.listen.rfind(':');
-  if (colon == std::string::npos)
-    return ReportError(InvalidArgumentError("--listen: expected host:port"));
   http::ServerOptions so;
   so.name = "node-agent";
-  so.host = a.listen.substr(0, colon);
-  try {
-    so.port = static_cast<std::uint16_t>(std::stoi(a.listen.substr(colon + 1)));
-  } catch (...) {
-    return ReportError(InvalidArgumentError("--listen: bad port"));
-  }
+  if (!ParseHostPort(a.listen, &so.host, &so.port))
+    return ReportError(InvalidArgumentError("--listen: expected HOST:PORT"));
   char tmpl[] = "/tmp/rampart-agent-XXXXXX";
   if (mkdtemp(tmpl) == nullptr) return ReportError(InternalError("cannot make a work directory"));
   fs::path work = tmpl;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/host_port.h"
 #include "core/url.h"
 #include "core/yaml.h"
 #include "gateway/jwks.h"
@@ -13,22 +14,6 @@ namespace rampart::gateway {
 namespace {
 
 constexpr std::string_view kCode = "gateway";
-
-// "HOST:PORT" or "[v6]:PORT".
-bool ParseHostPort(std::string_view s, std::string* host, std::uint16_t* port) {
-  std::size_t colon = s.rfind(':');
-  if (colon == std::string_view::npos) return false;
-  std::string_view p = s.substr(colon + 1);
-  unsigned v = 0;
-  auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
-  if (ec != std::errc() || end != p.data() + p.size() || p.empty() || v > 65535) return false;
-  std::string_view h = s.substr(0, colon);
-  if (h.size() >= 2 && h.front() == '[' && h.back() == ']') h = h.substr(1, h.size() - 2);
-  if (h.empty()) return false;
-  *host = std::string(h);
-  *port = static_cast<std::uint16_t>(v);
-  return true;
-}
 
 std::vector<std::string> IdentityNames(const estate::Estate& e) {
   std::vector<std::string> v;
