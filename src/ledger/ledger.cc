@@ -29,7 +29,6 @@ Status Ledger::Start() {
   }
   RAMPART_RETURN_IF_ERROR(store_->CheckContiguous());
   RAMPART_RETURN_IF_ERROR(ReloadRange());
-  RAMPART_ASSIGN_OR_RETURN(latest_cp_, store_->LatestCheckpoint());
   if (latest_cp_) {
     // Fail closed: never extend a tree that disagrees with what we signed.
     RAMPART_ASSIGN_OR_RETURN(Checkpoint cp, OpenCheckpoint(latest_cp_->note, signer_.verifier()));
@@ -74,8 +73,12 @@ Status Ledger::ReloadRange() {
   std::vector<NodeId> ids = RangeNodes(0, n);
   RAMPART_ASSIGN_OR_RETURN(std::vector<Hash> nodes, store_->ReadNodes(ids));
   RAMPART_ASSIGN_OR_RETURN(range_, CompactRange::FromNodes(n, std::move(nodes)));
+  // A commit whose outcome was unknown may have stored its checkpoint too:
+  // the store, not memory, says which tree heads exist.
+  RAMPART_ASSIGN_OR_RETURN(std::optional<CheckpointRecord> cp, store_->LatestCheckpoint());
   std::lock_guard lock(mu_);
   size_ = n;
+  latest_cp_ = std::move(cp);
   cp_built_size_ = latest_cp_ ? latest_cp_->size : 0;
   return OkStatus();
 }

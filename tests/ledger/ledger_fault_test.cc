@@ -9,6 +9,7 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "core/json.h"
 #include "http_client.h"
@@ -195,9 +196,14 @@ TEST_F(LedgerFault, AFailedCommitIsAnErrorAndTheLedgerRecovers) {
 
 TEST_F(LedgerFault, ACommitWhoseOutcomeIsUnknownIsNotAcknowledgedAndNothingIsOverwritten) {
   ASSERT_EQ(Append("a").status, 201);
+  // Past the checkpoint interval, so the transaction of "b" carries a signed
+  // tree head too: the store keeps it though the ledger hears a failure, and
+  // the ledger must not sign (and insert) that size a second time.
+  std::this_thread::sleep_for(30ms);
   store_->FailNextCommit(FaultyStore::Fault::kAfter);
   auto b = Append("b");
   EXPECT_EQ(b.status, 503) << b.body;  // the ledger cannot know: it does not acknowledge
+  std::this_thread::sleep_for(30ms);    // a checkpoint falls due again before "c"
   // The ledger reloads what the store holds: "b" is there (a client retry
   // records it twice, never loses it), and "c" goes after it.
   auto c = Append("c");
