@@ -203,7 +203,7 @@ TEST_F(LedgerFault, ACommitWhoseOutcomeIsUnknownIsNotAcknowledgedAndNothingIsOve
   store_->FailNextCommit(FaultyStore::Fault::kAfter);
   auto b = Append("b");
   EXPECT_EQ(b.status, 503) << b.body;  // the ledger cannot know: it does not acknowledge
-  std::this_thread::sleep_for(30ms);    // a checkpoint falls due again before "c"
+  std::this_thread::sleep_for(30ms);   // a checkpoint falls due again before "c"
   // The ledger reloads what the store holds: "b" is there (a client retry
   // records it twice, never loses it), and "c" goes after it.
   auto c = Append("c");
