@@ -128,6 +128,7 @@ gateway:
   access:
     - {name: bench, identities: [bench-client], models: [bench-model], routes: [chat, infer]}
   upstreams:
+    llm: {pool_size: 128}  # nginx: upstream keepalive 128
     triton: {grpc_url: "h2c://127.0.0.1:$GRPCUP"}
   rate_limits:
     identities:

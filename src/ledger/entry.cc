@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "core/diagnostic.h"
 
@@ -357,6 +358,175 @@ Result<ParsedEntry> ParseEntry(std::string_view json_text, const EntryOptions& o
   limits.max_depth = 32;
   RAMPART_ASSIGN_OR_RETURN(json::value v, ParseJson(json_text, limits, "entry"));
   return ParseEntryValue(std::move(v), opts);
+}
+
+namespace {
+
+// The end of the JSON value starting at text[i] (a string, number, literal,
+// array or object), skipping strings and nesting without decoding them; npos
+// when the text ends first. The text's syntax is the producer's guarantee;
+// this only finds where members start and end.
+std::size_t SkipValue(std::string_view text, std::size_t i) {
+  int depth = 0;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '"') {
+      // The closing quote: the next one not escaped (after an even number of
+      // backslashes).
+      for (;;) {
+        std::size_t q = text.find('"', i + 1);
+        if (q == std::string_view::npos) return std::string_view::npos;
+        std::size_t k = q;
+        while (k > i + 1 && text[k - 1] == '\\') --k;
+        i = q;
+        if ((q - k) % 2 == 0) break;
+      }
+      if (depth == 0) return i + 1;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return i;  // the end of the enclosing object: a scalar ended
+      if (--depth == 0) return i + 1;
+    } else if (c == ',' && depth == 0) {
+      return i;
+    }
+  }
+  return depth == 0 ? i : std::string_view::npos;
+}
+
+}  // namespace
+
+Result<ParsedEntry> AdoptCanonicalEntry(std::string_view text, const EntryOptions& opts) {
+  auto slow = [&] { return ParseEntry(text, opts); };
+  if (text.size() > opts.max_bytes || text.size() < 2 || text.front() != '{' || text.back() != '}')
+    return slow();
+  struct Member {
+    std::string_view key;
+    std::size_t start;  // of the member's opening quote
+    std::size_t value;  // of its value
+    std::size_t end;    // one past its value
+  };
+  std::vector<Member> members;
+  members.reserve(16);
+  std::size_t i = 1;
+  while (i < text.size() - 1) {
+    if (!members.empty()) {
+      if (text[i] != ',') return slow();
+      ++i;
+    }
+    if (text[i] != '"') return slow();
+    std::size_t close = text.find('"', i + 1);
+    if (close == std::string_view::npos) return slow();
+    std::string_view key = text.substr(i + 1, close - i - 1);
+    for (char c : key) {
+      // Escapes and non-ASCII names: their canonical order needs decoding.
+      if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80)
+        return slow();
+    }
+    // Plain ASCII names: byte order is RFC 8785's UTF-16 order.
+    if (!members.empty() && !(members.back().key < key)) return slow();
+    if (close + 1 >= text.size() || text[close + 1] != ':') return slow();
+    std::size_t end = SkipValue(text, close + 2);
+    if (end == std::string_view::npos || end == close + 2 || end > text.size() - 1) return slow();
+    members.push_back({key, i, close + 2, end});
+    i = end;
+  }
+  if (i != text.size() - 1) return slow();
+  auto find = [&](std::string_view k) -> const Member* {
+    for (const Member& m : members) {
+      if (m.key == k) return &m;
+    }
+    return nullptr;
+  };
+  auto plain_string = [&](const Member* m) -> std::optional<std::string_view> {
+    if (m == nullptr || m->end - m->value < 2 || text[m->value] != '"') return std::nullopt;
+    std::string_view s = text.substr(m->value + 1, m->end - m->value - 2);
+    if (s.find('\\') != std::string_view::npos) return std::nullopt;
+    return s;
+  };
+  auto type = plain_string(find("type"));
+  auto actor = plain_string(find("actor"));
+  if (!type || !actor || actor->empty() || !plain_string(find("time")) || find("subjects"))
+    return slow();
+  const TypeSpec* spec = FindType(*type);
+  if (spec == nullptr && !IsValidCustomType(*type)) return slow();
+  Clock::SystemTime t;
+  if (actor->size() > 256 || !ParseEntryTime(*plain_string(find("time")), &t)) return slow();
+  if (spec != nullptr) {
+    // The type's own fields, scalars and string lists only; anything else
+    // (digests above all: they feed the index) takes the full path.
+    for (const FieldSpec& f : spec->fields) {
+      const Member* m = find(f.name);
+      if (m == nullptr) {
+        if (f.required) return slow();
+        continue;
+      }
+      std::string_view v = text.substr(m->value, m->end - m->value);
+      switch (f.kind) {
+        case Kind::kString: {
+          auto str = plain_string(m);
+          if (!str || str->empty()) return slow();
+          break;
+        }
+        case Kind::kTime: {
+          auto str = plain_string(m);
+          if (!str || !ParseEntryTime(*str, &t)) return slow();
+          break;
+        }
+        case Kind::kInt:
+          if (v.empty() || v.size() > 19 ||
+              !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return slow();
+          break;
+        case Kind::kStringList: {
+          if (v.size() < 2 || v.front() != '[' || v.back() != ']') return slow();
+          for (std::size_t k = 1; k < v.size() - 1;) {
+            if (k > 1) {
+              if (v[k] != ',') return slow();
+              ++k;
+            }
+            if (v[k] != '"') return slow();
+            std::size_t e = SkipValue(v, k);
+            if (e == std::string_view::npos || e > v.size() - 1) return slow();
+            k = e;
+          }
+          break;
+        }
+        default:
+          return slow();
+      }
+    }
+  }
+  const Member* sub = find("submitter");
+  if (!opts.submitter.empty() && sub != nullptr) return slow();  // for ParseEntry's message
+  ParsedEntry out;
+  out.type = std::string(*type);
+  if (opts.submitter.empty()) {
+    out.canonical = std::string(text);
+  } else {
+    // Inserted before the first member whose name sorts after it.
+    std::size_t at = text.size() - 1;
+    bool first = true;
+    for (const Member& m : members) {
+      if (m.key > "submitter") {
+        at = m.start;
+        break;
+      }
+      first = false;
+    }
+    out.canonical.reserve(text.size() + opts.submitter.size() + 16);
+    out.canonical.append(text.substr(0, at));
+    if (!first && at == text.size() - 1) out.canonical += ',';
+    out.canonical += "\"submitter\":";
+    AppendJsonString(opts.submitter, &out.canonical);
+    if (at != text.size() - 1) out.canonical += ',';
+    out.canonical.append(text.substr(at));
+  }
+  if (out.canonical.size() > opts.max_bytes) {
+    return ResourceExhaustedError("entry is " + std::to_string(out.canonical.size()) +
+                                  " bytes, over the limit of " + std::to_string(opts.max_bytes));
+  }
+  return out;
 }
 
 Result<ParsedEntry> ReparseStoredEntry(std::string_view canonical) {

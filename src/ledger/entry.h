@@ -48,6 +48,19 @@ Result<ParsedEntry> ParseEntry(std::string_view json_text, const EntryOptions& o
 // Same for an already parsed JSON value (one element of a batch).
 Result<ParsedEntry> ParseEntryValue(json::value v, const EntryOptions& opts);
 
+// Takes an entry its in-process producer wrote in canonical form (RFC 8785)
+// and vouches for (LocalAuditSink::AppendJson: the gateway's access
+// summaries, whose writer is tested byte for byte against CanonicalJson).
+// Only the top level is checked, without building a json tree: an object
+// whose member names are plain ASCII in strictly increasing order, a known
+// or "x-" type, a string "actor" and "time", no "submitter" when
+// opts.submitter is set (which is inserted in its canonical place), the size
+// limit. An entry that names digests (subjects, a digest field of its type)
+// or whose names need escaping goes through ParseEntry instead, so the
+// digest index and every check stay exact. For canonical valid text the
+// result equals ParseEntry's.
+Result<ParsedEntry> AdoptCanonicalEntry(std::string_view canonical, const EntryOptions& opts);
+
 // Re-reads a stored entry (already canonical) to recover its type and
 // digests; used by verification and re-indexing.
 Result<ParsedEntry> ReparseStoredEntry(std::string_view canonical);

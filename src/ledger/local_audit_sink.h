@@ -35,7 +35,9 @@ class LocalAuditSink final : public AuditSink {
   ~LocalAuditSink() override;
 
   Status Append(AuditEvent event) override;
-  // Parses, validates and canonicalises the text once (ParseEntry).
+  // For in-process producers that write canonical text (the gateway's audit
+  // batcher): checks the top level and adopts the text as it is
+  // (AdoptCanonicalEntry), falling back to a full ParseEntry.
   Status AppendJson(const std::string& entry_json) override;
   Status Flush(std::chrono::milliseconds timeout) override;
   void Close();

@@ -522,6 +522,93 @@ TEST(LocalAuditSinkTest, AppendsValidatesAndPushesBack) {
   EXPECT_EQ(tight->Append(e).code(), StatusCode::kUnavailable);
 }
 
+// The trusted in-process path: for canonical valid text it stores exactly
+// what the full parse would, and anything it cannot check at the top level
+// (digests, escapes, disorder, a wrong field) goes through the full parse,
+// errors included.
+TEST(EntryTest, AdoptCanonicalEntryMatchesTheFullParse) {
+  EntryOptions opts;
+  opts.submitter = "gate\"way";
+  auto same = [&](const std::string& text) {
+    auto full = ParseEntry(text, opts);
+    auto adopted = AdoptCanonicalEntry(text, opts);
+    ASSERT_EQ(full.has_value(), adopted.has_value()) << text;
+    if (!full) {
+      EXPECT_EQ(full.error().code(), adopted.error().code()) << text;
+      EXPECT_EQ(full.error().message(), adopted.error().message()) << text;
+      return;
+    }
+    EXPECT_EQ(adopted->canonical, full->canonical) << text;
+    EXPECT_EQ(adopted->type, full->type);
+    EXPECT_EQ(adopted->digests, full->digests);
+  };
+  // The gateway's shape: records, lists, members on both sides of "submitter".
+  const std::string summary =
+      R"({"actor":"rampart-gateway","denied":1,"endpoint":"http://127.0.0.1:8080",)"
+      R"("models":["a","b\"c"],"principals":[],"records":[{"completion_tokens":1,)"
+      R"("duration_us":20,"identity":"x","model":"a","prompt_tokens":5,"request_id":"r-1",)"
+      R"("route":"chat","status":200,"time":"2026-12-07T04:00:00.123Z"},{"route":"}{,[\"",)"
+      R"("status":-1}],"requests":2,"time":"2026-12-07T04:00:01.000Z","type":"access.summary",)"
+      R"("window_end":"2026-12-07T04:00:00.200Z","window_start":"2026-12-07T04:00:00.123Z"})";
+  same(summary);
+  {
+    auto full = ParseEntry(summary, opts);
+    ASSERT_TRUE(full.has_value());
+    EXPECT_EQ(full->canonical, CanonicalJson(*ParseJson(full->canonical, {}, "t")));
+  }
+  // "submitter" last, and no submitter at all.
+  same(R"({"actor":"a","requests":1,"time":"2026-12-07T04:00:00Z","type":"access.summary",)"
+       R"("window_end":"2026-12-07T04:00:00Z","window_start":"2026-12-07T04:00:00Z"})");
+  same(R"({"actor":"a","time":"2026-12-07T04:00:00Z","type":"x-custom","zz":1})");
+  same(R"({"actor":"a","time":"2026-12-07T04:00:00Z","type":"x-custom"})");
+  {
+    // What makes it cheaper, shown by text that is not canonical inside: the
+    // top level is checked, the nested values are taken as written.
+    const std::string inner =
+        R"({"actor":"a","requests":1,"time":"2026-12-07T04:00:00Z","type":"access.summary",)"
+        R"("window_end":"2026-12-07T04:00:00Z","window_start":"2026-12-07T04:00:00Z",)"
+        R"("zz":{"b":1.0,"a":[ 2 ]}})";
+    auto adopted = AdoptCanonicalEntry(inner, opts);
+    ASSERT_TRUE(adopted.has_value());
+    EXPECT_NE(adopted->canonical.find(R"("zz":{"b":1.0,"a":[ 2 ]})"), std::string::npos);
+    auto full = ParseEntry(inner, opts);
+    ASSERT_TRUE(full.has_value());
+    EXPECT_NE(full->canonical.find(R"("zz":{"a":[2],"b":1})"), std::string::npos);
+  }
+  {
+    EntryOptions none;
+    auto adopted = AdoptCanonicalEntry(summary, none);
+    ASSERT_TRUE(adopted.has_value());
+    EXPECT_EQ(adopted->canonical, summary);
+  }
+  // Taken by the full parse: digests, non-canonical order or spacing, escaped
+  // names, bad fields, a client's own submitter, no time, too big.
+  same(R"({"actor":"a","subjects":[{"digest":")" + Digest(1) +
+       R"(","name":"m"}],"time":"2026-12-07T04:00:00Z","type":"model.signed"})");
+  same(R"({"actor":"a","previous":")" + Digest(2) +
+       R"(","subjects":[{"digest":")" + Digest(3) +
+       R"("}],"time":"2026-12-07T04:00:00Z","type":"dataset.changed"})");
+  same(R"({"type":"x-custom","actor":"a","time":"2026-12-07T04:00:00Z"})");
+  same(R"({"actor":"a", "time":"2026-12-07T04:00:00Z","type":"x-custom"})");
+  same(R"({"actor":"a","t\u0069me":"2026-12-07T04:00:00Z","type":"x-custom"})");
+  same(R"({"actor":"a","requests":-1,"time":"2026-12-07T04:00:00Z","type":"access.summary",)"
+       R"("window_end":"2026-12-07T04:00:00Z","window_start":"2026-12-07T04:00:00Z"})");
+  same(R"({"actor":"a","requests":1,"time":"2026-12-07T04:00:00Z","type":"access.summary",)"
+       R"("window_end":"yesterday","window_start":"2026-12-07T04:00:00Z"})");
+  same(R"({"actor":"a","models":[1],"requests":1,"time":"2026-12-07T04:00:00Z",)"
+       R"("type":"access.summary","window_end":"2026-12-07T04:00:00Z",)"
+       R"("window_start":"2026-12-07T04:00:00Z"})");
+  same(R"({"actor":"a","requests":1,"time":"2026-12-07T04:00:00Z","type":"access.summary",)"
+       R"("window_start":"2026-12-07T04:00:00Z"})");
+  same(R"({"actor":"a","submitter":"me","time":"2026-12-07T04:00:00Z","type":"x-custom"})");
+  same(R"({"actor":"a","type":"x-custom"})");
+  same(R"({"actor":"a","time":"2026-12-07T04:00:00Z","type":"nope"})");
+  same(R"({"actor":"","time":"2026-12-07T04:00:00Z","type":"x-custom"})");
+  same(R"([1])");
+  opts.max_bytes = 80;
+  same(R"({"actor":"a","time":"2026-12-07T04:00:00Z","type":"x-custom","zz":"0123456789"})");
+}
+
 TEST(HttpAuditSinkTest, RefusesBadConfiguration) {
   HttpAuditSinkOptions o;
   o.api_key = "rk_x";
