@@ -274,20 +274,22 @@ void AuditBatcher::Run() {
     // The batch is due when full, when its window has passed, or at stop.
     cv_.wait_until(lock, first_ + opts_.window,
                    [&] { return stop_ || pending_.size() >= opts_.batch_size; });
-    std::vector<Entry> batch;
-    batch.swap(pending_);
+    std::vector<Entry>& batch = delivering_batch_;
+    batch.swap(pending_);  // pending_ continues in the last batch's buffer
     delivering_ = batch.size();
     lock.unlock();
-    Deliver(std::move(batch));
+    Deliver(batch);
+    batch.clear();  // keeps the capacity, unless a backlog made it large
+    if (batch.capacity() > 4 * opts_.batch_size) batch.shrink_to_fit();
     lock.lock();
     delivering_ = 0;
   }
   LogDropsLocked(true);
 }
 
-void AuditBatcher::Deliver(std::vector<Entry> batch) {
+void AuditBatcher::Deliver(const std::vector<Entry>& batch) {
   std::string& text = entry_text_;
-  std::string records;
+  std::string& records = records_;
   std::vector<std::string_view> principals, models;
   std::size_t i = 0;
   while (i < batch.size()) {

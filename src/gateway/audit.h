@@ -147,7 +147,7 @@ class AuditBatcher {
  private:
   enum DropReason { kQueueFull, kLedgerUnavailable, kRefused, kShutdown, kDropReasons };
   void Run();
-  void Deliver(std::vector<Entry> batch);
+  void Deliver(const std::vector<Entry>& batch);
   // Appends one entry (its JSON text) of `count` records, retrying as the
   // header says.
   void Send(const std::string& entry, std::size_t count);
@@ -171,6 +171,11 @@ class AuditBatcher {
   std::chrono::steady_clock::time_point last_drop_log_{};
   std::chrono::steady_clock::time_point last_retry_log_{};
   std::string entry_text_;  // the flusher's entry buffer, reused
+  std::string records_;     // the flusher's records buffer, reused
+  // The batch being delivered; it and pending_ trade buffers, so neither is
+  // allocated again once both have grown (a window's records are tens of KB:
+  // freeing and reallocating them made the heap shrink and fault back in).
+  std::vector<Entry> delivering_batch_;
   std::thread thread_;
 };
 
