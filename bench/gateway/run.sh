@@ -185,7 +185,7 @@ us_per_req() { awk -v t="$1" -v n="$2" -v k="$tck" 'BEGIN{printf "%.1f", t / k *
 
 echo "gateway benchmark: wrk -t2 -c64 -d${DURATION}s, POST /v1/chat/completions, same load on both"
 echo "  nginx proxy_pass: worker_processes 1, HTTP/1.1 keep-alive both sides (upstream keepalive 128)"
-echo "  rampart gateway:  threads 1, HTTP/1.1 keep-alive both sides (upstream pool 64 per thread),"
+echo "  rampart gateway:  threads 1, HTTP/1.1 keep-alive both sides (upstream pool 128 per thread),"
 echo "                    API key + per-model authz + local rate limits + audit batches to the"
 echo "                    in-process ledger (its own threads); access log off"
 echo "  upstream: nginx worker_processes 1 returning a fixed ${#BODY}-byte JSON body; $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
