@@ -420,7 +420,8 @@ Result<ParsedEntry> AdoptCanonicalEntry(std::string_view text, const EntryOption
     std::string_view key = text.substr(i + 1, close - i - 1);
     for (char c : key) {
       // Escapes and non-ASCII names: their canonical order needs decoding.
-      if (c == '\\' || static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x80)
+      if (c == '\\' || static_cast<unsigned char>(c) < 0x20 ||
+          static_cast<unsigned char>(c) >= 0x80)
         return slow();
     }
     // Plain ASCII names: byte order is RFC 8785's UTF-16 order.
@@ -450,6 +451,7 @@ Result<ParsedEntry> AdoptCanonicalEntry(std::string_view text, const EntryOption
     return slow();
   const TypeSpec* spec = FindType(*type);
   if (spec == nullptr && !IsValidCustomType(*type)) return slow();
+  if (spec != nullptr && spec->needs_subject) return slow();  // subjects are digests
   Clock::SystemTime t;
   if (actor->size() > 256 || !ParseEntryTime(*plain_string(find("time")), &t)) return slow();
   if (spec != nullptr) {
@@ -498,7 +500,9 @@ Result<ParsedEntry> AdoptCanonicalEntry(std::string_view text, const EntryOption
     }
   }
   const Member* sub = find("submitter");
-  if (!opts.submitter.empty() && sub != nullptr) return slow();  // for ParseEntry's message
+  // A client's own submitter, or one that is not a plain string: ParseEntry
+  // has the message.
+  if (sub != nullptr && (!opts.submitter.empty() || !plain_string(sub))) return slow();
   ParsedEntry out;
   out.type = std::string(*type);
   if (opts.submitter.empty()) {

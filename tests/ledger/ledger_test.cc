@@ -577,6 +577,14 @@ TEST(EntryTest, AdoptCanonicalEntryMatchesTheFullParse) {
   }
   {
     EntryOptions none;
+    for (const char* text :
+         {R"({"actor":"a","submitter":7,"time":"2026-12-07T04:00:00Z","type":"x-c"})",
+          R"({"actor":"a","submitter":"s","time":"2026-12-07T04:00:00Z","type":"x-c"})"}) {
+      auto full = ParseEntry(text, none);
+      auto adopted = AdoptCanonicalEntry(text, none);
+      ASSERT_EQ(full.has_value(), adopted.has_value()) << text;
+      if (full) EXPECT_EQ(full->canonical, adopted->canonical);
+    }
     auto adopted = AdoptCanonicalEntry(summary, none);
     ASSERT_TRUE(adopted.has_value());
     EXPECT_EQ(adopted->canonical, summary);
@@ -585,9 +593,9 @@ TEST(EntryTest, AdoptCanonicalEntryMatchesTheFullParse) {
   // names, bad fields, a client's own submitter, no time, too big.
   same(R"({"actor":"a","subjects":[{"digest":")" + Digest(1) +
        R"(","name":"m"}],"time":"2026-12-07T04:00:00Z","type":"model.signed"})");
-  same(R"({"actor":"a","previous":")" + Digest(2) +
-       R"(","subjects":[{"digest":")" + Digest(3) +
+  same(R"({"actor":"a","previous":")" + Digest(2) + R"(","subjects":[{"digest":")" + Digest(3) +
        R"("}],"time":"2026-12-07T04:00:00Z","type":"dataset.changed"})");
+  same(R"({"actor":"a","registry":"r","time":"2026-12-07T04:00:00Z","type":"model.registered"})");
   same(R"({"type":"x-custom","actor":"a","time":"2026-12-07T04:00:00Z"})");
   same(R"({"actor":"a", "time":"2026-12-07T04:00:00Z","type":"x-custom"})");
   same(R"({"actor":"a","t\u0069me":"2026-12-07T04:00:00Z","type":"x-custom"})");
