@@ -1,5 +1,7 @@
 // Entry parsing (HTTP bodies, CLI input): never crashes; an accepted entry is
-// canonical (re-parsing its canonical form gives the same bytes).
+// canonical (re-parsing its canonical form gives the same bytes). The
+// in-process sink's AdoptCanonicalEntry never crashes either, and on
+// canonical text gives what ParseEntry gives.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -20,5 +22,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!again || again->canonical != e->canonical) std::abort();
   }
   (void)ledger::ReparseStoredEntry(text);
+  (void)ledger::AdoptCanonicalEntry(text, opts);
+  ledger::EntryOptions unsigned_opts = opts;
+  unsigned_opts.submitter.clear();
+  if (auto c = ledger::ParseEntry(text, unsigned_opts)) {
+    auto full = ledger::ParseEntry(c->canonical, opts);
+    auto adopted = ledger::AdoptCanonicalEntry(c->canonical, opts);
+    if (full.has_value() != adopted.has_value()) std::abort();
+    if (full && (full->canonical != adopted->canonical || full->type != adopted->type ||
+                 full->digests != adopted->digests))
+      std::abort();
+  }
   return 0;
 }
