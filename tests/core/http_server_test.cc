@@ -247,20 +247,23 @@ TEST_F(HttpServerTest, EnforcesSizeLimitsAndSlowClientTimeouts) {
   int fd = Dial(port_);
   auto t0 = std::chrono::steady_clock::now();
   SendAll(fd, "GET /echo HTTP/1.1\r\n");
+  // The bytes keep coming for 10 s; the answer must come long before (the
+  // bound leaves room for a loaded machine, not for a timeout that restarts).
   std::thread dribble([fd] {
-    for (int i = 0; i < 20; ++i) {
+    for (int i = 0; i < 100; ++i) {
       std::this_thread::sleep_for(100ms);
       if (send(fd, "X", 1, MSG_NOSIGNAL) <= 0) return;
     }
   });
   std::string pending;
-  Reply slow = ReadReply(fd, pending, 5s);
+  Reply slow = ReadReply(fd, pending, 15s);
   auto elapsed = std::chrono::steady_clock::now() - t0;
+  shutdown(fd, SHUT_RDWR);  // the dribble stops at its next send
   dribble.join();
   close(fd);
   EXPECT_EQ(slow.status, 408);
   EXPECT_TRUE(slow.closed);
-  EXPECT_LT(elapsed, 2s);
+  EXPECT_LT(elapsed, 5s);
 
   // A body that stops arriving: 408 after body_read_timeout.
   fd = Dial(port_);
@@ -310,7 +313,7 @@ TEST_F(HttpServerTest, CapsConnectionsInAllAndPerAddress) {
   int c = Dial(port_);
   SendAll(c, Get("/echo"));
   std::string pc;
-  Reply refused = ReadReply(c, pc, 2s);
+  Reply refused = ReadReply(c, pc, 20s);
   EXPECT_EQ(refused.status, 0);
   EXPECT_TRUE(refused.closed);
   close(c);
