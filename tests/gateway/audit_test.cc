@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -37,7 +38,8 @@ using namespace std::chrono_literals;
 class FakeSink final : public AuditSink {
  public:
   Status Append(AuditEvent event) override {
-    std::lock_guard lock(mu_);
+    std::unique_lock lock(mu_);
+    gate_.wait(lock, [&] { return !held_; });
     ++attempts_;
     if (refuse_all_ || refuse_next_ > 0) {
       if (refuse_next_ > 0) --refuse_next_;
@@ -55,6 +57,18 @@ class FakeSink final : public AuditSink {
   void RefuseAll(bool on) {
     std::lock_guard lock(mu_);
     refuse_all_ = on;
+  }
+  // While held, Append waits (the batcher's delivery stalls) until Release.
+  void Hold() {
+    std::lock_guard lock(mu_);
+    held_ = true;
+  }
+  void Release() {
+    {
+      std::lock_guard lock(mu_);
+      held_ = false;
+    }
+    gate_.notify_all();
   }
   std::vector<AuditEvent> events() {
     std::lock_guard lock(mu_);
@@ -76,6 +90,8 @@ class FakeSink final : public AuditSink {
 
  private:
   std::mutex mu_;
+  std::condition_variable gate_;
+  bool held_ = false;
   std::vector<AuditEvent> events_;
   int refuse_next_ = 0;
   bool refuse_all_ = false;
@@ -148,6 +164,10 @@ TEST(AuditBatcher, WritesEntriesInCanonicalForm) {
   auto sink = std::make_shared<TextSink>();
   AuditBatcherOptions o = Fast();
   o.endpoint = "http://127.0.0.1:8080";
+  // One entry of both records: it is due when full, never because the
+  // window passed between the two Record calls (a preempted test thread).
+  o.batch_size = 2;
+  o.window = 1h;
   AuditBatcher b(sink, o, nullptr);
   AccessRecord r = Rec(1);
   r.identity = "jwt:we\"ird\\name\n";
@@ -211,10 +231,14 @@ TEST(AuditBatcher, WritesEntriesInCanonicalForm) {
 TEST(AuditBatcher, BatchesRecordsIntoAccessSummaryEntries) {
   auto sink = std::make_shared<FakeSink>();
   Metrics m(1);
-  AuditBatcher b(sink, Fast(), &m);
+  // Entries are cut by size only: with a short window, a test thread
+  // preempted between two Record calls would see a smaller first entry.
+  AuditBatcherOptions o = Fast();
+  o.window = 1h;
+  AuditBatcher b(sink, o, &m);
   for (int i = 0; i < 7; ++i) b.Record(Rec(i));
-  ASSERT_TRUE(Eventually([&] { return sink->RequestIds().size() == 7; }));
-  b.Stop();
+  ASSERT_TRUE(Eventually([&] { return sink->RequestIds().size() >= 6; }));  // two full ones
+  b.Stop();  // delivers the last, partial batch
   auto events = sink->events();
   ASSERT_GE(events.size(), 3u);  // at most batch_size records per entry
   for (const AuditEvent& e : events) {
@@ -256,8 +280,13 @@ TEST(AuditBatcher, DropModeBoundsMemoryAndCountsEveryDropByReason) {
   o.max_pending = 4;
   o.batch_size = 2;
   AuditBatcher b(sink, o, &m);
+  // No delivery ends (and frees room) while the records arrive: otherwise a
+  // test thread preempted for the length of three quick attempts lets more in.
+  sink->Hold();
   for (int i = 0; i < 10; ++i) b.Record(Rec(i));
-  EXPECT_LE(b.held(), 4u);
+  EXPECT_EQ(b.held(), 4u);
+  EXPECT_EQ(m.audit_dropped[0].load(), 6u);  // queue_full
+  sink->Release();
   // 4 held, 6 found the queue full; the held ones fail their 3 attempts.
   ASSERT_TRUE(Eventually([&] { return b.dropped() == 10; })) << b.dropped();
   EXPECT_EQ(m.audit_dropped[0].load(), 6u);  // queue_full

@@ -261,6 +261,28 @@ class Guards : public ::testing::Test {
     ss << in.rdbuf();
     return ss.str();
   }
+  // The access log once it holds `wanted` (its writer is asynchronous: a
+  // line comes some time after the answer), or after 20 s.
+  std::string AccessLogWith(std::string_view wanted) {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    for (;;) {
+      std::string log = AccessLog();
+      if (log.find(wanted) != std::string::npos || std::chrono::steady_clock::now() > deadline)
+        return log;
+      std::this_thread::sleep_for(20ms);
+    }
+  }
+  // The admin listener's /metrics once it holds `wanted`, or after 20 s.
+  Reply MetricsWith(std::string_view wanted) {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    for (;;) {
+      Reply m =
+          RawExchange(admin_, "GET /metrics HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+      if (m.body.find(wanted) != std::string::npos || std::chrono::steady_clock::now() > deadline)
+        return m;
+      std::this_thread::sleep_for(20ms);
+    }
+  }
 
   EchoUpstream up_;
   testing::TempDir dir_;
@@ -312,9 +334,9 @@ TEST_F(Guards, BlocksACanaryLeakWithAValidTerminalEvent) {
   ASSERT_TRUE(v) << r.body;
   EXPECT_EQ(v->as_object()["error"].as_object()["code"], "canary_leak");
   // Recorded: the access log names the block, /metrics counts it.
-  std::this_thread::sleep_for(200ms);
-  EXPECT_NE(AccessLog().find("guard blocked: canary"), std::string::npos) << AccessLog();
-  Reply m = RawExchange(admin_, "GET /metrics HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  std::string log = AccessLogWith("guard blocked: canary");
+  EXPECT_NE(log.find("guard blocked: canary"), std::string::npos) << log;
+  Reply m = MetricsWith("rampart_guard_blocked_responses_total 2");
   EXPECT_NE(m.body.find("rampart_guard_blocked_responses_total 2"), std::string::npos) << m.body;
   EXPECT_NE(m.body.find("rampart_guard_output_matches_total{detector=\"canary\",action=\"block\"}"),
             std::string::npos);
@@ -329,8 +351,7 @@ TEST_F(Guards, InjectedPromptIsRefusedBeforeTheUpstream) {
   ASSERT_TRUE(v) << r.body;
   EXPECT_EQ(v->as_object()["error"].as_object()["code"], "prompt_rejected");
   EXPECT_EQ(up_.requests(), 0);
-  std::this_thread::sleep_for(200ms);
-  std::string log = AccessLog();
+  std::string log = AccessLogWith("guard.rule=jailbreak.ignore-previous");
   EXPECT_NE(log.find("guard.rule=jailbreak.ignore-previous"), std::string::npos) << log;
   EXPECT_EQ(log.find("Ignore all previous"), std::string::npos);  // never the prompt text
 }
@@ -357,8 +378,8 @@ TEST_F(Guards, SighupReloadsTheGuardsAndRefusesABrokenPack) {
   ASSERT_TRUE(gw_->WaitForOutput("guards reloaded (on)")) << gw_->Stderr();
   r = RawExchange(port_, Post(Chat(prompt, false), key_));
   EXPECT_EQ(r.status, 403) << r.body;
-  std::this_thread::sleep_for(200ms);
-  EXPECT_NE(AccessLog().find("guard.rule=custom.purple-banana"), std::string::npos) << AccessLog();
+  std::string log = AccessLogWith("guard.rule=custom.purple-banana");
+  EXPECT_NE(log.find("guard.rule=custom.purple-banana"), std::string::npos) << log;
 
   // A pack that does not compile: the reload is refused with the pack's
   // file and line, and the rule loaded before still blocks.

@@ -210,7 +210,17 @@ TEST_P(LedgerServer, KillDashNineLosesNoAcknowledgedEntry) {
       }
     });
   }
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  // Killed mid-stream once enough is acknowledged (not after a fixed time: a
+  // loaded machine may acknowledge little in the first seconds).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (;;) {
+    {
+      std::lock_guard lock(mu);
+      if (acked.size() > 150) break;
+    }
+    if (std::chrono::steady_clock::now() > deadline) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   p->Stop(SIGKILL);
   stop = true;
   for (auto& c : clients) c.join();

@@ -484,8 +484,20 @@ void RunEnforcement(const fs::path& estate_file) {
         ASSERT_EQ(errno, EINPROGRESS);
       }
     }
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(1500);
-    while (std::chrono::steady_clock::now() < deadline) {
+    // Every probe gets 1.5 s (a denied one is dropped: it never completes).
+    // A probe the estate allows gets up to 30 s more: on a loaded machine its
+    // answer may come late, and a late answer is not a denial.
+    auto now = std::chrono::steady_clock::now();
+    auto deadline = now + std::chrono::milliseconds(1500);
+    auto allowed_deadline = now + std::chrono::seconds(30);
+    auto waiting_on_allowed = [&] {
+      for (std::size_t i = start; i < end; ++i) {
+        if (!probes[i].done && !probes[i].expect_flows.empty()) return true;
+      }
+      return false;
+    };
+    while (std::chrono::steady_clock::now() < deadline ||
+           (std::chrono::steady_clock::now() < allowed_deadline && waiting_on_allowed())) {
       std::vector<pollfd> pfds;
       std::vector<std::size_t> idx;
       for (std::size_t i = start; i < end; ++i) {

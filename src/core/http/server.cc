@@ -161,8 +161,13 @@ class Server::Impl {
         }
       });
     }
+    // Requests in flight finish and their connections close, for up to
+    // `drain`. Waiting for the requests alone is not enough: an HTTP/2
+    // handler returns once its answer is queued, before the connection's
+    // writer has sent it, and stopping the io_context then would lose it.
     auto deadline = Steady::now() + drain;
-    while (stats_.requests_in_flight.load() > 0 && Steady::now() < deadline) {
+    while ((stats_.requests_in_flight.load() > 0 || stats_.open_connections.load() > 0) &&
+           Steady::now() < deadline) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     if (drain.count() > 0 && stats_.requests_in_flight.load() > 0) {

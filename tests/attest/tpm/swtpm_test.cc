@@ -53,7 +53,8 @@ class SwTpmTest : public ::testing::Test {
             "--server", "type=unixio,path=" + sock_, "--ctrl",
             "type=unixio,path=" + sock_ + ".ctrl", "--flags", "not-need-init,startup-clear"},
         dir_.path());
-    for (int i = 0; i < 200 && !(fs::exists(sock_) && fs::exists(sock_ + ".ctrl")); ++i)
+    // Up to 30 s: swtpm starts slowly on a loaded machine.
+    for (int i = 0; i < 1500 && !(fs::exists(sock_) && fs::exists(sock_ + ".ctrl")); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     ASSERT_TRUE(fs::exists(sock_)) << "swtpm did not start";
     Tpm({"tpm2_createek", "-c", P("ek.ctx"), "-G", "rsa", "-u", P("ek.pub")});
