@@ -351,9 +351,7 @@ void AuditBatcher::Deliver(const std::vector<Entry>& batch) {
     text += ",\"window_start\":";
     AppendTimeString(start, text);
     text += '}';
-    Send(text, n);
-    std::lock_guard lock(mu_);
-    delivering_ -= n;
+    Send(text, n);  // settles the n records' room under the lock
   }
 }
 
@@ -367,6 +365,9 @@ void AuditBatcher::Send(const std::string& entry, std::size_t count) {
         metrics_->audit_batches += 1;
       }
       std::lock_guard lock(mu_);
+      // The room is given back with the same lock that ends the failure:
+      // a request admitted as "serving again" must find room for its record.
+      delivering_ -= count;
       if (failing_) {
         failing_ = false;
         if (metrics_ != nullptr) metrics_->audit_failing = 0;
@@ -380,15 +381,18 @@ void AuditBatcher::Send(const std::string& entry, std::size_t count) {
       // The entry itself is wrong: no retry will change the answer.
       spdlog::error("gateway audit: the ledger refused an access.summary entry: {}", s.message());
       DropLocked(kRefused, count);
+      delivering_ -= count;
       return;
     }
     if (stop_) {
       DropLocked(kShutdown, count);
+      delivering_ -= count;
       return;
     }
     if (attempt >= opts_.retry_max_attempts) {
       if (!opts_.reject_on_failure) {
         DropLocked(kLedgerUnavailable, count);
+        delivering_ -= count;
         return;
       }
       if (!failing_) {

@@ -149,7 +149,7 @@ class AuditBatcher {
   void Run();
   void Deliver(const std::vector<Entry>& batch);
   // Appends one entry (its JSON text) of `count` records, retrying as the
-  // header says.
+  // header says; gives their room (delivering_) back once they are settled.
   void Send(const std::string& entry, std::size_t count);
   void DropLocked(DropReason why, std::size_t count);  // REQUIRES: mu_ held
   void LogDropsLocked(bool force);                     // REQUIRES: mu_ held
