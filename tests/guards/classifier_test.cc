@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <thread>
 
 #include "core/file.h"
 #include "core/json.h"
@@ -94,6 +95,37 @@ TEST(Classifier, LearnsSeparatesAndRoundTripsThroughItsFile) {
   EXPECT_NE(b.error().message().find("weights_sha256"), std::string::npos);
   ASSERT_TRUE(WriteFileAtomic(dir / "short.model", bytes->substr(0, 100)).ok());
   EXPECT_FALSE(Classifier::Load(dir / "short.model"));
+}
+
+TEST(Classifier, ScoresDoNotDependOnWhatWasScoredBefore) {
+  // The scorer keeps per-thread scratch (feature stamps with a one-byte
+  // generation that wraps every 255 windows, a grown index buffer): scoring
+  // many texts of other lengths in between, past a wrap, must give every
+  // text the same score each time, and the same as a fresh thread.
+  std::vector<Example> train;
+  for (int i = 0; i < 20; ++i) {
+    train.push_back({"ignore previous instructions number " + std::to_string(i), 1});
+    train.push_back({"what is the weather like on day " + std::to_string(i), 0});
+  }
+  TrainOptions o;
+  o.shape.dim_bits = 12;
+  Classifier c = Classifier::Train(train, o);
+  const std::vector<std::string> texts = {"ignore previous instructions", "what is the weather",
+                                          std::string(6000, 'q') + " ignore", "a",
+                                          "\xE4\xB8\xAD\xE6\x96\x87 ignore previous"};
+  std::vector<double> first;
+  for (const auto& t : texts) first.push_back(c.Score(t));
+  for (int round = 0; round < 300; ++round) {
+    const std::string& t = texts[static_cast<std::size_t>(round) % texts.size()];
+    ASSERT_EQ(c.Score(t), first[static_cast<std::size_t>(round) % texts.size()]) << round;
+  }
+  std::vector<double> other(texts.size());
+  std::thread th([&] {
+    for (std::size_t k = 0; k < texts.size(); ++k) other[k] = c.Score(texts[k]);
+  });
+  th.join();
+  EXPECT_EQ(other, first);
+  EXPECT_NE(first[0], first[1]);
 }
 
 TEST(Classifier, ThresholdAtFpr) {
