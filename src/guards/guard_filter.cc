@@ -181,9 +181,13 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
     // The classifier, per role with its threshold; the highest score counts.
     double best = 0;
     std::optional<PromptRole> hit;
+    const auto* thresholds = &config_.classifier.threshold;
+    if (auto it = config_.identity_thresholds.find(r.identity);
+        it != config_.identity_thresholds.end())
+      thresholds = &it->second;
     for (std::size_t k = 0; k < parts.size(); ++k) {
       const PromptPart& part = parts[k];
-      const auto& t = config_.classifier.threshold[static_cast<std::size_t>(part.role)];
+      const auto& t = (*thresholds)[static_cast<std::size_t>(part.role)];
       if (!t) continue;
       double threshold = std::isnan(*t) ? model_->threshold() : *t;
       double s = model_->ScoreViews(views[k]);

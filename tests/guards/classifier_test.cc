@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include "core/file.h"
@@ -126,6 +128,42 @@ TEST(Classifier, ScoresDoNotDependOnWhatWasScoredBefore) {
   th.join();
   EXPECT_EQ(other, first);
   EXPECT_NE(first[0], first[1]);
+}
+
+// The evaluation sets of bench/guards must never be trained on: no text of
+// them may appear in the training files the shipped model's recipe adds
+// (scripts/guards/train_model.sh), compared case-insensitively.
+TEST(Classifier, TrainingFilesShareNoTextWithTheEvaluationSets) {
+  const fs::path src = testing::SourceDir();
+  auto lower = [](std::string t) {
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\r')) t.pop_back();
+    for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return t;
+  };
+  std::set<std::string> eval;
+  {
+    std::ifstream in(src / "bench/guards/trigger_benign.txt");
+    std::string line;
+    while (std::getline(in, line))
+      if (!line.empty()) eval.insert(lower(line));
+  }
+  ASSERT_GT(eval.size(), 100u);
+  for (const char* f : {"bench/guards/roleplay_benign.jsonl", "bench/guards/indirect.jsonl"}) {
+    auto rows = Read(src / f);
+    ASSERT_GT(rows.size(), 100u) << f;
+    for (const auto& r : rows) eval.insert(lower(r.text));
+  }
+  std::size_t checked = 0;
+  for (const char* f :
+       {"data/guards/benign_trigger_train.jsonl", "data/guards/documents_train.jsonl"}) {
+    auto rows = Read(src / f);
+    ASSERT_GT(rows.size(), 100u) << f;
+    for (const auto& r : rows) {
+      EXPECT_EQ(eval.count(lower(r.text)), 0u) << f << ": " << r.text;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 1000u);
 }
 
 TEST(Classifier, ThresholdAtFpr) {
