@@ -38,21 +38,29 @@ std::uint64_t Mix(std::uint64_t h, std::uint64_t tag) {
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
 // ASCII lower case, whitespace runs collapsed, of a folded text.
-std::string LowerCollapse(std::string_view t) {
-  std::string out;
-  out.reserve(t.size());
+void LowerCollapseInto(std::string_view t, std::string* o) {
+  std::string& out = *o;
+  out.resize(t.size());
+  char* w = out.data();
+  char* const begin = w;
   bool space = true;
   for (char c : t) {
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      if (!space) out.push_back(' ');
+      if (!space) *w++ = ' ';
       space = true;
       continue;
     }
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    out.push_back(c);
+    *w++ = c;
     space = false;
   }
-  if (!out.empty() && out.back() == ' ') out.pop_back();
+  if (w != begin && w[-1] == ' ') --w;
+  out.resize(static_cast<std::size_t>(w - begin));
+}
+
+std::string LowerCollapse(std::string_view t) {
+  std::string out;
+  LowerCollapseInto(t, &out);
   return out;
 }
 
@@ -60,23 +68,40 @@ std::string LowerCollapse(std::string_view t) {
 
 std::string NormaliseForModel(std::string_view t) { return LowerCollapse(FoldText(t)); }
 
-void Features(std::string_view t, const ClassifierShape& s, std::vector<std::uint32_t>* out) {
-  out->clear();
+namespace {
+
+// Every hashed index of a normalised text, duplicates included, in the
+// first (returned) elements of *out; *out is grown, never shrunk, so a
+// scratch vector is not zero-filled again on every call.
+std::size_t RawIndices(std::string_view t, const ClassifierShape& s,
+                       std::vector<std::uint32_t>* out) {
   const std::uint64_t mask = (std::uint64_t{1} << s.dim_bits) - 1;
   // Character n-grams of " " + t + " ": one FNV-1a pass per start position
   // gives every length from char_min to char_max.
-  const std::size_t len = t.size() + 2;
-  auto byte = [&](std::size_t i) -> unsigned char {
-    return i == 0 || i == len - 1 ? ' ' : static_cast<unsigned char>(t[i - 1]);
-  };
+  thread_local std::string padded;
+  padded.assign(1, ' ');
+  padded.append(t);
+  padded.push_back(' ');
+  const auto* p = reinterpret_cast<const unsigned char*>(padded.data());
+  const std::size_t len = padded.size();
   const std::size_t nmax = static_cast<std::size_t>(s.char_max);
   const std::size_t nmin = static_cast<std::size_t>(s.char_min);
-  out->reserve(len * (nmax - nmin + 1) + t.size() / 2);
-  for (std::size_t i = 0; i < len; ++i) {
+  const std::size_t need = len * (nmax - nmin + 1) + t.size() + 2;
+  if (out->size() < need) out->resize(need);
+  std::uint32_t* o = out->data();
+  const std::size_t full = len >= nmax ? len - nmax + 1 : 0;
+  for (std::size_t i = 0; i < full; ++i) {  // every length fits
+    std::uint64_t h = kFnvOffset;
+    for (std::size_t n = 1; n <= nmax; ++n) {
+      h = (h ^ p[i + n - 1]) * kFnvPrime;
+      if (n >= nmin) *o++ = static_cast<std::uint32_t>(Mix(h, n) & mask);
+    }
+  }
+  for (std::size_t i = full; i < len; ++i) {
     std::uint64_t h = kFnvOffset;
     for (std::size_t n = 1; n <= nmax && i + n <= len; ++n) {
-      h = (h ^ byte(i + n - 1)) * kFnvPrime;
-      if (n >= nmin) out->push_back(static_cast<std::uint32_t>(Mix(h, n) & mask));
+      h = (h ^ p[i + n - 1]) * kFnvPrime;
+      if (n >= nmin) *o++ = static_cast<std::uint32_t>(Mix(h, n) & mask);
     }
   }
   // Word n-grams (words: runs of non-space bytes).
@@ -87,32 +112,56 @@ void Features(std::string_view t, const ClassifierShape& s, std::vector<std::uin
     if (j == std::string_view::npos) j = t.size();
     if (j > i) {
       std::uint64_t w = Fnv(t.substr(i, j - i));
-      out->push_back(static_cast<std::uint32_t>(Mix(w, 101) & mask));
+      *o++ = static_cast<std::uint32_t>(Mix(w, 101) & mask);
       if (have_prev && s.word_max >= 2) {
-        out->push_back(static_cast<std::uint32_t>(Mix(prev * kGolden ^ w, 102) & mask));
+        *o++ = static_cast<std::uint32_t>(Mix(prev * kGolden ^ w, 102) & mask);
       }
       prev = w;
       have_prev = true;
     }
     i = j + 1;
   }
-  // Presence, not counts: a phrase repeated does not weigh more. Duplicates
-  // are dropped with a per-thread generation stamp per weight (sorting the
-  // indices cost several times the rest of the scoring).
-  thread_local std::vector<std::uint32_t> stamp;
-  thread_local std::uint32_t generation = 0;
-  if (stamp.size() != mask + 1) {
-    stamp.assign(mask + 1, 0);
-    generation = 0;
+  return static_cast<std::size_t>(o - out->data());
+}
+
+// Presence, not counts: a phrase repeated does not weigh more. Duplicates
+// are dropped with a per-thread generation stamp per weight (sorting the
+// indices cost several times the rest of the scoring); one byte per stamp
+// keeps the array small enough to stay in cache next to the weights.
+struct Stamps {
+  std::vector<std::uint8_t> stamp;
+  std::uint8_t generation = 0;
+  // Starts a new set over 2^bits indices.
+  std::uint8_t Next(std::size_t size) {
+    if (stamp.size() != size) {
+      stamp.assign(size, 0);
+      generation = 0;
+    }
+    if (++generation == 0) {
+      std::fill(stamp.begin(), stamp.end(), 0);
+      generation = 1;
+    }
+    return generation;
   }
-  if (++generation == 0) {
-    std::fill(stamp.begin(), stamp.end(), 0);
-    generation = 1;
-  }
+};
+
+Stamps& ThreadStamps() {
+  thread_local Stamps s;
+  return s;
+}
+
+}  // namespace
+
+void Features(std::string_view t, const ClassifierShape& s, std::vector<std::uint32_t>* out) {
+  const std::size_t n = RawIndices(t, s, out);
+  Stamps& st = ThreadStamps();
+  const std::uint8_t gen = st.Next(std::size_t{1} << s.dim_bits);
+  std::uint8_t* stamp = st.stamp.data();
   std::size_t kept = 0;
-  for (std::uint32_t k : *out) {
-    if (stamp[k] == generation) continue;
-    stamp[k] = generation;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t k = (*out)[i];
+    if (stamp[k] == gen) continue;
+    stamp[k] = gen;
     (*out)[kept++] = k;
   }
   out->resize(kept);
@@ -158,21 +207,42 @@ Classifier Classifier::Train(const std::vector<Example>& train, const TrainOptio
 }
 
 double Classifier::ScoreWindow(std::string_view n, std::vector<std::uint32_t>* f) const {
-  Features(n, shape_, f);
-  if (f->empty()) return Sigmoid(bias_);
-  double v = 1.0 / std::sqrt(static_cast<double>(f->size()));
-  double z = bias_;
-  for (auto k : *f) z += w_[k] * v;
-  return Sigmoid(z);
+  // Features() and the weighted sum in one pass, without branches on the
+  // stamps, so the loads of stamps and weights overlap.
+  const std::size_t n_idx = RawIndices(n, shape_, f);
+  Stamps& st = ThreadStamps();
+  const std::uint8_t gen = st.Next(w_.size());
+  std::uint8_t* stamp = st.stamp.data();
+  const float* w = w_.data();
+  double z = 0;
+  std::size_t count = 0;
+  const std::uint32_t* idx = f->data();
+  constexpr std::size_t kAhead = 16;  // prefetch distance, in indices
+  for (std::size_t i = 0; i < n_idx; ++i) {
+    if (i + kAhead < n_idx) {
+      __builtin_prefetch(stamp + idx[i + kAhead], 1);
+      __builtin_prefetch(w + idx[i + kAhead], 0);
+    }
+    const std::uint32_t k = idx[i];
+    const bool fresh = stamp[k] != gen;
+    stamp[k] = gen;
+    z += fresh ? static_cast<double>(w[k]) : 0.0;
+    count += fresh;
+  }
+  if (count == 0) return Sigmoid(bias_);
+  return Sigmoid(bias_ + z / std::sqrt(static_cast<double>(count)));
 }
 
 double Classifier::Score(std::string_view text) const { return ScoreViews(ScoringViews(text)); }
 
 double Classifier::ScoreViews(const std::vector<std::string>& views) const {
-  std::vector<std::uint32_t> f;
+  thread_local std::vector<std::uint32_t> f;
+  thread_local std::string lowered;
   double best = 0;
-  for (const std::string& view : views)
-    best = std::max(best, ScoreNormalised(LowerCollapse(view), &f));
+  for (const std::string& view : views) {
+    LowerCollapseInto(view, &lowered);
+    best = std::max(best, ScoreNormalised(lowered, &f));
+  }
   return best;
 }
 

@@ -153,6 +153,35 @@ Result<GuardsConfig> LoadGuardsConfig(const estate::Estate& e, Diagnostics* diag
         rf.CheckUnknown();
       }
     }
+    // A `{user|tool|system: NUMBER|model|off}` mapping into *out; roles not
+    // named keep their value.
+    auto read_thresholds = [&](const YAML::Node& t, const std::string& path,
+                               std::array<std::optional<double>, kPromptRoleCount>* out) {
+      YamlFields tf(t, file, diags, path, std::string(kCode));
+      if (!tf.ok()) return;
+      for (std::size_t r = 0; r < kPromptRoleCount; ++r) {
+        std::string_view role = PromptRoleName(static_cast<PromptRole>(r));
+        auto v = tf.String(role);
+        if (!v) continue;
+        if (*v == "off") {
+          (*out)[r] = std::nullopt;
+        } else if (*v == "model") {
+          (*out)[r] = std::numeric_limits<double>::quiet_NaN();
+        } else {
+          char* end = nullptr;
+          double d = std::strtod(v->c_str(), &end);
+          if (end == v->c_str() || *end != '\0' || !(d >= 0.0 && d <= 1.0)) {
+            diags->Error(tf.Where(role), "gateway.range",
+                         "classifier threshold must be a number in [0, 1], `model` or "
+                         "`off`, got '" +
+                             *v + "'");
+          } else {
+            (*out)[r] = d;
+          }
+        }
+      }
+      tf.CheckUnknown();
+    };
     if (YAML::Node k = f.Node("classifier")) {
       YamlFields kf(k, file, diags, "gateway.guards.classifier", std::string(kCode));
       if (kf.ok()) {
@@ -161,40 +190,16 @@ Result<GuardsConfig> LoadGuardsConfig(const estate::Estate& e, Diagnostics* diag
           c.classifier.model = path.is_absolute() ? path : base / path;
         }
         if (auto v = kf.Enum("action", {"block", "flag"})) c.classifier.action = *ActionByName(*v);
-        if (YAML::Node t = kf.Node("thresholds")) {
-          YamlFields tf(t, file, diags, "gateway.guards.classifier.thresholds", std::string(kCode));
-          if (tf.ok()) {
-            for (std::size_t r = 0; r < kPromptRoleCount; ++r) {
-              std::string_view role = PromptRoleName(static_cast<PromptRole>(r));
-              auto v = tf.String(role);
-              if (!v) continue;
-              if (*v == "off") {
-                c.classifier.threshold[r] = std::nullopt;
-              } else if (*v == "model") {
-                c.classifier.threshold[r] = std::numeric_limits<double>::quiet_NaN();
-              } else {
-                char* end = nullptr;
-                double d = std::strtod(v->c_str(), &end);
-                if (end == v->c_str() || *end != '\0' || !(d >= 0.0 && d <= 1.0)) {
-                  diags->Error(tf.Where(role), "gateway.range",
-                               "classifier threshold must be a number in [0, 1], `model` or "
-                               "`off`, got '" +
-                                   *v + "'");
-                } else {
-                  c.classifier.threshold[r] = d;
-                }
-              }
-            }
-            tf.CheckUnknown();
-          }
-        }
+        if (YAML::Node t = kf.Node("thresholds"))
+          read_thresholds(t, "gateway.guards.classifier.thresholds", &c.classifier.threshold);
         kf.CheckUnknown();
       }
     }
     if (YAML::Node ids = f.Node("identities")) {
       if (!ids.IsMap()) {
         diags->Error(f.Where("identities"), "gateway.guards",
-                     "identities must map identity names to {mode: enforce|monitor|off}");
+                     "identities must map identity names to {mode: enforce|monitor|off, "
+                     "classifier_thresholds: {user|tool|system: NUMBER|model|off}}");
       } else {
         for (const auto& kv : ids) {
           std::string name = kv.first.as<std::string>("");
@@ -209,7 +214,13 @@ Result<GuardsConfig> LoadGuardsConfig(const estate::Estate& e, Diagnostics* diag
                 "gateway.guards.identities: '" + name + "' is not an identity of the estate",
                 "add it to `identities:` or fix the name");
           }
-          if (auto v = idf.Enum("mode", {"enforce", "monitor", "off"}, true)) {
+          if (YAML::Node t = idf.Node("classifier_thresholds")) {
+            auto th = c.classifier.threshold;
+            read_thresholds(t, "gateway.guards.identities." + name + ".classifier_thresholds", &th);
+            c.identity_thresholds[name] = th;
+          }
+          const bool need_mode = c.identity_thresholds.count(name) == 0;
+          if (auto v = idf.Enum("mode", {"enforce", "monitor", "off"}, need_mode)) {
             c.identities[name] = *v == "off"       ? GuardMode::kOff
                                  : *v == "monitor" ? GuardMode::kMonitor
                                                    : GuardMode::kEnforce;

@@ -72,6 +72,11 @@ struct GuardsConfig {
   RulesPolicy rules;
   ClassifierPolicy classifier;
   std::map<std::string, GuardMode, std::less<>> identities;  // absent = kEnforce
+  // Per identity (gateway.guards.identities.<name>.classifier_thresholds):
+  // the classifier's per-role thresholds for its requests; roles it does not
+  // name keep classifier.threshold's. Absent = classifier.threshold.
+  std::map<std::string, std::array<std::optional<double>, kPromptRoleCount>, std::less<>>
+      identity_thresholds;
 };
 
 // The defaults an empty `guards:` section means.

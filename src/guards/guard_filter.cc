@@ -181,9 +181,13 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
     // The classifier, per role with its threshold; the highest score counts.
     double best = 0;
     std::optional<PromptRole> hit;
+    const auto* thresholds = &config_.classifier.threshold;
+    if (auto it = config_.identity_thresholds.find(r.identity);
+        it != config_.identity_thresholds.end())
+      thresholds = &it->second;
     for (std::size_t k = 0; k < parts.size(); ++k) {
       const PromptPart& part = parts[k];
-      const auto& t = config_.classifier.threshold[static_cast<std::size_t>(part.role)];
+      const auto& t = (*thresholds)[static_cast<std::size_t>(part.role)];
       if (!t) continue;
       double threshold = std::isnan(*t) ? model_->threshold() : *t;
       double s = model_->ScoreViews(views[k]);
@@ -302,45 +306,70 @@ std::unique_ptr<ResponseFilter> GuardFilter::OnResponse(const FilterRequest& r, 
   });
 }
 
-void GuardFilter::RenderMetrics(std::string* out) const {
-  out->append(
-      "# HELP rampart_guard_output_matches_total Detector matches in responses, by action "
-      "taken.\n# TYPE rampart_guard_output_matches_total counter\n");
-  std::array<std::array<std::uint64_t, kActionCount>, kDetectorCount> sum{};
-  std::uint64_t blocked = 0;
+GuardTotals GuardFilter::Totals() const {
+  GuardTotals t = carried_;
   auto add = [&](const OutputGuard& g) {
     for (std::size_t k = 0; k < kDetectorCount; ++k)
       for (std::size_t a = 0; a < kActionCount; ++a)
-        sum[k][a] += g.counters().matches[k][a].load(std::memory_order_relaxed);
-    blocked += g.counters().blocked_responses.load(std::memory_order_relaxed);
+        t.output[k][a] += g.counters().matches[k][a].load(std::memory_order_relaxed);
+    t.blocked_responses += g.counters().blocked_responses.load(std::memory_order_relaxed);
   };
   add(*output_);
   for (const auto& o : overrides_) add(*o);
+  t.canaries_inserted += canaries_inserted_.load(std::memory_order_relaxed);
+  for (std::size_t role = 0; role < kPromptRoleCount; ++role)
+    for (std::size_t a = 0; a < kActionCount; ++a)
+      t.decisions[role][a] += decisions_[role][a].load(std::memory_order_relaxed);
+  if (rules_) {
+    for (std::size_t i = 0; i < rules_->size(); ++i) {
+      std::uint64_t n = rule_hits_[i].load(std::memory_order_relaxed);
+      if (n != 0) t.rule_hits[rules_->rule(i).id] += n;
+    }
+  }
+  return t;
+}
+
+void GuardFilter::Carry(const GuardTotals& t) {
+  for (std::size_t k = 0; k < kDetectorCount; ++k)
+    for (std::size_t a = 0; a < kActionCount; ++a) carried_.output[k][a] += t.output[k][a];
+  carried_.blocked_responses += t.blocked_responses;
+  carried_.canaries_inserted += t.canaries_inserted;
+  for (std::size_t role = 0; role < kPromptRoleCount; ++role)
+    for (std::size_t a = 0; a < kActionCount; ++a)
+      carried_.decisions[role][a] += t.decisions[role][a];
+  for (const auto& [id, n] : t.rule_hits) carried_.rule_hits[id] += n;
+}
+
+void GuardFilter::RenderMetrics(std::string* out) const {
+  const GuardTotals t = Totals();
+  out->append(
+      "# HELP rampart_guard_output_matches_total Detector matches in responses, by action "
+      "taken.\n# TYPE rampart_guard_output_matches_total counter\n");
   for (std::size_t k = 0; k < kDetectorCount; ++k) {
     for (std::size_t a = 1; a < kActionCount; ++a) {
-      if (sum[k][a] == 0) continue;
+      if (t.output[k][a] == 0) continue;
       out->append("rampart_guard_output_matches_total{detector=\"" +
                   std::string(DetectorName(static_cast<Detector>(k))) + "\",action=\"" +
                   std::string(ActionName(static_cast<Action>(a))) + "\"} " +
-                  std::to_string(sum[k][a]) + "\n");
+                  std::to_string(t.output[k][a]) + "\n");
     }
   }
   out->append(
       "# HELP rampart_guard_blocked_responses_total Responses a guard ended.\n"
       "# TYPE rampart_guard_blocked_responses_total counter\n"
       "rampart_guard_blocked_responses_total " +
-      std::to_string(blocked) + "\n");
+      std::to_string(t.blocked_responses) + "\n");
   out->append(
       "# HELP rampart_guard_canaries_inserted_total Chat requests given the canary.\n"
       "# TYPE rampart_guard_canaries_inserted_total counter\n"
       "rampart_guard_canaries_inserted_total " +
-      std::to_string(canaries_inserted_.load(std::memory_order_relaxed)) + "\n");
+      std::to_string(t.canaries_inserted) + "\n");
   out->append(
       "# HELP rampart_guard_prompt_decisions_total Requests the rules flagged or blocked, by "
       "role.\n# TYPE rampart_guard_prompt_decisions_total counter\n");
   for (std::size_t role = 0; role < kPromptRoleCount; ++role) {
     for (std::size_t a = 1; a < kActionCount; ++a) {
-      std::uint64_t n = decisions_[role][a].load(std::memory_order_relaxed);
+      std::uint64_t n = t.decisions[role][a];
       if (n == 0) continue;
       out->append("rampart_guard_prompt_decisions_total{role=\"" +
                   std::string(PromptRoleName(static_cast<PromptRole>(role))) + "\",decision=\"" +
@@ -348,16 +377,12 @@ void GuardFilter::RenderMetrics(std::string* out) const {
                   "\n");
     }
   }
-  if (rules_ && rules_->size() > 0) {
+  if (!t.rule_hits.empty() || (rules_ && rules_->size() > 0)) {
     out->append(
         "# HELP rampart_guard_rule_hits_total Prompt parts each rule matched.\n"
         "# TYPE rampart_guard_rule_hits_total counter\n");
-    for (std::size_t i = 0; i < rules_->size(); ++i) {
-      std::uint64_t n = rule_hits_[i].load(std::memory_order_relaxed);
-      if (n == 0) continue;
-      out->append("rampart_guard_rule_hits_total{rule=\"" + rules_->rule(i).id + "\"} " +
-                  std::to_string(n) + "\n");
-    }
+    for (const auto& [id, n] : t.rule_hits)
+      out->append("rampart_guard_rule_hits_total{rule=\"" + id + "\"} " + std::to_string(n) + "\n");
   }
 }
 

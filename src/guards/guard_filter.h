@@ -18,6 +18,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,6 +59,17 @@ RuleVerdict JudgeText(const RuleSet& rules, const RulesPolicy& p, PromptRole rol
 RuleVerdict JudgeViews(const RuleSet& rules, const RulesPolicy& p, PromptRole role,
                        const std::vector<std::string>& views);
 
+// The rampart_guard_* counters as plain totals: what a GuardFilter hands to
+// the one that replaces it on reload (SwappableFilter::Set), so /metrics
+// counters do not start again from zero.
+struct GuardTotals {
+  std::array<std::array<std::uint64_t, kActionCount>, kDetectorCount> output{};
+  std::uint64_t blocked_responses = 0;
+  std::uint64_t canaries_inserted = 0;
+  std::array<std::array<std::uint64_t, kActionCount>, kPromptRoleCount> decisions{};
+  std::map<std::string, std::uint64_t, std::less<>> rule_hits;  // by rule id
+};
+
 class GuardFilter final : public GatewayFilter {
  public:
   // `canary` is the token (LoadOrCreateCanary), "" when the canary is off;
@@ -72,6 +84,12 @@ class GuardFilter final : public GatewayFilter {
   std::unique_ptr<ResponseFilter> OnResponse(const FilterRequest& r, int status,
                                              std::string_view content_type) override;
   void RenderMetrics(std::string* out) const override;
+
+  // This filter's counters plus those carried from its predecessors.
+  GuardTotals Totals() const;
+  // Adds a predecessor's totals to what this filter reports. Call before the
+  // filter is shared (not synchronised with RenderMetrics).
+  void Carry(const GuardTotals& t);
 
  private:
   const OutputGuard& OutputFor(const FilterRequest& r) const;
@@ -89,6 +107,7 @@ class GuardFilter final : public GatewayFilter {
   std::unique_ptr<std::atomic<std::uint64_t>[]> rule_hits_;
   std::array<std::array<std::atomic<std::uint64_t>, kActionCount>, kPromptRoleCount> decisions_{};
   std::atomic<std::uint64_t> canaries_inserted_{0};
+  GuardTotals carried_;
 };
 
 }  // namespace rampart::guards

@@ -102,44 +102,29 @@ bool WordChar(char32_t c) {
           !(c >= 0x3000 && c <= 0x303F));
 }
 
-}  // namespace
+// Code points below U+10000 that FoldText must look at (a compatibility
+// mapping, an invisible control, a combining mark, a homoglyph or a letter
+// of a look-alike script); any other code point is copied as it is.
+const std::array<std::uint64_t, 1024>& SpecialBmp() {
+  static const std::array<std::uint64_t, 1024> table = [] {
+    std::array<std::uint64_t, 1024> bits{};
+    auto set = [&](char32_t c) {
+      if (c < 0x10000) bits[c >> 6] |= std::uint64_t{1} << (c & 63);
+    };
+    for (const CompatEntry& e : kCompat) set(e.cp);
+    for (const HomoglyphEntry& e : kHomoglyph) set(e.cp);
+    for (char32_t c = 0x80; c < 0x10000; ++c)
+      if (Invisible(c) || Combining(c) || LookalikeScript(c)) set(c);
+    return bits;
+  }();
+  return table;
+}
 
-std::string FoldText(std::string_view t) {
-  if (std::all_of(t.begin(), t.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; }))
-    return std::string(t);
+// Look-alikes folded to Latin, word by word, in a valid UTF-8 text.
+std::string FoldHomoglyphs(std::string_view t, bool mostly_latin) {
   std::vector<char32_t> cps;
   cps.reserve(t.size());
-  std::size_t latin = 0, lookalike = 0;
-  auto push = [&](char32_t c) {
-    if (AsciiLetter(c)) ++latin;
-    if (LookalikeScript(c)) ++lookalike;
-    cps.push_back(c);
-  };
-  for (std::size_t i = 0; i < t.size();) {
-    char32_t c = DecodeAt(t, &i);
-    if (c >= 0xE0020 && c <= 0xE007E) {
-      push(c - 0xE0000);
-      continue;
-    }
-    if (Invisible(c)) continue;
-    if (Combining(c)) {
-      if (!cps.empty() && AsciiLetter(cps.back())) continue;
-      cps.push_back(c);
-      continue;
-    }
-    if (c >= 0x80) {
-      if (const CompatEntry* e = FindCompat(c)) {
-        for (std::size_t k = 0; k < e->len; ++k) {
-          char32_t d = kCompatPool[e->offset + k];
-          if (!Invisible(d)) push(d);
-        }
-        continue;
-      }
-    }
-    push(c);
-  }
-  // Homoglyphs, word by word.
-  const bool mostly_latin = latin > lookalike;
+  for (std::size_t i = 0; i < t.size();) cps.push_back(DecodeAt(t, &i));
   for (std::size_t i = 0; i < cps.size();) {
     if (!WordChar(cps[i])) {
       ++i;
@@ -164,16 +149,87 @@ std::string FoldText(std::string_view t) {
   return out;
 }
 
+}  // namespace
+
+std::string FoldText(std::string_view t) {
+  std::size_t first = 0;
+  while (first < t.size() && static_cast<unsigned char>(t[first]) < 0x80) ++first;
+  if (first == t.size()) return std::string(t);
+  const auto& special = SpecialBmp();
+  std::string out;
+  out.reserve(t.size());
+  std::size_t latin = 0, lookalike = 0;
+  bool glyph = false;
+  char32_t last = 0;  // the last code point written
+  auto push = [&](char32_t c) {
+    if (AsciiLetter(c)) ++latin;
+    if (LookalikeScript(c)) ++lookalike;
+    if (c >= 0x80 && !glyph) glyph = FindHomoglyph(c) != 0;
+    Encode(c, &out);
+    last = c;
+  };
+  for (std::size_t i = 0; i < t.size();) {
+    auto b = static_cast<unsigned char>(t[i]);
+    if (b < 0x80) {  // a run of ASCII: copied at once
+      std::size_t j = i;
+      for (; j < t.size() && static_cast<unsigned char>(t[j]) < 0x80; ++j)
+        latin += AsciiLetter(static_cast<unsigned char>(t[j]));
+      out.append(t.substr(i, j - i));
+      last = static_cast<unsigned char>(t[j - 1]);
+      i = j;
+      continue;
+    }
+    const std::size_t start = i;
+    char32_t c = DecodeAt(t, &i);
+    if (c < 0x10000 && !((special[c >> 6] >> (c & 63)) & 1)) {  // nothing to fold
+      if (c == kReplacement)
+        Encode(c, &out);
+      else
+        out.append(t.substr(start, i - start));
+      last = c;
+      continue;
+    }
+    if (c >= 0xE0020 && c <= 0xE007E) {
+      push(c - 0xE0000);
+      continue;
+    }
+    if (Invisible(c)) continue;
+    if (Combining(c)) {
+      if (AsciiLetter(last)) continue;
+      Encode(c, &out);
+      last = c;
+      continue;
+    }
+    if (const CompatEntry* e = FindCompat(c)) {
+      for (std::size_t k = 0; k < e->len; ++k) {
+        char32_t d = kCompatPool[e->offset + k];
+        if (!Invisible(d)) push(d);
+      }
+      continue;
+    }
+    push(c);
+  }
+  if (!glyph) return out;
+  return FoldHomoglyphs(out, latin > lookalike);
+}
+
 namespace {
 
-int B64Value(unsigned char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+' || c == '-') return 62;
-  if (c == '/' || c == '_') return 63;
-  return -1;
-}
+constexpr std::array<std::int8_t, 256> kB64 = [] {
+  std::array<std::int8_t, 256> v{};
+  v.fill(-1);
+  for (int c = 'A'; c <= 'Z'; ++c)
+    v[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'A');
+  for (int c = 'a'; c <= 'z'; ++c)
+    v[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - 'a' + 26);
+  for (int c = '0'; c <= '9'; ++c)
+    v[static_cast<std::size_t>(c)] = static_cast<std::int8_t>(c - '0' + 52);
+  v['+'] = v['-'] = 62;
+  v['/'] = v['_'] = 63;
+  return v;
+}();
+
+int B64Value(unsigned char c) { return kB64[c]; }
 
 int HexValue(unsigned char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -252,16 +308,15 @@ void Runs(std::string_view t, Budget* b, int depth) {
       continue;
     }
     // A run of base64 characters; hex digits are a subset.
-    std::size_t j = i;
-    bool all_hex = true;
-    while (j < t.size() && B64Value(static_cast<unsigned char>(t[j])) >= 0) {
-      all_hex &= HexValue(static_cast<unsigned char>(t[j])) >= 0;
-      ++j;
-    }
+    std::size_t j = i + 1;
+    while (j < t.size() && B64Value(static_cast<unsigned char>(t[j])) >= 0) ++j;
     std::size_t end = j;
     while (end < t.size() && t[end] == '=' && end - j < 2) ++end;
     std::string_view run = t.substr(i, j - i);
     if (run.size() >= kMinEncodedRun) {
+      const bool all_hex = std::all_of(run.begin(), run.end(), [](char ch) {
+        return HexValue(static_cast<unsigned char>(ch)) >= 0;
+      });
       std::string dec;
       if (all_hex && run.size() % 2 == 0) {
         for (std::size_t k = 0; k + 1 < run.size(); k += 2)

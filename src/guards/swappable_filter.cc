@@ -1,5 +1,7 @@
 #include "guards/swappable_filter.h"
 
+#include "guards/guard_filter.h"
+
 namespace rampart::guards {
 namespace {
 
@@ -19,6 +21,14 @@ class Holding final : public ResponseFilter {
 };
 
 }  // namespace
+
+void SwappableFilter::Set(std::shared_ptr<GatewayFilter> inner) {
+  auto current = inner_.load();
+  auto* from = dynamic_cast<const GuardFilter*>(current.get());
+  auto* to = dynamic_cast<GuardFilter*>(inner.get());
+  if (from && to && from != to) to->Carry(from->Totals());
+  inner_.store(std::move(inner));
+}
 
 FilterDecision SwappableFilter::OnRequest(const FilterRequest& r) {
   auto f = inner_.load();

@@ -23,7 +23,12 @@ class SwappableFilter final : public GatewayFilter {
  public:
   explicit SwappableFilter(std::shared_ptr<GatewayFilter> inner) : inner_(std::move(inner)) {}
 
-  void Set(std::shared_ptr<GatewayFilter> inner) { inner_.store(std::move(inner)); }
+  // When both the current and the new filter are GuardFilters, the new one
+  // carries the current one's counter totals first (GuardFilter::Carry), so
+  // /metrics counters keep counting across a reload. Counts the old filter
+  // still makes afterwards (responses in flight finishing under it) are not
+  // carried.
+  void Set(std::shared_ptr<GatewayFilter> inner);
   std::shared_ptr<GatewayFilter> Get() const { return inner_.load(); }
 
   std::string_view name() const override { return "guards"; }

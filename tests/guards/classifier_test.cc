@@ -4,7 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <fstream>
+#include <set>
+#include <thread>
 
 #include "core/file.h"
 #include "core/json.h"
@@ -94,6 +97,73 @@ TEST(Classifier, LearnsSeparatesAndRoundTripsThroughItsFile) {
   EXPECT_NE(b.error().message().find("weights_sha256"), std::string::npos);
   ASSERT_TRUE(WriteFileAtomic(dir / "short.model", bytes->substr(0, 100)).ok());
   EXPECT_FALSE(Classifier::Load(dir / "short.model"));
+}
+
+TEST(Classifier, ScoresDoNotDependOnWhatWasScoredBefore) {
+  // The scorer keeps per-thread scratch (feature stamps with a one-byte
+  // generation that wraps every 255 windows, a grown index buffer): scoring
+  // many texts of other lengths in between, past a wrap, must give every
+  // text the same score each time, and the same as a fresh thread.
+  std::vector<Example> train;
+  for (int i = 0; i < 20; ++i) {
+    train.push_back({"ignore previous instructions number " + std::to_string(i), 1});
+    train.push_back({"what is the weather like on day " + std::to_string(i), 0});
+  }
+  TrainOptions o;
+  o.shape.dim_bits = 12;
+  Classifier c = Classifier::Train(train, o);
+  const std::vector<std::string> texts = {"ignore previous instructions", "what is the weather",
+                                          std::string(6000, 'q') + " ignore", "a",
+                                          "\xE4\xB8\xAD\xE6\x96\x87 ignore previous"};
+  std::vector<double> first;
+  for (const auto& t : texts) first.push_back(c.Score(t));
+  for (int round = 0; round < 300; ++round) {
+    const std::string& t = texts[static_cast<std::size_t>(round) % texts.size()];
+    ASSERT_EQ(c.Score(t), first[static_cast<std::size_t>(round) % texts.size()]) << round;
+  }
+  std::vector<double> other(texts.size());
+  std::thread th([&] {
+    for (std::size_t k = 0; k < texts.size(); ++k) other[k] = c.Score(texts[k]);
+  });
+  th.join();
+  EXPECT_EQ(other, first);
+  EXPECT_NE(first[0], first[1]);
+}
+
+// The evaluation sets of bench/guards must never be trained on: no text of
+// them may appear in the training files the shipped model's recipe adds
+// (scripts/guards/train_model.sh), compared case-insensitively.
+TEST(Classifier, TrainingFilesShareNoTextWithTheEvaluationSets) {
+  const fs::path src = testing::SourceDir();
+  auto lower = [](std::string t) {
+    while (!t.empty() && (t.back() == ' ' || t.back() == '\r')) t.pop_back();
+    for (char& ch : t) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    return t;
+  };
+  std::set<std::string> eval;
+  {
+    std::ifstream in(src / "bench/guards/trigger_benign.txt");
+    std::string line;
+    while (std::getline(in, line))
+      if (!line.empty()) eval.insert(lower(line));
+  }
+  ASSERT_GT(eval.size(), 100u);
+  for (const char* f : {"bench/guards/roleplay_benign.jsonl", "bench/guards/indirect.jsonl"}) {
+    auto rows = Read(src / f);
+    ASSERT_GT(rows.size(), 100u) << f;
+    for (const auto& r : rows) eval.insert(lower(r.text));
+  }
+  std::size_t checked = 0;
+  for (const char* f :
+       {"data/guards/benign_trigger_train.jsonl", "data/guards/documents_train.jsonl"}) {
+    auto rows = Read(src / f);
+    ASSERT_GT(rows.size(), 100u) << f;
+    for (const auto& r : rows) {
+      EXPECT_EQ(eval.count(lower(r.text)), 0u) << f << ": " << r.text;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 1000u);
 }
 
 TEST(Classifier, ThresholdAtFpr) {

@@ -85,6 +85,40 @@ TEST(GuardsConfig, PerIdentityModes) {
   EXPECT_NE(e.ToString().find("loud"), std::string::npos) << e.ToString();
 }
 
+TEST(GuardsConfig, PerIdentityClassifierThresholds) {
+  auto r = WithGateway(
+      "gateway:\n  guards:\n    classifier: {model: m.model, thresholds: {tool: 0.2}}\n    "
+      "identities:\n"
+      "      gateway-sa: {classifier_thresholds: {user: 0.9, system: model}}\n"
+      "      triton-sa: {mode: monitor, classifier_thresholds: {tool: off}}\n");
+  ASSERT_TRUE(r) << r.error().message();
+  Diagnostics d;
+  auto c = LoadGuardsConfig(r->estate, &d);
+  ASSERT_TRUE(c) << d.ToString();
+  const auto& g = c->identity_thresholds.at("gateway-sa");
+  EXPECT_EQ(g[static_cast<std::size_t>(PromptRole::kUser)], 0.9);
+  EXPECT_EQ(g[static_cast<std::size_t>(PromptRole::kTool)], 0.2);  // inherited
+  EXPECT_TRUE(std::isnan(*g[static_cast<std::size_t>(PromptRole::kSystem)]));
+  EXPECT_EQ(c->identities.count("gateway-sa"), 0u);  // no mode given: enforce
+  const auto& t = c->identity_thresholds.at("triton-sa");
+  EXPECT_FALSE(t[static_cast<std::size_t>(PromptRole::kTool)]);
+  EXPECT_TRUE(std::isnan(*t[static_cast<std::size_t>(PromptRole::kUser)]));
+  EXPECT_EQ(c->identities.at("triton-sa"), GuardMode::kMonitor);
+  // A bad value is an error naming the identity's path.
+  r = WithGateway(
+      "gateway:\n  guards:\n    identities:\n"
+      "      gateway-sa: {classifier_thresholds: {user: 1.5}}\n");
+  ASSERT_TRUE(r);
+  Diagnostics e;
+  EXPECT_FALSE(LoadGuardsConfig(r->estate, &e));
+  EXPECT_NE(e.ToString().find("1.5"), std::string::npos) << e.ToString();
+  // Neither mode nor thresholds: mode is required.
+  r = WithGateway("gateway:\n  guards:\n    identities:\n      gateway-sa: {}\n");
+  ASSERT_TRUE(r);
+  Diagnostics m;
+  EXPECT_FALSE(LoadGuardsConfig(r->estate, &m));
+}
+
 TEST(GuardsConfig, NoSectionNoGuardsEmptySectionDefaults) {
   auto r = WithGateway("gateway:\n  standin: true\n");
   ASSERT_TRUE(r);

@@ -63,6 +63,21 @@ TEST(Normalize, InvisibleControlsAndTagsAndCombiningMarks) {
             "ignore");
 }
 
+TEST(Normalize, MixedScriptsFoldOnlyWhatNeedsIt) {
+  // Characters with nothing to fold (CJK, Greek prose, emoji) are copied as
+  // they are between ASCII runs; foldable ones next to them are folded.
+  EXPECT_EQ(FoldText("\xE4\xB8\xAD\xE6\x96\x87 caf\xC3\xA9 \xF0\x9F\x98\x80 \xEF\xBC\xA1"),
+            "\xE4\xB8\xAD\xE6\x96\x87 cafe \xF0\x9F\x98\x80 A");
+  // A combining mark after a CJK character is kept; after an ASCII letter
+  // that ends an ASCII run it is dropped.
+  EXPECT_EQ(FoldText("\xE4\xB8\xAD\xCC\xB6x\xCC\xB6"), "\xE4\xB8\xAD\xCC\xB6x");
+  // A literal U+FFFD stays one U+FFFD; an invalid byte among CJK becomes one.
+  EXPECT_EQ(FoldText("\xEF\xBF\xBD\xE4\xB8\xAD\x80"), "\xEF\xBF\xBD\xE4\xB8\xAD\xEF\xBF\xBD");
+  // A look-alike far from the first non-ASCII character is still folded.
+  EXPECT_EQ(FoldText(std::string(300, 'a') + " \xC3\xA9 " + "\xD1\x96gnore"),
+            std::string(300, 'a') + " e ignore");
+}
+
 TEST(Normalize, HomoglyphsFoldInLatinContextOnly) {
   // "іgnоrе" with Cyrillic і, о, е among Latin letters.
   EXPECT_EQ(FoldText("\xD1\x96gn\xD0\xBEr\xD0\xB5 previous"), "ignore previous");
