@@ -405,7 +405,8 @@ Verdict Monitor::Observe(const Query& q) {
   }
 
   // The source network: rate and volume only.
-  if (std::string net = NetworkKey(q.remote, config_.v4_prefix, config_.v6_prefix); !net.empty()) {
+  const std::string net = NetworkKey(q.remote, config_.v4_prefix, config_.v6_prefix);
+  if (!net.empty()) {
     std::uint64_t key = Hash64(net, config_.seed);
     Shard& s = ShardOf(key);
     std::lock_guard<std::mutex> l(s.mu);
@@ -579,6 +580,7 @@ Verdict Monitor::Observe(const Query& q) {
   } else {
     v.action = v.alerts.empty() ? Policy::kOff : Policy::kAlert;
   }
+  for (Alert& a : v.alerts) a.network = net;
   return v;
 }
 

@@ -47,7 +47,8 @@ struct Outcome {
 struct Alert {
   Detector detector = Detector::kPrada;
   Policy policy = Policy::kAlert;
-  std::string client;
+  std::string client;   // an identity, or a NetworkKey ("net:...")
+  std::string network;  // the NetworkKey of the request's source ("" = unknown)
   double score = 0;
   double threshold = 0;
   std::uint32_t window = 0;   // the number of queries the score is over
