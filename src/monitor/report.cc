@@ -158,25 +158,36 @@ Status Report::AddAccessRecord(const json::object& r) {
     Refusal(error == "monitor_blocked", identity, network, t);
     counted = true;
   }
-  if (const json::value* f = r.if_contains("filters"); f && f->is_array()) {
-    for (const json::value& n : f->get_array()) {
-      if (!n.is_string()) continue;
-      std::string_view s(n.get_string().data(), n.get_string().size());
-      if (!s.starts_with("monitor.")) continue;
-      s.remove_prefix(8);
-      // "net.<detector>=<score>": the alert was the source network's.
-      bool net = s.starts_with("net.");
-      if (net) s.remove_prefix(4);
-      std::size_t eq = s.find('=');
-      if (eq == std::string_view::npos) continue;
-      std::string_view name = s.substr(0, eq), value = s.substr(eq + 1);
-      if (!DetectorByName(name)) continue;  // monitor.decision=...
-      double score = 0;
-      auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), score);
-      if (ec != std::errc() || !std::isfinite(score)) score = 0;
-      Count(name, net ? std::string_view(network) : identity, network, score, "", t);
-      counted = true;
+  // `filters`: the gateway's notes joined by "; " (an array is read too).
+  std::vector<std::string_view> notes;
+  if (const json::value* f = r.if_contains("filters")) {
+    if (f->is_string()) {
+      std::string_view all(f->get_string().data(), f->get_string().size());
+      while (!all.empty()) {
+        std::size_t sep = all.find("; ");
+        notes.push_back(all.substr(0, sep));
+        all = sep == std::string_view::npos ? std::string_view() : all.substr(sep + 2);
+      }
+    } else if (f->is_array()) {
+      for (const json::value& n : f->get_array())
+        if (n.is_string()) notes.emplace_back(n.get_string().data(), n.get_string().size());
     }
+  }
+  for (std::string_view s : notes) {
+    if (!s.starts_with("monitor.")) continue;
+    s.remove_prefix(8);
+    // "net.<detector>=<score>": the alert was the source network's.
+    bool net = s.starts_with("net.");
+    if (net) s.remove_prefix(4);
+    std::size_t eq = s.find('=');
+    if (eq == std::string_view::npos) continue;
+    std::string_view name = s.substr(0, eq), value = s.substr(eq + 1);
+    if (!DetectorByName(name)) continue;  // monitor.decision=...
+    double score = 0;
+    auto [p, ec] = std::from_chars(value.data(), value.data() + value.size(), score);
+    if (ec != std::errc() || !std::isfinite(score)) score = 0;
+    Count(name, net ? std::string_view(network) : identity, network, score, "", t);
+    counted = true;
   }
   if (counted) ++in_window_;
   return OkStatus();

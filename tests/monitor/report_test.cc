@@ -75,9 +75,9 @@ struct Traffic {
                          {"status", d.http_status ? d.http_status : 200}};
         if (!d.code.empty()) rec["error"] = d.code;
         if (d.action == FilterDecision::Action::kThrottle) ++throttled;
-        json::array notes;
-        for (const std::string& n : d.annotations) notes.emplace_back(n);
-        if (!notes.empty()) rec["filters"] = std::move(notes);
+        std::string notes;  // joined as the gateway joins them
+        for (const std::string& n : d.annotations) notes += (notes.empty() ? "" : "; ") + n;
+        if (!notes.empty()) rec["filters"] = notes;
         access.push_back(std::move(rec));
       }
     }
