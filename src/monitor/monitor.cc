@@ -217,9 +217,12 @@ std::string NetworkKey(std::string_view remote, int v4_prefix, int v6_prefix) {
   if (inet_pton(AF_INET, s.c_str(), a) == 1) {
     std::uint32_t v = (std::uint32_t{a[0]} << 24) | (a[1] << 16) | (a[2] << 8) | a[3];
     v &= v4_prefix >= 32 ? ~0u : ~(~0u >> v4_prefix);
-    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", v >> 24, (v >> 16) & 255, (v >> 8) & 255,
-                  v & 255);
-    return "net:" + std::string(buf) + "/" + std::to_string(v4_prefix);
+    std::string out = "net:";
+    for (int k = 3; k >= 0; --k) {
+      out += std::to_string((v >> (8 * k)) & 255);
+      out.push_back(k ? '.' : '/');
+    }
+    return out + std::to_string(v4_prefix);
   }
   if (inet_pton(AF_INET6, s.c_str(), a) == 1) {
     for (int i = 0; i < 16; ++i) {
