@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "core/json.h"
 #include "monitor/monitor.h"
 #include "monitor/monitor_filter.h"
@@ -79,11 +81,13 @@ struct AttackRow {
   std::size_t cap;      // queries simulated per attacker
   std::int64_t gap_us;  // time between its queries
   int group = 1;        // keys sharing the work
+  bool rotate = false;  // a new key on every request (one source network)
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  spdlog::set_level(spdlog::level::off);  // an alert's log line is not the monitor's cost
   std::size_t benign = 10000;
   std::uint64_t seed = 20261207;
   bool cost_only = argc > 1 && !std::strcmp(argv[argc - 1], "--cost-only");
@@ -108,6 +112,8 @@ int main(int argc, char** argv) {
       {SimKind::kLogprobHarvest, "logprob-harvest", 10000, 1000, 1'000'000},
       {SimKind::kMaxLength, "max-length-harvest", 10000, 1000, 1'000'000},
       {SimKind::kColluder, "colluding-keys (5 keys)", 2000, 1000, 1'000'000, 5},
+      {SimKind::kTemplateSweep, "template sweep, key per request", 2000, 1000, 1'000'000, 1, true},
+      {SimKind::kKnockoff, "knockoff, key per request", 20000, 5000, 1'000'000, 1, true},
   };
   std::printf("%-30s %8s %8s %8s %9s %10s  %s\n", "attack", "detected", "median", "p90", "budget",
               "p90/budget", "first detector");
@@ -126,7 +132,8 @@ int main(int argc, char** argv) {
             sim.Client(tensor ? SimKind::kBenignTensor : SimKind::kBenignLlm, 900000 + i));
       for (int k = 0; k < (tensor ? 1700 : 100); ++k)
         for (int i = 0; i < n; ++i)
-          Feed(m, *warm[i], "warm-" + std::to_string(i), Remote(50000 + i), t += 1000);
+          Feed(m, *warm[i], "warm-" + std::to_string(i),
+               Remote(((50000 + static_cast<std::uint64_t>(i) / 4) << 8) | (i % 4)), t += 1000);
     }
     std::vector<double> found;
     int detected = 0, attackers = 20;
@@ -139,8 +146,12 @@ int main(int argc, char** argv) {
       for (std::size_t n = 1; n <= row.cap; ++n) {
         int g = static_cast<int>(n % row.group);
         Detector d;
-        std::string id = "attacker-" + std::to_string(a) + "-" + std::to_string(g);
-        if (Feed(m, *keys[g], id, Remote(1000 + a), at += row.gap_us, &d)) {
+        std::string id = "attacker-" + std::to_string(a) + "-" +
+                         std::to_string(row.rotate ? static_cast<int>(n) : g);
+        // Each attacker, and each of its keys, from its own /24 (a rotating
+        // attacker: one /24 for all its keys).
+        if (Feed(m, *keys[g], id, Remote(((1000 + static_cast<std::uint64_t>(a)) * 8 + g) << 8),
+                 at += row.gap_us, &d)) {
           found.push_back(static_cast<double>(n));
           ++detected;
           ++by[static_cast<std::size_t>(d)];

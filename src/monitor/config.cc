@@ -74,6 +74,7 @@ Result<MonitorConfig> LoadMonitorConfig(const estate::Estate& e, Diagnostics* di
     if (auto v = f.Int("seed", false, 0)) c.seed = static_cast<std::uint64_t>(*v);
     if (auto v = f.Int("throttle_s", false, 1, 86400)) c.throttle_s = *v;
     if (auto v = f.Int("alert_interval_s", false, 0, 86400)) c.alert_interval_s = *v;
+    if (auto v = f.Bool("network_content")) c.network_content = *v;
     if (YAML::Node n = f.Node("network_prefix")) {
       YamlFields nf(n, file, diags, "gateway.monitor.network_prefix", std::string(kCode));
       if (nf.ok()) {

@@ -51,6 +51,7 @@ struct MonitorConfig {
   std::int64_t collusion_window_s = 3600;
   std::int64_t throttle_s = 60;
   std::int64_t alert_interval_s = 600;
+  bool network_content = true;  // content detectors on source-network records too
 
   DetectorConfig& at(Detector d) { return detectors[static_cast<std::size_t>(d)]; }
   const DetectorConfig& at(Detector d) const { return detectors[static_cast<std::size_t>(d)]; }

@@ -242,6 +242,7 @@ std::size_t Monitor::BytesPerClient() {
 
 Monitor::Monitor(MonitorConfig config) : config_(std::move(config)), projector_(config_.seed) {
   for (auto& t : typical_touched_) t.store(1);
+  for (auto& t : typical_touched_net_) t.store(1);
   std::size_t total = std::max<std::uint64_t>(kShards, config_.memory_bytes / BytesPerClient());
   for (std::size_t i = 0; i < kShards; ++i) {
     auto s = std::make_unique<Shard>();
@@ -363,6 +364,102 @@ void Monitor::Judge(State& st, Detector d, double score, bool fire, std::uint32_
   }
 }
 
+void Monitor::Content(State& st, std::string_view client, bool network, const TensorSketch* tensor,
+                      std::size_t bucket, const LlmFeatures* llm, const Query& q, Verdict* v) {
+    if (tensor) {
+      if (network) ++st.tensor_queries;  // an identity's record counted it for PRADA
+      auto& typical_at = network ? typical_touched_net_ : typical_touched_;
+      auto& seen_at = network ? typical_seen_net_ : typical_seen_;
+      // Coverage: the request's bucket (hyperplane LSH through the traffic's
+      // running centre, computed once per request).
+      std::uint64_t bit = 1ULL << (bucket % 64);
+      if (!(st.buckets[bucket / 64] & bit)) {
+        st.buckets[bucket / 64] |= bit;
+        ++st.touched;
+      }
+      // Judged at checkpoints (min_queries x 2^c queries) against the typical
+      // client at the same checkpoint.
+      const DetectorConfig& cc = config_.at(Detector::kCoverage);
+      if (cc.policy != Policy::kOff && st.tensor_queries >= cc.min_queries &&
+          st.tensor_queries % cc.min_queries == 0 &&
+          std::has_single_bit(st.tensor_queries / cc.min_queries)) {
+        std::size_t c = std::min<std::size_t>(
+            kCheckpoints - 1, std::bit_width(st.tensor_queries / cc.min_queries) - 1);
+        // typical: a streaming estimate of the 90th percentile of the
+        // clients' touched buckets at this checkpoint: the largest of the
+        // first 20 clients (no judgement until then), then stochastic
+        // approximation (up 0.9 step when below, down 0.1 step when above).
+        std::uint64_t seen = seen_at[c].fetch_add(1, std::memory_order_relaxed);
+        double typical = typical_at[c].load(std::memory_order_relaxed);
+        bool warm = seen >= kWarmClients;
+        double lift = warm ? st.touched / typical : 0;
+        bool fire = warm && st.touched >= kMinTouched && lift >= cc.threshold;
+        if (!warm) {
+          typical_at[c].store(std::max<double>(typical, st.touched),
+                                    std::memory_order_relaxed);
+        } else if (!fire) {  // a flagged client is not a typical one
+          double step = std::max(0.5, typical / 16);
+          typical_at[c].store(
+              st.touched > typical ? typical + 0.9 * step : std::max(1.0, typical - 0.1 * step),
+              std::memory_order_relaxed);
+        }
+        Judge(st, Detector::kCoverage, lift, fire, st.tensor_queries, st.tensor_queries, q,
+              client, fire ? DigestOf(st.buckets.data(), sizeof st.buckets) : std::string(),
+              v);
+      }
+    }
+    if (llm) {
+      const LlmFeatures& f = *llm;
+      ++st.llm_requests;
+      if (f.templated) {
+        ++st.prompts;
+        bool near = false;
+        for (std::size_t i = 0; i < st.sim_count; ++i)
+          near = near || Hamming(f.sim, st.sims[i]) <= config_.template_hamming;
+        st.near_bits = (st.near_bits << 1) | (near ? 1 : 0);
+        st.sims[st.sim_next] = f.sim;
+        st.sim_next = static_cast<std::uint8_t>((st.sim_next + 1) % kSimRing);
+        st.sim_count = static_cast<std::uint8_t>(std::min<std::size_t>(st.sim_count + 1, kSimRing));
+        const DetectorConfig& tc = config_.at(Detector::kTemplate);
+        if (st.prompts >= tc.min_queries) {
+          double f = HistoryFraction(st.near_bits, st.prompts);
+          bool fire = f >= tc.threshold;
+          Judge(st, Detector::kTemplate, f, fire,
+                static_cast<std::uint32_t>(std::min<std::uint64_t>(st.prompts, kHistory)),
+                st.prompts, q, client,
+                fire ? DigestOf(st.sims.data(), sizeof st.sims) : std::string(), v);
+        }
+        // Collusion is across identities: judged on the identity's record.
+        bool fire = f.colluders >= config_.collusion_identities;
+        if (!network && (fire || f.colluders > 0)) {
+          Judge(st, Detector::kCollusion, f.colluders, fire, f.colluders, st.prompts, q, client,
+                fire ? DigestOf(&f.sim, sizeof f.sim) : std::string(), v);
+        }
+      }
+      st.harvest_ewma =
+          Ewma(st.harvest_ewma, static_cast<float>(f.harvest),
+               1.0f / static_cast<float>(std::min<std::uint64_t>(st.llm_requests, kHistory)));
+      const DetectorConfig& lc = config_.at(Detector::kLogprobs);
+      if (st.llm_requests >= lc.min_queries) {
+        bool fire = st.harvest_ewma >= lc.threshold;
+        Judge(st, Detector::kLogprobs, st.harvest_ewma, fire,
+              static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
+              st.llm_requests, q, client,
+              fire ? DigestOf(&st.harvest_ewma, sizeof st.harvest_ewma) : std::string(), v);
+      }
+      st.maxlen_bits = (st.maxlen_bits << 1) | (f.maximal ? 1 : 0);
+      const DetectorConfig& mc = config_.at(Detector::kMaxLength);
+      if (st.llm_requests >= mc.min_queries) {
+        double f = HistoryFraction(st.maxlen_bits, st.llm_requests);
+        bool fire = f >= mc.threshold;
+        Judge(st, Detector::kMaxLength, f, fire,
+              static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
+              st.llm_requests, q, client,
+              fire ? DigestOf(&st.maxlen_bits, sizeof st.maxlen_bits) : std::string(), v);
+      }
+    }
+}
+
 Verdict Monitor::Observe(const Query& q) {
   Verdict v;
   requests_.fetch_add(1, std::memory_order_relaxed);
@@ -407,13 +504,42 @@ Verdict Monitor::Observe(const Query& q) {
     }
   }
 
-  // The source network: rate and volume only.
+  LlmFeatures lf{sim, templated, harvest, maximal, colluders};
+  // Coverage: the bucket of the input (hyperplane LSH through the traffic's
+  // running centre), then the centre moves.
+  std::size_t bucket = 0;
+  if (tensor) {
+    for (std::size_t j = 0; j < kBucketBits; ++j) {
+      float c = center_[j].load(std::memory_order_relaxed);
+      if (tensor->proj[j] > c) bucket |= std::size_t{1} << j;
+    }
+    for (std::size_t j = 0; j < kProjDims; ++j) {
+      float c = center_[j].load(std::memory_order_relaxed);
+      center_[j].store(c + (tensor->proj[j] - c) / 1024.0f, std::memory_order_relaxed);
+    }
+  }
+
+  // The source network: rate and volume, and the content detectors but
+  // PRADA and collusion (docs/design/monitor.md "Per-client state"), so
+  // that keys rotated from one network still add up. Under a throttle of
+  // its own, the network's requests are refused whatever their key.
   const std::string net = NetworkKey(q.remote, config_.v4_prefix, config_.v6_prefix);
+  Policy net_action = Policy::kOff;
+  Detector net_because = Detector::kPrada;
+  std::int64_t net_until = 0;
   if (!net.empty()) {
     std::uint64_t key = Hash64(net, config_.seed);
     Shard& s = ShardOf(key);
     std::lock_guard<std::mutex> l(s.mu);
-    UpdateRate(*Find(s, key, true, q.time_us), q.time_us, model_hash);
+    State& ns = *Find(s, key, true, q.time_us);
+    UpdateRate(ns, q.time_us, model_hash);
+    if (ns.throttle_until_us <= q.time_us && config_.network_content)
+      Content(ns, net, true, tensor ? &*tensor : nullptr, bucket, llm ? &lf : nullptr, q, &v);
+    if (ns.throttle_until_us > q.time_us) {
+      net_action = static_cast<Policy>(ns.throttle_action);
+      net_because = static_cast<Detector>(ns.throttle_detector);
+      net_until = ns.throttle_until_us;
+    }
   }
 
   std::uint64_t key = Hash64(q.identity, config_.seed);
@@ -479,106 +605,20 @@ Verdict Monitor::Observe(const Query& q) {
                 fire ? DigestOf(st.dist.data(), sizeof st.dist) : std::string(), &v);
         }
       }
-      // Coverage: hyperplane LSH through the traffic's running centre.
-      std::size_t bucket = 0;
-      for (std::size_t j = 0; j < kBucketBits; ++j) {
-        float c = center_[j].load(std::memory_order_relaxed);
-        if (tensor->proj[j] > c) bucket |= std::size_t{1} << j;
-      }
-      for (std::size_t j = 0; j < kProjDims; ++j) {
-        float c = center_[j].load(std::memory_order_relaxed);
-        center_[j].store(c + (tensor->proj[j] - c) / 1024.0f, std::memory_order_relaxed);
-      }
-      std::uint64_t bit = 1ULL << (bucket % 64);
-      if (!(st.buckets[bucket / 64] & bit)) {
-        st.buckets[bucket / 64] |= bit;
-        ++st.touched;
-      }
-      // Judged at checkpoints (min_queries x 2^c queries) against the typical
-      // client at the same checkpoint.
-      const DetectorConfig& cc = config_.at(Detector::kCoverage);
-      if (cc.policy != Policy::kOff && st.tensor_queries >= cc.min_queries &&
-          st.tensor_queries % cc.min_queries == 0 &&
-          std::has_single_bit(st.tensor_queries / cc.min_queries)) {
-        std::size_t c = std::min<std::size_t>(
-            kCheckpoints - 1, std::bit_width(st.tensor_queries / cc.min_queries) - 1);
-        // typical: a streaming estimate of the 90th percentile of the
-        // clients' touched buckets at this checkpoint: the largest of the
-        // first 20 clients (no judgement until then), then stochastic
-        // approximation (up 0.9 step when below, down 0.1 step when above).
-        std::uint64_t seen = typical_seen_[c].fetch_add(1, std::memory_order_relaxed);
-        double typical = typical_touched_[c].load(std::memory_order_relaxed);
-        bool warm = seen >= kWarmClients;
-        double lift = warm ? st.touched / typical : 0;
-        bool fire = warm && st.touched >= kMinTouched && lift >= cc.threshold;
-        if (!warm) {
-          typical_touched_[c].store(std::max<double>(typical, st.touched),
-                                    std::memory_order_relaxed);
-        } else if (!fire) {  // a flagged client is not a typical one
-          double step = std::max(0.5, typical / 16);
-          typical_touched_[c].store(
-              st.touched > typical ? typical + 0.9 * step : std::max(1.0, typical - 0.1 * step),
-              std::memory_order_relaxed);
-        }
-        Judge(st, Detector::kCoverage, lift, fire, st.tensor_queries, st.tensor_queries, q,
-              q.identity, fire ? DigestOf(st.buckets.data(), sizeof st.buckets) : std::string(),
-              &v);
-      }
     }
-    if (llm) {
-      ++st.llm_requests;
-      if (templated) {
-        ++st.prompts;
-        bool near = false;
-        for (std::size_t i = 0; i < st.sim_count; ++i)
-          near = near || Hamming(sim, st.sims[i]) <= config_.template_hamming;
-        st.near_bits = (st.near_bits << 1) | (near ? 1 : 0);
-        st.sims[st.sim_next] = sim;
-        st.sim_next = static_cast<std::uint8_t>((st.sim_next + 1) % kSimRing);
-        st.sim_count = static_cast<std::uint8_t>(std::min<std::size_t>(st.sim_count + 1, kSimRing));
-        const DetectorConfig& tc = config_.at(Detector::kTemplate);
-        if (st.prompts >= tc.min_queries) {
-          double f = HistoryFraction(st.near_bits, st.prompts);
-          bool fire = f >= tc.threshold;
-          Judge(st, Detector::kTemplate, f, fire,
-                static_cast<std::uint32_t>(std::min<std::uint64_t>(st.prompts, kHistory)),
-                st.prompts, q, q.identity,
-                fire ? DigestOf(st.sims.data(), sizeof st.sims) : std::string(), &v);
-        }
-        bool fire = colluders >= config_.collusion_identities;
-        if (fire || colluders > 0) {
-          Judge(st, Detector::kCollusion, colluders, fire, colluders, st.prompts, q, q.identity,
-                fire ? DigestOf(&sim, sizeof sim) : std::string(), &v);
-        }
-      }
-      st.harvest_ewma =
-          Ewma(st.harvest_ewma, static_cast<float>(harvest),
-               1.0f / static_cast<float>(std::min<std::uint64_t>(st.llm_requests, kHistory)));
-      const DetectorConfig& lc = config_.at(Detector::kLogprobs);
-      if (st.llm_requests >= lc.min_queries) {
-        bool fire = st.harvest_ewma >= lc.threshold;
-        Judge(st, Detector::kLogprobs, st.harvest_ewma, fire,
-              static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
-              st.llm_requests, q, q.identity,
-              fire ? DigestOf(&st.harvest_ewma, sizeof st.harvest_ewma) : std::string(), &v);
-      }
-      st.maxlen_bits = (st.maxlen_bits << 1) | (maximal ? 1 : 0);
-      const DetectorConfig& mc = config_.at(Detector::kMaxLength);
-      if (st.llm_requests >= mc.min_queries) {
-        double f = HistoryFraction(st.maxlen_bits, st.llm_requests);
-        bool fire = f >= mc.threshold;
-        Judge(st, Detector::kMaxLength, f, fire,
-              static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
-              st.llm_requests, q, q.identity,
-              fire ? DigestOf(&st.maxlen_bits, sizeof st.maxlen_bits) : std::string(), &v);
-      }
-    }
+    Content(st, q.identity, false, tensor ? &*tensor : nullptr, bucket, llm ? &lf : nullptr, q, &v);
     if (st.throttle_until_us > q.time_us) v.action = static_cast<Policy>(st.throttle_action);
   }
+  std::int64_t until = st.throttle_until_us;
+  Detector because = static_cast<Detector>(st.throttle_detector);
+  if (net_action > v.action || (v.action < Policy::kThrottle && net_action >= Policy::kThrottle)) {
+    v.action = net_action;
+    because = net_because;
+    until = net_until;
+  }
   if (v.action >= Policy::kThrottle) {
-    v.because = static_cast<Detector>(st.throttle_detector);
-    v.retry_after_s =
-        std::max<std::int64_t>(1, (st.throttle_until_us - q.time_us + 999'999) / 1'000'000);
+    v.because = because;
+    v.retry_after_s = std::max<std::int64_t>(1, (until - q.time_us + 999'999) / 1'000'000);
     (v.action == Policy::kBlock ? blocked_ : throttled_).fetch_add(1, std::memory_order_relaxed);
   } else {
     v.action = v.alerts.empty() ? Policy::kOff : Policy::kAlert;

@@ -101,6 +101,13 @@ class Monitor {
   static std::size_t BytesPerClient();
 
   struct State;  // monitor.cc
+  struct LlmFeatures {
+    std::uint64_t sim = 0;
+    bool templated = false;
+    double harvest = 0;
+    bool maximal = false;
+    std::uint32_t colluders = 0;
+  };
 
  private:
   struct Shard;
@@ -112,6 +119,10 @@ class Monitor {
              std::uint64_t queries, const Query& q, std::string_view client, std::string evidence,
              Verdict* v);
 
+  // The detectors but PRADA on one record (an identity's, or a network's).
+  void Content(State& st, std::string_view client, bool network, const TensorSketch* tensor,
+               std::size_t bucket, const LlmFeatures* llm, const Query& q, Verdict* v);
+
   MonitorConfig config_;
   Projector projector_;
   std::vector<std::unique_ptr<Shard>> shards_;
@@ -122,6 +133,9 @@ class Monitor {
   static constexpr std::size_t kCheckpoints = 12;
   std::array<std::atomic<double>, kCheckpoints> typical_touched_{};
   std::array<std::atomic<std::uint64_t>, kCheckpoints> typical_seen_{};
+  // The same over network records (a network is compared with networks).
+  std::array<std::atomic<double>, kCheckpoints> typical_touched_net_{};
+  std::array<std::atomic<std::uint64_t>, kCheckpoints> typical_seen_net_{};
   std::atomic<std::uint64_t> requests_{0}, evictions_{0}, tensors_{0}, prompts_{0};
   std::atomic<std::uint64_t> throttled_{0}, blocked_{0};
   std::array<std::atomic<std::uint64_t>, kDetectorCount> alerts_{};
