@@ -117,8 +117,11 @@ int main(int argc, char** argv) {
   };
   std::printf("%-30s %8s %8s %8s %9s %10s  %s\n", "attack", "detected", "median", "p90", "budget",
               "p90/budget", "first detector");
+  // MONITOR_BENCH_ROWS=substring: only the attacks whose name contains it.
+  const char* only_rows = std::getenv("MONITOR_BENCH_ROWS");
   for (const AttackRow& row : rows) {
     if (cost_only) break;
+    if (only_rows && !std::strstr(row.name, only_rows)) continue;
     Monitor m(BenchConfig());
     bool tensor = row.kind == SimKind::kPrada || row.kind == SimKind::kKnockoff ||
                   row.kind == SimKind::kPerturbation;
@@ -165,8 +168,9 @@ int main(int argc, char** argv) {
         auto wc = m.Scores("warm-" + std::to_string(a));
         if (sc && wc)
           std::printf(
-              "  scores attacker %d: prada %.3f coverage %.3f | benign: prada %.3f coverage %.3f\n",
-              a, (*sc)[0], (*sc)[1], (*wc)[0], (*wc)[1]);
+              "  scores attacker %d: prada %.3f coverage %.3f lineage %.3f | benign: prada %.3f "
+              "coverage %.3f lineage %.3f\n",
+              a, (*sc)[0], (*sc)[1], (*sc)[6], (*wc)[0], (*wc)[1], (*wc)[6]);
       }
     }
     std::string first;

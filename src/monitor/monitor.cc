@@ -31,6 +31,9 @@ constexpr std::size_t kColluders = 6;       // identities remembered per band va
 constexpr float kAlpha = 1.0f / 16;         // EWMA weight of the rate features
 constexpr double kMinTouched = 32;          // coverage: fewer buckets never alert
 constexpr std::uint64_t kWarmClients = 20;  // coverage: clients seen before judging
+constexpr std::size_t kBlockInputs = 16;    // lineage: inputs per history block
+constexpr std::size_t kClientBlocks = 16;   // lineage: blocks per client (256 inputs)
+constexpr std::uint32_t kLineageEvery = 4;  // lineage: every 4th input is checked
 
 float Ewma(float old, float x, float alpha) { return old + alpha * (x - old); }
 
@@ -147,6 +150,13 @@ struct Monitor::State {
   std::array<std::uint64_t, kSimRing> sims{};
   std::uint64_t near_bits = 0, maxlen_bits = 0;
   float harvest_ewma = 0;
+  // Lineage: the client's blocks in the history pool (a ring), each with
+  // the generation it had when taken (a block since given to another
+  // client has another); the near/far bits of the last 64 checks.
+  std::array<std::uint32_t, kClientBlocks> hist_block{}, hist_gen{};
+  std::uint8_t hist_count = 0, hist_newest = 0;
+  std::uint32_t lineage_checks = 0;
+  std::uint64_t lineage_bits = 0;
 };
 static_assert(sizeof(Monitor::State) < 4096, "a client's record must stay below 4 KiB");
 
@@ -209,6 +219,62 @@ struct Monitor::Collusion {
   }
 };
 
+// Lineage: earlier inputs of the clients, outside their records, in blocks
+// of 16 handed out first-in first-out (the oldest block is the next one
+// given): memory is the pool's, whatever the number of clients.
+struct Monitor::History {
+  struct Block {
+    std::uint64_t owner = 0;
+    std::uint32_t gen = 0;
+    std::uint32_t n = 0;
+    std::array<Projection, kBlockInputs> x{};
+  };
+  explicit History(std::uint64_t bytes)
+      : blocks(std::max<std::size_t>(64, bytes / sizeof(Block))) {}
+  std::vector<Block> blocks;
+  std::array<std::mutex, 64> mu;
+  std::mutex alloc_mu;
+  std::size_t next = 0;
+
+  // A fresh block for `owner`; its index, and its generation in *gen.
+  std::uint32_t Take(std::uint64_t owner, std::uint32_t* gen) {
+    std::size_t i;
+    {
+      std::lock_guard<std::mutex> l(alloc_mu);
+      i = next;
+      next = (next + 1) % blocks.size();
+    }
+    std::lock_guard<std::mutex> l(mu[i % 64]);
+    Block& b = blocks[i];
+    b.owner = owner;
+    b.n = 0;
+    *gen = ++b.gen;
+    return static_cast<std::uint32_t>(i);
+  }
+  // Adds x to block i if it is still (i, gen); false if it was taken since.
+  bool Add(std::uint32_t i, std::uint32_t gen, const Projection& x) {
+    std::lock_guard<std::mutex> l(mu[i % 64]);
+    Block& b = blocks[i];
+    if (b.gen != gen || b.n >= kBlockInputs) return false;
+    b.x[b.n++] = x;
+    return true;
+  }
+  // The smallest non-zero squared distance from x to block (i, gen), or
+  // -1 if the block was taken since; *n receives how many inputs it held.
+  float Nearest(std::uint32_t i, std::uint32_t gen, const Projection& x, std::size_t* n) {
+    std::lock_guard<std::mutex> l(mu[i % 64]);
+    const Block& b = blocks[i];
+    if (b.gen != gen) return -1;
+    float best = -1;
+    for (std::uint32_t k = 0; k < b.n; ++k) {
+      float d = SquaredDistance(x, b.x[k]);
+      if (d > 0 && (best < 0 || d < best)) best = d;
+    }
+    *n += b.n;
+    return best;
+  }
+};
+
 std::string NetworkKey(std::string_view remote, int v4_prefix, int v6_prefix) {
   std::string s(remote);
   if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
@@ -252,6 +318,8 @@ Monitor::Monitor(MonitorConfig config) : config_(std::move(config)), projector_(
     shards_.push_back(std::move(s));
   }
   collusion_ = std::make_unique<Collusion>();
+  if (config_.at(Detector::kLineage).policy != Policy::kOff)
+    history_ = std::make_unique<History>(config_.history_bytes);
 }
 
 Monitor::~Monitor() = default;
@@ -567,6 +635,46 @@ Verdict Monitor::Observe(const Query& q) {
         st.dist[st.dist_next] = static_cast<float>(std::ldexp(std::round(m * 1024) / 1024, e));
         st.dist_next = static_cast<std::uint8_t>((st.dist_next + 1) % kDistances);
         ++st.distances;
+      }
+      // Lineage: among the client's earlier inputs in the history pool, is
+      // there one much nearer than the nearest recent one (a parent that a
+      // perturbation was made from; docs/design/monitor.md "Lineage")?
+      if (history_) {
+        const DetectorConfig& lc = config_.at(Detector::kLineage);
+        if (best > 0 && lc.policy != Policy::kOff && st.tensor_queries % kLineageEvery == 0) {
+          float far = -1;
+          std::size_t held = 0;
+          for (std::size_t b = 0; b < st.hist_count; ++b) {
+            float d = history_->Nearest(st.hist_block[b], st.hist_gen[b], tensor->proj, &held);
+            if (d > 0 && (far < 0 || d < far)) far = d;
+          }
+          if (held >= 2 * kBlockInputs && far > 0) {
+            const double ratio = std::sqrt(static_cast<double>(far) / best);
+            st.lineage_bits = (st.lineage_bits << 1) | (ratio < config_.lineage_ratio ? 1 : 0);
+            ++st.lineage_checks;
+            if (st.lineage_checks >= lc.min_queries) {
+              double f = HistoryFraction(st.lineage_bits, st.lineage_checks);
+              bool fire = f >= lc.threshold;
+              Judge(st, Detector::kLineage, f, fire,
+                    static_cast<std::uint32_t>(std::min<std::uint64_t>(st.lineage_checks, kHistory)),
+                    st.tensor_queries, q, q.identity,
+                    fire ? DigestOf(&st.lineage_bits, sizeof st.lineage_bits) : std::string(), &v);
+            }
+          }
+        }
+        if (best != 0) {
+          bool added = st.hist_count > 0 && history_->Add(st.hist_block[st.hist_newest],
+                                                          st.hist_gen[st.hist_newest], tensor->proj);
+          if (!added) {
+            // A new block: the next free slot, or the client's oldest.
+            std::uint8_t slot = st.hist_count < kClientBlocks
+                                    ? st.hist_count++
+                                    : static_cast<std::uint8_t>((st.hist_newest + 1) % kClientBlocks);
+            st.hist_block[slot] = history_->Take(key, &st.hist_gen[slot]);
+            st.hist_newest = slot;
+            history_->Add(st.hist_block[slot], st.hist_gen[slot], tensor->proj);
+          }
+        }
       }
       if (best != 0) {
         st.reservoir[st.res_next] = tensor->proj;

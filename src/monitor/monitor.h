@@ -112,6 +112,7 @@ class Monitor {
  private:
   struct Shard;
   struct Collusion;
+  struct History;
   Shard& ShardOf(std::uint64_t key);
   // Locks the shard and returns the client's state, created (evicting) if needed.
   State* Find(Shard& s, std::uint64_t key, bool create, std::int64_t now_us);
@@ -127,6 +128,7 @@ class Monitor {
   Projector projector_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::unique_ptr<Collusion> collusion_;
+  std::unique_ptr<History> history_;
   std::array<std::atomic<float>, kProjDims> center_{};
   // The buckets the clients have touched at each coverage checkpoint: a
   // streaming 90th percentile, and how many clients it has seen.
