@@ -109,9 +109,42 @@ TEST(Prada, FlagsAFixedStepPerturbationWalkAndThrottlesIt) {
   EXPECT_GT((*b)[0], 0.85f);
 }
 
+TEST(Lineage, FlagsJacobianAugmentationThatPradaMisses) {
+  MonitorConfig c = DefaultMonitorConfig();
+  c.at(Detector::kPrada).policy = Policy::kOff;
+  c.at(Detector::kCoverage).policy = Policy::kOff;
+  Monitor m(c);
+  Feeder f{m, {}, {}};
+  Detector d{};
+  std::size_t at = Scenario(m, &f, SimKind::kBenignTensor, 30, 600, SimKind::kPrada, 600, &d);
+  EXPECT_GT(at, 0u);
+  EXPECT_LE(at, 400u);
+  EXPECT_EQ(d, Detector::kLineage);
+  EXPECT_EQ(f.AlertsFor("benign-"), 0u);
+  auto s = m.Scores("attacker");
+  ASSERT_TRUE(s);
+  EXPECT_GE((*s)[static_cast<std::size_t>(Detector::kLineage)], 0.5f);
+  auto b = m.Scores("benign-7");
+  ASSERT_TRUE(b);
+  EXPECT_LT((*b)[static_cast<std::size_t>(Detector::kLineage)], 0.2f);
+}
+
+TEST(Lineage, APoolFarSmallerThanTheClientsNeedsStaysBoundedAndQuiet) {
+  // 1 MiB of history for 200 clients of 400 inputs (~6 MiB of inputs):
+  // blocks are taken from each other all the time.
+  MonitorConfig c = DefaultMonitorConfig();
+  c.history_bytes = 1 << 20;
+  Monitor m(c);
+  Feeder f{m, {}, {}};
+  std::size_t at = Scenario(m, &f, SimKind::kBenignTensor, 200, 400, SimKind::kPrada, 400);
+  EXPECT_EQ(f.AlertsFor("benign-"), 0u);
+  (void)at;  // the attacker's history is taken by others' too: detection is not promised
+}
+
 TEST(Coverage, FlagsNaturalDataExtractionThatPradaMisses) {
   MonitorConfig c = DefaultMonitorConfig();
   c.at(Detector::kPrada).policy = Policy::kOff;
+  c.at(Detector::kLineage).policy = Policy::kOff;  // which also flags it (bench/monitor)
   Monitor m(c);
   Feeder f{m};
   Detector d{};
