@@ -5,6 +5,8 @@
 // the same body as JSON (measured in this run); memory per client.
 //
 // Usage: monitor_bench [--benign N] [--seed S] [--cost-only]
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,8 +14,6 @@
 #include <cstring>
 #include <string>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "core/json.h"
 #include "monitor/monitor.h"
@@ -187,7 +187,11 @@ int main(int argc, char** argv) {
   // 2. False alarms: `benign` tensor clients (300 queries a day each) and
   // `benign` LLM clients (100 a day), interleaved over one simulated day.
   if (!cost_only) {
-    Monitor m(BenchConfig());
+    // A history pool large enough for every client's 16 blocks (16 x 16
+    // inputs of 132 bytes): the lineage detector sees full histories.
+    MonitorConfig fc = BenchConfig();
+    fc.history_bytes = std::max<std::uint64_t>(32ull << 20, benign * 16 * 16 * 132);
+    Monitor m(fc);
     std::size_t alarmed_t = 0, alarmed_l = 0;
     std::array<int, kDetectorCount> by{};
     std::vector<std::unique_ptr<SimClient>> cs;
@@ -234,7 +238,11 @@ int main(int argc, char** argv) {
     std::printf("\nCPU per request (single thread, mean of the best of 10 rounds):\n");
     std::printf("%-34s %12s %16s %8s\n", "request", "filter us", "parse-body us", "ratio");
     auto measure = [&](const char* name, SimKind kind, bool preparsed) {
-      MonitorFilter f(BenchConfig(), nullptr);
+      // The deployed alert interval: a client flagged on every request
+      // (these bodies repeat) is recorded once, as in the gateway.
+      MonitorConfig mc = BenchConfig();
+      mc.alert_interval_s = DefaultMonitorConfig().alert_interval_s;
+      MonitorFilter f(mc, nullptr);
       auto c = sim.Client(kind, 77);
       const int n = 100000;
       std::vector<std::string> bodies;
@@ -303,8 +311,10 @@ int main(int argc, char** argv) {
         for (int i = 0; i < 5000; ++i)
           sink += SketchTensorReference(bodies[i % 256], p, 1 << 20).proj[0];
         auto t2 = std::chrono::steady_clock::now();
-        scan_us = std::min(scan_us, std::chrono::duration<double, std::micro>(t1 - t0).count() / 5000);
-        dom_us = std::min(dom_us, std::chrono::duration<double, std::micro>(t2 - t1).count() / 5000);
+        scan_us =
+            std::min(scan_us, std::chrono::duration<double, std::micro>(t1 - t0).count() / 5000);
+        dom_us =
+            std::min(dom_us, std::chrono::duration<double, std::micro>(t2 - t1).count() / 5000);
       }
       std::printf("%-34s %12.2f %16.2f %7.2fx%s\n", "tensor reader: scanner vs DOM", scan_us,
                   dom_us, scan_us / dom_us, sink == 12345.f ? " " : "");

@@ -13,9 +13,9 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/ledger_read.h"
 #include "core/clock.h"
 #include "core/json.h"
-#include "cli/ledger_read.h"
 #include "estate/loader.h"
 #include "monitor/config.h"
 #include "monitor/monitor.h"

@@ -52,7 +52,7 @@ struct MonitorConfig {
   std::int64_t collusion_window_s = 3600;
   std::int64_t throttle_s = 60;
   std::int64_t alert_interval_s = 600;
-  bool network_content = true;  // content detectors on source-network records too
+  bool network_content = true;                // content detectors on source-network records too
   std::uint64_t history_bytes = 32ull << 20;  // lineage: the pool of earlier inputs
   double lineage_ratio = 0.5;                 // lineage: "near" below this distance ratio
 

@@ -434,98 +434,95 @@ void Monitor::Judge(State& st, Detector d, double score, bool fire, std::uint32_
 
 void Monitor::Content(State& st, std::string_view client, bool network, const TensorSketch* tensor,
                       std::size_t bucket, const LlmFeatures* llm, const Query& q, Verdict* v) {
-    if (tensor) {
-      if (network) ++st.tensor_queries;  // an identity's record counted it for PRADA
-      auto& typical_at = network ? typical_touched_net_ : typical_touched_;
-      auto& seen_at = network ? typical_seen_net_ : typical_seen_;
-      // Coverage: the request's bucket (hyperplane LSH through the traffic's
-      // running centre, computed once per request).
-      std::uint64_t bit = 1ULL << (bucket % 64);
-      if (!(st.buckets[bucket / 64] & bit)) {
-        st.buckets[bucket / 64] |= bit;
-        ++st.touched;
+  if (tensor) {
+    if (network) ++st.tensor_queries;  // an identity's record counted it for PRADA
+    auto& typical_at = network ? typical_touched_net_ : typical_touched_;
+    auto& seen_at = network ? typical_seen_net_ : typical_seen_;
+    // Coverage: the request's bucket (hyperplane LSH through the traffic's
+    // running centre, computed once per request).
+    std::uint64_t bit = 1ULL << (bucket % 64);
+    if (!(st.buckets[bucket / 64] & bit)) {
+      st.buckets[bucket / 64] |= bit;
+      ++st.touched;
+    }
+    // Judged at checkpoints (min_queries x 2^c queries) against the typical
+    // client at the same checkpoint.
+    const DetectorConfig& cc = config_.at(Detector::kCoverage);
+    if (cc.policy != Policy::kOff && st.tensor_queries >= cc.min_queries &&
+        st.tensor_queries % cc.min_queries == 0 &&
+        std::has_single_bit(st.tensor_queries / cc.min_queries)) {
+      std::size_t c = std::min<std::size_t>(kCheckpoints - 1,
+                                            std::bit_width(st.tensor_queries / cc.min_queries) - 1);
+      // typical: a streaming estimate of the 90th percentile of the
+      // clients' touched buckets at this checkpoint: the largest of the
+      // first 20 clients (no judgement until then), then stochastic
+      // approximation (up 0.9 step when below, down 0.1 step when above).
+      std::uint64_t seen = seen_at[c].fetch_add(1, std::memory_order_relaxed);
+      double typical = typical_at[c].load(std::memory_order_relaxed);
+      bool warm = seen >= kWarmClients;
+      double lift = warm ? st.touched / typical : 0;
+      bool fire = warm && st.touched >= kMinTouched && lift >= cc.threshold;
+      if (!warm) {
+        typical_at[c].store(std::max<double>(typical, st.touched), std::memory_order_relaxed);
+      } else if (!fire) {  // a flagged client is not a typical one
+        double step = std::max(0.5, typical / 16);
+        typical_at[c].store(
+            st.touched > typical ? typical + 0.9 * step : std::max(1.0, typical - 0.1 * step),
+            std::memory_order_relaxed);
       }
-      // Judged at checkpoints (min_queries x 2^c queries) against the typical
-      // client at the same checkpoint.
-      const DetectorConfig& cc = config_.at(Detector::kCoverage);
-      if (cc.policy != Policy::kOff && st.tensor_queries >= cc.min_queries &&
-          st.tensor_queries % cc.min_queries == 0 &&
-          std::has_single_bit(st.tensor_queries / cc.min_queries)) {
-        std::size_t c = std::min<std::size_t>(
-            kCheckpoints - 1, std::bit_width(st.tensor_queries / cc.min_queries) - 1);
-        // typical: a streaming estimate of the 90th percentile of the
-        // clients' touched buckets at this checkpoint: the largest of the
-        // first 20 clients (no judgement until then), then stochastic
-        // approximation (up 0.9 step when below, down 0.1 step when above).
-        std::uint64_t seen = seen_at[c].fetch_add(1, std::memory_order_relaxed);
-        double typical = typical_at[c].load(std::memory_order_relaxed);
-        bool warm = seen >= kWarmClients;
-        double lift = warm ? st.touched / typical : 0;
-        bool fire = warm && st.touched >= kMinTouched && lift >= cc.threshold;
-        if (!warm) {
-          typical_at[c].store(std::max<double>(typical, st.touched),
-                                    std::memory_order_relaxed);
-        } else if (!fire) {  // a flagged client is not a typical one
-          double step = std::max(0.5, typical / 16);
-          typical_at[c].store(
-              st.touched > typical ? typical + 0.9 * step : std::max(1.0, typical - 0.1 * step),
-              std::memory_order_relaxed);
-        }
-        Judge(st, Detector::kCoverage, lift, fire, st.tensor_queries, st.tensor_queries, q,
-              client, fire ? DigestOf(st.buckets.data(), sizeof st.buckets) : std::string(),
-              v);
+      Judge(st, Detector::kCoverage, lift, fire, st.tensor_queries, st.tensor_queries, q, client,
+            fire ? DigestOf(st.buckets.data(), sizeof st.buckets) : std::string(), v);
+    }
+  }
+  if (llm) {
+    const LlmFeatures& f = *llm;
+    ++st.llm_requests;
+    if (f.templated) {
+      ++st.prompts;
+      bool near = false;
+      for (std::size_t i = 0; i < st.sim_count; ++i)
+        near = near || Hamming(f.sim, st.sims[i]) <= config_.template_hamming;
+      st.near_bits = (st.near_bits << 1) | (near ? 1 : 0);
+      st.sims[st.sim_next] = f.sim;
+      st.sim_next = static_cast<std::uint8_t>((st.sim_next + 1) % kSimRing);
+      st.sim_count = static_cast<std::uint8_t>(std::min<std::size_t>(st.sim_count + 1, kSimRing));
+      const DetectorConfig& tc = config_.at(Detector::kTemplate);
+      if (st.prompts >= tc.min_queries) {
+        double f = HistoryFraction(st.near_bits, st.prompts);
+        bool fire = f >= tc.threshold;
+        Judge(st, Detector::kTemplate, f, fire,
+              static_cast<std::uint32_t>(std::min<std::uint64_t>(st.prompts, kHistory)), st.prompts,
+              q, client, fire ? DigestOf(st.sims.data(), sizeof st.sims) : std::string(), v);
+      }
+      // Collusion is across identities: judged on the identity's record.
+      bool fire = f.colluders >= config_.collusion_identities;
+      if (!network && (fire || f.colluders > 0)) {
+        Judge(st, Detector::kCollusion, f.colluders, fire, f.colluders, st.prompts, q, client,
+              fire ? DigestOf(&f.sim, sizeof f.sim) : std::string(), v);
       }
     }
-    if (llm) {
-      const LlmFeatures& f = *llm;
-      ++st.llm_requests;
-      if (f.templated) {
-        ++st.prompts;
-        bool near = false;
-        for (std::size_t i = 0; i < st.sim_count; ++i)
-          near = near || Hamming(f.sim, st.sims[i]) <= config_.template_hamming;
-        st.near_bits = (st.near_bits << 1) | (near ? 1 : 0);
-        st.sims[st.sim_next] = f.sim;
-        st.sim_next = static_cast<std::uint8_t>((st.sim_next + 1) % kSimRing);
-        st.sim_count = static_cast<std::uint8_t>(std::min<std::size_t>(st.sim_count + 1, kSimRing));
-        const DetectorConfig& tc = config_.at(Detector::kTemplate);
-        if (st.prompts >= tc.min_queries) {
-          double f = HistoryFraction(st.near_bits, st.prompts);
-          bool fire = f >= tc.threshold;
-          Judge(st, Detector::kTemplate, f, fire,
-                static_cast<std::uint32_t>(std::min<std::uint64_t>(st.prompts, kHistory)),
-                st.prompts, q, client,
-                fire ? DigestOf(st.sims.data(), sizeof st.sims) : std::string(), v);
-        }
-        // Collusion is across identities: judged on the identity's record.
-        bool fire = f.colluders >= config_.collusion_identities;
-        if (!network && (fire || f.colluders > 0)) {
-          Judge(st, Detector::kCollusion, f.colluders, fire, f.colluders, st.prompts, q, client,
-                fire ? DigestOf(&f.sim, sizeof f.sim) : std::string(), v);
-        }
-      }
-      st.harvest_ewma =
-          Ewma(st.harvest_ewma, static_cast<float>(f.harvest),
-               1.0f / static_cast<float>(std::min<std::uint64_t>(st.llm_requests, kHistory)));
-      const DetectorConfig& lc = config_.at(Detector::kLogprobs);
-      if (st.llm_requests >= lc.min_queries) {
-        bool fire = st.harvest_ewma >= lc.threshold;
-        Judge(st, Detector::kLogprobs, st.harvest_ewma, fire,
-              static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
-              st.llm_requests, q, client,
-              fire ? DigestOf(&st.harvest_ewma, sizeof st.harvest_ewma) : std::string(), v);
-      }
-      st.maxlen_bits = (st.maxlen_bits << 1) | (f.maximal ? 1 : 0);
-      const DetectorConfig& mc = config_.at(Detector::kMaxLength);
-      if (st.llm_requests >= mc.min_queries) {
-        double f = HistoryFraction(st.maxlen_bits, st.llm_requests);
-        bool fire = f >= mc.threshold;
-        Judge(st, Detector::kMaxLength, f, fire,
-              static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
-              st.llm_requests, q, client,
-              fire ? DigestOf(&st.maxlen_bits, sizeof st.maxlen_bits) : std::string(), v);
-      }
+    st.harvest_ewma =
+        Ewma(st.harvest_ewma, static_cast<float>(f.harvest),
+             1.0f / static_cast<float>(std::min<std::uint64_t>(st.llm_requests, kHistory)));
+    const DetectorConfig& lc = config_.at(Detector::kLogprobs);
+    if (st.llm_requests >= lc.min_queries) {
+      bool fire = st.harvest_ewma >= lc.threshold;
+      Judge(st, Detector::kLogprobs, st.harvest_ewma, fire,
+            static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
+            st.llm_requests, q, client,
+            fire ? DigestOf(&st.harvest_ewma, sizeof st.harvest_ewma) : std::string(), v);
     }
+    st.maxlen_bits = (st.maxlen_bits << 1) | (f.maximal ? 1 : 0);
+    const DetectorConfig& mc = config_.at(Detector::kMaxLength);
+    if (st.llm_requests >= mc.min_queries) {
+      double f = HistoryFraction(st.maxlen_bits, st.llm_requests);
+      bool fire = f >= mc.threshold;
+      Judge(st, Detector::kMaxLength, f, fire,
+            static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
+            st.llm_requests, q, client,
+            fire ? DigestOf(&st.maxlen_bits, sizeof st.maxlen_bits) : std::string(), v);
+    }
+  }
 }
 
 Verdict Monitor::Observe(const Query& q) {
@@ -655,21 +652,24 @@ Verdict Monitor::Observe(const Query& q) {
             if (st.lineage_checks >= lc.min_queries) {
               double f = HistoryFraction(st.lineage_bits, st.lineage_checks);
               bool fire = f >= lc.threshold;
-              Judge(st, Detector::kLineage, f, fire,
-                    static_cast<std::uint32_t>(std::min<std::uint64_t>(st.lineage_checks, kHistory)),
-                    st.tensor_queries, q, q.identity,
-                    fire ? DigestOf(&st.lineage_bits, sizeof st.lineage_bits) : std::string(), &v);
+              Judge(
+                  st, Detector::kLineage, f, fire,
+                  static_cast<std::uint32_t>(std::min<std::uint64_t>(st.lineage_checks, kHistory)),
+                  st.tensor_queries, q, q.identity,
+                  fire ? DigestOf(&st.lineage_bits, sizeof st.lineage_bits) : std::string(), &v);
             }
           }
         }
         if (best != 0) {
-          bool added = st.hist_count > 0 && history_->Add(st.hist_block[st.hist_newest],
-                                                          st.hist_gen[st.hist_newest], tensor->proj);
+          bool added =
+              st.hist_count > 0 && history_->Add(st.hist_block[st.hist_newest],
+                                                 st.hist_gen[st.hist_newest], tensor->proj);
           if (!added) {
             // A new block: the next free slot, or the client's oldest.
-            std::uint8_t slot = st.hist_count < kClientBlocks
-                                    ? st.hist_count++
-                                    : static_cast<std::uint8_t>((st.hist_newest + 1) % kClientBlocks);
+            std::uint8_t slot =
+                st.hist_count < kClientBlocks
+                    ? st.hist_count++
+                    : static_cast<std::uint8_t>((st.hist_newest + 1) % kClientBlocks);
             st.hist_block[slot] = history_->Take(key, &st.hist_gen[slot]);
             st.hist_newest = slot;
             history_->Add(st.hist_block[slot], st.hist_gen[slot], tensor->proj);

@@ -218,8 +218,9 @@ std::string Report::Text() const {
   std::string since = window_.since_us == std::numeric_limits<std::int64_t>::min()
                           ? "the beginning"
                           : Rfc3339(window_.since_us);
-  std::string until =
-      window_.until_us == std::numeric_limits<std::int64_t>::max() ? "now" : Rfc3339(window_.until_us);
+  std::string until = window_.until_us == std::numeric_limits<std::int64_t>::max()
+                          ? "now"
+                          : Rfc3339(window_.until_us);
   out += fmt::format(
       "monitor report from {} to {}: {} alert(s) ({} throttle, {} block), {} request(s) "
       "throttled, {} blocked; {} record(s) read, {} in the window\n",
@@ -253,11 +254,20 @@ Result<std::int64_t> ParseReportTime(std::string_view s, std::int64_t now_us) {
   if (ec == std::errc() && n >= 0 && p + 1 == s.data() + s.size()) {
     std::int64_t unit = 0;
     switch (*p) {
-      case 's': unit = 1; break;
-      case 'm': unit = 60; break;
-      case 'h': unit = 3600; break;
-      case 'd': unit = 86400; break;
-      default: break;
+      case 's':
+        unit = 1;
+        break;
+      case 'm':
+        unit = 60;
+        break;
+      case 'h':
+        unit = 3600;
+        break;
+      case 'd':
+        unit = 86400;
+        break;
+      default:
+        break;
     }
     if (unit != 0 && n <= 100LL * 365 * 86400 / unit) return now_us - n * unit * 1'000'000;
   }

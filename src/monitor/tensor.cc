@@ -411,8 +411,10 @@ class Scanner {
           *bad = true;  // beyond uint64: a double to the reference reader
         }
         if (!*bad && !*big) {
-          if (n != 0 && *want > max_ / n) *big = true;
-          else *want *= n;
+          if (n != 0 && *want > max_ / n)
+            *big = true;
+          else
+            *want *= n;
         }
       } else {
         *bad = true;

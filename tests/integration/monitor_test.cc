@@ -235,7 +235,8 @@ TEST_F(MonitorGateway, ExtractionIsThrottledAndRecordedWhileABenignClientIsServe
   EXPECT_NE(report.find("thief"), std::string::npos) << report;
   EXPECT_EQ(report.find("analyst"), std::string::npos) << report;
   // Bad input: a line that is not JSON is named by file and line.
-  std::filesystem::path bad = dir_.Write("bad.log", "{\"ts\":\"2026-01-01T00:00:00Z\"}\nnot json\n");
+  std::filesystem::path bad =
+      dir_.Write("bad.log", "{\"ts\":\"2026-01-01T00:00:00Z\"}\nnot json\n");
   auto r = testing::RunRampart({"monitor", "report", "--access-log", bad.string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("bad.log:2:"), std::string::npos) << r.err;

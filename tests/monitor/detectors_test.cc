@@ -392,7 +392,8 @@ TEST(KeyRotation, ATemplateSweepOnAFreshKeyPerRequestIsCaughtOnItsNetwork) {
     int first = 0, refused = 0;
     for (int k = 0; k < 200; ++k) {
       for (int i = 0; i < 40; ++i)
-        f.Send(*users[i], "user-" + std::to_string(i), t += 1000, "198.51.100." + std::to_string(i));
+        f.Send(*users[i], "user-" + std::to_string(i), t += 1000,
+               "198.51.100." + std::to_string(i));
       Verdict v = f.Send(*sweep, "rotated-" + std::to_string(k), t += 1000,
                          "203.0.113." + std::to_string(k % 250));
       if (!first && !v.alerts.empty()) first = k + 1;

@@ -101,8 +101,8 @@ TEST(MonitorReport, LedgerEntriesAreCountedPerDetectorClientAndNetwork) {
     ASSERT_TRUE(e.actor == "sweeper-a" || e.actor == "sweeper-b" || e.actor == "net:192.0.2.0/24")
         << e.actor;
     ++per_client[e.actor == "sweeper-a" ? 0 : e.actor == "sweeper-b" ? 1 : 2];
-    auto us = std::chrono::duration_cast<std::chrono::microseconds>(e.time.time_since_epoch())
-                  .count();
+    auto us =
+        std::chrono::duration_cast<std::chrono::microseconds>(e.time.time_since_epoch()).count();
     if (e.actor == "sweeper-a") {
       if (first_a == 0) first_a = us;
       last_a = us;
@@ -139,9 +139,8 @@ TEST(MonitorReport, LedgerEntriesAreCountedPerDetectorClientAndNetwork) {
 TEST(MonitorReport, TheWindowKeepsOnlyItsAlerts) {
   const Traffic& t = Shared();
   // The first two minutes only.
-  auto since = std::chrono::duration_cast<std::chrono::microseconds>(
-                   t.start.time_since_epoch())
-                   .count();
+  auto since =
+      std::chrono::duration_cast<std::chrono::microseconds>(t.start.time_since_epoch()).count();
   Report r{ReportWindow{since, since + 120'000'000}};
   std::uint64_t want = 0;
   for (const AuditEvent& e : t.sink->events) {

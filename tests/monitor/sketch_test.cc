@@ -160,9 +160,15 @@ TEST(Tensor, ScannerAgreesWithTheReferenceReader) {
     for (int e = 0; e < edits && !b.empty(); ++e) {
       std::size_t at = rng() % b.size();
       switch (rng() % 3) {
-        case 0: b.erase(at, 1); break;
-        case 1: b.insert(b.begin() + static_cast<long>(at), alphabet[rng() % alphabet.size()]); break;
-        default: b[at] = alphabet[rng() % alphabet.size()]; break;
+        case 0:
+          b.erase(at, 1);
+          break;
+        case 1:
+          b.insert(b.begin() + static_cast<long>(at), alphabet[rng() % alphabet.size()]);
+          break;
+        default:
+          b[at] = alphabet[rng() % alphabet.size()];
+          break;
       }
     }
     mutated.push_back(std::move(b));
