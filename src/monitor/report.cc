@@ -63,10 +63,10 @@ std::vector<const std::pair<const std::string, ReportRow>*> Ranked(
     const std::map<std::string, ReportRow, std::less<>>& m) {
   std::vector<const std::pair<const std::string, ReportRow>*> v;
   for (const auto& kv : m) v.push_back(&kv);
-  std::stable_sort(v.begin(), v.end(), [](auto* a, auto* b) {
+  std::sort(v.begin(), v.end(), [](auto* a, auto* b) {
     auto ka = a->second.alerts + a->second.throttled + a->second.blocked;
     auto kb = b->second.alerts + b->second.throttled + b->second.blocked;
-    return ka > kb;
+    return ka != kb ? ka > kb : a->first < b->first;
   });
   return v;
 }
