@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view kCode = "gateway";
 constexpr std::array<std::string_view, kDetectorCount> kNames = {
-    "prada", "coverage", "template", "logprobs", "max_length", "collusion"};
+    "prada", "coverage", "template", "logprobs", "max_length", "collusion", "lineage"};
 
 // A number in [lo, hi] from a scalar; records a diagnostic otherwise.
 std::optional<double> Number(YamlFields& f, std::string_view key, double lo, double hi,
@@ -52,6 +52,7 @@ MonitorConfig DefaultMonitorConfig() {
   c.at(Detector::kLogprobs) = {Policy::kAlert, 32, 4.0};
   c.at(Detector::kMaxLength) = {Policy::kAlert, 64, 0.8};
   c.at(Detector::kCollusion) = {Policy::kAlert, 1, 0};
+  c.at(Detector::kLineage) = {Policy::kThrottle, 32, 0.5};
   return c;
 }
 
@@ -74,6 +75,7 @@ Result<MonitorConfig> LoadMonitorConfig(const estate::Estate& e, Diagnostics* di
     if (auto v = f.Int("seed", false, 0)) c.seed = static_cast<std::uint64_t>(*v);
     if (auto v = f.Int("throttle_s", false, 1, 86400)) c.throttle_s = *v;
     if (auto v = f.Int("alert_interval_s", false, 0, 86400)) c.alert_interval_s = *v;
+    if (auto v = f.Bool("network_content")) c.network_content = *v;
     if (YAML::Node n = f.Node("network_prefix")) {
       YamlFields nf(n, file, diags, "gateway.monitor.network_prefix", std::string(kCode));
       if (nf.ok()) {
@@ -129,6 +131,12 @@ Result<MonitorConfig> LoadMonitorConfig(const estate::Estate& e, Diagnostics* di
             case Detector::kCollusion:
               if (auto v = x.Int("identities", false, 2, 8)) c.collusion_identities = *v;
               if (auto v = x.Int("window_s", false, 1, 86400)) c.collusion_window_s = *v;
+              break;
+            case Detector::kLineage:
+              if (auto v = Number(x, "fraction", 0, 1, diags)) dc.threshold = *v;
+              if (auto v = Number(x, "ratio", 0.01, 1, diags)) c.lineage_ratio = *v;
+              if (auto v = x.Int("history_mb", false, 1, 65536))
+                c.history_bytes = std::uint64_t(*v) << 20;
               break;
           }
           x.CheckUnknown();

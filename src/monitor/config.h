@@ -20,9 +20,10 @@ enum class Detector : std::uint8_t {
   kTemplate,
   kLogprobs,
   kMaxLength,
-  kCollusion
+  kCollusion,
+  kLineage
 };
-inline constexpr std::size_t kDetectorCount = 6;
+inline constexpr std::size_t kDetectorCount = 7;
 std::string_view DetectorName(Detector d);  // "prada", "coverage", "template", ...
 std::optional<Detector> DetectorByName(std::string_view s);
 
@@ -51,6 +52,9 @@ struct MonitorConfig {
   std::int64_t collusion_window_s = 3600;
   std::int64_t throttle_s = 60;
   std::int64_t alert_interval_s = 600;
+  bool network_content = true;                // content detectors on source-network records too
+  std::uint64_t history_bytes = 32ull << 20;  // lineage: the pool of earlier inputs
+  double lineage_ratio = 0.5;                 // lineage: "near" below this distance ratio
 
   DetectorConfig& at(Detector d) { return detectors[static_cast<std::size_t>(d)]; }
   const DetectorConfig& at(Detector d) const { return detectors[static_cast<std::size_t>(d)]; }

@@ -31,6 +31,9 @@ constexpr std::size_t kColluders = 6;       // identities remembered per band va
 constexpr float kAlpha = 1.0f / 16;         // EWMA weight of the rate features
 constexpr double kMinTouched = 32;          // coverage: fewer buckets never alert
 constexpr std::uint64_t kWarmClients = 20;  // coverage: clients seen before judging
+constexpr std::size_t kBlockInputs = 16;    // lineage: inputs per history block
+constexpr std::size_t kClientBlocks = 16;   // lineage: blocks per client (256 inputs)
+constexpr std::uint32_t kLineageEvery = 4;  // lineage: every 4th input is checked
 
 float Ewma(float old, float x, float alpha) { return old + alpha * (x - old); }
 
@@ -147,6 +150,13 @@ struct Monitor::State {
   std::array<std::uint64_t, kSimRing> sims{};
   std::uint64_t near_bits = 0, maxlen_bits = 0;
   float harvest_ewma = 0;
+  // Lineage: the client's blocks in the history pool (a ring), each with
+  // the generation it had when taken (a block since given to another
+  // client has another); the near/far bits of the last 64 checks.
+  std::array<std::uint32_t, kClientBlocks> hist_block{}, hist_gen{};
+  std::uint8_t hist_count = 0, hist_newest = 0;
+  std::uint32_t lineage_checks = 0;
+  std::uint64_t lineage_bits = 0;
 };
 static_assert(sizeof(Monitor::State) < 4096, "a client's record must stay below 4 KiB");
 
@@ -209,6 +219,62 @@ struct Monitor::Collusion {
   }
 };
 
+// Lineage: earlier inputs of the clients, outside their records, in blocks
+// of 16 handed out first-in first-out (the oldest block is the next one
+// given): memory is the pool's, whatever the number of clients.
+struct Monitor::History {
+  struct Block {
+    std::uint64_t owner = 0;
+    std::uint32_t gen = 0;
+    std::uint32_t n = 0;
+    std::array<Projection, kBlockInputs> x{};
+  };
+  explicit History(std::uint64_t bytes)
+      : blocks(std::max<std::size_t>(64, bytes / sizeof(Block))) {}
+  std::vector<Block> blocks;
+  std::array<std::mutex, 64> mu;
+  std::mutex alloc_mu;
+  std::size_t next = 0;
+
+  // A fresh block for `owner`; its index, and its generation in *gen.
+  std::uint32_t Take(std::uint64_t owner, std::uint32_t* gen) {
+    std::size_t i;
+    {
+      std::lock_guard<std::mutex> l(alloc_mu);
+      i = next;
+      next = (next + 1) % blocks.size();
+    }
+    std::lock_guard<std::mutex> l(mu[i % 64]);
+    Block& b = blocks[i];
+    b.owner = owner;
+    b.n = 0;
+    *gen = ++b.gen;
+    return static_cast<std::uint32_t>(i);
+  }
+  // Adds x to block i if it is still (i, gen); false if it was taken since.
+  bool Add(std::uint32_t i, std::uint32_t gen, const Projection& x) {
+    std::lock_guard<std::mutex> l(mu[i % 64]);
+    Block& b = blocks[i];
+    if (b.gen != gen || b.n >= kBlockInputs) return false;
+    b.x[b.n++] = x;
+    return true;
+  }
+  // The smallest non-zero squared distance from x to block (i, gen), or
+  // -1 if the block was taken since; *n receives how many inputs it held.
+  float Nearest(std::uint32_t i, std::uint32_t gen, const Projection& x, std::size_t* n) {
+    std::lock_guard<std::mutex> l(mu[i % 64]);
+    const Block& b = blocks[i];
+    if (b.gen != gen) return -1;
+    float best = -1;
+    for (std::uint32_t k = 0; k < b.n; ++k) {
+      float d = SquaredDistance(x, b.x[k]);
+      if (d > 0 && (best < 0 || d < best)) best = d;
+    }
+    *n += b.n;
+    return best;
+  }
+};
+
 std::string NetworkKey(std::string_view remote, int v4_prefix, int v6_prefix) {
   std::string s(remote);
   if (s.size() > 2 && s.front() == '[' && s.back() == ']') s = s.substr(1, s.size() - 2);
@@ -217,9 +283,12 @@ std::string NetworkKey(std::string_view remote, int v4_prefix, int v6_prefix) {
   if (inet_pton(AF_INET, s.c_str(), a) == 1) {
     std::uint32_t v = (std::uint32_t{a[0]} << 24) | (a[1] << 16) | (a[2] << 8) | a[3];
     v &= v4_prefix >= 32 ? ~0u : ~(~0u >> v4_prefix);
-    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", v >> 24, (v >> 16) & 255, (v >> 8) & 255,
-                  v & 255);
-    return "net:" + std::string(buf) + "/" + std::to_string(v4_prefix);
+    std::string out = "net:";
+    for (int k = 3; k >= 0; --k) {
+      out += std::to_string((v >> (8 * k)) & 255);
+      out.push_back(k ? '.' : '/');
+    }
+    return out + std::to_string(v4_prefix);
   }
   if (inet_pton(AF_INET6, s.c_str(), a) == 1) {
     for (int i = 0; i < 16; ++i) {
@@ -239,6 +308,7 @@ std::size_t Monitor::BytesPerClient() {
 
 Monitor::Monitor(MonitorConfig config) : config_(std::move(config)), projector_(config_.seed) {
   for (auto& t : typical_touched_) t.store(1);
+  for (auto& t : typical_touched_net_) t.store(1);
   std::size_t total = std::max<std::uint64_t>(kShards, config_.memory_bytes / BytesPerClient());
   for (std::size_t i = 0; i < kShards; ++i) {
     auto s = std::make_unique<Shard>();
@@ -248,6 +318,8 @@ Monitor::Monitor(MonitorConfig config) : config_(std::move(config)), projector_(
     shards_.push_back(std::move(s));
   }
   collusion_ = std::make_unique<Collusion>();
+  if (config_.at(Detector::kLineage).policy != Policy::kOff)
+    history_ = std::make_unique<History>(config_.history_bytes);
 }
 
 Monitor::~Monitor() = default;
@@ -360,6 +432,99 @@ void Monitor::Judge(State& st, Detector d, double score, bool fire, std::uint32_
   }
 }
 
+void Monitor::Content(State& st, std::string_view client, bool network, const TensorSketch* tensor,
+                      std::size_t bucket, const LlmFeatures* llm, const Query& q, Verdict* v) {
+  if (tensor) {
+    if (network) ++st.tensor_queries;  // an identity's record counted it for PRADA
+    auto& typical_at = network ? typical_touched_net_ : typical_touched_;
+    auto& seen_at = network ? typical_seen_net_ : typical_seen_;
+    // Coverage: the request's bucket (hyperplane LSH through the traffic's
+    // running centre, computed once per request).
+    std::uint64_t bit = 1ULL << (bucket % 64);
+    if (!(st.buckets[bucket / 64] & bit)) {
+      st.buckets[bucket / 64] |= bit;
+      ++st.touched;
+    }
+    // Judged at checkpoints (min_queries x 2^c queries) against the typical
+    // client at the same checkpoint.
+    const DetectorConfig& cc = config_.at(Detector::kCoverage);
+    if (cc.policy != Policy::kOff && st.tensor_queries >= cc.min_queries &&
+        st.tensor_queries % cc.min_queries == 0 &&
+        std::has_single_bit(st.tensor_queries / cc.min_queries)) {
+      std::size_t c = std::min<std::size_t>(kCheckpoints - 1,
+                                            std::bit_width(st.tensor_queries / cc.min_queries) - 1);
+      // typical: a streaming estimate of the 90th percentile of the
+      // clients' touched buckets at this checkpoint: the largest of the
+      // first 20 clients (no judgement until then), then stochastic
+      // approximation (up 0.9 step when below, down 0.1 step when above).
+      std::uint64_t seen = seen_at[c].fetch_add(1, std::memory_order_relaxed);
+      double typical = typical_at[c].load(std::memory_order_relaxed);
+      bool warm = seen >= kWarmClients;
+      double lift = warm ? st.touched / typical : 0;
+      bool fire = warm && st.touched >= kMinTouched && lift >= cc.threshold;
+      if (!warm) {
+        typical_at[c].store(std::max<double>(typical, st.touched), std::memory_order_relaxed);
+      } else if (!fire) {  // a flagged client is not a typical one
+        double step = std::max(0.5, typical / 16);
+        typical_at[c].store(
+            st.touched > typical ? typical + 0.9 * step : std::max(1.0, typical - 0.1 * step),
+            std::memory_order_relaxed);
+      }
+      Judge(st, Detector::kCoverage, lift, fire, st.tensor_queries, st.tensor_queries, q, client,
+            fire ? DigestOf(st.buckets.data(), sizeof st.buckets) : std::string(), v);
+    }
+  }
+  if (llm) {
+    const LlmFeatures& f = *llm;
+    ++st.llm_requests;
+    if (f.templated) {
+      ++st.prompts;
+      bool near = false;
+      for (std::size_t i = 0; i < st.sim_count; ++i)
+        near = near || Hamming(f.sim, st.sims[i]) <= config_.template_hamming;
+      st.near_bits = (st.near_bits << 1) | (near ? 1 : 0);
+      st.sims[st.sim_next] = f.sim;
+      st.sim_next = static_cast<std::uint8_t>((st.sim_next + 1) % kSimRing);
+      st.sim_count = static_cast<std::uint8_t>(std::min<std::size_t>(st.sim_count + 1, kSimRing));
+      const DetectorConfig& tc = config_.at(Detector::kTemplate);
+      if (st.prompts >= tc.min_queries) {
+        double f = HistoryFraction(st.near_bits, st.prompts);
+        bool fire = f >= tc.threshold;
+        Judge(st, Detector::kTemplate, f, fire,
+              static_cast<std::uint32_t>(std::min<std::uint64_t>(st.prompts, kHistory)), st.prompts,
+              q, client, fire ? DigestOf(st.sims.data(), sizeof st.sims) : std::string(), v);
+      }
+      // Collusion is across identities: judged on the identity's record.
+      bool fire = f.colluders >= config_.collusion_identities;
+      if (!network && (fire || f.colluders > 0)) {
+        Judge(st, Detector::kCollusion, f.colluders, fire, f.colluders, st.prompts, q, client,
+              fire ? DigestOf(&f.sim, sizeof f.sim) : std::string(), v);
+      }
+    }
+    st.harvest_ewma =
+        Ewma(st.harvest_ewma, static_cast<float>(f.harvest),
+             1.0f / static_cast<float>(std::min<std::uint64_t>(st.llm_requests, kHistory)));
+    const DetectorConfig& lc = config_.at(Detector::kLogprobs);
+    if (st.llm_requests >= lc.min_queries) {
+      bool fire = st.harvest_ewma >= lc.threshold;
+      Judge(st, Detector::kLogprobs, st.harvest_ewma, fire,
+            static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
+            st.llm_requests, q, client,
+            fire ? DigestOf(&st.harvest_ewma, sizeof st.harvest_ewma) : std::string(), v);
+    }
+    st.maxlen_bits = (st.maxlen_bits << 1) | (f.maximal ? 1 : 0);
+    const DetectorConfig& mc = config_.at(Detector::kMaxLength);
+    if (st.llm_requests >= mc.min_queries) {
+      double f = HistoryFraction(st.maxlen_bits, st.llm_requests);
+      bool fire = f >= mc.threshold;
+      Judge(st, Detector::kMaxLength, f, fire,
+            static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
+            st.llm_requests, q, client,
+            fire ? DigestOf(&st.maxlen_bits, sizeof st.maxlen_bits) : std::string(), v);
+    }
+  }
+}
+
 Verdict Monitor::Observe(const Query& q) {
   Verdict v;
   requests_.fetch_add(1, std::memory_order_relaxed);
@@ -404,12 +569,42 @@ Verdict Monitor::Observe(const Query& q) {
     }
   }
 
-  // The source network: rate and volume only.
-  if (std::string net = NetworkKey(q.remote, config_.v4_prefix, config_.v6_prefix); !net.empty()) {
+  LlmFeatures lf{sim, templated, harvest, maximal, colluders};
+  // Coverage: the bucket of the input (hyperplane LSH through the traffic's
+  // running centre), then the centre moves.
+  std::size_t bucket = 0;
+  if (tensor) {
+    for (std::size_t j = 0; j < kBucketBits; ++j) {
+      float c = center_[j].load(std::memory_order_relaxed);
+      if (tensor->proj[j] > c) bucket |= std::size_t{1} << j;
+    }
+    for (std::size_t j = 0; j < kProjDims; ++j) {
+      float c = center_[j].load(std::memory_order_relaxed);
+      center_[j].store(c + (tensor->proj[j] - c) / 1024.0f, std::memory_order_relaxed);
+    }
+  }
+
+  // The source network: rate and volume, and the content detectors but
+  // PRADA and collusion (docs/design/monitor.md "Per-client state"), so
+  // that keys rotated from one network still add up. Under a throttle of
+  // its own, the network's requests are refused whatever their key.
+  const std::string net = NetworkKey(q.remote, config_.v4_prefix, config_.v6_prefix);
+  Policy net_action = Policy::kOff;
+  Detector net_because = Detector::kPrada;
+  std::int64_t net_until = 0;
+  if (!net.empty()) {
     std::uint64_t key = Hash64(net, config_.seed);
     Shard& s = ShardOf(key);
     std::lock_guard<std::mutex> l(s.mu);
-    UpdateRate(*Find(s, key, true, q.time_us), q.time_us, model_hash);
+    State& ns = *Find(s, key, true, q.time_us);
+    UpdateRate(ns, q.time_us, model_hash);
+    if (ns.throttle_until_us <= q.time_us && config_.network_content)
+      Content(ns, net, true, tensor ? &*tensor : nullptr, bucket, llm ? &lf : nullptr, q, &v);
+    if (ns.throttle_until_us > q.time_us) {
+      net_action = static_cast<Policy>(ns.throttle_action);
+      net_because = static_cast<Detector>(ns.throttle_detector);
+      net_until = ns.throttle_until_us;
+    }
   }
 
   std::uint64_t key = Hash64(q.identity, config_.seed);
@@ -437,6 +632,49 @@ Verdict Monitor::Observe(const Query& q) {
         st.dist[st.dist_next] = static_cast<float>(std::ldexp(std::round(m * 1024) / 1024, e));
         st.dist_next = static_cast<std::uint8_t>((st.dist_next + 1) % kDistances);
         ++st.distances;
+      }
+      // Lineage: among the client's earlier inputs in the history pool, is
+      // there one much nearer than the nearest recent one (a parent that a
+      // perturbation was made from; docs/design/monitor.md "Lineage")?
+      if (history_) {
+        const DetectorConfig& lc = config_.at(Detector::kLineage);
+        if (best > 0 && lc.policy != Policy::kOff && st.tensor_queries % kLineageEvery == 0) {
+          float far = -1;
+          std::size_t held = 0;
+          for (std::size_t b = 0; b < st.hist_count; ++b) {
+            float d = history_->Nearest(st.hist_block[b], st.hist_gen[b], tensor->proj, &held);
+            if (d > 0 && (far < 0 || d < far)) far = d;
+          }
+          if (held >= 2 * kBlockInputs && far > 0) {
+            const double ratio = std::sqrt(static_cast<double>(far) / best);
+            st.lineage_bits = (st.lineage_bits << 1) | (ratio < config_.lineage_ratio ? 1 : 0);
+            ++st.lineage_checks;
+            if (st.lineage_checks >= lc.min_queries) {
+              double f = HistoryFraction(st.lineage_bits, st.lineage_checks);
+              bool fire = f >= lc.threshold;
+              Judge(
+                  st, Detector::kLineage, f, fire,
+                  static_cast<std::uint32_t>(std::min<std::uint64_t>(st.lineage_checks, kHistory)),
+                  st.tensor_queries, q, q.identity,
+                  fire ? DigestOf(&st.lineage_bits, sizeof st.lineage_bits) : std::string(), &v);
+            }
+          }
+        }
+        if (best != 0) {
+          bool added =
+              st.hist_count > 0 && history_->Add(st.hist_block[st.hist_newest],
+                                                 st.hist_gen[st.hist_newest], tensor->proj);
+          if (!added) {
+            // A new block: the next free slot, or the client's oldest.
+            std::uint8_t slot =
+                st.hist_count < kClientBlocks
+                    ? st.hist_count++
+                    : static_cast<std::uint8_t>((st.hist_newest + 1) % kClientBlocks);
+            st.hist_block[slot] = history_->Take(key, &st.hist_gen[slot]);
+            st.hist_newest = slot;
+            history_->Add(st.hist_block[slot], st.hist_gen[slot], tensor->proj);
+          }
+        }
       }
       if (best != 0) {
         st.reservoir[st.res_next] = tensor->proj;
@@ -475,110 +713,25 @@ Verdict Monitor::Observe(const Query& q) {
                 fire ? DigestOf(st.dist.data(), sizeof st.dist) : std::string(), &v);
         }
       }
-      // Coverage: hyperplane LSH through the traffic's running centre.
-      std::size_t bucket = 0;
-      for (std::size_t j = 0; j < kBucketBits; ++j) {
-        float c = center_[j].load(std::memory_order_relaxed);
-        if (tensor->proj[j] > c) bucket |= std::size_t{1} << j;
-      }
-      for (std::size_t j = 0; j < kProjDims; ++j) {
-        float c = center_[j].load(std::memory_order_relaxed);
-        center_[j].store(c + (tensor->proj[j] - c) / 1024.0f, std::memory_order_relaxed);
-      }
-      std::uint64_t bit = 1ULL << (bucket % 64);
-      if (!(st.buckets[bucket / 64] & bit)) {
-        st.buckets[bucket / 64] |= bit;
-        ++st.touched;
-      }
-      // Judged at checkpoints (min_queries x 2^c queries) against the typical
-      // client at the same checkpoint.
-      const DetectorConfig& cc = config_.at(Detector::kCoverage);
-      if (cc.policy != Policy::kOff && st.tensor_queries >= cc.min_queries &&
-          st.tensor_queries % cc.min_queries == 0 &&
-          std::has_single_bit(st.tensor_queries / cc.min_queries)) {
-        std::size_t c = std::min<std::size_t>(
-            kCheckpoints - 1, std::bit_width(st.tensor_queries / cc.min_queries) - 1);
-        // typical: a streaming estimate of the 90th percentile of the
-        // clients' touched buckets at this checkpoint: the largest of the
-        // first 20 clients (no judgement until then), then stochastic
-        // approximation (up 0.9 step when below, down 0.1 step when above).
-        std::uint64_t seen = typical_seen_[c].fetch_add(1, std::memory_order_relaxed);
-        double typical = typical_touched_[c].load(std::memory_order_relaxed);
-        bool warm = seen >= kWarmClients;
-        double lift = warm ? st.touched / typical : 0;
-        bool fire = warm && st.touched >= kMinTouched && lift >= cc.threshold;
-        if (!warm) {
-          typical_touched_[c].store(std::max<double>(typical, st.touched),
-                                    std::memory_order_relaxed);
-        } else if (!fire) {  // a flagged client is not a typical one
-          double step = std::max(0.5, typical / 16);
-          typical_touched_[c].store(
-              st.touched > typical ? typical + 0.9 * step : std::max(1.0, typical - 0.1 * step),
-              std::memory_order_relaxed);
-        }
-        Judge(st, Detector::kCoverage, lift, fire, st.tensor_queries, st.tensor_queries, q,
-              q.identity, fire ? DigestOf(st.buckets.data(), sizeof st.buckets) : std::string(),
-              &v);
-      }
     }
-    if (llm) {
-      ++st.llm_requests;
-      if (templated) {
-        ++st.prompts;
-        bool near = false;
-        for (std::size_t i = 0; i < st.sim_count; ++i)
-          near = near || Hamming(sim, st.sims[i]) <= config_.template_hamming;
-        st.near_bits = (st.near_bits << 1) | (near ? 1 : 0);
-        st.sims[st.sim_next] = sim;
-        st.sim_next = static_cast<std::uint8_t>((st.sim_next + 1) % kSimRing);
-        st.sim_count = static_cast<std::uint8_t>(std::min<std::size_t>(st.sim_count + 1, kSimRing));
-        const DetectorConfig& tc = config_.at(Detector::kTemplate);
-        if (st.prompts >= tc.min_queries) {
-          double f = HistoryFraction(st.near_bits, st.prompts);
-          bool fire = f >= tc.threshold;
-          Judge(st, Detector::kTemplate, f, fire,
-                static_cast<std::uint32_t>(std::min<std::uint64_t>(st.prompts, kHistory)),
-                st.prompts, q, q.identity,
-                fire ? DigestOf(st.sims.data(), sizeof st.sims) : std::string(), &v);
-        }
-        bool fire = colluders >= config_.collusion_identities;
-        if (fire || colluders > 0) {
-          Judge(st, Detector::kCollusion, colluders, fire, colluders, st.prompts, q, q.identity,
-                fire ? DigestOf(&sim, sizeof sim) : std::string(), &v);
-        }
-      }
-      st.harvest_ewma =
-          Ewma(st.harvest_ewma, static_cast<float>(harvest),
-               1.0f / static_cast<float>(std::min<std::uint64_t>(st.llm_requests, kHistory)));
-      const DetectorConfig& lc = config_.at(Detector::kLogprobs);
-      if (st.llm_requests >= lc.min_queries) {
-        bool fire = st.harvest_ewma >= lc.threshold;
-        Judge(st, Detector::kLogprobs, st.harvest_ewma, fire,
-              static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
-              st.llm_requests, q, q.identity,
-              fire ? DigestOf(&st.harvest_ewma, sizeof st.harvest_ewma) : std::string(), &v);
-      }
-      st.maxlen_bits = (st.maxlen_bits << 1) | (maximal ? 1 : 0);
-      const DetectorConfig& mc = config_.at(Detector::kMaxLength);
-      if (st.llm_requests >= mc.min_queries) {
-        double f = HistoryFraction(st.maxlen_bits, st.llm_requests);
-        bool fire = f >= mc.threshold;
-        Judge(st, Detector::kMaxLength, f, fire,
-              static_cast<std::uint32_t>(std::min<std::uint64_t>(st.llm_requests, kHistory)),
-              st.llm_requests, q, q.identity,
-              fire ? DigestOf(&st.maxlen_bits, sizeof st.maxlen_bits) : std::string(), &v);
-      }
-    }
+    Content(st, q.identity, false, tensor ? &*tensor : nullptr, bucket, llm ? &lf : nullptr, q, &v);
     if (st.throttle_until_us > q.time_us) v.action = static_cast<Policy>(st.throttle_action);
   }
+  std::int64_t until = st.throttle_until_us;
+  Detector because = static_cast<Detector>(st.throttle_detector);
+  if (net_action > v.action || (v.action < Policy::kThrottle && net_action >= Policy::kThrottle)) {
+    v.action = net_action;
+    because = net_because;
+    until = net_until;
+  }
   if (v.action >= Policy::kThrottle) {
-    v.because = static_cast<Detector>(st.throttle_detector);
-    v.retry_after_s =
-        std::max<std::int64_t>(1, (st.throttle_until_us - q.time_us + 999'999) / 1'000'000);
+    v.because = because;
+    v.retry_after_s = std::max<std::int64_t>(1, (until - q.time_us + 999'999) / 1'000'000);
     (v.action == Policy::kBlock ? blocked_ : throttled_).fetch_add(1, std::memory_order_relaxed);
   } else {
     v.action = v.alerts.empty() ? Policy::kOff : Policy::kAlert;
   }
+  for (Alert& a : v.alerts) a.network = net;
   return v;
 }
 

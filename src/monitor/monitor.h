@@ -47,7 +47,8 @@ struct Outcome {
 struct Alert {
   Detector detector = Detector::kPrada;
   Policy policy = Policy::kAlert;
-  std::string client;
+  std::string client;   // an identity, or a NetworkKey ("net:...")
+  std::string network;  // the NetworkKey of the request's source ("" = unknown)
   double score = 0;
   double threshold = 0;
   std::uint32_t window = 0;   // the number of queries the score is over
@@ -100,10 +101,18 @@ class Monitor {
   static std::size_t BytesPerClient();
 
   struct State;  // monitor.cc
+  struct LlmFeatures {
+    std::uint64_t sim = 0;
+    bool templated = false;
+    double harvest = 0;
+    bool maximal = false;
+    std::uint32_t colluders = 0;
+  };
 
  private:
   struct Shard;
   struct Collusion;
+  struct History;
   Shard& ShardOf(std::uint64_t key);
   // Locks the shard and returns the client's state, created (evicting) if needed.
   State* Find(Shard& s, std::uint64_t key, bool create, std::int64_t now_us);
@@ -111,16 +120,24 @@ class Monitor {
              std::uint64_t queries, const Query& q, std::string_view client, std::string evidence,
              Verdict* v);
 
+  // The detectors but PRADA on one record (an identity's, or a network's).
+  void Content(State& st, std::string_view client, bool network, const TensorSketch* tensor,
+               std::size_t bucket, const LlmFeatures* llm, const Query& q, Verdict* v);
+
   MonitorConfig config_;
   Projector projector_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::unique_ptr<Collusion> collusion_;
+  std::unique_ptr<History> history_;
   std::array<std::atomic<float>, kProjDims> center_{};
   // The buckets the clients have touched at each coverage checkpoint: a
   // streaming 90th percentile, and how many clients it has seen.
   static constexpr std::size_t kCheckpoints = 12;
   std::array<std::atomic<double>, kCheckpoints> typical_touched_{};
   std::array<std::atomic<std::uint64_t>, kCheckpoints> typical_seen_{};
+  // The same over network records (a network is compared with networks).
+  std::array<std::atomic<double>, kCheckpoints> typical_touched_net_{};
+  std::array<std::atomic<std::uint64_t>, kCheckpoints> typical_seen_net_{};
   std::atomic<std::uint64_t> requests_{0}, evictions_{0}, tensors_{0}, prompts_{0};
   std::atomic<std::uint64_t> throttled_{0}, blocked_{0};
   std::array<std::atomic<std::uint64_t>, kDetectorCount> alerts_{};

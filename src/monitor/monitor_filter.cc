@@ -18,6 +18,7 @@ AuditEvent AlertEvent(const Alert& a, const FilterRequest* r) {
   e.fields["policy"] = std::string(PolicyName(a.policy));
   e.fields["window"] = a.window;
   e.fields["queries"] = a.queries;
+  if (!a.network.empty()) e.fields["network"] = a.network;
   if (!a.evidence.empty()) e.fields["evidence"] = json::array{json::value(a.evidence)};
   if (r) {
     if (!r->request_id.empty()) e.fields["request_id"] = std::string(r->request_id);
@@ -46,7 +47,9 @@ FilterDecision MonitorFilter::OnRequest(const FilterRequest& r) {
   for (const Alert& a : v.alerts) {
     char score[32];
     std::snprintf(score, sizeof score, "%.4g", a.score);
-    d.annotations.push_back("monitor." + std::string(DetectorName(a.detector)) + "=" + score);
+    // A source network's alert is told apart from the identity's.
+    d.annotations.push_back((a.client.starts_with("net:") ? "monitor.net." : "monitor.") +
+                            std::string(DetectorName(a.detector)) + "=" + score);
     spdlog::warn("monitor: {} alert for '{}': score {} (threshold {}) after {} queries; policy {}",
                  DetectorName(a.detector), a.client, score, a.threshold, a.queries,
                  PolicyName(a.policy));

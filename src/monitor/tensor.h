@@ -30,7 +30,13 @@ struct TensorSketch {
   Projection proj{};
 };
 
+// One pass over the bytes, nothing allocated (docs/design/monitor.md "Costs").
 TensorSketch SketchTensor(std::string_view body, const Projector& projector,
                           std::size_t max_elements);
+
+// The same through core/json's DOM: the reference SketchTensor is tested
+// (and fuzzed) against.
+TensorSketch SketchTensorReference(std::string_view body, const Projector& projector,
+                                   std::size_t max_elements);
 
 }  // namespace rampart::monitor

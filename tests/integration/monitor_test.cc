@@ -194,6 +194,52 @@ TEST_F(MonitorGateway, ExtractionIsThrottledAndRecordedWhileABenignClientIsServe
                         std::to_string(thief_throttled)),
             std::string::npos)
       << m.body;
+
+  // `rampart monitor report` over the same ledger, through its HTTP API and
+  // its store, and over the gateway's access log.
+  for (const std::string& source : {std::string("--ledger"), std::string("--store")}) {
+    std::string where = source == "--ledger" ? "http://127.0.0.1:" + std::to_string(ledger_port_)
+                                             : "sqlite:" + (dir_ / "ledger.db").string();
+    auto r = testing::RunRampart(
+        {"monitor", "report", source, where, "--since", "1h", "--format", "json"});
+    ASSERT_EQ(r.exit_code, 1) << source << ": " << r.err << r.out;
+    auto j = ParseJson(r.out);
+    ASSERT_TRUE(j && j->is_object()) << r.out;
+    const json::object& o = j->as_object();
+    EXPECT_EQ(o.at("total").as_object().at("alerts").to_number<std::uint64_t>(), 1u) << r.out;
+    const json::object& thief = o.at("clients").as_object().at("thief").as_object();
+    EXPECT_EQ(thief.at("throttle_alerts").to_number<std::uint64_t>(), 1u) << r.out;
+    EXPECT_EQ(thief.at("detectors").as_array().at(0).as_string(), "prada") << r.out;
+    EXPECT_TRUE(o.at("networks").as_object().contains("net:127.0.0.0/24")) << r.out;
+    EXPECT_FALSE(o.at("clients").as_object().contains("analyst")) << r.out;
+    // A window that ended before the traffic: nothing, exit 0.
+    auto none = testing::RunRampart({"monitor", "report", source, where, "--until", "1h"});
+    EXPECT_EQ(none.exit_code, 0) << none.err << none.out;
+    EXPECT_NE(none.out.find("0 alert(s)"), std::string::npos) << none.out;
+  }
+  // The access log is written on its own thread: wait for the last lines.
+  std::string log_path = (dir_ / "access.log").string();
+  std::string report;
+  for (auto deadline = std::chrono::steady_clock::now() + 10s;
+       std::chrono::steady_clock::now() < deadline; std::this_thread::sleep_for(100ms)) {
+    auto r = testing::RunRampart({"monitor", "report", "--access-log", log_path});
+    report = r.out + r.err;
+    if (r.exit_code == 1 &&
+        report.find(std::to_string(thief_throttled) + " request(s) throttled") != std::string::npos)
+      break;
+  }
+  EXPECT_NE(report.find("1 alert(s)"), std::string::npos) << report;
+  EXPECT_NE(report.find(std::to_string(thief_throttled) + " request(s) throttled"),
+            std::string::npos)
+      << report;
+  EXPECT_NE(report.find("thief"), std::string::npos) << report;
+  EXPECT_EQ(report.find("analyst"), std::string::npos) << report;
+  // Bad input: a line that is not JSON is named by file and line.
+  std::filesystem::path bad =
+      dir_.Write("bad.log", "{\"ts\":\"2026-01-01T00:00:00Z\"}\nnot json\n");
+  auto r = testing::RunRampart({"monitor", "report", "--access-log", bad.string()});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("bad.log:2:"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -109,9 +109,42 @@ TEST(Prada, FlagsAFixedStepPerturbationWalkAndThrottlesIt) {
   EXPECT_GT((*b)[0], 0.85f);
 }
 
+TEST(Lineage, FlagsJacobianAugmentationThatPradaMisses) {
+  MonitorConfig c = DefaultMonitorConfig();
+  c.at(Detector::kPrada).policy = Policy::kOff;
+  c.at(Detector::kCoverage).policy = Policy::kOff;
+  Monitor m(c);
+  Feeder f{m, {}, {}};
+  Detector d{};
+  std::size_t at = Scenario(m, &f, SimKind::kBenignTensor, 30, 600, SimKind::kPrada, 600, &d);
+  EXPECT_GT(at, 0u);
+  EXPECT_LE(at, 400u);
+  EXPECT_EQ(d, Detector::kLineage);
+  EXPECT_EQ(f.AlertsFor("benign-"), 0u);
+  auto s = m.Scores("attacker");
+  ASSERT_TRUE(s);
+  EXPECT_GE((*s)[static_cast<std::size_t>(Detector::kLineage)], 0.5f);
+  auto b = m.Scores("benign-7");
+  ASSERT_TRUE(b);
+  EXPECT_LT((*b)[static_cast<std::size_t>(Detector::kLineage)], 0.2f);
+}
+
+TEST(Lineage, APoolFarSmallerThanTheClientsNeedsStaysBoundedAndQuiet) {
+  // 1 MiB of history for 200 clients of 400 inputs (~6 MiB of inputs):
+  // blocks are taken from each other all the time.
+  MonitorConfig c = DefaultMonitorConfig();
+  c.history_bytes = 1 << 20;
+  Monitor m(c);
+  Feeder f{m, {}, {}};
+  std::size_t at = Scenario(m, &f, SimKind::kBenignTensor, 200, 400, SimKind::kPrada, 400);
+  EXPECT_EQ(f.AlertsFor("benign-"), 0u);
+  (void)at;  // the attacker's history is taken by others' too: detection is not promised
+}
+
 TEST(Coverage, FlagsNaturalDataExtractionThatPradaMisses) {
   MonitorConfig c = DefaultMonitorConfig();
   c.at(Detector::kPrada).policy = Policy::kOff;
+  c.at(Detector::kLineage).policy = Policy::kOff;  // which also flags it (bench/monitor)
   Monitor m(c);
   Feeder f{m};
   Detector d{};
@@ -314,8 +347,14 @@ TEST(MonitorFilter, ThrottlesWithA429AndRecordsAnAlertWithoutPromptText) {
   EXPECT_EQ(last.http_status, 429);
   EXPECT_EQ(last.code, "monitor_throttled");
   EXPECT_GT(last.retry_after.count(), 0);
-  ASSERT_EQ(sink->events.size(), 1u);
-  const AuditEvent& e = sink->events[0];
+  // The identity's alert, and its source network's (the sweep came from
+  // one network: the network's record sees it too).
+  ASSERT_EQ(sink->events.size(), 2u);
+  const AuditEvent& e = sink->events[0].actor == "app" ? sink->events[0] : sink->events[1];
+  const AuditEvent& n = sink->events[0].actor == "app" ? sink->events[1] : sink->events[0];
+  EXPECT_EQ(n.actor, "net:192.0.2.0/24");
+  EXPECT_EQ(n.fields.at("detector").as_string(), "template");
+  EXPECT_EQ(e.fields.at("network").as_string(), "net:192.0.2.0/24");
   EXPECT_EQ(e.type, "monitor.alert");
   EXPECT_EQ(e.actor, "app");
   EXPECT_EQ(e.fields.at("detector").as_string(), "template");
@@ -329,12 +368,51 @@ TEST(MonitorFilter, ThrottlesWithA429AndRecordsAnAlertWithoutPromptText) {
   EXPECT_EQ(all.find(first_word), std::string::npos) << all;
   std::string metrics;
   filter.RenderMetrics(&metrics);
-  EXPECT_NE(metrics.find("rampart_monitor_alerts_total{detector=\"template\"} 1"),
+  EXPECT_NE(metrics.find("rampart_monitor_alerts_total{detector=\"template\"} 2"),
             std::string::npos);
   EXPECT_NE(metrics.find("rampart_monitor_decisions_total{action=\"throttle\"} 9"),
             std::string::npos)
       << metrics;
   EXPECT_NE(metrics.find("rampart_monitor_clients 2"), std::string::npos) << metrics;
+}
+
+TEST(KeyRotation, ATemplateSweepOnAFreshKeyPerRequestIsCaughtOnItsNetwork) {
+  for (bool network_content : {true, false}) {
+    MonitorConfig c = DefaultMonitorConfig();
+    c.at(Detector::kTemplate).policy = Policy::kThrottle;
+    c.network_content = network_content;
+    Monitor m(c);
+    Feeder f{m, {}, {}};
+    TrafficSim sim(21);
+    auto sweep = sim.Client(SimKind::kTemplateSweep, 1);
+    // A NAT: 40 benign users behind one /24, as many requests as the sweep.
+    std::vector<std::unique_ptr<SimClient>> users;
+    for (int i = 0; i < 40; ++i) users.push_back(sim.Client(SimKind::kBenignLlm, 100 + i));
+    std::int64_t t = kT0;
+    int first = 0, refused = 0;
+    for (int k = 0; k < 200; ++k) {
+      for (int i = 0; i < 40; ++i)
+        f.Send(*users[i], "user-" + std::to_string(i), t += 1000,
+               "198.51.100." + std::to_string(i));
+      Verdict v = f.Send(*sweep, "rotated-" + std::to_string(k), t += 1000,
+                         "203.0.113." + std::to_string(k % 250));
+      if (!first && !v.alerts.empty()) first = k + 1;
+      refused += v.action == Policy::kThrottle;
+    }
+    // No identity ever sent twice: only the network can see the sweep.
+    for (const Alert& a : f.alerts) {
+      EXPECT_EQ(a.client, "net:203.0.113.0/24") << a.client;
+      EXPECT_EQ(a.detector, Detector::kTemplate);
+    }
+    if (network_content) {
+      EXPECT_GT(first, 0);
+      EXPECT_LE(first, 40);
+      EXPECT_GT(refused, 150);  // every key refused once the network is throttled
+    } else {
+      EXPECT_EQ(first, 0);
+      EXPECT_EQ(refused, 0);
+    }
+  }
 }
 
 }  // namespace

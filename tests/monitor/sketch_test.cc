@@ -10,6 +10,7 @@
 
 #include "monitor/monitor.h"
 #include "monitor/tensor.h"
+#include "monitor/traffic.h"
 
 namespace rampart::monitor {
 namespace {
@@ -114,6 +115,80 @@ TEST(NetworkKey, PrefixesOfBothFamilies) {
   EXPECT_EQ(NetworkKey("[2001:db8::1]", 24, 48), "net:2001:db8::/48");
   EXPECT_EQ(NetworkKey("not-an-ip", 24, 64), "");
   EXPECT_EQ(NetworkKey("", 24, 64), "");
+}
+
+}  // namespace
+}  // namespace rampart::monitor
+
+namespace rampart::monitor {
+namespace {
+
+// The single-pass reader against the DOM reference: the same issue, and
+// the same sketch, on valid bodies and on mutated ones.
+TEST(Tensor, ScannerAgreesWithTheReferenceReader) {
+  Projector p(11);
+  TrafficSim sim(5);
+  auto c = sim.Client(SimKind::kBenignTensor, 1);
+  std::vector<std::string> bodies = {
+      c->Next(),
+      Body({1, 2, 3, 4}, "[2,2]"),
+      Body({1e300, -1e-300, 0, -0.0}, "[4]", "FP64"),
+      "{\"inputs\":[{\"name\":\"a\",\"datatype\":\"INT32\",\"shape\":[2],\"data\":[1,2]},"
+      "{\"name\":\"s\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"x\"]},"
+      "{\"data\":[[true,false],[3,4]],\"shape\":[2,2],\"datatype\":\"BOOL\"}],"
+      "\"outputs\":[{\"name\":\"y\"}],\"id\":\"r\\u0041\\n\"}",
+      "{\"inputs\":[{\"datatype\":\"FP32\",\"shape\":[-0],\"data\":[]}]}",
+      "{\"inputs\":[{\"datatype\":\"FP32\",\"shape\":[1.0],\"data\":[1]}]}",
+      "{\"inputs\":[{\"datatype\":\"FP32\",\"shape\":[18446744073709551616],\"data\":[1]}]}",
+      "{\"inputs\":[{\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1e999]}]}",
+      "{\"inputs\":[{\"datatype\":\"FP32\",\"shape\":[1],\"data\":1}]}",
+      "{\"inputs\":[{\"datatype\":7,\"shape\":[1],\"data\":[1]}]}",
+      "{\"inputs\":[{\"datatype\":\"FP32\",\"shape\":[1],\"data\":[1]}, 5]}",
+      "{\"inputs\":[5, {\"datatype\":\"COMPLEX\"}]}",
+      "{\"inputs\":[{\"datatype\":\"COMPLEX\"}, 5]}",
+      "{\"inputs\":[]}",
+      " {\"inputs\" : [ { \"shape\" : [ 1 ] , \"datatype\" : \"UINT8\" , \"data\" : [ 7 ] } ] } ",
+      "{\"inputs\":[{\"datatype\":\"FP32\",\"shape\":[1],\"data\":[" + std::string(33, '[') + "1" +
+          std::string(33, ']') + "]}]}",
+  };
+  std::mt19937_64 rng(99);
+  const std::string alphabet = "{}[],:\"0123456789.-eE \\tnulratfs";
+  std::vector<std::string> mutated;
+  for (int k = 0; k < 20000; ++k) {
+    std::string b = bodies[rng() % bodies.size()];
+    int edits = 1 + static_cast<int>(rng() % 3);
+    for (int e = 0; e < edits && !b.empty(); ++e) {
+      std::size_t at = rng() % b.size();
+      switch (rng() % 3) {
+        case 0:
+          b.erase(at, 1);
+          break;
+        case 1:
+          b.insert(b.begin() + static_cast<long>(at), alphabet[rng() % alphabet.size()]);
+          break;
+        default:
+          b[at] = alphabet[rng() % alphabet.size()];
+          break;
+      }
+    }
+    mutated.push_back(std::move(b));
+  }
+  bodies.insert(bodies.end(), mutated.begin(), mutated.end());
+  std::size_t sketched = 0, by_issue[kTensorIssueCount] = {};
+  for (const std::string& b : bodies) {
+    TensorSketch x = SketchTensor(b, p, 1000), y = SketchTensorReference(b, p, 1000);
+    ASSERT_EQ(TensorIssueName(x.issue), TensorIssueName(y.issue)) << b;
+    ++by_issue[static_cast<std::size_t>(x.issue)];
+    if (x.issue != TensorIssue::kNone) continue;
+    ++sketched;
+    ASSERT_EQ(x.elements, y.elements) << b;
+    for (std::size_t j = 0; j < kProjDims; ++j)
+      ASSERT_NEAR(x.proj[j], y.proj[j], 1e-5 * (1 + std::abs(y.proj[j]))) << b;
+  }
+  // The mutations reach every outcome.
+  EXPECT_GT(sketched, 500u);
+  for (std::size_t i = 1; i < kTensorIssueCount; ++i)
+    EXPECT_GT(by_issue[i], 0u) << TensorIssueName(static_cast<TensorIssue>(i));
 }
 
 }  // namespace
