@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <set>
 
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -124,6 +126,67 @@ Status WriteFull(int fd, const std::uint8_t* buf, std::size_t n, const fs::path&
   }
   return OkStatus();
 }
+
+// A blob written through an aligned staging buffer. The ciphertext is
+// produced straight into the buffer; full 4 KiB blocks go out with O_DIRECT
+// where the file system takes it (no copy into the page cache, no writeback
+// at fdatasync), the unaligned tail with O_DIRECT cleared. Where O_DIRECT is
+// refused (tmpfs), the same buffer is written through the page cache.
+class BlobWriter {
+ public:
+  static constexpr std::size_t kAlign = 4096;
+  BlobWriter(const fs::path& path, std::size_t chunk_out) : path_(path) {
+    cap_ = std::max<std::size_t>(8u << 20, 2 * chunk_out) + 2 * kAlign;
+    cap_ = (cap_ + kAlign - 1) / kAlign * kAlign;
+    reserve_ = chunk_out;
+    buf_.reset(static_cast<std::uint8_t*>(std::aligned_alloc(kAlign, cap_)));
+  }
+  Status Open() {
+    if (!buf_) return ResourceExhaustedError("out of memory for the blob buffer");
+    fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_DIRECT, 0600);
+    direct_ = fd_ >= 0;
+    if (fd_ < 0 && errno == EINVAL) {
+      fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    }
+    if (fd_ < 0) return UnavailableError(path_.string() + ": " + std::strerror(errno));
+    return OkStatus();
+  }
+  ~BlobWriter() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  // Room for the next chunk's output (at most chunk_out bytes).
+  std::uint8_t* Next() { return buf_.get() + fill_; }
+  Status Commit(std::size_t n) {
+    fill_ += n;
+    if (cap_ - fill_ >= reserve_) return OkStatus();
+    std::size_t out = direct_ ? fill_ / kAlign * kAlign : fill_;
+    RAMPART_RETURN_IF_ERROR(WriteFull(fd_, buf_.get(), out, path_));
+    std::memmove(buf_.get(), buf_.get() + out, fill_ - out);
+    fill_ -= out;
+    return OkStatus();
+  }
+  Status Finish() {
+    if (direct_ && fill_ > 0) {
+      int fl = ::fcntl(fd_, F_GETFL);
+      if (fl < 0 || ::fcntl(fd_, F_SETFL, fl & ~O_DIRECT) != 0)
+        return UnavailableError(path_.string() + ": fcntl: " + std::strerror(errno));
+    }
+    RAMPART_RETURN_IF_ERROR(WriteFull(fd_, buf_.get(), fill_, path_));
+    fill_ = 0;
+    if (::fdatasync(fd_) != 0) return UnavailableError(path_.string() + ": fsync failed");
+    return OkStatus();
+  }
+
+ private:
+  struct Free {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
+  fs::path path_;
+  std::unique_ptr<std::uint8_t, Free> buf_;
+  std::size_t cap_ = 0, reserve_ = 0, fill_ = 0;
+  int fd_ = -1;
+  bool direct_ = false;
+};
 
 bool ResourceChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -427,6 +490,27 @@ Result<SealSummary> Seal(const fs::path& model, const fs::path& out_dir, const K
     return InvalidArgumentError("--chunk-size must be a power of two in [4096, 64 MiB]");
   RAMPART_RETURN_IF_ERROR(CheckOutput(out_dir));
   RAMPART_ASSIGN_OR_RETURN(auto files, Enumerate(model));
+  const auto& signed_digests = options.signed_digests;
+  if (signed_digests) {
+    for (const auto& [name, path] : files) {
+      auto it = signed_digests->find(name);
+      if (it == signed_digests->end()) {
+        return PermissionDeniedError(path.string() + ": not in the signed bundle (" + name +
+                                     "); re-sign the model or seal without the bundle");
+      }
+      if (!IsLowerHex(it->second, 64))
+        return InvalidArgumentError("signed digest of " + name + " is not a SHA-256 hex digest");
+    }
+    if (signed_digests->size() != files.size()) {
+      std::set<std::string> present;
+      for (const auto& f : files) present.insert(f.first);
+      for (const auto& [name, d] : *signed_digests) {
+        if (!present.contains(name))
+          return PermissionDeniedError("signed file " + name + " is missing from " +
+                                       model.string());
+      }
+    }
+  }
   RAMPART_ASSIGN_OR_RETURN(Key dk, RandomKey());
   Key ck = Derive(dk, "rampart-sealed-v1 chunk");
 
@@ -445,12 +529,21 @@ Result<SealSummary> Seal(const fs::path& model, const fs::path& out_dir, const K
   CtxPtr ctx(EVP_CIPHER_CTX_new());
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, ck.data(), nullptr) != 1)
     return InternalError("AES-256-GCM init failed");
-  std::vector<std::uint8_t> in(cs), out(cs + kTag);
+  // The plaintext buffer is 4 KiB aligned for O_DIRECT reads (chunk sizes
+  // are powers of two of at least 4 KiB, so every chunk read is aligned).
+  std::unique_ptr<std::uint8_t, decltype(&std::free)> in_buf(
+      static_cast<std::uint8_t*>(std::aligned_alloc(4096, cs)), &std::free);
+  if (!in_buf) return ResourceExhaustedError("out of memory for the chunk buffer");
+  std::span<std::uint8_t> in(in_buf.get(), cs);
   SealSummary sum;
   crypto::Hasher root(crypto::HashAlgorithm::kSha256);
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& [name, path] = files[i];
-    Fd src(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+    // O_DIRECT: the model is read by DMA into the chunk buffer, not copied
+    // out of the page cache (where the file system refuses it, buffered).
+    Fd src(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECT));
+    bool direct = src.fd >= 0;
+    if (src.fd < 0 && errno == EINVAL) src.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (src.fd < 0) return UnavailableError(path.string() + ": " + std::strerror(errno));
     struct stat st {};
     if (::fstat(src.fd, &st) != 0 || !S_ISREG(st.st_mode))
@@ -458,37 +551,51 @@ Result<SealSummary> Seal(const fs::path& model, const fs::path& out_dir, const K
     std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
     SealedFile f{name, size, "", BlobName(i)};
     fs::path blob_path = tmp.path / f.blob;
-    Fd dst(::open(blob_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (dst.fd < 0) return UnavailableError(blob_path.string() + ": " + std::strerror(errno));
+    BlobWriter dst(blob_path, cs + kTag);
+    RAMPART_RETURN_IF_ERROR(dst.Open());
     ChunkBinding bind(m.resource, name, static_cast<std::uint32_t>(i), size);
     crypto::Hasher h(crypto::HashAlgorithm::kSha256);
     std::uint64_t n = ChunkCount(size, cs), done = 0;
     for (std::uint64_t j = 0; j < n; ++j) {
       std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(cs, size - done));
       std::size_t got = 0;
-      RAMPART_RETURN_IF_ERROR(ReadFull(src.fd, in.data(), want, &got));
+      // An O_DIRECT read asks for whole blocks; more than `want` back means
+      // the file grew.
+      std::size_t ask = direct ? (want + 4095) / 4096 * 4096 : want;
+      RAMPART_RETURN_IF_ERROR(ReadFull(src.fd, in.data(), ask, &got));
       if (got != want) return UnavailableError(path.string() + ": changed size while being sealed");
       done += got;
-      h.Update(std::span<const std::uint8_t>(in.data(), got));
+      if (!signed_digests) h.Update(std::span<const std::uint8_t>(in.data(), got));
       bind.Set(j, j + 1 == n);
       int len = 0, fl = 0;
+      std::uint8_t* out = dst.Next();
       if (EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, bind.nonce()) != 1 ||
           EVP_EncryptUpdate(ctx.get(), nullptr, &len, bind.aad().data(),
                             static_cast<int>(bind.aad().size())) != 1 ||
           (got > 0 &&
-           EVP_EncryptUpdate(ctx.get(), out.data(), &len, in.data(), static_cast<int>(got)) != 1) ||
-          EVP_EncryptFinal_ex(ctx.get(), out.data() + got, &fl) != 1 ||
-          EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, out.data() + got) != 1) {
+           EVP_EncryptUpdate(ctx.get(), out, &len, in.data(), static_cast<int>(got)) != 1) ||
+          EVP_EncryptFinal_ex(ctx.get(), out + got, &fl) != 1 ||
+          EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, out + got) != 1) {
         return InternalError("AES-256-GCM failed");
       }
-      RAMPART_RETURN_IF_ERROR(WriteFull(dst.fd, out.data(), got + kTag, blob_path));
+      RAMPART_RETURN_IF_ERROR(dst.Commit(got + kTag));
+    }
+    if (direct) {
+      int fl = ::fcntl(src.fd, F_GETFL);
+      if (fl < 0 || ::fcntl(src.fd, F_SETFL, fl & ~O_DIRECT) != 0)
+        return UnavailableError(path.string() + ": fcntl: " + std::strerror(errno));
     }
     std::size_t extra = 0;
     std::uint8_t probe;
     RAMPART_RETURN_IF_ERROR(ReadFull(src.fd, &probe, 1, &extra));
     if (extra != 0) return UnavailableError(path.string() + ": grew while being sealed");
-    if (::fdatasync(dst.fd) != 0) return UnavailableError(blob_path.string() + ": fsync failed");
-    crypto::Bytes d = h.Finish();
+    RAMPART_RETURN_IF_ERROR(dst.Finish());
+    crypto::Bytes d;
+    if (signed_digests) {
+      d = *HexDecode(signed_digests->at(name));
+    } else {
+      d = h.Finish();
+    }
     root.Update(std::span<const std::uint8_t>(d));
     f.sha256 = HexEncode(d);
     sum.bytes += size;

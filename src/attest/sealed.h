@@ -13,6 +13,8 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +66,13 @@ Result<SealedManifest> ReadSealedManifest(const std::filesystem::path& sealed_di
 struct SealOptions {
   std::string resource;                 // "repo/type/tag"
   std::uint64_t chunk_size = 1u << 20;  // power of two in [4 KiB, 64 MiB]
+  // The per-file SHA-256 digests (OMS name → lowercase hex) of a verified
+  // OMS bundle. When set, Seal writes them into the manifest instead of
+  // hashing the plaintext (docs/design/attest-kbs.md, "Sealing with the
+  // signed digests"): the set of files must be exactly the bundle's, and
+  // `rampart unseal` hashes every file, so a file that differs from its
+  // signed digest never unseals.
+  std::optional<std::map<std::string, std::string>> signed_digests;
 };
 
 struct SealSummary {

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -52,10 +53,48 @@ namespace fs = std::filesystem;
 using namespace rampart::attest;
 
 struct SealArgs {
-  std::string model, out, resource, kek, format = "text";
+  std::string model, out, resource, kek, format = "text", signature, signer_key;
   bool create_kek = false;
   std::uint64_t chunk_size = 1u << 20;
 };
+
+// The per-file SHA-256 digests of an OMS bundle whose signature verifies
+// with `signer_key` (docs/design/attest-kbs.md, "Sealing with the signed
+// digests").
+Result<std::map<std::string, std::string>> SignedDigests(const fs::path& bundle,
+                                                         const fs::path& signer_key) {
+  if (signer_key.empty()) {
+    return InvalidArgumentError("--signature needs --signer-key: digests are used only from a "
+                                "bundle whose signature verifies");
+  }
+  RAMPART_ASSIGN_OR_RETURN(std::string json, ReadFile(bundle, 64u << 20));
+  RAMPART_ASSIGN_OR_RETURN(std::string pem, ReadFile(signer_key, 1u << 16));
+  RAMPART_ASSIGN_OR_RETURN(artifacts::OmsPublicKey key, artifacts::OmsPublicKey::FromPem(pem));
+  auto b = artifacts::ParseBundle(json);
+  if (!b) return b.error().WithContext(bundle.string());
+  artifacts::Trust trust;
+  trust.key = key;
+  std::vector<std::string> notes;
+  auto st = artifacts::VerifyBundleSignature(*b, trust, &notes);
+  if (!st) {
+    return PermissionDeniedError(bundle.string() + ": signature does not verify with " +
+                                 signer_key.string() + ": " + st.error().message());
+  }
+  if (st->serialization.method != "files") {
+    return PermissionDeniedError(bundle.string() +
+                                 ": the bundle hashes shards; sealing needs per-file digests "
+                                 "(sign with the files method, or seal without --signature)");
+  }
+  std::map<std::string, std::string> out;
+  for (const artifacts::Resource& r : st->resources) {
+    if (r.algorithm != "sha256") {
+      return PermissionDeniedError(bundle.string() + ": " + r.name + " is hashed with " +
+                                   r.algorithm + "; the sealed manifest needs SHA-256");
+    }
+    out[r.name] = r.digest;
+  }
+  return out;
+}
 
 int SealCmd(const SealArgs& a) {
   std::error_code ec;
@@ -72,6 +111,11 @@ int SealCmd(const SealArgs& a) {
   SealOptions o;
   o.resource = a.resource;
   o.chunk_size = a.chunk_size;
+  if (!a.signature.empty()) {
+    auto d = SignedDigests(a.signature, a.signer_key);
+    if (!d) return ReportError(d.error().WithContext("cannot seal " + a.model));
+    o.signed_digests = std::move(*d);
+  }
   auto r = Seal(a.model, a.out, *kek, o);
   if (!r) return ReportError(r.error().WithContext("cannot seal " + a.model));
   if (a.format == "json") {
@@ -617,6 +661,11 @@ void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
   seal->add_flag("--create-kek", seal_args.create_kek, "Create the --kek file if it is missing");
   seal->add_option("--chunk-size", seal_args.chunk_size,
                    "Authenticated chunk size in bytes (default 1 MiB)");
+  seal->add_option("--signature", seal_args.signature,
+                   "A `rampart sign` bundle of the model: its verified per-file digests go into "
+                   "the manifest instead of hashing again");
+  seal->add_option("--signer-key", seal_args.signer_key,
+                   "The public key the --signature bundle must verify with");
   seal->add_option("--format", seal_args.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   seal->callback([&ctx] { ctx.exit_code = SealCmd(seal_args); });
