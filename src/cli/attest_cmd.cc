@@ -502,7 +502,7 @@ std::string RefusalOf(const Reply& r) {
 
 struct ClientArgs {
   std::string url, ca_file, resource, sample_key, out, unseal, unseal_out, tcb = "UpToDate";
-  std::string node;
+  std::string node, key_curve = "P-256";
   std::vector<std::string> measurements, attributes;
   bool debug = false;
 };
@@ -550,7 +550,8 @@ int AttestClient(const ClientArgs& a) {
   std::string cookie = auth->set_cookie.substr(0, auth->set_cookie.find(';'));
 
   // 2. attest with an ephemeral key bound into the evidence
-  auto tee_key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  auto tee_key = crypto::PrivateKey::Generate(
+      a.key_curve == "P-384" ? crypto::KeyType::kEcdsaP384 : crypto::KeyType::kEcdsaP256);
   if (!tee_key) return ReportError(tee_key.error());
   auto thumb = JwkThumbprint(tee_key->public_key());
   auto jwk = JwkOf(tee_key->public_key());
@@ -716,6 +717,9 @@ void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
   client->add_option("--attribute", client_args.attributes, "NAME=VALUE claimed; repeatable");
   client->add_option("--node", client_args.node,
                      "The enrolled node this TEE runs on (policies with require_attested_node)");
+  client->add_option("--key-curve", client_args.key_curve,
+                     "Curve of the ephemeral TEE key: P-256 (default) or P-384")
+      ->check(CLI::IsMember({"P-256", "P-384"}));
   client->add_option("--tcb-status", client_args.tcb, "Claimed TCB status (default UpToDate)");
   client->add_flag("--debug", client_args.debug, "Claim a debuggable TEE");
   client->add_option("-o,--out", client_args.out, "Write the released data key to this file");
