@@ -497,6 +497,59 @@ Result<SealedManifest> ReadSealedManifest(const fs::path& sealed_dir) {
 }
 
 
+// A blob read in large aligned blocks (O_DIRECT where the file system takes
+// it: no copy out of the page cache) and handed out in pieces of any length.
+class BlobReader {
+ public:
+  static constexpr std::size_t kAlign = 4096;
+  BlobReader(const fs::path& path, std::size_t max_piece) : path_(path) {
+    read_ = (std::max<std::size_t>(8u << 20, 2 * max_piece) + kAlign - 1) / kAlign * kAlign;
+    cap_ = read_ + (max_piece + kAlign - 1) / kAlign * kAlign + kAlign;
+    buf_.reset(static_cast<std::uint8_t*>(std::aligned_alloc(kAlign, cap_)));
+  }
+  ~BlobReader() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Open() {
+    if (!buf_) return ResourceExhaustedError("out of memory for the blob buffer");
+    constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
+    fd_ = ::open(path_.c_str(), kFlags | O_DIRECT);
+    if (fd_ < 0 && errno == EINVAL) fd_ = ::open(path_.c_str(), kFlags);
+    if (fd_ < 0) return UnavailableError(path_.string() + ": " + std::strerror(errno));
+    return OkStatus();
+  }
+  // The next `n` bytes (n <= max_piece), or nullptr at the end of the file.
+  Result<std::uint8_t*> Take(std::size_t n) {
+    while (end_ - pos_ < n && !eof_) {
+      // Keep the unread bytes so that they end on an aligned offset, and
+      // read whole blocks after them.
+      std::size_t rem = end_ - pos_;
+      std::size_t at = (rem + kAlign - 1) / kAlign * kAlign - rem;
+      std::memmove(buf_.get() + at, buf_.get() + pos_, rem);
+      pos_ = at;
+      end_ = at + rem;
+      std::size_t got = 0;
+      RAMPART_RETURN_IF_ERROR(ReadFull(fd_, buf_.get() + end_, read_, &got));
+      if (got < read_) eof_ = true;
+      end_ += got;
+    }
+    if (end_ - pos_ < n) return static_cast<std::uint8_t*>(nullptr);
+    std::uint8_t* p = buf_.get() + pos_;
+    pos_ += n;
+    return p;
+  }
+
+ private:
+  struct Free {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
+  fs::path path_;
+  std::unique_ptr<std::uint8_t, Free> buf_;
+  std::size_t read_ = 0, cap_ = 0, pos_ = 0, end_ = 0;
+  bool eof_ = false;
+  int fd_ = -1;
+};
+
 // The reading half of Seal: files opened, read chunk by chunk (O_DIRECT
 // where the file system takes it: DMA into the buffer, no copy out of the
 // page cache) and hashed on its own thread, handed over in order through a
@@ -840,15 +893,14 @@ Result<SealSummary> Unseal(const fs::path& sealed_dir, const fs::path& out_dir,
   CtxPtr ctx(EVP_CIPHER_CTX_new());
   if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, ck.data(), nullptr) != 1)
     return InternalError("AES-256-GCM init failed");
-  std::vector<std::uint8_t> in(cs + kTag);
   SealSummary sum;
   crypto::Hasher root(crypto::HashAlgorithm::kSha256);
   for (std::size_t i = 0; i < m.files.size(); ++i) {
     const SealedFile& f = m.files[i];
     fs::path bp = sealed_dir / f.blob;
     std::string where = f.blob + " (" + f.path + ")";
-    Fd src(::open(bp.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (src.fd < 0) return UnavailableError(bp.string() + ": " + std::strerror(errno));
+    BlobReader src(bp, cs + kTag);
+    RAMPART_RETURN_IF_ERROR(src.Open());
     fs::path op = tmp.path / fs::path(f.path);
     fs::create_directories(op.parent_path(), ec);
     if (ec) return UnavailableError(op.parent_path().string() + ": " + ec.message());
@@ -859,9 +911,8 @@ Result<SealSummary> Unseal(const fs::path& sealed_dir, const fs::path& out_dir,
     std::uint64_t n = ChunkCount(f.size, cs), done = 0;
     for (std::uint64_t j = 0; j < n; ++j) {
       std::size_t pt = static_cast<std::size_t>(std::min<std::uint64_t>(cs, f.size - done));
-      std::size_t got = 0;
-      RAMPART_RETURN_IF_ERROR(ReadFull(src.fd, in.data(), pt + kTag, &got));
-      if (got != pt + kTag)
+      RAMPART_ASSIGN_OR_RETURN(std::uint8_t * in, src.Take(pt + kTag));
+      if (in == nullptr)
         return PermissionDeniedError(where + ": truncated at chunk " + std::to_string(j));
       bind.Set(j, j + 1 == n);
       int len = 0, fl = 0;
@@ -870,8 +921,8 @@ Result<SealSummary> Unseal(const fs::path& sealed_dir, const fs::path& out_dir,
                 EVP_DecryptUpdate(ctx.get(), nullptr, &len, bind.aad().data(),
                                   static_cast<int>(bind.aad().size())) == 1 &&
                 (pt == 0 ||
-                 EVP_DecryptUpdate(ctx.get(), out, &len, in.data(), static_cast<int>(pt)) == 1) &&
-                EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, in.data() + pt) == 1 &&
+                 EVP_DecryptUpdate(ctx.get(), out, &len, in, static_cast<int>(pt)) == 1) &&
+                EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, in + pt) == 1 &&
                 EVP_DecryptFinal_ex(ctx.get(), out + pt, &fl) == 1;
       if (!ok) {
         crypto::OpenSslErrorString();
