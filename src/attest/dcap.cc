@@ -809,8 +809,8 @@ Result<TcbMatch> MatchTcbLevel(std::string_view tcb_levels_json, int version,
     return out;
   };
   std::string msg = "TCB level: the platform's TCB is below every level of the TCB info (PCK SGX " +
-                    svns(p.sgx_svn.begin(), p.sgx_svn.end()) +
-                    " PCESVN " + std::to_string(p.pce_svn);
+                    svns(p.sgx_svn.begin(), p.sgx_svn.end()) + " PCESVN " +
+                    std::to_string(p.pce_svn);
   if (p.tee_tcb_svn) msg += " TEE_TCB_SVN " + svns(p.tee_tcb_svn->begin(), p.tee_tcb_svn->end());
   msg += "; lowest level SGX " + svns(lowest_sgx.begin(), lowest_sgx.end()) + " PCESVN " +
          std::to_string(lowest_pce);

@@ -7,16 +7,16 @@
 
 #include <algorithm>
 #include <array>
-#include <thread>
-#include <optional>
-#include <mutex>
-#include <deque>
-#include <condition_variable>
 #include <cerrno>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <optional>
 #include <set>
+#include <thread>
 
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -496,7 +496,6 @@ Result<SealedManifest> ReadSealedManifest(const fs::path& sealed_dir) {
   return m;
 }
 
-
 // A blob read in large aligned blocks (O_DIRECT where the file system takes
 // it: no copy out of the page cache) and handed out in pieces of any length.
 class BlobReader {
@@ -917,13 +916,13 @@ Result<SealSummary> Unseal(const fs::path& sealed_dir, const fs::path& out_dir,
       bind.Set(j, j + 1 == n);
       int len = 0, fl = 0;
       std::uint8_t* out = dst.Next();
-      bool ok = EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, bind.nonce()) == 1 &&
-                EVP_DecryptUpdate(ctx.get(), nullptr, &len, bind.aad().data(),
-                                  static_cast<int>(bind.aad().size())) == 1 &&
-                (pt == 0 ||
-                 EVP_DecryptUpdate(ctx.get(), out, &len, in, static_cast<int>(pt)) == 1) &&
-                EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, in + pt) == 1 &&
-                EVP_DecryptFinal_ex(ctx.get(), out + pt, &fl) == 1;
+      bool ok =
+          EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, bind.nonce()) == 1 &&
+          EVP_DecryptUpdate(ctx.get(), nullptr, &len, bind.aad().data(),
+                            static_cast<int>(bind.aad().size())) == 1 &&
+          (pt == 0 || EVP_DecryptUpdate(ctx.get(), out, &len, in, static_cast<int>(pt)) == 1) &&
+          EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, in + pt) == 1 &&
+          EVP_DecryptFinal_ex(ctx.get(), out + pt, &fl) == 1;
       if (!ok) {
         crypto::OpenSslErrorString();
         return PermissionDeniedError(where + " chunk " + std::to_string(j) +

@@ -64,8 +64,9 @@ struct SealArgs {
 Result<std::map<std::string, std::string>> SignedDigests(const fs::path& bundle,
                                                          const fs::path& signer_key) {
   if (signer_key.empty()) {
-    return InvalidArgumentError("--signature needs --signer-key: digests are used only from a "
-                                "bundle whose signature verifies");
+    return InvalidArgumentError(
+        "--signature needs --signer-key: digests are used only from a "
+        "bundle whose signature verifies");
   }
   RAMPART_ASSIGN_OR_RETURN(std::string json, ReadFile(bundle, 64u << 20));
   RAMPART_ASSIGN_OR_RETURN(std::string pem, ReadFile(signer_key, 1u << 16));
@@ -550,8 +551,8 @@ int AttestClient(const ClientArgs& a) {
   std::string cookie = auth->set_cookie.substr(0, auth->set_cookie.find(';'));
 
   // 2. attest with an ephemeral key bound into the evidence
-  auto tee_key = crypto::PrivateKey::Generate(
-      a.key_curve == "P-384" ? crypto::KeyType::kEcdsaP384 : crypto::KeyType::kEcdsaP256);
+  auto tee_key = crypto::PrivateKey::Generate(a.key_curve == "P-384" ? crypto::KeyType::kEcdsaP384
+                                                                     : crypto::KeyType::kEcdsaP256);
   if (!tee_key) return ReportError(tee_key.error());
   auto thumb = JwkThumbprint(tee_key->public_key());
   auto jwk = JwkOf(tee_key->public_key());
@@ -717,8 +718,9 @@ void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
   client->add_option("--attribute", client_args.attributes, "NAME=VALUE claimed; repeatable");
   client->add_option("--node", client_args.node,
                      "The enrolled node this TEE runs on (policies with require_attested_node)");
-  client->add_option("--key-curve", client_args.key_curve,
-                     "Curve of the ephemeral TEE key: P-256 (default) or P-384")
+  client
+      ->add_option("--key-curve", client_args.key_curve,
+                   "Curve of the ephemeral TEE key: P-256 (default) or P-384")
       ->check(CLI::IsMember({"P-256", "P-384"}));
   client->add_option("--tcb-status", client_args.tcb, "Claimed TCB status (default UpToDate)");
   client->add_flag("--debug", client_args.debug, "Claim a debuggable TEE");

@@ -119,7 +119,6 @@ TEST_F(AttestCliTest, SgxQuoteAsText) {
   EXPECT_NE(r.err.find("SGX quote given to the tdx verifier"), std::string::npos) << r.err;
 }
 
-
 // `rampart seal --signature BUNDLE --signer-key KEY`: the verified bundle's
 // per-file digests go into the manifest without hashing the model again; the
 // same manifest as a hashing seal, and a file changed after signing is sealed
@@ -142,11 +141,12 @@ class SealSignedTest : public ::testing::Test {
     ASSERT_EQ(sign.exit_code, 0) << sign.err;
   }
   testing::CommandResult Seal(const std::string& out, std::vector<std::string> extra) {
-    std::vector<std::string> args = {"seal",       (dir_ / "model").string(),
-                                     "-o",         (dir_ / out).string(),
-                                     "--resource", "models/tiny/key",
-                                     "--kek",      (dir_ / "kbs.kek").string(),
-                                     "--create-kek", "--format", "json"};
+    std::vector<std::string> args = {"seal",         (dir_ / "model").string(),
+                                     "-o",           (dir_ / out).string(),
+                                     "--resource",   "models/tiny/key",
+                                     "--kek",        (dir_ / "kbs.kek").string(),
+                                     "--create-kek", "--format",
+                                     "json"};
     args.insert(args.end(), extra.begin(), extra.end());
     return testing::RunRampart(args);
   }

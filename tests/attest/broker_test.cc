@@ -266,8 +266,8 @@ TEST_F(BrokerTest, P384TeeKeyIsReleasedToo) {
   auto res = broker_->Resource(token, "models/tiny/key");
   ASSERT_TRUE(res.has_value()) << res.error().message;
   auto jwe = ParseJson(*res);
-  auto hdr = ParseJson(crypto::AsString(
-      *Base64UrlDecode(std::string(*GetString(jwe->get_object(), "protected")))));
+  auto hdr = ParseJson(
+      crypto::AsString(*Base64UrlDecode(std::string(*GetString(jwe->get_object(), "protected")))));
   EXPECT_EQ(hdr->at("epk").at("crv").as_string(), "P-384");
   auto pt = JweDecrypt(a.tee_key, *jwe);
   ASSERT_TRUE(pt.has_value()) << pt.error().ToString();
@@ -276,8 +276,7 @@ TEST_F(BrokerTest, P384TeeKeyIsReleasedToo) {
   auto p256 = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
   auto d = JweDecrypt(p256, *jwe);
   ASSERT_FALSE(d.has_value());
-  EXPECT_NE(d.error().message().find("epk is not on the recipient key's curve"),
-            std::string::npos);
+  EXPECT_NE(d.error().message().find("epk is not on the recipient key's curve"), std::string::npos);
   auto other = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP384);
   EXPECT_FALSE(JweDecrypt(other, *jwe).has_value());
 }

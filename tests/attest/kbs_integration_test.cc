@@ -84,11 +84,21 @@ class KbsIntegration : public ::testing::Test {
   testing::CommandResult Client(const std::string& url, const std::string& mrtd,
                                 const std::string& out_dir,
                                 const std::vector<std::string>& extra = {}) {
-    std::vector<std::string> args = {"attest", "client", "--url", url, "--resource",
-                                     "models/tiny/key", "--sample-key",
-                                     (dir_ / "sample.pem").string(), "--measurement",
-                                     "mrtd=" + mrtd, "-o", (dir_ / (out_dir + ".key")).string(),
-                                     "--unseal", (dir_ / "sealed").string(), "--unseal-out",
+    std::vector<std::string> args = {"attest",
+                                     "client",
+                                     "--url",
+                                     url,
+                                     "--resource",
+                                     "models/tiny/key",
+                                     "--sample-key",
+                                     (dir_ / "sample.pem").string(),
+                                     "--measurement",
+                                     "mrtd=" + mrtd,
+                                     "-o",
+                                     (dir_ / (out_dir + ".key")).string(),
+                                     "--unseal",
+                                     (dir_ / "sealed").string(),
+                                     "--unseal-out",
                                      (dir_ / out_dir).string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return RunRampart(args);

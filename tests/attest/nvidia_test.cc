@@ -7,7 +7,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <filesystem>
 
 #include "attest/x509_util.h"
@@ -218,7 +217,6 @@ TEST_F(NvidiaTest, MeasurementsCompareWithRims) {
   ASSERT_TRUE(vbios.has_value());
   EXPECT_FALSE(CompareMeasurements(*r, {&*vbios}).ok());
 }
-
 
 // How far the sample VBIOS RIMs are from the report (VBIOS 96.00.9F.00.01):
 // the proof, in numbers, that the shared data cannot verify the GPU's

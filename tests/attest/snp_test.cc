@@ -205,7 +205,6 @@ TEST(SnpParseTest, SignatureComponentBeyondP384IsRefused) {
   EXPECT_NE(r.error().message().find("exceeds the P-384 size"), std::string::npos);
 }
 
-
 // ---- VLEK: a chain made here (ARK → ASVK → VLEK, RSA-PSS) -------------------
 //
 // No VLEK-signed report is public; this fixture makes AMD's shape with the
@@ -257,23 +256,39 @@ class SnpVlekTest : public ::testing::Test {
     std::vector<std::string> pss = {"-sha384", "-sigopt", "rsa_padding_mode:pss", "-sigopt",
                                     "rsa_pss_saltlen:48"};
     if (issuer.empty()) {
-      std::vector<std::string> a = {"req", "-x509", "-new", "-key", key, "-subj", "/CN=" + cn,
-                                    "-days", "3650", "-addext",
-                                    "basicConstraints=critical,CA:true", "-addext",
-                                    "keyUsage=critical,keyCertSign,cRLSign", "-out", pem};
+      std::vector<std::string> a = {"req",
+                                    "-x509",
+                                    "-new",
+                                    "-key",
+                                    key,
+                                    "-subj",
+                                    "/CN=" + cn,
+                                    "-days",
+                                    "3650",
+                                    "-addext",
+                                    "basicConstraints=critical,CA:true",
+                                    "-addext",
+                                    "keyUsage=critical,keyCertSign,cRLSign",
+                                    "-out",
+                                    pem};
       a.insert(a.end(), pss.begin(), pss.end());
       Openssl(a);
       return;
     }
     std::string csr = (ca_ / (name + ".csr")).string(), ext = (ca_ / (name + ".ext")).string();
-    ASSERT_TRUE(WriteFileAtomic(ext, "basicConstraints=critical,CA:true\n"
-                                     "keyUsage=critical,keyCertSign,cRLSign\n")
+    ASSERT_TRUE(WriteFileAtomic(ext,
+                                "basicConstraints=critical,CA:true\n"
+                                "keyUsage=critical,keyCertSign,cRLSign\n")
                     .ok());
     Openssl({"req", "-new", "-key", key, "-subj", "/CN=" + cn, "-out", csr});
-    std::vector<std::string> a = {"x509", "-req", "-in", csr, "-CA",
-                                  (ca_ / (issuer + ".pem")).string(), "-CAkey",
-                                  (ca_ / (issuer + ".key")).string(), "-set_serial", "2",
-                                  "-days", "3650", "-extfile", ext, "-out", pem};
+    std::vector<std::string> a = {"x509",        "-req",
+                                  "-in",         csr,
+                                  "-CA",         (ca_ / (issuer + ".pem")).string(),
+                                  "-CAkey",      (ca_ / (issuer + ".key")).string(),
+                                  "-set_serial", "2",
+                                  "-days",       "3650",
+                                  "-extfile",    ext,
+                                  "-out",        pem};
     a.insert(a.end(), pss.begin(), pss.end());
     Openssl(a);
   }
@@ -281,12 +296,29 @@ class SnpVlekTest : public ::testing::Test {
   void MakeVlek(const std::string& out, const std::string& issuer, const std::string& ext) {
     std::string csr = (ca_ / "vlek.csr").string(), extf = (ca_ / "vlek.ext").string();
     ASSERT_TRUE(WriteFileAtomic(extf, ext).ok());
-    Openssl({"req", "-new", "-key", (ca_ / "vlek.key").string(), "-subj", "/CN=SEV-VLEK",
-             "-out", csr});
-    Openssl({"x509", "-req", "-in", csr, "-CA", (ca_ / (issuer + ".pem")).string(), "-CAkey",
-             (ca_ / (issuer + ".key")).string(), "-set_serial", "3", "-days", "365", "-extfile",
-             extf, "-sha384", "-sigopt", "rsa_padding_mode:pss", "-sigopt", "rsa_pss_saltlen:48",
-             "-out", (ca_ / out).string()});
+    Openssl(
+        {"req", "-new", "-key", (ca_ / "vlek.key").string(), "-subj", "/CN=SEV-VLEK", "-out", csr});
+    Openssl({"x509",
+             "-req",
+             "-in",
+             csr,
+             "-CA",
+             (ca_ / (issuer + ".pem")).string(),
+             "-CAkey",
+             (ca_ / (issuer + ".key")).string(),
+             "-set_serial",
+             "3",
+             "-days",
+             "365",
+             "-extfile",
+             extf,
+             "-sha384",
+             "-sigopt",
+             "rsa_padding_mode:pss",
+             "-sigopt",
+             "rsa_pss_saltlen:48",
+             "-out",
+             (ca_ / out).string()});
   }
   // Signs bytes 0..0x29F with the VLEK: r and s little-endian in 72 bytes.
   void Resign(std::vector<std::uint8_t>* rep) {
@@ -316,7 +348,8 @@ class SnpVlekTest : public ::testing::Test {
       "1.3.6.1.4.1.3704.1.3.2=DER:02:01:00\n"
       "1.3.6.1.4.1.3704.1.3.3=DER:02:01:08\n"
       "1.3.6.1.4.1.3704.1.3.8=DER:02:01:73\n";
-  inline static const std::string kCspExt = "1.3.6.1.4.1.3704.1.5=DER:16:08:74:65:73:74:2d:63:73:70\n";
+  inline static const std::string kCspExt =
+      "1.3.6.1.4.1.3704.1.5=DER:16:08:74:65:73:74:2d:63:73:70\n";
   testing::TempDir tmp_;
   fs::path ca_, collateral_;
   std::unique_ptr<crypto::PrivateKey> vlek_key_;
