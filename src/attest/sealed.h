@@ -4,9 +4,11 @@
 // plaintext SHA-256 (the OMS digests) so the model's signature verifies after
 // unsealing.
 //
-// Seal and Unseal stream: memory stays at a few chunks whatever the model's
-// size. Both write into a temporary directory beside the output and rename it
-// into place only on success, so a failure leaves no partial output.
+// Seal and Unseal stream: memory stays at a few chunks (four read buffers and
+// an 8 MiB aligned write buffer for 1 MiB chunks) whatever the model's size;
+// Seal reads and hashes on a second thread. Files are read and written with
+// O_DIRECT where the file system takes it. Both write into a temporary directory beside the output
+// and rename it into place only on success, so a failure leaves no partial output.
 //
 // Thread-safety: free functions, thread-safe for distinct directories.
 #pragma once

@@ -119,6 +119,40 @@ TEST_F(AttestCliTest, SgxQuoteAsText) {
   EXPECT_NE(r.err.find("SGX quote given to the tdx verifier"), std::string::npos) << r.err;
 }
 
+// Google's production TDX quote through the binary: as shipped (39 trailing
+// bytes) it is bad input, exit 2; cut to its length fields, every check
+// passes until the TCB level, exit 1 naming it.
+TEST_F(AttestCliTest, GoogleTdxQuoteStopsAtItsTcbLevel) {
+  const fs::path g = kData / "tdx-google";
+  RAMPART_NEEDS(fs::exists(g / "tdx_prod_quote_SPR_E4.dat"),
+                "../shared/testdata/attest/tdx-google");
+  auto col = tmp_.path() / "tdx";
+  fs::create_directories(col);
+  fs::copy_file(g / "sample_tcbInfo_response", col / "tcbInfo.json");
+  fs::copy_file(g / "sample_qeIdentity_response", col / "qeIdentity.json");
+  fs::copy_file(g / "pckcrl", col / "pckcrl");
+  fs::copy_file(g / "rootcrl.der", col / "rootcrl.der");
+  fs::copy_file("tests/attest/testdata/intel_sgx_tcb_signing.pem", col / "tcbSignChain.pem");
+  auto verify = [&](const fs::path& quote) {
+    return testing::RunRampart({"attest", "verify", quote.string(), "--type", "tdx", "--roots",
+                                (g / "trusted_root.pem").string(), "--collateral", col.string(),
+                                "--at", "2023-07-01"});
+  };
+  auto r = verify(g / "tdx_prod_quote_SPR_E4.dat");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("signature data length 4299 at offset 632 but 4338 bytes follow "
+                       "(trailing bytes)"),
+            std::string::npos)
+      << r.err;
+  std::string q = *ReadFile(g / "tdx_prod_quote_SPR_E4.dat");
+  q.resize(4935);
+  auto cut = tmp_.Write("quote.dat", q);
+  r = verify(cut);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("TCB level: the platform's TCB is below every level"), std::string::npos)
+      << r.err;
+}
+
 // `rampart seal --signature BUNDLE --signer-key KEY`: the verified bundle's
 // per-file digests go into the manifest without hashing the model again; the
 // same manifest as a hashing seal, and a file changed after signing is sealed
