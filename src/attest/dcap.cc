@@ -391,6 +391,12 @@ std::array<std::uint8_t, 4> Le32Bytes(std::uint32_t v) {
           static_cast<std::uint8_t>(v >> 16), static_cast<std::uint8_t>(v >> 24)};
 }
 
+std::array<std::uint8_t, 8> Le64Bytes(std::uint64_t v) {
+  std::array<std::uint8_t, 8> out{};
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<std::uint8_t>(v >> (8 * i));
+  return out;
+}
+
 // QE identity: the QE report must match, then its ISV SVN picks the level.
 Result<TcbStatus> CheckQeIdentity(const json::object& id, const SgxReportBody& qe, bool tdx) {
   RAMPART_ASSIGN_OR_RETURN(std::string_view ident, GetString(id, "id"));
@@ -410,7 +416,9 @@ Result<TcbStatus> CheckQeIdentity(const json::object& id, const SgxReportBody& q
     return PermissionDeniedError("QE identity: attributes do not match");
   RAMPART_ASSIGN_OR_RETURN(Bytes mrsigner, HexField(id, "mrsigner"));
   if (!std::equal(mrsigner.begin(), mrsigner.end(), qe.mr_signer.begin(), qe.mr_signer.end())) {
-    return PermissionDeniedError("QE identity: MRSIGNER does not match");
+    return PermissionDeniedError("QE identity: MRSIGNER does not match (QE report " +
+                                 Hex(qe.mr_signer) + ", identity " + Lower(HexEncode(mrsigner)) +
+                                 ")");
   }
   RAMPART_ASSIGN_OR_RETURN(std::int64_t prod, GetInt(id, "isvprodid"));
   if (prod != qe.isv_prod_id)
@@ -530,6 +538,12 @@ class DcapVerifier final : public EvidenceVerifier {
       if (!std::equal(mrsigner.begin(), mrsigner.end(), q.td->mr_signer_seam.begin(),
                       q.td->mr_signer_seam.end())) {
         return PermissionDeniedError("TDX module: MRSIGNERSEAM is not the TCB info's");
+      }
+      RAMPART_ASSIGN_OR_RETURN(Bytes attr, HexField(*mod, "attributes"));
+      RAMPART_ASSIGN_OR_RETURN(Bytes attr_mask, HexField(*mod, "attributesMask"));
+      auto seam = Le64Bytes(q.td->seam_attributes);  // the report's byte order
+      if (!MaskedEqual(seam, attr, attr_mask)) {
+        return PermissionDeniedError("TDX module: SEAMATTRIBUTES do not match the TCB info's");
       }
     }
     RAMPART_ASSIGN_OR_RETURN(const json::array* levels, GetArray(tcb_info, "tcbLevels"));
@@ -729,6 +743,8 @@ Result<TcbMatch> MatchTcbLevel(std::string_view tcb_levels_json, int version,
     return InvalidArgumentError("TCB info: version " + std::to_string(version) +
                                 " (2 or 3 expected)");
   }
+  std::array<std::int64_t, 16> lowest_sgx{}, lowest_tdx{};
+  std::int64_t lowest_pce = 0;
   for (const auto& lv : v.as_array()) {
     if (!lv.is_object()) return InvalidArgumentError("tcbLevels: a level is not an object");
     const json::object& level = lv.as_object();
@@ -761,6 +777,9 @@ Result<TcbMatch> MatchTcbLevel(std::string_view tcb_levels_json, int version,
       }
     }
     RAMPART_ASSIGN_OR_RETURN(std::int64_t pcesvn, GetInt(*tcb, "pcesvn"));
+    lowest_sgx = sgx;
+    lowest_pce = pcesvn;
+    if (tdxc) lowest_tdx = *tdxc;
     bool ok = p.pce_svn >= pcesvn;
     for (int i = 0; i < 16 && ok; ++i) ok = p.sgx_svn[i] >= sgx[i];
     if (ok && p.tee_tcb_svn) {
@@ -782,8 +801,21 @@ Result<TcbMatch> MatchTcbLevel(std::string_view tcb_levels_json, int version,
     }
     return m;
   }
-  return PermissionDeniedError(
-      "TCB level: the platform's TCB is below every level of the TCB info");
+  // Name the platform's values and the lowest level's, so the refusal shows
+  // which component keeps the platform out.
+  auto svns = [](auto begin, auto end) {
+    std::string out;
+    for (auto it = begin; it != end; ++it) out += (out.empty() ? "" : ",") + std::to_string(*it);
+    return out;
+  };
+  std::string msg = "TCB level: the platform's TCB is below every level of the TCB info (PCK SGX " +
+                    svns(p.sgx_svn.begin(), p.sgx_svn.end()) + " PCESVN " +
+                    std::to_string(p.pce_svn);
+  if (p.tee_tcb_svn) msg += " TEE_TCB_SVN " + svns(p.tee_tcb_svn->begin(), p.tee_tcb_svn->end());
+  msg += "; lowest level SGX " + svns(lowest_sgx.begin(), lowest_sgx.end()) + " PCESVN " +
+         std::to_string(lowest_pce);
+  if (p.tee_tcb_svn) msg += " TDX " + svns(lowest_tdx.begin(), lowest_tdx.end());
+  return PermissionDeniedError(msg + ")");
 }
 
 Result<std::string_view> RawJsonMember(std::string_view text, std::string_view key) {

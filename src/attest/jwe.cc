@@ -19,13 +19,28 @@ struct PkeyCtxFree {
   void operator()(EVP_PKEY_CTX* c) const { EVP_PKEY_CTX_free(c); }
 };
 
-Result<Bytes> Coordinate(EVP_PKEY* k, const char* name) {
+// The curves a TEE key may use: JWK name, key type, coordinate size.
+struct Curve {
+  std::string_view crv;
+  crypto::KeyType type;
+  std::size_t size;
+};
+constexpr Curve kCurves[] = {{"P-256", crypto::KeyType::kEcdsaP256, 32},
+                             {"P-384", crypto::KeyType::kEcdsaP384, 48}};
+const Curve* CurveOf(crypto::KeyType t) {
+  for (const Curve& c : kCurves) {
+    if (c.type == t) return &c;
+  }
+  return nullptr;
+}
+
+Result<Bytes> Coordinate(EVP_PKEY* k, const char* name, std::size_t size) {
   BIGNUM* bn = nullptr;
   if (EVP_PKEY_get_bn_param(k, name, &bn) != 1) return InvalidArgumentError("not an EC key");
-  Bytes out(32);
-  int ok = BN_bn2binpad(bn, out.data(), 32);
+  Bytes out(size);
+  int ok = BN_bn2binpad(bn, out.data(), static_cast<int>(size));
   BN_free(bn);
-  if (ok != 32) return InvalidArgumentError("EC coordinate too large for P-256");
+  if (ok != static_cast<int>(size)) return InvalidArgumentError("EC coordinate too large");
   return out;
 }
 
@@ -79,25 +94,33 @@ Result<crypto::PublicKey> PublicKeyFromJwk(const json::value& jwk) {
   auto kty = GetString(o, "kty");
   if (!kty || *kty != "EC") {
     return InvalidArgumentError(
-        "tee-pubkey: kty must be \"EC\" (P-256); RSA keys are not accepted");
+        "tee-pubkey: kty must be \"EC\" (P-256 or P-384); RSA keys are not accepted");
   }
   auto crv = GetString(o, "crv");
-  if (!crv || *crv != "P-256") return InvalidArgumentError("tee-pubkey: crv must be \"P-256\"");
+  const Curve* curve = nullptr;
+  for (const Curve& c : kCurves) {
+    if (crv && *crv == c.crv) curve = &c;
+  }
+  if (curve == nullptr)
+    return InvalidArgumentError("tee-pubkey: crv must be \"P-256\" or \"P-384\"");
   RAMPART_ASSIGN_OR_RETURN(Bytes x, Member(o, "x", "tee-pubkey"));
   RAMPART_ASSIGN_OR_RETURN(Bytes y, Member(o, "y", "tee-pubkey"));
-  if (x.size() != 32 || y.size() != 32)
-    return InvalidArgumentError("tee-pubkey: x and y must be 32 bytes");
-  auto k = crypto::PublicKey::FromEcPoint(crypto::KeyType::kEcdsaP256, x, y);
-  if (!k) return InvalidArgumentError("tee-pubkey: not a point on P-256");
+  if (x.size() != curve->size || y.size() != curve->size) {
+    return InvalidArgumentError("tee-pubkey: x and y must be " + std::to_string(curve->size) +
+                                " bytes for " + std::string(curve->crv));
+  }
+  auto k = crypto::PublicKey::FromEcPoint(curve->type, x, y);
+  if (!k) return InvalidArgumentError("tee-pubkey: not a point on " + std::string(curve->crv));
   return k;
 }
 
 Result<json::object> JwkOf(const crypto::PublicKey& key) {
-  if (key.type() != crypto::KeyType::kEcdsaP256) return InvalidArgumentError("not a P-256 key");
-  RAMPART_ASSIGN_OR_RETURN(Bytes x, Coordinate(key.get(), OSSL_PKEY_PARAM_EC_PUB_X));
-  RAMPART_ASSIGN_OR_RETURN(Bytes y, Coordinate(key.get(), OSSL_PKEY_PARAM_EC_PUB_Y));
+  const Curve* curve = CurveOf(key.type());
+  if (curve == nullptr) return InvalidArgumentError("not a P-256 or P-384 key");
+  RAMPART_ASSIGN_OR_RETURN(Bytes x, Coordinate(key.get(), OSSL_PKEY_PARAM_EC_PUB_X, curve->size));
+  RAMPART_ASSIGN_OR_RETURN(Bytes y, Coordinate(key.get(), OSSL_PKEY_PARAM_EC_PUB_Y, curve->size));
   return json::object{{"kty", "EC"},
-                      {"crv", "P-256"},
+                      {"crv", curve->crv},
                       {"x", Base64UrlEncode(std::span<const std::uint8_t>(x))},
                       {"y", Base64UrlEncode(std::span<const std::uint8_t>(y))}};
 }
@@ -129,10 +152,10 @@ bool ReportDataBinds(std::span<const std::uint8_t> report_data, std::string_view
 
 Result<json::object> JweEncrypt(const crypto::PublicKey& recipient, std::string_view kid,
                                 std::span<const std::uint8_t> plaintext) {
-  if (recipient.type() != crypto::KeyType::kEcdsaP256)
-    return InvalidArgumentError("recipient is not P-256");
-  RAMPART_ASSIGN_OR_RETURN(crypto::PrivateKey eph,
-                           crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256));
+  if (CurveOf(recipient.type()) == nullptr)
+    return InvalidArgumentError("recipient is not a P-256 or P-384 key");
+  // The ephemeral key is on the recipient's curve.
+  RAMPART_ASSIGN_OR_RETURN(crypto::PrivateKey eph, crypto::PrivateKey::Generate(recipient.type()));
   RAMPART_ASSIGN_OR_RETURN(json::object epk, JwkOf(eph.public_key()));
   json::object header{{"alg", kAlg}, {"enc", kEnc}, {"kid", kid}, {"epk", epk}};
   std::string protected_b64 = Base64UrlEncode(CanonicalJson(header));
@@ -174,6 +197,8 @@ Result<std::vector<std::uint8_t>> JweDecrypt(const crypto::PrivateKey& key,
   auto epk_it = h.find("epk");
   if (epk_it == h.end()) return InvalidArgumentError("JWE header: missing epk");
   RAMPART_ASSIGN_OR_RETURN(crypto::PublicKey epk, PublicKeyFromJwk(epk_it->value()));
+  if (epk.type() != key.public_key().type())
+    return InvalidArgumentError("JWE header: epk is not on the recipient key's curve");
   RAMPART_ASSIGN_OR_RETURN(Bytes ek, Member(o, "encrypted_key", "JWE"));
   RAMPART_ASSIGN_OR_RETURN(Bytes iv, Member(o, "iv", "JWE"));
   RAMPART_ASSIGN_OR_RETURN(Bytes ct, Member(o, "ciphertext", "JWE"));

@@ -1,5 +1,5 @@
 // The key broker's wire crypto (docs/formats/kbs-protocol.md): TEE public
-// keys as JWKs (EC P-256) and their RFC 7638 thumbprints, the report-data
+// keys as JWKs (EC P-256 or P-384) and their RFC 7638 thumbprints, the report-data
 // binding of nonce and key, and JWE ECDH-ES+A256KW / A256GCM (RFC 7516/7518)
 // to wrap a released resource to the TEE's key.
 //
@@ -18,10 +18,11 @@
 
 namespace rampart::attest {
 
-// A TEE public key from its JWK (kty EC, crv P-256, x, y in base64url).
+// A TEE public key from its JWK (kty EC, crv P-256 or P-384, x, y in
+// base64url).
 // InvalidArgument naming the member for anything else.
 Result<crypto::PublicKey> PublicKeyFromJwk(const json::value& jwk);
-// The JWK of an EC P-256 public key.
+// The JWK of an EC P-256 or P-384 public key.
 Result<json::object> JwkOf(const crypto::PublicKey& key);
 // RFC 7638 thumbprint (SHA-256), base64url.
 Result<std::string> JwkThumbprint(const crypto::PublicKey& key);

@@ -6,9 +6,17 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <cerrno>
+#include <condition_variable>
+#include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <thread>
 
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -98,12 +106,19 @@ class ChunkBinding {
   std::size_t fixed_ = 0;
 };
 
+// A file system may take O_DIRECT at open and refuse an I/O's alignment
+// later (EINVAL): the descriptor goes on buffered. True if it was direct.
+bool DropDirect(int fd) {
+  int fl = ::fcntl(fd, F_GETFL);
+  return fl >= 0 && (fl & O_DIRECT) && ::fcntl(fd, F_SETFL, fl & ~O_DIRECT) == 0;
+}
+
 Status ReadFull(int fd, std::uint8_t* buf, std::size_t n, std::size_t* got) {
   *got = 0;
   while (*got < n) {
     ssize_t r = ::read(fd, buf + *got, n - *got);
     if (r < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR || (errno == EINVAL && DropDirect(fd))) continue;
       return UnavailableError(std::string("read: ") + std::strerror(errno));
     }
     if (r == 0) break;
@@ -116,7 +131,7 @@ Status WriteFull(int fd, const std::uint8_t* buf, std::size_t n, const fs::path&
   while (n > 0) {
     ssize_t w = ::write(fd, buf, n);
     if (w < 0) {
-      if (errno == EINTR) continue;
+      if (errno == EINTR || (errno == EINVAL && DropDirect(fd))) continue;
       return UnavailableError(path.string() + ": write: " + std::strerror(errno));
     }
     buf += w;
@@ -124,6 +139,68 @@ Status WriteFull(int fd, const std::uint8_t* buf, std::size_t n, const fs::path&
   }
   return OkStatus();
 }
+
+// A blob written through an aligned staging buffer. The ciphertext is
+// produced straight into the buffer; full 4 KiB blocks go out with O_DIRECT
+// where the file system takes it (no copy into the page cache, no writeback
+// at fdatasync), the unaligned tail with O_DIRECT cleared. Where O_DIRECT is
+// refused (tmpfs), the same buffer is written through the page cache.
+class BlobWriter {
+ public:
+  static constexpr std::size_t kAlign = 4096;
+  BlobWriter(const fs::path& path, std::size_t chunk_out, mode_t mode = 0600)
+      : path_(path), mode_(mode) {
+    cap_ = std::max<std::size_t>(8u << 20, 2 * chunk_out) + 2 * kAlign;
+    cap_ = (cap_ + kAlign - 1) / kAlign * kAlign;
+    reserve_ = chunk_out;
+    buf_.reset(static_cast<std::uint8_t*>(std::aligned_alloc(kAlign, cap_)));
+  }
+  Status Open() {
+    if (!buf_) return ResourceExhaustedError("out of memory for the blob buffer");
+    constexpr int kFlags = O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW;
+    fd_ = ::open(path_.c_str(), kFlags | O_DIRECT, mode_);
+    direct_ = fd_ >= 0;
+    if (fd_ < 0 && errno == EINVAL) fd_ = ::open(path_.c_str(), kFlags, mode_);
+    if (fd_ < 0) return UnavailableError(path_.string() + ": " + std::strerror(errno));
+    return OkStatus();
+  }
+  ~BlobWriter() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  // Room for the next chunk's output (at most chunk_out bytes).
+  std::uint8_t* Next() { return buf_.get() + fill_; }
+  Status Commit(std::size_t n) {
+    fill_ += n;
+    if (cap_ - fill_ >= reserve_) return OkStatus();
+    std::size_t out = direct_ ? fill_ / kAlign * kAlign : fill_;
+    RAMPART_RETURN_IF_ERROR(WriteFull(fd_, buf_.get(), out, path_));
+    std::memmove(buf_.get(), buf_.get() + out, fill_ - out);
+    fill_ -= out;
+    return OkStatus();
+  }
+  Status Finish() {
+    if (direct_ && fill_ > 0) {
+      int fl = ::fcntl(fd_, F_GETFL);
+      if (fl < 0 || ::fcntl(fd_, F_SETFL, fl & ~O_DIRECT) != 0)
+        return UnavailableError(path_.string() + ": fcntl: " + std::strerror(errno));
+    }
+    RAMPART_RETURN_IF_ERROR(WriteFull(fd_, buf_.get(), fill_, path_));
+    fill_ = 0;
+    if (::fdatasync(fd_) != 0) return UnavailableError(path_.string() + ": fsync failed");
+    return OkStatus();
+  }
+
+ private:
+  struct Free {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
+  fs::path path_;
+  mode_t mode_;
+  std::unique_ptr<std::uint8_t, Free> buf_;
+  std::size_t cap_ = 0, reserve_ = 0, fill_ = 0;
+  int fd_ = -1;
+  bool direct_ = false;
+};
 
 bool ResourceChar(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -419,6 +496,236 @@ Result<SealedManifest> ReadSealedManifest(const fs::path& sealed_dir) {
   return m;
 }
 
+// A blob read in large aligned blocks (O_DIRECT where the file system takes
+// it: no copy out of the page cache) and handed out in pieces of any length.
+class BlobReader {
+ public:
+  static constexpr std::size_t kAlign = 4096;
+  BlobReader(const fs::path& path, std::size_t max_piece) : path_(path) {
+    read_ = (std::max<std::size_t>(8u << 20, 2 * max_piece) + kAlign - 1) / kAlign * kAlign;
+    cap_ = read_ + (max_piece + kAlign - 1) / kAlign * kAlign + kAlign;
+    buf_.reset(static_cast<std::uint8_t*>(std::aligned_alloc(kAlign, cap_)));
+  }
+  ~BlobReader() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Status Open() {
+    if (!buf_) return ResourceExhaustedError("out of memory for the blob buffer");
+    constexpr int kFlags = O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
+    fd_ = ::open(path_.c_str(), kFlags | O_DIRECT);
+    if (fd_ < 0 && errno == EINVAL) fd_ = ::open(path_.c_str(), kFlags);
+    if (fd_ < 0) return UnavailableError(path_.string() + ": " + std::strerror(errno));
+    return OkStatus();
+  }
+  // The next `n` bytes (n <= max_piece), or nullptr at the end of the file.
+  Result<std::uint8_t*> Take(std::size_t n) {
+    while (end_ - pos_ < n && !eof_) {
+      // Keep the unread bytes so that they end on an aligned offset, and
+      // read whole blocks after them.
+      std::size_t rem = end_ - pos_;
+      std::size_t at = (rem + kAlign - 1) / kAlign * kAlign - rem;
+      std::memmove(buf_.get() + at, buf_.get() + pos_, rem);
+      pos_ = at;
+      end_ = at + rem;
+      std::size_t got = 0;
+      RAMPART_RETURN_IF_ERROR(ReadFull(fd_, buf_.get() + end_, read_, &got));
+      if (got < read_) eof_ = true;
+      end_ += got;
+    }
+    if (end_ - pos_ < n) return static_cast<std::uint8_t*>(nullptr);
+    std::uint8_t* p = buf_.get() + pos_;
+    pos_ += n;
+    return p;
+  }
+
+ private:
+  struct Free {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
+  fs::path path_;
+  std::unique_ptr<std::uint8_t, Free> buf_;
+  std::size_t read_ = 0, cap_ = 0, pos_ = 0, end_ = 0;
+  bool eof_ = false;
+  int fd_ = -1;
+};
+
+// The reading half of Seal: files opened, read chunk by chunk (O_DIRECT
+// where the file system takes it: DMA into the buffer, no copy out of the
+// page cache) and hashed on its own thread, handed over in order through a
+// few aligned buffers. The destructor stops and joins the thread whatever
+// the consumer did.
+class ChunkPipeline {
+ public:
+  struct Msg {
+    enum Kind { kFileStart, kChunk, kFileEnd, kDone } kind = kDone;
+    std::size_t file = 0;
+    std::uint64_t size = 0;  // kFileStart, kFileEnd
+    std::uint64_t chunk = 0;
+    bool final = false;
+    int buffer = -1;
+    std::size_t got = 0;
+    crypto::Bytes digest;  // kFileEnd, when hashing
+    Status error;
+  };
+  static constexpr int kBuffers = 4;
+
+  ChunkPipeline(const std::vector<std::pair<std::string, fs::path>>& files, std::size_t cs,
+                bool hash)
+      : files_(files), cs_(cs), hash_(hash) {}
+  ~ChunkPipeline() {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      cancel_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+  void Start() {
+    for (int b = 0; b < kBuffers; ++b) {
+      bufs_[b].reset(static_cast<std::uint8_t*>(std::aligned_alloc(4096, cs_)));
+      if (!bufs_[b]) {
+        Msg m;
+        m.error = ResourceExhaustedError("out of memory for the chunk buffers");
+        queue_.push_back(std::move(m));
+        return;
+      }
+      free_.push_back(b);
+    }
+    thread_ = std::thread([this] { Run(); });
+  }
+  Msg Pop() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return !queue_.empty(); });
+    Msg m = std::move(queue_.front());
+    queue_.pop_front();
+    return m;
+  }
+  const std::uint8_t* Buffer(int b) const { return bufs_[b].get(); }
+  void Release(int b) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      free_.push_back(b);
+    }
+    cv_.notify_all();
+  }
+
+ private:
+  struct Free {
+    void operator()(std::uint8_t* p) const { std::free(p); }
+  };
+  void Push(Msg m) {
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      queue_.push_back(std::move(m));
+    }
+    cv_.notify_all();
+  }
+  // A free buffer, or -1 once cancelled.
+  int Acquire() {
+    std::unique_lock<std::mutex> l(mu_);
+    cv_.wait(l, [&] { return cancel_ || !free_.empty(); });
+    if (cancel_) return -1;
+    int b = free_.front();
+    free_.pop_front();
+    return b;
+  }
+  void Fail(Status st) {
+    Msg m;
+    m.error = std::move(st);
+    Push(std::move(m));
+  }
+  void Run() {
+    for (std::size_t i = 0; i < files_.size(); ++i) {
+      if (!ReadFile(i)) return;
+    }
+    Push(Msg{});  // kDone
+  }
+  bool ReadFile(std::size_t i) {
+    const fs::path& path = files_[i].second;
+    Fd src(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_DIRECT));
+    bool direct = src.fd >= 0;
+    if (src.fd < 0 && errno == EINVAL) {
+      src.fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    }
+    if (src.fd < 0) {
+      Fail(UnavailableError(path.string() + ": " + std::strerror(errno)));
+      return false;
+    }
+    struct stat st {};
+    if (::fstat(src.fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+      Fail(InvalidArgumentError(path.string() + ": not a regular file"));
+      return false;
+    }
+    const std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
+    Msg start;
+    start.kind = Msg::kFileStart;
+    start.file = i;
+    start.size = size;
+    Push(std::move(start));
+    crypto::Hasher h(crypto::HashAlgorithm::kSha256);
+    const std::uint64_t n = ChunkCount(size, cs_);
+    std::uint64_t done = 0;
+    for (std::uint64_t j = 0; j < n; ++j) {
+      int b = Acquire();
+      if (b < 0) return false;
+      std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(cs_, size - done));
+      // An O_DIRECT read asks for whole blocks; more than `want` back
+      // means the file grew.
+      std::size_t ask = direct ? (want + 4095) / 4096 * 4096 : want;
+      std::size_t got = 0;
+      if (Status rs = ReadFull(src.fd, bufs_[b].get(), ask, &got); !rs.ok()) {
+        Fail(rs.WithContext(path.string()));
+        return false;
+      }
+      if (got != want) {
+        Fail(UnavailableError(path.string() + ": changed size while being sealed"));
+        return false;
+      }
+      done += got;
+      if (hash_) h.Update(std::span<const std::uint8_t>(bufs_[b].get(), got));
+      Msg c;
+      c.kind = Msg::kChunk;
+      c.file = i;
+      c.chunk = j;
+      c.final = j + 1 == n;
+      c.buffer = b;
+      c.got = got;
+      Push(std::move(c));
+    }
+    if (direct) {
+      int fl = ::fcntl(src.fd, F_GETFL);
+      if (fl < 0 || ::fcntl(src.fd, F_SETFL, fl & ~O_DIRECT) != 0) {
+        Fail(UnavailableError(path.string() + ": fcntl: " + std::strerror(errno)));
+        return false;
+      }
+    }
+    std::size_t extra = 0;
+    std::uint8_t probe;
+    if (Status rs = ReadFull(src.fd, &probe, 1, &extra); !rs.ok() || extra != 0) {
+      Fail(UnavailableError(path.string() + ": grew while being sealed"));
+      return false;
+    }
+    Msg end;
+    end.kind = Msg::kFileEnd;
+    end.file = i;
+    end.size = size;
+    if (hash_) end.digest = h.Finish();
+    Push(std::move(end));
+    return true;
+  }
+
+  const std::vector<std::pair<std::string, fs::path>>& files_;
+  const std::size_t cs_;
+  const bool hash_;
+  std::array<std::unique_ptr<std::uint8_t, Free>, kBuffers> bufs_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<Msg> queue_;
+  std::deque<int> free_;
+  bool cancel_ = false;
+  std::thread thread_;
+};
+
 Result<SealSummary> Seal(const fs::path& model, const fs::path& out_dir, const Key& kek,
                          const SealOptions& options) {
   RAMPART_RETURN_IF_ERROR(CheckResourcePath(options.resource));
@@ -427,6 +734,27 @@ Result<SealSummary> Seal(const fs::path& model, const fs::path& out_dir, const K
     return InvalidArgumentError("--chunk-size must be a power of two in [4096, 64 MiB]");
   RAMPART_RETURN_IF_ERROR(CheckOutput(out_dir));
   RAMPART_ASSIGN_OR_RETURN(auto files, Enumerate(model));
+  const auto& signed_digests = options.signed_digests;
+  if (signed_digests) {
+    for (const auto& [name, path] : files) {
+      auto it = signed_digests->find(name);
+      if (it == signed_digests->end()) {
+        return PermissionDeniedError(path.string() + ": not in the signed bundle (" + name +
+                                     "); re-sign the model or seal without the bundle");
+      }
+      if (!IsLowerHex(it->second, 64))
+        return InvalidArgumentError("signed digest of " + name + " is not a SHA-256 hex digest");
+    }
+    if (signed_digests->size() != files.size()) {
+      std::set<std::string> present;
+      for (const auto& f : files) present.insert(f.first);
+      for (const auto& [name, d] : *signed_digests) {
+        if (!present.contains(name))
+          return PermissionDeniedError("signed file " + name + " is missing from " +
+                                       model.string());
+      }
+    }
+  }
   RAMPART_ASSIGN_OR_RETURN(Key dk, RandomKey());
   Key ck = Derive(dk, "rampart-sealed-v1 chunk");
 
@@ -445,54 +773,50 @@ Result<SealSummary> Seal(const fs::path& model, const fs::path& out_dir, const K
   CtxPtr ctx(EVP_CIPHER_CTX_new());
   if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, ck.data(), nullptr) != 1)
     return InternalError("AES-256-GCM init failed");
-  std::vector<std::uint8_t> in(cs), out(cs + kTag);
+  // Two threads: a reader reads each chunk (and hashes it, unless the
+  // digests come from a verified bundle) into one of a few aligned buffers;
+  // this thread encrypts and writes them in order.
+  ChunkPipeline pipe(files, cs, !signed_digests);
+  pipe.Start();
   SealSummary sum;
   crypto::Hasher root(crypto::HashAlgorithm::kSha256);
-  for (std::size_t i = 0; i < files.size(); ++i) {
-    const auto& [name, path] = files[i];
-    Fd src(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (src.fd < 0) return UnavailableError(path.string() + ": " + std::strerror(errno));
-    struct stat st {};
-    if (::fstat(src.fd, &st) != 0 || !S_ISREG(st.st_mode))
-      return InvalidArgumentError(path.string() + ": not a regular file");
-    std::uint64_t size = static_cast<std::uint64_t>(st.st_size);
-    SealedFile f{name, size, "", BlobName(i)};
-    fs::path blob_path = tmp.path / f.blob;
-    Fd dst(::open(blob_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-    if (dst.fd < 0) return UnavailableError(blob_path.string() + ": " + std::strerror(errno));
-    ChunkBinding bind(m.resource, name, static_cast<std::uint32_t>(i), size);
-    crypto::Hasher h(crypto::HashAlgorithm::kSha256);
-    std::uint64_t n = ChunkCount(size, cs), done = 0;
-    for (std::uint64_t j = 0; j < n; ++j) {
-      std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(cs, size - done));
-      std::size_t got = 0;
-      RAMPART_RETURN_IF_ERROR(ReadFull(src.fd, in.data(), want, &got));
-      if (got != want) return UnavailableError(path.string() + ": changed size while being sealed");
-      done += got;
-      h.Update(std::span<const std::uint8_t>(in.data(), got));
-      bind.Set(j, j + 1 == n);
-      int len = 0, fl = 0;
-      if (EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, bind.nonce()) != 1 ||
-          EVP_EncryptUpdate(ctx.get(), nullptr, &len, bind.aad().data(),
-                            static_cast<int>(bind.aad().size())) != 1 ||
-          (got > 0 &&
-           EVP_EncryptUpdate(ctx.get(), out.data(), &len, in.data(), static_cast<int>(got)) != 1) ||
-          EVP_EncryptFinal_ex(ctx.get(), out.data() + got, &fl) != 1 ||
-          EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, out.data() + got) != 1) {
-        return InternalError("AES-256-GCM failed");
-      }
-      RAMPART_RETURN_IF_ERROR(WriteFull(dst.fd, out.data(), got + kTag, blob_path));
+  std::optional<BlobWriter> dst;
+  std::optional<ChunkBinding> bind;
+  for (;;) {
+    ChunkPipeline::Msg msg = pipe.Pop();
+    if (!msg.error.ok()) return msg.error;
+    if (msg.kind == ChunkPipeline::Msg::kDone) break;
+    const auto& name = files[msg.file].first;
+    if (msg.kind == ChunkPipeline::Msg::kFileStart) {
+      dst.emplace(tmp.path / BlobName(msg.file), cs + kTag);
+      RAMPART_RETURN_IF_ERROR(dst->Open());
+      bind.emplace(m.resource, name, static_cast<std::uint32_t>(msg.file), msg.size);
+      continue;
     }
-    std::size_t extra = 0;
-    std::uint8_t probe;
-    RAMPART_RETURN_IF_ERROR(ReadFull(src.fd, &probe, 1, &extra));
-    if (extra != 0) return UnavailableError(path.string() + ": grew while being sealed");
-    if (::fdatasync(dst.fd) != 0) return UnavailableError(blob_path.string() + ": fsync failed");
-    crypto::Bytes d = h.Finish();
-    root.Update(std::span<const std::uint8_t>(d));
-    f.sha256 = HexEncode(d);
-    sum.bytes += size;
-    m.files.push_back(std::move(f));
+    if (msg.kind == ChunkPipeline::Msg::kFileEnd) {
+      RAMPART_RETURN_IF_ERROR(dst->Finish());
+      dst.reset();
+      crypto::Bytes d = signed_digests ? *HexDecode(signed_digests->at(name)) : msg.digest;
+      root.Update(std::span<const std::uint8_t>(d));
+      m.files.push_back(SealedFile{name, msg.size, HexEncode(d), BlobName(msg.file)});
+      sum.bytes += msg.size;
+      continue;
+    }
+    const std::uint8_t* in = pipe.Buffer(msg.buffer);
+    std::size_t got = msg.got;
+    bind->Set(msg.chunk, msg.final);
+    int len = 0, fl = 0;
+    std::uint8_t* out = dst->Next();
+    if (EVP_EncryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, bind->nonce()) != 1 ||
+        EVP_EncryptUpdate(ctx.get(), nullptr, &len, bind->aad().data(),
+                          static_cast<int>(bind->aad().size())) != 1 ||
+        (got > 0 && EVP_EncryptUpdate(ctx.get(), out, &len, in, static_cast<int>(got)) != 1) ||
+        EVP_EncryptFinal_ex(ctx.get(), out + got, &fl) != 1 ||
+        EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTag, out + got) != 1) {
+      return InternalError("AES-256-GCM failed");
+    }
+    pipe.Release(msg.buffer);
+    RAMPART_RETURN_IF_ERROR(dst->Commit(got + kTag));
   }
   m.root_digest = "sha256:" + HexEncode(root.Finish());
   m.mac = ComputeMac(m, dk);
@@ -568,46 +892,45 @@ Result<SealSummary> Unseal(const fs::path& sealed_dir, const fs::path& out_dir,
   CtxPtr ctx(EVP_CIPHER_CTX_new());
   if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, ck.data(), nullptr) != 1)
     return InternalError("AES-256-GCM init failed");
-  std::vector<std::uint8_t> in(cs + kTag), out(cs);
   SealSummary sum;
   crypto::Hasher root(crypto::HashAlgorithm::kSha256);
   for (std::size_t i = 0; i < m.files.size(); ++i) {
     const SealedFile& f = m.files[i];
     fs::path bp = sealed_dir / f.blob;
     std::string where = f.blob + " (" + f.path + ")";
-    Fd src(::open(bp.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (src.fd < 0) return UnavailableError(bp.string() + ": " + std::strerror(errno));
+    BlobReader src(bp, cs + kTag);
+    RAMPART_RETURN_IF_ERROR(src.Open());
     fs::path op = tmp.path / fs::path(f.path);
     fs::create_directories(op.parent_path(), ec);
     if (ec) return UnavailableError(op.parent_path().string() + ": " + ec.message());
-    Fd dst(::open(op.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644));
-    if (dst.fd < 0) return UnavailableError(op.string() + ": " + std::strerror(errno));
+    BlobWriter dst(op, cs, 0644);
+    RAMPART_RETURN_IF_ERROR(dst.Open());
     ChunkBinding bind(m.resource, f.path, static_cast<std::uint32_t>(i), f.size);
     crypto::Hasher h(crypto::HashAlgorithm::kSha256);
     std::uint64_t n = ChunkCount(f.size, cs), done = 0;
     for (std::uint64_t j = 0; j < n; ++j) {
       std::size_t pt = static_cast<std::size_t>(std::min<std::uint64_t>(cs, f.size - done));
-      std::size_t got = 0;
-      RAMPART_RETURN_IF_ERROR(ReadFull(src.fd, in.data(), pt + kTag, &got));
-      if (got != pt + kTag)
+      RAMPART_ASSIGN_OR_RETURN(std::uint8_t * in, src.Take(pt + kTag));
+      if (in == nullptr)
         return PermissionDeniedError(where + ": truncated at chunk " + std::to_string(j));
       bind.Set(j, j + 1 == n);
       int len = 0, fl = 0;
-      bool ok = EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, bind.nonce()) == 1 &&
-                EVP_DecryptUpdate(ctx.get(), nullptr, &len, bind.aad().data(),
-                                  static_cast<int>(bind.aad().size())) == 1 &&
-                (pt == 0 || EVP_DecryptUpdate(ctx.get(), out.data(), &len, in.data(),
-                                              static_cast<int>(pt)) == 1) &&
-                EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, in.data() + pt) == 1 &&
-                EVP_DecryptFinal_ex(ctx.get(), out.data() + pt, &fl) == 1;
+      std::uint8_t* out = dst.Next();
+      bool ok =
+          EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, nullptr, bind.nonce()) == 1 &&
+          EVP_DecryptUpdate(ctx.get(), nullptr, &len, bind.aad().data(),
+                            static_cast<int>(bind.aad().size())) == 1 &&
+          (pt == 0 || EVP_DecryptUpdate(ctx.get(), out, &len, in, static_cast<int>(pt)) == 1) &&
+          EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_SET_TAG, kTag, in + pt) == 1 &&
+          EVP_DecryptFinal_ex(ctx.get(), out + pt, &fl) == 1;
       if (!ok) {
         crypto::OpenSslErrorString();
         return PermissionDeniedError(where + " chunk " + std::to_string(j) +
                                      ": authentication failed (altered, reordered, swapped, "
                                      "truncated, or the wrong key)");
       }
-      h.Update(std::span<const std::uint8_t>(out.data(), pt));
-      RAMPART_RETURN_IF_ERROR(WriteFull(dst.fd, out.data(), pt, op));
+      h.Update(std::span<const std::uint8_t>(out, pt));
+      RAMPART_RETURN_IF_ERROR(dst.Commit(pt));
       done += pt;
     }
     crypto::Bytes d = h.Finish();
@@ -615,7 +938,7 @@ Result<SealSummary> Unseal(const fs::path& sealed_dir, const fs::path& out_dir,
       return PermissionDeniedError(where + ": plaintext SHA-256 differs from the manifest");
     }
     root.Update(std::span<const std::uint8_t>(d));
-    if (::fdatasync(dst.fd) != 0) return UnavailableError(op.string() + ": fsync failed");
+    RAMPART_RETURN_IF_ERROR(dst.Finish());
     sum.bytes += f.size;
   }
   if ("sha256:" + HexEncode(root.Finish()) != m.root_digest) {

@@ -4,15 +4,19 @@
 // plaintext SHA-256 (the OMS digests) so the model's signature verifies after
 // unsealing.
 //
-// Seal and Unseal stream: memory stays at a few chunks whatever the model's
-// size. Both write into a temporary directory beside the output and rename it
-// into place only on success, so a failure leaves no partial output.
+// Seal and Unseal stream: memory stays at a few chunks (four read buffers and
+// an 8 MiB aligned write buffer for 1 MiB chunks) whatever the model's size;
+// Seal reads and hashes on a second thread. Files are read and written with
+// O_DIRECT where the file system takes it. Both write into a temporary directory beside the output
+// and rename it into place only on success, so a failure leaves no partial output.
 //
 // Thread-safety: free functions, thread-safe for distinct directories.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,6 +68,13 @@ Result<SealedManifest> ReadSealedManifest(const std::filesystem::path& sealed_di
 struct SealOptions {
   std::string resource;                 // "repo/type/tag"
   std::uint64_t chunk_size = 1u << 20;  // power of two in [4 KiB, 64 MiB]
+  // The per-file SHA-256 digests (OMS name → lowercase hex) of a verified
+  // OMS bundle. When set, Seal writes them into the manifest instead of
+  // hashing the plaintext (docs/design/attest-kbs.md, "Sealing with the
+  // signed digests"): the set of files must be exactly the bundle's, and
+  // `rampart unseal` hashes every file, so a file that differs from its
+  // signed digest never unseals.
+  std::optional<std::map<std::string, std::string>> signed_digests;
 };
 
 struct SealSummary {

@@ -183,6 +183,12 @@ class SnpVerifier final : public EvidenceVerifier {
         std::to_string((r.policy >> 8) & 0xff) + "." + std::to_string(r.policy & 0xff);
     a["vmpl"] = std::to_string(r.vmpl);
     a["signing_key"] = key_name;
+    if (r.signing_key() == SnpSigningKey::kVlek) {
+      // IA5String content of the CSP id extension.
+      auto v = ExtensionValue(*key_cert, "1.3.6.1.4.1.3704.1.5");
+      if (v && v->size() >= 2 && (*v)[1] + 2u <= v->size())
+        a["csp_id"] = std::string(v->begin() + 2, v->begin() + 2 + (*v)[1]);
+    }
     a["product"] = product;
     a["chip_id"] = Hex(r.chip_id);
     a["family_id"] = Hex(r.family_id);
@@ -275,6 +281,20 @@ Status CheckSnpEndorsement(const SnpReport& r, const Certificate& key_cert) {
     return PermissionDeniedError("reported TCB (" + TcbString(reported, turin) +
                                  ") does not match the " + key_name + "'s TCB (" +
                                  TcbString(certified, turin) + ")");
+  }
+  // A VLEK names the cloud provider it was issued to; a VCEK names its chip.
+  // The report's SIGNING_KEY field must name the kind of certificate that
+  // verified it.
+  constexpr std::string_view kCspId = "1.3.6.1.4.1.3704.1.5";
+  bool has_csp = ExtensionValue(key_cert, kCspId).has_value();
+  if (r.signing_key() == SnpSigningKey::kVlek && !has_csp) {
+    return PermissionDeniedError("vlek: the certificate that signed the report names no CSP (" +
+                                 std::string(kCspId) + "): it is not a VLEK");
+  }
+  if (r.signing_key() == SnpSigningKey::kVcek && has_csp) {
+    return PermissionDeniedError(
+        "vcek: the certificate that signed the report is a VLEK (it names a CSP), but the report "
+        "says VCEK");
   }
   if (r.signing_key() == SnpSigningKey::kVcek && !r.mask_chip_id()) {
     auto hwid = ExtensionValue(key_cert, "1.3.6.1.4.1.3704.1.4");

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 
@@ -52,10 +53,49 @@ namespace fs = std::filesystem;
 using namespace rampart::attest;
 
 struct SealArgs {
-  std::string model, out, resource, kek, format = "text";
+  std::string model, out, resource, kek, format = "text", signature, signer_key;
   bool create_kek = false;
   std::uint64_t chunk_size = 1u << 20;
 };
+
+// The per-file SHA-256 digests of an OMS bundle whose signature verifies
+// with `signer_key` (docs/design/attest-kbs.md, "Sealing with the signed
+// digests").
+Result<std::map<std::string, std::string>> SignedDigests(const fs::path& bundle,
+                                                         const fs::path& signer_key) {
+  if (signer_key.empty()) {
+    return InvalidArgumentError(
+        "--signature needs --signer-key: digests are used only from a "
+        "bundle whose signature verifies");
+  }
+  RAMPART_ASSIGN_OR_RETURN(std::string json, ReadFile(bundle, 64u << 20));
+  RAMPART_ASSIGN_OR_RETURN(std::string pem, ReadFile(signer_key, 1u << 16));
+  RAMPART_ASSIGN_OR_RETURN(artifacts::OmsPublicKey key, artifacts::OmsPublicKey::FromPem(pem));
+  auto b = artifacts::ParseBundle(json);
+  if (!b) return b.error().WithContext(bundle.string());
+  artifacts::Trust trust;
+  trust.key = key;
+  std::vector<std::string> notes;
+  auto st = artifacts::VerifyBundleSignature(*b, trust, &notes);
+  if (!st) {
+    return PermissionDeniedError(bundle.string() + ": signature does not verify with " +
+                                 signer_key.string() + ": " + st.error().message());
+  }
+  if (st->serialization.method != "files") {
+    return PermissionDeniedError(bundle.string() +
+                                 ": the bundle hashes shards; sealing needs per-file digests "
+                                 "(sign with the files method, or seal without --signature)");
+  }
+  std::map<std::string, std::string> out;
+  for (const artifacts::Resource& r : st->resources) {
+    if (r.algorithm != "sha256") {
+      return PermissionDeniedError(bundle.string() + ": " + r.name + " is hashed with " +
+                                   r.algorithm + "; the sealed manifest needs SHA-256");
+    }
+    out[r.name] = r.digest;
+  }
+  return out;
+}
 
 int SealCmd(const SealArgs& a) {
   std::error_code ec;
@@ -72,6 +112,11 @@ int SealCmd(const SealArgs& a) {
   SealOptions o;
   o.resource = a.resource;
   o.chunk_size = a.chunk_size;
+  if (!a.signature.empty()) {
+    auto d = SignedDigests(a.signature, a.signer_key);
+    if (!d) return ReportError(d.error().WithContext("cannot seal " + a.model));
+    o.signed_digests = std::move(*d);
+  }
   auto r = Seal(a.model, a.out, *kek, o);
   if (!r) return ReportError(r.error().WithContext("cannot seal " + a.model));
   if (a.format == "json") {
@@ -458,7 +503,7 @@ std::string RefusalOf(const Reply& r) {
 
 struct ClientArgs {
   std::string url, ca_file, resource, sample_key, out, unseal, unseal_out, tcb = "UpToDate";
-  std::string node;
+  std::string node, key_curve = "P-256";
   std::vector<std::string> measurements, attributes;
   bool debug = false;
 };
@@ -506,7 +551,8 @@ int AttestClient(const ClientArgs& a) {
   std::string cookie = auth->set_cookie.substr(0, auth->set_cookie.find(';'));
 
   // 2. attest with an ephemeral key bound into the evidence
-  auto tee_key = crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  auto tee_key = crypto::PrivateKey::Generate(a.key_curve == "P-384" ? crypto::KeyType::kEcdsaP384
+                                                                     : crypto::KeyType::kEcdsaP256);
   if (!tee_key) return ReportError(tee_key.error());
   auto thumb = JwkThumbprint(tee_key->public_key());
   auto jwk = JwkOf(tee_key->public_key());
@@ -617,6 +663,11 @@ void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
   seal->add_flag("--create-kek", seal_args.create_kek, "Create the --kek file if it is missing");
   seal->add_option("--chunk-size", seal_args.chunk_size,
                    "Authenticated chunk size in bytes (default 1 MiB)");
+  seal->add_option("--signature", seal_args.signature,
+                   "A `rampart sign` bundle of the model: its verified per-file digests go into "
+                   "the manifest instead of hashing again");
+  seal->add_option("--signer-key", seal_args.signer_key,
+                   "The public key the --signature bundle must verify with");
   seal->add_option("--format", seal_args.format, "text or json")
       ->check(CLI::IsMember({"text", "json"}));
   seal->callback([&ctx] { ctx.exit_code = SealCmd(seal_args); });
@@ -667,6 +718,10 @@ void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
   client->add_option("--attribute", client_args.attributes, "NAME=VALUE claimed; repeatable");
   client->add_option("--node", client_args.node,
                      "The enrolled node this TEE runs on (policies with require_attested_node)");
+  client
+      ->add_option("--key-curve", client_args.key_curve,
+                   "Curve of the ephemeral TEE key: P-256 (default) or P-384")
+      ->check(CLI::IsMember({"P-256", "P-384"}));
   client->add_option("--tcb-status", client_args.tcb, "Claimed TCB status (default UpToDate)");
   client->add_flag("--debug", client_args.debug, "Claim a debuggable TEE");
   client->add_option("-o,--out", client_args.out, "Write the released data key to this file");

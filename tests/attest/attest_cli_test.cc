@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
+#include "core/crypto.h"
 #include "core/file.h"
 #include "core/json.h"
 #include "testing/testing.h"
@@ -115,6 +117,127 @@ TEST_F(AttestCliTest, SgxQuoteAsText) {
                            col.string(), "--at", "2024-06-01"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("SGX quote given to the tdx verifier"), std::string::npos) << r.err;
+}
+
+// Google's production TDX quote through the binary: as shipped (39 trailing
+// bytes) it is bad input, exit 2; cut to its length fields, every check
+// passes until the TCB level, exit 1 naming it.
+TEST_F(AttestCliTest, GoogleTdxQuoteStopsAtItsTcbLevel) {
+  const fs::path g = kData / "tdx-google";
+  RAMPART_NEEDS(fs::exists(g / "tdx_prod_quote_SPR_E4.dat"),
+                "../shared/testdata/attest/tdx-google");
+  auto col = tmp_.path() / "tdx";
+  fs::create_directories(col);
+  fs::copy_file(g / "sample_tcbInfo_response", col / "tcbInfo.json");
+  fs::copy_file(g / "sample_qeIdentity_response", col / "qeIdentity.json");
+  fs::copy_file(g / "pckcrl", col / "pckcrl");
+  fs::copy_file(g / "rootcrl.der", col / "rootcrl.der");
+  fs::copy_file("tests/attest/testdata/intel_sgx_tcb_signing.pem", col / "tcbSignChain.pem");
+  auto verify = [&](const fs::path& quote) {
+    return testing::RunRampart({"attest", "verify", quote.string(), "--type", "tdx", "--roots",
+                                (g / "trusted_root.pem").string(), "--collateral", col.string(),
+                                "--at", "2023-07-01"});
+  };
+  auto r = verify(g / "tdx_prod_quote_SPR_E4.dat");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("signature data length 4299 at offset 632 but 4338 bytes follow "
+                       "(trailing bytes)"),
+            std::string::npos)
+      << r.err;
+  std::string q = *ReadFile(g / "tdx_prod_quote_SPR_E4.dat");
+  q.resize(4935);
+  auto cut = tmp_.Write("quote.dat", q);
+  r = verify(cut);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("TCB level: the platform's TCB is below every level"), std::string::npos)
+      << r.err;
+}
+
+// `rampart seal --signature BUNDLE --signer-key KEY`: the verified bundle's
+// per-file digests go into the manifest without hashing the model again; the
+// same manifest as a hashing seal, and a file changed after signing is sealed
+// but never unseals.
+class SealSignedTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fs::create_directories(dir_ / "model" / "tok");
+    std::ofstream(dir_ / "model" / "weights.bin", std::ios::binary)
+        << std::string((2 << 20) + 7, 'w');
+    std::ofstream(dir_ / "model" / "tok" / "vocab.txt") << "a b c\n";
+    auto mk = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+    dir_.Write("signer.pem", *mk.ToPem());
+    dir_.Write("signer.pub", *mk.public_key().ToPem());
+    auto other = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+    dir_.Write("other.pub", *other.public_key().ToPem());
+    auto sign = testing::RunRampart({"sign", (dir_ / "model").string(), "--key",
+                                     (dir_ / "signer.pem").string(), "--signature",
+                                     (dir_ / "model.sig").string()});
+    ASSERT_EQ(sign.exit_code, 0) << sign.err;
+  }
+  testing::CommandResult Seal(const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"seal",         (dir_ / "model").string(),
+                                     "-o",           (dir_ / out).string(),
+                                     "--resource",   "models/tiny/key",
+                                     "--kek",        (dir_ / "kbs.kek").string(),
+                                     "--create-kek", "--format",
+                                     "json"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testing::RunRampart(args);
+  }
+  std::vector<std::string> Signed(const std::string& key = "signer.pub") {
+    return {"--signature", (dir_ / "model.sig").string(), "--signer-key", (dir_ / key).string()};
+  }
+  testing::TempDir dir_;
+};
+
+TEST_F(SealSignedTest, SignedDigestsMakeTheSameManifestAndUnseal) {
+  auto hashed = Seal("hashed", {});
+  ASSERT_EQ(hashed.exit_code, 0) << hashed.err;
+  auto fast = Seal("signed", Signed());
+  ASSERT_EQ(fast.exit_code, 0) << fast.err;
+  auto root = [](const std::string& out) {
+    return ParseJson(out)->as_object().at("root_digest").as_string();
+  };
+  EXPECT_EQ(root(hashed.out), root(fast.out));
+  auto un = testing::RunRampart({"unseal", (dir_ / "signed").string(), "-o",
+                                 (dir_ / "out").string(), "--kek", (dir_ / "kbs.kek").string()});
+  ASSERT_EQ(un.exit_code, 0) << un.err;
+  EXPECT_EQ(*ReadFile(dir_ / "out" / "tok" / "vocab.txt"), "a b c\n");
+}
+
+TEST_F(SealSignedTest, AFileChangedAfterSigningNeverUnseals) {
+  {
+    std::fstream f(dir_ / "model" / "weights.bin", std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(1 << 20);
+    f.put('X');  // same size, one byte changed
+  }
+  auto fast = Seal("signed", Signed());
+  ASSERT_EQ(fast.exit_code, 0) << fast.err;  // not hashed at seal time
+  auto un = testing::RunRampart({"unseal", (dir_ / "signed").string(), "-o",
+                                 (dir_ / "out").string(), "--kek", (dir_ / "kbs.kek").string()});
+  EXPECT_NE(un.exit_code, 0);
+  EXPECT_NE(un.err.find("weights.bin"), std::string::npos) << un.err;
+  EXPECT_NE(un.err.find("SHA-256"), std::string::npos) << un.err;
+  EXPECT_FALSE(fs::exists(dir_ / "out"));
+}
+
+TEST_F(SealSignedTest, UnverifiedOrMismatchedBundlesAreRefused) {
+  auto r = Seal("a", Signed("other.pub"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("signature does not verify"), std::string::npos) << r.err;
+  r = Seal("b", {"--signature", (dir_ / "model.sig").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("--signer-key"), std::string::npos) << r.err;
+  std::ofstream(dir_ / "model" / "extra.txt") << "unsigned\n";
+  r = Seal("c", Signed());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("not in the signed bundle (extra.txt)"), std::string::npos) << r.err;
+  fs::remove(dir_ / "model" / "extra.txt");
+  fs::remove(dir_ / "model" / "tok" / "vocab.txt");
+  r = Seal("d", Signed());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("signed file tok/vocab.txt is missing"), std::string::npos) << r.err;
+  for (const char* d : {"a", "b", "c", "d"}) EXPECT_FALSE(fs::exists(dir_ / d)) << d;
 }
 
 }  // namespace

@@ -246,6 +246,67 @@ TEST_F(BrokerTest, BadPathsTokensAndSessions) {
   EXPECT_TRUE(broker_->Auth(R"({"tee":"sample"})").has_value());
 }
 
+TEST_F(BrokerTest, P384TeeKeyIsReleasedToo) {
+  MakeBroker(SamplePolicy());
+  Attempt a;
+  a.tee_key = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP384);
+  auto r = broker_->Auth(R"({"version":"0.1.0","tee":"sample","extra-params":""})");
+  ASSERT_TRUE(r.has_value());
+  a.session = r->session_id;
+  a.nonce = std::string(*GetString(ParseJson(r->body)->get_object(), "nonce"));
+  auto jwk = JwkOf(a.tee_key.public_key());
+  ASSERT_TRUE(jwk.has_value()) << jwk.error().message();
+  EXPECT_EQ(jwk->at("crv").as_string(), "P-384");
+  SampleStatement st;
+  st.report_data = ReportDataFor(a.nonce, *JwkThumbprint(a.tee_key.public_key()));
+  st.measurements["mrtd"] = kMrtd;
+  a.body = ToJson(json::object{{"tee-pubkey", *jwk},
+                               {"tee-evidence", *ParseJson(*MakeSampleEvidence(st, sample_key_))}});
+  std::string token = Token(a);
+  auto res = broker_->Resource(token, "models/tiny/key");
+  ASSERT_TRUE(res.has_value()) << res.error().message;
+  auto jwe = ParseJson(*res);
+  auto hdr = ParseJson(
+      crypto::AsString(*Base64UrlDecode(std::string(*GetString(jwe->get_object(), "protected")))));
+  EXPECT_EQ(hdr->at("epk").at("crv").as_string(), "P-384");
+  auto pt = JweDecrypt(a.tee_key, *jwe);
+  ASSERT_TRUE(pt.has_value()) << pt.error().ToString();
+  EXPECT_EQ(*pt, std::vector<std::uint8_t>(dk_.begin(), dk_.end()));
+  // A P-256 key cannot open it (another curve), nor another P-384 key.
+  auto p256 = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
+  auto d = JweDecrypt(p256, *jwe);
+  ASSERT_FALSE(d.has_value());
+  EXPECT_NE(d.error().message().find("epk is not on the recipient key's curve"), std::string::npos);
+  auto other = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP384);
+  EXPECT_FALSE(JweDecrypt(other, *jwe).has_value());
+}
+
+TEST(Jwe, JwkShapesAreChecked) {
+  auto k384 = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP384);
+  json::object jwk = *JwkOf(k384.public_key());
+  EXPECT_TRUE(PublicKeyFromJwk(json::value(jwk)).has_value());
+  json::object wrong = jwk;
+  wrong["crv"] = "P-256";  // 48-byte coordinates named P-256
+  auto r = PublicKeyFromJwk(json::value(wrong));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message().find("x and y must be 32 bytes for P-256"), std::string::npos)
+      << r.error().message();
+  wrong["crv"] = "P-521";
+  r = PublicKeyFromJwk(json::value(wrong));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message().find("crv must be"), std::string::npos);
+  wrong = jwk;
+  std::string y(wrong["y"].as_string());
+  y[5] = y[5] == 'A' ? 'B' : 'A';  // off the curve
+  wrong["y"] = y;
+  r = PublicKeyFromJwk(json::value(wrong));
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().message().find("not a point on P-384"), std::string::npos)
+      << r.error().message();
+  auto ed = *crypto::PrivateKey::Generate(crypto::KeyType::kEd25519);
+  EXPECT_FALSE(JwkOf(ed.public_key()).has_value());
+}
+
 TEST(Jwe, RoundTripAndTamper) {
   auto k = *crypto::PrivateKey::Generate(crypto::KeyType::kEcdsaP256);
   std::vector<std::uint8_t> msg = {1, 2, 3, 4};

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <iostream>
 
 #include "attest/x509_util.h"
 #include "core/encoding.h"
@@ -120,7 +121,13 @@ class DcapTest : public ::testing::TestWithParam<bool> {  // true: TDX
       ASSERT_TRUE(c.has_value()) << c.error().message();
     } else {
       ASSERT_FALSE(c.has_value());
-      EXPECT_EQ(c.error().message(), "QE identity: MRSIGNER does not match");
+      // QE report MRSIGNER at quote offset 898 (770 + 128); every other field
+      // of the identity (MISCSELECT 13373b09, attributes, ISVPRODID 29854,
+      // ISVSVN 12677) matches. Both sides are signed: nothing can be re-encoded.
+      EXPECT_EQ(c.error().message(),
+                "QE identity: MRSIGNER does not match (QE report "
+                "e4bd9fc2129835ba1dcca1939d57d08e88561b34740d59405972d4ba25a7e5f7, identity "
+                "0bf58c3b57bf0be53f992350d785a33285d583c18127ad624ff98604e6fd3efb)");
     }
   }
   std::vector<std::uint8_t> quote_, original_;
@@ -392,31 +399,185 @@ TEST(DcapGoogleTest, ProductionTdxQuoteParsesAndItsTrailingBytesAreRefused) {
   EXPECT_TRUE(v5->td->td15);
 }
 
-TEST(DcapGoogleTest, ProductionTdxQuoteNeedsItsTcbSigningChain) {
-  RAMPART_NEEDS(fs::exists(kGoogle / "tdx_prod_quote_SPR_E4.dat"),
-                "../shared/testdata/attest/tdx-google");
-  auto q = Bytes(kGoogle / "tdx_prod_quote_SPR_E4.dat");
-  q.resize(4935);
-  testing::TempDir tmp;
-  fs::copy_file(kGoogle / "sample_tcbInfo_response", tmp.path() / "tcbInfo.json");
-  fs::copy_file(kGoogle / "sample_qeIdentity_response", tmp.path() / "qeIdentity.json");
-  fs::copy_file(kGoogle / "pckcrl", tmp.path() / "pckcrl");
-  fs::copy_file(kGoogle / "rootcrl.der", tmp.path() / "rootcrl.der");
-  auto roots = DcapRootsFromPem(*ReadFile(kGoogle / "trusted_root.pem"));
-  ASSERT_TRUE(roots.has_value());
-  VerifyOptions opts;
-  opts.now = At(2023, 7);
-  opts.collateral_dir = tmp.path();
-  // The quote and QE signatures pass; the collateral lacks the TCB signing
-  // chain (Intel PCS sends it in a response header), so verification stops there.
-  auto c = MakeDcapVerifier(TeeType::kTdx, *roots)->Verify(q, opts);
+// Google's production TDX quote (go-tdx-guest's testdata) with the PCS
+// responses captured beside it. The TCB info and QE identity are signed by
+// Intel's "Intel SGX TCB Signing" certificate, which PCS sends in a response
+// header and the testdata does not carry: tests/attest/testdata holds that
+// public certificate (issued by the Intel SGX Root CA, 2018-05-21 to
+// 2025-05-21). The collateral is valid together from 2023-06-18T08:42:58Z
+// (TCB info issued) to 2023-07-08T07:24:59Z (QE identity and PCK CRL expire).
+class DcapGoogleE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RAMPART_NEEDS(fs::exists(kGoogle / "tdx_prod_quote_SPR_E4.dat"),
+                  "../shared/testdata/attest/tdx-google");
+    quote_ = Bytes(kGoogle / "tdx_prod_quote_SPR_E4.dat");
+    quote_.resize(4935);  // the file's 39 trailing bytes are refused (above)
+    col_ = tmp_.path() / "collateral";
+    fs::create_directories(col_);
+    fs::copy_file(kGoogle / "sample_tcbInfo_response", col_ / "tcbInfo.json");
+    fs::copy_file(kGoogle / "sample_qeIdentity_response", col_ / "qeIdentity.json");
+    fs::copy_file(kGoogle / "pckcrl", col_ / "pckcrl");
+    fs::copy_file(kGoogle / "rootcrl.der", col_ / "rootcrl.der");
+    fs::copy_file(kTcbSigning, col_ / "tcbSignChain.pem");
+    auto roots = DcapRootsFromPem(*ReadFile(kGoogle / "trusted_root.pem"));
+    ASSERT_TRUE(roots.has_value()) << roots.error().message();
+    roots_ = *roots;
+    opts_.now = std::chrono::sys_days(std::chrono::year(2023) / 7 / 1);
+    opts_.collateral_dir = col_;
+  }
+  Result<Claims> Run(const std::vector<std::uint8_t>& q) {
+    return MakeDcapVerifier(TeeType::kTdx, roots_)->Verify(q, opts_);
+  }
+  void ExpectRefused(const std::vector<std::uint8_t>& q, std::string_view what,
+                     StatusCode code = StatusCode::kPermissionDenied) {
+    auto c = Run(q);
+    ASSERT_FALSE(c.has_value()) << "accepted; expected: " << what;
+    EXPECT_EQ(c.error().code(), code) << c.error().message();
+    EXPECT_NE(c.error().message().find(what), std::string::npos) << c.error().message();
+  }
+  void Replace(const std::string& name, const std::string& from, const std::string& to) {
+    auto text = ReadFile(col_ / name);
+    ASSERT_TRUE(text.has_value());
+    auto pos = text->find(from);
+    ASSERT_NE(pos, std::string::npos) << from;
+    text->replace(pos, from.size(), to);
+    fs::remove(col_ / name);
+    ASSERT_TRUE(WriteFileAtomic(col_ / name, *text).ok());
+  }
+  // Offsets in the v4 quote: QE report at 770, its PEM chain after the QE
+  // auth data (32 bytes) and the certification data header.
+  static constexpr std::size_t kQeReport = 48 + 584 + 4 + 128 + 6;
+  static constexpr std::size_t kPem = kQeReport + 384 + 64 + 2 + 32 + 6;
+  inline static const fs::path kTcbSigning = "tests/attest/testdata/intel_sgx_tcb_signing.pem";
+  testing::TempDir tmp_;
+  fs::path col_;
+  std::vector<std::uint8_t> quote_;
+  DcapRoots roots_;
+  VerifyOptions opts_;
+};
+
+// Every signature, chain, CRL and the TD QE identity check out; the
+// platform is below both levels of the only TCB info for its FMSPC
+// (tcbEvaluationDataNumber 15): Intel's matching rule ("no level matches: TCB
+// not supported") refuses it, as QVL does (STATUS_TCB_NOT_SUPPORTED).
+constexpr std::string_view kGoogleTcbRefusal =
+    "TCB level: the platform's TCB is below every level of the TCB info (PCK SGX "
+    "3,3,2,2,2,1,0,2,0,0,0,0,0,0,0,0 PCESVN 11 TEE_TCB_SVN 3,0,4,0,0,0,0,0,0,0,0,0,0,0,0,0; "
+    "lowest level SGX 5,5,2,2,3,1,0,3,0,0,0,0,0,0,0,0 PCESVN 5 TDX "
+    "3,0,5,0,0,0,0,0,0,0,0,0,0,0,0,0)";
+
+TEST_F(DcapGoogleE2eTest, ProductionTdxQuotePassesEveryCheckButItsTcbLevel) {
+  auto c = Run(quote_);
   ASSERT_FALSE(c.has_value());
-  EXPECT_NE(c.error().message().find("tcbSignChain.pem"), std::string::npos) << c.error().message();
-  // A flipped body byte is caught before any collateral is read.
-  q[48 + 200] ^= 1;
-  c = MakeDcapVerifier(TeeType::kTdx, *roots)->Verify(q, opts);
+  EXPECT_EQ(c.error().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(c.error().message(), kGoogleTcbRefusal);
+  // The same quote against the QVL sample's TCB info: signed by another key.
+  fs::remove(col_ / "tcbInfo.json");
+  fs::copy_file(kQvl / "tdx" / "tcbInfo.json", col_ / "tcbInfo.json");
+  ExpectRefused(quote_, "TCB info: signature does not verify");
+}
+
+TEST_F(DcapGoogleE2eTest, SignedBytesFlippedAreRefused) {
+  auto q = quote_;
+  q[48 + 200] ^= 1;  // the TD body: signed by the attestation key
+  ExpectRefused(q, "quote signature: does not verify");
+  q = quote_;
+  q[48 + 584 + 4 + 10] ^= 1;  // the quote signature itself
+  ExpectRefused(q, "quote signature: does not verify");
+  q = quote_;
+  q[kQeReport + 1] ^= 1;  // the QE report's CPUSVN: signed by the PCK key
+  ExpectRefused(q, "QE report signature: does not verify");
+  q = quote_;
+  q[kQeReport + 320] ^= 1;  // the QE report data: the attestation key's binding
+  ExpectRefused(q, "QE report data does not bind");
+  q = quote_;
+  q[kQeReport + 384 + 64 + 2 + 5] ^= 1;  // QE auth data: hashed into that binding
+  ExpectRefused(q, "QE report data does not bind");
+}
+
+TEST_F(DcapGoogleE2eTest, TruncatedTrailingAndVersionAreRefused) {
+  auto q = quote_;
+  q.pop_back();
+  ExpectRefused(q, "truncated", StatusCode::kInvalidArgument);
+  q = quote_;
+  q.push_back('\n');
+  ExpectRefused(q, "trailing bytes", StatusCode::kInvalidArgument);
+  q = quote_;
+  q[0] = 6;
+  ExpectRefused(q, "unsupported version 6", StatusCode::kInvalidArgument);
+  auto c = MakeDcapVerifier(TeeType::kSgx, roots_)->Verify(quote_, opts_);
   ASSERT_FALSE(c.has_value());
-  EXPECT_NE(c.error().message().find("quote signature"), std::string::npos) << c.error().message();
+  EXPECT_NE(c.error().message().find("TDX quote given to the sgx verifier"), std::string::npos)
+      << c.error().message();
+}
+
+TEST_F(DcapGoogleE2eTest, PckChainOutOfOrderOrForeignIsRefused) {
+  // The PEM chain is unsigned: swap the PCK certificate and its CA.
+  std::string pem(quote_.begin() + kPem, quote_.end());
+  auto chain = crypto::Certificate::ChainFromPem(pem);
+  ASSERT_TRUE(chain.has_value());
+  ASSERT_EQ(chain->size(), 3u);
+  std::string swapped = (*chain)[1].ToPem() + (*chain)[0].ToPem() + (*chain)[2].ToPem();
+  ASSERT_EQ(swapped.size(), pem.size());  // re-encoded alike: same length
+  auto q = quote_;
+  std::copy(swapped.begin(), swapped.end(), q.begin() + kPem);
+  ExpectRefused(q, "PCK chain: out of order");
+  // Another root (Intel's QVL test root) does not anchor Intel's production chain.
+  auto test_root = DcapRootsFromPem(*ReadFile(kQvl / "tdx" / "trustedRootCaCert.pem"));
+  if (test_root) {
+    roots_ = *test_root;
+    ExpectRefused(quote_, "PCK chain");
+  }
+}
+
+TEST_F(DcapGoogleE2eTest, TimeOutsideTheCollateralWindowIsRefused) {
+  opts_.now = std::chrono::sys_days(std::chrono::year(2023) / 7 / 10);
+  ExpectRefused(quote_, "PCK chain");  // the PCK CRL's nextUpdate is 2023-07-08
+  opts_.now = std::chrono::sys_days(std::chrono::year(2023) / 6 / 10);
+  ExpectRefused(quote_, "TCB info: issued after the verification time");
+  opts_.now = std::chrono::sys_days(std::chrono::year(2026) / 1 / 1);
+  ExpectRefused(quote_, "expired");
+}
+
+TEST_F(DcapGoogleE2eTest, TamperedOrMissingCollateralIsRefused) {
+  Replace("tcbInfo.json", "\"UpToDate\"", "\"OutOfDate\"");
+  ExpectRefused(quote_, "TCB info: signature does not verify");
+  fs::remove(col_ / "tcbInfo.json");
+  fs::copy_file(kGoogle / "sample_tcbInfo_response", col_ / "tcbInfo.json");
+  Replace("qeIdentity.json", "\"isvprodid\":2", "\"isvprodid\":3");
+  ExpectRefused(quote_, "QE identity: signature does not verify");
+  fs::remove(col_ / "qeIdentity.json");
+  // An SGX QE identity (the QVL sample's) where the TD QE's is needed.
+  fs::copy_file(kQvl / "qeIdentity.json", col_ / "qeIdentity.json");
+  ExpectRefused(quote_, "QE identity: signature does not verify");
+  fs::remove(col_ / "qeIdentity.json");
+  fs::copy_file(kGoogle / "sample_qeIdentity_response", col_ / "qeIdentity.json");
+  fs::remove(col_ / "tcbSignChain.pem");
+  ExpectRefused(quote_, "tcbSignChain.pem");
+  // A TCB signing chain that is not Intel's: the PCK CA signed no TCB info.
+  std::string pem(quote_.begin() + kPem, quote_.end());
+  auto chain = crypto::Certificate::ChainFromPem(pem);
+  ASSERT_TRUE(chain.has_value());
+  ASSERT_TRUE(WriteFileAtomic(col_ / "tcbSignChain.pem", (*chain)[1].ToPem()).ok());
+  ExpectRefused(quote_, "TCB info: signature does not verify");
+  fs::remove(col_ / "tcbSignChain.pem");
+  fs::copy_file(kTcbSigning, col_ / "tcbSignChain.pem");
+  fs::remove(col_ / "pckcrl");
+  ExpectRefused(quote_, "PCK chain");
+}
+
+TEST_F(DcapGoogleE2eTest, ExpectedReportDataMustMatch) {
+  auto q = ParseDcapQuote(quote_);
+  ASSERT_TRUE(q.has_value());
+  std::vector<std::uint8_t> rd(q->td->report_data.begin(), q->td->report_data.end());
+  opts_.expected_report_data = rd;
+  auto c = Run(quote_);  // past the report data, to the TCB level
+  ASSERT_FALSE(c.has_value());
+  EXPECT_EQ(c.error().message(), kGoogleTcbRefusal);
+  rd[63] ^= 1;
+  opts_.expected_report_data = rd;
+  ExpectRefused(quote_, "report data does not match");
 }
 
 }  // namespace

@@ -82,11 +82,26 @@ class KbsIntegration : public ::testing::Test {
   }
 
   testing::CommandResult Client(const std::string& url, const std::string& mrtd,
-                                const std::string& out_dir) {
-    return RunRampart({"attest", "client", "--url", url, "--resource", "models/tiny/key",
-                       "--sample-key", (dir_ / "sample.pem").string(), "--measurement",
-                       "mrtd=" + mrtd, "-o", (dir_ / (out_dir + ".key")).string(), "--unseal",
-                       (dir_ / "sealed").string(), "--unseal-out", (dir_ / out_dir).string()});
+                                const std::string& out_dir,
+                                const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"attest",
+                                     "client",
+                                     "--url",
+                                     url,
+                                     "--resource",
+                                     "models/tiny/key",
+                                     "--sample-key",
+                                     (dir_ / "sample.pem").string(),
+                                     "--measurement",
+                                     "mrtd=" + mrtd,
+                                     "-o",
+                                     (dir_ / (out_dir + ".key")).string(),
+                                     "--unseal",
+                                     (dir_ / "sealed").string(),
+                                     "--unseal-out",
+                                     (dir_ / out_dir).string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunRampart(args);
   }
 
   std::string StopAndExportLedger() {
@@ -114,6 +129,10 @@ TEST_F(KbsIntegration, ReleasedToAllowedSampleTeeUnsealedAndSignatureVerifies) {
       RunRampart({"verify", (dir_ / "out").string(), "--signature", (dir_ / "model.sig").string(),
                   "--key", (dir_ / "signer.pub").string()});
   EXPECT_EQ(verify.exit_code, 0) << verify.err << verify.out;
+  // A P-384 TEE key: the resource is wrapped on that curve.
+  auto p384 = Client(url, kMrtd, "out384", {"--key-curve", "P-384"});
+  ASSERT_EQ(p384.exit_code, 0) << p384.err << p384.out;
+  EXPECT_EQ(*ReadFile(dir_ / "out384" / "tok" / "vocab.txt"), "a b c\n");
 
   // Same broker, wrong measurement: refused with the reason, nothing written.
   auto bad = Client(url, "ffff", "out2");

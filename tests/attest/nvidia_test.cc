@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "attest/x509_util.h"
@@ -215,6 +216,39 @@ TEST_F(NvidiaTest, MeasurementsCompareWithRims) {
   auto vbios = VerifyRim(*ReadFile(kDir / kRim5E), roots_.rim_roots, At(2024));
   ASSERT_TRUE(vbios.has_value());
   EXPECT_FALSE(CompareMeasurements(*r, {&*vbios}).ok());
+}
+
+// How far the sample VBIOS RIMs are from the report (VBIOS 96.00.9F.00.01):
+// the proof, in numbers, that the shared data cannot verify the GPU's
+// measurements (docs/design/attest-verifiers.md).
+TEST_F(NvidiaTest, SampleVbiosRimsDifferFromTheReport) {
+  auto r = ParseNvidiaReport(report_);
+  ASSERT_TRUE(r.has_value());
+  for (const char* f : {kRim5E, kRim74}) {
+    auto rim = VerifyRim(*ReadFile(kDir / f), roots_.rim_roots, At(2024));
+    ASSERT_TRUE(rim.has_value()) << f;
+    int active = 0, same = 0;
+    std::vector<int> differ;
+    for (const auto& [idx, m] : rim->measurements) {
+      if (!m.active) continue;
+      ++active;
+      auto it = r->measurements.find(idx + 1);
+      bool eq = it != r->measurements.end() &&
+                std::find(m.alternatives.begin(), m.alternatives.end(), it->second) !=
+                    m.alternatives.end();
+      if (eq) {
+        ++same;
+      } else {
+        differ.push_back(idx);
+      }
+    }
+    std::string list;
+    for (int d : differ) list += (list.empty() ? "" : ",") + std::to_string(d);
+    // 12 active indices; the report equals 8 of them and differs at 4.
+    EXPECT_EQ(active, 12) << f;
+    EXPECT_EQ(same, 8) << f;
+    EXPECT_EQ(list, "1,2,9,11") << f;
+  }
 }
 
 }  // namespace
