@@ -238,6 +238,11 @@ Verdict AttestationVerdict(const json::object& r, std::string_view check) {
     v.details.push_back({"TEE " + std::string(tee->as_string()) + " report verified" +
                              (status.empty() ? "" : " (TCB status " + status + ")"),
                          {}});
+    // A debug-mode guest is open to its host: it protects nothing.
+    if (const auto* dbg = r.if_contains("debug"); dbg && dbg->is_bool() && dbg->as_bool()) {
+      v.state = State::kFail;
+      v.reason = "the TEE runs in debug mode: the host can read its memory";
+    }
     return v;
   }
   const auto* nodes = r.if_contains("nodes");

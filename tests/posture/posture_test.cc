@@ -293,6 +293,13 @@ TEST(Evidence, ToolOutputsSpeakForTheirOwnCheck) {
   ASSERT_EQ(tee.size(), 1u);
   EXPECT_EQ(tee[0].check, "attest.tee");
   EXPECT_EQ(tee[0].state, State::kPass);
+  auto debug = Eval(Sign(Envelope("attestation", R"({"tee": "snp", "debug": true,
+      "measurements": {"measurement": "00"}})"),
+                         *key),
+                    ctx);
+  ASSERT_EQ(debug.size(), 1u);
+  EXPECT_EQ(debug[0].state, State::kFail);
+  EXPECT_NE(debug[0].reason.find("debug"), std::string::npos);
   // A state list naming only TEEs says nothing about measured boot.
   auto list = Eval(
       Sign(Envelope("attestation", R"({"nodes": [{"name": "cvm-1", "tee": "tdx"}]})"), *key), ctx);
