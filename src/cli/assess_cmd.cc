@@ -412,9 +412,8 @@ int Assess(const AssessArgs& a) {
   if (record) {
     // Recorded before the report is written or printed: a report means the
     // ledger holds its digest.
-    Status st = record->Record(posture::AssessedEvent(result, posture::DigestOf(controls_text),
-                                                      posture::DigestOf(report_json),
-                                                      record->actor()));
+    Status st = record->Record(posture::AssessedEvent(
+        result, posture::DigestOf(controls_text), posture::DigestOf(report_json), record->actor()));
     if (!st.ok()) return ReportError(st.WithContext("the assessment was not recorded"));
   }
   if (!a.html.empty()) {

@@ -625,8 +625,8 @@ int ServeStandalone(const ServeArgs& a) {
   if (a.checkpoint_ms >= 0) cfg.checkpoint_interval = std::chrono::milliseconds(a.checkpoint_ms);
   if (!a.listen.empty()) {
     if (!ParseHostPort(a.listen, &cfg.listen_host, &cfg.listen_port))
-      return ReportError(InvalidArgumentError("--listen must be HOST:PORT with a port 0-65535, got '" +
-                                              a.listen + "'"));
+      return ReportError(InvalidArgumentError(
+          "--listen must be HOST:PORT with a port 0-65535, got '" + a.listen + "'"));
     cfg.listen_explicit = true;
   }
   cfg.listen_explicit = true;  // standalone: a busy port is an error

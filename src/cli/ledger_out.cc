@@ -23,8 +23,7 @@ void AddLedgerOutOptions(CLI::App* cmd, LedgerOutArgs& a, const char* what) {
   cmd->add_option("--actor", a.actor, "Identity recorded as the event's actor (default: $USER)");
 }
 
-Result<std::unique_ptr<LedgerOut>> LedgerOut::Open(const LedgerOutArgs& a,
-                                                   std::string submitter) {
+Result<std::unique_ptr<LedgerOut>> LedgerOut::Open(const LedgerOutArgs& a, std::string submitter) {
   std::unique_ptr<LedgerOut> out(new LedgerOut());
   out->target_ = a.target;
   out->actor_ = a.actor;
@@ -46,8 +45,7 @@ Result<std::unique_ptr<LedgerOut>> LedgerOut::Open(const LedgerOutArgs& a,
     out->sink_ = out->http_.get();
     return out;
   }
-  if (!t.starts_with("sqlite:") && !t.starts_with("postgres://") &&
-      !t.starts_with("postgresql://"))
+  if (!t.starts_with("sqlite:") && !t.starts_with("postgres://") && !t.starts_with("postgresql://"))
     return InvalidArgumentError("--ledger " + t +
                                 ": expected a ledger service (http://HOST:PORT, https://...) or "
                                 "a ledger store (sqlite:PATH, postgres://...)");

@@ -399,8 +399,9 @@ int Poll(const PollArgs& a) {
     if (!l) return ReportError(l.error());
     ledger = std::move(*l);
   }
-  auto verifier = MakeHttpNodeVerifier(a.registry, a.policy, std::chrono::milliseconds(a.timeout_ms),
-                                       ledger ? ledger->sink() : nullptr);
+  auto verifier =
+      MakeHttpNodeVerifier(a.registry, a.policy, std::chrono::milliseconds(a.timeout_ms),
+                           ledger ? ledger->sink() : nullptr);
   if (!verifier) return ReportError(verifier.error());
   auto nodes = LoadPollableNodes(a.registry);
   if (!nodes) return ReportError(nodes.error());

@@ -35,9 +35,9 @@ struct TypeSpec {
 // node.attested and node.drifted carry the same fields: one poll's result
 // (docs/formats/ledger-entry.md); only the type tells them apart.
 std::vector<FieldSpec> NodeFields() {
-  return {{"node", Kind::kString, true},      {"class", Kind::kString, false},
-          {"health", Kind::kString, true},    {"previous", Kind::kString, false},
-          {"changed", Kind::kBool, false},    {"reasons", Kind::kStringList, false}};
+  return {{"node", Kind::kString, true},   {"class", Kind::kString, false},
+          {"health", Kind::kString, true}, {"previous", Kind::kString, false},
+          {"changed", Kind::kBool, false}, {"reasons", Kind::kStringList, false}};
 }
 
 const std::vector<TypeSpec>& Types() {

@@ -419,11 +419,10 @@ TEST(EntryTest, ValidatesTypesFieldsAndSize) {
   EXPECT_FALSE(
       ParseEntry(R"({"type":"node.attested","actor":"v","health":"attested"})", opts).has_value());
   // Both node types share one field list: node.drifted refuses what node.attested refuses.
-  EXPECT_FALSE(
-      ParseEntry(R"({"type":"node.drifted","actor":"v","node":"gpu-1","health":"drifted",)"
-                 R"("reasons":"kernel"})",
-                 opts)
-          .has_value());
+  EXPECT_FALSE(ParseEntry(R"({"type":"node.drifted","actor":"v","node":"gpu-1","health":"drifted",)"
+                          R"("reasons":"kernel"})",
+                          opts)
+                   .has_value());
   // What `rampart assess --ledger` writes: digests and counts; the digests are indexed.
   const std::string d64(64, 'a'), c64(64, 'b'), r64(64, 'c');
   std::string assessed = R"({"type":"posture.assessed","actor":"ci","estate":"sha256:)" + d64 +
@@ -434,8 +433,8 @@ TEST(EntryTest, ValidatesTypesFieldsAndSize) {
                          R"("estate_name":"acme-ai","verdict":"fail"})";
   auto pa = ParseEntry(assessed, opts);
   ASSERT_TRUE(pa.has_value()) << pa.error().message();
-  EXPECT_EQ(pa->digests, (std::vector<std::string>{"sha256:" + d64, "sha256:" + c64,
-                                                   "sha256:" + r64}));
+  EXPECT_EQ(pa->digests,
+            (std::vector<std::string>{"sha256:" + d64, "sha256:" + c64, "sha256:" + r64}));
   std::string no_report = assessed;
   no_report.replace(no_report.find(R"("report")"), 9 + 8 + 64 + 2, "");  // "report":"sha256:<64>",
   auto nr = ParseEntry(no_report, opts);

@@ -61,12 +61,13 @@ void Golden(const std::string& example, const std::vector<std::string>& extra = 
             const std::string& name = "") {
   // The estate path as a user types it, relative to the source tree (the
   // tests' working directory), so the golden file does not name /work/...
-  std::vector<std::string> args = {"assess", "examples/" + example + ".yaml", "--format", "json",
-                                   "--now", kNow};
+  std::vector<std::string> args = {
+      "assess", "examples/" + example + ".yaml", "--format", "json", "--now", kNow};
   args.insert(args.end(), extra.begin(), extra.end());
   auto r = RunRampart(args);
   ASSERT_EQ(r.exit_code, 1) << r.err;  // both examples have an essential gap
-  fs::path golden = SourceDir() / "tests/posture/golden" / ((name.empty() ? example : name) + ".json");
+  fs::path golden =
+      SourceDir() / "tests/posture/golden" / ((name.empty() ? example : name) + ".json");
   if (std::getenv("UPDATE_GOLDEN")) {
     ASSERT_TRUE(WriteFileAtomic(golden, r.out).ok());
   }
@@ -92,8 +93,8 @@ TEST(AssessCli, GoldenEstateWithExampleEvidence) {
 }
 
 TEST(AssessCli, ExampleEvidenceLeavesNoCellMissing) {
-  std::vector<std::string> args = {"assess", "examples/estate.yaml", "--format", "json", "--now",
-                                   "2026-12-07T01:00:00Z"};
+  std::vector<std::string> args = {"assess", "examples/estate.yaml", "--format", "json",
+                                   "--now",  "2026-12-07T01:00:00Z"};
   args.insert(args.end(), kExampleEvidence.begin(), kExampleEvidence.end());
   auto o = Parse(RunRampart(args).out);
   ASSERT_TRUE(o.contains("checks"));
@@ -103,8 +104,7 @@ TEST(AssessCli, ExampleEvidenceLeavesNoCellMissing) {
     EXPECT_NE(x.at("status").as_string(), "invalid") << x.at("id").as_string();
   }
   EXPECT_EQ(o.at("summary").as_object().at("missing").as_int64(), 0);
-  for (const char* id :
-       {"ledger.verify", "artifacts.scan", "artifacts.signatures", "attest.nodes"})
+  for (const char* id : {"ledger.verify", "artifacts.scan", "artifacts.signatures", "attest.nodes"})
     EXPECT_EQ(CheckStatus(o, id), "pass") << id;
   // The shared SEV-SNP sample is a debug-mode guest: verified, and still a fail.
   EXPECT_EQ(CheckStatus(o, "attest.tee"), "fail");
@@ -130,17 +130,18 @@ TEST(AssessCli, ExampleEvidenceScriptRuns) {
   RAMPART_NEEDS(fs::exists(SourceDir() / "../shared/testdata/attest/snp-google/attestation.bin"),
                 "../shared/testdata/attest");
   TempDir d;
-  auto run = testing::Run({"bash", (SourceDir() / "scripts/posture/make-example-evidence.sh").string()},
-                          "", {"OUT=" + (d / "ev").string(), "RAMPART=" + testing::RampartBin()});
+  auto run =
+      testing::Run({"bash", (SourceDir() / "scripts/posture/make-example-evidence.sh").string()},
+                   "", {"OUT=" + (d / "ev").string(), "RAMPART=" + testing::RampartBin()});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  std::vector<std::string> args = {"assess",     "examples/estate.yaml",
-                                   "--format",   "json",
-                                   "--now",      "2026-12-07T01:00:00Z",
-                                   "--evidence", (d / "ev").string(),
+  std::vector<std::string> args = {"assess",         "examples/estate.yaml",
+                                   "--format",       "json",
+                                   "--now",          "2026-12-07T01:00:00Z",
+                                   "--evidence",     (d / "ev").string(),
                                    "--evidence-key", (d / "ev/evidence-key.pem").string()};
   auto fresh = Parse(RunRampart(args).out);
   std::vector<std::string> committed_args = {"assess", "examples/estate.yaml", "--format", "json",
-                                             "--now", "2026-12-07T01:00:00Z"};
+                                             "--now",  "2026-12-07T01:00:00Z"};
   committed_args.insert(committed_args.end(), kExampleEvidence.begin(), kExampleEvidence.end());
   auto committed = Parse(RunRampart(committed_args).out);
   // Fresh keys and nonces, the same verdicts as the committed evidence.

@@ -1,9 +1,8 @@
 // `rampart assess --ledger`: the assessment recorded as a posture.assessed
 // entry in a real ledger — a ledger store opened in process, and a ledger
 // service over HTTP — and read back with `rampart ledger find`.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <filesystem>
 
@@ -138,14 +137,13 @@ TEST(AssessLedger, RecordedThroughALedgerService) {
 
 TEST(AssessLedger, BadLedgerTargetFailsBeforeAnyOutput) {
   TempDir d;
-  auto r = RunRampart({"assess", "examples/estate.yaml", "--ledger", "ftp://x", "--html",
-                       (d / "r.html").string()});
+  auto r = RunRampart(
+      {"assess", "examples/estate.yaml", "--ledger", "ftp://x", "--html", (d / "r.html").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("expected a ledger service"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(d / "r.html"));
   r = RunRampart({"assess", "examples/estate.yaml", "--ledger",
-                  "sqlite:" + (d / "none.db").string(), "--ledger-signer",
-                  (d / "k").string()});
+                  "sqlite:" + (d / "none.db").string(), "--ledger-signer", (d / "k").string()});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("rampart ledger init"), std::string::npos) << r.err;
   EXPECT_TRUE(r.out.empty());

@@ -125,8 +125,8 @@ std::string NodeVerifier::MetricsText() const {
   for (const auto& n : nodes_) {
     auto it = states_.find(n.name);
     bool ok = it != states_.end() && it->second.health == NodeHealth::kAttested;
-    out += "rampart_node_attested{node=\"" + Label(n.name) + "\",class=\"" +
-           Label(n.node_class) + "\"} " + (ok ? "1" : "0") + "\n";
+    out += "rampart_node_attested{node=\"" + Label(n.name) + "\",class=\"" + Label(n.node_class) +
+           "\"} " + (ok ? "1" : "0") + "\n";
   }
   out +=
       "# HELP rampart_node_last_poll_timestamp_seconds When the node was last polled (Unix "
@@ -135,9 +135,9 @@ std::string NodeVerifier::MetricsText() const {
     auto it = states_.find(n.name);
     if (it == states_.end() || it->second.checked_at == std::chrono::system_clock::time_point{})
       continue;  // not polled yet
-    auto secs = std::chrono::duration_cast<std::chrono::seconds>(
-                    it->second.checked_at.time_since_epoch())
-                    .count();
+    auto secs =
+        std::chrono::duration_cast<std::chrono::seconds>(it->second.checked_at.time_since_epoch())
+            .count();
     out += "rampart_node_last_poll_timestamp_seconds{node=\"" + Label(n.name) + "\"} " +
            std::to_string(secs) + "\n";
   }

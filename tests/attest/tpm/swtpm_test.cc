@@ -390,8 +390,7 @@ TEST_F(SwTpmTest, NodePollRecordsInTheLedgerAndServesMetrics) {
   EXPECT_NE(ledger.out.find(drift), std::string::npos) << ledger.out;
   EXPECT_NE(ledger.out.find("\"actor\":\"rampart-node-verifier\""), std::string::npos)
       << ledger.out;
-  CommandResult v =
-      RunRampart({"ledger", "verify", "--store", store, "--pub", P("ledger.pub")});
+  CommandResult v = RunRampart({"ledger", "verify", "--store", store, "--pub", P("ledger.pub")});
   EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
 
   // A store that is not there: refused before any poll.
@@ -403,11 +402,10 @@ TEST_F(SwTpmTest, NodePollRecordsInTheLedgerAndServesMetrics) {
 
   // The loop's /metrics: the drifted node at 0, its poll time, the outcome counted.
   int port = rampart::testing::FreePort();
-  rampart::testing::Process loop(
-      {rampart::testing::RampartBin(), "node", "poll", "--interval", "1", "--registry",
-       P("registry"), "--policy", P("nodes.yaml"), "--metrics",
-       "127.0.0.1:" + std::to_string(port)},
-      dir_.path());
+  rampart::testing::Process loop({rampart::testing::RampartBin(), "node", "poll", "--interval", "1",
+                                  "--registry", P("registry"), "--policy", P("nodes.yaml"),
+                                  "--metrics", "127.0.0.1:" + std::to_string(port)},
+                                 dir_.path());
   ASSERT_TRUE(rampart::testing::WaitForPort(port)) << loop.Stderr();
   ASSERT_TRUE(loop.WaitForOutput("gpu-01: drifted")) << loop.Stdout() << loop.Stderr();
   auto m = rampart::testing::RawExchange(
@@ -450,15 +448,18 @@ TEST_F(SwTpmTest, KeyBrokerReleasesOnlyToAnAttestedNode) {
   std::ofstream(dir_ / "sample.pem") << *sk->ToPem();
   std::ofstream(dir_ / "sample.pub") << *sk->public_key().ToPem();
   const int metrics_port = rampart::testing::FreePort();
-  std::ofstream(dir_ / "kbs.yaml") << "attest:\n"
-                                      "  kek: kbs.kek\n"
-                                      "  sample_key: sample.pub\n"
-                                      "  nodes: {registry: registry, policy: nodes.yaml, "
-                                      "metrics: \"127.0.0.1:" + std::to_string(metrics_port) + "\"}\n"
-                                      "  resources:\n"
-                                      "    - {path: models/tiny/key, sealed: sealed, policy: p}\n"
-                                      "  policies:\n"
-                                      "    - {id: p, tee: [sample], require_attested_node: true}\n";
+  std::ofstream(dir_ / "kbs.yaml")
+      << "attest:\n"
+         "  kek: kbs.kek\n"
+         "  sample_key: sample.pub\n"
+         "  nodes: {registry: registry, policy: nodes.yaml, "
+         "metrics: \"127.0.0.1:" +
+             std::to_string(metrics_port) +
+             "\"}\n"
+             "  resources:\n"
+             "    - {path: models/tiny/key, sealed: sealed, policy: p}\n"
+             "  policies:\n"
+             "    - {id: p, tee: [sample], require_attested_node: true}\n";
   auto start = [&] {
     auto kbs = std::make_unique<rampart::testing::Process>(
         std::vector<std::string>{rampart::testing::RampartBin(), "kbs", "serve", "--policy",
