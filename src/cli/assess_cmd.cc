@@ -415,6 +415,8 @@ int Assess(const AssessArgs& a) {
     Status st = record->Record(posture::AssessedEvent(
         result, posture::DigestOf(controls_text), posture::DigestOf(report_json), record->actor()));
     if (!st.ok()) return ReportError(st.WithContext("the assessment was not recorded"));
+    std::fprintf(stderr, "rampart: recorded posture.assessed (report %s) in the ledger at %s\n",
+                 posture::DigestOf(report_json).c_str(), record->where().c_str());
   }
   if (!a.html.empty()) {
     Status st = WriteFileAtomic(a.html, posture::ToHtml(result));

@@ -14,6 +14,21 @@ namespace rampart::cli {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The target as it may be printed: a password in a postgres:// or http://
+// URL's user part is not.
+std::string Redact(const std::string& t) {
+  std::size_t scheme = t.find("://");
+  if (scheme == std::string::npos) return t;
+  std::size_t at = t.find('@', scheme + 3);
+  std::size_t slash = t.find('/', scheme + 3);
+  if (at == std::string::npos || (slash != std::string::npos && slash < at)) return t;
+  return t.substr(0, scheme + 3) + "***" + t.substr(at);
+}
+
+}  // namespace
+
 void AddLedgerOutOptions(CLI::App* cmd, LedgerOutArgs& a, const char* what) {
   cmd->add_option("--ledger", a.target, what);
   cmd->add_option("--ledger-key", a.api_key,
@@ -25,13 +40,14 @@ void AddLedgerOutOptions(CLI::App* cmd, LedgerOutArgs& a, const char* what) {
 
 Result<std::unique_ptr<LedgerOut>> LedgerOut::Open(const LedgerOutArgs& a, std::string submitter) {
   std::unique_ptr<LedgerOut> out(new LedgerOut());
-  out->target_ = a.target;
+  out->target_ = Redact(a.target);
   out->actor_ = a.actor;
   if (out->actor_.empty()) {
     const char* u = std::getenv("USER");
     out->actor_ = u && *u ? u : "rampart-cli";
   }
   const std::string& t = a.target;
+  const std::string& shown = out->target_;
   if (t.starts_with("http://") || t.starts_with("https://")) {
     HttpAuditSinkOptions o;
     o.url = t;
@@ -40,13 +56,13 @@ Result<std::unique_ptr<LedgerOut>> LedgerOut::Open(const LedgerOutArgs& a, std::
       if (const char* k = std::getenv("RAMPART_LEDGER_API_KEY")) o.api_key = k;
     }
     auto sink = MakeHttpAuditSink(o);
-    if (!sink) return sink.error().WithContext("--ledger " + t);
+    if (!sink) return sink.error().WithContext("--ledger " + shown);
     out->http_ = std::move(*sink);
     out->sink_ = out->http_.get();
     return out;
   }
   if (!t.starts_with("sqlite:") && !t.starts_with("postgres://") && !t.starts_with("postgresql://"))
-    return InvalidArgumentError("--ledger " + t +
+    return InvalidArgumentError("--ledger " + shown +
                                 ": expected a ledger service (http://HOST:PORT, https://...) or "
                                 "a ledger store (sqlite:PATH, postgres://...)");
   if (t.starts_with("sqlite:")) {
@@ -54,7 +70,7 @@ Result<std::unique_ptr<LedgerOut>> LedgerOut::Open(const LedgerOutArgs& a, std::
     if (path.starts_with("//")) path = path.substr(2);
     std::error_code ec;
     if (!fs::exists(path, ec))
-      return InvalidArgumentError("--ledger " + t + ": no ledger at " + path +
+      return InvalidArgumentError("--ledger " + shown + ": no ledger at " + path +
                                   "; create one with `rampart ledger init --store " + t + "`");
   }
   std::error_code ec;
@@ -69,9 +85,9 @@ Result<std::unique_ptr<LedgerOut>> LedgerOut::Open(const LedgerOutArgs& a, std::
     return InvalidArgumentError("--ledger-signer " + a.signer_key + ": " +
                                 signer.error().message());
   auto store = ledger::OpenStore(t);
-  if (!store) return store.error().WithContext("--ledger " + t);
+  if (!store) return store.error().WithContext("--ledger " + shown);
   auto l = ledger::Ledger::Open(std::move(*store), std::move(*signer));
-  if (!l) return l.error().WithContext("--ledger " + t);
+  if (!l) return l.error().WithContext("--ledger " + shown);
   out->ledger_ = std::shared_ptr<ledger::Ledger>(std::move(*l));
   out->local_ = std::make_shared<ledger::LocalAuditSink>(out->ledger_, std::move(submitter));
   out->sink_ = out->local_.get();

@@ -48,6 +48,8 @@ class LedgerOut {
 
   AuditSink* sink() const { return sink_; }
   const std::string& actor() const { return actor_; }
+  // The target as it may be printed (a password in the URL replaced).
+  const std::string& where() const { return target_; }
 
   // Appends one event and waits until the ledger holds it durably (and, for
   // a store, a signed checkpoint covers it). Fails at once on a refused API

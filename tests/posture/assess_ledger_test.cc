@@ -80,6 +80,8 @@ TEST(AssessLedger, RecordedInALedgerStore) {
   auto r = RunRampart({"assess", "examples/estate.yaml", "--format", "json", "--now", kNow,
                        "--ledger", store, "--ledger-signer", key, "--actor", "posture-ci"});
   ASSERT_EQ(r.exit_code, 1) << r.err;  // essential gaps, and recorded all the same
+  EXPECT_NE(r.err.find("recorded posture.assessed (report " + Sha(r.out) + ")"), std::string::npos)
+      << r.err;
   std::string estate = EstateDigest();
   auto entries = Assessed(store, estate);
   ASSERT_EQ(entries.size(), 1u);
@@ -148,6 +150,17 @@ TEST(AssessLedger, BadLedgerTargetFailsBeforeAnyOutput) {
   EXPECT_NE(r.err.find("rampart ledger init"), std::string::npos) << r.err;
   EXPECT_TRUE(r.out.empty());
   EXPECT_FALSE(fs::exists(d / "none.db"));
+  // A password in the store URL never reaches the output.
+  auto init = RunRampart({"ledger", "init", "--store", "sqlite:" + (d / "l.db").string(), "--key",
+                          (d / "l.key").string()});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  r = RunRampart({"assess", "examples/estate.yaml", "--ledger",
+                  "postgres://rampart:s3cret@127.0.0.1:1/ledger", "--ledger-signer",
+                  (d / "l.key").string()});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.err.find("postgres://***@127.0.0.1:1/ledger"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("s3cret"), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty());
 }
 
 }  // namespace
