@@ -393,6 +393,11 @@ Result<std::shared_ptr<NodeVerifier>> MakeHttpNodeVerifier(const std::string& re
 }
 
 int Poll(const PollArgs& a) {
+  // A loop stops on SIGINT/SIGTERM between polls, its events recorded; the
+  // mask is set before any thread starts so that every thread inherits it.
+  sigset_t signals;
+  sigemptyset(&signals);
+  if (!a.once) signals = BlockServiceSignals();
   std::unique_ptr<LedgerOut> ledger;
   if (!a.ledger.target.empty()) {
     auto l = LedgerOut::Open(a.ledger, "rampart-node-poll");
@@ -433,7 +438,9 @@ int Poll(const PollArgs& a) {
       return r.failed == 0 ? kExitOk : kExitFindings;
     }
     if (!recorded.ok()) spdlog::error("node poll: {}", recorded.message());
-    std::this_thread::sleep_for(std::chrono::seconds(a.interval));
+    timespec wait{a.interval, 0};
+    int sig = sigtimedwait(&signals, nullptr, &wait);
+    if (sig == SIGINT || sig == SIGTERM) return kExitOk;
   }
 }
 
