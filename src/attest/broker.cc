@@ -116,6 +116,15 @@ std::optional<BrokerConfig> ReadBrokerConfig(const YAML::Node& node, const std::
     if (auto v = nf.String("registry", true)) c.nodes.registry = rel(*v);
     if (auto v = nf.String("policy", true)) c.nodes.policy = rel(*v);
     if (auto v = nf.Int("interval_s", false, 1, 86400)) c.nodes.interval = std::chrono::seconds(*v);
+    if (auto v = nf.String("metrics")) {
+      std::string h;
+      std::uint16_t p = 0;
+      if (ParseHostPort(*v, &h, &p))
+        c.nodes.metrics = *v;
+      else
+        diags->Error(nf.Where("metrics"), "attest.nodes.metrics",
+                     "metrics must be HOST:PORT, e.g. 127.0.0.1:9464");
+    }
     nf.CheckUnknown();
   }
   if (YAML::Node l = f.Node("limits"); l.IsDefined()) {

@@ -92,6 +92,7 @@ struct BrokerConfig {
     std::filesystem::path registry;
     std::filesystem::path policy;
     std::chrono::seconds interval{60};
+    std::string metrics;  // HOST:PORT of the loop's /metrics listener; empty: none
   } nodes;
 };
 

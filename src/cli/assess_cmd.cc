@@ -11,6 +11,7 @@
 #include <set>
 
 #include "cli/cli.h"
+#include "cli/ledger_out.h"
 #include "core/clock.h"
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -26,6 +27,7 @@
 #include "posture/controls.h"
 #include "posture/diff.h"
 #include "posture/evidence.h"
+#include "posture/record.h"
 #include "posture/report.h"
 #include "zones/check.h"
 #include "zones/lateral.h"
@@ -53,6 +55,7 @@ struct AssessArgs {
   std::string ledger_store;
   std::string ledger_pub;
   bool print_digest = false;
+  LedgerOutArgs record;  // --ledger: record the assessment (posture.assessed)
 };
 
 // ---- live checks: the zones pillar -------------------------------------------
@@ -338,6 +341,13 @@ int Assess(const AssessArgs& a) {
         "pinned verifier key"));
   auto max_age = posture::ParseMaxAge(a.max_age);
   if (!max_age) return ReportError(max_age.error());
+  // Opened before anything is assessed, so a wrong --ledger fails first.
+  std::unique_ptr<LedgerOut> record;
+  if (!a.record.target.empty()) {
+    auto r = LedgerOut::Open(a.record, "rampart-assess");
+    if (!r) return ReportError(r.error());
+    record = std::move(*r);
+  }
 
   // The matrix.
   std::string controls_text(posture::DefaultControlsText());
@@ -398,12 +408,22 @@ int Assess(const AssessArgs& a) {
 
   posture::Assessment result = posture::Assess(*controls, e, *digest, time, std::move(evidence));
   result.paths = std::move(views);
+  std::string report_json = posture::ToJson(result);
+  if (record) {
+    // Recorded before the report is written or printed: a report means the
+    // ledger holds its digest.
+    Status st = record->Record(posture::AssessedEvent(
+        result, posture::DigestOf(controls_text), posture::DigestOf(report_json), record->actor()));
+    if (!st.ok()) return ReportError(st.WithContext("the assessment was not recorded"));
+    std::fprintf(stderr, "rampart: recorded posture.assessed (report %s) in the ledger at %s\n",
+                 posture::DigestOf(report_json).c_str(), record->where().c_str());
+  }
   if (!a.html.empty()) {
     Status st = WriteFileAtomic(a.html, posture::ToHtml(result));
     if (!st.ok()) return ReportError(st.WithContext(a.html));
   }
   if (a.format == "json") {
-    PrintOut(posture::ToJson(result));
+    PrintOut(report_json);
   } else if (a.format == "sarif") {
     PrintOut(posture::ToSarif(result));
   } else {
@@ -487,6 +507,9 @@ void RegisterAssessCommands(CLI::App& app, CommandContext& ctx) {
                   "Verify this ledger (sqlite:PATH or postgres://...) in process");
   cmd->add_option("--ledger-pub", a.ledger_pub, "The ledger's verifier key (pinned)");
   cmd->add_flag("--print-digest", a.print_digest, "Print the estate digest evidence binds to");
+  AddLedgerOutOptions(cmd, a.record,
+                      "Record the assessment (posture.assessed) in this ledger: a service URL "
+                      "or a store");
   cmd->callback([&ctx, cmd] {
     if (cmd->get_subcommands().empty()) ctx.exit_code = Assess(a);
   });

@@ -29,6 +29,7 @@
 #include "attest/snp.h"
 #include "cli/attest_cmds.h"
 #include "cli/cli.h"
+#include "cli/metrics_listener.h"
 #include "cli/node_cmds.h"
 #include "cli/serve.h"
 #include "core/encoding.h"
@@ -182,6 +183,7 @@ struct KbsServeArgs {
   bool insecure_http = false;
   std::string ledger_store, ledger_key = "var/ledger.key";
   std::string ledger_url, ledger_api_key;
+  std::string metrics;  // overrides attest.nodes.metrics
 };
 
 // The verifiers this broker runs. The sample verifier exists only when a
@@ -234,6 +236,19 @@ Result<std::unique_ptr<NodePoller>> StartBrokerNodes(const BrokerConfig& cfg, Au
                                 cfg.nodes.interval, sink);
   if (!poller) return poller.error().WithContext("attest.nodes");
   return poller;
+}
+
+// The node loop's /metrics listener (attest.nodes.metrics); null without.
+Result<std::unique_ptr<MetricsListener>> StartNodeMetrics(const std::string& host_port,
+                                                          const NodePoller* poller) {
+  if (host_port.empty()) return std::unique_ptr<MetricsListener>();
+  if (poller == nullptr)
+    return InvalidArgumentError(
+        "metrics " + host_port +
+        ": the listener serves the node verifier loop's state; set attest.nodes");
+  auto m = MetricsListener::Start(host_port, [poller] { return poller->MetricsText(); });
+  if (!m) return m.error().WithContext("attest.nodes.metrics");
+  return m;
 }
 
 void WarnMissingVerifiers(const BrokerConfig& cfg, const VerifierSet& v) {
@@ -370,8 +385,11 @@ int KbsServe(const KbsServeArgs& a) {
   so.port = cfg->listen_port;
   so.tls = cfg->tls;
   so.allow_plain_http = a.insecure_http || cfg->insecure_http;
+  if (!a.metrics.empty()) cfg->nodes.metrics = a.metrics;
   auto nodes = StartBrokerNodes(*cfg, audit.get());
   if (!nodes) return ReportError(nodes.error());
+  auto metrics = StartNodeMetrics(cfg->nodes.metrics, nodes->get());
+  if (!metrics) return ReportError(metrics.error());
   KeyBroker broker(std::move(*cfg), std::move(*verifiers), audit, &clock);
   if (*nodes) broker.SetNodeStates((*nodes)->states());
   auto server = KbsServer::Start(broker, so);
@@ -387,6 +405,7 @@ int KbsServe(const KbsServeArgs& a) {
     break;
   }
   (*server)->Stop();
+  metrics->reset();
   nodes->reset();
   if (audit) {
     if (Status s = audit->Flush(std::chrono::seconds(10)); !s.ok())
@@ -617,6 +636,7 @@ class KbsService final : public Service {
     so.allow_plain_http = cfg_.insecure_http;
     if (!ctx_->audit) spdlog::warn("kbs: no ledger in this estate: releases are only logged");
     RAMPART_ASSIGN_OR_RETURN(nodes_, StartBrokerNodes(cfg_, ctx_->audit.get()));
+    RAMPART_ASSIGN_OR_RETURN(metrics_, StartNodeMetrics(cfg_.nodes.metrics, nodes_.get()));
     broker_ = std::make_unique<KeyBroker>(cfg_, std::move(v), ctx_->audit, &clock_);
     if (nodes_) broker_->SetNodeStates(nodes_->states());
     RAMPART_ASSIGN_OR_RETURN(server_, KbsServer::Start(*broker_, so));
@@ -626,6 +646,7 @@ class KbsService final : public Service {
     if (server_) server_->Stop();
     server_.reset();
     broker_.reset();
+    metrics_.reset();
     nodes_.reset();
   }
 
@@ -634,6 +655,7 @@ class KbsService final : public Service {
   ServeContext* ctx_;
   SystemClock clock_;
   std::unique_ptr<NodePoller> nodes_;
+  std::unique_ptr<MetricsListener> metrics_;
   std::unique_ptr<KeyBroker> broker_;
   std::unique_ptr<KbsServer> server_;
 };
@@ -702,6 +724,9 @@ void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
   serve->add_option("--ledger-url", kbs_args.ledger_url, "Record releases in a ledger service");
   serve->add_option("--ledger-api-key", kbs_args.ledger_api_key,
                     "API key for --ledger-url (default: $RAMPART_LEDGER_API_KEY)");
+  serve->add_option("--metrics", kbs_args.metrics,
+                    "HOST:PORT to serve the node verifier loop's /metrics on "
+                    "(attest.nodes.metrics)");
   serve->callback([&ctx] { ctx.exit_code = KbsServe(kbs_args); });
 
   auto* attest = app.add_subcommand("attest", "Confidential computing: evidence and key release");

@@ -16,6 +16,7 @@
 #include "cli/serve.h"
 #include "core/encoding.h"
 #include "core/file.h"
+#include "core/host_port.h"
 #include "core/json.h"
 #include "core/url.h"
 #include "estate/loader.h"
@@ -623,12 +624,9 @@ int ServeStandalone(const ServeArgs& a) {
   if (!a.origin.empty()) cfg.origin = a.origin;
   if (a.checkpoint_ms >= 0) cfg.checkpoint_interval = std::chrono::milliseconds(a.checkpoint_ms);
   if (!a.listen.empty()) {
-    std::size_t colon = a.listen.rfind(':');
-    int port = colon == std::string::npos ? -1 : std::atoi(a.listen.c_str() + colon + 1);
-    if (port < 0 || port > 65535)
-      return ReportError(InvalidArgumentError("--listen must be HOST:PORT"));
-    cfg.listen_host = a.listen.substr(0, colon);
-    cfg.listen_port = static_cast<std::uint16_t>(port);
+    if (!ParseHostPort(a.listen, &cfg.listen_host, &cfg.listen_port))
+      return ReportError(InvalidArgumentError(
+          "--listen must be HOST:PORT with a port 0-65535, got '" + a.listen + "'"));
     cfg.listen_explicit = true;
   }
   cfg.listen_explicit = true;  // standalone: a busy port is an error

@@ -18,6 +18,8 @@
 #include "attest/tpm/node_verifier.h"
 #include "attest/tpm/node_verify.h"
 #include "cli/cli.h"
+#include "cli/ledger_out.h"
+#include "cli/metrics_listener.h"
 #include "cli/node_cmds.h"
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -352,6 +354,8 @@ struct PollArgs {
   int interval = 60;
   int timeout_ms = 10000;
   bool once = false;
+  LedgerOutArgs ledger;  // --ledger: record node.attested / node.drifted
+  std::string metrics;   // --metrics HOST:PORT
 };
 
 // The enrolled nodes of `registry` that have an agent address, by name.
@@ -389,11 +393,30 @@ Result<std::shared_ptr<NodeVerifier>> MakeHttpNodeVerifier(const std::string& re
 }
 
 int Poll(const PollArgs& a) {
+  // A loop stops on SIGINT/SIGTERM between polls, its events recorded; the
+  // mask is set before any thread starts so that every thread inherits it.
+  sigset_t signals;
+  sigemptyset(&signals);
+  if (!a.once) signals = BlockServiceSignals();
+  std::unique_ptr<LedgerOut> ledger;
+  if (!a.ledger.target.empty()) {
+    auto l = LedgerOut::Open(a.ledger, "rampart-node-poll");
+    if (!l) return ReportError(l.error());
+    ledger = std::move(*l);
+  }
   auto verifier =
-      MakeHttpNodeVerifier(a.registry, a.policy, std::chrono::milliseconds(a.timeout_ms), nullptr);
+      MakeHttpNodeVerifier(a.registry, a.policy, std::chrono::milliseconds(a.timeout_ms),
+                           ledger ? ledger->sink() : nullptr);
   if (!verifier) return ReportError(verifier.error());
   auto nodes = LoadPollableNodes(a.registry);
   if (!nodes) return ReportError(nodes.error());
+  std::unique_ptr<MetricsListener> metrics;
+  if (!a.metrics.empty()) {
+    std::shared_ptr<NodeVerifier> v = *verifier;
+    auto m = MetricsListener::Start(a.metrics, [v] { return v->MetricsText(); });
+    if (!m) return ReportError(m.error().WithContext("--metrics"));
+    metrics = std::move(*m);
+  }
   for (;;) {
     auto r = (*verifier)->PollOnce(std::chrono::system_clock::now());
     std::string out;
@@ -403,8 +426,21 @@ int Poll(const PollArgs& a) {
       for (const auto& m : s->reasons) out += "  " + m + "\n";
     }
     PrintOut(out);
-    if (a.once) return r.failed == 0 ? kExitOk : kExitFindings;
-    std::this_thread::sleep_for(std::chrono::seconds(a.interval));
+    std::fflush(stdout);  // a loop's output reaches a log file poll by poll
+    // Each poll's events are durable before the next poll (or the exit).
+    Status recorded = r.audit_failures > 0
+                          ? UnavailableError(std::to_string(r.audit_failures) +
+                                             " node event(s) refused by the ledger")
+                          : OkStatus();
+    if (ledger && recorded.ok()) recorded = ledger->Drain(std::chrono::seconds(10));
+    if (a.once) {
+      if (!recorded.ok()) return ReportError(recorded.WithContext("the poll was not recorded"));
+      return r.failed == 0 ? kExitOk : kExitFindings;
+    }
+    if (!recorded.ok()) spdlog::error("node poll: {}", recorded.message());
+    timespec wait{a.interval, 0};
+    int sig = sigtimedwait(&signals, nullptr, &wait);
+    if (sig == SIGINT || sig == SIGTERM) return kExitOk;
   }
 }
 
@@ -433,6 +469,8 @@ NodePoller::~NodePoller() {
 }
 
 std::shared_ptr<const NodeStateReader> NodePoller::states() const { return verifier_; }
+
+std::string NodePoller::MetricsText() const { return verifier_->MetricsText(); }
 
 Result<std::unique_ptr<NodePoller>> StartNodePoller(const std::string& registry,
                                                     const std::string& policy,
@@ -501,6 +539,10 @@ void RegisterNodeCommands(CLI::App& app, CommandContext& ctx) {
   poll->add_option("--timeout-ms", pa.timeout_ms, "Per-node deadline")
       ->check(CLI::Range(100, 600000));
   poll->add_flag("--once", pa.once, "Poll once; exit 1 unless every node is attested");
+  AddLedgerOutOptions(poll, pa.ledger,
+                      "Record every result (node.attested, node.drifted) in this ledger: a "
+                      "service URL or a store");
+  poll->add_option("--metrics", pa.metrics, "HOST:PORT to serve /metrics (node state) on");
   poll->callback([&ctx] { ctx.exit_code = Poll(pa); });
 
   auto* nonce = node->add_subcommand("nonce", "Print a fresh 32-byte nonce in hex");

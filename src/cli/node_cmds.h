@@ -25,6 +25,8 @@ class NodePoller {
   NodePoller(std::shared_ptr<attest::tpm::NodeVerifier> verifier, std::chrono::seconds interval);
   ~NodePoller();
   std::shared_ptr<const NodeStateReader> states() const;
+  // The loop's /metrics text (NodeVerifier::MetricsText); thread-safe.
+  std::string MetricsText() const;
 
  private:
   std::shared_ptr<attest::tpm::NodeVerifier> verifier_;

@@ -1,8 +1,7 @@
 #include "ledger/config.h"
 
-#include <charconv>
-
 #include "core/file.h"
+#include "core/host_port.h"
 #include "core/yaml.h"
 
 namespace rampart::ledger {
@@ -44,23 +43,11 @@ LedgerConfig ReadLedgerConfig(const estate::Estate& e, const std::filesystem::pa
   if (auto v = f.String("storage")) c.storage = *v;
   if (auto v = f.String("key_file")) c.key_file = *v;
   if (auto v = f.String("listen")) {
-    std::size_t colon = v->rfind(':');
-    int port = -1;
-    if (colon != std::string::npos) {
-      std::string_view p = std::string_view(*v).substr(colon + 1);
-      auto [end, ec] = std::from_chars(p.data(), p.data() + p.size(), port);
-      if (ec != std::errc() || end != p.data() + p.size()) port = -1;
-    }
-    if (colon == std::string::npos || port < 0 || port > 65535) {
-      diags->Error(f.Where("listen"), "ledger.listen",
-                   "listen must be HOST:PORT, got '" + *v + "'");
-    } else {
-      c.listen_host = v->substr(0, colon);
-      if (c.listen_host.size() > 2 && c.listen_host.front() == '[') {
-        c.listen_host = c.listen_host.substr(1, c.listen_host.size() - 2);
-      }
-      c.listen_port = static_cast<std::uint16_t>(port);
+    if (ParseHostPort(*v, &c.listen_host, &c.listen_port)) {
       c.listen_explicit = true;
+    } else {
+      diags->Error(f.Where("listen"), "ledger.listen",
+                   "listen must be HOST:PORT with a port 0-65535, got '" + *v + "'");
     }
   }
   if (auto v = f.Int("checkpoint_interval_ms", false, 0, 60'000)) {

@@ -33,6 +33,14 @@ struct TypeSpec {
   std::vector<FieldSpec> fields;
 };
 
+// node.attested and node.drifted carry the same fields: one poll's result
+// (docs/formats/ledger-entry.md); only the type tells them apart.
+std::vector<FieldSpec> NodeFields() {
+  return {{"node", Kind::kString, true},   {"class", Kind::kString, false},
+          {"health", Kind::kString, true}, {"previous", Kind::kString, false},
+          {"changed", Kind::kBool, false}, {"reasons", Kind::kStringList, false}};
+}
+
 const std::vector<TypeSpec>& Types() {
   static const std::vector<TypeSpec> kTypes = {
       {"dataset.ingested",
@@ -102,22 +110,24 @@ const std::vector<TypeSpec>& Types() {
         {"to", Kind::kString, false},
         {"attestation_digest", Kind::kDigest, false}}},
       {"alert", false, {{"severity", Kind::kSeverity, true}, {"message", Kind::kString, true}}},
-      {"node.attested",
+      {"node.attested", false, NodeFields()},
+      {"node.drifted", false, NodeFields()},
+      {"posture.assessed",
        false,
-       {{"node", Kind::kString, true},
-        {"class", Kind::kString, false},
-        {"health", Kind::kString, true},
-        {"previous", Kind::kString, false},
-        {"changed", Kind::kBool, false},
-        {"reasons", Kind::kStringList, false}}},
-      {"node.drifted",
-       false,
-       {{"node", Kind::kString, true},
-        {"class", Kind::kString, false},
-        {"health", Kind::kString, true},
-        {"previous", Kind::kString, false},
-        {"changed", Kind::kBool, false},
-        {"reasons", Kind::kStringList, false}}},
+       {{"estate", Kind::kDigest, true},
+        {"controls", Kind::kDigest, true},
+        {"report", Kind::kDigest, true},
+        {"assessed_at", Kind::kTime, true},
+        {"cells", Kind::kInt, true},
+        {"pass", Kind::kInt, true},
+        {"fail", Kind::kInt, true},
+        {"invalid", Kind::kInt, true},
+        {"stale", Kind::kInt, true},
+        {"missing", Kind::kInt, true},
+        {"not_applicable", Kind::kInt, true},
+        {"failing_essential", Kind::kStringList, true},
+        {"estate_name", Kind::kString, false},
+        {"verdict", Kind::kString, false}}},
       {"guard.blocked",
        false,
        {{"stage", Kind::kString, true},

@@ -121,6 +121,7 @@ struct Verdict {
   State state = State::kPass;
   std::string reason;
   std::vector<Detail> details;
+  bool silent = false;  // the result says nothing about this check (no evidence for it)
 };
 
 Verdict Invalid(std::string reason) { return {State::kInvalid, std::move(reason), {}}; }
@@ -191,26 +192,85 @@ Verdict OkVerdict(const json::object& r, std::string_view what) {
   return v;
 }
 
+// Attestation results come in three shapes: the state list
+// ({"nodes": [{name, measured_boot, tee}]}, each node with measured_boot, tee
+// or both), `rampart node verify --format json` (one node's measured boot),
+// and the claims of `rampart attest verify` (one TEE). A result says nothing
+// about the check it has no field for.
 Verdict AttestationVerdict(const json::object& r, std::string_view check) {
-  const auto* nodes = r.if_contains("nodes");
-  if (!nodes || !nodes->is_array()) return Invalid("attestation state: no \"nodes\" list");
-  if (nodes->as_array().empty()) return Invalid("attestation state: no node");
+  const bool tee_check = check == "attest.tee";
   Verdict v;
+  if (const auto* verified = r.if_contains("verified"); verified && !r.contains("nodes")) {
+    std::string node = Str(r.if_contains("node"));
+    if (!verified->is_bool() || node.empty())
+      return Invalid("not rampart node verify output: expected \"node\" and \"verified\"");
+    if (tee_check) {
+      v.silent = true;
+      return v;
+    }
+    std::string why = Str(r.if_contains("refusal"));
+    if (const auto* d = r.if_contains("drifts"); d && d->is_array())
+      for (const auto& x : d->as_array())
+        if (x.is_object())
+          v.details.push_back({node + ": drift: " + Str(x.as_object().if_contains("what")) + ": " +
+                                   Str(x.as_object().if_contains("message")),
+                               {}});
+    if (verified->as_bool()) {
+      v.details.insert(v.details.begin(),
+                       {node + ": measured boot verified (quote, logs, golden values of class " +
+                            Str(r.if_contains("class")) + ")",
+                        {}});
+    } else {
+      v.state = State::kFail;
+      v.reason = "a node's measured boot is not verified";
+      if (!why.empty()) v.details.push_back({node + ": refused: " + why, {}});
+    }
+    return v;
+  }
+  if (const auto* tee = r.if_contains("tee"); tee && r.contains("measurements")) {
+    if (!tee->is_string() || tee->as_string().empty())
+      return Invalid("not rampart attest verify output: \"tee\" is not a name");
+    if (!tee_check) {
+      v.silent = true;
+      return v;
+    }
+    std::string status = Str(r.if_contains("tcb_status"));
+    v.details.push_back({"TEE " + std::string(tee->as_string()) + " report verified" +
+                             (status.empty() ? "" : " (TCB status " + status + ")"),
+                         {}});
+    // A debug-mode guest is open to its host: it protects nothing.
+    if (const auto* dbg = r.if_contains("debug"); dbg && dbg->is_bool() && dbg->as_bool()) {
+      v.state = State::kFail;
+      v.reason = "the TEE runs in debug mode: the host can read its memory";
+    }
+    return v;
+  }
+  const auto* nodes = r.if_contains("nodes");
+  if (!nodes || !nodes->is_array())
+    return Invalid(
+        "attestation state: no \"nodes\" list (nor rampart node verify or attest verify "
+        "output)");
+  if (nodes->as_array().empty()) return Invalid("attestation state: no node");
+  bool any = false;
   for (const auto& n : nodes->as_array()) {
     if (!n.is_object()) return Invalid("attestation state: a node is not an object");
     const auto& o = n.as_object();
     std::string name = Str(o.if_contains("name"));
     std::string boot = Str(o.if_contains("measured_boot"));
     std::string tee = Str(o.if_contains("tee"));
-    if (name.empty() || boot.empty() || tee.empty())
-      return Invalid("attestation state: a node lacks name, measured_boot or tee");
-    bool ok = check == "attest.tee" ? tee != "none" : boot == "verified";
+    if (name.empty() || (boot.empty() && tee.empty()))
+      return Invalid("attestation state: a node lacks a name, or both measured_boot and tee");
+    std::string mine = tee_check ? tee : boot;
+    if (mine.empty()) continue;
+    any = true;
+    bool ok = tee_check ? tee != "none" : boot == "verified";
     if (!ok) v.state = State::kFail;
-    v.details.push_back({name + ": measured boot " + boot + ", tee " + tee, {}});
+    v.details.push_back({name + (tee_check ? ": tee " + tee : ": measured boot " + boot), {}});
   }
+  v.silent = !any;
   if (v.state == State::kFail)
-    v.reason = check == "attest.tee" ? "a node runs without a trusted execution environment"
-                                     : "a node's measured boot is not verified";
+    v.reason = tee_check ? "a node runs without a trusted execution environment"
+                         : "a node's measured boot is not verified";
   return v;
 }
 
@@ -299,8 +359,10 @@ std::vector<Evidence> EvaluateEvidenceFile(std::string_view bytes, std::string_v
   if (!result || !result->is_object())
     return for_kind(kind, same(invalid("\"result\" is missing or not an object")));
   bool stale = ctx.now - t > ctx.max_age;
-  return for_kind(kind, [&](const std::string& check) {
+  std::vector<std::string> silent;
+  auto out = for_kind(kind, [&](const std::string& check) {
     Verdict vd = KindVerdict(kind, check, result->as_object());
+    if (vd.silent) silent.push_back(check);
     Evidence e = base;
     e.details = std::move(vd.details);
     if (vd.state == State::kInvalid) {
@@ -316,6 +378,12 @@ std::vector<Evidence> EvaluateEvidenceFile(std::string_view bytes, std::string_v
     }
     return e;
   });
+  std::erase_if(out, [&](const Evidence& e) {
+    return std::find(silent.begin(), silent.end(), e.check) != silent.end();
+  });
+  if (out.empty())  // shown, never skipped
+    return {invalid("the " + kind + " result says nothing any check of the controls takes")};
+  return out;
 }
 
 }  // namespace rampart::posture

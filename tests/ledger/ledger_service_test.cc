@@ -350,6 +350,29 @@ ledger:
   auto rr = testing::RunRampart({"serve", "-e", bad.string(), "--var-dir", (dir / "var").string()});
   EXPECT_NE(rr.exit_code, 0);
   EXPECT_NE(rr.err.find("checkpoint_intervl_ms"), std::string::npos) << rr.err;
+
+  // listen: the one HOST:PORT parser (core/host_port.h) refuses what the
+  // ledger's own took: a port with trailing junk, no host, a port over 65535.
+  std::string head = estate.substr(0, estate.find("  listen:"));
+  for (const char* listen : {"127.0.0.1:70x", ":7000", "127.0.0.1:70000", "127.0.0.1"}) {
+    auto f = dir.Write("listen.yaml", head + "  listen: \"" + listen + "\"\n");
+    rr = testing::RunRampart({"serve", "-e", f.string(), "--var-dir", (dir / "var").string()});
+    EXPECT_EQ(rr.exit_code, 2) << listen << ": " << rr.err;
+    EXPECT_NE(rr.err.find("listen.yaml:"), std::string::npos) << listen << ": " << rr.err;
+    EXPECT_NE(rr.err.find("listen must be HOST:PORT"), std::string::npos) << rr.err;
+  }
+}
+
+TEST(LedgerServeTest, ListenFlagIsParsedStrictly) {
+  testing::TempDir dir;
+  for (const char* listen : {"127.0.0.1:80x", "127.0.0.1:-1", ":8080", "127.0.0.1:99999"}) {
+    auto r = testing::RunRampart({"ledger", "serve", "--listen", listen, "--store",
+                                  "sqlite:" + (dir / "l.db").string(), "--key",
+                                  (dir / "l.key").string()});
+    EXPECT_EQ(r.exit_code, 2) << listen << ": " << r.err;
+    EXPECT_NE(r.err.find("--listen must be HOST:PORT"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir / "l.db"));  // refused before anything is created
 }
 
 }  // namespace

@@ -418,6 +418,31 @@ TEST(EntryTest, ValidatesTypesFieldsAndSize) {
       << not_bool.error().message();
   EXPECT_FALSE(
       ParseEntry(R"({"type":"node.attested","actor":"v","health":"attested"})", opts).has_value());
+  // Both node types share one field list: node.drifted refuses what node.attested refuses.
+  EXPECT_FALSE(ParseEntry(R"({"type":"node.drifted","actor":"v","node":"gpu-1","health":"drifted",)"
+                          R"("reasons":"kernel"})",
+                          opts)
+                   .has_value());
+  // What `rampart assess --ledger` writes: digests and counts; the digests are indexed.
+  const std::string d64(64, 'a'), c64(64, 'b'), r64(64, 'c');
+  std::string assessed = R"({"type":"posture.assessed","actor":"ci","estate":"sha256:)" + d64 +
+                         R"(","controls":"sha256:)" + c64 + R"(","report":"sha256:)" + r64 +
+                         R"(","assessed_at":"2026-12-07T00:00:00Z","cells":24,"pass":9,)"
+                         R"("fail":2,"invalid":0,"stale":0,"missing":13,"not_applicable":0,)"
+                         R"("failing_essential":["inference x zero-trust: fail"],)"
+                         R"("estate_name":"acme-ai","verdict":"fail"})";
+  auto pa = ParseEntry(assessed, opts);
+  ASSERT_TRUE(pa.has_value()) << pa.error().message();
+  EXPECT_EQ(pa->digests,
+            (std::vector<std::string>{"sha256:" + d64, "sha256:" + c64, "sha256:" + r64}));
+  std::string no_report = assessed;
+  no_report.replace(no_report.find(R"("report")"), 9 + 8 + 64 + 2, "");  // "report":"sha256:<64>",
+  auto nr = ParseEntry(no_report, opts);
+  ASSERT_FALSE(nr.has_value()) << no_report;
+  EXPECT_NE(nr.error().message().find("'report'"), std::string::npos) << nr.error().message();
+  std::string bad_count = assessed;
+  bad_count.replace(bad_count.find(R"("fail":2)"), 8, R"("fail":-1)");
+  EXPECT_FALSE(ParseEntry(bad_count, opts).has_value());
   auto unknown = ParseEntry(R"({"type":"model.sigend","actor":"a","subjects":[]})", opts);
   ASSERT_FALSE(unknown.has_value());
   EXPECT_NE(unknown.error().message().find("did you mean 'model.signed'"), std::string::npos)

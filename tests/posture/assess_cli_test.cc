@@ -56,13 +56,18 @@ const json::array& CheckEvidence(const json::object& o, const std::string& id) {
   return empty;
 }
 
-void Golden(const std::string& example) {
+// `extra` are more arguments; `name` the golden file (default: the example).
+void Golden(const std::string& example, const std::vector<std::string>& extra = {},
+            const std::string& name = "") {
   // The estate path as a user types it, relative to the source tree (the
   // tests' working directory), so the golden file does not name /work/...
-  auto r =
-      RunRampart({"assess", "examples/" + example + ".yaml", "--format", "json", "--now", kNow});
-  ASSERT_EQ(r.exit_code, 1) << r.err;  // essential cells lack evidence in both examples
-  fs::path golden = SourceDir() / "tests/posture/golden" / (example + ".json");
+  std::vector<std::string> args = {
+      "assess", "examples/" + example + ".yaml", "--format", "json", "--now", kNow};
+  args.insert(args.end(), extra.begin(), extra.end());
+  auto r = RunRampart(args);
+  ASSERT_EQ(r.exit_code, 1) << r.err;  // both examples have an essential gap
+  fs::path golden =
+      SourceDir() / "tests/posture/golden" / ((name.empty() ? example : name) + ".json");
   if (std::getenv("UPDATE_GOLDEN")) {
     ASSERT_TRUE(WriteFileAtomic(golden, r.out).ok());
   }
@@ -71,13 +76,81 @@ void Golden(const std::string& example) {
   EXPECT_EQ(r.out, *want) << "the assessment of " << example
                           << " changed; if on purpose, rerun with UPDATE_GOLDEN=1";
   // Deterministic: a second run is byte-identical.
-  auto again =
-      RunRampart({"assess", "examples/" + example + ".yaml", "--format", "json", "--now", kNow});
+  auto again = RunRampart(args);
   EXPECT_EQ(again.out, r.out);
 }
 
 TEST(AssessCli, GoldenEstate) { Golden("estate"); }
 TEST(AssessCli, GoldenFlatNetwork) { Golden("flat-network"); }
+
+// The committed example evidence (scripts/posture/make-example-evidence.sh):
+// every check gets evidence; what remains are honest gaps, not blanks.
+const std::vector<std::string> kExampleEvidence = {
+    "--evidence", "examples/evidence", "--evidence-key", "examples/evidence/evidence-key.pem"};
+
+TEST(AssessCli, GoldenEstateWithExampleEvidence) {
+  Golden("estate", kExampleEvidence, "estate-evidence");
+}
+
+TEST(AssessCli, ExampleEvidenceLeavesNoCellMissing) {
+  std::vector<std::string> args = {"assess", "examples/estate.yaml", "--format", "json",
+                                   "--now",  "2026-12-07T01:00:00Z"};
+  args.insert(args.end(), kExampleEvidence.begin(), kExampleEvidence.end());
+  auto o = Parse(RunRampart(args).out);
+  ASSERT_TRUE(o.contains("checks"));
+  for (const auto& c : o.at("checks").as_array()) {
+    const auto& x = c.as_object();
+    EXPECT_NE(x.at("status").as_string(), "missing") << x.at("id").as_string();
+    EXPECT_NE(x.at("status").as_string(), "invalid") << x.at("id").as_string();
+  }
+  EXPECT_EQ(o.at("summary").as_object().at("missing").as_int64(), 0);
+  for (const char* id : {"ledger.verify", "artifacts.scan", "artifacts.signatures", "attest.nodes"})
+    EXPECT_EQ(CheckStatus(o, id), "pass") << id;
+  // The shared SEV-SNP sample is a debug-mode guest: verified, and still a fail.
+  EXPECT_EQ(CheckStatus(o, "attest.tee"), "fail");
+  EXPECT_EQ(CellStatus(o, "hardware", "confidential-computing"), "pass");
+  // Two weeks later the same evidence is stale, never a pass.
+  args[5] = "2026-12-21T00:00:00Z";
+  auto later = Parse(RunRampart(args).out);
+  for (const char* id : {"ledger.verify", "artifacts.scan", "attest.nodes"})
+    EXPECT_EQ(CheckStatus(later, id), "stale") << id;
+  // Without the key the signed attestation state cannot be believed.
+  args.resize(args.size() - 2);
+  auto unkeyed = Parse(RunRampart(args).out);
+  EXPECT_EQ(CheckStatus(unkeyed, "attest.nodes"), "invalid");
+}
+
+// The script still produces the evidence it promises, from real commands
+// (a software TPM, the shared SNP sample), into a directory of the test's own.
+TEST(AssessCli, ExampleEvidenceScriptRuns) {
+  RAMPART_NEEDS(testing::Run({"/bin/sh", "-c",
+                              "command -v swtpm && command -v tpm2_quote && command -v openssl"})
+                        .exit_code == 0,
+                "swtpm, tpm2-tools and openssl");
+  RAMPART_NEEDS(fs::exists(SourceDir() / "../shared/testdata/attest/snp-google/attestation.bin"),
+                "../shared/testdata/attest");
+  TempDir d;
+  auto run =
+      testing::Run({"bash", (SourceDir() / "scripts/posture/make-example-evidence.sh").string()},
+                   "", {"OUT=" + (d / "ev").string(), "RAMPART=" + testing::RampartBin()});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::vector<std::string> args = {"assess",         "examples/estate.yaml",
+                                   "--format",       "json",
+                                   "--now",          "2026-12-07T01:00:00Z",
+                                   "--evidence",     (d / "ev").string(),
+                                   "--evidence-key", (d / "ev/evidence-key.pem").string()};
+  auto fresh = Parse(RunRampart(args).out);
+  std::vector<std::string> committed_args = {"assess", "examples/estate.yaml", "--format", "json",
+                                             "--now",  "2026-12-07T01:00:00Z"};
+  committed_args.insert(committed_args.end(), kExampleEvidence.begin(), kExampleEvidence.end());
+  auto committed = Parse(RunRampart(committed_args).out);
+  // Fresh keys and nonces, the same verdicts as the committed evidence.
+  ASSERT_TRUE(fresh.contains("checks"));
+  for (const auto& c : committed.at("checks").as_array()) {
+    std::string id(c.as_object().at("id").as_string());
+    EXPECT_EQ(CheckStatus(fresh, id), std::string(c.as_object().at("status").as_string())) << id;
+  }
+}
 
 TEST(AssessCli, ExamplesTellTheStory) {
   auto good = RunRampart({"assess", "examples/estate.yaml", "--format", "json", "--now", kNow});

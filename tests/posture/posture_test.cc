@@ -263,6 +263,56 @@ TEST(Evidence, SignedAttestationVerifiesAndIsJudgedPerCheck) {
   EXPECT_EQ(For(Eval(tampered, ctx), "attest.nodes")->state, State::kInvalid);
 }
 
+// The outputs of `rampart node verify --format json` and `rampart attest
+// verify` are attestation results too: each speaks for the one check it has a
+// field for, and is absent from the other.
+TEST(Evidence, ToolOutputsSpeakForTheirOwnCheck) {
+  auto key = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519);
+  ASSERT_TRUE(key.has_value());
+  auto ctx = Ctx();
+  ctx.key = key->public_key();
+  auto node = Eval(Sign(Envelope("attestation", R"({"node": "gpu-01", "class": "gpu-training",
+      "verified": true, "drifts": [], "facts": {}})"),
+                        *key),
+                   ctx);
+  ASSERT_EQ(node.size(), 1u);
+  EXPECT_EQ(node[0].check, "attest.nodes");
+  EXPECT_EQ(node[0].state, State::kPass);
+  auto drifted = Eval(Sign(Envelope("attestation", R"({"node": "gpu-01", "verified": false,
+      "drifts": [{"what": "kernel", "message": "digest not in golden values"}]})"),
+                           *key),
+                      ctx);
+  ASSERT_EQ(drifted.size(), 1u);
+  EXPECT_EQ(drifted[0].state, State::kFail);
+  ASSERT_FALSE(drifted[0].details.empty());
+  EXPECT_NE(drifted[0].details[0].message.find("kernel"), std::string::npos);
+  auto tee = Eval(Sign(Envelope("attestation", R"({"tee": "snp", "tcb_status": "UpToDate",
+      "measurements": {"measurement": "00"}})"),
+                       *key),
+                  ctx);
+  ASSERT_EQ(tee.size(), 1u);
+  EXPECT_EQ(tee[0].check, "attest.tee");
+  EXPECT_EQ(tee[0].state, State::kPass);
+  auto debug = Eval(Sign(Envelope("attestation", R"({"tee": "snp", "debug": true,
+      "measurements": {"measurement": "00"}})"),
+                         *key),
+                    ctx);
+  ASSERT_EQ(debug.size(), 1u);
+  EXPECT_EQ(debug[0].state, State::kFail);
+  EXPECT_NE(debug[0].reason.find("debug"), std::string::npos);
+  // A state list naming only TEEs says nothing about measured boot.
+  auto list = Eval(
+      Sign(Envelope("attestation", R"({"nodes": [{"name": "cvm-1", "tee": "tdx"}]})"), *key), ctx);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].check, "attest.tee");
+  // Malformed tool output is invalid, for both checks.
+  auto bad = Eval(Sign(Envelope("attestation", R"({"node": "", "verified": "yes"})"), *key), ctx);
+  ASSERT_EQ(bad.size(), 2u);
+  for (const auto& e : bad) EXPECT_EQ(e.state, State::kInvalid) << e.check;
+  bad = Eval(Sign(Envelope("attestation", R"({"nodes": [{"name": "x"}]})"), *key), ctx);
+  for (const auto& e : bad) EXPECT_EQ(e.state, State::kInvalid) << e.check;
+}
+
 TEST(Evidence, MaxAgeParses) {
   EXPECT_EQ(*ParseMaxAge("7d"), std::chrono::seconds(7 * 86400));
   EXPECT_EQ(*ParseMaxAge("90s"), std::chrono::seconds(90));

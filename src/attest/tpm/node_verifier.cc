@@ -55,6 +55,22 @@ NodeVerifier::PollResult NodeVerifier::PollOnce(std::chrono::system_clock::time_
       NodeState& cur = states_[node.name];
       before = cur.health;
       cur = s;
+      ++counters_.polls;
+      switch (s.health) {
+        case NodeHealth::kAttested:
+          ++counters_.attested;
+          break;
+        case NodeHealth::kDrifted:
+          ++counters_.drifted;
+          break;
+        case NodeHealth::kRefused:
+          ++counters_.refused;
+          break;
+        case NodeHealth::kUnreachable:
+        case NodeHealth::kUnknown:
+          ++counters_.unreachable;
+          break;
+      }
     }
     bool ok = s.health == NodeHealth::kAttested;
     bool changed = before != s.health;
@@ -73,9 +89,73 @@ NodeVerifier::PollResult NodeVerifier::PollOnce(std::chrono::system_clock::time_
     boost::json::array reasons;
     for (const auto& m : s.reasons) reasons.push_back(boost::json::string(m));
     e.fields["reasons"] = std::move(reasons);
-    if (!sink_->Append(std::move(e)).ok()) ++r.audit_failures;
+    if (!sink_->Append(std::move(e)).ok()) {
+      ++r.audit_failures;
+      std::lock_guard lock(mu_);
+      ++counters_.audit_failures;
+    }
   }
   return r;
+}
+
+namespace {
+
+// A Prometheus label value: backslash, double quote and newline escaped.
+std::string Label(std::string_view v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\' || c == '"') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string NodeVerifier::MetricsText() const {
+  std::lock_guard lock(mu_);
+  std::string out;
+  out +=
+      "# HELP rampart_node_attested 1 when the node's last quote verified and matched its "
+      "class, else 0\n# TYPE rampart_node_attested gauge\n";
+  for (const auto& n : nodes_) {
+    auto it = states_.find(n.name);
+    bool ok = it != states_.end() && it->second.health == NodeHealth::kAttested;
+    out += "rampart_node_attested{node=\"" + Label(n.name) + "\",class=\"" + Label(n.node_class) +
+           "\"} " + (ok ? "1" : "0") + "\n";
+  }
+  out +=
+      "# HELP rampart_node_last_poll_timestamp_seconds When the node was last polled (Unix "
+      "time)\n# TYPE rampart_node_last_poll_timestamp_seconds gauge\n";
+  for (const auto& n : nodes_) {
+    auto it = states_.find(n.name);
+    if (it == states_.end() || it->second.checked_at == std::chrono::system_clock::time_point{})
+      continue;  // not polled yet
+    auto secs =
+        std::chrono::duration_cast<std::chrono::seconds>(it->second.checked_at.time_since_epoch())
+            .count();
+    out += "rampart_node_last_poll_timestamp_seconds{node=\"" + Label(n.name) + "\"} " +
+           std::to_string(secs) + "\n";
+  }
+  auto counter = [&](const char* name, const char* help, std::uint64_t v) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " counter\n" + name +
+           " " + std::to_string(v) + "\n";
+  };
+  counter("rampart_node_polls_total", "Node polls, every outcome", counters_.polls);
+  counter("rampart_node_polls_attested_total", "Polls whose node was attested", counters_.attested);
+  counter("rampart_node_polls_drifted_total", "Polls whose node departed from its golden values",
+          counters_.drifted);
+  counter("rampart_node_polls_refused_total",
+          "Polls whose evidence failed a check (signature, nonce, replay)", counters_.refused);
+  counter("rampart_node_polls_unreachable_total", "Polls that got no evidence from the node",
+          counters_.unreachable);
+  counter("rampart_node_audit_failures_total", "node.* events the audit sink refused",
+          counters_.audit_failures);
+  return out;
 }
 
 std::optional<NodeState> NodeVerifier::Lookup(std::string_view name) const {

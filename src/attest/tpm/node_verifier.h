@@ -12,6 +12,7 @@
 // concurrently with it.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -50,6 +51,15 @@ class NodeVerifier : public NodeStateReader {
 
   std::optional<NodeState> Lookup(std::string_view name) const override;
 
+  // The loop's state in the Prometheus text format, for the /metrics of the
+  // process that runs it: per node, rampart_node_attested (1 or 0, by node
+  // and class) and rampart_node_last_poll_timestamp_seconds; counters of poll
+  // results by outcome (rampart_node_polls_total and
+  // rampart_node_polls_{attested,drifted,refused,unreachable}_total) and of
+  // audit events the sink refused. Drift reasons are free text and stay out
+  // of labels: they are in the ledger and in `rampart node poll`.
+  std::string MetricsText() const;
+
  private:
   NodeState Check(const EnrolledNode& node, std::chrono::system_clock::time_point now) const;
 
@@ -59,6 +69,10 @@ class NodeVerifier : public NodeStateReader {
   AuditSink* sink_;
   mutable std::mutex mu_;
   std::map<std::string, NodeState, std::less<>> states_;  // guarded by mu_
+  struct Counters {
+    std::uint64_t polls = 0, attested = 0, drifted = 0, refused = 0, unreachable = 0;
+    std::uint64_t audit_failures = 0;
+  } counters_;  // guarded by mu_
 };
 
 }  // namespace rampart::attest::tpm

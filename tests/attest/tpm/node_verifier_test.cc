@@ -105,6 +105,41 @@ TEST(TpmNodeVerifier, RecordsEveryResultAndEveryChangeOfState) {
   EXPECT_EQ(v.Lookup("gpu-01")->health, NodeHealth::kAttested);
   EXPECT_EQ(sink.events.back().type, "node.attested");
   EXPECT_EQ(sink.events.back().fields.at("previous").as_string(), "unreachable");
+
+  // /metrics: the node's gauge, when it was polled, and every outcome counted.
+  std::string m = v.MetricsText();
+  EXPECT_NE(m.find("rampart_node_attested{node=\"gpu-01\",class=\"gpu-training\"} 1\n"),
+            std::string::npos)
+      << m;
+  auto secs = std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
+  EXPECT_NE(m.find("rampart_node_last_poll_timestamp_seconds{node=\"gpu-01\"} " +
+                   std::to_string(secs) + "\n"),
+            std::string::npos)
+      << m;
+  for (const char* line :
+       {"rampart_node_polls_total 6\n", "rampart_node_polls_attested_total 3\n",
+        "rampart_node_polls_drifted_total 1\n", "rampart_node_polls_refused_total 1\n",
+        "rampart_node_polls_unreachable_total 1\n", "rampart_node_audit_failures_total 0\n"})
+    EXPECT_NE(m.find(line), std::string::npos) << line << m;
+  EXPECT_EQ(m.find("backdoor"), std::string::npos);  // reasons stay out of labels
+  sim.down = true;
+  v.PollOnce(t);
+  EXPECT_NE(v.MetricsText().find("rampart_node_attested{node=\"gpu-01\",class=\"gpu-training\"} 0"),
+            std::string::npos);
+}
+
+// Before the first poll a node is not attested: its gauge is 0, not absent.
+TEST(TpmNodeVerifier, MetricsBeforeThePollShowZero) {
+  SimNode sim;
+  auto policy = ParseNodePolicy("version: 1\nclasses:\n  c: {}\n", "nodes.yaml");
+  ASSERT_TRUE(policy.has_value()) << policy.error().ToString();
+  NodeVerifier v(
+      *policy, {{"n\"1", "c", sim.key.public_key(), "sim"}},
+      [&](const EnrolledNode&, ByteView nonce) { return sim.Quote(nonce); }, nullptr);
+  std::string m = v.MetricsText();
+  EXPECT_NE(m.find("rampart_node_attested{node=\"n\\\"1\",class=\"c\"} 0\n"), std::string::npos)
+      << m;
+  EXPECT_EQ(m.find("rampart_node_last_poll_timestamp_seconds{"), std::string::npos) << m;
 }
 
 }  // namespace

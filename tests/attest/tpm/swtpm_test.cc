@@ -13,6 +13,7 @@
 
 #include "core/crypto.h"
 #include "synthetic.h"
+#include "testing/http_client.h"
 #include "testing/testing.h"
 
 namespace rampart::attest::tpm {
@@ -353,6 +354,79 @@ TEST_F(SwTpmTest, AgentAnswersTheVerifierLoopOverLoopback) {
       << r.out;
 }
 
+// `rampart node poll --ledger` records every result in a real ledger, as the
+// broker's loop does, and `--metrics` serves the loop's state.
+TEST_F(SwTpmTest, NodePollRecordsInTheLedgerAndServesMetrics) {
+  synthetic::BootSpec spec;
+  Boot(spec);
+  WritePolicy(spec);
+  std::string address;
+  auto agent = StartAgentAndEnroll(&address);
+  ASSERT_NE(agent, nullptr);
+  std::string store = "sqlite:" + P("ledger.db");
+  CommandResult init = RunRampart({"ledger", "init", "--store", store, "--key", P("ledger.key")});
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  std::ofstream(dir_ / "ledger.pub") << init.out;
+  auto poll = [&] {
+    return RunRampart({"node", "poll", "--once", "--registry", P("registry"), "--policy",
+                       P("nodes.yaml"), "--ledger", store, "--ledger-signer", P("ledger.key")});
+  };
+  CommandResult r = poll();
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  synthetic::BootSpec expected = spec;
+  expected.kernel = "kernel image 6.1.1";
+  WritePolicy(expected);
+  r = poll();
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+
+  CommandResult ledger = RunRampart({"ledger", "export", "--store", store});
+  ASSERT_EQ(ledger.exit_code, 0) << ledger.err;
+  std::string drift = "kernel: digest sha256:" + synthetic::Sha256Hex(spec.kernel) +
+                      " not in golden values for class gpu-training";
+  auto attested = ledger.out.find("\"type\":\"node.attested\"");
+  auto drifted = ledger.out.find("\"type\":\"node.drifted\"");
+  ASSERT_NE(attested, std::string::npos) << ledger.out;
+  ASSERT_NE(drifted, std::string::npos) << ledger.out;
+  EXPECT_LT(attested, drifted);  // in the order they happened
+  EXPECT_NE(ledger.out.find(drift), std::string::npos) << ledger.out;
+  EXPECT_NE(ledger.out.find("\"actor\":\"rampart-node-verifier\""), std::string::npos)
+      << ledger.out;
+  CommandResult v = RunRampart({"ledger", "verify", "--store", store, "--pub", P("ledger.pub")});
+  EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+
+  // A store that is not there: refused before any poll.
+  r = RunRampart({"node", "poll", "--once", "--registry", P("registry"), "--policy",
+                  P("nodes.yaml"), "--ledger", "sqlite:" + P("none.db"), "--ledger-signer",
+                  P("ledger.key")});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_TRUE(r.out.empty()) << r.out;
+
+  // The loop's /metrics: the drifted node at 0, its poll time, the outcome counted.
+  int port = rampart::testing::FreePort();
+  rampart::testing::Process loop({rampart::testing::RampartBin(), "node", "poll", "--interval", "1",
+                                  "--registry", P("registry"), "--policy", P("nodes.yaml"),
+                                  "--metrics", "127.0.0.1:" + std::to_string(port)},
+                                 dir_.path());
+  ASSERT_TRUE(rampart::testing::WaitForPort(port)) << loop.Stderr();
+  ASSERT_TRUE(loop.WaitForOutput("gpu-01: drifted")) << loop.Stdout() << loop.Stderr();
+  auto m = rampart::testing::RawExchange(
+      port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("rampart_node_attested{node=\"gpu-01\",class=\"gpu-training\"} 0\n"),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("rampart_node_last_poll_timestamp_seconds{node=\"gpu-01\"} "),
+            std::string::npos)
+      << m.body;
+  EXPECT_NE(m.body.find("rampart_node_polls_drifted_total "), std::string::npos) << m.body;
+  EXPECT_EQ(m.body.find("rampart_node_polls_drifted_total 0"), std::string::npos) << m.body;
+  EXPECT_EQ(m.body.find("kernel"), std::string::npos);  // reasons stay in the ledger
+  auto other = rampart::testing::RawExchange(
+      port, "GET /v1/quote HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(other.status, 404);
+  EXPECT_EQ(loop.Stop(SIGTERM), 0) << loop.Stderr();  // stops between polls
+}
+
 // The key broker gates a sealed model's key on the node's measured boot: it
 // runs the node verifier loop itself (attest.nodes), so a node whose kernel
 // drifted from its class's golden values gets no key, and the refusal, the
@@ -374,14 +448,19 @@ TEST_F(SwTpmTest, KeyBrokerReleasesOnlyToAnAttestedNode) {
   ASSERT_TRUE(sk.has_value());
   std::ofstream(dir_ / "sample.pem") << *sk->ToPem();
   std::ofstream(dir_ / "sample.pub") << *sk->public_key().ToPem();
-  std::ofstream(dir_ / "kbs.yaml") << "attest:\n"
-                                      "  kek: kbs.kek\n"
-                                      "  sample_key: sample.pub\n"
-                                      "  nodes: {registry: registry, policy: nodes.yaml}\n"
-                                      "  resources:\n"
-                                      "    - {path: models/tiny/key, sealed: sealed, policy: p}\n"
-                                      "  policies:\n"
-                                      "    - {id: p, tee: [sample], require_attested_node: true}\n";
+  const int metrics_port = rampart::testing::FreePort();
+  std::ofstream(dir_ / "kbs.yaml")
+      << "attest:\n"
+         "  kek: kbs.kek\n"
+         "  sample_key: sample.pub\n"
+         "  nodes: {registry: registry, policy: nodes.yaml, "
+         "metrics: \"127.0.0.1:" +
+             std::to_string(metrics_port) +
+             "\"}\n"
+             "  resources:\n"
+             "    - {path: models/tiny/key, sealed: sealed, policy: p}\n"
+             "  policies:\n"
+             "    - {id: p, tee: [sample], require_attested_node: true}\n";
   auto start = [&] {
     auto kbs = std::make_unique<rampart::testing::Process>(
         std::vector<std::string>{rampart::testing::RampartBin(), "kbs", "serve", "--policy",
@@ -415,6 +494,13 @@ TEST_F(SwTpmTest, KeyBrokerReleasesOnlyToAnAttestedNode) {
   r = client(url, {"--node", "gpu-02"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("node gpu-02 is not enrolled"), std::string::npos) << r.err;
+  // The broker's loop serves its node state on its own /metrics listener.
+  auto m = rampart::testing::RawExchange(
+      metrics_port, "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(m.status, 200);
+  EXPECT_NE(m.body.find("rampart_node_attested{node=\"gpu-01\",class=\"gpu-training\"} 1\n"),
+            std::string::npos)
+      << m.body;
   EXPECT_EQ(kbs->Stop(SIGTERM), 0) << kbs->Stderr();
 
   // The class moves to a kernel this node has not booted: the broker's
