@@ -720,9 +720,11 @@ void RegisterAttestCommands(CLI::App& app, CommandContext& ctx) {
                     "Public key that signs sample evidence (development only; enables tee sample)");
   serve->add_option("--ledger-store", kbs_args.ledger_store,
                     "Record releases in this ledger store (sqlite:PATH or postgres://...)");
-  serve->add_option("--ledger-key", kbs_args.ledger_key, "Signer key of --ledger-store");
+  serve->add_option("--ledger-signer", kbs_args.ledger_key,
+                    "Signer key of --ledger-store (default var/ledger.key)");
   serve->add_option("--ledger-url", kbs_args.ledger_url, "Record releases in a ledger service");
-  serve->add_option("--ledger-api-key", kbs_args.ledger_api_key,
+  // --ledger-key is the API key, as in every other command that writes to a ledger.
+  serve->add_option("--ledger-key,--ledger-api-key", kbs_args.ledger_api_key,
                     "API key for --ledger-url (default: $RAMPART_LEDGER_API_KEY)");
   serve->add_option("--metrics", kbs_args.metrics,
                     "HOST:PORT to serve the node verifier loop's /metrics on "

@@ -72,7 +72,7 @@ class KbsIntegration : public ::testing::Test {
                                  (dir_ / "policy.yaml").string(), "--listen", "127.0.0.1:0",
                                  "--insecure-http", "--sample-key", (dir_ / "sample.pub").string(),
                                  "--ledger-store", "sqlite:" + (dir_ / "ledger.db").string(),
-                                 "--ledger-key", (dir_ / "ledger.key").string()},
+                                 "--ledger-signer", (dir_ / "ledger.key").string()},
         dir_.path());
     EXPECT_TRUE(kbs_->WaitForOutput("listening on")) << kbs_->Stderr();
     std::smatch m;

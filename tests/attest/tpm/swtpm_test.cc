@@ -465,7 +465,7 @@ TEST_F(SwTpmTest, KeyBrokerReleasesOnlyToAnAttestedNode) {
     auto kbs = std::make_unique<rampart::testing::Process>(
         std::vector<std::string>{rampart::testing::RampartBin(), "kbs", "serve", "--policy",
                                  P("kbs.yaml"), "--listen", "127.0.0.1:0", "--insecure-http",
-                                 "--ledger-store", "sqlite:" + P("ledger.db"), "--ledger-key",
+                                 "--ledger-store", "sqlite:" + P("ledger.db"), "--ledger-signer",
                                  P("ledger.key")},
         dir_.path());
     EXPECT_TRUE(kbs->WaitForOutput("listening on")) << kbs->Stderr();
