@@ -16,6 +16,7 @@
 #include <random>
 #include <thread>
 
+#include "core/clock.h"
 #include "core/encoding.h"
 #include "ledger/checkpoint.h"
 #include "ledger/query.h"
@@ -552,8 +553,10 @@ TEST(LocalAuditSinkTest, AppendsValidatesAndPushesBack) {
 // (digests, escapes, disorder, a wrong field) goes through the full parse,
 // errors included.
 TEST(EntryTest, AdoptCanonicalEntryMatchesTheFullParse) {
+  FakeClock clock;  // an entry without "time" gets the same one on both paths
   EntryOptions opts;
   opts.submitter = "gate\"way";
+  opts.clock = &clock;
   auto same = [&](const std::string& text) {
     auto full = ParseEntry(text, opts);
     auto adopted = AdoptCanonicalEntry(text, opts);
