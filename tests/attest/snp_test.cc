@@ -235,7 +235,9 @@ class SnpVlekTest : public ::testing::Test {
     collateral_ = tmp_.path() / "collateral";
     fs::create_directories(collateral_);
     fs::copy_file(ca_ / "vlek.pem", collateral_ / "vlek.pem");
-    opts_.now = std::chrono::system_clock::now();
+    // An hour ahead: certificates a test makes later in its body start at
+    // their own second, after this one ("not yet valid" otherwise).
+    opts_.now = std::chrono::system_clock::now() + std::chrono::hours(1);
     opts_.collateral_dir = collateral_;
     // SIGNING_KEY (flags bits 2-4) = 1, VLEK; reported TCB bl=3 tee=0 snp=8 ucode=115.
     report_[0x48] = static_cast<std::uint8_t>((report_[0x48] & ~0x1c) | (1 << 2));
