@@ -4,16 +4,42 @@
 
 namespace rampart::guards {
 
+namespace {
+
+// Which detectors may start at each byte, the canary apart (its first byte is
+// per deployment): the same for every scanner, so computed once. A scanner
+// is made per response, and building this per scanner was most of what the
+// output guards cost a request.
+const std::array<std::uint16_t, 256>& StartTable() {
+  static const std::array<std::uint16_t, 256> table = [] {
+    std::array<std::uint16_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      for (std::size_t k = 0; k < kDetectorCount; ++k) {
+        auto d = static_cast<Detector>(k);
+        if (d != Detector::kCanary && MayStartWith(d, static_cast<char>(c)))
+          t[static_cast<std::size_t>(c)] |= static_cast<std::uint16_t>(1u << k);
+      }
+    }
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace
+
 StreamScanner::StreamScanner(ScanOptions o) : o_(std::move(o)) {
   o_.max_hold_back = std::max<std::size_t>(o_.max_hold_back, 64);
   if (o_.canary.empty()) o_.enabled.reset(static_cast<std::size_t>(Detector::kCanary));
   static_assert(kDetectorCount <= 16);
-  for (int c = 0; c < 256; ++c) {
-    for (std::size_t k = 0; k < kDetectorCount; ++k) {
-      if (o_.enabled.test(k) &&
-          MayStartWith(static_cast<Detector>(k), static_cast<char>(c), o_.canary))
-        starts_[static_cast<std::size_t>(c)] |= static_cast<std::uint16_t>(1u << k);
-    }
+  std::uint16_t enabled = 0;
+  for (std::size_t k = 0; k < kDetectorCount; ++k) {
+    if (o_.enabled.test(k)) enabled |= static_cast<std::uint16_t>(1u << k);
+  }
+  const auto& table = StartTable();
+  for (std::size_t c = 0; c < 256; ++c) starts_[c] = table[c] & enabled;
+  const auto canary = static_cast<std::size_t>(Detector::kCanary);
+  if (o_.enabled.test(canary) && MayStartWith(Detector::kCanary, o_.canary[0], o_.canary)) {
+    starts_[static_cast<unsigned char>(o_.canary[0])] |= static_cast<std::uint16_t>(1u << canary);
   }
 }
 
