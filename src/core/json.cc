@@ -25,97 +25,22 @@ std::string PositionOf(std::string_view text, std::size_t offset) {
   return "line " + std::to_string(line) + ", column " + std::to_string(col);
 }
 
-// A basic_parser handler that builds nothing and reports the first object
-// with a repeated member name. Boost.JSON itself keeps one of the duplicates,
-// which lets two parsers of the same bytes disagree; Rampart refuses instead.
-struct DuplicateKeyHandler {
+// What both handlers below share: a basic_parser handler that builds
+// nothing, accepts every event, and refuses a number beyond the range of a
+// double (it parses as infinity, which no JSON text and no RFC 8785
+// canonical form can carry). Each handler hides the events it looks at.
+struct ValidatingHandler {
   constexpr static std::size_t max_object_size = std::size_t(-1);
   constexpr static std::size_t max_array_size = std::size_t(-1);
   constexpr static std::size_t max_key_size = std::size_t(-1);
   constexpr static std::size_t max_string_size = std::size_t(-1);
 
-  std::vector<std::set<std::string>> objects;
-  std::string key;
-  std::string duplicate;
   bool out_of_range = false;
 
   bool on_document_begin(boost::system::error_code&) { return true; }
   bool on_document_end(boost::system::error_code&) { return true; }
-  bool on_object_begin(boost::system::error_code&) {
-    objects.emplace_back();
-    return true;
-  }
-  bool on_object_end(std::size_t, boost::system::error_code&) {
-    objects.pop_back();
-    return true;
-  }
-  bool on_array_begin(boost::system::error_code&) { return true; }
-  bool on_array_end(std::size_t, boost::system::error_code&) { return true; }
-  bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
-    key.append(s.data(), s.size());
-    return true;
-  }
-  bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
-    key.append(s.data(), s.size());
-    if (!objects.back().insert(key).second) {
-      duplicate = key;
-      ec = boost::json::error::syntax;  // stop parsing
-      return false;
-    }
-    key.clear();
-    return true;
-  }
-  bool on_string_part(boost::json::string_view, std::size_t, boost::system::error_code&) {
-    return true;
-  }
-  bool on_string(boost::json::string_view, std::size_t, boost::system::error_code&) { return true; }
-  bool on_number_part(boost::json::string_view, boost::system::error_code&) { return true; }
-  bool on_int64(std::int64_t, boost::json::string_view, boost::system::error_code&) { return true; }
-  bool on_uint64(std::uint64_t, boost::json::string_view, boost::system::error_code&) {
-    return true;
-  }
-  // A number beyond the range of a double parses as infinity, which no JSON
-  // text (and no RFC 8785 canonical form) can carry: refused.
-  bool on_double(double d, boost::json::string_view, boost::system::error_code& ec) {
-    if (std::isfinite(d)) return true;
-    out_of_range = true;
-    ec = boost::json::error::exponent_overflow;
-    return false;
-  }
-  bool on_bool(bool, boost::system::error_code&) { return true; }
-  bool on_null(boost::system::error_code&) { return true; }
-  bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
-  bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
-};
-
-// The cheap pass of the duplicate check: the member count of every object,
-// in document order, counted by a handler that builds and allocates nothing
-// (its vectors are reused per thread). Boost.JSON keeps one member per name
-// when it builds an object, so an object built with fewer members than the
-// text gives it had a repeated name; only then does the precise (and
-// allocating) DuplicateKeyHandler pass run, for the message.
-struct MemberCountHandler {
-  constexpr static std::size_t max_object_size = std::size_t(-1);
-  constexpr static std::size_t max_array_size = std::size_t(-1);
-  constexpr static std::size_t max_key_size = std::size_t(-1);
-  constexpr static std::size_t max_string_size = std::size_t(-1);
-
-  std::vector<std::size_t>* counts = nullptr;  // per object, in order of their '{'
-  std::vector<std::size_t>* open = nullptr;    // indexes into counts of the objects open
-  bool out_of_range = false;
-
-  bool on_document_begin(boost::system::error_code&) { return true; }
-  bool on_document_end(boost::system::error_code&) { return true; }
-  bool on_object_begin(boost::system::error_code&) {
-    open->push_back(counts->size());
-    counts->push_back(0);
-    return true;
-  }
-  bool on_object_end(std::size_t n, boost::system::error_code&) {
-    (*counts)[open->back()] = n;
-    open->pop_back();
-    return true;
-  }
+  bool on_object_begin(boost::system::error_code&) { return true; }
+  bool on_object_end(std::size_t, boost::system::error_code&) { return true; }
   bool on_array_begin(boost::system::error_code&) { return true; }
   bool on_array_end(std::size_t, boost::system::error_code&) { return true; }
   bool on_key_part(boost::json::string_view, std::size_t, boost::system::error_code&) {
@@ -141,6 +66,60 @@ struct MemberCountHandler {
   bool on_null(boost::system::error_code&) { return true; }
   bool on_comment_part(boost::json::string_view, boost::system::error_code&) { return true; }
   bool on_comment(boost::json::string_view, boost::system::error_code&) { return true; }
+};
+
+// Reports the first object with a repeated member name. Boost.JSON itself
+// keeps one of the duplicates, which lets two parsers of the same bytes
+// disagree; Rampart refuses instead.
+struct DuplicateKeyHandler : ValidatingHandler {
+  std::vector<std::set<std::string>> objects;
+  std::string key;
+  std::string duplicate;
+
+  bool on_object_begin(boost::system::error_code&) {
+    objects.emplace_back();
+    return true;
+  }
+  bool on_object_end(std::size_t, boost::system::error_code&) {
+    objects.pop_back();
+    return true;
+  }
+  bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+    key.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code& ec) {
+    key.append(s.data(), s.size());
+    if (!objects.back().insert(key).second) {
+      duplicate = key;
+      ec = boost::json::error::syntax;  // stop parsing
+      return false;
+    }
+    key.clear();
+    return true;
+  }
+};
+
+// The cheap pass of the duplicate check: the member count of every object,
+// in document order, counted by a handler that builds and allocates nothing
+// (its vectors are reused per thread). Boost.JSON keeps one member per name
+// when it builds an object, so an object built with fewer members than the
+// text gives it had a repeated name; only then does the precise (and
+// allocating) DuplicateKeyHandler pass run, for the message.
+struct MemberCountHandler : ValidatingHandler {
+  std::vector<std::size_t>* counts = nullptr;  // per object, in order of their '{'
+  std::vector<std::size_t>* open = nullptr;    // indexes into counts of the objects open
+
+  bool on_object_begin(boost::system::error_code&) {
+    open->push_back(counts->size());
+    counts->push_back(0);
+    return true;
+  }
+  bool on_object_end(std::size_t n, boost::system::error_code&) {
+    (*counts)[open->back()] = n;
+    open->pop_back();
+    return true;
+  }
 };
 
 // True when every object of `v`, in document order, has the member count
