@@ -234,6 +234,7 @@ struct TrainArgs {
   std::string out;
   int epochs = 6;
   int bits = 18;
+  int folds = 4;  // the second stage's out-of-fold folds; 0 = n-grams only
   double max_fpr = 0.01;
 };
 
@@ -257,8 +258,13 @@ Result<std::vector<Example>> ReadExamples(const std::string& path) {
       return InvalidArgumentError(path + ":" + std::to_string(line) +
                                   ":1: expected {\"text\": string, \"label\": 0 or 1}");
     }
+    const json::value* g = o->if_contains("group");
+    if (g && !g->is_string())
+      return InvalidArgumentError(path + ":" + std::to_string(line) +
+                                  ":1: \"group\" must be a string");
     out.push_back({std::string(t->as_string().data(), t->as_string().size()),
-                   static_cast<int>(lab->as_int64())});
+                   static_cast<int>(lab->as_int64()),
+                   g ? std::string(g->as_string().data(), g->as_string().size()) : std::string()});
   }
   if (out.empty()) return InvalidArgumentError(path + ": no examples");
   return out;
@@ -291,12 +297,15 @@ int Train(const TrainArgs& a) {
   TrainOptions o;
   o.epochs = a.epochs;
   o.shape.dim_bits = static_cast<std::uint32_t>(a.bits);
+  o.folds = a.folds;
+  o.intent = a.folds >= 2;
   Classifier c = Classifier::Train(*train, o);
   json::object meta;
   meta["trained_on"] = fs::path(a.data).filename().string();
   meta["train_examples"] = train->size();
   meta["recipe"] = "rampart guard train --epochs " + std::to_string(a.epochs) + " --bits " +
-                   std::to_string(a.bits) + " --max-fpr " + fmt::format("{:g}", a.max_fpr);
+                   std::to_string(a.bits) + " --folds " + std::to_string(a.folds) + " --max-fpr " +
+                   fmt::format("{:g}", a.max_fpr);
   if (!a.dev.empty()) {
     auto dev = ReadExamples(a.dev);
     if (!dev) return ReportError(dev.error());
@@ -361,6 +370,10 @@ void RegisterGuardCommands(CLI::App& app, CommandContext& ctx) {
       ->check(CLI::Range(1, 100));
   train->add_option("--bits", train_args.bits, "log2 of the number of weights")
       ->check(CLI::Range(10, 24));
+  train
+      ->add_option("--folds", train_args.folds,
+                   "Folds for the second stage's out-of-fold scores (0: n-grams only)")
+      ->check(CLI::Range(0, 20));
   train->callback([&ctx] { ctx.exit_code = Train(train_args); });
 
   auto* rules =

@@ -167,23 +167,19 @@ void Features(std::string_view t, const ClassifierShape& s, std::vector<std::uin
   out->resize(kept);
 }
 
-Classifier Classifier::Train(const std::vector<Example>& train, const TrainOptions& o) {
-  Classifier c;
-  c.shape_ = o.shape;
-  c.w_.assign(std::size_t{1} << o.shape.dim_bits, 0.0f);
-  // Features once; each example's text is scored by its first window when
-  // training (the data's texts are mostly shorter than a window).
-  std::vector<std::vector<std::uint32_t>> feats(train.size());
-  for (std::size_t i = 0; i < train.size(); ++i) {
-    std::string n = NormaliseForModel(train[i].text);
-    if (n.size() > o.shape.window) n.resize(o.shape.window);
-    Features(n, o.shape, &feats[i]);
-  }
-  std::vector<std::size_t> order(train.size());
-  std::iota(order.begin(), order.end(), 0);
+namespace {
+
+// AdaGrad on the logistic loss over the examples `use` (features scaled to
+// unit L2 norm), into *w and *bias.
+void FitNgrams(const std::vector<std::vector<std::uint32_t>>& feats,
+               const std::vector<Example>& train, const std::vector<std::size_t>& use,
+               const TrainOptions& o, std::vector<float>* weights, float* bias_out) {
+  std::vector<float>& w = *weights;
+  w.assign(std::size_t{1} << o.shape.dim_bits, 0.0f);
+  float bias = 0;
+  std::vector<std::size_t> order = use;
   std::mt19937_64 rng(o.seed);
-  // Adagrad on the logistic loss, features scaled to unit L2 norm.
-  std::vector<float> g2(c.w_.size(), 0.0f);
+  std::vector<float> g2(w.size(), 0.0f);
   double bias_g2 = 0;
   for (int e = 0; e < o.epochs; ++e) {
     std::shuffle(order.begin(), order.end(), rng);
@@ -191,22 +187,160 @@ Classifier Classifier::Train(const std::vector<Example>& train, const TrainOptio
       const auto& f = feats[i];
       if (f.empty()) continue;
       double v = 1.0 / std::sqrt(static_cast<double>(f.size()));
-      double z = c.bias_;
-      for (auto k : f) z += c.w_[k] * v;
+      double z = bias;
+      for (auto k : f) z += w[k] * v;
       double g = Sigmoid(z) - train[i].label;
       for (auto k : f) {
-        double gk = g * v + o.l2 * c.w_[k];
+        double gk = g * v + o.l2 * w[k];
         g2[k] += static_cast<float>(gk * gk);
-        c.w_[k] -= static_cast<float>(o.learning_rate * gk / (std::sqrt(g2[k]) + 1e-8));
+        w[k] -= static_cast<float>(o.learning_rate * gk / (std::sqrt(g2[k]) + 1e-8));
       }
       bias_g2 += g * g;
-      c.bias_ -= static_cast<float>(o.learning_rate * g / (std::sqrt(bias_g2) + 1e-8));
+      bias -= static_cast<float>(o.learning_rate * g / (std::sqrt(bias_g2) + 1e-8));
     }
   }
+  *bias_out = bias;
+}
+
+double Logit(const std::vector<float>& w, float bias, const std::vector<std::uint32_t>& f) {
+  if (f.empty()) return bias;
+  double z = 0;
+  for (auto k : f) z += w[k];
+  return bias + z / std::sqrt(static_cast<double>(f.size()));
+}
+
+// Logistic regression by Newton's method (IRLS) with an L2 penalty on the
+// weights (not the bias): few features, many examples, exact and
+// deterministic.
+void FitStage2(const std::vector<Stage2Vector>& x, const std::vector<int>& y, double l2,
+               double* bias, Stage2Vector* weights) {
+  constexpr int d = kStage2Features + 1;  // [bias, weights...]
+  std::array<double, d> theta{};
+  for (int iter = 0; iter < 50; ++iter) {
+    std::array<double, d> g{};
+    std::array<std::array<double, d>, d> h{};
+    for (std::size_t i = 0; i < x.size(); ++i) {
+      std::array<double, d> xi;
+      xi[0] = 1;
+      for (int k = 0; k < kStage2Features; ++k) xi[k + 1] = x[i][k];
+      double z = 0;
+      for (int k = 0; k < d; ++k) z += theta[k] * xi[k];
+      const double p = Sigmoid(z);
+      const double r = std::max(p * (1 - p), 1e-9);
+      for (int a = 0; a < d; ++a) {
+        g[a] += (p - y[i]) * xi[a];
+        for (int b = 0; b < d; ++b) h[a][b] += r * xi[a] * xi[b];
+      }
+    }
+    for (int a = 1; a < d; ++a) {
+      g[a] += l2 * theta[a];
+      h[a][a] += l2;
+    }
+    h[0][0] += 1e-9;
+    // Solve h * step = g (Gaussian elimination with partial pivoting).
+    std::array<double, d> step = g;
+    for (int c = 0; c < d; ++c) {
+      int piv = c;
+      for (int r = c + 1; r < d; ++r)
+        if (std::abs(h[r][c]) > std::abs(h[piv][c])) piv = r;
+      std::swap(h[c], h[piv]);
+      std::swap(step[c], step[piv]);
+      for (int r = c + 1; r < d; ++r) {
+        const double f = h[r][c] / h[c][c];
+        for (int k = c; k < d; ++k) h[r][k] -= f * h[c][k];
+        step[r] -= f * step[c];
+      }
+    }
+    for (int c = d - 1; c >= 0; --c) {
+      for (int k = c + 1; k < d; ++k) step[c] -= h[c][k] * step[k];
+      step[c] /= h[c][c];
+    }
+    double moved = 0;
+    for (int k = 0; k < d; ++k) {
+      theta[k] -= step[k];
+      moved = std::max(moved, std::abs(step[k]));
+    }
+    if (moved < 1e-9) break;
+  }
+  // Kept at float precision, as the n-gram weights are: the model file's
+  // JSON then gives back exactly the same values.
+  *bias = static_cast<float>(theta[0]);
+  for (int k = 0; k < kStage2Features; ++k) (*weights)[k] = static_cast<float>(theta[k + 1]);
+}
+
+}  // namespace
+
+Classifier Classifier::Train(const std::vector<Example>& train, const TrainOptions& o) {
+  Classifier c;
+  c.shape_ = o.shape;
+  // Features once; each example's text is scored by its first window when
+  // training (the data's texts are mostly shorter than a window).
+  std::vector<std::vector<std::uint32_t>> feats(train.size());
+  std::vector<IntentCounts> counts(train.size());
+  std::vector<int> first_persona(train.size(), -1);
+  std::vector<std::size_t> bytes(train.size());
+  const bool stage2 = o.intent && o.folds >= 2;
+  const IntentLexicon& lex = IntentLexicon::Default();
+  for (std::size_t i = 0; i < train.size(); ++i) {
+    std::string n = NormaliseForModel(train[i].text);
+    if (n.size() > o.shape.window) n.resize(o.shape.window);
+    Features(n, o.shape, &feats[i]);
+    if (stage2) {
+      counts[i] = lex.Count(n, &first_persona[i]);
+      bytes[i] = n.size();
+    }
+  }
+  std::vector<std::size_t> all(train.size());
+  std::iota(all.begin(), all.end(), 0);
+  FitNgrams(feats, train, all, o, &c.w_, &c.bias_);
+  if (!stage2) return c;
+  // Out-of-fold logits: each example scored by a model that did not see it
+  // (nor, with a group, its siblings).
+  const std::size_t k = static_cast<std::size_t>(o.folds);
+  std::vector<std::size_t> fold(train.size());
+  for (std::size_t i = 0; i < train.size(); ++i)
+    fold[i] = train[i].group.empty() ? i % k : Fnv(train[i].group) % k;
+  std::vector<double> oof(train.size(), 0.0);
+  std::vector<float> w;
+  for (std::size_t f = 0; f < k; ++f) {
+    std::vector<std::size_t> in;
+    for (std::size_t i = 0; i < train.size(); ++i)
+      if (fold[i] != f) in.push_back(i);
+    float b = 0;
+    FitNgrams(feats, train, in, o, &w, &b);
+    for (std::size_t i = 0; i < train.size(); ++i)
+      if (fold[i] == f) oof[i] = Logit(w, b, feats[i]);
+  }
+  std::vector<Stage2Vector> x(train.size());
+  std::vector<int> y(train.size());
+  for (std::size_t i = 0; i < train.size(); ++i) {
+    x[i] = Stage2Features(oof[i], counts[i], first_persona[i], bytes[i]);
+    y[i] = train[i].label;
+  }
+  Stage2 s2;
+  s2.lexicon = lex;
+  FitStage2(x, y, o.stage2_l2, &s2.bias, &s2.weights);
+  c.stage2_ = std::move(s2);
   return c;
 }
 
+double Classifier::NgramLogit(std::string_view n) const {
+  thread_local std::vector<std::uint32_t> f;
+  return WindowLogit(n, &f);
+}
+
 double Classifier::ScoreWindow(std::string_view n, std::vector<std::uint32_t>* f) const {
+  const double z = WindowLogit(n, f);
+  if (!stage2_) return Sigmoid(z);
+  int first_persona = -1;
+  const IntentCounts counts = stage2_->lexicon.Count(n, &first_persona);
+  const Stage2Vector x = Stage2Features(z, counts, first_persona, n.size());
+  double s = stage2_->bias;
+  for (int k = 0; k < kStage2Features; ++k) s += stage2_->weights[k] * x[k];
+  return Sigmoid(s);
+}
+
+double Classifier::WindowLogit(std::string_view n, std::vector<std::uint32_t>* f) const {
   // Features() and the weighted sum in one pass, without branches on the
   // stamps, so the loads of stamps and weights overlap.
   const std::size_t n_idx = RawIndices(n, shape_, f);
@@ -229,8 +363,8 @@ double Classifier::ScoreWindow(std::string_view n, std::vector<std::uint32_t>* f
     z += fresh ? static_cast<double>(w[k]) : 0.0;
     count += fresh;
   }
-  if (count == 0) return Sigmoid(bias_);
-  return Sigmoid(bias_ + z / std::sqrt(static_cast<double>(count)));
+  if (count == 0) return bias_;
+  return bias_ + z / std::sqrt(static_cast<double>(count));
 }
 
 double Classifier::Score(std::string_view text) const { return ScoreViews(ScoringViews(text)); }
@@ -274,7 +408,17 @@ Status Classifier::Save(const std::filesystem::path& file) const {
   h["threshold"] = threshold_;
   h["weights_sha256"] = HexEncode(crypto::Sha256(weights));
   h["meta"] = meta_;
-  std::string out = std::string(kModelMagic) + "\n" + ToJson(h) + "\n" + weights;
+  if (stage2_) {
+    json::array names, weights2;
+    for (std::string_view n : kStage2FeatureNames) names.emplace_back(n);
+    for (double v : stage2_->weights) weights2.emplace_back(v);
+    h["stage2"] = json::object{{"features", names},
+                               {"weights", weights2},
+                               {"bias", stage2_->bias},
+                               {"lexicon", stage2_->lexicon.ToJson()}};
+  }
+  std::string out = std::string(kModelMagicPrefix) + std::to_string(kModelVersion) + "\n" +
+                    ToJson(h) + "\n" + weights;
   return WriteFileAtomic(file, out);
 }
 
@@ -285,7 +429,13 @@ Result<Classifier> Classifier::Load(const std::filesystem::path& file) {
                                 "); train one with `rampart guard train`");
   };
   std::size_t l1 = data.find('\n');
-  if (l1 == std::string::npos || data.substr(0, l1) != kModelMagic) return bad("bad first line");
+  if (l1 == std::string::npos || !data.starts_with(kModelMagicPrefix)) return bad("bad first line");
+  const std::string version = data.substr(kModelMagicPrefix.size(), l1 - kModelMagicPrefix.size());
+  if (version != "2" && version != "3")
+    return InvalidArgumentError(file.string() + ": guard model format version " +
+                                version.substr(0, 16) +
+                                "; this build reads versions 2 and 3 (retrain the model with "
+                                "this build's `rampart guard train`)");
   std::size_t l2 = data.find('\n', l1 + 1);
   if (l2 == std::string::npos) return bad("no header");
   auto h = ParseJson(std::string_view(data).substr(l1 + 1, l2 - l1 - 1));
@@ -305,6 +455,30 @@ Result<Classifier> Classifier::Load(const std::filesystem::path& file) {
     c.bias_ = static_cast<float>(o.at("bias").to_number<double>());
     c.threshold_ = o.at("threshold").to_number<double>();
     if (auto* m = o.if_contains("meta"); m && m->is_object()) c.meta_ = m->as_object();
+    // Version 3: the second stage (optional: a model trained without it
+    // scores with the n-grams alone, as version 2 files do).
+    if (const json::value* s2 = o.if_contains("stage2"); s2 && version == "3") {
+      const json::object& so = s2->as_object();
+      const json::array& names = so.at("features").as_array();
+      const json::array& ws = so.at("weights").as_array();
+      if (names.size() != kStage2FeatureNames.size() || ws.size() != kStage2FeatureNames.size())
+        return bad("stage2 has " + std::to_string(names.size()) + " features, this build " +
+                   std::to_string(kStage2FeatureNames.size()));
+      Stage2 st;
+      for (std::size_t k = 0; k < names.size(); ++k) {
+        if (names[k].as_string() != kStage2FeatureNames[k])
+          return bad("stage2 feature " + std::to_string(k) + " is '" +
+                     std::string(names[k].as_string()) + "', this build has '" +
+                     std::string(kStage2FeatureNames[k]) + "'");
+        st.weights[k] = static_cast<float>(ws[k].to_number<double>());
+        if (!std::isfinite(st.weights[k])) return bad("stage2 weight is not finite");
+      }
+      st.bias = static_cast<float>(so.at("bias").to_number<double>());
+      auto lex = IntentLexicon::FromJson(so.at("lexicon").as_object());
+      if (!lex) return bad(lex.error().message());
+      st.lexicon = *std::move(lex);
+      c.stage2_ = std::move(st);
+    }
   } catch (const std::exception& e) {
     return bad(std::string("header field: ") + e.what());
   }

@@ -11,22 +11,35 @@
 // texts are scored in overlapping windows; the score is the highest
 // window's, so an injection buried in a long document is not diluted.
 //
+// A second stage (since model format 3) judges what the text asks for: a
+// small logistic regression over the n-gram model's logit and the counts of
+// intent phrases (intent.h: lifting safety rules, a harmful goal, overriding
+// instructions, a persona frame) and their conjunctions. It is trained on
+// out-of-fold n-gram logits, so it learns how far to trust the n-gram score
+// where the model had not seen the text, e.g. a role-play frame whose
+// wording is a jailbreak's but which asks for nothing harmful.
+//
 // Thread-safety: a loaded Classifier is immutable; Score may be called from
 // many threads at once.
 #pragma once
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "core/json.h"
 #include "core/status.h"
+#include "guards/intent.h"
 
 namespace rampart::guards {
 
-inline constexpr std::string_view kModelMagic = "rampart-guard-model 2";
+// The first line of a model file: "rampart-guard-model <version>". Version
+// 3 added the second stage; version 2 files (n-grams only) still load.
+inline constexpr std::string_view kModelMagicPrefix = "rampart-guard-model ";
+inline constexpr int kModelVersion = 3;
 
 struct ClassifierShape {
   std::uint32_t dim_bits = 18;  // 2^dim_bits weights
@@ -47,6 +60,10 @@ void Features(std::string_view normalised, const ClassifierShape& s,
 struct Example {
   std::string text;
   int label = 0;
+  // Examples of one group (e.g. one template of generated data) fall in the
+  // same fold when the second stage's out-of-fold scores are computed, so
+  // a template's siblings do not vouch for it. "" = a group of its own.
+  std::string group = {};
 };
 
 struct TrainOptions {
@@ -55,6 +72,19 @@ struct TrainOptions {
   double learning_rate = 0.5;
   double l2 = 1e-6;
   std::uint64_t seed = 1;
+  // The second stage: out-of-fold n-gram logits over `folds` folds, then a
+  // logistic regression (L2 `stage2_l2`) over Stage2Features. folds < 2 or
+  // intent = false trains the n-gram model alone.
+  bool intent = true;
+  int folds = 4;
+  double stage2_l2 = 1.0;
+};
+
+// The second stage: a logistic regression over Stage2Features.
+struct Stage2 {
+  IntentLexicon lexicon;
+  double bias = 0;
+  Stage2Vector weights{};
 };
 
 class Classifier {
@@ -74,16 +104,30 @@ class Classifier {
   json::object& meta() { return meta_; }
   const json::object& meta() const { return meta_; }
   const ClassifierShape& shape() const { return shape_; }
+  // The second stage, if the model has one.
+  const Stage2* stage2() const { return stage2_.has_value() ? &*stage2_ : nullptr; }
+  // A copy without the second stage: the n-gram model alone, with the
+  // same threshold (for comparisons).
+  Classifier WithoutStage2() const {
+    Classifier c = *this;
+    c.stage2_.reset();
+    return c;
+  }
+  // The n-gram model alone (bias + weighted sum) on a normalised text of at
+  // most one window.
+  double NgramLogit(std::string_view normalised) const;
 
  private:
   double ScoreNormalised(std::string_view normalised, std::vector<std::uint32_t>* scratch) const;
   double ScoreWindow(std::string_view normalised, std::vector<std::uint32_t>* scratch) const;
+  double WindowLogit(std::string_view normalised, std::vector<std::uint32_t>* scratch) const;
 
   ClassifierShape shape_;
   std::vector<float> w_;
   float bias_ = 0;
   double threshold_ = 0.5;
   json::object meta_;
+  std::optional<Stage2> stage2_;
 };
 
 // The lowest threshold whose false-positive rate on `benign_scores` is at

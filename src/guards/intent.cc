@@ -1,0 +1,231 @@
+#include "guards/intent.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace rampart::guards {
+namespace {
+
+constexpr std::string_view kDefaultLexicon =
+#include "guards/intent_lexicon.inc"
+    ;
+
+constexpr int kMaxGap = 3;
+
+bool IsWordByte(unsigned char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+std::uint16_t Key(std::string_view w) {
+  const auto a = static_cast<unsigned char>(w[0]);
+  const auto b = w.size() > 1 ? static_cast<unsigned char>(w[1]) : 0;
+  return static_cast<std::uint16_t>(a << 8 | b);
+}
+
+// The words of a text, apostrophes inside words dropped, into *buf; views
+// into it in *words.
+void Words(std::string_view t, std::string* buf, std::vector<std::string_view>* words) {
+  buf->clear();
+  buf->reserve(t.size());
+  thread_local std::vector<std::pair<std::size_t, std::size_t>> tl_spans;
+  tl_spans.clear();
+  std::size_t start = std::string::npos;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const auto c = static_cast<unsigned char>(t[i]);
+    const bool in_word = start != std::string::npos;
+    if (in_word && c == '\'') continue;
+    if (in_word && c == 0xE2 && i + 2 < t.size() && static_cast<unsigned char>(t[i + 1]) == 0x80 &&
+        static_cast<unsigned char>(t[i + 2]) == 0x99) {
+      i += 2;  // U+2019 RIGHT SINGLE QUOTATION MARK
+      continue;
+    }
+    if (IsWordByte(c)) {
+      if (!in_word) start = buf->size();
+      buf->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+    } else if (in_word) {
+      tl_spans.emplace_back(start, buf->size() - start);
+      start = std::string::npos;
+    }
+  }
+  if (start != std::string::npos) tl_spans.emplace_back(start, buf->size() - start);
+  words->clear();
+  for (const auto& [b, n] : tl_spans) words->push_back(std::string_view(*buf).substr(b, n));
+}
+
+}  // namespace
+
+std::string_view IntentLexicon::DefaultText() { return kDefaultLexicon; }
+
+const IntentLexicon& IntentLexicon::Default() {
+  static const IntentLexicon lex = [] {
+    auto l = Parse(kDefaultLexicon, "intent_lexicon.inc");
+    if (!l) std::abort();  // the built-in text is checked by a unit test
+    return *std::move(l);
+  }();
+  return lex;
+}
+
+Status IntentLexicon::Add(std::string_view line, int category) {
+  Phrase p;
+  p.category = category;
+  p.source = std::string(line);
+  std::size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && line[i] == ' ') ++i;
+    if (i >= line.size()) break;
+    std::size_t j = line.find(' ', i);
+    if (j == std::string_view::npos) j = line.size();
+    std::string_view w = line.substr(i, j - i);
+    i = j;
+    Word word;
+    if (w == "_") {
+      word.gap = true;
+    } else {
+      if (w.back() == '*') {
+        word.prefix = true;
+        w.remove_suffix(1);
+        if (w.size() < 2) return InvalidArgumentError("a prefix needs 2 or more characters");
+      }
+      for (char c : w) {
+        const auto u = static_cast<unsigned char>(c);
+        if (!IsWordByte(u) || (c >= 'A' && c <= 'Z'))
+          return InvalidArgumentError(std::string("'") + c +
+                                      "' in a word: words are lower-case letters, digits, "
+                                      "non-ASCII bytes");
+      }
+      word.text = std::string(w);
+    }
+    p.words.push_back(std::move(word));
+  }
+  if (p.words.empty()) return InvalidArgumentError("empty phrase");
+  if (p.words.front().gap || p.words.back().gap)
+    return InvalidArgumentError("a phrase cannot start or end with _");
+  for (std::size_t k = 1; k < p.words.size(); ++k)
+    if (p.words[k].gap && p.words[k - 1].gap) return InvalidArgumentError("two _ in a row");
+  by_key_[Key(p.words.front().text)].push_back(static_cast<std::uint32_t>(phrases_.size()));
+  phrases_.push_back(std::move(p));
+  return OkStatus();
+}
+
+Result<IntentLexicon> IntentLexicon::Parse(std::string_view text, std::string_view origin) {
+  IntentLexicon lex;
+  int category = -1;
+  std::size_t line_no = 0;
+  for (std::size_t pos = 0; pos <= text.size();) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    std::string_view line = text.substr(pos, nl - pos);
+    pos = nl + 1;
+    ++line_no;
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r' || line.back() == '\t'))
+      line.remove_suffix(1);
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+    if (line.empty() || line.front() == '#') continue;
+    auto where = [&] { return std::string(origin) + ":" + std::to_string(line_no) + ": "; };
+    if (line.front() == '[') {
+      if (line.back() != ']') return InvalidArgumentError(where() + "expected [category]");
+      std::string_view name = line.substr(1, line.size() - 2);
+      auto it = std::find(kIntentCategoryNames.begin(), kIntentCategoryNames.end(), name);
+      if (it == kIntentCategoryNames.end())
+        return InvalidArgumentError(where() + "unknown category '" + std::string(name) +
+                                    "' (safety_lift, harm, override, persona)");
+      category = static_cast<int>(it - kIntentCategoryNames.begin());
+      continue;
+    }
+    if (category < 0) return InvalidArgumentError(where() + "a phrase before any [category] line");
+    Status s = lex.Add(line, category);
+    if (!s.ok()) return InvalidArgumentError(where() + s.message());
+  }
+  return lex;
+}
+
+IntentCounts IntentLexicon::Count(std::string_view normalised, int* first_persona) const {
+  thread_local std::string buf;
+  thread_local std::vector<std::string_view> words;
+  thread_local std::vector<std::uint8_t> seen;
+  Words(normalised, &buf, &words);
+  seen.assign(phrases_.size(), 0);
+  IntentCounts counts{};
+  if (first_persona) *first_persona = -1;
+  auto word_matches = [](const Word& w, std::string_view t) {
+    return w.prefix ? t.substr(0, w.text.size()) == w.text : t == w.text;
+  };
+  // Does phrase p match words[at...] from its word k on?
+  auto match = [&](auto&& self, const Phrase& p, std::size_t k, std::size_t at) -> bool {
+    if (k == p.words.size()) return true;
+    const Word& w = p.words[k];
+    if (w.gap) {
+      for (int g = 0; g <= kMaxGap && at + static_cast<std::size_t>(g) <= words.size(); ++g)
+        if (self(self, p, k + 1, at + static_cast<std::size_t>(g))) return true;
+      return false;
+    }
+    return at < words.size() && word_matches(w, words[at]) && self(self, p, k + 1, at + 1);
+  };
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    auto it = by_key_.find(Key(words[i]));
+    if (it == by_key_.end()) continue;
+    for (std::uint32_t id : it->second) {
+      if (seen[id]) continue;
+      const Phrase& p = phrases_[id];
+      if (match(match, p, 0, i)) {
+        seen[id] = 1;
+        ++counts[static_cast<std::size_t>(p.category)];
+        if (p.category == kPersona && first_persona && *first_persona < 0)
+          *first_persona = static_cast<int>(i);
+      }
+    }
+  }
+  return counts;
+}
+
+json::object IntentLexicon::ToJson() const {
+  json::object o;
+  for (std::string_view name : kIntentCategoryNames) o[name] = json::array{};
+  for (const Phrase& p : phrases_)
+    o[kIntentCategoryNames[static_cast<std::size_t>(p.category)]].as_array().push_back(
+        json::value(p.source));
+  return o;
+}
+
+Result<IntentLexicon> IntentLexicon::FromJson(const json::object& o) {
+  IntentLexicon lex;
+  for (const auto& [name, list] : o) {
+    auto it =
+        std::find(kIntentCategoryNames.begin(), kIntentCategoryNames.end(), std::string_view(name));
+    if (it == kIntentCategoryNames.end())
+      return InvalidArgumentError("intent lexicon: unknown category '" + std::string(name) + "'");
+    if (!list.is_array())
+      return InvalidArgumentError("intent lexicon: " + std::string(name) + " is not an array");
+    for (const auto& v : list.as_array()) {
+      if (!v.is_string())
+        return InvalidArgumentError("intent lexicon: " + std::string(name) + " holds a non-string");
+      std::string_view s(v.as_string().data(), v.as_string().size());
+      Status st = lex.Add(s, static_cast<int>(it - kIntentCategoryNames.begin()));
+      if (!st.ok())
+        return InvalidArgumentError("intent lexicon: " + std::string(name) + " phrase '" +
+                                    std::string(s) + "': " + st.message());
+    }
+  }
+  return lex;
+}
+
+Stage2Vector Stage2Features(double z, const IntentCounts& c, int first_persona, std::size_t bytes) {
+  const double logit = std::clamp(z, -12.0, 12.0);
+  const bool lift = c[kSafetyLift] > 0, harm = c[kHarm] > 0, over = c[kOverride] > 0,
+             frame = c[kPersona] > 0;
+  const bool framed = first_persona >= 0 && first_persona < kFrameWords;
+  const double frame_only = framed && !lift && !harm && !over ? 1.0 : 0.0;
+  return {logit,
+          std::log1p(c[kSafetyLift]),
+          std::log1p(c[kHarm]),
+          std::log1p(c[kOverride]),
+          std::log1p(c[kPersona]),
+          frame_only,
+          frame_only * logit,
+          frame && (lift || harm) ? 1.0 : 0.0,
+          lift && harm ? 1.0 : 0.0,
+          std::log1p(static_cast<double>(bytes) / 1024.0)};
+}
+
+}  // namespace rampart::guards

@@ -1,0 +1,107 @@
+// What a prompt asks for, as counts of lexicon phrases in four categories,
+// for the injection classifier's second stage (classifier.h).
+//
+// A role-play frame ("you are Nova", "stay in character") is not an attack
+// by itself; a jailbreak is one because of what it asks: that the model's
+// rules, ethics or filters be lifted (safety_lift), a harmful goal (harm),
+// or that its instructions be overridden or revealed (override). The second
+// stage weighs the n-gram model's score together with these counts, so a
+// persona frame asking for nothing of the kind can be told apart from one
+// that does, whatever its wording.
+//
+// Lexicon text format (the default is src/guards/intent_lexicon.inc; a
+// trained model carries its own copy, docs/formats/guard-model.md):
+//   [category]     starts a category: safety_lift, harm, override, persona
+//   phrase         one a line; words separated by spaces, where
+//                    word   matches that word
+//                    word*  matches a word starting with it (2+ characters)
+//                    _      matches 0 to 3 other words (not first or last)
+//   # comment      and blank lines are ignored
+// Words of a text are runs of ASCII letters and digits and non-ASCII bytes
+// of the normalised (lower-cased) text; an apostrophe (' or U+2019) inside a
+// word is dropped, so "don't" is the word "dont".
+//
+// Thread-safety: a parsed lexicon is immutable; Count may be called from
+// many threads at once.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/json.h"
+#include "core/status.h"
+
+namespace rampart::guards {
+
+enum IntentCategory : int { kSafetyLift = 0, kHarm = 1, kOverride = 2, kPersona = 3 };
+inline constexpr int kIntentCategories = 4;
+inline constexpr std::array<std::string_view, kIntentCategories> kIntentCategoryNames = {
+    "safety_lift", "harm", "override", "persona"};
+
+// Per category, the number of distinct phrases found.
+using IntentCounts = std::array<int, kIntentCategories>;
+
+class IntentLexicon {
+ public:
+  // Parses the text format above; an error names origin:line.
+  static Result<IntentLexicon> Parse(std::string_view text, std::string_view origin);
+  // The built-in lexicon (intent_lexicon.inc).
+  static const IntentLexicon& Default();
+  static std::string_view DefaultText();
+
+  // Counts the phrases of each category in a normalised text
+  // (NormaliseForModel's output: ASCII lower-cased). With first_persona,
+  // also the index of the first word where a persona phrase starts (-1 if
+  // none): a frame sets the scene at the start of a prompt.
+  IntentCounts Count(std::string_view normalised, int* first_persona = nullptr) const;
+
+  // {"safety_lift": ["no restriction*", ...], ...}: what a model file keeps.
+  json::object ToJson() const;
+  static Result<IntentLexicon> FromJson(const json::object& o);
+
+  std::size_t size() const { return phrases_.size(); }
+
+ private:
+  struct Word {
+    std::string text;  // "" for a gap
+    bool prefix = false;
+    bool gap = false;
+  };
+  struct Phrase {
+    std::vector<Word> words;
+    int category = 0;
+    std::string source;  // as written
+  };
+  Status Add(std::string_view line, int category);
+
+  std::vector<Phrase> phrases_;
+  // Phrase indices by the first two bytes of their first word.
+  std::unordered_map<std::uint16_t, std::vector<std::uint32_t>> by_key_;
+};
+
+// The second stage's inputs for one window: the n-gram model's logit, the
+// intent counts and the window's length. Names (kStage2FeatureNames) are
+// kept in the model file; a file whose names differ is refused.
+inline constexpr int kStage2Features = 10;
+inline constexpr std::array<std::string_view, kStage2Features> kStage2FeatureNames = {
+    "ngram_logit",             // the n-gram model's bias + weighted sum, clipped to [-12, 12]
+    "log1p_safety_lift",       // log(1 + count)
+    "log1p_harm",              //
+    "log1p_override",          //
+    "log1p_persona",           //
+    "frame_only",              // persona > 0 and no safety_lift, harm or override
+    "frame_only_x_logit",      // frame_only * ngram_logit
+    "frame_and_lift_or_harm",  // persona > 0 and (safety_lift > 0 or harm > 0)
+    "lift_and_harm",           // safety_lift > 0 and harm > 0
+    "log1p_kb",                // log(1 + bytes / 1024)
+};
+using Stage2Vector = std::array<double, kStage2Features>;
+inline constexpr int kFrameWords = 40;
+Stage2Vector Stage2Features(double ngram_logit, const IntentCounts& c, int first_persona,
+                            std::size_t bytes);
+
+}  // namespace rampart::guards
