@@ -5,7 +5,9 @@
 # prompts of data/guards/benign_trigger_train.jsonl and the documents and
 # role-play frames of data/guards/documents_train.jsonl (both written for
 # Rampart by scripts/guards/gen_benign_trigger.py and gen_train_documents.py);
-# threshold at 1 % FPR on dev.jsonl.
+# the n-gram model and its second stage (intent features over out-of-fold
+# n-gram logits, 4 folds; the generated rows' "group" keeps each kind in one
+# fold); threshold at 1 % FPR on dev.jsonl.
 # Usage: scripts/guards/train_model.sh BUILD_DIR [DATA_DIR]
 set -euo pipefail
 BUILD=${1:-build}
@@ -18,5 +20,5 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 tmp=$dir/injection-train.jsonl+benign_trigger_train.jsonl+documents_train.jsonl
 cat "$DATA/train.jsonl" "$EXTRA" "$DOCS" >"$tmp"
-"$BUILD/rampart" guard train "$tmp" --dev "$DATA/dev.jsonl" --max-fpr 0.01 \
+"$BUILD/rampart" guard train "$tmp" --dev "$DATA/dev.jsonl" --max-fpr 0.01 --folds 4 \
   -o "$HERE/data/guards/injection.model"
