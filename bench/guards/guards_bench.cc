@@ -44,7 +44,7 @@ using namespace rampart::guards;
 using Clock = std::chrono::steady_clock;
 
 struct Record {
-  std::string text, kind;
+  std::string text, kind, source, group;
   int label = 0;
 };
 
@@ -60,6 +60,8 @@ std::vector<Record> Read(const std::string& path) {
     r.text = o["text"].as_string().c_str();
     r.label = static_cast<int>(o["label"].as_int64());
     if (auto* k = o.if_contains("kind"); k && k->is_string()) r.kind = k->as_string().c_str();
+    if (auto* k = o.if_contains("source"); k && k->is_string()) r.source = k->as_string().c_str();
+    if (auto* k = o.if_contains("group"); k && k->is_string()) r.group = k->as_string().c_str();
     out.push_back(std::move(r));
   }
   return out;
@@ -78,6 +80,9 @@ TrainOptions Recipe() {
   o.shape.dim_bits = static_cast<std::uint32_t>(EnvOr("GUARDS_BENCH_BITS", o.shape.dim_bits));
   o.shape.window = static_cast<std::size_t>(EnvOr("GUARDS_BENCH_WINDOW", o.shape.window));
   o.shape.stride = static_cast<std::size_t>(EnvOr("GUARDS_BENCH_STRIDE", o.shape.stride));
+  o.folds = static_cast<int>(EnvOr("GUARDS_BENCH_FOLDS", o.folds));
+  o.intent = o.folds >= 2;
+  o.stage2_l2 = EnvOr("GUARDS_BENCH_STAGE2_L2", o.stage2_l2);
   return o;
 }
 int ExtraRepeat() { return static_cast<int>(EnvOr("GUARDS_BENCH_REPEAT", 1)); }
@@ -85,6 +90,79 @@ int ExtraRepeat() { return static_cast<int>(EnvOr("GUARDS_BENCH_REPEAT", 1)); }
 double Pct(std::vector<double> v, double p) {
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<std::size_t>(p * static_cast<double>(v.size())))];
+}
+
+// The second stage (intent features) against the n-gram model alone, both
+// from the same training run (the n-gram part is the same model), each with
+// its threshold at 1 % FPR on the even records of dev: dev recall and
+// false positives on the odd records, the role-play kinds of dev, the
+// benign trigger-word and role-play sets.
+void CompareStages(const Classifier& full, const std::vector<Record>& dev,
+                   const std::string& trigger_file, const std::vector<Record>& roleplay) {
+  std::vector<std::string> trig;
+  {
+    std::ifstream in(trigger_file);
+    std::string line;
+    while (std::getline(in, line))
+      if (!line.empty()) trig.push_back(line);
+  }
+  struct Row {
+    std::string name;
+    int n = 0;
+    std::array<int, 2> hits{};
+  };
+  std::vector<Row> rows;
+  auto row = [&](const std::string& name) -> Row& {
+    for (auto& r : rows)
+      if (r.name == name) return r;
+    rows.push_back({name});
+    return rows.back();
+  };
+  std::array<double, 2> thresholds{};
+  const std::array<Classifier, 2> models = {full.WithoutStage2(), full};
+  for (int m = 0; m < 2; ++m) {
+    const Classifier& c = models[static_cast<std::size_t>(m)];
+    std::vector<double> benign;
+    for (std::size_t i = 0; i < dev.size(); i += 2)
+      if (dev[i].label == 0) benign.push_back(c.Score(dev[i].text));
+    const double t = ThresholdAtFpr(benign, 0.01);
+    thresholds[static_cast<std::size_t>(m)] = t;
+    auto count = [&](const std::string& name, bool hit) {
+      Row& r = row(name);
+      if (m == 0) ++r.n;
+      r.hits[static_cast<std::size_t>(m)] += hit;
+    };
+    for (std::size_t i = 0; i < dev.size(); ++i) {
+      const bool hit = c.Score(dev[i].text) >= t;
+      const bool acp = dev[i].source.starts_with("f/awesome-chatgpt-prompts");
+      if (acp) count("dev, awesome-chatgpt-prompts (benign role-play), all", hit);
+      if (i % 2 == 0) continue;
+      count(dev[i].label ? "dev odd, injections (recall)" : "dev odd, benign (FPR)", hit);
+      if (dev[i].kind == "jailbreak" || dev[i].kind == "benign_roleplay_prompt" ||
+          dev[i].kind == "benign_long_prompt")
+        count("dev odd, kind " + dev[i].kind, hit);
+      if (acp) count("dev odd, awesome-chatgpt-prompts", hit);
+    }
+    for (const auto& l : trig) count("trigger_benign.txt", c.Score(l) >= t);
+    for (const auto& r : roleplay) count("roleplay_benign.jsonl", c.Score(r.text) >= t);
+  }
+  std::printf(
+      "\nsecond stage (intent features) vs the n-gram model alone, same training run; threshold "
+      "at 1 %% FPR on the even records of dev each (n-grams %.4f, with stage 2 %.4f):\n",
+      thresholds[0], thresholds[1]);
+  std::printf("  %-52s %5s %16s %16s\n", "", "n", "n-grams only", "with stage 2");
+  for (const auto& r : rows)
+    std::printf("  %-52s %5d %5d (%5.1f%%) %6d (%5.1f%%)\n", r.name.c_str(), r.n, r.hits[0],
+                100.0 * r.hits[0] / std::max(r.n, 1), r.hits[1],
+                100.0 * r.hits[1] / std::max(r.n, 1));
+  if (const Stage2* s2 = full.stage2()) {
+    std::printf("  stage 2: bias %.3f", s2->bias);
+    for (int k = 0; k < kStage2Features; ++k)
+      std::printf(", %s %.3f",
+                  std::string(kStage2FeatureNames[static_cast<std::size_t>(k)]).c_str(),
+                  s2->weights[static_cast<std::size_t>(k)]);
+    std::printf("\n");
+  }
 }
 
 }  // namespace
@@ -108,7 +186,7 @@ int main(int argc, char** argv) {
     auto extra = Read(argv[3]);
     extra_n = extra.size();
     for (int k = 0; k < ExtraRepeat(); ++k)
-      for (const auto& r : extra) ex.push_back({r.text, r.label});
+      for (const auto& r : extra) ex.push_back({r.text, r.label, r.group});
   }
   auto t0 = Clock::now();
   // GUARDS_BENCH_MODEL=FILE scores with a trained model file instead (for
@@ -189,6 +267,7 @@ int main(int argc, char** argv) {
   const std::string bench_dir = std::string(argv[2]).substr(0, std::string(argv[2]).rfind('/') + 1);
   auto roleplay = Read(bench_dir + "roleplay_benign.jsonl");
   auto docs = Read(bench_dir + "indirect.jsonl");
+  if (c.stage2() != nullptr) CompareStages(c, dev, argv[2], roleplay);
   if (!roleplay.empty()) {
     int cf = 0, rf = 0;
     for (const auto& r : roleplay) {
@@ -241,6 +320,8 @@ int main(int argc, char** argv) {
   // Wall time and the thread's CPU time (the latter leaves out time the
   // thread spent preempted on a loaded machine). The baseline, in the same
   // run: one FNV-1a pass over the same bytes, the least any scorer does.
+  // GUARDS_BENCH_EVAL_ONLY=1 stops after the evaluation (for experiments).
+  if (std::getenv("GUARDS_BENCH_EVAL_ONLY") != nullptr) return 0;
   std::printf(
       "\nlatency per prompt (normalisation + classifier + rules, one thread; slices of "
       "dev.jsonl):\n");
