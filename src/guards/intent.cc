@@ -17,40 +17,46 @@ bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
 
-std::uint16_t Key(std::string_view w) {
+std::size_t Bucket(std::string_view w, std::size_t buckets) {
   const auto a = static_cast<unsigned char>(w[0]);
-  const auto b = w.size() > 1 ? static_cast<unsigned char>(w[1]) : 0;
-  return static_cast<std::uint16_t>(a << 8 | b);
+  const auto b = w.size() > 1 ? static_cast<unsigned char>(w[1]) : 0u;
+  return ((a * 0x9E37u) ^ (b * 0x85EBu)) % buckets;
 }
 
-// The words of a text, apostrophes inside words dropped, into *buf; views
-// into it in *words.
-void Words(std::string_view t, std::string* buf, std::vector<std::string_view>* words) {
-  buf->clear();
-  buf->reserve(t.size());
-  thread_local std::vector<std::pair<std::size_t, std::size_t>> tl_spans;
-  tl_spans.clear();
-  std::size_t start = std::string::npos;
-  for (std::size_t i = 0; i < t.size(); ++i) {
-    const auto c = static_cast<unsigned char>(t[i]);
-    const bool in_word = start != std::string::npos;
-    if (in_word && c == '\'') continue;
-    if (in_word && c == 0xE2 && i + 2 < t.size() && static_cast<unsigned char>(t[i + 1]) == 0x80 &&
-        static_cast<unsigned char>(t[i + 2]) == 0x99) {
-      i += 2;  // U+2019 RIGHT SINGLE QUOTATION MARK
-      continue;
+struct Scratch {
+  std::string buf;
+  std::vector<std::string_view> words;
+  std::vector<std::uint8_t> seen;
+};
+
+// The words of a text, apostrophes inside words dropped, into sc->buf;
+// views into it in sc->words (buf is sized once, so the views stay valid).
+void Words(std::string_view t, Scratch* sc) {
+  sc->buf.resize(t.size());
+  sc->words.clear();
+  char* const base = sc->buf.data();
+  char* w = base;
+  const char* start = nullptr;
+  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  const std::size_t n = t.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const unsigned char c = p[i];
+    if (start != nullptr) {  // an apostrophe inside a word is dropped
+      if (c == '\'') continue;
+      if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x99) {
+        i += 2;  // U+2019 RIGHT SINGLE QUOTATION MARK
+        continue;
+      }
     }
     if (IsWordByte(c)) {
-      if (!in_word) start = buf->size();
-      buf->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
-    } else if (in_word) {
-      tl_spans.emplace_back(start, buf->size() - start);
-      start = std::string::npos;
+      if (start == nullptr) start = w;
+      *w++ = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+    } else if (start != nullptr) {
+      sc->words.emplace_back(start, static_cast<std::size_t>(w - start));
+      start = nullptr;
     }
   }
-  if (start != std::string::npos) tl_spans.emplace_back(start, buf->size() - start);
-  words->clear();
-  for (const auto& [b, n] : tl_spans) words->push_back(std::string_view(*buf).substr(b, n));
+  if (start != nullptr) sc->words.emplace_back(start, static_cast<std::size_t>(w - start));
 }
 
 }  // namespace
@@ -103,7 +109,8 @@ Status IntentLexicon::Add(std::string_view line, int category) {
     return InvalidArgumentError("a phrase cannot start or end with _");
   for (std::size_t k = 1; k < p.words.size(); ++k)
     if (p.words[k].gap && p.words[k - 1].gap) return InvalidArgumentError("two _ in a row");
-  by_key_[Key(p.words.front().text)].push_back(static_cast<std::uint32_t>(phrases_.size()));
+  by_key_[Bucket(p.words.front().text, kBuckets)].push_back(
+      static_cast<std::uint32_t>(phrases_.size()));
   phrases_.push_back(std::move(p));
   return OkStatus();
 }
@@ -141,10 +148,11 @@ Result<IntentLexicon> IntentLexicon::Parse(std::string_view text, std::string_vi
 }
 
 IntentCounts IntentLexicon::Count(std::string_view normalised, int* first_persona) const {
-  thread_local std::string buf;
-  thread_local std::vector<std::string_view> words;
-  thread_local std::vector<std::uint8_t> seen;
-  Words(normalised, &buf, &words);
+  thread_local Scratch scratch;
+  Scratch& sc = scratch;
+  Words(normalised, &sc);
+  const std::vector<std::string_view>& words = sc.words;
+  std::vector<std::uint8_t>& seen = sc.seen;
   seen.assign(phrases_.size(), 0);
   IntentCounts counts{};
   if (first_persona) *first_persona = -1;
@@ -163,12 +171,11 @@ IntentCounts IntentLexicon::Count(std::string_view normalised, int* first_person
     return at < words.size() && word_matches(w, words[at]) && self(self, p, k + 1, at + 1);
   };
   for (std::size_t i = 0; i < words.size(); ++i) {
-    auto it = by_key_.find(Key(words[i]));
-    if (it == by_key_.end()) continue;
-    for (std::uint32_t id : it->second) {
+    const std::vector<std::uint32_t>& candidates = by_key_[Bucket(words[i], kBuckets)];
+    for (std::uint32_t id : candidates) {
       if (seen[id]) continue;
       const Phrase& p = phrases_[id];
-      if (match(match, p, 0, i)) {
+      if (word_matches(p.words[0], words[i]) && match(match, p, 1, i + 1)) {
         seen[id] = 1;
         ++counts[static_cast<std::size_t>(p.category)];
         if (p.category == kPersona && first_persona && *first_persona < 0)

@@ -29,7 +29,6 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/json.h"
@@ -79,8 +78,11 @@ class IntentLexicon {
   Status Add(std::string_view line, int category);
 
   std::vector<Phrase> phrases_;
-  // Phrase indices by the first two bytes of their first word.
-  std::unordered_map<std::uint16_t, std::vector<std::uint32_t>> by_key_;
+  // Phrase indices by a hash of the first two bytes of their first word
+  // (kBuckets buckets; a collision only costs a failed match).
+  static constexpr std::size_t kBuckets = 1024;
+  std::vector<std::vector<std::uint32_t>> by_key_ =
+      std::vector<std::vector<std::uint32_t>>(kBuckets);
 };
 
 // The second stage's inputs for one window: the n-gram model's logit, the
