@@ -95,7 +95,8 @@ inline constexpr std::array<std::string_view, kStage2Features> kStage2FeatureNam
     "log1p_harm",              //
     "log1p_override",          //
     "log1p_persona",           //
-    "frame_only",              // persona > 0 and no safety_lift, harm or override
+    "frame_only",              // a persona phrase in the first kFrameWords words, none of
+                               // safety_lift, harm, override
     "frame_only_x_logit",      // frame_only * ngram_logit
     "frame_and_lift_or_harm",  // persona > 0 and (safety_lift > 0 or harm > 0)
     "lift_and_harm",           // safety_lift > 0 and harm > 0
