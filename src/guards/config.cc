@@ -171,10 +171,11 @@ Result<GuardsConfig> LoadGuardsConfig(const estate::Estate& e, Diagnostics* diag
           char* end = nullptr;
           double d = std::strtod(v->c_str(), &end);
           if (end == v->c_str() || *end != '\0' || !(d >= 0.0 && d <= 1.0)) {
+            const bool instruction = path.find(".instruction.") != std::string::npos;
             diags->Error(tf.Where(role), "gateway.range",
-                         "classifier threshold must be a number in [0, 1], `model` or "
-                         "`off`, got '" +
-                             *v + "'");
+                         std::string(instruction ? "instruction" : "classifier") +
+                             " threshold must be a number in [0, 1], `model` or `off`, got '" + *v +
+                             "'");
           } else {
             (*out)[r] = d;
           }
@@ -192,6 +193,16 @@ Result<GuardsConfig> LoadGuardsConfig(const estate::Estate& e, Diagnostics* diag
         if (auto v = kf.Enum("action", {"block", "flag"})) c.classifier.action = *ActionByName(*v);
         if (YAML::Node t = kf.Node("thresholds"))
           read_thresholds(t, "gateway.guards.classifier.thresholds", &c.classifier.threshold);
+        kf.CheckUnknown();
+      }
+    }
+    if (YAML::Node k = f.Node("instruction")) {
+      YamlFields kf(k, file, diags, "gateway.guards.instruction", std::string(kCode));
+      if (kf.ok()) {
+        if (auto v = kf.Bool("enabled")) c.instruction.enabled = *v;
+        if (auto v = kf.Enum("action", kActions)) c.instruction.action = *ActionByName(*v);
+        if (YAML::Node t = kf.Node("thresholds"))
+          read_thresholds(t, "gateway.guards.instruction.thresholds", &c.instruction.threshold);
         kf.CheckUnknown();
       }
     }

@@ -17,6 +17,7 @@
 #include "core/diagnostic.h"
 #include "core/status.h"
 #include "estate/model.h"
+#include "guards/instruction.h"
 #include "guards/output_guard.h"
 #include "guards/rules.h"
 
@@ -58,6 +59,22 @@ struct ClassifierPolicy {
       std::nullopt};
 };
 
+// The planted-instruction detector (instruction.h) on outside content.
+struct InstructionPolicy {
+  bool enabled = true;
+  // kBlock: 403; kRedact: the segment is replaced in the request body
+  // (kInstructionRedaction); kFlag: an annotation only; kOff: not run.
+  Action action = Action::kBlock;
+  // Per role: nullopt = not judged; NaN = kInstructionThreshold. Users type
+  // instructions and clients write system prompts as instructions, so only
+  // outside content (tool results, documents, image text) is judged by default.
+  std::array<std::optional<double>, kPromptRoleCount> threshold = {
+      std::nullopt, std::numeric_limits<double>::quiet_NaN(), std::nullopt};
+};
+
+// What a redacted planted instruction becomes in the request body.
+inline constexpr std::string_view kInstructionRedaction = "[instruction removed by Rampart guard]";
+
 // Per identity (gateway.guards.identities): how the prompt guards (rules,
 // classifier) treat its requests. kMonitor turns a block into a flag; kOff
 // skips them. Output guards and the canary apply to every identity.
@@ -71,6 +88,7 @@ struct GuardsConfig {
   std::string canary_token;  // "" = generated in the var dir
   RulesPolicy rules;
   ClassifierPolicy classifier;
+  InstructionPolicy instruction;
   std::map<std::string, GuardMode, std::less<>> identities;  // absent = kEnforce
   // Per identity (gateway.guards.identities.<name>.classifier_thresholds):
   // the classifier's per-role thresholds for its requests; roles it does not

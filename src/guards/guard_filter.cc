@@ -19,61 +19,88 @@ bool Listed(const std::vector<std::string>& list, std::string_view v) {
                      [&](const std::string& s) { return s == "*" || s == v; });
 }
 
+std::string_view View(const json::string& s) { return {s.data(), s.size()}; }
+
+// Calls fn(role, string) for every prompt part of a request body, in order:
+// chat messages' content (assistant turns left out), the text of image
+// parts, completions' `prompt` (kUser). Obj is json::object or const
+// json::object, so one traversal both reads the parts (PromptParts) and
+// rewrites them (RedactPlantedInstructions).
+//
 // The text an image part carries (alt text, caption, title, description, in
-// the part or in its `image_url` object): content from outside, scored as
+// the part or in its `image_url` object) is content from outside, scored as
 // indirect (kTool), whoever sent the message.
-void AddImageText(const json::object& part, std::vector<PromptPart>* out) {
+template <class Obj, class Fn>
+void VisitImageText(Obj& part, Fn& fn) {
   const json::value* type = part.if_contains("type");
   if (!type || !type->is_string()) return;
-  std::string_view t(type->as_string().data(), type->as_string().size());
+  std::string_view t = View(type->as_string());
   if (t != "image_url" && t != "input_image" && t != "image") return;
-  auto fields = [&](const json::object& o) {
+  auto fields = [&](auto& o) {
     for (std::string_view k : {"alt", "alt_text", "caption", "title", "description"}) {
-      if (const json::value* v = o.if_contains(k); v && v->is_string())
-        out->push_back(
-            {PromptRole::kTool, std::string_view(v->as_string().data(), v->as_string().size())});
+      if (auto* v = o.if_contains(k); v && v->is_string()) fn(PromptRole::kTool, v->as_string());
     }
   };
   fields(part);
-  if (const json::value* u = part.if_contains("image_url"); u && u->is_object())
-    fields(u->as_object());
+  if (auto* u = part.if_contains("image_url"); u && u->is_object()) fields(u->as_object());
 }
 
-void AddContent(const json::value& c, PromptRole role, std::vector<PromptPart>* out) {
+template <class Val, class Fn>
+void VisitContent(Val& c, PromptRole role, Fn& fn) {
   if (c.is_string()) {
-    out->push_back({role, std::string_view(c.as_string().data(), c.as_string().size())});
+    fn(role, c.as_string());
   } else if (c.is_array()) {
-    for (const json::value& part : c.as_array()) {
-      if (const json::object* o = part.if_object()) {
-        if (const json::value* t = o->if_contains("text"); t && t->is_string()) {
-          out->push_back({role, std::string_view(t->as_string().data(), t->as_string().size())});
-        }
-        AddImageText(*o, out);
+    for (auto& part : c.as_array()) {
+      if (auto* o = part.if_object()) {
+        if (auto* t = o->if_contains("text"); t && t->is_string()) fn(role, t->as_string());
+        VisitImageText(*o, fn);
       } else if (part.is_string()) {
-        out->push_back({role, std::string_view(part.as_string().data(), part.as_string().size())});
+        fn(role, part.as_string());
       }
     }
   }
+}
+
+template <class Obj, class Fn>
+void VisitParts(Obj& body, Fn fn) {
+  if (auto* m = body.if_contains("messages"); m && m->is_array()) {
+    for (auto& v : m->as_array()) {
+      auto* o = v.if_object();
+      if (!o) continue;
+      std::string_view role = "user";
+      if (const json::value* r = o->if_contains("role"); r && r->is_string())
+        role = View(r->as_string());
+      if (role == "assistant") continue;  // the model's own earlier turns
+      if (auto* c = o->if_contains("content")) VisitContent(*c, PromptRoleOf(role), fn);
+    }
+  }
+  if (auto* p = body.if_contains("prompt")) VisitContent(*p, PromptRole::kUser, fn);
 }
 
 }  // namespace
 
 std::vector<PromptPart> PromptParts(const json::object& body) {
   std::vector<PromptPart> out;
-  if (const json::value* m = body.if_contains("messages"); m && m->is_array()) {
-    for (const json::value& v : m->as_array()) {
-      const json::object* o = v.if_object();
-      if (!o) continue;
-      std::string_view role = "user";
-      if (const json::value* r = o->if_contains("role"); r && r->is_string())
-        role = std::string_view(r->as_string().data(), r->as_string().size());
-      if (role == "assistant") continue;  // the model's own earlier turns
-      if (const json::value* c = o->if_contains("content"))
-        AddContent(*c, PromptRoleOf(role), &out);
-    }
-  }
-  if (const json::value* p = body.if_contains("prompt")) AddContent(*p, PromptRole::kUser, &out);
+  VisitParts(body, [&](PromptRole role, const json::string& s) { out.push_back({role, View(s)}); });
   return out;
+}
+
+std::optional<std::string> RedactPlantedInstructions(
+    const json::object& body, const std::array<std::optional<double>, kPromptRoleCount>& t) {
+  json::object copy = body;
+  std::size_t total = 0;
+  VisitParts(copy, [&](PromptRole role, json::string& s) {
+    const auto& th = t[static_cast<std::size_t>(role)];
+    if (!th) return;
+    std::size_t n = 0;
+    std::string r = RedactInstructions(View(s), std::isnan(*th) ? kInstructionThreshold : *th,
+                                       kInstructionRedaction, &n);
+    if (n == 0) return;
+    s = r;
+    total += n;
+  });
+  if (total == 0) return std::nullopt;
+  return ToJson(copy);
 }
 
 RuleVerdict JudgeText(const RuleSet& rules, const RulesPolicy& p, PromptRole role,
@@ -134,7 +161,7 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
     return mode == GuardMode::kMonitor && a == Action::kBlock ? Action::kFlag : a;
   };
   if (mode == GuardMode::kOff) {
-    InsertCanaryInto(r, &d);
+    InsertCanaryInto(r, *r.json_body, &d);
     return d;
   }
   const std::vector<PromptPart> parts = PromptParts(*r.json_body);
@@ -216,14 +243,67 @@ FilterDecision GuardFilter::OnRequest(const FilterRequest& r) {
       d.action = FilterDecision::Action::kFlag;
     }
   }
-  InsertCanaryInto(r, &d);
+  const InstructionPolicy& ip = config_.instruction;
+  if (ip.enabled && ip.action != Action::kOff) {
+    // The planted-instruction detector on the roles it judges; the highest
+    // segment at or above its role's threshold counts.
+    std::optional<InstructionVerdict> best;
+    std::size_t best_part = 0;
+    for (std::size_t k = 0; k < parts.size(); ++k) {
+      const auto& t = ip.threshold[static_cast<std::size_t>(parts[k].role)];
+      if (!t) continue;
+      const double threshold = std::isnan(*t) ? kInstructionThreshold : *t;
+      InstructionVerdict v = JudgeInstructions(parts[k].text);
+      if (v.score >= threshold && (!best || v.score > best->score)) {
+        best = v;
+        best_part = k;
+      }
+    }
+    if (best) {
+      const PromptRole role = parts[best_part].role;
+      Action a = effective(ip.action);
+      decisions_[static_cast<std::size_t>(role)][static_cast<std::size_t>(a)].fetch_add(
+          1, std::memory_order_relaxed);
+      char score[32];
+      std::snprintf(score, sizeof score, "%.3f", best->score);
+      d.annotations.push_back("guard.detector=instruction");
+      d.annotations.push_back(std::string("guard.score=") + score);
+      // Which prompt part (in PromptParts order) and where in it.
+      d.annotations.push_back("guard.segment=" + std::to_string(best_part) + ":" +
+                              std::to_string(best->offset) + "+" + std::to_string(best->length));
+      d.annotations.push_back("guard.role=" + std::string(PromptRoleName(role)));
+      d.annotations.push_back("guard.decision=" + std::string(ActionName(a)));
+      if (a == Action::kBlock) {
+        d.action = FilterDecision::Action::kBlock;
+        d.http_status = 403;
+        d.code = "prompt_rejected";
+        d.message =
+            "the request was refused by a Rampart guard (instruction planted in outside content)";
+        RecordBlock(r, "request", "instruction", best->score);
+        return d;
+      }
+      d.action = FilterDecision::Action::kFlag;
+      if (a == Action::kRedact) {
+        if (auto body = RedactPlantedInstructions(*r.json_body, ip.threshold)) {
+          auto parsed = ParseJson(*body);
+          if (parsed && parsed->is_object()) {
+            d.replacement_body = std::move(*body);
+            InsertCanaryInto(r, parsed->as_object(), &d);
+            return d;
+          }
+        }
+      }
+    }
+  }
+  InsertCanaryInto(r, *r.json_body, &d);
   return d;
 }
 
-void GuardFilter::InsertCanaryInto(const FilterRequest& r, FilterDecision* d) {
+void GuardFilter::InsertCanaryInto(const FilterRequest& r, const json::object& body,
+                                   FilterDecision* d) {
   if (!canary_.empty() && r.route == "chat") {
-    if (auto body = InsertCanary(*r.json_body, canary_)) {
-      d->replacement_body = std::move(*body);
+    if (auto replaced = InsertCanary(body, canary_)) {
+      d->replacement_body = std::move(*replaced);
       canaries_inserted_.fetch_add(1, std::memory_order_relaxed);
     }
   }

@@ -6,8 +6,12 @@
 //               per-role thresholds: a hit at or above the threshold blocks
 //               (403 "prompt_rejected") or flags; then, on chat requests, the
 //               canary goes into the system prompt (replacement_body).
+//               Then the classifier, then the planted-instruction detector
+//               (instruction.h) on outside content: block, redact the
+//               segment in the body, or flag.
 //               gateway.guards.identities: `monitor` turns blocks into
-//               flags, `off` skips rules and classifier for that identity.
+//               flags, `off` skips rules, classifier and detector for that
+//               identity.
 //   OnResponse  an output-guard stream filter (output_guard.h) for every
 //               response, with the route/model override that applies.
 //   RenderMetrics  rampart_guard_* counters.
@@ -44,6 +48,13 @@ struct PromptPart {
 // in the part or its `image_url` object) is a part of role kTool: outside
 // content, judged with the indirect threshold.
 std::vector<PromptPart> PromptParts(const json::object& body);
+
+// The body with every planted instruction (instruction.h) in the parts of
+// the roles `thresholds` judges replaced by kInstructionRedaction (NaN =
+// kInstructionThreshold); nullopt when nothing was replaced.
+std::optional<std::string> RedactPlantedInstructions(
+    const json::object& body,
+    const std::array<std::optional<double>, kPromptRoleCount>& thresholds);
 
 // The verdict of the rules on one text.
 struct RuleVerdict {
@@ -93,7 +104,8 @@ class GuardFilter final : public GatewayFilter {
 
  private:
   const OutputGuard& OutputFor(const FilterRequest& r) const;
-  void InsertCanaryInto(const FilterRequest& r, FilterDecision* d);
+  // Inserts the canary into `body` (the request's, or its redacted copy).
+  void InsertCanaryInto(const FilterRequest& r, const json::object& body, FilterDecision* d);
   void RecordBlock(const FilterRequest& r, std::string_view stage, std::string reason,
                    std::optional<double> score);
 

@@ -64,6 +64,41 @@ TEST(GuardsConfig, DocExampleLoadsWithoutDiagnostics) {
   EXPECT_FALSE(c->classifier.threshold[static_cast<std::size_t>(PromptRole::kSystem)]);
 }
 
+TEST(GuardsConfig, InstructionDetectorPolicy) {
+  Diagnostics d;
+  auto r = WithGateway("gateway:\n  guards: {}\n");
+  ASSERT_TRUE(r) << r.error().message();
+  auto c = LoadGuardsConfig(r->estate, &d);
+  ASSERT_TRUE(c) << d.ToString();
+  // Defaults: on, blocking, tool results only.
+  EXPECT_TRUE(c->instruction.enabled);
+  EXPECT_EQ(c->instruction.action, Action::kBlock);
+  EXPECT_FALSE(c->instruction.threshold[static_cast<std::size_t>(PromptRole::kUser)]);
+  EXPECT_TRUE(std::isnan(*c->instruction.threshold[static_cast<std::size_t>(PromptRole::kTool)]));
+  EXPECT_FALSE(c->instruction.threshold[static_cast<std::size_t>(PromptRole::kSystem)]);
+
+  r = WithGateway(
+      "gateway:\n  guards:\n    instruction:\n      action: redact\n"
+      "      thresholds: {tool: 0.7, system: model}\n");
+  ASSERT_TRUE(r) << r.error().message();
+  c = LoadGuardsConfig(r->estate, &d);
+  ASSERT_TRUE(c) << d.ToString();
+  EXPECT_EQ(c->instruction.action, Action::kRedact);
+  EXPECT_EQ(c->instruction.threshold[static_cast<std::size_t>(PromptRole::kTool)], 0.7);
+  EXPECT_TRUE(std::isnan(*c->instruction.threshold[static_cast<std::size_t>(PromptRole::kSystem)]));
+
+  Diagnostics bad;
+  r = WithGateway(
+      "gateway:\n  guards:\n    instruction:\n      action: sometimes\n"
+      "      thresholds: {tool: 2}\n      colour: red\n");
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_FALSE(LoadGuardsConfig(r->estate, &bad));
+  const std::string all = bad.ToString();
+  EXPECT_NE(all.find("instruction threshold must be a number in [0, 1]"), std::string::npos) << all;
+  EXPECT_NE(all.find("sometimes"), std::string::npos) << all;
+  EXPECT_NE(all.find("colour"), std::string::npos) << all;
+}
+
 TEST(GuardsConfig, PerIdentityModes) {
   auto r = WithGateway(
       "gateway:\n  guards:\n    identities:\n      gateway-sa: {mode: monitor}\n"
