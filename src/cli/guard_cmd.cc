@@ -11,6 +11,7 @@
 // --rules adds packs. Exit 1 when something would be blocked.
 #include <fmt/format.h>
 
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -22,6 +23,7 @@
 #include "guards/classifier.h"
 #include "guards/config.h"
 #include "guards/guard_filter.h"
+#include "guards/instruction.h"
 #include "guards/stream_scanner.h"
 
 namespace rampart::cli {
@@ -34,11 +36,16 @@ constexpr std::size_t kMaxDocumentBytes = 64u << 20;
 // Boost.JSON prints doubles as "7.5E-1"; scores go out as "0.75".
 constexpr std::string_view kScoreSlot = "@score@";
 
-std::string Line(const json::object& o, double score) {
+constexpr std::string_view kInstructionScoreSlot = "@instruction-score@";
+
+std::string Line(const json::object& o, double score, double instruction_score = 0) {
   std::string s = ToJson(o);
-  std::string slot = "\"" + std::string(kScoreSlot) + "\"";
-  if (auto p = s.find(slot); p != std::string::npos)
-    s.replace(p, slot.size(), fmt::format("{:g}", score));
+  for (auto [name, value] :
+       {std::pair{kScoreSlot, score}, {kInstructionScoreSlot, instruction_score}}) {
+    std::string slot = "\"" + std::string(name) + "\"";
+    if (auto p = s.find(slot); p != std::string::npos)
+      s.replace(p, slot.size(), fmt::format("{:g}", value));
+  }
   return s + "\n";
 }
 
@@ -97,19 +104,52 @@ json::object DetectorCounts(std::string_view text, const GuardsConfig& c) {
   return out;
 }
 
-json::object Decision(const Loaded& l, PromptRole role, std::string_view text, double* score) {
+// The decision on one text. `detector` names what decided it: "rules",
+// "classifier" or "instruction" (absent when allowed).
+json::object Decision(const Loaded& l, PromptRole role, std::string_view text, double* score,
+                      double* instruction_score) {
   RuleVerdict v = JudgeText(*l.rules, l.config.rules, role, text);
   *score = v.score;
+  std::string detector = v.decision != Action::kOff ? "rules" : "";
   if (l.model) {
     // The classifier's probability is the score; at or above the model's
     // threshold (chosen on held-out data) the text is judged an injection.
     double p = l.model->Score(text);
     *score = std::max(*score, p);
-    if (p >= l.model->threshold() && v.decision == Action::kOff) v.decision = Action::kBlock;
+    if (p >= l.model->threshold() && v.decision == Action::kOff) {
+      v.decision = Action::kBlock;
+      detector = "classifier";
+    }
+  }
+  // The planted-instruction detector, on the roles the policy has it judge
+  // (by default tool: documents, tool results): its highest segment, with
+  // the segment's byte offset and length in the text.
+  json::object instruction;
+  const InstructionPolicy& ip = l.config.instruction;
+  const auto& it = ip.threshold[static_cast<std::size_t>(role)];
+  if (ip.enabled && ip.action != Action::kOff && it) {
+    InstructionVerdict iv = JudgeInstructions(text);
+    const double threshold = std::isnan(*it) ? kInstructionThreshold : *it;
+    *instruction_score = iv.score;
+    instruction["score"] = kInstructionScoreSlot;
+    instruction["offset"] = iv.offset;
+    instruction["length"] = iv.length;
+    json::array cues;
+    for (std::string_view c : InstructionCueNames(iv.cues)) cues.push_back(json::value(c));
+    instruction["cues"] = std::move(cues);
+    if (iv.score >= threshold) {
+      instruction["decision"] = std::string(ActionName(ip.action));
+      if (v.decision == Action::kOff || ip.action > v.decision) {
+        v.decision = ip.action;
+        detector = "instruction";
+      }
+    }
   }
   json::object o;
   o["score"] = kScoreSlot;
   o["decision"] = v.decision == Action::kOff ? "allow" : std::string(ActionName(v.decision));
+  if (!detector.empty()) o["detector"] = detector;
+  if (!instruction.empty()) o["instruction"] = std::move(instruction);
   json::array ids;
   for (std::size_t i : v.rules) ids.push_back(json::value(l.rules->rule(i).id));
   o["rules"] = std::move(ids);
@@ -157,13 +197,13 @@ int Check(const GuardArgs& a) {
       if (const json::value* r = po.if_contains("role"); r && r->is_string())
         role = PromptRoleOf(std::string_view(r->as_string().data(), r->as_string().size()));
     }
-    double score = 0;
-    json::object d = Decision(*l, role, text, &score);
+    double score = 0, instruction_score = 0;
+    json::object d = Decision(*l, role, text, &score, &instruction_score);
     blocked |= d["decision"] == "block";
     json::object out;
     out["line"] = n;
     for (auto& kv : d) out[kv.key()] = kv.value();
-    PrintOut(Line(out, score));
+    PrintOut(Line(out, score, instruction_score));
   }
   return blocked ? kExitFindings : kExitOk;
 }
@@ -195,11 +235,11 @@ int Scan(const GuardArgs& a) {
       PrintOut(ToJson(out) + "\n");
       continue;
     }
-    double score = 0;
-    json::object d = Decision(*l, PromptRole::kTool, *text, &score);
+    double score = 0, instruction_score = 0;
+    json::object d = Decision(*l, PromptRole::kTool, *text, &score, &instruction_score);
     blocked |= d["decision"] == "block";
     for (auto& kv : d) out[kv.key()] = kv.value();
-    PrintOut(Line(out, score));
+    PrintOut(Line(out, score, instruction_score));
   }
   return blocked ? kExitFindings : kExitOk;
 }
