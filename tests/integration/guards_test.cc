@@ -102,7 +102,9 @@ class EchoUpstream {
     for (const auto& m : v->as_object()["messages"].as_array()) {
       const auto& o = m.as_object();
       std::string role(o.at("role").as_string().c_str());
-      std::string content(o.at("content").as_string().c_str());
+      // An assistant turn that only calls tools has null content.
+      const json::value& cv = o.at("content");
+      std::string content(cv.is_string() ? cv.as_string().c_str() : "");
       if (role == "user") user = content;
       if (role == "system" && system.empty()) system = content;
     }
