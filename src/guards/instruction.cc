@@ -739,7 +739,10 @@ std::vector<TextSegment> SegmentDocument(std::string_view text) {
         for (char& ch : name) ch = Lower(ch);
         std::size_t gt = text.find('>', j);
         if (gt != std::string_view::npos && gt - i <= 512) {
-          if (!InlineTag(name)) close(i);
+          // An inline tag that would make the segment too long ends it too.
+          if (!InlineTag(name) ||
+              (start != std::string_view::npos && gt + 1 - start > kMaxSegmentBytes))
+            close(i);
           i = gt + 1;
           continue;
         }

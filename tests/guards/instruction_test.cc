@@ -45,6 +45,9 @@ TEST(Instruction, SegmentsAreOrderedBoundedAndCoverTheLetters) {
   doc += " and then ";
   for (int i = 0; i < 200; ++i) doc += "word ";
   doc += "\xff\xfe<not a tag <p";
+  // Inline tags are skipped inside a segment; they must not stretch it past
+  // the bound (the fuzzer found this).
+  for (int i = 0; i < 300; ++i) doc += "<b>x</b>";
   auto segs = SegmentDocument(doc);
   ASSERT_FALSE(segs.empty());
   std::size_t letters = 0;
