@@ -770,11 +770,12 @@ std::vector<TextSegment> SegmentDocument(std::string_view text) {
       continue;
     }
     if (i + 1 - start >= kMaxSegmentBytes) {
-      // Cut at the last space in the second half, else here.
+      // Cut at the last space in the second half, else at the bound (a
+      // skipped inline tag may have brought i to it already).
       std::size_t cut =
           last_space != std::string_view::npos && last_space > start + kMaxSegmentBytes / 2
               ? last_space
-              : i + 1;
+              : std::min(i + 1, start + kMaxSegmentBytes);
       close(cut);
       // What follows the cut starts the next segment.
       for (std::size_t k = cut; k <= i; ++k) {
