@@ -34,6 +34,7 @@
 #include "guards/classifier.h"
 #include "guards/config.h"
 #include "guards/guard_filter.h"
+#include "guards/instruction.h"
 #include "guards/normalize.h"
 #include "guards/stream_scanner.h"
 
@@ -314,6 +315,114 @@ int main(int argc, char** argv) {
     std::printf("  target: recall >= 80%% at <= 2%% false positives on clean documents\n");
   }
 
+  // ---- The planted-instruction detector (instruction.h) -----------------
+  // Judged as the gateway judges outside content (role tool), with its
+  // default threshold (kInstructionThreshold, set on the tuning documents of
+  // data/guards/instruction_docs.jsonl and the shared training data, never
+  // on indirect.jsonl or dev.jsonl).
+  {
+    auto planted = [](const std::string& t) {
+      return JudgeInstructions(t).score >= kInstructionThreshold;
+    };
+    if (!docs.empty()) {
+      // kind -> {planted n, classifier, detector, both; clean n, classifier, detector, both}
+      std::map<std::string, std::array<int, 8>> t;
+      for (const auto& r : docs) {
+        const bool cl = c.Score(r.text) >= c.threshold();
+        const bool in = planted(r.text);
+        for (const std::string& k : {r.kind, std::string("all")}) {
+          auto& a = t[k];
+          const int base = r.label ? 0 : 4;
+          a[base] += 1;
+          a[base + 1] += cl;
+          a[base + 2] += in;
+          a[base + 3] += cl || in;
+        }
+        if (verbose && in != (r.label == 1))
+          std::printf("  [instruction %s] %s\n", r.label ? "missed" : "false positive",
+                      r.text.c_str());
+      }
+      std::printf(
+          "\nplanted-instruction detector, documents as tool results (indirect.jsonl, never "
+          "tuned on): recall / false positives on clean documents\n");
+      std::printf("  %-8s %9s %22s %22s %22s\n", "kind", "n", "classifier alone", "detector alone",
+                  "both (either flags)");
+      for (const auto& [kind, a] : t) {
+        auto pct = [](int k, int n) { return n ? 100.0 * k / n : 0.0; };
+        std::printf("  %-8s %4d/%-4d %9.1f%% / %5.1f%% %9.1f%% / %5.1f%% %9.1f%% / %5.1f%%\n",
+                    kind.c_str(), a[0], a[4], pct(a[1], a[0]), pct(a[5], a[4]), pct(a[2], a[0]),
+                    pct(a[6], a[4]), pct(a[3], a[0]), pct(a[7], a[4]));
+      }
+      std::printf("  target: recall >= 80%% at <= 2%% false positives on clean documents\n");
+    }
+    // dev.jsonl: the detector must not turn its benign documents and tool
+    // prompts into false positives when they are judged as tool results, and
+    // the classifier's held-out figures (odd records, threshold above) must
+    // not get worse when the detector runs beside it on those kinds.
+    auto outside = [](const std::string& kind) {
+      return kind == "benign_document" || kind == "benign_tool_prompt" ||
+             kind.starts_with("indirect_injection");
+    };
+    std::map<std::string, std::pair<int, int>> dk;  // kind -> (flagged, n), all of dev
+    int tp1 = 0, fp1 = 0, tp2 = 0, fp2 = 0, p1 = 0, n1 = 0;
+    for (std::size_t i = 0; i < dev.size(); ++i) {
+      const auto& r = dev[i];
+      const bool in = outside(r.kind) && planted(r.text);
+      if (outside(r.kind)) {
+        auto& k = dk[r.kind];
+        k.first += in;
+        k.second += 1;
+        if (verbose && in && r.label == 0)
+          std::printf("  [instruction false positive] %s: %.300s\n", r.kind.c_str(),
+                      r.text.c_str());
+      }
+      if (i % 2 == 1) {
+        const bool cl = c.Score(r.text) >= c.threshold();
+        (r.label ? p1 : n1) += 1;
+        (r.label ? tp1 : fp1) += cl;
+        (r.label ? tp2 : fp2) += cl || in;
+      }
+    }
+    std::printf(
+        "\nplanted-instruction detector on dev.jsonl, outside-content kinds judged as tool "
+        "results (all records):\n");
+    for (const auto& [kind, fn] : dk)
+      std::printf("  %-42s %5d flagged %4d (%.1f%%)\n", kind.c_str(), fn.second, fn.first,
+                  100.0 * fn.first / std::max(fn.second, 1));
+    std::printf(
+        "  held-out half of dev: classifier alone recall %.1f%% FPR %.2f%%; classifier or "
+        "detector (on those kinds) recall %.1f%% FPR %.2f%%\n",
+        100.0 * tp1 / std::max(p1, 1), 100.0 * fp1 / std::max(n1, 1), 100.0 * tp2 / std::max(p1, 1),
+        100.0 * fp2 / std::max(n1, 1));
+    // The same on the shared training data's outside-content kinds (the
+    // detector is not trained, so these are held out for it too).
+    std::map<std::string, std::pair<int, int>> tk;
+    for (const auto& r : train) {
+      if (!outside(r.kind)) continue;
+      auto& k = tk[r.kind];
+      k.first += planted(r.text);
+      k.second += 1;
+    }
+    std::printf("  train.jsonl, same kinds:\n");
+    for (const auto& [kind, fn] : tk)
+      std::printf("  %-42s %5d flagged %4d (%.1f%%)\n", kind.c_str(), fn.second, fn.first,
+                  100.0 * fn.first / std::max(fn.second, 1));
+    // The tuning documents (scripts/guards/gen_instruction_docs.py).
+    auto tune = Read(bench_dir + "../../data/guards/instruction_docs.jsonl");
+    if (!tune.empty()) {
+      int tp = 0, pos = 0, fp = 0, neg = 0;
+      for (const auto& r : tune) {
+        const bool in = planted(r.text);
+        (r.label ? pos : neg) += 1;
+        (r.label ? tp : fp) += in;
+      }
+      std::printf(
+          "  tuning documents (data/guards/instruction_docs.jsonl, %zu): recall %.1f%%, false "
+          "positives %.1f%%\n",
+          tune.size(), 100.0 * tp / std::max(pos, 1), 100.0 * fp / std::max(neg, 1));
+    }
+  }
+
   // Latency per request, one core: classifier + rules on one user prompt,
   // as the gateway runs them: the scoring views (normalisation and decoded
   // payloads) once, then the classifier and the rule database on them.
@@ -366,6 +475,43 @@ int main(int argc, char** argv) {
     std::printf(
         "           baseline, one FNV-1a pass over the same bytes: p50 %5.2f us; ratio %.0fx\n",
         Pct(base, 0.5), Pct(us, 0.5) / std::max(Pct(base, 0.5), 1e-3));
+  }
+
+  // ---- The planted-instruction detector's latency ------------------------
+  // Its own p50/p99 on 2 KB and 32 KB documents (slices of the same
+  // corpus), and the whole request path for a 2 KB tool result: views,
+  // classifier, rules (tool role) and the detector.
+  std::printf("\nlatency of the planted-instruction detector (one thread, CPU time):\n");
+  for (std::size_t size : {2048u, 32768u}) {
+    const int n = size > 4096 ? 400 : 4000;
+    std::vector<double> det, all;
+    for (int i = 0; i < n; ++i) {
+      std::size_t off = (static_cast<std::size_t>(i) * 7919) % (corpus.size() - size);
+      std::string_view p = std::string_view(corpus).substr(off, size);
+      double c0 = cpu_now();
+      volatile double s = JudgeInstructions(p).score;
+      double c1 = cpu_now();
+      (void)s;
+      det.push_back(c1 - c0);
+      if (size == 2048) {
+        c0 = cpu_now();
+        auto views = ScoringViews(p);
+        volatile double sc = c.ScoreViews(views);
+        auto v = JudgeViews(*rules, rp, PromptRole::kTool, views);
+        volatile double si = JudgeInstructions(p).score;
+        (void)sc;
+        (void)si;
+        (void)v;
+        all.push_back(cpu_now() - c0);
+      }
+    }
+    std::printf("  %6zu B: detector p50 %7.1f us  p99 %7.1f us\n", size, Pct(det, 0.5),
+                Pct(det, 0.99));
+    if (!all.empty())
+      std::printf(
+          "           tool result, normalisation + classifier + rules + detector: p50 %7.1f us  "
+          "p99 %7.1f us  (target p99 < 200 us)\n",
+          Pct(all, 0.5), Pct(all, 0.99));
   }
 
   // The output scanner over a response-sized text, in 64-byte pieces.
