@@ -5,6 +5,10 @@
 //                    {"text": ..., "role": ...} or plain text lines;
 //   scan FILE|DIR    retrieved documents, judged as outside content (role
 //                    "tool"), before they reach an index;
+//   Each decision names the `detector` that decided it (rules, classifier,
+//   instruction) and, for the roles the planted-instruction detector judges
+//   (tool by default), its `instruction` verdict: score, the byte offset and
+//   length of the segment, its cues.
 //   check-rules PACK...  diagnostics for rule packs, file:line:col.
 //
 // The policy is the estate's `gateway.guards` (--estate) or the defaults;
@@ -131,6 +135,7 @@ json::object Decision(const Loaded& l, PromptRole role, std::string_view text, d
     InstructionVerdict iv = JudgeInstructions(text);
     const double threshold = std::isnan(*it) ? kInstructionThreshold : *it;
     *instruction_score = iv.score;
+    *score = std::max(*score, iv.score);  // the top-level score is the highest judge's
     instruction["score"] = kInstructionScoreSlot;
     instruction["offset"] = iv.offset;
     instruction["length"] = iv.length;
