@@ -27,6 +27,7 @@
 #include "core/ascii.h"
 #include "core/crypto.h"
 #include "core/encoding.h"
+#include "core/http/deadline.h"
 #include "core/http/server.h"
 #include "core/json.h"
 #include "core/tls.h"
@@ -91,6 +92,10 @@ struct UpstreamConn {
   // not in the request's coroutine frame (a 16 KiB frame is a malloc per
   // request; Asio recycles only small frames).
   std::array<char, 16 * 1024> chunk;
+  // Bounds each exchange by the upstream's response_timeout once connected
+  // (the stream's own expiry only bounds connecting): no timer operation per
+  // read or write. Last: destroyed before the socket it cancels.
+  std::optional<http::SocketDeadline> deadline;
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
 
@@ -1037,6 +1042,8 @@ class GatewayServer::Impl final : public http::Handler {
         co_return fail(502, "upstream_unavailable", "tls",
                        "upstream TLS handshake failed: " + hec.message());
     }
+    conn->lowest().expires_never();
+    conn->deadline.emplace(conn->lowest().socket());
     co_return std::move(conn);
   }
 
@@ -1139,14 +1146,14 @@ class GatewayServer::Impl final : public http::Handler {
         if (!c) co_return co_await Refuse(ex, x, c.error());
         conn = std::move(*c);
       }
-      conn->lowest().expires_after(u.response_timeout);
+      conn->deadline->Set(u.response_timeout);
       // One gather write: head and body leave in one sendmsg.
       std::array<asio::const_buffer, 2> bufs{asio::buffer(req), asio::buffer(body)};
       error_code ec;
       if (conn->tls) {
         std::tie(ec, std::ignore) = co_await asio::async_write(*conn->tls, bufs, kUse);
       } else {
-        std::tie(ec, std::ignore) = co_await asio::async_write(*conn->plain, bufs, kUse);
+        std::tie(ec, std::ignore) = co_await asio::async_write(conn->plain->socket(), bufs, kUse);
       }
       if (!ec) {
         // Interim 1xx responses (except 101) are read past, not forwarded.
@@ -1155,16 +1162,19 @@ class GatewayServer::Impl final : public http::Handler {
           parser->header_limit(64 * 1024);
           parser->body_limit(boost::none);
           if (head_request) parser->skip(true);
-          if (conn->tls) {
+          if (conn->deadline->expired()) {
+            ec = beast::error::timeout;
+          } else if (conn->tls) {
             std::tie(ec, std::ignore) =
                 co_await bhttp::async_read_header(*conn->tls, conn->buf, *parser, kUse);
           } else {
             std::tie(ec, std::ignore) =
-                co_await bhttp::async_read_header(*conn->plain, conn->buf, *parser, kUse);
+                co_await bhttp::async_read_header(conn->plain->socket(), conn->buf, *parser, kUse);
           }
         } while (!ec && parser->get().result_int() / 100 == 1 && parser->get().result_int() != 101);
       }
       if (!ec) break;
+      if (conn->deadline->expired()) ec = beast::error::timeout;
       bool stale = reused && attempt == 0 && conn->buf.size() == 0 &&
                    (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
                     ec == asio::error::eof || ec == asio::error::broken_pipe);
@@ -1242,16 +1252,17 @@ class GatewayServer::Impl final : public http::Handler {
     while (client_ok && !parser->is_done()) {
       res.body().data = chunk;
       res.body().size = kChunk;
-      conn->lowest().expires_after(u.response_timeout);
+      conn->deadline->Set(u.response_timeout);
       error_code ec;
       if (conn->tls) {
         std::tie(ec, std::ignore) =
             co_await bhttp::async_read_some(*conn->tls, conn->buf, *parser, kUse);
       } else {
         std::tie(ec, std::ignore) =
-            co_await bhttp::async_read_some(*conn->plain, conn->buf, *parser, kUse);
+            co_await bhttp::async_read_some(conn->plain->socket(), conn->buf, *parser, kUse);
       }
       if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec && conn->deadline->expired()) ec = beast::error::timeout;
       std::size_t got = kChunk - res.body().size;
       if (ec) {
         upstream_ok = false;
@@ -1297,7 +1308,10 @@ class GatewayServer::Impl final : public http::Handler {
     if (upstream_ok && !stopped_by_filter && parser->is_done() && parser->keep_alive() &&
         conn->buf.size() == 0) {
       auto& pool = *pool_of_key;
-      if (pool.size() < u.pool_size) pool.push_back(std::move(conn));
+      if (pool.size() < u.pool_size) {
+        conn->deadline->Clear();
+        pool.push_back(std::move(conn));
+      }
     }
     Finish(worker, x);
   }
