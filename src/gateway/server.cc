@@ -17,6 +17,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <charconv>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -92,6 +93,7 @@ struct UpstreamConn {
   // not in the request's coroutine frame (a 16 KiB frame is a malloc per
   // request; Asio recycles only small frames).
   std::array<char, 16 * 1024> chunk;
+  std::string req;  // the request head being sent (capacity kept between requests)
   // Bounds each exchange by the upstream's response_timeout once connected
   // (the stream's own expiry only bounds connecting): no timer operation per
   // read or write. Last: destroyed before the socket it cancels.
@@ -1047,9 +1049,12 @@ class GatewayServer::Impl final : public http::Handler {
     co_return std::move(conn);
   }
 
-  static std::string BuildUpstreamRequest(WorkerState& w, const RequestHead& h, const RouteMatch& m,
-                                          const UpstreamConfig& u, const Principal& p,
-                                          std::size_t body_size, const Call& x, bool tls_client) {
+  // The request head for the upstream, into *out (its capacity is reused:
+  // it is the pooled connection's).
+  static void BuildUpstreamRequest(WorkerState& w, const RequestHead& h, const RouteMatch& m,
+                                   const UpstreamConfig& u, const Principal& p,
+                                   std::size_t body_size, const Call& x, bool tls_client,
+                                   std::string* req) {
     std::vector<std::string_view>& conn_named = w.conn_named;
     conn_named.clear();
     for (const HeaderField& f : h.headers) {
@@ -1057,7 +1062,8 @@ class GatewayServer::Impl final : public http::Handler {
         ForEachListItem(f.value, [&](std::string_view t) { conn_named.push_back(t); });
       }
     }
-    std::string out;
+    std::string& out = *req;
+    out.clear();
     out.reserve(512 + h.headers.size() * 48);
     out += h.method;
     out += ' ';
@@ -1082,15 +1088,26 @@ class GatewayServer::Impl final : public http::Handler {
       out += f.value;
       out += "\r\n";
     }
-    out += "X-Request-Id: " + x.rec.request_id + "\r\n";
-    if (!x.rec.remote.empty()) out += "X-Forwarded-For: " + x.rec.remote + "\r\n";
+    out += "X-Request-Id: ";
+    out += x.rec.request_id;
+    out += "\r\n";
+    if (!x.rec.remote.empty()) {
+      out += "X-Forwarded-For: ";
+      out += x.rec.remote;
+      out += "\r\n";
+    }
     out += tls_client ? "X-Forwarded-Proto: https\r\n" : "X-Forwarded-Proto: http\r\n";
-    out += "X-Rampart-Identity: " + p.identity + "\r\n";
+    out += "X-Rampart-Identity: ";
+    out += p.identity;
+    out += "\r\n";
     if (body_size > 0 || h.method == "POST" || h.method == "PUT" || h.method == "PATCH") {
-      out += "Content-Length: " + std::to_string(body_size) + "\r\n";
+      char digits[24];
+      auto r = std::to_chars(digits, digits + sizeof digits, body_size);
+      out += "Content-Length: ";
+      out.append(digits, r.ptr);
+      out += "\r\n";
     }
     out += "\r\n";
-    return out;
   }
 
   // Runs one piece of a response body through the response filters in
@@ -1128,7 +1145,6 @@ class GatewayServer::Impl final : public http::Handler {
     auto pool_it = w.idle.find(w.key);
     if (pool_it == w.idle.end()) pool_it = w.idle.emplace(w.key, WorkerState::Pool()).first;
     WorkerState::Pool* pool_of_key = &pool_it->second;
-    std::string req = BuildUpstreamRequest(w, h, m, u, p, body.size(), x, ex.conn().tls);
     std::unique_ptr<UpstreamConn> conn;
     std::optional<bhttp::response_parser<bhttp::buffer_body>> parser;
     bool head_request = h.method == "HEAD";
@@ -1146,9 +1162,10 @@ class GatewayServer::Impl final : public http::Handler {
         if (!c) co_return co_await Refuse(ex, x, c.error());
         conn = std::move(*c);
       }
+      BuildUpstreamRequest(w, h, m, u, p, body.size(), x, ex.conn().tls, &conn->req);
       conn->deadline->Set(u.response_timeout);
       // One gather write: head and body leave in one sendmsg.
-      std::array<asio::const_buffer, 2> bufs{asio::buffer(req), asio::buffer(body)};
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(conn->req), asio::buffer(body)};
       error_code ec;
       if (conn->tls) {
         std::tie(ec, std::ignore) = co_await asio::async_write(*conn->tls, bufs, kUse);
@@ -1252,17 +1269,31 @@ class GatewayServer::Impl final : public http::Handler {
     while (client_ok && !parser->is_done()) {
       res.body().data = chunk;
       res.body().size = kChunk;
-      conn->deadline->Set(u.response_timeout);
       error_code ec;
-      if (conn->tls) {
-        std::tie(ec, std::ignore) =
-            co_await bhttp::async_read_some(*conn->tls, conn->buf, *parser, kUse);
-      } else {
-        std::tie(ec, std::ignore) =
-            co_await bhttp::async_read_some(conn->plain->socket(), conn->buf, *parser, kUse);
+      bool parsed = false;
+      if (conn->buf.size() > 0) {
+        // Bytes that came with the head (a small body: all of it) are
+        // parsed here rather than by one more read operation.
+        std::size_t used = parser->put(conn->buf.data(), ec);
+        conn->buf.consume(used);
+        if (ec == bhttp::error::need_more) {
+          ec = {};
+        } else {
+          parsed = true;
+        }
+      }
+      if (!parsed) {
+        conn->deadline->Set(u.response_timeout);
+        if (conn->tls) {
+          std::tie(ec, std::ignore) =
+              co_await bhttp::async_read_some(*conn->tls, conn->buf, *parser, kUse);
+        } else {
+          std::tie(ec, std::ignore) =
+              co_await bhttp::async_read_some(conn->plain->socket(), conn->buf, *parser, kUse);
+        }
       }
       if (ec == bhttp::error::need_buffer) ec = {};
-      if (ec && conn->deadline->expired()) ec = beast::error::timeout;
+      if (ec && !parsed && conn->deadline->expired()) ec = beast::error::timeout;
       std::size_t got = kChunk - res.body().size;
       if (ec) {
         upstream_ok = false;

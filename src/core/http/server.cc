@@ -409,6 +409,14 @@ class H1Connection final : public Exchange {
         co_return MakeHttpError(400, "incomplete_body", "the connection closed before the body");
       }
     }
+    if (head_.framing == BodyFraming::kContentLength && buf_.size() >= head_.content_length) {
+      // The whole body came with the head: no read, no coroutine frame.
+      auto n = static_cast<std::size_t>(head_.content_length);
+      body->assign(static_cast<const char*>(buf_.data().data()), n);
+      buf_.consume(n);
+      body_read_ = true;
+      co_return std::nullopt;
+    }
     auto err = co_await ReadBodyBytes(body);
     if (err) {
       close_ = true;
@@ -483,7 +491,14 @@ class H1Connection final : public Exchange {
       bufs[n++] = asio::buffer(piece);
     }
     if (last) ended_ = true;
-    co_return co_await Send(std::span<const asio::const_buffer>(bufs.data(), n));
+    // Send's steps, inline: one coroutine frame less per response.
+    deadline_.Set(opts_.idle_timeout);
+    auto [ec, sent] =
+        co_await asio::async_write(io(), std::span<const asio::const_buffer>(bufs.data(), n), kUse);
+    deadline_.Clear();
+    out_.clear();
+    if (ec) ok_ = false;
+    co_return ok_;
   }
 
   asio::awaitable<bool> End() override {
