@@ -163,6 +163,28 @@ struct WorkerState {
   std::vector<http::Field> fields;  // a response's fields, reused
 };
 
+// A kJsonArenaBytes block from the worker's free list, for one request.
+struct ArenaLease {
+  explicit ArenaLease(WorkerState& ws) : w(ws) {
+    if (w.json_arenas.empty()) {
+      block = std::make_unique<unsigned char[]>(kJsonArenaBytes);
+    } else {
+      block = std::move(w.json_arenas.back());
+      w.json_arenas.pop_back();
+    }
+  }
+  ~ArenaLease() { w.json_arenas.push_back(std::move(block)); }
+  ArenaLease(const ArenaLease&) = delete;
+  ArenaLease& operator=(const ArenaLease&) = delete;
+  WorkerState& w;
+  std::unique_ptr<unsigned char[]> block;
+};
+
+// The upstream response's fields are allocated from a per-request arena
+// (one allocation per field otherwise) and released with it.
+using ArenaAllocator = boost::container::pmr::polymorphic_allocator<char>;
+using UpstreamParser = bhttp::response_parser<bhttp::buffer_body, ArenaAllocator>;
+
 }  // namespace
 
 class GatewayServer::Impl final : public http::Handler {
@@ -450,17 +472,7 @@ class GatewayServer::Impl final : public http::Handler {
     // The request's JSON lives for this request only: its members come from
     // an arena (a stack buffer, then heap blocks for large bodies) that is
     // released at once, not member by member.
-    struct ArenaLease {
-      WorkerState& w;
-      std::unique_ptr<unsigned char[]> block;
-      ~ArenaLease() { w.json_arenas.push_back(std::move(block)); }
-    } arena{w, nullptr};
-    if (w.json_arenas.empty()) {
-      arena.block = std::make_unique<unsigned char[]>(kJsonArenaBytes);
-    } else {
-      arena.block = std::move(w.json_arenas.back());
-      w.json_arenas.pop_back();
-    }
+    ArenaLease arena(w);
     json::monotonic_resource json_mr(arena.block.get(), kJsonArenaBytes);
     std::optional<json::object> request_json;
     std::string model;
@@ -1146,7 +1158,9 @@ class GatewayServer::Impl final : public http::Handler {
     if (pool_it == w.idle.end()) pool_it = w.idle.emplace(w.key, WorkerState::Pool()).first;
     WorkerState::Pool* pool_of_key = &pool_it->second;
     std::unique_ptr<UpstreamConn> conn;
-    std::optional<bhttp::response_parser<bhttp::buffer_body>> parser;
+    ArenaLease fields_arena(w);
+    json::monotonic_resource fields_mr(fields_arena.block.get(), kJsonArenaBytes);
+    std::optional<UpstreamParser> parser;  // after its arena: destroyed first
     bool head_request = h.method == "HEAD";
     // A pooled connection the upstream closed while idle fails on first use;
     // then (and only then) the request is sent once more on a new connection.
@@ -1175,7 +1189,11 @@ class GatewayServer::Impl final : public http::Handler {
       if (!ec) {
         // Interim 1xx responses (except 101) are read past, not forwarded.
         do {
-          parser.emplace();
+          // An interim response's fields are released before the next head.
+          parser.reset();
+          fields_mr.release();
+          parser.emplace(std::piecewise_construct, std::make_tuple(),
+                         std::make_tuple(ArenaAllocator(&fields_mr)));
           parser->header_limit(64 * 1024);
           parser->body_limit(boost::none);
           if (head_request) parser->skip(true);
