@@ -1,6 +1,8 @@
 #include "core/api_key.h"
 
 #include <algorithm>
+#include <array>
+#include <cstring>
 
 #include "core/crypto.h"
 #include "core/encoding.h"
@@ -12,6 +14,13 @@ constexpr std::size_t kSecretBytes = 32;
 constexpr std::size_t kMaxKeyLength = 128;
 
 crypto::Sha256Digest HashKey(const std::vector<std::uint8_t>& salt, std::string_view key) {
+  // Every real key fits the stack buffer: checking one allocates nothing.
+  std::array<char, 256> small;
+  if (salt.size() + key.size() <= small.size()) {
+    std::memcpy(small.data(), salt.data(), salt.size());
+    std::memcpy(small.data() + salt.size(), key.data(), key.size());
+    return crypto::Sha256(std::string_view(small.data(), salt.size() + key.size()));
+  }
   std::string buf(reinterpret_cast<const char*>(salt.data()), salt.size());
   buf.append(key);
   return crypto::Sha256(buf);

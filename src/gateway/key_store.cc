@@ -159,7 +159,7 @@ Result<std::string_view> KeyStore::Authenticate(std::string_view key) const {
                                  std::vector<std::uint8_t>(32, 0)};
   auto id = ApiKeyId(key, kApiKeyPrefix);
   if (!id) return UnauthenticatedError("malformed API key");
-  auto it = by_id_.find(std::string(*id));
+  auto it = by_id_.find(*id);
   if (it == by_id_.end()) {
     // Hash anyway so that an unknown id costs the same as a wrong secret.
     (void)ApiKeyMatches(kDummy, key);

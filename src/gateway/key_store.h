@@ -77,8 +77,13 @@ class KeyStore {
     KeyRecord record;
     ApiKeyHash hash;  // empty once revoked
   };
+  // Looked up by string_view (no key string built per request).
+  struct IdHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   std::vector<Entry> records_;
-  std::unordered_map<std::string, std::size_t> by_id_;
+  std::unordered_map<std::string, std::size_t, IdHash, std::equal_to<>> by_id_;
 };
 
 }  // namespace rampart::gateway

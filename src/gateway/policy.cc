@@ -33,7 +33,7 @@ struct Policy::Impl {
     std::uint32_t routes = 0;  // bit per RouteKind
   };
   std::vector<Rule> rules;
-  std::unordered_map<std::string, const estate::Identity*> identities;
+  std::unordered_map<std::string, const estate::Identity*, StringHash, std::equal_to<>> identities;
   std::unordered_map<std::string, std::string> spiffe;  // spiffe_id -> identity
   StringSet admin_roles;
 };
@@ -164,7 +164,7 @@ HttpResult<Principal> Policy::Authenticate(const Credentials& c,
       }
       auto id = keys_->Authenticate(token);
       if (!id) return std::unexpected(Unauthenticated(id.error().message()));
-      auto it = impl_->identities.find(std::string(*id));
+      auto it = impl_->identities.find(*id);
       if (it == impl_->identities.end()) {
         return std::unexpected(Unauthenticated("API key's identity is not in the estate"));
       }

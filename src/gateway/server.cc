@@ -17,6 +17,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <charconv>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -27,6 +28,7 @@
 #include "core/ascii.h"
 #include "core/crypto.h"
 #include "core/encoding.h"
+#include "core/http/deadline.h"
 #include "core/http/server.h"
 #include "core/json.h"
 #include "core/tls.h"
@@ -91,6 +93,11 @@ struct UpstreamConn {
   // not in the request's coroutine frame (a 16 KiB frame is a malloc per
   // request; Asio recycles only small frames).
   std::array<char, 16 * 1024> chunk;
+  std::string req;  // the request head being sent (capacity kept between requests)
+  // Bounds each exchange by the upstream's response_timeout once connected
+  // (the stream's own expiry only bounds connecting): no timer operation per
+  // read or write. Last: destroyed before the socket it cancels.
+  std::optional<http::SocketDeadline> deadline;
   beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
 };
 
@@ -155,6 +162,28 @@ struct WorkerState {
   std::mt19937_64 rng{std::random_device{}()};
   std::vector<http::Field> fields;  // a response's fields, reused
 };
+
+// A kJsonArenaBytes block from the worker's free list, for one request.
+struct ArenaLease {
+  explicit ArenaLease(WorkerState& ws) : w(ws) {
+    if (w.json_arenas.empty()) {
+      block = std::make_unique<unsigned char[]>(kJsonArenaBytes);
+    } else {
+      block = std::move(w.json_arenas.back());
+      w.json_arenas.pop_back();
+    }
+  }
+  ~ArenaLease() { w.json_arenas.push_back(std::move(block)); }
+  ArenaLease(const ArenaLease&) = delete;
+  ArenaLease& operator=(const ArenaLease&) = delete;
+  WorkerState& w;
+  std::unique_ptr<unsigned char[]> block;
+};
+
+// The upstream response's fields are allocated from a per-request arena
+// (one allocation per field otherwise) and released with it.
+using ArenaAllocator = boost::container::pmr::polymorphic_allocator<char>;
+using UpstreamParser = bhttp::response_parser<bhttp::buffer_body, ArenaAllocator>;
 
 }  // namespace
 
@@ -443,17 +472,7 @@ class GatewayServer::Impl final : public http::Handler {
     // The request's JSON lives for this request only: its members come from
     // an arena (a stack buffer, then heap blocks for large bodies) that is
     // released at once, not member by member.
-    struct ArenaLease {
-      WorkerState& w;
-      std::unique_ptr<unsigned char[]> block;
-      ~ArenaLease() { w.json_arenas.push_back(std::move(block)); }
-    } arena{w, nullptr};
-    if (w.json_arenas.empty()) {
-      arena.block = std::make_unique<unsigned char[]>(kJsonArenaBytes);
-    } else {
-      arena.block = std::move(w.json_arenas.back());
-      w.json_arenas.pop_back();
-    }
+    ArenaLease arena(w);
     json::monotonic_resource json_mr(arena.block.get(), kJsonArenaBytes);
     std::optional<json::object> request_json;
     std::string model;
@@ -1037,12 +1056,17 @@ class GatewayServer::Impl final : public http::Handler {
         co_return fail(502, "upstream_unavailable", "tls",
                        "upstream TLS handshake failed: " + hec.message());
     }
+    conn->lowest().expires_never();
+    conn->deadline.emplace(conn->lowest().socket());
     co_return std::move(conn);
   }
 
-  static std::string BuildUpstreamRequest(WorkerState& w, const RequestHead& h, const RouteMatch& m,
-                                          const UpstreamConfig& u, const Principal& p,
-                                          std::size_t body_size, const Call& x, bool tls_client) {
+  // The request head for the upstream, into *out (its capacity is reused:
+  // it is the pooled connection's).
+  static void BuildUpstreamRequest(WorkerState& w, const RequestHead& h, const RouteMatch& m,
+                                   const UpstreamConfig& u, const Principal& p,
+                                   std::size_t body_size, const Call& x, bool tls_client,
+                                   std::string* req) {
     std::vector<std::string_view>& conn_named = w.conn_named;
     conn_named.clear();
     for (const HeaderField& f : h.headers) {
@@ -1050,7 +1074,8 @@ class GatewayServer::Impl final : public http::Handler {
         ForEachListItem(f.value, [&](std::string_view t) { conn_named.push_back(t); });
       }
     }
-    std::string out;
+    std::string& out = *req;
+    out.clear();
     out.reserve(512 + h.headers.size() * 48);
     out += h.method;
     out += ' ';
@@ -1075,15 +1100,26 @@ class GatewayServer::Impl final : public http::Handler {
       out += f.value;
       out += "\r\n";
     }
-    out += "X-Request-Id: " + x.rec.request_id + "\r\n";
-    if (!x.rec.remote.empty()) out += "X-Forwarded-For: " + x.rec.remote + "\r\n";
+    out += "X-Request-Id: ";
+    out += x.rec.request_id;
+    out += "\r\n";
+    if (!x.rec.remote.empty()) {
+      out += "X-Forwarded-For: ";
+      out += x.rec.remote;
+      out += "\r\n";
+    }
     out += tls_client ? "X-Forwarded-Proto: https\r\n" : "X-Forwarded-Proto: http\r\n";
-    out += "X-Rampart-Identity: " + p.identity + "\r\n";
+    out += "X-Rampart-Identity: ";
+    out += p.identity;
+    out += "\r\n";
     if (body_size > 0 || h.method == "POST" || h.method == "PUT" || h.method == "PATCH") {
-      out += "Content-Length: " + std::to_string(body_size) + "\r\n";
+      char digits[24];
+      auto r = std::to_chars(digits, digits + sizeof digits, body_size);
+      out += "Content-Length: ";
+      out.append(digits, r.ptr);
+      out += "\r\n";
     }
     out += "\r\n";
-    return out;
   }
 
   // Runs one piece of a response body through the response filters in
@@ -1121,9 +1157,10 @@ class GatewayServer::Impl final : public http::Handler {
     auto pool_it = w.idle.find(w.key);
     if (pool_it == w.idle.end()) pool_it = w.idle.emplace(w.key, WorkerState::Pool()).first;
     WorkerState::Pool* pool_of_key = &pool_it->second;
-    std::string req = BuildUpstreamRequest(w, h, m, u, p, body.size(), x, ex.conn().tls);
     std::unique_ptr<UpstreamConn> conn;
-    std::optional<bhttp::response_parser<bhttp::buffer_body>> parser;
+    ArenaLease fields_arena(w);
+    json::monotonic_resource fields_mr(fields_arena.block.get(), kJsonArenaBytes);
+    std::optional<UpstreamParser> parser;  // after its arena: destroyed first
     bool head_request = h.method == "HEAD";
     // A pooled connection the upstream closed while idle fails on first use;
     // then (and only then) the request is sent once more on a new connection.
@@ -1139,32 +1176,40 @@ class GatewayServer::Impl final : public http::Handler {
         if (!c) co_return co_await Refuse(ex, x, c.error());
         conn = std::move(*c);
       }
-      conn->lowest().expires_after(u.response_timeout);
+      BuildUpstreamRequest(w, h, m, u, p, body.size(), x, ex.conn().tls, &conn->req);
+      conn->deadline->Set(u.response_timeout);
       // One gather write: head and body leave in one sendmsg.
-      std::array<asio::const_buffer, 2> bufs{asio::buffer(req), asio::buffer(body)};
+      std::array<asio::const_buffer, 2> bufs{asio::buffer(conn->req), asio::buffer(body)};
       error_code ec;
       if (conn->tls) {
         std::tie(ec, std::ignore) = co_await asio::async_write(*conn->tls, bufs, kUse);
       } else {
-        std::tie(ec, std::ignore) = co_await asio::async_write(*conn->plain, bufs, kUse);
+        std::tie(ec, std::ignore) = co_await asio::async_write(conn->plain->socket(), bufs, kUse);
       }
       if (!ec) {
         // Interim 1xx responses (except 101) are read past, not forwarded.
         do {
-          parser.emplace();
+          // An interim response's fields are released before the next head.
+          parser.reset();
+          fields_mr.release();
+          parser.emplace(std::piecewise_construct, std::make_tuple(),
+                         std::make_tuple(ArenaAllocator(&fields_mr)));
           parser->header_limit(64 * 1024);
           parser->body_limit(boost::none);
           if (head_request) parser->skip(true);
-          if (conn->tls) {
+          if (conn->deadline->expired()) {
+            ec = beast::error::timeout;
+          } else if (conn->tls) {
             std::tie(ec, std::ignore) =
                 co_await bhttp::async_read_header(*conn->tls, conn->buf, *parser, kUse);
           } else {
             std::tie(ec, std::ignore) =
-                co_await bhttp::async_read_header(*conn->plain, conn->buf, *parser, kUse);
+                co_await bhttp::async_read_header(conn->plain->socket(), conn->buf, *parser, kUse);
           }
         } while (!ec && parser->get().result_int() / 100 == 1 && parser->get().result_int() != 101);
       }
       if (!ec) break;
+      if (conn->deadline->expired()) ec = beast::error::timeout;
       bool stale = reused && attempt == 0 && conn->buf.size() == 0 &&
                    (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
                     ec == asio::error::eof || ec == asio::error::broken_pipe);
@@ -1242,16 +1287,31 @@ class GatewayServer::Impl final : public http::Handler {
     while (client_ok && !parser->is_done()) {
       res.body().data = chunk;
       res.body().size = kChunk;
-      conn->lowest().expires_after(u.response_timeout);
       error_code ec;
-      if (conn->tls) {
-        std::tie(ec, std::ignore) =
-            co_await bhttp::async_read_some(*conn->tls, conn->buf, *parser, kUse);
-      } else {
-        std::tie(ec, std::ignore) =
-            co_await bhttp::async_read_some(*conn->plain, conn->buf, *parser, kUse);
+      bool parsed = false;
+      if (conn->buf.size() > 0) {
+        // Bytes that came with the head (a small body: all of it) are
+        // parsed here rather than by one more read operation.
+        std::size_t used = parser->put(conn->buf.data(), ec);
+        conn->buf.consume(used);
+        if (ec == bhttp::error::need_more) {
+          ec = {};
+        } else {
+          parsed = true;
+        }
+      }
+      if (!parsed) {
+        conn->deadline->Set(u.response_timeout);
+        if (conn->tls) {
+          std::tie(ec, std::ignore) =
+              co_await bhttp::async_read_some(*conn->tls, conn->buf, *parser, kUse);
+        } else {
+          std::tie(ec, std::ignore) =
+              co_await bhttp::async_read_some(conn->plain->socket(), conn->buf, *parser, kUse);
+        }
       }
       if (ec == bhttp::error::need_buffer) ec = {};
+      if (ec && !parsed && conn->deadline->expired()) ec = beast::error::timeout;
       std::size_t got = kChunk - res.body().size;
       if (ec) {
         upstream_ok = false;
@@ -1297,7 +1357,10 @@ class GatewayServer::Impl final : public http::Handler {
     if (upstream_ok && !stopped_by_filter && parser->is_done() && parser->keep_alive() &&
         conn->buf.size() == 0) {
       auto& pool = *pool_of_key;
-      if (pool.size() < u.pool_size) pool.push_back(std::move(conn));
+      if (pool.size() < u.pool_size) {
+        conn->deadline->Clear();
+        pool.push_back(std::move(conn));
+      }
     }
     Finish(worker, x);
   }

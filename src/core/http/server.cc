@@ -18,9 +18,11 @@
 #include <mutex>
 #include <thread>
 #include <tuple>
+#include <type_traits>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "core/http/deadline.h"
 #include "core/http/server_internal.h"
 #include "core/json.h"
 
@@ -318,6 +320,7 @@ class H1Connection final : public Exchange {
         w_(w),
         stream_(stream),
         lowest_(beast::get_lowest_layer(stream)),
+        deadline_(lowest_.socket()),
         info_(std::move(info)) {
     conn_ = &info_;
     state_.lowest = &lowest_;
@@ -397,14 +400,22 @@ class H1Connection final : public Exchange {
       co_return std::nullopt;
     }
     if (head_.expect_continue && buf_.size() == 0) {
-      lowest_.expires_after(opts_.idle_timeout);
-      auto [ec, n] = co_await asio::async_write(stream_, asio::buffer(kContinue), kUse);
-      lowest_.expires_never();
+      deadline_.Set(opts_.idle_timeout);
+      auto [ec, n] = co_await asio::async_write(io(), asio::buffer(kContinue), kUse);
+      deadline_.Clear();
       if (ec) {
         ok_ = false;
         close_ = true;
         co_return MakeHttpError(400, "incomplete_body", "the connection closed before the body");
       }
+    }
+    if (head_.framing == BodyFraming::kContentLength && buf_.size() >= head_.content_length) {
+      // The whole body came with the head: no read, no coroutine frame.
+      auto n = static_cast<std::size_t>(head_.content_length);
+      body->assign(static_cast<const char*>(buf_.data().data()), n);
+      buf_.consume(n);
+      body_read_ = true;
+      co_return std::nullopt;
     }
     auto err = co_await ReadBodyBytes(body);
     if (err) {
@@ -480,7 +491,14 @@ class H1Connection final : public Exchange {
       bufs[n++] = asio::buffer(piece);
     }
     if (last) ended_ = true;
-    co_return co_await Send(std::span<const asio::const_buffer>(bufs.data(), n));
+    // Send's steps, inline: one coroutine frame less per response.
+    deadline_.Set(opts_.idle_timeout);
+    auto [ec, sent] =
+        co_await asio::async_write(io(), std::span<const asio::const_buffer>(bufs.data(), n), kUse);
+    deadline_.Clear();
+    out_.clear();
+    if (ec) ok_ = false;
+    co_return ok_;
   }
 
   asio::awaitable<bool> End() override {
@@ -528,11 +546,22 @@ class H1Connection final : public Exchange {
     chunked_ = false;
   }
 
+  // The stream reads and writes go to: the socket itself for plain TCP
+  // (beast::tcp_stream's per-operation layers and timers are not needed:
+  // deadline_ bounds the operations), else the TLS stream.
+  auto& io() {
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      return lowest_.socket();
+    } else {
+      return stream_;
+    }
+  }
+
   // Writes `bufs` (which may point into out_), then clears out_.
   asio::awaitable<bool> Send(std::span<const asio::const_buffer> bufs) {
-    lowest_.expires_after(opts_.idle_timeout);
-    auto [ec, n] = co_await asio::async_write(stream_, bufs, kUse);
-    lowest_.expires_never();
+    deadline_.Set(opts_.idle_timeout);
+    auto [ec, n] = co_await asio::async_write(io(), bufs, kUse);
+    deadline_.Clear();
     out_.clear();
     if (ec) ok_ = false;
     co_return ok_;
@@ -553,24 +582,14 @@ class H1Connection final : public Exchange {
   }
 
   // One read_some that gives up at `deadline` by cancelling the read, not by
-  // closing the socket (beast::tcp_stream's own timeout closes it, and a slow
-  // client must still get its 408).
+  // closing the socket (a slow client must still get its 408).
   template <class S, class Buffers>
   asio::awaitable<std::tuple<error_code, std::size_t, bool>> ReadSomeBy(
       S& s, Buffers buffers, Steady::time_point deadline) {
-    lowest_.expires_never();
-    asio::steady_timer timer(lowest_.get_executor(), deadline);
-    auto timed_out = std::make_shared<bool>(false);
-    beast::tcp_stream* lowest = &lowest_;
-    timer.async_wait([timed_out, lowest](error_code ec) {
-      if (ec) return;  // cancelled: the read finished first
-      *timed_out = true;
-      error_code ignored;
-      lowest->socket().cancel(ignored);
-    });
+    deadline_.SetAt(deadline);
     auto [ec, n] = co_await s.async_read_some(buffers, kUse);
-    timer.cancel();
-    co_return std::make_tuple(ec, n, *timed_out);
+    deadline_.Clear();
+    co_return std::make_tuple(ec, n, ec && deadline_.expired());
   }
 
   // Stop sending, then read and discard what the client still sends for a
@@ -614,14 +633,14 @@ class H1Connection final : public Exchange {
       bool timed_out = false;
       if (!head_deadline) {
         // Idle between requests, nothing of the next one received: the
-        // stream's own timeout may close the connection (there is no 408 to
-        // send), and it costs no timer per request.
-        lowest_.expires_after(opts_.idle_timeout);
-        std::tie(ec, n) = co_await stream_.async_read_some(space, kUse);
-        lowest_.expires_never();
-        timed_out = ec == beast::error::timeout;
+        // deadline may end the connection (there is no 408 to send), and it
+        // costs no timer operation per request.
+        deadline_.Set(opts_.idle_timeout);
+        std::tie(ec, n) = co_await io().async_read_some(space, kUse);
+        deadline_.Clear();
+        timed_out = ec && deadline_.expired();
       } else {
-        std::tie(ec, n, timed_out) = co_await ReadSomeBy(stream_, space, *head_deadline);
+        std::tie(ec, n, timed_out) = co_await ReadSomeBy(io(), space, *head_deadline);
       }
       buf_.commit(n);
       if (n > 0) {
@@ -654,7 +673,7 @@ class H1Connection final : public Exchange {
         buf_.consume(take);
         if (body->size() == head_.content_length) co_return std::nullopt;
       }
-      auto [ec, n, timed_out] = co_await ReadSomeBy(stream_, buf_.prepare(64 * 1024), deadline);
+      auto [ec, n, timed_out] = co_await ReadSomeBy(io(), buf_.prepare(64 * 1024), deadline);
       buf_.commit(n);
       if (ec) {
         if (timed_out) {
@@ -672,6 +691,7 @@ class H1Connection final : public Exchange {
   Worker& w_;
   Stream& stream_;
   beast::tcp_stream& lowest_;
+  SocketDeadline deadline_;  // idle reads and response writes
   ConnectionInfo info_;
   ConnState state_;
   beast::flat_buffer buf_;
