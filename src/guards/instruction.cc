@@ -12,11 +12,20 @@
 namespace rampart::guards {
 namespace {
 
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
-bool IsAlnum(unsigned char c) {
+constexpr bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
+constexpr bool IsAlnum(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// A letter or digit lowered, 0 for any other byte: one load per byte in
+// the word scan.
+constexpr std::array<char, 256> kWordByte = [] {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    if (IsAlnum(static_cast<unsigned char>(c))) t[c] = Lower(static_cast<char>(c));
+  return t;
+}();
 
 // Whether every byte is below 0x80, eight bytes at a time.
 bool IsAscii(std::string_view s) {
@@ -755,21 +764,35 @@ void SegmentInto(std::string_view text, std::vector<TextSegment>& out) {
     t[0] = true;
     return t;
   }();
+  // The same bytes as classes for the loop inside a segment.
+  static constexpr std::uint8_t kLetter = 1, kSpace = 2, kStop = 4;
+  static constexpr auto kInside = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      if (IsAlnum(static_cast<unsigned char>(c)) || c >= 0x80) t[c] = kLetter;
+      if (IsSpace(static_cast<unsigned char>(c)))
+        t[c] = kSpace;
+      else if (kSpecial[c])
+        t[c] = kStop;
+    }
+    return t;
+  }();
   std::size_t i = 0;
   while (i < n) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
     if (start != std::string_view::npos && i + 1 - start < kMaxSegmentBytes) {
-      if (!kSpecial[c]) {
-        letters |= IsAlnum(c) || c >= 0x80;
+      // Inside a segment, short of its bound: ordinary bytes and spaces in
+      // a tight loop.
+      const std::size_t limit = std::min(n, start + kMaxSegmentBytes - 1);
+      while (i < limit) {
+        const std::uint8_t k = kInside[static_cast<unsigned char>(text[i])];
+        if (k & kStop) break;
+        letters |= (k & kLetter) != 0;
+        if (k & kSpace) last_space = i;
         ++i;
-        continue;
       }
-      if (IsSpace(c)) {
-        last_space = i;
-        ++i;
-        continue;
-      }
+      if (i == limit) continue;
     }
+    const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '\n' || c == '\r' || c == '|' || c == 0) {
       close(i);
       ++i;
@@ -899,12 +922,20 @@ std::uint32_t SegmentCues(std::string_view segment) {
       // One pass finds the run's end and whether it holds '@' or "://".
       bool address = segment.substr(i, 4) == "www.";
       run_end = i;
-      while (run_end < segment.size()) {
-        const char d = segment[run_end];
-        if (IsSpace(static_cast<unsigned char>(d))) break;
+      // kRunByte: 1 for a space, 2 for '@', 3 for ':', 0 for the rest.
+      static constexpr auto kRunByte = [] {
+        std::array<std::uint8_t, 256> t{};
+        for (unsigned char d : std::string_view(" \t\f\v")) t[d] = 1;
+        t['@'] = 2;
+        t[':'] = 3;
+        return t;
+      }();
+      for (; run_end < segment.size(); ++run_end) {
+        const std::uint8_t k = kRunByte[static_cast<unsigned char>(segment[run_end])];
+        if (k == 0) continue;
+        if (k == 1) break;
         // The bytes after ':' are in the run if they are '/'.
-        address |= d == '@' || (d == ':' && segment.substr(run_end + 1, 2) == "//");
-        ++run_end;
+        address |= k == 2 || segment.substr(run_end + 1, 2) == "//";
       }
       if (address) {
         i = run_end;
@@ -920,8 +951,7 @@ std::uint32_t SegmentCues(std::string_view segment) {
     }
     std::size_t len = 0;
     std::uint32_t hash = Lexicon::kHashSeed;
-    while (i < segment.size() && IsAlnum(static_cast<unsigned char>(segment[i]))) {
-      const char l = Lower(segment[i]);
+    for (char l; i < segment.size() && (l = kWordByte[static_cast<unsigned char>(segment[i])]);) {
       if (len < sizeof word) {
         word[len] = l;
         hash = Lexicon::HashStep(hash, l);
