@@ -693,8 +693,28 @@ constexpr std::uint32_t kActions = kCueSend | kCuePay | kCueAccess | kCueRun;
 
 // An e-mail address, a URL or an international phone number in the text.
 bool HasDestination(std::string_view s) {
+  // A bare domain name with a common top-level domain ("evil-site.io/x").
+  static constexpr std::array<std::string_view, 18> kTlds = {
+      "com", "org", "net", "io",   "ru",     "xyz", "info", "co",   "biz",
+      "me",  "app", "dev", "site", "online", "cc",  "top",  "link", "ly"};
+  // The bytes where a destination may start; one pass looks at no other.
+  static constexpr auto kStart = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("@hHwW+.")) t[c] = true;
+    return t;
+  }();
   for (std::size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!kStart[c]) continue;
+    if (c == '.') {
+      if (i < 1 || i + 2 >= s.size() || !IsAlnum(static_cast<unsigned char>(s[i - 1]))) continue;
+      std::size_t j = i + 1;
+      while (j < s.size() && s[j] >= 'a' && s[j] <= 'z') ++j;
+      if (j < s.size() && IsAlnum(static_cast<unsigned char>(s[j]))) continue;
+      std::string_view tld = s.substr(i + 1, j - i - 1);
+      if (std::find(kTlds.begin(), kTlds.end(), tld) != kTlds.end()) return true;
+      continue;
+    }
     if (c == '@' && i > 0 && IsAlnum(static_cast<unsigned char>(s[i - 1]))) {
       std::size_t j = i + 1;
       bool dot = false;
@@ -720,18 +740,6 @@ bool HasDestination(std::string_view s) {
       }
       if (digits >= 8) return true;
     }
-  }
-  // A bare domain name with a common top-level domain ("evil-site.io/x").
-  static constexpr std::array<std::string_view, 18> kTlds = {
-      "com", "org", "net", "io",   "ru",     "xyz", "info", "co",   "biz",
-      "me",  "app", "dev", "site", "online", "cc",  "top",  "link", "ly"};
-  for (std::size_t i = 1; i + 2 < s.size(); ++i) {
-    if (s[i] != '.' || !IsAlnum(static_cast<unsigned char>(s[i - 1]))) continue;
-    std::size_t j = i + 1;
-    while (j < s.size() && s[j] >= 'a' && s[j] <= 'z') ++j;
-    if (j < s.size() && IsAlnum(static_cast<unsigned char>(s[j]))) continue;
-    std::string_view tld = s.substr(i + 1, j - i - 1);
-    if (std::find(kTlds.begin(), kTlds.end(), tld) != kTlds.end()) return true;
   }
   return false;
 }
@@ -920,7 +928,8 @@ std::uint32_t SegmentCues(std::string_view segment) {
       // A new space-free run. Addresses and URLs are destinations, not
       // words ("audit.team@..." does not speak of a team).
       // One pass finds the run's end and whether it holds '@' or "://".
-      bool address = segment.substr(i, 4) == "www.";
+      bool address = i + 4 <= segment.size() && segment[i] == 'w' && segment[i + 1] == 'w' &&
+                     segment[i + 2] == 'w' && segment[i + 3] == '.';
       run_end = i;
       // kRunByte: 1 for a space, 2 for '@', 3 for ':', 0 for the rest.
       static constexpr auto kRunByte = [] {
@@ -935,7 +944,8 @@ std::uint32_t SegmentCues(std::string_view segment) {
         if (k == 0) continue;
         if (k == 1) break;
         // The bytes after ':' are in the run if they are '/'.
-        address |= k == 2 || segment.substr(run_end + 1, 2) == "//";
+        address |= k == 2 || (run_end + 2 < segment.size() && segment[run_end + 1] == '/' &&
+                              segment[run_end + 2] == '/');
       }
       if (address) {
         i = run_end;
