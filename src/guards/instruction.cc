@@ -917,42 +917,43 @@ std::uint32_t SegmentCues(std::string_view segment) {
   after_mark.clear();
   char word[64];
   bool mark = true;
-  std::size_t run_end = 0;  // end of the current space-free run, once checked
+  // Addresses and URLs are destinations, not words ("audit.team@..." does
+  // not speak of a team): a space-free run holding '@' or "://", or
+  // starting with "www.", adds no word. One pass: a run's words are taken
+  // as they come and dropped again (with the clause mark as it was before
+  // the run) when the run turns out to be an address.
+  bool run_start = true;
+  std::size_t run_ids = 0;
+  bool run_mark = true;
+  auto skip_run = [&](std::size_t& i) {
+    while (i < segment.size() && !IsSpace(static_cast<unsigned char>(segment[i]))) ++i;
+  };
   for (std::size_t i = 0; i < segment.size();) {
     const unsigned char c = static_cast<unsigned char>(segment[i]);
     if (IsSpace(c)) {
+      run_start = true;
       ++i;
       continue;
     }
-    if (i >= run_end) {
-      // A new space-free run. Addresses and URLs are destinations, not
-      // words ("audit.team@..." does not speak of a team).
-      // One pass finds the run's end and whether it holds '@' or "://".
-      bool address = i + 4 <= segment.size() && segment[i] == 'w' && segment[i + 1] == 'w' &&
-                     segment[i + 2] == 'w' && segment[i + 3] == '.';
-      run_end = i;
-      // kRunByte: 1 for a space, 2 for '@', 3 for ':', 0 for the rest.
-      static constexpr auto kRunByte = [] {
-        std::array<std::uint8_t, 256> t{};
-        for (unsigned char d : std::string_view(" \t\f\v")) t[d] = 1;
-        t['@'] = 2;
-        t[':'] = 3;
-        return t;
-      }();
-      for (; run_end < segment.size(); ++run_end) {
-        const std::uint8_t k = kRunByte[static_cast<unsigned char>(segment[run_end])];
-        if (k == 0) continue;
-        if (k == 1) break;
-        // The bytes after ':' are in the run if they are '/'.
-        address |= k == 2 || (run_end + 2 < segment.size() && segment[run_end + 1] == '/' &&
-                              segment[run_end + 2] == '/');
-      }
-      if (address) {
-        i = run_end;
+    if (run_start) {
+      run_start = false;
+      if (i + 4 <= segment.size() && segment[i] == 'w' && segment[i + 1] == 'w' &&
+          segment[i + 2] == 'w' && segment[i + 3] == '.') {
+        skip_run(i);
         continue;
       }
+      run_ids = ids.size();
+      run_mark = mark;
     }
     if (!IsAlnum(c)) {
+      if (c == '@' ||
+          (c == ':' && i + 2 < segment.size() && segment[i + 1] == '/' && segment[i + 2] == '/')) {
+        ids.resize(run_ids);
+        after_mark.resize(run_ids);
+        mark = run_mark;
+        skip_run(i);
+        continue;
+      }
       if (c == ':' || c == '(' || c == '"' || c == '*' || c == '[' || c == ']' || c == '>' ||
           c == '#')
         mark = true;
