@@ -807,7 +807,7 @@ void SegmentInto(std::string_view text, std::vector<TextSegment>& out) {
       continue;
     }
     if (c == '<') {
-      if (text.substr(i, 4) == "<!--") {
+      if (i + 4 <= n && text[i + 1] == '!' && text[i + 2] == '-' && text[i + 3] == '-') {
         close(i);
         i += 4;
         continue;
@@ -838,7 +838,7 @@ void SegmentInto(std::string_view text, std::vector<TextSegment>& out) {
         }
       }
     }
-    if (c == '-' && text.substr(i, 3) == "-->") {
+    if (c == '-' && i + 3 <= n && text[i + 1] == '-' && text[i + 2] == '>') {
       close(i);
       i += 3;
       continue;
@@ -975,7 +975,7 @@ std::uint32_t SegmentCues(std::string_view segment) {
     after_mark.push_back(mark);
     mark = false;
   }
-  const auto& phrases = Phrases();
+  static const std::vector<Phrase>& phrases = Phrases();
   static const std::uint32_t please = lex.ids.at("please"), kindly = lex.ids.at("kindly");
   // after_mark[w] also when a request, obligation or urgency phrase ends
   // just before word w ("before you reply, wipe ...", "you must wipe ...").
