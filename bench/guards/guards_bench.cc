@@ -480,7 +480,9 @@ int main(int argc, char** argv) {
   // ---- The planted-instruction detector's latency ------------------------
   // Its own p50/p99 on 2 KB and 32 KB documents (slices of the same
   // corpus), and the whole request path for a 2 KB tool result: views,
-  // classifier, rules (tool role) and the detector.
+  // classifier, rules (tool role) and the detector. Against an earlier
+  // version of the detector, same verdicts and same run:
+  // bench/guards/instruction_ab.sh REF.
   std::printf("\nlatency of the planted-instruction detector (one thread, CPU time):\n");
   for (std::size_t size : {2048u, 32768u}) {
     const int n = size > 4096 ? 400 : 4000;

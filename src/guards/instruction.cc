@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
+#include <cstring>
 #include <unordered_map>
 
 #include "guards/normalize.h"
@@ -10,11 +12,33 @@
 namespace rampart::guards {
 namespace {
 
-bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
-bool IsAlnum(unsigned char c) {
+constexpr bool IsSpace(unsigned char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
+constexpr bool IsAlnum(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+constexpr char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// A letter or digit lowered, 0 for any other byte: one load per byte in
+// the word scan.
+constexpr std::array<char, 256> kWordByte = [] {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    if (IsAlnum(static_cast<unsigned char>(c))) t[c] = Lower(static_cast<char>(c));
+  return t;
+}();
+
+// Whether every byte is below 0x80, eight bytes at a time.
+bool IsAscii(std::string_view s) {
+  std::uint64_t any = 0;
+  std::size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    any |= w;
+  }
+  for (; i < s.size(); ++i) any |= static_cast<unsigned char>(s[i]);
+  return (any & 0x8080808080808080ull) == 0;
+}
 
 // HTML elements that sit inside a sentence: their tags do not end a segment.
 bool InlineTag(std::string_view name) {
@@ -588,13 +612,34 @@ struct Lexicon {
   std::vector<WordInfo> info;                          // by id
   std::vector<std::vector<std::uint32_t>> phrase_ids;  // parallel to Phrases()
   std::size_t longest = 0;                             // bytes of the longest word
-  // A cheap first test before the hash lookup: most words of a document are
-  // not in the lexicon.
-  std::array<bool, 4096> may_be_word{};
-  static std::size_t Sketch(const char* w, std::size_t len) {
-    const auto c0 = static_cast<unsigned char>(w[0]);
-    const auto cl = static_cast<unsigned char>(w[std::min<std::size_t>(len, 64) - 1]);
-    return (len * 977 + c0 * 31 + cl) & 4095;
+  // The words by a hash of their bytes, open addressing with linear probing
+  // in a table at most a quarter full: a word not in the lexicon (most
+  // words of a document) usually meets an empty slot at the first probe.
+  // The hash (FNV-1a, HashStep) is computed while the word is lowered.
+  struct Slot {
+    std::uint32_t hash = 0;
+    std::uint32_t id = kNone;  // kNone: empty
+  };
+  static constexpr std::size_t kSlots = 4096;
+  std::array<Slot, kSlots> table{};
+  static constexpr std::uint32_t kHashSeed = 2166136261u;
+  static std::uint32_t HashStep(std::uint32_t h, char c) {
+    return (h ^ static_cast<unsigned char>(c)) * 16777619u;
+  }
+  // One bit per value of the hash's low 15 bits, set for the lexicon's
+  // words: 4 KB that stay in the first-level cache and turn away about 97 %
+  // of the other words before the table is touched.
+  std::array<std::uint64_t, 512> filter{};
+  std::uint32_t Find(const char* w, std::size_t len, std::uint32_t hash) const {
+    const std::uint32_t f = hash & 32767;
+    if (!(filter[f >> 6] >> (f & 63) & 1)) return kNone;
+    for (std::size_t k = hash & (kSlots - 1);; k = (k + 1) & (kSlots - 1)) {
+      const Slot& s = table[k];
+      if (s.id == kNone) return kNone;
+      if (s.hash == hash && words[s.id].size() == len &&
+          std::equal(w, w + len, words[s.id].data()))  // short: no call to memcmp
+        return s.id;
+    }
   }
 
   std::uint32_t Id(const std::string& w) {
@@ -621,7 +666,12 @@ const Lexicon& Lex() {
     for (std::uint32_t i = 0; i < l.words.size(); ++i) {
       l.ids.emplace(std::string_view(l.words[i]), i);
       l.longest = std::max(l.longest, l.words[i].size());
-      l.may_be_word[Lexicon::Sketch(l.words[i].data(), l.words[i].size())] = true;
+      std::uint32_t h = Lexicon::kHashSeed;
+      for (char c : l.words[i]) h = Lexicon::HashStep(h, c);
+      std::size_t k = h & (Lexicon::kSlots - 1);
+      while (l.table[k].id != Lexicon::kNone) k = (k + 1) & (Lexicon::kSlots - 1);
+      l.table[k] = {h, i};
+      l.filter[(h & 32767) >> 6] |= std::uint64_t{1} << (h & 63);
     }
     const auto& ph = Phrases();
     for (std::uint32_t i = 0; i < ph.size(); ++i) {
@@ -633,6 +683,7 @@ const Lexicon& Lex() {
     for (const auto& [cue, list] : Verbs())
       for (std::string_view v : list) l.info[l.Id(std::string(v))].verb_cues |= cue;
     for (std::string_view w : kLeadIns) l.info[l.Id(std::string(w))].lead_in = true;
+    if (l.words.size() * 4 > Lexicon::kSlots) std::abort();  // the table's bound
     return l;
   }();
   return k;
@@ -642,8 +693,28 @@ constexpr std::uint32_t kActions = kCueSend | kCuePay | kCueAccess | kCueRun;
 
 // An e-mail address, a URL or an international phone number in the text.
 bool HasDestination(std::string_view s) {
+  // A bare domain name with a common top-level domain ("evil-site.io/x").
+  static constexpr std::array<std::string_view, 18> kTlds = {
+      "com", "org", "net", "io",   "ru",     "xyz", "info", "co",   "biz",
+      "me",  "app", "dev", "site", "online", "cc",  "top",  "link", "ly"};
+  // The bytes where a destination may start; one pass looks at no other.
+  static constexpr auto kStart = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : std::string_view("@hHwW+.")) t[c] = true;
+    return t;
+  }();
   for (std::size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
+    if (!kStart[c]) continue;
+    if (c == '.') {
+      if (i < 1 || i + 2 >= s.size() || !IsAlnum(static_cast<unsigned char>(s[i - 1]))) continue;
+      std::size_t j = i + 1;
+      while (j < s.size() && s[j] >= 'a' && s[j] <= 'z') ++j;
+      if (j < s.size() && IsAlnum(static_cast<unsigned char>(s[j]))) continue;
+      std::string_view tld = s.substr(i + 1, j - i - 1);
+      if (std::find(kTlds.begin(), kTlds.end(), tld) != kTlds.end()) return true;
+      continue;
+    }
     if (c == '@' && i > 0 && IsAlnum(static_cast<unsigned char>(s[i - 1]))) {
       std::size_t j = i + 1;
       bool dot = false;
@@ -670,25 +741,16 @@ bool HasDestination(std::string_view s) {
       if (digits >= 8) return true;
     }
   }
-  // A bare domain name with a common top-level domain ("evil-site.io/x").
-  static constexpr std::array<std::string_view, 18> kTlds = {
-      "com", "org", "net", "io",   "ru",     "xyz", "info", "co",   "biz",
-      "me",  "app", "dev", "site", "online", "cc",  "top",  "link", "ly"};
-  for (std::size_t i = 1; i + 2 < s.size(); ++i) {
-    if (s[i] != '.' || !IsAlnum(static_cast<unsigned char>(s[i - 1]))) continue;
-    std::size_t j = i + 1;
-    while (j < s.size() && s[j] >= 'a' && s[j] <= 'z') ++j;
-    if (j < s.size() && IsAlnum(static_cast<unsigned char>(s[j]))) continue;
-    std::string_view tld = s.substr(i + 1, j - i - 1);
-    if (std::find(kTlds.begin(), kTlds.end(), tld) != kTlds.end()) return true;
-  }
   return false;
 }
 
 }  // namespace
 
-std::vector<TextSegment> SegmentDocument(std::string_view text) {
-  std::vector<TextSegment> out;
+namespace {
+
+// SegmentDocument into `out` (cleared first), so a caller can keep the buffer.
+void SegmentInto(std::string_view text, std::vector<TextSegment>& out) {
+  out.clear();
   const std::size_t n = text.size();
   std::size_t start = std::string_view::npos;
   std::size_t last_space = std::string_view::npos;
@@ -710,21 +772,42 @@ std::vector<TextSegment> SegmentDocument(std::string_view text) {
     t[0] = true;
     return t;
   }();
+  // The same bytes as classes for the loop inside a segment.
+  static constexpr std::uint8_t kLetter = 1, kSpace = 2, kStop = 4;
+  static constexpr auto kInside = [] {
+    std::array<std::uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) {
+      if (IsAlnum(static_cast<unsigned char>(c)) || c >= 0x80) t[c] = kLetter;
+      if (IsSpace(static_cast<unsigned char>(c)))
+        t[c] = kSpace;
+      else if (kSpecial[c])
+        t[c] = kStop;
+    }
+    return t;
+  }();
   std::size_t i = 0;
   while (i < n) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (!kSpecial[c] && start != std::string_view::npos && i + 1 - start < kMaxSegmentBytes) {
-      letters |= IsAlnum(c) || c >= 0x80;
-      ++i;
-      continue;
+    if (start != std::string_view::npos && i + 1 - start < kMaxSegmentBytes) {
+      // Inside a segment, short of its bound: ordinary bytes and spaces in
+      // a tight loop.
+      const std::size_t limit = std::min(n, start + kMaxSegmentBytes - 1);
+      while (i < limit) {
+        const std::uint8_t k = kInside[static_cast<unsigned char>(text[i])];
+        if (k & kStop) break;
+        letters |= (k & kLetter) != 0;
+        if (k & kSpace) last_space = i;
+        ++i;
+      }
+      if (i == limit) continue;
     }
+    const unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == '\n' || c == '\r' || c == '|' || c == 0) {
       close(i);
       ++i;
       continue;
     }
     if (c == '<') {
-      if (text.substr(i, 4) == "<!--") {
+      if (i + 4 <= n && text[i + 1] == '!' && text[i + 2] == '-' && text[i + 3] == '-') {
         close(i);
         i += 4;
         continue;
@@ -735,10 +818,17 @@ std::vector<TextSegment> SegmentDocument(std::string_view text) {
       if (j < n && ((text[j] >= 'a' && text[j] <= 'z') || (text[j] >= 'A' && text[j] <= 'Z'))) {
         std::size_t name_begin = j;
         while (j < n && IsAlnum(static_cast<unsigned char>(text[j]))) ++j;
-        std::string name(text.substr(name_begin, j - name_begin));
-        for (char& ch : name) ch = Lower(ch);
-        std::size_t gt = text.find('>', j);
-        if (gt != std::string_view::npos && gt - i <= 512) {
+        // Inline tag names are short: longer ones need no lowered copy.
+        char name_buf[8];
+        const std::size_t name_len = j - name_begin;
+        if (name_len <= sizeof name_buf)
+          for (std::size_t k = 0; k < name_len; ++k) name_buf[k] = Lower(text[name_begin + k]);
+        const std::string_view name(name_buf, name_len <= sizeof name_buf ? name_len : 0);
+        // Only the next 512 bytes can hold the '>' (a text of unclosed
+        // '<' stays linear).
+        const std::size_t gt = j <= i + 512 ? text.substr(0, std::min(n, i + 513)).find('>', j)
+                                            : std::string_view::npos;
+        if (gt != std::string_view::npos) {
           // An inline tag that would make the segment too long ends it too.
           if (!InlineTag(name) ||
               (start != std::string_view::npos && gt + 1 - start > kMaxSegmentBytes))
@@ -748,7 +838,7 @@ std::vector<TextSegment> SegmentDocument(std::string_view text) {
         }
       }
     }
-    if (c == '-' && text.substr(i, 3) == "-->") {
+    if (c == '-' && i + 3 <= n && text[i + 1] == '-' && text[i + 2] == '>') {
       close(i);
       i += 3;
       continue;
@@ -791,6 +881,13 @@ std::vector<TextSegment> SegmentDocument(std::string_view text) {
     ++i;
   }
   close(n);
+}
+
+}  // namespace
+
+std::vector<TextSegment> SegmentDocument(std::string_view text) {
+  std::vector<TextSegment> out;
+  SegmentInto(text, out);
   return out;
 }
 
@@ -807,9 +904,7 @@ std::vector<std::string_view> InstructionCueNames(std::uint32_t cues) {
 std::uint32_t SegmentCues(std::string_view segment) {
   const Lexicon& lex = Lex();
   thread_local std::string folded;
-  bool ascii = std::all_of(segment.begin(), segment.end(),
-                           [](char ch) { return static_cast<unsigned char>(ch) < 0x80; });
-  if (!ascii) {
+  if (!IsAscii(segment)) {
     folded = FoldText(segment);
     segment = folded;
   }
@@ -822,27 +917,43 @@ std::uint32_t SegmentCues(std::string_view segment) {
   after_mark.clear();
   char word[64];
   bool mark = true;
-  std::size_t run_end = 0;  // end of the current space-free run, once checked
+  // Addresses and URLs are destinations, not words ("audit.team@..." does
+  // not speak of a team): a space-free run holding '@' or "://", or
+  // starting with "www.", adds no word. One pass: a run's words are taken
+  // as they come and dropped again (with the clause mark as it was before
+  // the run) when the run turns out to be an address.
+  bool run_start = true;
+  std::size_t run_ids = 0;
+  bool run_mark = true;
+  auto skip_run = [&](std::size_t& i) {
+    while (i < segment.size() && !IsSpace(static_cast<unsigned char>(segment[i]))) ++i;
+  };
   for (std::size_t i = 0; i < segment.size();) {
     const unsigned char c = static_cast<unsigned char>(segment[i]);
     if (IsSpace(c)) {
+      run_start = true;
       ++i;
       continue;
     }
-    if (i >= run_end) {
-      // A new space-free run. Addresses and URLs are destinations, not
-      // words ("audit.team@..." does not speak of a team).
-      run_end = i;
-      while (run_end < segment.size() && !IsSpace(static_cast<unsigned char>(segment[run_end])))
-        ++run_end;
-      std::string_view run = segment.substr(i, run_end - i);
-      if (run.find('@') != std::string_view::npos || run.find("://") != std::string_view::npos ||
-          run.starts_with("www.")) {
-        i = run_end;
+    if (run_start) {
+      run_start = false;
+      if (i + 4 <= segment.size() && segment[i] == 'w' && segment[i + 1] == 'w' &&
+          segment[i + 2] == 'w' && segment[i + 3] == '.') {
+        skip_run(i);
         continue;
       }
+      run_ids = ids.size();
+      run_mark = mark;
     }
     if (!IsAlnum(c)) {
+      if (c == '@' ||
+          (c == ':' && i + 2 < segment.size() && segment[i + 1] == '/' && segment[i + 2] == '/')) {
+        ids.resize(run_ids);
+        after_mark.resize(run_ids);
+        mark = run_mark;
+        skip_run(i);
+        continue;
+      }
       if (c == ':' || c == '(' || c == '"' || c == '*' || c == '[' || c == ']' || c == '>' ||
           c == '#')
         mark = true;
@@ -850,20 +961,21 @@ std::uint32_t SegmentCues(std::string_view segment) {
       continue;
     }
     std::size_t len = 0;
-    while (i < segment.size() && IsAlnum(static_cast<unsigned char>(segment[i]))) {
-      if (len < sizeof word) word[len] = Lower(segment[i]);
+    std::uint32_t hash = Lexicon::kHashSeed;
+    for (char l; i < segment.size() && (l = kWordByte[static_cast<unsigned char>(segment[i])]);) {
+      if (len < sizeof word) {
+        word[len] = l;
+        hash = Lexicon::HashStep(hash, l);
+      }
       ++len;
       ++i;
     }
-    std::uint32_t id = Lexicon::kNone;
-    if (len <= lex.longest && lex.may_be_word[Lexicon::Sketch(word, len)]) {
-      if (auto it = lex.ids.find(std::string_view(word, len)); it != lex.ids.end()) id = it->second;
-    }
+    const std::uint32_t id = len <= lex.longest ? lex.Find(word, len, hash) : Lexicon::kNone;
     ids.push_back(id);
     after_mark.push_back(mark);
     mark = false;
   }
-  const auto& phrases = Phrases();
+  static const std::vector<Phrase>& phrases = Phrases();
   static const std::uint32_t please = lex.ids.at("please"), kindly = lex.ids.at("kindly");
   // after_mark[w] also when a request, obligation or urgency phrase ends
   // just before word w ("before you reply, wipe ...", "you must wipe ...").
@@ -878,8 +990,10 @@ std::uint32_t SegmentCues(std::string_view segment) {
     for (std::uint32_t p : info.phrases) {
       const auto& seq = lex.phrase_ids[p];
       if (w + seq.size() > ids.size()) continue;
-      if (!std::equal(seq.begin() + 1, seq.end(), ids.begin() + static_cast<std::ptrdiff_t>(w) + 1))
-        continue;
+      // Word by word (phrases are short; most fail at their second word).
+      std::size_t m = 1;
+      while (m < seq.size() && seq[m] == ids[w + m]) ++m;
+      if (m < seq.size()) continue;
       cues |= phrases[p].cue;
       const std::size_t e = w + seq.size();
       if (e < ids.size() && (phrases[p].cue & (kCueRequest | kCueObligation | kCueUrgent)))
@@ -932,26 +1046,40 @@ double CueScore(std::uint32_t c) {
   return 1.0 / (1.0 + std::exp(-z));
 }
 
-std::vector<InstructionVerdict> JudgeSegments(std::string_view text) {
-  const std::vector<TextSegment> segs = SegmentDocument(text);
-  std::vector<std::uint32_t> cues(segs.size());
+namespace {
+
+// Calls f(verdict) for every segment of `text`, in order, from buffers kept
+// per thread (no allocation once they have grown).
+template <typename F>
+void ForEachVerdict(std::string_view text, F&& f) {
+  thread_local std::vector<TextSegment> segs;
+  thread_local std::vector<std::uint32_t> cues;
+  SegmentInto(text, segs);
+  cues.resize(segs.size());
   for (std::size_t k = 0; k < segs.size(); ++k)
     cues[k] = SegmentCues(text.substr(segs[k].begin, segs[k].end - segs[k].begin));
-  std::vector<InstructionVerdict> out(segs.size());
   for (std::size_t k = 0; k < segs.size(); ++k) {
     std::uint32_t c = cues[k];
     // An agent addressed just before ("Note to AI assistants:") or after.
     for (std::size_t j = k >= 2 ? k - 2 : 0; j <= k + 1 && j < segs.size(); ++j)
       if (j != k && (cues[j] & kCueAgent)) c |= kCueNearAgent;
-    out[k] = {CueScore(c), segs[k].begin, segs[k].end - segs[k].begin, c};
+    f(InstructionVerdict{CueScore(c), segs[k].begin, segs[k].end - segs[k].begin, c});
   }
+}
+
+}  // namespace
+
+std::vector<InstructionVerdict> JudgeSegments(std::string_view text) {
+  std::vector<InstructionVerdict> out;
+  ForEachVerdict(text, [&](const InstructionVerdict& v) { out.push_back(v); });
   return out;
 }
 
 InstructionVerdict JudgeInstructions(std::string_view text) {
   InstructionVerdict best;
-  for (const InstructionVerdict& v : JudgeSegments(text))
+  ForEachVerdict(text, [&](const InstructionVerdict& v) {
     if (v.score > best.score) best = v;
+  });
   return best;
 }
 

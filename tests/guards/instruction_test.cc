@@ -1,12 +1,20 @@
 // The planted-instruction detector: segmentation of documents, the cues of
-// a segment, scores of planted and benign instructions, redaction.
+// a segment, scores of planted and benign instructions, redaction, and the
+// verdicts on a fixed set of documents pinned in
+// tests/guards/golden/instruction_verdicts.txt (UPDATE_GOLDEN=1 rewrites it;
+// only a change of the detector's decisions on purpose should).
 #include "guards/instruction.h"
 
 #include <gtest/gtest.h>
 
 #include <cctype>
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <random>
 #include <set>
+#include <sstream>
 
 #include "core/json.h"
 #include "testing/testing.h"
@@ -200,6 +208,138 @@ TEST(Instruction, TuningDocumentsShareNoTextWithTheEvaluationSets) {
     for (const std::string& s : Texts(t)) shared_segments += segments.count(lower(s));
   }
   EXPECT_EQ(shared_segments, 0u);
+}
+
+// The documents whose verdicts are pinned: the tuning and evaluation
+// documents, then documents built from their pieces with tags, comments,
+// table bars, addresses, non-ASCII and invisible characters, long words and
+// control bytes mixed in (a fixed seed, so the same documents every run).
+std::vector<std::pair<std::string, std::string>> PinnedDocuments() {
+  std::vector<std::pair<std::string, std::string>> out;
+  const fs::path src = testing::SourceDir();
+  for (const char* f : {"data/guards/instruction_docs.jsonl", "bench/guards/indirect.jsonl"}) {
+    std::ifstream in(src / f);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+      auto v = ParseJson(line);
+      if (v && v->is_object())
+        if (auto* t = v->as_object().if_contains("text"); t && t->is_string())
+          out.emplace_back(std::string(f) + ":" + std::to_string(n), t->as_string().c_str());
+    }
+  }
+  const std::size_t real = out.size();
+  if (real == 0) return out;
+  static const char* const kPieces[] = {"<b>",
+                                        "</p>",
+                                        "<!--",
+                                        "-->",
+                                        "|",
+                                        "\n",
+                                        ". ",
+                                        "@x.io ",
+                                        "http://a.b ",
+                                        "www.q.com",
+                                        "+44 20 7946 0958",
+                                        "\xE2\x80\x8B",
+                                        "\xC3\xA9",
+                                        "\xff",
+                                        "AI assistant: ",
+                                        "please ",
+                                        "send ",
+                                        "the user's ",
+                                        "don't tell ",
+                                        "\t",
+                                        "\xEF\xBC\xA1\xEF\xBC\xA9",
+                                        "a.co",
+                                        ":",
+                                        "\"",
+                                        "> ",
+                                        "#",
+                                        "e-mail",
+                                        "you must",
+                                        "evil.ru/x",
+                                        "\r",
+                                        "<a href=\"x\xC3\xA9\">"};
+  std::mt19937 rng(13);  // the engine's output is fixed by the standard
+  for (int k = 0; k < 400; ++k) {
+    std::string d;
+    const std::size_t parts = rng() % 120;
+    for (std::size_t p = 0; p < parts; ++p) {
+      switch (rng() % 4) {
+        case 0:
+          d += kPieces[rng() % std::size(kPieces)];
+          break;
+        case 1: {
+          const std::string& s = out[rng() % real].second;
+          const std::size_t at = rng() % (s.size() + 1);
+          d += s.substr(at, rng() % 60);
+          break;
+        }
+        case 2:
+          d += static_cast<char>(rng() % 256);
+          break;
+        default: {
+          const std::size_t n = rng() % 3 == 0 ? 70 + rng() % 600 : 1 + rng() % 8;
+          d += std::string(n, "aZ .e"[rng() % 5]);
+        }
+      }
+    }
+    out.emplace_back("generated:" + std::to_string(k + 1), std::move(d));
+  }
+  return out;
+}
+
+// One line per document: its name, the top verdict (score to the last bit,
+// offset, length, cues), the number of segments and an FNV-1a hash of every
+// segment's offset, length and cues (a segment's score follows from its
+// cues).
+std::string VerdictLine(const std::string& name, std::string_view doc) {
+  const InstructionVerdict top = JudgeInstructions(doc);
+  const std::vector<InstructionVerdict> all = JudgeSegments(doc);
+  std::uint64_t h = 1469598103934665603ull;
+  auto mix = [&](std::uint64_t x) {
+    for (int b = 0; b < 8; ++b) h = (h ^ ((x >> (8 * b)) & 0xff)) * 1099511628211ull;
+  };
+  for (const InstructionVerdict& v : all) {
+    mix(v.offset);
+    mix(v.length);
+    mix(v.cues);
+    EXPECT_EQ(v.score, CueScore(v.cues)) << name;
+  }
+  char buf[256];
+  std::snprintf(buf, sizeof buf, "%s %.17g %zu %zu %" PRIu32 " %zu %016" PRIx64, name.c_str(),
+                top.score, top.offset, top.length, top.cues, all.size(), h);
+  return buf;
+}
+
+TEST(Instruction, VerdictsOnAFixedSetOfDocumentsArePinned) {
+  const fs::path golden = testing::SourceDir() / "tests/guards/golden/instruction_verdicts.txt";
+  const auto docs = PinnedDocuments();
+  ASSERT_GT(docs.size(), 2000u);
+  std::string got;
+  for (const auto& [name, doc] : docs) got += VerdictLine(name, doc) + "\n";
+  if (std::getenv("UPDATE_GOLDEN")) {
+    fs::create_directories(golden.parent_path());
+    std::ofstream(golden, std::ios::binary) << got;
+  }
+  std::ifstream in(golden, std::ios::binary);
+  ASSERT_TRUE(in) << golden << ": run with UPDATE_GOLDEN=1 to create it";
+  std::stringstream want;
+  want << in.rdbuf();
+  std::istringstream g(got), w(want.str());
+  std::string gl, wl;
+  std::size_t line = 0, differ = 0;
+  while (true) {
+    const bool more_g = static_cast<bool>(std::getline(g, gl));
+    const bool more_w = static_cast<bool>(std::getline(w, wl));
+    if (!more_g && !more_w) break;
+    ++line;
+    if (gl != wl && ++differ <= 10)
+      ADD_FAILURE() << golden << ":" << line << ": want\n  " << wl << "\ngot\n  " << gl;
+    if (!more_g || !more_w) break;
+  }
+  EXPECT_EQ(differ, 0u) << "the detector's verdicts changed; if on purpose, rerun with "
+                           "UPDATE_GOLDEN=1 and say why in the commit";
 }
 
 }  // namespace
