@@ -173,7 +173,17 @@ AuditBatcher::Slot AuditBatcher::Reserve() {
 }
 
 void AuditBatcher::Record(const AccessRecord& r, Slot* slot) {
-  std::lock_guard lock(mu_);
+  // The flusher is woken after the lock is released: woken under it, it ran
+  // only to block on mu_ and be woken a second time.
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    wake = RecordLocked(r, slot);
+  }
+  if (wake) cv_.notify_one();
+}
+
+bool AuditBatcher::RecordLocked(const AccessRecord& r, Slot* slot) {
   bool reserved = slot != nullptr && slot->b_ == this;
   if (reserved) {
     // The room is now the record's: the Slot must not give it back.
@@ -182,11 +192,11 @@ void AuditBatcher::Record(const AccessRecord& r, Slot* slot) {
   }
   if (stop_) {
     DropLocked(kShutdown, 1);
-    return;
+    return false;
   }
   if (!reserved && pending_.size() + delivering_ + reserved_ >= opts_.max_pending) {
     DropLocked(kQueueFull, 1);
-    return;
+    return false;
   }
   bool was_empty = pending_.empty();
   if (was_empty) first_ = std::chrono::steady_clock::now();
@@ -194,8 +204,9 @@ void AuditBatcher::Record(const AccessRecord& r, Slot* slot) {
   pending_.push_back(Entry{r.time, r.request_id, r.identity, r.model, r.route, r.status, r.denied,
                            r.prompt_tokens, r.completion_tokens, r.duration_us, r.prompt_digest});
   // Wake the flusher when a window opens (it then sleeps until the window
-  // ends) and when the batch is full.
-  if (was_empty || pending_.size() >= opts_.batch_size) cv_.notify_one();
+  // ends) and when the batch is full; not again for each record beyond (the
+  // flusher, busy delivering, finds the batch full when it next looks).
+  return was_empty || pending_.size() == opts_.batch_size;
 }
 
 void AuditBatcher::Stop() {
@@ -254,6 +265,7 @@ void AuditBatcher::LogDropsLocked(bool force) {
 }
 
 void AuditBatcher::Run() {
+  BecomeAuditThread("audit-batcher");
   std::unique_lock lock(mu_);
   for (;;) {
     LogDropsLocked(false);

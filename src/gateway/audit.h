@@ -147,6 +147,8 @@ class AuditBatcher {
  private:
   enum DropReason { kQueueFull, kLedgerUnavailable, kRefused, kShutdown, kDropReasons };
   void Run();
+  // Queues the record; true when the flusher is to be woken. REQUIRES: mu_ held
+  bool RecordLocked(const AccessRecord& r, Slot* slot);
   void Deliver(const std::vector<Entry>& batch);
   // Appends one entry (its JSON text) of `count` records, retrying as the
   // header says; gives their room (delivering_) back once they are settled.
