@@ -1,5 +1,8 @@
 #include "core/audit_json.h"
 
+#include <pthread.h>
+#include <sched.h>
+
 #include <boost/json.hpp>
 
 #include "core/clock.h"
@@ -62,6 +65,13 @@ Status AuditSink::AppendJson(const std::string& entry_json) {
     }
   }
   return Append(std::move(e));
+}
+
+void BecomeAuditThread(const char* name) {
+  pthread_setname_np(pthread_self(), name);
+  sched_param p{};
+  p.sched_priority = 0;
+  pthread_setschedparam(pthread_self(), SCHED_BATCH, &p);
 }
 
 }  // namespace rampart

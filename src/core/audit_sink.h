@@ -55,4 +55,16 @@ class AuditSink {
   virtual Status Flush(std::chrono::milliseconds timeout) = 0;
 };
 
+// Called first by each thread that carries audit records towards the ledger
+// in bulk (the gateway's audit batcher, the ledger's builder and writer):
+// names the calling thread (`name`, at most 15 characters) and moves it to
+// SCHED_BATCH. A SCHED_BATCH thread keeps its fair share of the CPU (same
+// weight as its nice value), so the audit trail is never starved, but its
+// wake-ups never preempt the running task: under SCHED_OTHER, the batcher
+// woken by an I/O thread (batch full) preempted that I/O thread and the
+// ledger threads it woke in turn ran before it, 0.3-0.5 ms in which the
+// request in flight waited (docs/design/gateway-cost.md). Failures are
+// ignored: it is a scheduling hint.
+void BecomeAuditThread(const char* name);
+
 }  // namespace rampart

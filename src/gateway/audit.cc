@@ -74,29 +74,31 @@ void AppendTimeString(std::chrono::system_clock::time_point t, std::string& out)
 // One record, as RecordObject used to build it: {completion_tokens,
 // duration_us, identity?, model?, prompt_digest?, prompt_tokens, request_id,
 // route, status, time}.
-void AppendRecord(const AuditBatcher::Entry& r, std::string& out) {
+using Entry = AuditBatcher::Entry;
+
+void AppendRecord(const AuditBatcher::Batch& b, const Entry& r, std::string& out) {
   out += "{\"completion_tokens\":";
   AppendUint(r.completion_tokens, out);
   out += ",\"duration_us\":";
   AppendUint(r.duration_us, out);
-  if (!r.identity.empty()) {
+  if (r.len[Entry::kIdentity] != 0) {
     out += ",\"identity\":";
-    AppendQuoted(r.identity, out);
+    AppendQuoted(b.str(r, Entry::kIdentity), out);
   }
-  if (!r.model.empty()) {
+  if (r.len[Entry::kModel] != 0) {
     out += ",\"model\":";
-    AppendQuoted(r.model, out);
+    AppendQuoted(b.str(r, Entry::kModel), out);
   }
-  if (!r.prompt_digest.empty()) {
+  if (r.len[Entry::kPromptDigest] != 0) {
     out += ",\"prompt_digest\":";
-    AppendQuoted(r.prompt_digest, out);
+    AppendQuoted(b.str(r, Entry::kPromptDigest), out);
   }
   out += ",\"prompt_tokens\":";
   AppendUint(r.prompt_tokens, out);
   out += ",\"request_id\":";
-  AppendQuoted(r.request_id, out);
+  AppendQuoted(b.str(r, Entry::kRequestId), out);
   out += ",\"route\":";
-  AppendQuoted(r.route, out);
+  AppendQuoted(b.str(r, Entry::kRoute), out);
   out += ",\"status\":";
   if (r.status < 0) {
     out += '-';
@@ -110,9 +112,10 @@ void AppendRecord(const AuditBatcher::Entry& r, std::string& out) {
 }
 
 // A record's share of an entry's canonical size, bounded from above.
-std::size_t EstimateBytes(const AuditBatcher::Entry& r) {
-  return 200 + r.request_id.size() + r.identity.size() + r.model.size() + r.route.size() +
-         r.prompt_digest.size();
+std::size_t EstimateBytes(const Entry& r) {
+  std::size_t n = 200;
+  for (auto l : r.len) n += l;
+  return n;
 }
 
 }  // namespace
@@ -173,7 +176,17 @@ AuditBatcher::Slot AuditBatcher::Reserve() {
 }
 
 void AuditBatcher::Record(const AccessRecord& r, Slot* slot) {
-  std::lock_guard lock(mu_);
+  // The flusher is woken after the lock is released: woken under it, it ran
+  // only to block on mu_ and be woken a second time.
+  bool wake = false;
+  {
+    std::lock_guard lock(mu_);
+    wake = RecordLocked(r, slot);
+  }
+  if (wake) cv_.notify_one();
+}
+
+bool AuditBatcher::RecordLocked(const AccessRecord& r, Slot* slot) {
   bool reserved = slot != nullptr && slot->b_ == this;
   if (reserved) {
     // The room is now the record's: the Slot must not give it back.
@@ -182,20 +195,34 @@ void AuditBatcher::Record(const AccessRecord& r, Slot* slot) {
   }
   if (stop_) {
     DropLocked(kShutdown, 1);
-    return;
+    return false;
   }
   if (!reserved && pending_.size() + delivering_ + reserved_ >= opts_.max_pending) {
     DropLocked(kQueueFull, 1);
-    return;
+    return false;
   }
   bool was_empty = pending_.empty();
   if (was_empty) first_ = std::chrono::steady_clock::now();
-  if (pending_.capacity() == 0) pending_.reserve(std::min(opts_.batch_size, opts_.max_pending));
-  pending_.push_back(Entry{r.time, r.request_id, r.identity, r.model, r.route, r.status, r.denied,
-                           r.prompt_tokens, r.completion_tokens, r.duration_us, r.prompt_digest});
+  if (pending_.entries.capacity() == 0) {
+    pending_.entries.reserve(std::min(opts_.batch_size, opts_.max_pending));
+  }
+  Entry& e = pending_.entries.emplace_back();
+  e.time = r.time;
+  e.offset = static_cast<std::uint32_t>(pending_.bytes.size());
+  std::size_t k = 0;
+  for (const std::string* f : {&r.request_id, &r.identity, &r.model, &r.route, &r.prompt_digest}) {
+    e.len[k++] = static_cast<std::uint32_t>(f->size());
+    pending_.bytes += *f;
+  }
+  e.status = r.status;
+  e.denied = r.denied;
+  e.prompt_tokens = r.prompt_tokens;
+  e.completion_tokens = r.completion_tokens;
+  e.duration_us = r.duration_us;
   // Wake the flusher when a window opens (it then sleeps until the window
-  // ends) and when the batch is full.
-  if (was_empty || pending_.size() >= opts_.batch_size) cv_.notify_one();
+  // ends) and when the batch is full; not again for each record beyond (the
+  // flusher, busy delivering, finds the batch full when it next looks).
+  return was_empty || pending_.size() == opts_.batch_size;
 }
 
 void AuditBatcher::Stop() {
@@ -254,6 +281,7 @@ void AuditBatcher::LogDropsLocked(bool force) {
 }
 
 void AuditBatcher::Run() {
+  BecomeAuditThread("audit-batcher");
   std::unique_lock lock(mu_);
   for (;;) {
     LogDropsLocked(false);
@@ -274,20 +302,23 @@ void AuditBatcher::Run() {
     // The batch is due when full, when its window has passed, or at stop.
     cv_.wait_until(lock, first_ + opts_.window,
                    [&] { return stop_ || pending_.size() >= opts_.batch_size; });
-    std::vector<Entry>& batch = delivering_batch_;
+    Batch& batch = delivering_batch_;
     batch.swap(pending_);  // pending_ continues in the last batch's buffer
     delivering_ = batch.size();
     lock.unlock();
     Deliver(batch);
     batch.clear();  // keeps the capacity, unless a backlog made it large
-    if (batch.capacity() > 4 * opts_.batch_size) batch.shrink_to_fit();
+    if (batch.entries.capacity() > 4 * opts_.batch_size) {
+      batch.entries.shrink_to_fit();
+      batch.bytes.shrink_to_fit();
+    }
     lock.lock();
     delivering_ = 0;
   }
   LogDropsLocked(true);
 }
 
-void AuditBatcher::Deliver(const std::vector<Entry>& batch) {
+void AuditBatcher::Deliver(const Batch& batch) {
   std::string& text = entry_text_;
   std::string& records = records_;
   std::vector<std::string_view> principals, models;
@@ -297,18 +328,20 @@ void AuditBatcher::Deliver(const std::vector<Entry>& batch) {
     models.clear();
     records.clear();
     std::uint64_t denied = 0;
-    auto start = batch[i].time, end = batch[i].time;
+    auto start = batch.entries[i].time, end = batch.entries[i].time;
     std::size_t bytes = 512;
     std::size_t n = 0;
     for (; i < batch.size() && n < opts_.batch_size; ++i, ++n) {
-      const Entry& r = batch[i];
+      const Entry& r = batch.entries[i];
+      std::string_view identity = batch.str(r, Entry::kIdentity);
+      std::string_view model = batch.str(r, Entry::kModel);
       std::size_t b = EstimateBytes(r);
       if (n > 0 && bytes + b > opts_.max_entry_bytes) break;
-      bytes += b + r.identity.size() + r.model.size();  // principals/models lists
+      bytes += b + identity.size() + model.size();  // principals/models lists
       if (n > 0) records += ',';
-      AppendRecord(r, records);
-      if (!r.identity.empty()) principals.push_back(r.identity);
-      if (!r.model.empty()) models.push_back(r.model);
+      AppendRecord(batch, r, records);
+      if (!identity.empty()) principals.push_back(identity);
+      if (!model.empty()) models.push_back(model);
       if (r.denied) ++denied;
       start = std::min(start, r.time);
       end = std::max(end, r.time + std::chrono::microseconds(r.duration_us));

@@ -37,6 +37,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -88,20 +89,41 @@ struct AuditBatcherOptions {
 class AuditBatcher {
  public:
   // The fields of an AccessRecord the audit trail keeps (written into the
-  // entry by AppendRecord in audit.cc): only
-  // these are copied on the I/O thread.
+  // entry by AppendRecord in audit.cc), in a compact form: the numbers in
+  // place, the strings copied into the batch's byte buffer (Batch::bytes)
+  // one after the other. Queuing a record allocates nothing once the
+  // batch's buffers have grown (they are reused, see Batch).
   struct Entry {
+    enum Str { kRequestId, kIdentity, kModel, kRoute, kPromptDigest, kStrings };
     std::chrono::system_clock::time_point time;
-    std::string request_id;
-    std::string identity;
-    std::string model;
-    std::string route;
+    std::uint32_t offset = 0;                   // of the first string in Batch::bytes
+    std::array<std::uint32_t, kStrings> len{};  // of each string, in Str order
     int status = 0;
     bool denied = false;
     std::uint64_t prompt_tokens = 0;
     std::uint64_t completion_tokens = 0;
     std::uint64_t duration_us = 0;
-    std::string prompt_digest;
+  };
+  // Records queued together, and the bytes of their strings.
+  struct Batch {
+    std::vector<Entry> entries;
+    std::string bytes;
+    std::size_t size() const { return entries.size(); }
+    bool empty() const { return entries.empty(); }
+    void clear() {
+      entries.clear();
+      bytes.clear();
+    }
+    void swap(Batch& o) {
+      entries.swap(o.entries);
+      bytes.swap(o.bytes);
+    }
+    // The string `k` of entry `e`.
+    std::string_view str(const Entry& e, Entry::Str k) const {
+      std::size_t off = e.offset;
+      for (int i = 0; i < k; ++i) off += e.len[i];
+      return std::string_view(bytes).substr(off, e.len[k]);
+    }
   };
 
   // Room held for the record of one request in flight: a request admitted
@@ -147,7 +169,9 @@ class AuditBatcher {
  private:
   enum DropReason { kQueueFull, kLedgerUnavailable, kRefused, kShutdown, kDropReasons };
   void Run();
-  void Deliver(const std::vector<Entry>& batch);
+  // Queues the record; true when the flusher is to be woken. REQUIRES: mu_ held
+  bool RecordLocked(const AccessRecord& r, Slot* slot);
+  void Deliver(const Batch& batch);
   // Appends one entry (its JSON text) of `count` records, retrying as the
   // header says; gives their room (delivering_) back once they are settled.
   void Send(const std::string& entry, std::size_t count);
@@ -159,7 +183,7 @@ class AuditBatcher {
   Metrics* metrics_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
-  std::vector<Entry> pending_;
+  Batch pending_;
   std::size_t delivering_ = 0;  // records taken by the flusher, not yet settled
   std::size_t reserved_ = 0;    // Slots outstanding
   bool failing_ = false;
@@ -175,7 +199,7 @@ class AuditBatcher {
   // The batch being delivered; it and pending_ trade buffers, so neither is
   // allocated again once both have grown (a window's records are tens of KB:
   // freeing and reallocating them made the heap shrink and fault back in).
-  std::vector<Entry> delivering_batch_;
+  Batch delivering_batch_;
   std::thread thread_;
 };
 

@@ -177,6 +177,7 @@ Result<CheckpointRecord> Ledger::MakeCheckpoint(std::uint64_t size, const Hash& 
 }
 
 void Ledger::BuildLoop() {
+  BecomeAuditThread("ledger-build");
   for (;;) {
     std::vector<Pending> batch;
     bool checkpoint_due = false;
@@ -296,6 +297,7 @@ Result<Ledger::Built> Ledger::Build(std::vector<Pending>& batch, bool checkpoint
 }
 
 void Ledger::WriteLoop() {
+  BecomeAuditThread("ledger-write");
   for (;;) {
     Built b;
     {

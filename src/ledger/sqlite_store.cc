@@ -1,6 +1,7 @@
 // The SQLite backend: WAL, one writer connection, a pool of readers.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstring>
 #include <filesystem>
@@ -10,6 +11,8 @@
 
 namespace rampart::ledger {
 namespace {
+
+constexpr std::int64_t kWriterCacheKib = 4096;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -440,8 +443,15 @@ class SqliteStore final : public Store {
       return st;
     }
     sqlite3_busy_timeout(c->db, 10000);
+    // The writer only touches the right edge of the tables (appends) and the
+    // pages of the transaction in hand: a few MiB hold them. A cache of
+    // cache_mib for it only grew, page by page (a malloc and page faults
+    // per new page, on the commit path), until it was full of pages it
+    // never reads again. Readers keep cache_mib.
+    std::int64_t cache_kib = opts_.cache_mib * 1024;
+    if (writer) cache_kib = std::min<std::int64_t>(cache_kib, kWriterCacheKib);
     std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-" +
-                          std::to_string(opts_.cache_mib * 1024) + ";";
+                          std::to_string(cache_kib) + ";";
     pragmas += opts_.durability == Durability::kFull ? "PRAGMA synchronous=FULL;"
                                                      : "PRAGMA synchronous=OFF;";
     if (!writer) pragmas += "PRAGMA query_only=ON; PRAGMA mmap_size=1073741824;";

@@ -60,7 +60,7 @@ enum class Durability {
 struct StoreOptions {
   Durability durability = Durability::kFull;
   int read_connections = 4;     // pool size for concurrent readers
-  std::int64_t cache_mib = 64;  // SQLite page cache per connection
+  std::int64_t cache_mib = 64;  // SQLite page cache per reader connection (the writer: <= 4 MiB)
 };
 
 class Store {
