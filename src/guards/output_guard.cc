@@ -83,7 +83,11 @@ class JsonFilter : public ResponseFilter {
   }
   void Finish(std::string* out) override {
     if (raw_) return raw_->Finish(out);
-    auto v = ParseJson(body_);
+    // The parsed body lives for this call only: its members come from a
+    // stack buffer (then heap blocks), released at once.
+    unsigned char arena[4096];
+    json::monotonic_resource mr(arena, sizeof arena);
+    auto v = ParseJson(body_, {}, "", &mr);
     if (!v) {
       // Not JSON after all: scan it as text.
       RawFilter r(p_, c_, opts_);
@@ -95,14 +99,20 @@ class JsonFilter : public ResponseFilter {
       }
       return;
     }
-    if (auto b = GuardJsonStrings(*v, *p_, c_)) {
+    bool changed = false;
+    if (auto b = GuardJsonStrings(*v, *p_, c_, &changed)) {
       reason_ = BlockedReason(*b);
       NoteBlock(*b, c_);
       blocked_ = *b;
       out->append(ErrorBody());
       return;
     }
-    out->append(ToJson(*v));
+    // Nothing redacted: the upstream's bytes as they came, not re-serialised.
+    if (changed) {
+      out->append(ToJson(*v));
+    } else {
+      out->append(body_);
+    }
   }
   std::string_view blocked_reason() const override {
     return raw_ ? raw_->blocked_reason() : std::string_view(reason_);
@@ -461,9 +471,12 @@ struct JsonStrings {
 
 }  // namespace
 
-std::optional<Detector> GuardJsonStrings(json::value& v, const OutputPolicy& p, OutputCounters* c) {
+std::optional<Detector> GuardJsonStrings(json::value& v, const OutputPolicy& p, OutputCounters* c,
+                                         bool* changed) {
   JsonStrings g(p, c);
-  return g.Guard(v);
+  auto b = g.Guard(v);
+  if (changed) *changed = g.changed;
+  return b;
 }
 
 }  // namespace rampart::guards
