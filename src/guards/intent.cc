@@ -1,6 +1,7 @@
 #include "guards/intent.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -14,9 +15,19 @@ constexpr std::string_view kDefaultLexicon =
 
 constexpr int kMaxGap = 3;
 
-bool IsWordByte(unsigned char c) {
+constexpr bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
+
+// Per byte: the byte lower-cased when it is a word byte (IsWordByte), else 0.
+constexpr std::array<unsigned char, 256> kWordFold = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const auto u = static_cast<unsigned char>(c);
+    if (IsWordByte(u)) t[u] = u >= 'A' && u <= 'Z' ? static_cast<unsigned char>(u - 'A' + 'a') : u;
+  }
+  return t;
+}();
 
 std::size_t Bucket(std::string_view w, std::size_t buckets) {
   const auto a = static_cast<unsigned char>(w[0]);
@@ -49,9 +60,9 @@ void Words(std::string_view t, Scratch* sc) {
         continue;
       }
     }
-    if (IsWordByte(c)) {
+    if (const unsigned char l = kWordFold[c]; l != 0) {
       if (start == nullptr) start = w;
-      *w++ = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      *w++ = static_cast<char>(l);
     } else if (start != nullptr) {
       sc->words.emplace_back(start, static_cast<std::size_t>(w - start));
       start = nullptr;
