@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <type_traits>
+
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/file.h"
@@ -55,28 +57,96 @@ Result<std::string> LoadOrCreateCanary(const std::filesystem::path& var_dir,
   return token;
 }
 
+namespace {
+
+// Appends what json::serialize(v) gives to *out, through one serializer.
+template <class T>
+void AppendSerialized(json::serializer& sr, const T& v, std::string* out) {
+  if constexpr (std::is_same_v<T, json::string_view>) {
+    sr.reset(v);
+  } else {
+    sr.reset(&v);
+  }
+  char buf[2048];
+  while (!sr.done()) {
+    json::string_view piece = sr.read(buf, sizeof buf);
+    out->append(piece.data(), piece.size());
+  }
+}
+
+}  // namespace
+
 std::optional<std::string> InsertCanary(const json::object& body, std::string_view canary) {
   const json::value* m = body.if_contains("messages");
   if (!m || !m->is_array()) return std::nullopt;
-  json::object copy = body;
-  json::array& msgs = copy["messages"].as_array();
-  for (json::value& v : msgs) {
-    json::object* o = v.if_object();
+  const json::array& msgs = m->get_array();
+  // The message that takes the sentence, and its content; none: a new
+  // system message in front.
+  std::size_t target = msgs.size();
+  const json::value* content = nullptr;
+  for (std::size_t k = 0; k < msgs.size(); ++k) {
+    const json::object* o = msgs[k].if_object();
     if (!o) continue;
     const json::value* role = o->if_contains("role");
     if (!role || !role->is_string() ||
-        (role->as_string() != "system" && role->as_string() != "developer"))
+        (role->get_string() != "system" && role->get_string() != "developer"))
       continue;
-    json::value* content = o->if_contains("content");
-    if (!content || !content->is_string()) continue;
-    std::string text(content->as_string().data(), content->as_string().size());
-    text += "\n\n" + Sentence(canary);
-    *content = text;
-    return ToJson(copy);
+    const json::value* c = o->if_contains("content");
+    if (!c || !c->is_string()) continue;
+    target = k;
+    content = c;
+    break;
   }
-  json::object sys{{"role", "system"}, {"content", Sentence(canary)}};
-  msgs.insert(msgs.begin(), json::value(std::move(sys)));
-  return ToJson(copy);
+  // The body written member by member with the one change, not copied and
+  // re-serialised: the same bytes as serialising the changed copy, without
+  // allocating every member twice.
+  json::serializer sr;
+  std::string out;
+  out.reserve(body.size() * 16 + 256);
+  out.push_back('{');
+  bool first_member = true;
+  for (const json::key_value_pair& kv : body) {
+    if (!first_member) out.push_back(',');
+    first_member = false;
+    AppendSerialized(sr, kv.key(), &out);
+    out.push_back(':');
+    if (&kv.value() != m) {
+      AppendSerialized(sr, kv.value(), &out);
+      continue;
+    }
+    out.push_back('[');
+    if (content == nullptr) {
+      json::object sys{{"role", "system"}, {"content", Sentence(canary)}};
+      AppendSerialized(sr, sys, &out);
+      if (!msgs.empty()) out.push_back(',');
+    }
+    for (std::size_t k = 0; k < msgs.size(); ++k) {
+      if (k > 0) out.push_back(',');
+      if (k != target) {
+        AppendSerialized(sr, msgs[k], &out);
+        continue;
+      }
+      out.push_back('{');
+      bool first_field = true;
+      for (const json::key_value_pair& f : msgs[k].get_object()) {
+        if (!first_field) out.push_back(',');
+        first_field = false;
+        AppendSerialized(sr, f.key(), &out);
+        out.push_back(':');
+        if (&f.value() != content) {
+          AppendSerialized(sr, f.value(), &out);
+          continue;
+        }
+        std::string text(content->get_string().data(), content->get_string().size());
+        text += "\n\n" + Sentence(canary);
+        AppendSerialized(sr, json::string_view(text), &out);
+      }
+      out.push_back('}');
+    }
+    out.push_back(']');
+  }
+  out.push_back('}');
+  return out;
 }
 
 }  // namespace rampart::guards

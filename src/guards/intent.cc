@@ -1,8 +1,10 @@
 #include "guards/intent.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 namespace rampart::guards {
 namespace {
@@ -13,9 +15,19 @@ constexpr std::string_view kDefaultLexicon =
 
 constexpr int kMaxGap = 3;
 
-bool IsWordByte(unsigned char c) {
+constexpr bool IsWordByte(unsigned char c) {
   return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || c >= 0x80;
 }
+
+// Per byte: the byte lower-cased when it is a word byte (IsWordByte), else 0.
+constexpr std::array<unsigned char, 256> kWordFold = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    const auto u = static_cast<unsigned char>(c);
+    if (IsWordByte(u)) t[u] = u >= 'A' && u <= 'Z' ? static_cast<unsigned char>(u - 'A' + 'a') : u;
+  }
+  return t;
+}();
 
 std::size_t Bucket(std::string_view w, std::size_t buckets) {
   const auto a = static_cast<unsigned char>(w[0]);
@@ -48,9 +60,9 @@ void Words(std::string_view t, Scratch* sc) {
         continue;
       }
     }
-    if (IsWordByte(c)) {
+    if (const unsigned char l = kWordFold[c]; l != 0) {
       if (start == nullptr) start = w;
-      *w++ = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      *w++ = static_cast<char>(l);
     } else if (start != nullptr) {
       sc->words.emplace_back(start, static_cast<std::size_t>(w - start));
       start = nullptr;
@@ -109,8 +121,15 @@ Status IntentLexicon::Add(std::string_view line, int category) {
     return InvalidArgumentError("a phrase cannot start or end with _");
   for (std::size_t k = 1; k < p.words.size(); ++k)
     if (p.words[k].gap && p.words[k - 1].gap) return InvalidArgumentError("two _ in a row");
-  by_key_[Bucket(p.words.front().text, kBuckets)].push_back(
-      static_cast<std::uint32_t>(phrases_.size()));
+  const Word& head = p.words.front();
+  if (head.text.size() > 0xFFFF) return InvalidArgumentError("a word longer than 65535 bytes");
+  const std::size_t b = Bucket(head.text, kBuckets);
+  candidates_.insert(
+      candidates_.begin() + bucket_start_[b + 1],
+      {static_cast<std::uint32_t>(phrases_.size()), static_cast<std::uint32_t>(heads_.size()),
+       static_cast<std::uint16_t>(head.text.size()), head.prefix});
+  for (std::size_t k = b + 1; k <= kBuckets; ++k) ++bucket_start_[k];
+  heads_ += head.text;
   phrases_.push_back(std::move(p));
   return OkStatus();
 }
@@ -170,12 +189,20 @@ IntentCounts IntentLexicon::Count(std::string_view normalised, int* first_person
     }
     return at < words.size() && word_matches(w, words[at]) && self(self, p, k + 1, at + 1);
   };
+  const char* heads = heads_.data();
   for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::vector<std::uint32_t>& candidates = by_key_[Bucket(words[i], kBuckets)];
-    for (std::uint32_t id : candidates) {
+    const std::string_view word = words[i];
+    const std::size_t b = Bucket(word, kBuckets);
+    const Candidate* const end = candidates_.data() + bucket_start_[b + 1];
+    for (const Candidate* cp = candidates_.data() + bucket_start_[b]; cp != end; ++cp) {
+      const Candidate& c = *cp;
+      // The first word, from heads_: word_matches(p.words[0], word).
+      if (c.prefix ? word.size() < c.size : word.size() != c.size) continue;
+      if (std::memcmp(word.data(), heads + c.head, c.size) != 0) continue;
+      const std::uint32_t id = c.id;
       if (seen[id]) continue;
       const Phrase& p = phrases_[id];
-      if (word_matches(p.words[0], words[i]) && match(match, p, 1, i + 1)) {
+      if (match(match, p, 1, i + 1)) {
         seen[id] = 1;
         ++counts[static_cast<std::size_t>(p.category)];
         if (p.category == kPersona && first_persona && *first_persona < 0)

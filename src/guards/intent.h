@@ -77,12 +77,24 @@ class IntentLexicon {
   };
   Status Add(std::string_view line, int category);
 
+  // A phrase that may start at a word: its first word kept inline (in
+  // heads_), so that the words that cannot start it are passed over without
+  // reading the phrase.
+  struct Candidate {
+    std::uint32_t id;     // into phrases_
+    std::uint32_t head;   // offset of the first word in heads_
+    std::uint16_t size;   // of the first word
+    bool prefix = false;  // the first word is a prefix
+  };
   std::vector<Phrase> phrases_;
-  // Phrase indices by a hash of the first two bytes of their first word
-  // (kBuckets buckets; a collision only costs a failed match).
+  std::string heads_;
+  // Phrases by a hash of the first two bytes of their first word
+  // (kBuckets buckets; a collision only costs a failed match): bucket b's
+  // are candidates_[bucket_start_[b] .. bucket_start_[b + 1]), one array
+  // rather than a vector per bucket, so a lookup touches two cache lines.
   static constexpr std::size_t kBuckets = 1024;
-  std::vector<std::vector<std::uint32_t>> by_key_ =
-      std::vector<std::vector<std::uint32_t>>(kBuckets);
+  std::vector<Candidate> candidates_;
+  std::vector<std::uint32_t> bucket_start_ = std::vector<std::uint32_t>(kBuckets + 1, 0);
 };
 
 // The second stage's inputs for one window: the n-gram model's logit, the

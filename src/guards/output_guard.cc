@@ -83,7 +83,11 @@ class JsonFilter : public ResponseFilter {
   }
   void Finish(std::string* out) override {
     if (raw_) return raw_->Finish(out);
-    auto v = ParseJson(body_);
+    // The parsed body lives for this call only: its members come from a
+    // stack buffer (then heap blocks), released at once.
+    unsigned char arena[4096];
+    json::monotonic_resource mr(arena, sizeof arena);
+    auto v = ParseJson(body_, {}, "", &mr);
     if (!v) {
       // Not JSON after all: scan it as text.
       RawFilter r(p_, c_, opts_);
@@ -95,14 +99,20 @@ class JsonFilter : public ResponseFilter {
       }
       return;
     }
-    if (auto b = GuardJsonStrings(*v, *p_, c_)) {
+    bool changed = false;
+    if (auto b = GuardJsonStrings(*v, *p_, c_, &changed)) {
       reason_ = BlockedReason(*b);
       NoteBlock(*b, c_);
       blocked_ = *b;
       out->append(ErrorBody());
       return;
     }
-    out->append(ToJson(*v));
+    // Nothing redacted: the upstream's bytes as they came, not re-serialised.
+    if (changed) {
+      out->append(ToJson(*v));
+    } else {
+      out->append(body_);
+    }
   }
   std::string_view blocked_reason() const override {
     return raw_ ? raw_->blocked_reason() : std::string_view(reason_);
@@ -409,32 +419,64 @@ std::optional<Detector> ApplySegments(const std::vector<Segment>& segs, const Ou
   return std::nullopt;
 }
 
-std::optional<Detector> GuardJsonStrings(json::value& v, const OutputPolicy& p, OutputCounters* c) {
-  if (auto* s = v.if_string()) {
+namespace {
+
+// What GuardJsonStrings needs for every string of one value: the options,
+// one scanner and the buffers, made once rather than per string.
+struct JsonStrings {
+  const OutputPolicy& p;
+  OutputCounters* c;
+  StreamScanner scanner;
+  std::vector<Segment> segs;
+  std::string storage, rewritten;
+  bool changed = false;
+
+  static ScanOptions Options(const OutputPolicy& p) {
     ScanOptions o;
     for (std::size_t k = 0; k < kDetectorCount; ++k) o.enabled.set(k, p.actions[k] != Action::kOff);
     o.canary = p.canary;
     o.max_hold_back = p.max_hold_back;
     if (o.canary.empty()) o.enabled.reset(static_cast<std::size_t>(Detector::kCanary));
-    std::string storage, rewritten;
-    auto segs = ScanText(std::string_view(s->data(), s->size()), o, &storage);
-    bool any = false;
-    for (const auto& seg : segs) any |= seg.match.has_value();
-    if (!any) return std::nullopt;
-    if (auto b = ApplySegments(segs, p, c, &rewritten)) return b;
-    *s = rewritten;
+    return o;
+  }
+  JsonStrings(const OutputPolicy& policy, OutputCounters* counters)
+      : p(policy), c(counters), scanner(Options(policy)) {}
+
+  std::optional<Detector> Guard(json::value& v) {
+    if (auto* s = v.if_string()) {
+      ScanText(std::string_view(s->data(), s->size()), &scanner, &storage, &segs);
+      bool any = false;
+      for (const auto& seg : segs) any |= seg.match.has_value();
+      if (!any) return std::nullopt;
+      rewritten.clear();
+      if (auto b = ApplySegments(segs, p, c, &rewritten)) return b;
+      if (std::string_view(rewritten) != std::string_view(s->data(), s->size())) {
+        *s = rewritten;
+        changed = true;
+      }
+      return std::nullopt;
+    }
+    if (auto* a = v.if_array()) {
+      for (auto& e : *a) {
+        if (auto b = Guard(e)) return b;
+      }
+    } else if (auto* o = v.if_object()) {
+      for (auto& kv : *o) {
+        if (auto b = Guard(kv.value())) return b;
+      }
+    }
     return std::nullopt;
   }
-  if (auto* a = v.if_array()) {
-    for (auto& e : *a) {
-      if (auto b = GuardJsonStrings(e, p, c)) return b;
-    }
-  } else if (auto* o = v.if_object()) {
-    for (auto& kv : *o) {
-      if (auto b = GuardJsonStrings(kv.value(), p, c)) return b;
-    }
-  }
-  return std::nullopt;
+};
+
+}  // namespace
+
+std::optional<Detector> GuardJsonStrings(json::value& v, const OutputPolicy& p, OutputCounters* c,
+                                         bool* changed) {
+  JsonStrings g(p, c);
+  auto b = g.Guard(v);
+  if (changed) *changed = g.changed;
+  return b;
 }
 
 }  // namespace rampart::guards

@@ -84,8 +84,9 @@ std::optional<Detector> ApplySegments(const std::vector<Segment>& segs, const Ou
                                       OutputCounters* c, std::string* out);
 
 // Scans and rewrites every string value of `v` in place (each string on its
-// own). Returns the first blocking detector, if any.
+// own). Returns the first blocking detector, if any. With `changed`, tells
+// whether a string was rewritten.
 std::optional<Detector> GuardJsonStrings(boost::json::value& v, const OutputPolicy& p,
-                                         OutputCounters* c);
+                                         OutputCounters* c, bool* changed = nullptr);
 
 }  // namespace rampart::guards

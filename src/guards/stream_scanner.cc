@@ -43,6 +43,13 @@ StreamScanner::StreamScanner(ScanOptions o) : o_(std::move(o)) {
   }
 }
 
+void StreamScanner::Reset() {
+  buf_.clear();
+  emitted_.clear();
+  base_ = 0;
+  prev_ = 0;
+}
+
 void StreamScanner::Push(std::string_view piece, std::vector<Segment>* out) {
   buf_.append(piece);
   Decide(false, out);
@@ -53,11 +60,8 @@ void StreamScanner::Finish(std::vector<Segment>* out) { Decide(true, out); }
 void StreamScanner::Decide(bool final, std::vector<Segment>* out) {
   std::string_view b = buf_;
   // Decided segments as [begin, end) in buf_; turned into views at the end.
-  struct Cut {
-    std::size_t begin, end;
-    std::optional<Detector> match;
-  };
-  std::vector<Cut> cuts;
+  std::vector<Cut>& cuts = cuts_;
+  cuts.clear();
   std::size_t i = 0, plain = 0;
   while (i < b.size()) {
     // Past the hold-back bound, the detectors decide on what they have.
@@ -110,19 +114,26 @@ void StreamScanner::Decide(bool final, std::vector<Segment>* out) {
 std::vector<Segment> ScanText(std::string_view text, const ScanOptions& o, std::string* storage) {
   StreamScanner s(o);
   std::vector<Segment> out;
-  s.Push(text, &out);
+  ScanText(text, &s, storage, &out);
+  return out;
+}
+
+void ScanText(std::string_view text, StreamScanner* s, std::string* storage,
+              std::vector<Segment>* out) {
+  s->Reset();
+  out->clear();
+  s->Push(text, out);
   // Views point into the scanner's latest batch: copy each batch out.
   storage->clear();
-  for (const auto& seg : out) storage->append(seg.text);
-  std::size_t first_batch = out.size();
-  s.Finish(&out);
-  for (std::size_t k = first_batch; k < out.size(); ++k) storage->append(out[k].text);
+  for (const auto& seg : *out) storage->append(seg.text);
+  std::size_t first_batch = out->size();
+  s->Finish(out);
+  for (std::size_t k = first_batch; k < out->size(); ++k) storage->append((*out)[k].text);
   std::size_t pos = 0;
-  for (auto& seg : out) {
+  for (auto& seg : *out) {
     seg.text = std::string_view(*storage).substr(pos, seg.text.size());
     pos += seg.text.size();
   }
-  return out;
 }
 
 }  // namespace rampart::guards

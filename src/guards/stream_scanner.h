@@ -48,11 +48,20 @@ class StreamScanner {
   // The stream ended: decides and hands out everything held back.
   void Finish(std::vector<Segment>* out);
 
+  // Starts a new stream with the same options, keeping the buffers' memory.
+  void Reset();
+
   std::size_t held() const { return buf_.size(); }
   std::uint64_t decided() const { return base_; }  // stream offset of the first held byte
 
  private:
   void Decide(bool final, std::vector<Segment>* out);
+
+  // A decided segment as [begin, end) in buf_, before it becomes a view.
+  struct Cut {
+    std::size_t begin, end;
+    std::optional<Detector> match;
+  };
 
   ScanOptions o_;
   // Per first byte, the enabled detectors a match may start with.
@@ -61,9 +70,14 @@ class StreamScanner {
   std::string emitted_;     // the bytes the last segments point into
   std::uint64_t base_ = 0;  // stream offset of buf_[0]
   char prev_ = 0;           // the byte before buf_[0]
+  std::vector<Cut> cuts_;   // Decide's, kept for its memory
 };
 
 // Scans a whole text at once (documents, prompts): every match.
 std::vector<Segment> ScanText(std::string_view text, const ScanOptions& o, std::string* storage);
+// The same with a scanner made once for many texts (*s is reset first): the
+// segments replace *out.
+void ScanText(std::string_view text, StreamScanner* s, std::string* storage,
+              std::vector<Segment>* out);
 
 }  // namespace rampart::guards

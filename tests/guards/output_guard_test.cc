@@ -180,6 +180,21 @@ TEST(OutputGuard, JsonBodyIsRewrittenOrReplacedWhole) {
   EXPECT_EQ(r.body.find("AKIA"), std::string::npos);
 }
 
+TEST(OutputGuard, JsonBodyWithNothingRedactedPassesAsItCame) {
+  // Spacing, number forms and escapes a re-serialisation would change.
+  std::string body =
+      "{ \"choices\": [ {\"message\": {\"content\": \"write to a@b.io \\u00e9\"}} ],\n"
+      "  \"usage\": {\"temperature\": 0.70, \"n\": 1.0} }";
+  OutputGuard flag(Policy(Action::kFlag, Action::kRedact));
+  FilterResult r = RunFilter(flag, "application/json", body, 7);
+  EXPECT_EQ(r.body, body);
+  // A redaction rewrites it.
+  OutputGuard redact(Policy(Action::kRedact, Action::kRedact));
+  r = RunFilter(redact, "application/json", body, 7);
+  EXPECT_NE(r.body.find("[REDACTED:email]"), std::string::npos) << r.body;
+  EXPECT_EQ(r.body.find("a@b.io"), std::string::npos);
+}
+
 TEST(OutputGuard, OtherBodiesStreamAndABlockEndsThem) {
   OutputGuard g(Policy(Action::kRedact, Action::kBlock));
   FilterResult r =
