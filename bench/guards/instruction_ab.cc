@@ -21,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "guards/adversarial_docs.h"
 #include "guards/instruction.h"
 
 namespace rampart_before::guards {
@@ -95,60 +96,9 @@ int main(int argc, char** argv) {
     const std::size_t size = rng() % 5000;
     Compare(std::string_view(corpus).substr(rng() % (corpus.size() - size), size));
   }
-  static const char* const kPieces[] = {"<b>",
-                                        "</p>",
-                                        "<!--",
-                                        "-->",
-                                        "|",
-                                        "\n",
-                                        ". ",
-                                        "@x.io ",
-                                        "http://a.b ",
-                                        "www.q.com",
-                                        "+44 20 7946 0958",
-                                        "\xE2\x80\x8B",
-                                        "\xC3\xA9",
-                                        "\xff",
-                                        "AI assistant: ",
-                                        "please ",
-                                        "send ",
-                                        "the user's ",
-                                        "don't tell ",
-                                        "\t",
-                                        "\xEF\xBC\xA1\xEF\xBC\xA9",
-                                        "a.co",
-                                        ":",
-                                        "\"",
-                                        "> ",
-                                        "#",
-                                        "e-mail",
-                                        "you must",
-                                        "evil.ru/x",
-                                        "\r",
-                                        "<a href=\"x\xC3\xA9\">"};
   for (int i = 0; i < 20000; ++i) {
-    std::string d;
-    const std::size_t parts = rng() % 120;
-    for (std::size_t p = 0; p < parts; ++p) {
-      switch (rng() % 4) {
-        case 0:
-          d += kPieces[rng() % std::size(kPieces)];
-          break;
-        case 1: {
-          const std::string& s = docs[rng() % docs.size()];
-          const std::size_t at = rng() % (s.size() + 1);
-          d += s.substr(at, rng() % 60);
-          break;
-        }
-        case 2:
-          d += static_cast<char>(rng() % 256);
-          break;
-        default: {
-          const std::size_t n = rng() % 3 == 0 ? 70 + rng() % 600 : 1 + rng() % 8;
-          d += std::string(n, "aZ .e"[rng() % 5]);
-        }
-      }
-    }
+    const std::string d = rampart::guards::fixtures::AdversarialDocument(
+        rng, docs.size(), [&](std::size_t k) -> const std::string& { return docs[k]; });
     Compare(d);
   }
   std::printf("same verdicts: %ld documents compared, %ld different\n", checked, differ);

@@ -36,7 +36,7 @@ for name in ("data/guards/instruction_docs.jsonl", "bench/guards/indirect.jsonl"
         docs += [json.loads(l)["text"] for l in f if l.strip()]
 open(f"{work}/docs.bin", "wb").write(b"\0".join(d.encode() for d in docs))
 PY
-FLAGS=(-std=c++23 -O2 -g -DNDEBUG -I"$ROOT/src")
+FLAGS=(-std=c++23 -O2 -g -DNDEBUG -I"$ROOT/src" -I"$ROOT/tests")
 for f in "$work/before_tu.cc" "$work/shim.cc" "$ROOT/src/guards/instruction.cc" \
   "$ROOT/src/guards/normalize.cc" "$ROOT/bench/guards/instruction_ab.cc"; do
   nice g++ "${FLAGS[@]}" -c "$f" -o "$work/$(basename "$f" .cc).o"

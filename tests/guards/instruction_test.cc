@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "core/json.h"
+#include "guards/adversarial_docs.h"
 #include "testing/testing.h"
 
 namespace rampart::guards {
@@ -229,61 +230,10 @@ std::vector<std::pair<std::string, std::string>> PinnedDocuments() {
   }
   const std::size_t real = out.size();
   if (real == 0) return out;
-  static const char* const kPieces[] = {"<b>",
-                                        "</p>",
-                                        "<!--",
-                                        "-->",
-                                        "|",
-                                        "\n",
-                                        ". ",
-                                        "@x.io ",
-                                        "http://a.b ",
-                                        "www.q.com",
-                                        "+44 20 7946 0958",
-                                        "\xE2\x80\x8B",
-                                        "\xC3\xA9",
-                                        "\xff",
-                                        "AI assistant: ",
-                                        "please ",
-                                        "send ",
-                                        "the user's ",
-                                        "don't tell ",
-                                        "\t",
-                                        "\xEF\xBC\xA1\xEF\xBC\xA9",
-                                        "a.co",
-                                        ":",
-                                        "\"",
-                                        "> ",
-                                        "#",
-                                        "e-mail",
-                                        "you must",
-                                        "evil.ru/x",
-                                        "\r",
-                                        "<a href=\"x\xC3\xA9\">"};
   std::mt19937 rng(13);  // the engine's output is fixed by the standard
   for (int k = 0; k < 400; ++k) {
-    std::string d;
-    const std::size_t parts = rng() % 120;
-    for (std::size_t p = 0; p < parts; ++p) {
-      switch (rng() % 4) {
-        case 0:
-          d += kPieces[rng() % std::size(kPieces)];
-          break;
-        case 1: {
-          const std::string& s = out[rng() % real].second;
-          const std::size_t at = rng() % (s.size() + 1);
-          d += s.substr(at, rng() % 60);
-          break;
-        }
-        case 2:
-          d += static_cast<char>(rng() % 256);
-          break;
-        default: {
-          const std::size_t n = rng() % 3 == 0 ? 70 + rng() % 600 : 1 + rng() % 8;
-          d += std::string(n, "aZ .e"[rng() % 5]);
-        }
-      }
-    }
+    std::string d = fixtures::AdversarialDocument(
+        rng, real, [&](std::size_t i) -> const std::string& { return out[i].second; });
     out.emplace_back("generated:" + std::to_string(k + 1), std::move(d));
   }
   return out;
