@@ -166,6 +166,20 @@ void CompareStages(const Classifier& full, const std::vector<Record>& dev,
   }
 }
 
+// Recall on planted instructions and false positives on clean documents, per
+// kind: t[kind] = {planted n, judge 1, judge 2, judge 3; clean n, the same}.
+void PrintDocumentTable(const char* title, const std::array<const char*, 3>& judges,
+                        const std::map<std::string, std::array<int, 8>>& t) {
+  std::printf("\n%s\n", title);
+  std::printf("  %-8s %9s %22s %22s %22s\n", "kind", "n", judges[0], judges[1], judges[2]);
+  auto pct = [](int k, int n) { return n ? 100.0 * k / n : 0.0; };
+  for (const auto& [kind, a] : t)
+    std::printf("  %-8s %4d/%-4d %9.1f%% / %5.1f%% %9.1f%% / %5.1f%% %9.1f%% / %5.1f%%\n",
+                kind.c_str(), a[0], a[4], pct(a[1], a[0]), pct(a[5], a[4]), pct(a[2], a[0]),
+                pct(a[6], a[4]), pct(a[3], a[0]), pct(a[7], a[4]));
+  std::printf("  target: recall >= 80%% at <= 2%% false positives on clean documents\n");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -302,17 +316,10 @@ int main(int argc, char** argv) {
       if (verbose && (cl || ru) != (r.label == 1))
         std::printf("  [%s] %s\n", r.label ? "missed" : "false positive", r.text.c_str());
     }
-    std::printf(
-        "\ndocuments as tool results (indirect.jsonl, never trained on): recall on planted "
-        "instructions / false positives on clean documents\n");
-    std::printf("  %-8s %8s %22s %22s %22s\n", "kind", "n", "classifier", "rules (tool)", "either");
-    for (const auto& [kind, a] : t) {
-      auto pct = [](int k, int n) { return n ? 100.0 * k / n : 0.0; };
-      std::printf("  %-8s %4d/%-4d %9.1f%% / %5.1f%% %9.1f%% / %5.1f%% %9.1f%% / %5.1f%%\n",
-                  kind.c_str(), a[0], a[4], pct(a[1], a[0]), pct(a[5], a[4]), pct(a[2], a[0]),
-                  pct(a[6], a[4]), pct(a[3], a[0]), pct(a[7], a[4]));
-    }
-    std::printf("  target: recall >= 80%% at <= 2%% false positives on clean documents\n");
+    PrintDocumentTable(
+        "documents as tool results (indirect.jsonl, never trained on): recall on planted "
+        "instructions / false positives on clean documents",
+        {"classifier", "rules (tool)", "either"}, t);
   }
 
   // ---- The planted-instruction detector (instruction.h) -----------------
@@ -342,18 +349,10 @@ int main(int argc, char** argv) {
           std::printf("  [instruction %s] %s\n", r.label ? "missed" : "false positive",
                       r.text.c_str());
       }
-      std::printf(
-          "\nplanted-instruction detector, documents as tool results (indirect.jsonl, never "
-          "tuned on): recall / false positives on clean documents\n");
-      std::printf("  %-8s %9s %22s %22s %22s\n", "kind", "n", "classifier alone", "detector alone",
-                  "both (either flags)");
-      for (const auto& [kind, a] : t) {
-        auto pct = [](int k, int n) { return n ? 100.0 * k / n : 0.0; };
-        std::printf("  %-8s %4d/%-4d %9.1f%% / %5.1f%% %9.1f%% / %5.1f%% %9.1f%% / %5.1f%%\n",
-                    kind.c_str(), a[0], a[4], pct(a[1], a[0]), pct(a[5], a[4]), pct(a[2], a[0]),
-                    pct(a[6], a[4]), pct(a[3], a[0]), pct(a[7], a[4]));
-      }
-      std::printf("  target: recall >= 80%% at <= 2%% false positives on clean documents\n");
+      PrintDocumentTable(
+          "planted-instruction detector, documents as tool results (indirect.jsonl, never "
+          "tuned on): recall / false positives on clean documents",
+          {"classifier alone", "detector alone", "both (either flags)"}, t);
     }
     // dev.jsonl: the detector must not turn its benign documents and tool
     // prompts into false positives when they are judged as tool results, and
