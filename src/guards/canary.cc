@@ -74,6 +74,27 @@ void AppendSerialized(json::serializer& sr, const T& v, std::string* out) {
   }
 }
 
+// Appends the object `o` as json::serialize(o) would, except that the value
+// `special` (one of o's own values) is written by write_special().
+template <class WriteSpecial>
+void AppendObjectWith(json::serializer& sr, const json::object& o, const json::value* special,
+                      std::string* out, WriteSpecial write_special) {
+  out->push_back('{');
+  bool first = true;
+  for (const json::key_value_pair& kv : o) {
+    if (!first) out->push_back(',');
+    first = false;
+    AppendSerialized(sr, kv.key(), out);
+    out->push_back(':');
+    if (&kv.value() == special) {
+      write_special();
+    } else {
+      AppendSerialized(sr, kv.value(), out);
+    }
+  }
+  out->push_back('}');
+}
+
 }  // namespace
 
 std::optional<std::string> InsertCanary(const json::object& body, std::string_view canary) {
@@ -103,17 +124,7 @@ std::optional<std::string> InsertCanary(const json::object& body, std::string_vi
   json::serializer sr;
   std::string out;
   out.reserve(body.size() * 16 + 256);
-  out.push_back('{');
-  bool first_member = true;
-  for (const json::key_value_pair& kv : body) {
-    if (!first_member) out.push_back(',');
-    first_member = false;
-    AppendSerialized(sr, kv.key(), &out);
-    out.push_back(':');
-    if (&kv.value() != m) {
-      AppendSerialized(sr, kv.value(), &out);
-      continue;
-    }
+  AppendObjectWith(sr, body, m, &out, [&] {
     out.push_back('[');
     if (content == nullptr) {
       json::object sys{{"role", "system"}, {"content", Sentence(canary)}};
@@ -126,26 +137,14 @@ std::optional<std::string> InsertCanary(const json::object& body, std::string_vi
         AppendSerialized(sr, msgs[k], &out);
         continue;
       }
-      out.push_back('{');
-      bool first_field = true;
-      for (const json::key_value_pair& f : msgs[k].get_object()) {
-        if (!first_field) out.push_back(',');
-        first_field = false;
-        AppendSerialized(sr, f.key(), &out);
-        out.push_back(':');
-        if (&f.value() != content) {
-          AppendSerialized(sr, f.value(), &out);
-          continue;
-        }
+      AppendObjectWith(sr, msgs[k].get_object(), content, &out, [&] {
         std::string text(content->get_string().data(), content->get_string().size());
         text += "\n\n" + Sentence(canary);
         AppendSerialized(sr, json::string_view(text), &out);
-      }
-      out.push_back('}');
+      });
     }
     out.push_back(']');
-  }
-  out.push_back('}');
+  });
   return out;
 }
 
