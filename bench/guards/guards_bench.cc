@@ -166,6 +166,19 @@ void CompareStages(const Classifier& full, const std::vector<Record>& dev,
   }
 }
 
+// Adds one document's two verdicts to (*t)[its kind] and (*t)["all"]:
+// {planted n, first, second, either; clean n, first, second, either}.
+void Tally(const Record& r, bool first, bool second, std::map<std::string, std::array<int, 8>>* t) {
+  for (const std::string& k : {r.kind, std::string("all")}) {
+    auto& a = (*t)[k];
+    const int base = r.label ? 0 : 4;
+    a[base] += 1;
+    a[base + 1] += first;
+    a[base + 2] += second;
+    a[base + 3] += first || second;
+  }
+}
+
 // Recall on planted instructions and false positives on clean documents, per
 // kind: t[kind] = {planted n, judge 1, judge 2, judge 3; clean n, the same}.
 void PrintDocumentTable(const char* title, const std::array<const char*, 3>& judges,
@@ -305,14 +318,7 @@ int main(int argc, char** argv) {
     for (const auto& r : docs) {
       const bool cl = c.Score(r.text) >= c.threshold();
       const bool ru = JudgeText(*rules, rp, PromptRole::kTool, r.text).decision != Action::kOff;
-      for (const std::string& k : {r.kind, std::string("all")}) {
-        auto& a = t[k];
-        const int base = r.label ? 0 : 4;
-        a[base] += 1;
-        a[base + 1] += cl;
-        a[base + 2] += ru;
-        a[base + 3] += cl || ru;
-      }
+      Tally(r, cl, ru, &t);
       if (verbose && (cl || ru) != (r.label == 1))
         std::printf("  [%s] %s\n", r.label ? "missed" : "false positive", r.text.c_str());
     }
@@ -337,14 +343,7 @@ int main(int argc, char** argv) {
       for (const auto& r : docs) {
         const bool cl = c.Score(r.text) >= c.threshold();
         const bool in = planted(r.text);
-        for (const std::string& k : {r.kind, std::string("all")}) {
-          auto& a = t[k];
-          const int base = r.label ? 0 : 4;
-          a[base] += 1;
-          a[base + 1] += cl;
-          a[base + 2] += in;
-          a[base + 3] += cl || in;
-        }
+        Tally(r, cl, in, &t);
         if (verbose && in != (r.label == 1))
           std::printf("  [instruction %s] %s\n", r.label ? "missed" : "false positive",
                       r.text.c_str());
