@@ -51,6 +51,11 @@ Result<std::optional<ReplayRecord>> ParseReplayLine(std::string_view line) {
                                   std::string(t->get_string()) + "'");
     r.time_us =
         std::chrono::duration_cast<std::chrono::microseconds>(tp.time_since_epoch()).count();
+    // The same range as Unix seconds below: a time before 1970 is a broken
+    // record, and the detectors' windows count from the epoch.
+    if (r.time_us < 0 || r.time_us > std::int64_t{10'000'000'000} * 1'000'000)
+      return InvalidArgumentError("`time` must be between 1970-01-01 and 2286-11-20: '" +
+                                  std::string(t->get_string()) + "'");
   } else if (t->is_number()) {
     double s = t->to_number<double>();
     if (!std::isfinite(s) || s < 0 || s > 1e10)

@@ -39,6 +39,10 @@ TEST(ReplayLine, BadLinesSayWhatIsWrong) {
   EXPECT_NE(msg(R"({"identity":"a"})").find("`time` is required"), std::string::npos);
   EXPECT_NE(msg(R"({"time":"yesterday","identity":"a"})").find("RFC 3339"), std::string::npos);
   EXPECT_NE(msg(R"({"time":-1,"identity":"a"})").find("Unix seconds"), std::string::npos);
+  // Found by replay_line_fuzzer: an RFC 3339 time before 1970 was accepted
+  // with a negative time.
+  EXPECT_NE(msg(R"({"time":"1696-12-07T01:00:00Z","identity":"a"})").find("between 1970"),
+            std::string::npos);
   EXPECT_NE(msg(R"({"time":1,"identity":""})").find("`identity` is required"), std::string::npos);
   EXPECT_NE(msg(R"({"time":1,"identity":7})").find("must be a string"), std::string::npos);
   EXPECT_NE(msg(R"({"time":1,"identity":"a","protocol":"smtp"})").find("`protocol`"),
