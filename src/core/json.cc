@@ -106,9 +106,44 @@ struct DuplicateKeyHandler : ValidatingHandler {
 // when it builds an object, so an object built with fewer members than the
 // text gives it had a repeated name; only then does the precise (and
 // allocating) DuplicateKeyHandler pass run, for the message.
+//
+// It also reads every non-integer number again with std::from_chars, which
+// rounds correctly: Boost.JSON 1.81's own conversion can be one unit in the
+// last place off for long mantissas, and then the canonical form of a
+// canonical text differs from it (3.3333333333333336e+39 re-parsed printed
+// as 3.333333333333333e+39). The doubles it rounds differently are kept
+// (their ordinal among the text's doubles, the exact value) and put into the
+// built value afterwards.
 struct MemberCountHandler : ValidatingHandler {
   std::vector<std::size_t>* counts = nullptr;  // per object, in order of their '{'
   std::vector<std::size_t>* open = nullptr;    // indexes into counts of the objects open
+  std::string* number = nullptr;               // the current number's text, across parts
+  std::vector<std::pair<std::size_t, double>>* exact = nullptr;
+  std::size_t doubles = 0;
+
+  bool on_number_part(boost::json::string_view s, boost::system::error_code&) {
+    number->append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t, boost::json::string_view, boost::system::error_code&) {
+    number->clear();
+    return true;
+  }
+  bool on_uint64(std::uint64_t, boost::json::string_view, boost::system::error_code&) {
+    number->clear();
+    return true;
+  }
+  bool on_double(double d, boost::json::string_view s, boost::system::error_code& ec) {
+    if (!ValidatingHandler::on_double(d, s, ec)) return false;
+    number->append(s.data(), s.size());
+    double x = 0;
+    const char* end = number->data() + number->size();
+    auto [p, err] = std::from_chars(number->data(), end, x);
+    if (err == std::errc() && p == end && x != d) exact->emplace_back(doubles, x);
+    ++doubles;
+    number->clear();
+    return true;
+  }
 
   bool on_object_begin(boost::system::error_code&) {
     open->push_back(counts->size());
@@ -121,6 +156,21 @@ struct MemberCountHandler : ValidatingHandler {
     return true;
   }
 };
+
+// Puts the correctly rounded doubles into `v`: exact[*next] holds the
+// ordinal (among the doubles of the text, in document order) and value of
+// the next double to replace; *seen counts the doubles passed.
+void PutExactDoubles(json::value& v, const std::vector<std::pair<std::size_t, double>>& exact,
+                     std::size_t* seen, std::size_t* next) {
+  if (*next == exact.size()) return;
+  if (v.is_object()) {
+    for (auto& kv : v.get_object()) PutExactDoubles(kv.value(), exact, seen, next);
+  } else if (v.is_array()) {
+    for (auto& e : v.get_array()) PutExactDoubles(e, exact, seen, next);
+  } else if (v.is_double()) {
+    if (exact[*next].first == (*seen)++) v.emplace_double() = exact[(*next)++].second;
+  }
+}
 
 // True when every object of `v`, in document order, has the member count
 // the text gave it (counts[*next], advanced).
@@ -405,12 +455,18 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
   };
 
   thread_local std::vector<std::size_t> counts, open;
+  thread_local std::string number;
+  thread_local std::vector<std::pair<std::size_t, double>> exact;
+  exact.clear();
   if (!limits.allow_duplicate_keys) {
     counts.clear();
     open.clear();
+    number.clear();
     json::basic_parser<MemberCountHandler> counter(opts);
     counter.handler().counts = &counts;
     counter.handler().open = &open;
+    counter.handler().number = &number;
+    counter.handler().exact = &exact;
     std::size_t n = counter.write_some(false, text.data(), text.size(), ec);
     if (counter.handler().out_of_range) {
       if (auto d = duplicate_error()) return *d;
@@ -444,6 +500,8 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
       return InvalidArgumentError(Prefix(source) +
                                   "JSON text could not be checked for duplicate members");
     }
+    std::size_t seen = 0, put = 0;
+    PutExactDoubles(v, exact, &seen, &put);
   }
   return v;
 }

@@ -99,6 +99,28 @@ TEST(JsonTest, CanonicalNumbers) {
   EXPECT_EQ(CanonicalJson(json::value(std::int64_t{-42})), "-42");
 }
 
+// Parsed doubles are rounded correctly, so the canonical form of a
+// canonical text is itself (found by ledger_entry_fuzzer: a 40-digit integer
+// printed as 3.3333333333333336e+39, which re-parsed printed as
+// 3.333333333333333e+39).
+TEST(JsonTest, ParsedDoublesAreCorrectlyRoundedAndCanonicalFormsAreStable) {
+  for (const char* text :
+       {"[3333333333333333333333333333333333333331]", "[3.3333333333333336e+39]",
+        "{\"a\":[0.1,2.5,1e-7]}",
+        "{\"b\":{\"c\":[1.00000000000000011102230246251565404236316680908203125]},\"d\":"
+        "7.0000000000000000000000000000001}"}) {
+    auto v = ParseJson(text);
+    ASSERT_TRUE(v.has_value()) << text;
+    const std::string once = CanonicalJson(*v);
+    auto again = ParseJson(once);
+    ASSERT_TRUE(again.has_value()) << once;
+    EXPECT_EQ(CanonicalJson(*again), once) << text;
+  }
+  auto v = ParseJson("[3333333333333333333333333333333333333331]");
+  ASSERT_TRUE(v.has_value());
+  EXPECT_EQ(v->as_array()[0].as_double(), 3333333333333333333333333333333333333331.0);
+}
+
 TEST(JsonTest, CanonicalSortsByUtf16AndEscapesMinimally) {
   // RFC 8785 §3.2.3: "\u20ac" < "\r" etc; our case: keys sorted by UTF-16 units,
   // where U+1F600 (surrogates D83D..) sorts before U+FB33.
