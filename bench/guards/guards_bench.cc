@@ -6,7 +6,10 @@
 //    benign trigger-word set written for this benchmark; on benign role-play
 //    frames and on documents with and without planted instructions
 //    (roleplay_benign.jsonl, indirect.jsonl from
-//    scripts/guards/gen_heldout_sets.py). None of these is trained on.
+//    scripts/guards/gen_heldout_sets.py; roleplay_benign2.jsonl from
+//    scripts/guards/gen_heldout_roleplay2.py, written without sight of the
+//    training generators, see docs/design/guards-heldout-roleplay2.md).
+//    None of these is trained or tuned on.
 // 2. Latency per request on one core (normalisation + classifier + rules)
 //    for 200 B, 2 KB and 32 KB prompts, p50/p99, wall and thread CPU time,
 //    next to one FNV-1a pass over the same bytes in the same run.
@@ -45,7 +48,7 @@ using namespace rampart::guards;
 using Clock = std::chrono::steady_clock;
 
 struct Record {
-  std::string text, kind, source, group;
+  std::string text, kind, source, group, frame;
   int label = 0;
 };
 
@@ -63,6 +66,7 @@ std::vector<Record> Read(const std::string& path) {
     if (auto* k = o.if_contains("kind"); k && k->is_string()) r.kind = k->as_string().c_str();
     if (auto* k = o.if_contains("source"); k && k->is_string()) r.source = k->as_string().c_str();
     if (auto* k = o.if_contains("group"); k && k->is_string()) r.group = k->as_string().c_str();
+    if (auto* k = o.if_contains("frame"); k && k->is_string()) r.frame = k->as_string().c_str();
     out.push_back(std::move(r));
   }
   return out;
@@ -97,9 +101,10 @@ double Pct(std::vector<double> v, double p) {
 // from the same training run (the n-gram part is the same model), each with
 // its threshold at 1 % FPR on the even records of dev: dev recall and
 // false positives on the odd records, the role-play kinds of dev, the
-// benign trigger-word and role-play sets.
+// benign trigger-word and role-play sets (name -> records).
 void CompareStages(const Classifier& full, const std::vector<Record>& dev,
-                   const std::string& trigger_file, const std::vector<Record>& roleplay) {
+                   const std::string& trigger_file,
+                   const std::vector<std::pair<std::string, std::vector<Record>>>& roleplay) {
   std::vector<std::string> trig;
   {
     std::ifstream in(trigger_file);
@@ -145,7 +150,8 @@ void CompareStages(const Classifier& full, const std::vector<Record>& dev,
       if (acp) count("dev odd, awesome-chatgpt-prompts", hit);
     }
     for (const auto& l : trig) count("trigger_benign.txt", c.Score(l) >= t);
-    for (const auto& r : roleplay) count("roleplay_benign.jsonl", c.Score(r.text) >= t);
+    for (const auto& [name, rows] : roleplay)
+      for (const auto& r : rows) count(name, c.Score(r.text) >= t);
   }
   std::printf(
       "\nsecond stage (intent features) vs the n-gram model alone, same training run; threshold "
@@ -164,6 +170,39 @@ void CompareStages(const Classifier& full, const std::vector<Record>& dev,
                   s2->weights[static_cast<std::size_t>(k)]);
     std::printf("\n");
   }
+}
+
+// False positives of the classifier (at its threshold) and of the rules on a
+// set of benign role-play prompts judged as user prompts; with a frame
+// column in the records, the false positives per frame as well.
+void PrintRoleplayFalsePositives(const std::string& name, const std::vector<Record>& rows,
+                                 const Classifier& c, const RuleSet& rules, const RulesPolicy& rp,
+                                 bool verbose) {
+  int cf = 0, rf = 0;
+  std::map<std::string, std::array<int, 3>> frames;  // frame -> {n, classifier, rules}
+  for (const auto& r : rows) {
+    const bool f = c.Score(r.text) >= c.threshold();
+    const bool rl = JudgeText(rules, rp, PromptRole::kUser, r.text).decision != Action::kOff;
+    cf += f;
+    rf += rl;
+    if (!r.frame.empty()) {
+      auto& a = frames[r.frame];
+      a[0] += 1;
+      a[1] += f;
+      a[2] += rl;
+    }
+    if (f && verbose) std::printf("  [false positive] %.200s\n", r.text.c_str());
+  }
+  const double n = static_cast<double>(rows.size());
+  std::printf(
+      "\nbenign role-play / jailbreak-framed prompts (%s, %zu, never trained "
+      "on):\n  classifier false positives %d (%.1f%%), rules false positives %d (%.1f%%); "
+      "target <= 5%%\n",
+      name.c_str(), rows.size(), cf, 100.0 * cf / n, rf, 100.0 * rf / n);
+  if (frames.empty()) return;
+  std::printf("  %-28s %5s %10s %6s\n", "per frame", "n", "classifier", "rules");
+  for (const auto& [frame, a] : frames)
+    std::printf("  %-28s %5d %10d %6d\n", frame.c_str(), a[0], a[1], a[2]);
 }
 
 // Adds one document's two verdicts to (*t)[its kind] and (*t)["all"]:
@@ -293,24 +332,15 @@ int main(int argc, char** argv) {
   // user prompts, and documents with and without planted instructions judged
   // as tool results (the role retrieved content has in the gateway).
   const std::string bench_dir = std::string(argv[2]).substr(0, std::string(argv[2]).rfind('/') + 1);
-  auto roleplay = Read(bench_dir + "roleplay_benign.jsonl");
+  // roleplay_benign2.jsonl is optional (a second, blind set with a frame
+  // per record); the sets that are absent or empty are left out.
+  std::vector<std::pair<std::string, std::vector<Record>>> roleplay;
+  for (const char* f : {"roleplay_benign.jsonl", "roleplay_benign2.jsonl"})
+    if (auto rows = Read(bench_dir + f); !rows.empty()) roleplay.emplace_back(f, std::move(rows));
   auto docs = Read(bench_dir + "indirect.jsonl");
   if (c.stage2() != nullptr) CompareStages(c, dev, argv[2], roleplay);
-  if (!roleplay.empty()) {
-    int cf = 0, rf = 0;
-    for (const auto& r : roleplay) {
-      const bool f = c.Score(r.text) >= c.threshold();
-      cf += f;
-      rf += JudgeText(*rules, rp, PromptRole::kUser, r.text).decision != Action::kOff;
-      if (f && verbose) std::printf("  [false positive] %.200s\n", r.text.c_str());
-    }
-    const double n = static_cast<double>(roleplay.size());
-    std::printf(
-        "\nbenign role-play / jailbreak-framed prompts (roleplay_benign.jsonl, %zu, never trained "
-        "on):\n  classifier false positives %d (%.1f%%), rules false positives %d (%.1f%%); "
-        "target <= 5%%\n",
-        roleplay.size(), cf, 100.0 * cf / n, rf, 100.0 * rf / n);
-  }
+  for (const auto& [name, rows] : roleplay)
+    PrintRoleplayFalsePositives(name, rows, c, *rules, rp, verbose);
   if (!docs.empty()) {
     // kind -> {planted, planted caught by classifier, by rules, by either,
     //          clean, clean flagged by classifier, by rules, by either}

@@ -186,7 +186,8 @@ TEST(Instruction, TuningDocumentsShareNoTextWithTheEvaluationSets) {
     return t;
   };
   std::set<std::string> docs, segments;
-  for (const char* f : {"bench/guards/indirect.jsonl", "bench/guards/roleplay_benign.jsonl"}) {
+  for (const char* f : {"bench/guards/indirect.jsonl", "bench/guards/roleplay_benign.jsonl",
+                        "bench/guards/roleplay_benign2.jsonl"}) {
     auto rows = read(src / f);
     ASSERT_GT(rows.size(), 100u) << f;
     for (const auto& t : rows) {
