@@ -18,8 +18,7 @@
 //
 // The classifier is trained as the shipped model is (docs/formats/guard-model.md):
 // train.jsonl plus EXTRA_TRAIN (bench/guards/run.sh passes the concatenation
-// of data/guards/benign_trigger_train.jsonl, documents_train.jsonl and
-// roleplay_train.jsonl), once.
+// of data/guards/benign_trigger_train.jsonl and documents_train.jsonl), once.
 // GUARDS_BENCH_MODEL=FILE skips training and scores with that model.
 //
 // Usage: guards_bench DATA_DIR TRIGGER_FILE [EXTRA_TRAIN]

@@ -15,8 +15,7 @@ PIN=()
 command -v taskset >/dev/null && PIN=(taskset -c 0)
 extra=$(mktemp)
 trap 'rm -f "$extra"' EXIT
-cat "$HERE/../../data/guards/benign_trigger_train.jsonl" "$HERE/../../data/guards/documents_train.jsonl" \
-  "$HERE/../../data/guards/roleplay_train.jsonl" >"$extra"
+cat "$HERE/../../data/guards/benign_trigger_train.jsonl" "$HERE/../../data/guards/documents_train.jsonl" >"$extra"
 "${PIN[@]}" "$BIN" "$DATA" "$HERE/trigger_benign.txt" "$extra"
 # Gateway throughput with the guards (and the shipped classifier) on vs off.
 if [ -x "$BUILD/rampart" ] && command -v wrk >/dev/null && command -v nginx >/dev/null; then

@@ -3,10 +3,8 @@
 # (docs/formats/guard-model.md): ../shared/testdata/injection/train.jsonl
 # (public, licensed: see its README) plus, once each, the benign trigger-word
 # prompts of data/guards/benign_trigger_train.jsonl and the documents and
-# role-play frames of data/guards/documents_train.jsonl and the long
-# role-play, persona and game prompts of data/guards/roleplay_train.jsonl (all
-# written for Rampart by scripts/guards/gen_benign_trigger.py,
-# gen_train_documents.py and gen_roleplay_train.py);
+# role-play frames of data/guards/documents_train.jsonl (both written for
+# Rampart by scripts/guards/gen_benign_trigger.py and gen_train_documents.py);
 # the n-gram model and its second stage (intent features over out-of-fold
 # n-gram logits, 4 folds; the generated rows' "group" keeps each kind in one
 # fold); threshold at 1 % FPR on dev.jsonl.
@@ -18,10 +16,9 @@ DATA=${2:-$HERE/../shared/testdata/injection}
 [ -f "$DATA/train.jsonl" ] || { echo "train_model: $DATA/train.jsonl not found" >&2; exit 2; }
 EXTRA=$HERE/data/guards/benign_trigger_train.jsonl
 DOCS=$HERE/data/guards/documents_train.jsonl
-ROLEPLAY=$HERE/data/guards/roleplay_train.jsonl
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-tmp=$dir/injection-train.jsonl+benign_trigger_train.jsonl+documents_train.jsonl+roleplay_train.jsonl
-cat "$DATA/train.jsonl" "$EXTRA" "$DOCS" "$ROLEPLAY" >"$tmp"
+tmp=$dir/injection-train.jsonl+benign_trigger_train.jsonl+documents_train.jsonl
+cat "$DATA/train.jsonl" "$EXTRA" "$DOCS" >"$tmp"
 "$BUILD/rampart" guard train "$tmp" --dev "$DATA/dev.jsonl" --max-fpr 0.01 --folds 4 \
   -o "$HERE/data/guards/injection.model"

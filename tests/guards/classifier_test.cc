@@ -156,8 +156,8 @@ TEST(Classifier, TrainingFilesShareNoTextWithTheEvaluationSets) {
     for (const auto& r : rows) eval.insert(lower(r.text));
   }
   std::size_t checked = 0;
-  for (const char* f : {"data/guards/benign_trigger_train.jsonl",
-                        "data/guards/documents_train.jsonl", "data/guards/roleplay_train.jsonl"}) {
+  for (const char* f :
+       {"data/guards/benign_trigger_train.jsonl", "data/guards/documents_train.jsonl"}) {
     auto rows = Read(src / f);
     ASSERT_GT(rows.size(), 100u) << f;
     for (const auto& r : rows) {
@@ -165,7 +165,7 @@ TEST(Classifier, TrainingFilesShareNoTextWithTheEvaluationSets) {
       ++checked;
     }
   }
-  EXPECT_GT(checked, 2000u);
+  EXPECT_GT(checked, 1000u);
 }
 
 TEST(Intent, DefaultLexiconCountsWhatAPromptAsksFor) {
