@@ -6,8 +6,10 @@
 # role-play frames of data/guards/documents_train.jsonl (both written for
 # Rampart by scripts/guards/gen_benign_trigger.py and gen_train_documents.py);
 # the n-gram model and its second stage (intent features over out-of-fold
-# n-gram logits, 4 folds; the generated rows' "group" keeps each kind in one
-# fold); threshold at 1 % FPR on dev.jsonl.
+# n-gram logits, 4 folds; the generated rows' "group" keeps each kind, and
+# each family of role-play prompts, in one fold); threshold at 1 % FPR on
+# dev.jsonl. To see how the recipe does on training rows it did not see,
+# add e.g. `--cv 4 --cv-out cv.jsonl` (grouped cross-validation).
 # Usage: scripts/guards/train_model.sh BUILD_DIR [DATA_DIR]
 set -euo pipefail
 BUILD=${1:-build}

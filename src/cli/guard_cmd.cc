@@ -15,10 +15,12 @@
 // --rules adds packs. Exit 1 when something would be blocked.
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <map>
 
 #include "cli/cli.h"
 #include "core/file.h"
@@ -281,9 +283,13 @@ struct TrainArgs {
   int bits = 18;
   int folds = 4;  // the second stage's out-of-fold folds; 0 = n-grams only
   double max_fpr = 0.01;
+  int cv = 0;          // grouped cross-validation folds of the whole recipe; 0 = none
+  std::string cv_out;  // per-example out-of-fold scores (JSON Lines)
 };
 
-Result<std::vector<Example>> ReadExamples(const std::string& path) {
+// With kinds, also each row's "kind" ("" if it has none).
+Result<std::vector<Example>> ReadExamples(const std::string& path,
+                                          std::vector<std::string>* kinds = nullptr) {
   RAMPART_ASSIGN_OR_RETURN(std::string text, ReadFile(path, 1u << 30));
   std::vector<Example> out;
   std::size_t line = 0;
@@ -307,6 +313,12 @@ Result<std::vector<Example>> ReadExamples(const std::string& path) {
     if (g && !g->is_string())
       return InvalidArgumentError(path + ":" + std::to_string(line) +
                                   ":1: \"group\" must be a string");
+    if (kinds) {
+      const json::value* k = o->if_contains("kind");
+      kinds->push_back(k && k->is_string()
+                           ? std::string(k->as_string().data(), k->as_string().size())
+                           : std::string());
+    }
     out.push_back({std::string(t->as_string().data(), t->as_string().size()),
                    static_cast<int>(lab->as_int64()),
                    g ? std::string(g->as_string().data(), g->as_string().size()) : std::string()});
@@ -336,14 +348,87 @@ json::object Evaluate(const Classifier& c, const std::vector<Example>& data) {
   return o;
 }
 
+// Grouped cross-validation of the recipe on the training rows: every row
+// scored by a model trained without its fold (and group), each fold's model
+// with its own threshold at max_fpr on dev. Per kind of row: how many were
+// flagged. Per row (cv_out): the score, the threshold, and why — the fold
+// model's n-gram logit and the intent counts — never the text.
+Result<json::object> CrossValidateReport(const TrainArgs& a, const std::vector<Example>& train,
+                                         const std::vector<std::string>& kinds,
+                                         const std::vector<Example>& dev, const TrainOptions& o) {
+  const CrossValidation cv = CrossValidate(train, o, a.cv);
+  std::vector<double> thresholds;
+  for (const Classifier& m : cv.models) {
+    std::vector<double> benign;
+    for (const auto& e : dev)
+      if (e.label == 0) benign.push_back(m.Score(e.text));
+    thresholds.push_back(ThresholdAtFpr(benign, a.max_fpr));
+  }
+  std::ofstream out;
+  if (!a.cv_out.empty()) {
+    out.open(a.cv_out, std::ios::binary | std::ios::trunc);
+    if (!out) return InvalidArgumentError(a.cv_out + ": cannot write");
+  }
+  std::map<std::string, std::array<std::size_t, 2>> by_kind;  // kind/label -> {rows, flagged}
+  const IntentLexicon& lex = IntentLexicon::Default();
+  for (std::size_t i = 0; i < train.size(); ++i) {
+    const Classifier& m = cv.models[cv.fold[i]];
+    const double score = m.Score(train[i].text);
+    const bool flagged = score >= thresholds[cv.fold[i]];
+    auto& k = by_kind[(kinds[i].empty() ? std::string("-") : kinds[i]) + "/" +
+                      std::to_string(train[i].label)];
+    ++k[0];
+    k[1] += flagged;
+    if (!out.is_open()) continue;
+    std::string n = NormaliseForModel(train[i].text);
+    if (n.size() > o.shape.window) n.resize(o.shape.window);
+    int first_persona = -1;
+    const IntentCounts c = lex.Count(n, &first_persona);
+    json::object intent;
+    for (int j = 0; j < kIntentCategories; ++j)
+      intent[kIntentCategoryNames[static_cast<std::size_t>(j)]] = c[static_cast<std::size_t>(j)];
+    json::object row{{"line", i + 1},
+                     {"kind", kinds[i]},
+                     {"group", train[i].group},
+                     {"label", train[i].label},
+                     {"fold", cv.fold[i]},
+                     {"score", score},
+                     {"threshold", thresholds[cv.fold[i]]},
+                     {"flagged", flagged},
+                     {"ngram_logit", m.NgramLogit(n)},
+                     {"intent", intent},
+                     {"first_persona", first_persona}};
+    out << ToJson(row) << '\n';
+  }
+  json::object report;
+  for (const auto& [kind, k] : by_kind) {
+    const bool positive = kind.back() == '1';
+    report[kind] = json::object{
+        {"rows", k[0]},
+        {positive ? "recall" : "flagged", static_cast<double>(k[1]) / static_cast<double>(k[0])},
+        {"flagged_rows", k[1]}};
+  }
+  return json::object{{"folds", a.cv}, {"by_kind_and_label", report}};
+}
+
 int Train(const TrainArgs& a) {
-  auto train = ReadExamples(a.data);
+  std::vector<std::string> kinds;
+  auto train = ReadExamples(a.data, &kinds);
   if (!train) return ReportError(train.error());
   TrainOptions o;
   o.epochs = a.epochs;
   o.shape.dim_bits = static_cast<std::uint32_t>(a.bits);
   o.folds = a.folds;
   o.intent = a.folds >= 2;
+  json::object cv_report;
+  if (a.cv >= 2) {
+    if (a.dev.empty()) return ReportError(InvalidArgumentError("--cv needs --dev (thresholds)"));
+    auto dev = ReadExamples(a.dev);
+    if (!dev) return ReportError(dev.error());
+    auto r = CrossValidateReport(a, *train, kinds, *dev, o);
+    if (!r) return ReportError(r.error());
+    cv_report = *std::move(r);
+  }
   Classifier c = Classifier::Train(*train, o);
   json::object meta;
   meta["trained_on"] = fs::path(a.data).filename().string();
@@ -368,6 +453,7 @@ int Train(const TrainArgs& a) {
   Status s = c.Save(a.out);
   if (!s.ok()) return ReportError(s);
   json::object report{{"model", a.out}, {"threshold", c.threshold()}, {"meta", meta}};
+  if (a.cv >= 2) report["cross_validation"] = cv_report;
   PrintOut(ToPrettyJson(report) + "\n");
   return kExitOk;
 }
@@ -419,6 +505,14 @@ void RegisterGuardCommands(CLI::App& app, CommandContext& ctx) {
       ->add_option("--folds", train_args.folds,
                    "Folds for the second stage's out-of-fold scores (0: n-grams only)")
       ->check(CLI::Range(0, 20));
+  train
+      ->add_option("--cv", train_args.cv,
+                   "Also cross-validate the recipe on the training rows over this many folds "
+                   "(a row's group in one fold; thresholds from --dev)")
+      ->check(CLI::Range(2, 20));
+  train->add_option("--cv-out", train_args.cv_out,
+                    "With --cv: each row's out-of-fold score, threshold, n-gram logit and intent "
+                    "counts (JSON Lines, no text)");
   train->callback([&ctx] { ctx.exit_code = Train(train_args); });
 
   auto* rules =

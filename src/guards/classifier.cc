@@ -324,6 +324,21 @@ Classifier Classifier::Train(const std::vector<Example>& train, const TrainOptio
   return c;
 }
 
+CrossValidation CrossValidate(const std::vector<Example>& train, const TrainOptions& o, int folds) {
+  CrossValidation cv;
+  const std::size_t k = static_cast<std::size_t>(std::max(folds, 2));
+  cv.fold.resize(train.size());
+  for (std::size_t i = 0; i < train.size(); ++i)
+    cv.fold[i] = train[i].group.empty() ? i % k : Fnv(train[i].group, Fnv("cv:")) % k;
+  for (std::size_t f = 0; f < k; ++f) {
+    std::vector<Example> in;
+    for (std::size_t i = 0; i < train.size(); ++i)
+      if (cv.fold[i] != f) in.push_back(train[i]);
+    cv.models.push_back(Classifier::Train(in, o));
+  }
+  return cv;
+}
+
 double Classifier::NgramLogit(std::string_view n) const {
   thread_local std::vector<std::uint32_t> f;
   return WindowLogit(n, &f);

@@ -130,6 +130,19 @@ class Classifier {
   std::optional<Stage2> stage2_;
 };
 
+// Grouped cross-validation of the whole recipe (n-grams and second stage):
+// the examples fall in `folds` folds, a group's examples in one fold (by a
+// hash of the group other than the one Train's out-of-fold scores use, so
+// the two splits differ), ungrouped examples by position; fold f's model is
+// trained with `o` on the other folds. Score example i with
+// models[fold[i]]: its score comes from a model that saw neither it nor
+// its group.
+struct CrossValidation {
+  std::vector<std::size_t> fold;   // per example
+  std::vector<Classifier> models;  // per fold
+};
+CrossValidation CrossValidate(const std::vector<Example>& train, const TrainOptions& o, int folds);
+
 // The lowest threshold whose false-positive rate on `benign_scores` is at
 // most `max_fpr` (scores >= threshold are positives).
 double ThresholdAtFpr(std::vector<double> benign_scores, double max_fpr);

@@ -36,8 +36,10 @@ std::vector<Example> Read(const fs::path& p) {
     auto v = ParseJson(line);
     if (!v) continue;
     auto& o = v->as_object();
-    out.push_back(
-        {std::string(o["text"].as_string().c_str()), static_cast<int>(o["label"].as_int64())});
+    const json::value* g = o.if_contains("group");
+    out.push_back({std::string(o["text"].as_string().c_str()),
+                   static_cast<int>(o["label"].as_int64()),
+                   g && g->is_string() ? std::string(g->as_string().c_str()) : std::string()});
   }
   return out;
 }
@@ -155,7 +157,11 @@ TEST(Classifier, TrainingFilesShareNoTextWithTheEvaluationSets) {
     ASSERT_GT(rows.size(), 100u) << f;
     for (const auto& r : rows) eval.insert(lower(r.text));
   }
-  std::size_t checked = 0;
+  // The generated role-play prompts are assembled from sentences: none of
+  // 40 bytes or more may appear inside an evaluation text either.
+  std::string eval_text;
+  for (const auto& t : eval) eval_text += t + '\n';
+  std::size_t checked = 0, sentences = 0;
   for (const char* f :
        {"data/guards/benign_trigger_train.jsonl", "data/guards/documents_train.jsonl"}) {
     auto rows = Read(src / f);
@@ -163,9 +169,23 @@ TEST(Classifier, TrainingFilesShareNoTextWithTheEvaluationSets) {
     for (const auto& r : rows) {
       EXPECT_EQ(eval.count(lower(r.text)), 0u) << f << ": " << r.text;
       ++checked;
+      if (r.group.rfind("generated-roleplay", 0) != 0) continue;
+      const std::string t = lower(r.text);
+      for (std::size_t b = 0; b < t.size();) {
+        std::size_t e = t.find_first_of(".!?:;", b);
+        e = e == std::string::npos ? t.size() : e + 1;
+        std::string_view sentence = std::string_view(t).substr(b, e - b);
+        while (!sentence.empty() && sentence.front() == ' ') sentence.remove_prefix(1);
+        if (sentence.size() >= 40) {
+          EXPECT_EQ(eval_text.find(sentence), std::string::npos) << f << ": " << sentence;
+          ++sentences;
+        }
+        b = e;
+      }
     }
   }
   EXPECT_GT(checked, 1000u);
+  EXPECT_GT(sentences, 1000u);
 }
 
 TEST(Intent, DefaultLexiconCountsWhatAPromptAsksFor) {
