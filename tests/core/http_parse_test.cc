@@ -645,6 +645,13 @@ TEST(ChunkedDecoderTest, ResponseBodiesHaveNoSizeLimitButBoundedLines) {
   ChunkedDecoder trailers(l);
   std::string long_trailer = "0\r\nX-A: " + std::string(40, 'a') + "\r\n\r\n";
   EXPECT_FALSE(trailers.FeedInPlace(long_trailer, &produced).has_value());
+  // A refusal still says what was decoded before the malformed bytes.
+  ChunkedDecoder broken(l);
+  std::string cut = "5\r\nhello\r\nZZ\r\nmore\r\n";
+  produced = 0;
+  EXPECT_FALSE(broken.FeedInPlace(cut, &produced).has_value());
+  EXPECT_EQ(produced, 5u);
+  EXPECT_EQ(cut.substr(0, 5), "hello");
   // What follows the body is left for the caller (a proxy then closes).
   ChunkedDecoder rest(l);
   std::string extra = "2\r\nok\r\n0\r\n\r\nHTTP/1.1 200 OK\r\n";

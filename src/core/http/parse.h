@@ -159,7 +159,8 @@ class ChunkedDecoder {
   // in which case the rest belongs to the next request).
   HttpResult<std::size_t> Feed(std::string_view in, std::string* out);
   // The same without a copy: the body bytes `in` holds are moved to its
-  // start, *produced says how many (never more than were consumed).
+  // start, *produced says how many (never more than were consumed; on a
+  // refusal, those decoded before the malformed bytes).
   HttpResult<std::size_t> FeedInPlace(std::span<char> in, std::size_t* produced);
   bool done() const { return state_ == State::kDone; }
 
