@@ -104,6 +104,11 @@ struct UpstreamConn {
   std::optional<http::SocketDeadline> deadline;
 
   tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
+  // The next read into `room`, from the TLS stream or the socket: the
+  // operation itself, not a coroutine (no frame of its own).
+  asio::awaitable<std::tuple<error_code, std::size_t>> ReadSome(asio::mutable_buffer room) {
+    return tls ? tls->async_read_some(room, kUse) : plain->async_read_some(room, kUse);
+  }
   std::size_t size() const { return end - begin; }
   std::string_view buffered() const { return {in.get() + begin, end - begin}; }
   std::span<char> buffered_span() { return {in.get() + begin, end - begin}; }
@@ -1248,13 +1253,8 @@ class GatewayServer::Impl final : public http::Handler {
           timed_out = true;
           break;
         }
-        auto room = conn->Room(limits.max_header_bytes);
         std::size_t n = 0;
-        if (conn->tls) {
-          std::tie(ec, n) = co_await conn->tls->async_read_some(room, kUse);
-        } else {
-          std::tie(ec, n) = co_await conn->plain->async_read_some(room, kUse);
-        }
+        std::tie(ec, n) = co_await conn->ReadSome(conn->Room(limits.max_header_bytes));
         conn->end += n;
         received = received || n > 0;
       }
@@ -1342,14 +1342,7 @@ class GatewayServer::Impl final : public http::Handler {
     while (client_ok && !done) {
       if (conn->size() == 0) {
         conn->deadline->Set(u.response_timeout);
-        auto room = conn->Room(0);
-        error_code ec;
-        std::size_t n = 0;
-        if (conn->tls) {
-          std::tie(ec, n) = co_await conn->tls->async_read_some(room, kUse);
-        } else {
-          std::tie(ec, n) = co_await conn->plain->async_read_some(room, kUse);
-        }
+        auto [ec, n] = co_await conn->ReadSome(conn->Room(0));
         conn->end += n;
         if (ec == asio::error::eof && framing == http::ResponseFraming::kUntilClose) {
           done = true;  // a close-delimited body ends here

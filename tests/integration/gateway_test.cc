@@ -70,22 +70,35 @@ json::object JsonOf(const std::string& s) {
 
 // ---- misbehaving upstreams ------------------------------------------------------------------
 
+// A listening socket on 127.0.0.1 at a free port (*port).
+int ListenLoopback(int* port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  listen(fd, 16);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  *port = ntohs(a.sin_port);
+  return fd;
+}
+
+// The next connection on a listening socket, or -1 after 100 ms without one.
+int AcceptWithin100ms(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, 100) != 1) return -1;
+  return accept(fd, nullptr, nullptr);
+}
+
 // Accepts connections; for each, reads the request head and then misbehaves.
 class BadUpstream {
  public:
   enum class Mode { kReset, kHang, kGarbage, kCloseEarly };
   explicit BadUpstream(Mode m) : mode_(m) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd_, 16);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    fd_ = ListenLoopback(&port_);
     thread_ = std::thread([this] { Run(); });
   }
   ~BadUpstream() {
@@ -100,9 +113,7 @@ class BadUpstream {
  private:
   void Run() {
     while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 100) != 1) continue;
-      int c = accept(fd_, nullptr, nullptr);
+      int c = AcceptWithin100ms(fd_);
       if (c < 0) continue;
       std::string got;
       char buf[4096];
@@ -152,17 +163,7 @@ class ScriptedUpstream {
   };
   explicit ScriptedUpstream(std::vector<Step> steps, std::size_t piece = 0)
       : steps_(std::move(steps)), piece_(piece) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd_, 16);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    fd_ = ListenLoopback(&port_);
     accept_thread_ = std::thread([this] { Accept(); });
   }
   ~ScriptedUpstream() {
@@ -181,9 +182,7 @@ class ScriptedUpstream {
  private:
   void Accept() {
     while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 100) != 1) continue;
-      int c = accept(fd_, nullptr, nullptr);
+      int c = AcceptWithin100ms(fd_);
       if (c < 0) continue;
       ++connections_;
       std::lock_guard lock(mu_);
@@ -1244,17 +1243,7 @@ class TlsUpstream {
       ok_ = ok_ && SSL_CTX_load_verify_locations(ctx_, client_ca.c_str(), nullptr) == 1;
       SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     }
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd_, 16);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    fd_ = ListenLoopback(&port_);
     thread_ = std::thread([this] { Run(); });
   }
   ~TlsUpstream() {
@@ -1277,9 +1266,7 @@ class TlsUpstream {
  private:
   void Run() {
     while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 100) != 1) continue;
-      int c = accept(fd_, nullptr, nullptr);
+      int c = AcceptWithin100ms(fd_);
       if (c < 0) continue;
       ++connections_;
       std::lock_guard lock(conn_mu_);
