@@ -15,9 +15,8 @@
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <charconv>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -29,6 +28,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/http/deadline.h"
+#include "core/http/parse.h"
 #include "core/http/server.h"
 #include "core/json.h"
 #include "core/tls.h"
@@ -43,7 +43,6 @@ namespace {
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
-namespace bhttp = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 using Steady = std::chrono::steady_clock;
@@ -85,20 +84,58 @@ bool IsGatewayOwnedField(std::string_view n) {
   return false;
 }
 
+// A pooled HTTP/1.1 upstream connection. Responses are read straight from
+// the socket (or its TLS stream) into `in` and parsed there by core/http's
+// strict response parser (parse.h); body pieces go to the client from `in`
+// itself (a chunked body de-chunked where it lies), without a copy.
 struct UpstreamConn {
-  std::optional<beast::tcp_stream> plain;
-  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
-  beast::flat_buffer buf;
-  // Response body pieces pass through here: kept with the pooled connection,
-  // not in the request's coroutine frame (a 16 KiB frame is a malloc per
-  // request; Asio recycles only small frames).
-  std::array<char, 16 * 1024> chunk;
-  std::string req;  // the request head being sent (capacity kept between requests)
+  static constexpr std::size_t kInitialBytes = 16 * 1024;
+
+  std::optional<tcp::socket> plain;
+  std::unique_ptr<ssl::stream<tcp::socket>> tls;
+  // Received bytes not yet used: in[begin, end) of `cap`.
+  std::unique_ptr<char[]> in;
+  std::size_t cap = 0, begin = 0, end = 0;
+  http::ResponseHead head;  // the response being read (its storage kept between requests)
+  std::string req;          // the request head being sent (capacity kept between requests)
   // Bounds each exchange by the upstream's response_timeout once connected
-  // (the stream's own expiry only bounds connecting): no timer operation per
-  // read or write. Last: destroyed before the socket it cancels.
+  // (and the TLS handshake by connect_timeout): no timer operation per read
+  // or write. Last: destroyed before the socket it cancels.
   std::optional<http::SocketDeadline> deadline;
-  beast::tcp_stream& lowest() { return tls ? beast::get_lowest_layer(*tls) : *plain; }
+
+  tcp::socket& socket() { return tls ? tls->next_layer() : *plain; }
+  // The next read into `room`, from the TLS stream or the socket: the
+  // operation itself, not a coroutine (no frame of its own).
+  asio::awaitable<std::tuple<error_code, std::size_t>> ReadSome(asio::mutable_buffer room) {
+    return tls ? tls->async_read_some(room, kUse) : plain->async_read_some(room, kUse);
+  }
+  std::size_t size() const { return end - begin; }
+  std::string_view buffered() const { return {in.get() + begin, end - begin}; }
+  std::span<char> buffered_span() { return {in.get() + begin, end - begin}; }
+  void Consume(std::size_t n) {
+    begin += n;
+    if (begin == end) begin = end = 0;
+  }
+  // Free room after the buffered bytes for the next read: they move to the
+  // front, or the buffer doubles up to max(cap, `limit`) bytes. Empty only
+  // when `limit` bytes are buffered.
+  asio::mutable_buffer Room(std::size_t limit) {
+    if (end == cap && begin > 0) {
+      std::memmove(in.get(), in.get() + begin, end - begin);
+      end -= begin;
+      begin = 0;
+    }
+    if (end == cap && cap < limit) {
+      std::size_t grown = std::min(limit, std::max(cap * 2, kInitialBytes));
+      auto bigger = std::make_unique<char[]>(grown);
+      std::memcpy(bigger.get(), in.get() + begin, end - begin);
+      end -= begin;
+      begin = 0;
+      in = std::move(bigger);
+      cap = grown;
+    }
+    return asio::buffer(in.get() + end, cap - end);
+  }
 };
 
 // The upstream operations are awaited inline in Forward, not through helper
@@ -179,11 +216,6 @@ struct ArenaLease {
   WorkerState& w;
   std::unique_ptr<unsigned char[]> block;
 };
-
-// The upstream response's fields are allocated from a per-request arena
-// (one allocation per field otherwise) and released with it.
-using ArenaAllocator = boost::container::pmr::polymorphic_allocator<char>;
-using UpstreamParser = bhttp::response_parser<bhttp::buffer_body, ArenaAllocator>;
 
 }  // namespace
 
@@ -1024,40 +1056,47 @@ class GatewayServer::Impl final : public http::Handler {
     };
     auto executor = co_await asio::this_coro::executor;
     auto conn = std::make_unique<UpstreamConn>();
-    conn->plain.emplace(executor);
-    beast::tcp_stream& s = *conn->plain;
-    s.expires_after(u.connect_timeout);
-    auto [ec, unresolved] = co_await ConnectTcp(s, u.host, u.port);
-    if (unresolved)
-      co_return fail(502, "upstream_unavailable", "connect", "cannot resolve upstream host");
-    if (ec == beast::error::timeout) {
-      co_return fail(504, "upstream_timeout", "timeout", "upstream connect timed out");
+    {
+      // Connected through a tcp_stream for its expiry (ConnectTcp is shared
+      // with the gRPC client), then read and written as a plain socket.
+      beast::tcp_stream s(executor);
+      s.expires_after(u.connect_timeout);
+      auto [ec, unresolved] = co_await ConnectTcp(s, u.host, u.port);
+      if (unresolved)
+        co_return fail(502, "upstream_unavailable", "connect", "cannot resolve upstream host");
+      if (ec == beast::error::timeout) {
+        co_return fail(504, "upstream_timeout", "timeout", "upstream connect timed out");
+      }
+      if (ec)
+        co_return fail(502, "upstream_unavailable", "connect",
+                       "upstream connect failed: " + ec.message());
+      s.expires_never();
+      conn->plain.emplace(s.release_socket());
     }
-    if (ec)
-      co_return fail(502, "upstream_unavailable", "connect",
-                     "upstream connect failed: " + ec.message());
-    s.socket().set_option(tcp::no_delay(true), ec);
+    error_code ignored;
+    conn->plain->set_option(tcp::no_delay(true), ignored);
     if (u.scheme == "https") {
       Status err;
       auto ctx = UpstreamTls(u, &err);
       if (!ctx) co_return fail(502, "upstream_unavailable", "tls", err.message());
-      conn->tls =
-          std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*conn->plain), *ctx);
+      conn->tls = std::make_unique<ssl::stream<tcp::socket>>(std::move(*conn->plain), *ctx);
       conn->plain.reset();
       std::string name = u.server_name.empty() ? u.host : u.server_name;
       SSL_set_tlsext_host_name(conn->tls->native_handle(), name.c_str());
       conn->tls->set_verify_callback(ssl::host_name_verification(name));
-      beast::get_lowest_layer(*conn->tls).expires_after(u.connect_timeout);
+      conn->deadline.emplace(conn->socket());
+      conn->deadline->Set(u.connect_timeout);
       auto [hec] = co_await conn->tls->async_handshake(ssl::stream_base::client, kUse);
-      if (hec == beast::error::timeout) {
+      if (hec && conn->deadline->expired()) {
         co_return fail(504, "upstream_timeout", "timeout", "upstream TLS handshake timed out");
       }
       if (hec)
         co_return fail(502, "upstream_unavailable", "tls",
                        "upstream TLS handshake failed: " + hec.message());
+      conn->deadline->Clear();
+    } else {
+      conn->deadline.emplace(conn->socket());
     }
-    conn->lowest().expires_never();
-    conn->deadline.emplace(conn->lowest().socket());
     co_return std::move(conn);
   }
 
@@ -1158,10 +1197,9 @@ class GatewayServer::Impl final : public http::Handler {
     if (pool_it == w.idle.end()) pool_it = w.idle.emplace(w.key, WorkerState::Pool()).first;
     WorkerState::Pool* pool_of_key = &pool_it->second;
     std::unique_ptr<UpstreamConn> conn;
-    ArenaLease fields_arena(w);
-    json::monotonic_resource fields_mr(fields_arena.block.get(), kJsonArenaBytes);
-    std::optional<UpstreamParser> parser;  // after its arena: destroyed first
-    bool head_request = h.method == "HEAD";
+    const bool head_request = h.method == "HEAD";
+    const http::ResponseLimits limits;  // a head of up to 64 KiB
+    std::size_t head_bytes = 0;
     // A pooled connection the upstream closed while idle fails on first use;
     // then (and only then) the request is sent once more on a new connection.
     for (int attempt = 0; attempt < 2; ++attempt) {
@@ -1184,54 +1222,65 @@ class GatewayServer::Impl final : public http::Handler {
       if (conn->tls) {
         std::tie(ec, std::ignore) = co_await asio::async_write(*conn->tls, bufs, kUse);
       } else {
-        std::tie(ec, std::ignore) = co_await asio::async_write(conn->plain->socket(), bufs, kUse);
+        std::tie(ec, std::ignore) = co_await asio::async_write(*conn->plain, bufs, kUse);
       }
-      if (!ec) {
-        // Interim 1xx responses (except 101) are read past, not forwarded.
-        do {
-          // An interim response's fields are released before the next head.
-          parser.reset();
-          fields_mr.release();
-          parser.emplace(std::piecewise_construct, std::make_tuple(),
-                         std::make_tuple(ArenaAllocator(&fields_mr)));
-          parser->header_limit(64 * 1024);
-          parser->body_limit(boost::none);
-          if (head_request) parser->skip(true);
-          if (conn->deadline->expired()) {
-            ec = beast::error::timeout;
-          } else if (conn->tls) {
-            std::tie(ec, std::ignore) =
-                co_await bhttp::async_read_header(*conn->tls, conn->buf, *parser, kUse);
-          } else {
-            std::tie(ec, std::ignore) =
-                co_await bhttp::async_read_header(conn->plain->socket(), conn->buf, *parser, kUse);
+      // The head; interim 1xx responses (except 101) are read past, not forwarded.
+      bool received = false, timed_out = false;
+      std::optional<HttpError> malformed;
+      std::size_t scanned = 0;
+      while (!ec) {
+        auto end = http::FindResponseHeadEnd(conn->buffered(), scanned, limits);
+        if (!end) {
+          malformed = std::move(end.error());
+          break;
+        }
+        if (*end > 0) {
+          if (auto bad = http::ParseResponseHeadInto(conn->buffered().substr(0, *end), head_request,
+                                                     limits, &conn->head)) {
+            malformed = std::move(*bad);
+            break;
           }
-        } while (!ec && parser->get().result_int() / 100 == 1 && parser->get().result_int() != 101);
+          if (conn->head.status / 100 != 1 || conn->head.status == 101) {
+            head_bytes = *end;
+            break;
+          }
+          conn->Consume(*end);
+          scanned = 0;
+          continue;
+        }
+        scanned = conn->size();
+        if (conn->deadline->expired()) {
+          timed_out = true;
+          break;
+        }
+        std::size_t n = 0;
+        std::tie(ec, n) = co_await conn->ReadSome(conn->Room(limits.max_header_bytes));
+        conn->end += n;
+        received = received || n > 0;
       }
-      if (!ec) break;
-      if (conn->deadline->expired()) ec = beast::error::timeout;
-      bool stale = reused && attempt == 0 && conn->buf.size() == 0 &&
-                   (ec == bhttp::error::end_of_stream || ec == asio::error::connection_reset ||
-                    ec == asio::error::eof || ec == asio::error::broken_pipe);
+      if (!ec && !malformed && !timed_out) break;
+      timed_out = timed_out || (ec && conn->deadline->expired());
+      bool stale = reused && attempt == 0 && !received && !timed_out &&
+                   (ec == asio::error::eof || ec == asio::error::connection_reset ||
+                    ec == asio::error::broken_pipe);
       if (stale) continue;
-      std::string kind =
-          ec == beast::error::timeout ? "timeout"
-          : (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() &&
-             ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message)
-              ? "bad_response"
-              : "reset";
+      std::string_view kind = timed_out ? "timeout" : malformed ? "bad_response" : "reset";
       metrics_->RecordUpstreamError(worker, u.service, kind);
-      if (kind == "timeout") {
+      if (timed_out) {
         HttpError e = MakeHttpError(504, "upstream_timeout", "the upstream did not answer in time");
         co_return co_await Refuse(ex, x, e);
       }
+      if (malformed) {
+        spdlog::warn("gateway: upstream {} ({}:{}): {}", u.service, u.host, u.port,
+                     malformed->message);
+      }
       HttpError e = MakeHttpError(502, "bad_upstream_response",
-                                  kind == "bad_response" ? "the upstream sent a malformed response"
-                                                         : "the upstream closed the connection");
+                                  malformed ? "the upstream sent a malformed response"
+                                            : "the upstream closed the connection");
       co_return co_await Refuse(ex, x, e);
     }
-    auto& res = parser->get();
-    int status = res.result_int();
+    const http::ResponseHead& res = conn->head;
+    int status = res.status;
     if (status == 101) {
       metrics_->RecordUpstreamError(worker, u.service, "bad_response");
       HttpError e =
@@ -1243,21 +1292,19 @@ class GatewayServer::Impl final : public http::Handler {
     // The response head for the client: the upstream's end-to-end fields.
     std::vector<std::string_view>& conn_named = w.conn_named;
     conn_named.clear();
-    std::string_view content_type;
-    for (const auto& f : res) {
-      if (f.name() == bhttp::field::connection) {
-        ForEachListItem(f.value(), [&](std::string_view t) { conn_named.push_back(t); });
+    for (const HeaderField& f : res.headers) {
+      if (EqualsIgnoreCase(f.name, "connection")) {
+        ForEachListItem(f.value, [&](std::string_view t) { conn_named.push_back(t); });
       }
-      if (f.name() == bhttp::field::content_type) content_type = f.value();
     }
+    std::string_view content_type = res.Find("content-type");
     w.fields.clear();
-    for (const auto& f : res) {
-      std::string_view n = f.name_string();
-      if (IsHopByHopField(n) || Named(conn_named, n) || EqualsIgnoreCase(n, "content-length") ||
-          EqualsIgnoreCase(n, "x-request-id")) {
+    for (const HeaderField& f : res.headers) {
+      if (IsHopByHopField(f.name) || Named(conn_named, f.name) ||
+          EqualsIgnoreCase(f.name, "content-length") || EqualsIgnoreCase(f.name, "x-request-id")) {
         continue;
       }
-      w.fields.push_back({n, f.value()});
+      w.fields.push_back({f.name, f.value});
     }
     AddOwnFields(x, &w.fields);
     // The filters that want to see (and may rewrite) the body.
@@ -1269,59 +1316,65 @@ class GatewayServer::Impl final : public http::Handler {
       }
     }
     std::optional<std::uint64_t> length;
-    if (parser->content_length() && rfs.empty()) length = *parser->content_length();
+    if (res.content_length && rfs.empty()) length = res.content_length;
     ex.Begin(status, w.fields, length);
-
     std::optional<UsageScanner> scanner;
     if (usage_route && status / 100 == 2) {
       scanner.emplace(content_type.starts_with("text/event-stream"));
     }
-    // Stream the body: each piece goes to the client as soon as it arrives.
+    // The head's bytes (and the views into them above) are done with.
+    conn->Consume(head_bytes);
+
+    // Stream the body: each piece goes to the client as soon as it arrives,
+    // from the connection's buffer.
+    const http::ResponseFraming framing = res.framing;
+    const bool keep_alive = res.keep_alive;
+    std::uint64_t remaining =
+        framing == http::ResponseFraming::kContentLength ? *res.content_length : 0;
+    std::optional<http::ChunkedDecoder> chunks;
+    if (framing == http::ResponseFraming::kChunked) chunks.emplace(limits);
+    bool done = framing == http::ResponseFraming::kNone;
     bool upstream_ok = true, client_ok = true, stopped_by_filter = false;
     std::string filtered;
-    char* const chunk = conn->chunk.data();
-    constexpr std::size_t kChunk = sizeof conn->chunk;
     // Send the head at once when no body bytes are waiting (a stream whose
     // first event is slow still shows its status).
-    if (!parser->is_done() && conn->buf.size() == 0) client_ok = co_await ex.Flush();
-    while (client_ok && !parser->is_done()) {
-      res.body().data = chunk;
-      res.body().size = kChunk;
-      error_code ec;
-      bool parsed = false;
-      if (conn->buf.size() > 0) {
-        // Bytes that came with the head (a small body: all of it) are
-        // parsed here rather than by one more read operation.
-        std::size_t used = parser->put(conn->buf.data(), ec);
-        conn->buf.consume(used);
-        if (ec == bhttp::error::need_more) {
-          ec = {};
-        } else {
-          parsed = true;
-        }
-      }
-      if (!parsed) {
+    if (!done && conn->size() == 0) client_ok = co_await ex.Flush();
+    while (client_ok && !done) {
+      if (conn->size() == 0) {
         conn->deadline->Set(u.response_timeout);
-        if (conn->tls) {
-          std::tie(ec, std::ignore) =
-              co_await bhttp::async_read_some(*conn->tls, conn->buf, *parser, kUse);
-        } else {
-          std::tie(ec, std::ignore) =
-              co_await bhttp::async_read_some(conn->plain->socket(), conn->buf, *parser, kUse);
+        auto [ec, n] = co_await conn->ReadSome(conn->Room(0));
+        conn->end += n;
+        if (ec == asio::error::eof && framing == http::ResponseFraming::kUntilClose) {
+          done = true;  // a close-delimited body ends here
+        } else if (ec) {
+          upstream_ok = false;
+          metrics_->RecordUpstreamError(worker, u.service,
+                                        conn->deadline->expired() ? "timeout" : "reset");
+          break;
         }
       }
-      if (ec == bhttp::error::need_buffer) ec = {};
-      if (ec && !parsed && conn->deadline->expired()) ec = beast::error::timeout;
-      std::size_t got = kChunk - res.body().size;
-      if (ec) {
-        upstream_ok = false;
-        metrics_->RecordUpstreamError(worker, u.service,
-                                      ec == beast::error::timeout ? "timeout" : "reset");
-        break;
+      std::string_view piece;
+      bool malformed = false;
+      if (framing == http::ResponseFraming::kChunked) {
+        // On a malformed chunk, what was decoded before it still goes out.
+        std::size_t produced = 0;
+        auto used = chunks->FeedInPlace(conn->buffered_span(), &produced);
+        piece = conn->buffered().substr(0, produced);
+        malformed = !used;
+        conn->Consume(used ? *used : conn->size());
+        done = used && chunks->done();
+      } else {
+        std::size_t n = conn->size();
+        if (framing == http::ResponseFraming::kContentLength) {
+          n = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, n));
+          remaining -= n;
+          done = remaining == 0;
+        }
+        piece = conn->buffered().substr(0, n);
+        conn->Consume(n);
       }
-      std::string_view piece(chunk, got);
-      if (scanner && got > 0) scanner->Feed(piece);
-      bool last = parser->is_done();
+      if (scanner && !piece.empty()) scanner->Feed(piece);
+      bool last = done;
       if (!rfs.empty()) {
         bool go_on = FilterPiece(rfs, piece, last, &filtered, &x);
         if (!go_on) {
@@ -1332,6 +1385,11 @@ class GatewayServer::Impl final : public http::Handler {
       }
       if (!piece.empty() || last) client_ok = co_await ex.Write(piece, last);
       if (stopped_by_filter) break;
+      if (malformed) {
+        upstream_ok = false;
+        metrics_->RecordUpstreamError(worker, u.service, "bad_response");
+        break;
+      }
     }
     if (client_ok && upstream_ok && !ex.ended()) {
       if (!rfs.empty() && !stopped_by_filter) {
@@ -1354,8 +1412,8 @@ class GatewayServer::Impl final : public http::Handler {
       x.rec.error_code = "upstream_reset_mid_body";
     }
     if (stopped_by_filter) x.rec.error_code = "blocked_by_filter";
-    if (upstream_ok && !stopped_by_filter && parser->is_done() && parser->keep_alive() &&
-        conn->buf.size() == 0) {
+    // Reused only when this response was read whole and nothing follows it.
+    if (upstream_ok && !stopped_by_filter && done && keep_alive && conn->size() == 0) {
       auto& pool = *pool_of_key;
       if (pool.size() < u.pool_size) {
         conn->deadline->Clear();

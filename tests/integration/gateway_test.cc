@@ -14,11 +14,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "core/json.h"
 #include "testing/h2_client.h"
@@ -68,22 +70,35 @@ json::object JsonOf(const std::string& s) {
 
 // ---- misbehaving upstreams ------------------------------------------------------------------
 
+// A listening socket on 127.0.0.1 at a free port (*port).
+int ListenLoopback(int* port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  listen(fd, 16);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  *port = ntohs(a.sin_port);
+  return fd;
+}
+
+// The next connection on a listening socket, or -1 after 100 ms without one.
+int AcceptWithin100ms(int fd) {
+  pollfd p{fd, POLLIN, 0};
+  if (poll(&p, 1, 100) != 1) return -1;
+  return accept(fd, nullptr, nullptr);
+}
+
 // Accepts connections; for each, reads the request head and then misbehaves.
 class BadUpstream {
  public:
   enum class Mode { kReset, kHang, kGarbage, kCloseEarly };
   explicit BadUpstream(Mode m) : mode_(m) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd_, 16);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    fd_ = ListenLoopback(&port_);
     thread_ = std::thread([this] { Run(); });
   }
   ~BadUpstream() {
@@ -98,9 +113,7 @@ class BadUpstream {
  private:
   void Run() {
     while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 100) != 1) continue;
-      int c = accept(fd_, nullptr, nullptr);
+      int c = AcceptWithin100ms(fd_);
       if (c < 0) continue;
       std::string got;
       char buf[4096];
@@ -136,6 +149,107 @@ class BadUpstream {
   std::atomic<int> requests_{0};
   std::thread thread_;
 };
+
+// Answers the i-th request it reads (on any connection) with steps[i] (the
+// last step once past the end): its bytes as given, `piece` bytes per write
+// a few milliseconds apart (0: one write), then keeps the connection for the
+// next request or closes it. Each connection has its own thread, as the
+// gateway's I/O threads pool their upstream connections separately.
+class ScriptedUpstream {
+ public:
+  struct Step {
+    std::string bytes;
+    bool close = false;
+  };
+  explicit ScriptedUpstream(std::vector<Step> steps, std::size_t piece = 0)
+      : steps_(std::move(steps)), piece_(piece) {
+    fd_ = ListenLoopback(&port_);
+    accept_thread_ = std::thread([this] { Accept(); });
+  }
+  ~ScriptedUpstream() {
+    stop_ = true;
+    shutdown(fd_, SHUT_RDWR);
+    close(fd_);
+    accept_thread_.join();
+    std::lock_guard lock(mu_);
+    for (int c : conns_) shutdown(c, SHUT_RDWR);
+    for (std::thread& t : threads_) t.join();
+  }
+  int port() const { return port_; }
+  int connections() const { return connections_; }
+  int requests() const { return requests_; }
+
+ private:
+  void Accept() {
+    while (!stop_) {
+      int c = AcceptWithin100ms(fd_);
+      if (c < 0) continue;
+      ++connections_;
+      std::lock_guard lock(mu_);
+      conns_.push_back(c);
+      threads_.emplace_back([this, c] { Serve(c); });
+    }
+  }
+  void Serve(int c) {
+    std::string got;
+    char buf[4096];
+    while (!stop_) {
+      // One request: its head, then its Content-Length of body.
+      std::size_t end;
+      std::size_t want = std::string::npos;
+      for (;;) {
+        end = got.find("\r\n\r\n");
+        if (end != std::string::npos) {
+          std::size_t cl = got.find("\r\nContent-Length: ");
+          std::size_t body = cl < end ? std::stoul(got.substr(cl + 18)) : 0;
+          want = end + 4 + body;
+          if (got.size() >= want) break;
+        }
+        ssize_t n = recv(c, buf, sizeof buf, 0);
+        if (n <= 0) {
+          close(c);
+          return;
+        }
+        got.append(buf, static_cast<std::size_t>(n));
+      }
+      got.erase(0, want);
+      int i = requests_++;
+      const Step& step =
+          steps_[std::min<std::size_t>(static_cast<std::size_t>(i), steps_.size() - 1)];
+      std::string_view out = step.bytes;
+      while (!out.empty()) {
+        std::size_t n = piece_ == 0 ? out.size() : std::min(piece_, out.size());
+        SendAll(c, out.substr(0, n));
+        out.remove_prefix(n);
+        if (!out.empty()) std::this_thread::sleep_for(2ms);
+      }
+      if (step.close) break;
+    }
+    close(c);
+  }
+
+  std::vector<Step> steps_;
+  std::size_t piece_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0}, requests_{0};
+  std::thread accept_thread_;
+  std::mutex mu_;
+  std::vector<int> conns_;
+  std::vector<std::thread> threads_;
+};
+
+// A chat completion answer with its usage, as an OpenAI-style upstream sends it.
+constexpr char kAnswer[] =
+    R"({"id":"c1","object":"chat.completion","choices":[{"index":0,"message":)"
+    R"({"role":"assistant","content":"hi"}}],)"
+    R"("usage":{"prompt_tokens":7,"completion_tokens":5,"total_tokens":12}})";
+
+std::string JsonResponse(const std::string& extra_fields = "") {
+  return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + extra_fields +
+         "Content-Length: " + std::to_string(std::strlen(kAnswer)) + "\r\n\r\n" + kAnswer;
+}
 
 // ---- the fixture ----------------------------------------------------------------------------
 
@@ -482,6 +596,171 @@ TEST_F(Gateway, UpstreamClosingMidBodyTruncatesTheClientResponse) {
   EXPECT_EQ(r.status, 200);  // the status had gone out
   EXPECT_LT(r.body.size(), 100u);
   EXPECT_TRUE(r.closed);
+}
+
+// The upstream's response is read by the gateway's own parser: heads and
+// bodies split across any number of reads, interim 1xx responses read past
+// (their fields not forwarded), the body fed to the usage scanner.
+TEST_F(Gateway, UpstreamInterimResponsesAreReadPastAndDrippedBytesJoin) {
+  ScriptedUpstream up({{"HTTP/1.1 100 Continue\r\n\r\n"
+                        "HTTP/1.1 103 Early Hints\r\nLink: </style.css>\r\n\r\n" +
+                        JsonResponse("X-Upstream: yes\r\nConnection: X-Hop\r\nX-Hop: 1\r\n")}},
+                      7);
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.body, kAnswer);
+  EXPECT_EQ(r.Header("content-length"), std::to_string(std::strlen(kAnswer)));
+  EXPECT_EQ(r.Header("x-upstream"), "yes");
+  EXPECT_EQ(r.Header("link"), "");   // the 103's field
+  EXPECT_EQ(r.Header("x-hop"), "");  // named by the upstream's Connection field
+  EXPECT_EQ(r.Header("x-request-id").size(), 16u);
+  std::string log = AccessLogWith({"\"prompt_tokens\":7,\"completion_tokens\":5"});
+  EXPECT_NE(log.find("\"prompt_tokens\":7,\"completion_tokens\":5"), std::string::npos) << log;
+}
+
+// A chunked upstream body (extensions, trailers, split anywhere) reaches the
+// client whole; the connection goes back to the pool and carries the next
+// requests.
+TEST_F(Gateway, ChunkedUpstreamBodyIsDechunkedAndItsConnectionReused) {
+  std::string answer = kAnswer;
+  std::string chunked =
+      "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (std::size_t i = 0; i < answer.size(); i += 10) {
+    std::string part = answer.substr(i, 10);
+    chunked += fmt_hex(part.size()) + (i == 0 ? ";ext=1" : "") + "\r\n" + part + "\r\n";
+  }
+  chunked += "0\r\nX-Trailer: t\r\n\r\n";
+  ScriptedUpstream up({{chunked}}, 3);
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  int fd = Dial(port_);
+  ASSERT_GE(fd, 0);
+  std::string pending;
+  for (int i = 0; i < 3; ++i) {
+    SendAll(fd, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_, "", false));
+    Reply r = ReadReply(fd, pending);
+    ASSERT_EQ(r.status, 200) << i << r.body;
+    EXPECT_EQ(r.body, answer) << i;
+    EXPECT_EQ(r.Header("x-trailer"), "") << i;
+    EXPECT_FALSE(r.closed) << i;
+  }
+  close(fd);
+  EXPECT_EQ(up.requests(), 3);
+  EXPECT_EQ(up.connections(), 1);  // one client connection: one I/O thread's pool
+}
+
+// Neither Content-Length nor chunked: the body ends when the upstream
+// closes, reaches the client whole, and the connection is not reused.
+TEST_F(Gateway, CloseDelimitedUpstreamBodyIsForwardedWhole) {
+  ScriptedUpstream up(
+      {{std::string("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n") + kAnswer, true}},
+      16);
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  int fd = Dial(port_);
+  ASSERT_GE(fd, 0);
+  std::string pending;
+  for (int i = 0; i < 2; ++i) {
+    SendAll(fd, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_, "", false));
+    Reply r = ReadReply(fd, pending);
+    ASSERT_EQ(r.status, 200) << i << r.body;
+    EXPECT_EQ(r.body, kAnswer) << i;
+    EXPECT_EQ(r.Header("transfer-encoding"), "chunked") << i;  // no length was known
+    EXPECT_FALSE(r.closed) << i;
+  }
+  close(fd);
+  EXPECT_EQ(up.connections(), 2);
+  std::string log = AccessLogWith({"\"prompt_tokens\":7"});
+  EXPECT_EQ(log.find("upstream_reset_mid_body"), std::string::npos) << log;
+}
+
+// A pooled connection the upstream closed while idle is retried once on a
+// new connection; one that failed after some of the response arrived is not.
+TEST_F(Gateway, StalePooledConnectionIsRetriedOnlyWhenNothingArrived) {
+  ScriptedUpstream up({{JsonResponse(), true},  // says keep-alive, then closes
+                       {JsonResponse(), false},
+                       {"HTTP/1.1 200 OK\r\nContent-Type: appl", true},
+                       {JsonResponse(), false}});
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  int fd = Dial(port_);
+  ASSERT_GE(fd, 0);
+  std::string pending;
+  SendAll(fd, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_, "", false));
+  EXPECT_EQ(ReadReply(fd, pending).status, 200);
+  std::this_thread::sleep_for(50ms);  // the upstream's close arrives
+  SendAll(fd, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_, "", false));
+  Reply retried = ReadReply(fd, pending);
+  EXPECT_EQ(retried.status, 200) << retried.body;
+  EXPECT_EQ(retried.body, kAnswer);
+  EXPECT_EQ(up.requests(), 2);
+  EXPECT_EQ(up.connections(), 2);
+  // Now a head cut short on the pooled connection: 502, no second try.
+  SendAll(fd, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_, "", false));
+  Reply cut = ReadReply(fd, pending);
+  EXPECT_EQ(cut.status, 502) << cut.body;
+  EXPECT_EQ(JsonOf(cut.body)["error"].as_object()["code"].as_string(), "bad_upstream_response");
+  EXPECT_EQ(up.requests(), 3);
+  SendAll(fd, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_, "", false));
+  EXPECT_EQ(ReadReply(fd, pending).status, 200);
+  close(fd);
+  EXPECT_EQ(up.requests(), 4);
+  EXPECT_EQ(up.connections(), 3);
+}
+
+// Framing a proxy must not guess at, and malformed heads: 502 and counted
+// as bad responses, never forwarded.
+TEST_F(Gateway, AmbiguousOrMalformedUpstreamResponsesAre502) {
+  const std::string ok = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+  const std::vector<std::string> bad = {
+      ok + "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+      ok + "Content-Length: 2\r\nContent-Length: 3\r\n\r\n{} ",
+      ok + "Content-Length: 2\r\nContent-Length: 2\r\n\r\n{}",
+      ok + "Transfer-Encoding: gzip\r\n\r\n{}",
+      ok + "Transfer-Encoding: gzip, chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+      "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+      "HTTP/1.1 200 OK\nContent-Length: 2\n\n{}",
+      ok + "X-A: a\r\n b\r\nContent-Length: 2\r\n\r\n{}",
+      ok + "Content-Length : 2\r\n\r\n{}",
+      "HTTP/2.0 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+      "HTTP/1.1 600 Odd\r\nContent-Length: 2\r\n\r\n{}",
+      "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n",
+      ok + "X-Big: " + std::string(70 * 1024, 'a') + "\r\nContent-Length: 2\r\n\r\n{}",
+  };
+  std::vector<ScriptedUpstream::Step> steps;
+  for (const std::string& b : bad) steps.push_back({b, true});
+  steps.push_back({JsonResponse(), false});
+  ScriptedUpstream up(steps);
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  for (std::size_t i = 0; i < bad.size(); ++i) {
+    Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+    EXPECT_EQ(r.status, 502) << i << ": " << r.body;
+    EXPECT_EQ(JsonOf(r.body)["error"].as_object()["code"].as_string(), "bad_upstream_response")
+        << i;
+  }
+  EXPECT_EQ(up.requests(), static_cast<int>(bad.size()));  // none retried
+  Reply good = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+  EXPECT_EQ(good.status, 200) << good.body;
+  std::string counted =
+      "rampart_gateway_upstream_errors_total{upstream=\"llm\",kind=\"bad_response\"} " +
+      std::to_string(bad.size()) + "\n";
+  Reply m = MetricsWith(admin_, {counted});
+  EXPECT_NE(m.body.find(counted), std::string::npos) << m.body;
+}
+
+// A chunk that breaks the framing mid-body: the status already went out, so
+// the client's response is cut short and its connection closed.
+TEST_F(Gateway, MalformedChunkMidBodyTruncatesTheClientResponse) {
+  ScriptedUpstream up(
+      {{"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+        "Transfer-Encoding: chunked\r\n\r\n6\r\ndata: \r\nZZ\r\nmore\r\n",
+        false}});
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  Reply r =
+      RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b", true), key_));
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body.find("more"), std::string::npos);
+  EXPECT_TRUE(r.closed);
+  std::string log = AccessLogWith({"upstream_reset_mid_body"});
+  EXPECT_NE(log.find("upstream_reset_mid_body"), std::string::npos) << log;
 }
 
 TEST_F(Gateway, StreamsEventsAsTheyArrive) {
@@ -964,17 +1243,7 @@ class TlsUpstream {
       ok_ = ok_ && SSL_CTX_load_verify_locations(ctx_, client_ca.c_str(), nullptr) == 1;
       SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     }
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    int one = 1;
-    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    listen(fd_, 16);
-    socklen_t len = sizeof a;
-    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
-    port_ = ntohs(a.sin_port);
+    fd_ = ListenLoopback(&port_);
     thread_ = std::thread([this] { Run(); });
   }
   ~TlsUpstream() {
@@ -997,9 +1266,7 @@ class TlsUpstream {
  private:
   void Run() {
     while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 100) != 1) continue;
-      int c = accept(fd_, nullptr, nullptr);
+      int c = AcceptWithin100ms(fd_);
       if (c < 0) continue;
       ++connections_;
       std::lock_guard lock(conn_mu_);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
+#include <limits>
 
 #include "core/ascii.h"
 
@@ -32,6 +34,116 @@ HttpError Bad(std::string code, std::string message) {
   return MakeHttpError(400, std::move(code), std::move(message));
 }
 
+HttpError BadResponse(std::string message) {
+  return MakeHttpError(502, "bad_upstream_response", std::move(message));
+}
+
+// What is wrong with a head's header fields.
+struct FieldFault {
+  std::string_view code;  // the request's refusal code
+  std::string_view message;
+  bool too_many = false;  // more than the limit of fields
+};
+
+// The fields that frame a message, as ParseFields found them.
+struct FramingFields {
+  std::size_t content_length_fields = 0;
+  std::size_t transfer_encoding_fields = 0;
+  std::string_view content_length, transfer_encoding;
+  bool conn_close = false, conn_keep_alive = false;
+};
+
+// Parses the header fields from `pos` (just after the start line) to the
+// blank line that ends `head` (which ends with CRLF CRLF) into *fields, and
+// gathers the framing fields: the same rules for requests and responses.
+std::optional<FieldFault> ParseFields(std::string_view head, std::size_t pos,
+                                      std::size_t max_headers, std::vector<HeaderField>* fields,
+                                      FramingFields* framing) {
+  while (pos < head.size()) {
+    std::size_t end = head.find("\r\n", pos);
+    std::string_view field = head.substr(pos, end - pos);
+    pos = end + 2;
+    if (field.empty()) break;  // the blank line
+    if (field.front() == ' ' || field.front() == '\t') {
+      return FieldFault{"obs_fold", "obsolete line folding is not accepted"};
+    }
+    if (fields->size() >= max_headers) return FieldFault{"too_many_headers", "", true};
+    std::size_t colon = field.find(':');
+    if (colon == std::string_view::npos) {
+      return FieldFault{"bad_header", "header field without a colon"};
+    }
+    std::string_view name = field.substr(0, colon);
+    if (!IsToken(name)) {
+      // Covers "Name : value" (whitespace before the colon, RFC 9112 5.1).
+      return FieldFault{"bad_header", "malformed header field name"};
+    }
+    std::string_view raw_value = field.substr(colon + 1);
+    for (char c : raw_value) {
+      if (!IsFieldValueChar(static_cast<unsigned char>(c))) {
+        return FieldFault{"bad_header", "control character in header field value"};
+      }
+    }
+    std::string_view value = TrimOws(raw_value);
+    fields->push_back({name, value});
+    if (EqualsIgnoreCase(name, "content-length")) {
+      ++framing->content_length_fields;
+      framing->content_length = value;
+    } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
+      ++framing->transfer_encoding_fields;
+      framing->transfer_encoding = value;
+    } else if (EqualsIgnoreCase(name, "connection")) {
+      ForEachListItem(value, [&](std::string_view t) {
+        if (EqualsIgnoreCase(t, "close")) framing->conn_close = true;
+        if (EqualsIgnoreCase(t, "keep-alive")) framing->conn_keep_alive = true;
+      });
+    }
+  }
+  if (pos != head.size()) return FieldFault{"bad_request", "bytes after the header"};
+  return std::nullopt;
+}
+
+// The smuggling checks on the framing fields (RFC 9112 sections 6.1, 6.3),
+// the same for requests and responses: what is wrong, or nullopt with
+// *chunked, or *length when one Content-Length was given.
+std::optional<std::string_view> CheckFraming(const FramingFields& f, int version_minor,
+                                             bool* chunked, std::optional<std::uint64_t>* length) {
+  *chunked = false;
+  length->reset();
+  if (f.content_length_fields > 0 && f.transfer_encoding_fields > 0) {
+    return "Content-Length and Transfer-Encoding together are not accepted";
+  }
+  if (f.content_length_fields > 1) return "more than one Content-Length field";
+  if (f.transfer_encoding_fields > 1) return "more than one Transfer-Encoding field";
+  if (f.transfer_encoding_fields == 1) {
+    if (version_minor == 0) return "Transfer-Encoding in an HTTP/1.0 message";
+    if (!EqualsIgnoreCase(f.transfer_encoding, "chunked")) {
+      return "the only accepted Transfer-Encoding is 'chunked'";
+    }
+    *chunked = true;
+  } else if (f.content_length_fields == 1) {
+    std::string_view cl = f.content_length;
+    if (cl.empty() || cl.size() > 19 ||
+        !std::all_of(cl.begin(), cl.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return "Content-Length must be a decimal number";
+    }
+    std::uint64_t n = 0;
+    for (char c : cl) n = n * 10 + static_cast<std::uint64_t>(c - '0');
+    *length = n;
+  }
+  return std::nullopt;
+}
+
+bool KeepAlive(int version_minor, const FramingFields& f) {
+  return version_minor == 1 ? !f.conn_close : (f.conn_keep_alive && !f.conn_close);
+}
+
+std::string_view FindField(const std::vector<HeaderField>& fields, std::string_view name) {
+  for (const HeaderField& f : fields) {
+    if (EqualsIgnoreCase(f.name, name)) return f.value;
+  }
+  return {};
+}
+
 }  // namespace
 
 bool IsHopByHopField(std::string_view name) {
@@ -45,12 +157,7 @@ bool IsHopByHopField(std::string_view name) {
   return false;
 }
 
-std::string_view RequestHead::Find(std::string_view name) const {
-  for (const HeaderField& f : headers) {
-    if (EqualsIgnoreCase(f.name, name)) return f.value;
-  }
-  return {};
-}
+std::string_view RequestHead::Find(std::string_view name) const { return FindField(headers, name); }
 
 bool RequestHead::Has(std::string_view name) const {
   return std::any_of(headers.begin(), headers.end(),
@@ -120,61 +227,26 @@ std::optional<HttpError> ParseRequestHeadInto(std::string_view head, const Reque
   }
 
   // Header fields.
-  std::size_t pos = eol + 2;
-  std::size_t content_length_fields = 0, transfer_encoding_fields = 0, host_fields = 0;
-  std::string_view content_length, transfer_encoding;
-  bool conn_close = false, conn_keep_alive = false;
-  while (pos < head.size()) {
-    std::size_t end = head.find("\r\n", pos);
-    std::string_view field = head.substr(pos, end - pos);
-    pos = end + 2;
-    if (field.empty()) break;  // the blank line
-    if (field.front() == ' ' || field.front() == '\t') {
-      return (Bad("obs_fold", "obsolete line folding is not accepted"));
-    }
-    if (out.headers.size() >= limits.max_headers) {
+  FramingFields ff;
+  if (auto fault = ParseFields(head, eol + 2, limits.max_headers, &out.headers, &ff)) {
+    if (fault->too_many) {
       return (MakeHttpError(431, "too_many_headers",
                             "more than " + std::to_string(limits.max_headers) + " header fields"));
     }
-    std::size_t colon = field.find(':');
-    if (colon == std::string_view::npos) {
-      return (Bad("bad_header", "header field without a colon"));
-    }
-    std::string_view name = field.substr(0, colon);
-    if (!IsToken(name)) {
-      // Covers "Name : value" (whitespace before the colon, RFC 9112 5.1).
-      return (Bad("bad_header", "malformed header field name"));
-    }
-    std::string_view raw_value = field.substr(colon + 1);
-    for (char c : raw_value) {
-      if (!IsFieldValueChar(static_cast<unsigned char>(c))) {
-        return (Bad("bad_header", "control character in header field value"));
-      }
-    }
-    std::string_view value = TrimOws(raw_value);
-    out.headers.push_back({name, value});
-    if (EqualsIgnoreCase(name, "content-length")) {
-      ++content_length_fields;
-      content_length = value;
-    } else if (EqualsIgnoreCase(name, "transfer-encoding")) {
-      ++transfer_encoding_fields;
-      transfer_encoding = value;
-    } else if (EqualsIgnoreCase(name, "host")) {
+    return Bad(std::string(fault->code), std::string(fault->message));
+  }
+  std::size_t host_fields = 0;
+  for (const HeaderField& f : out.headers) {
+    if (EqualsIgnoreCase(f.name, "host")) {
       ++host_fields;
-    } else if (EqualsIgnoreCase(name, "connection")) {
-      ForEachListItem(value, [&](std::string_view t) {
-        if (EqualsIgnoreCase(t, "close")) conn_close = true;
-        if (EqualsIgnoreCase(t, "keep-alive")) conn_keep_alive = true;
-      });
-    } else if (EqualsIgnoreCase(name, "expect")) {
-      if (!EqualsIgnoreCase(value, "100-continue")) {
+    } else if (EqualsIgnoreCase(f.name, "expect")) {
+      if (!EqualsIgnoreCase(f.value, "100-continue")) {
         return (
             MakeHttpError(417, "expectation_failed", "only 'Expect: 100-continue' is supported"));
       }
       out.expect_continue = true;
     }
   }
-  if (pos != head.size()) return (Bad("bad_request", "bytes after the header"));
 
   if (out.version_minor == 1 && host_fields != 1) {
     return (Bad("bad_host", "an HTTP/1.1 request needs exactly one Host field"));
@@ -182,42 +254,138 @@ std::optional<HttpError> ParseRequestHeadInto(std::string_view head, const Reque
   if (host_fields > 1) return (Bad("bad_host", "more than one Host field"));
 
   // Framing: the request-smuggling checks.
-  if (content_length_fields > 0 && transfer_encoding_fields > 0) {
-    return (Bad("smuggling", "Content-Length and Transfer-Encoding together are not accepted"));
+  bool chunked = false;
+  std::optional<std::uint64_t> length;
+  if (auto why = CheckFraming(ff, out.version_minor, &chunked, &length)) {
+    return Bad("smuggling", std::string(*why));
   }
-  if (content_length_fields > 1) {
-    return (Bad("smuggling", "more than one Content-Length field"));
-  }
-  if (transfer_encoding_fields > 1) {
-    return (Bad("smuggling", "more than one Transfer-Encoding field"));
-  }
-  if (transfer_encoding_fields == 1) {
-    if (out.version_minor == 0) {
-      return (Bad("smuggling", "Transfer-Encoding in an HTTP/1.0 request"));
-    }
-    if (!EqualsIgnoreCase(transfer_encoding, "chunked")) {
-      return (Bad("smuggling", "the only accepted Transfer-Encoding is 'chunked'"));
-    }
+  if (chunked) {
     out.framing = BodyFraming::kChunked;
-  } else if (content_length_fields == 1) {
-    if (content_length.empty() || content_length.size() > 19 ||
-        !std::all_of(content_length.begin(), content_length.end(),
-                     [](char c) { return c >= '0' && c <= '9'; })) {
-      return (Bad("smuggling", "Content-Length must be a decimal number"));
-    }
-    std::uint64_t n = 0;
-    for (char c : content_length) n = n * 10 + static_cast<std::uint64_t>(c - '0');
-    if (n > limits.max_body_bytes) {
+  } else if (length) {
+    if (*length > limits.max_body_bytes) {
       return (MakeHttpError(
           413, "body_too_large",
           "request body is larger than " + std::to_string(limits.max_body_bytes) + " bytes"));
     }
-    out.content_length = n;
-    out.framing = n == 0 ? BodyFraming::kNone : BodyFraming::kContentLength;
+    out.content_length = *length;
+    out.framing = *length == 0 ? BodyFraming::kNone : BodyFraming::kContentLength;
   }
-  out.keep_alive = out.version_minor == 1 ? !conn_close : (conn_keep_alive && !conn_close);
+  out.keep_alive = KeepAlive(out.version_minor, ff);
   if (out.framing == BodyFraming::kNone) out.expect_continue = false;
   return std::nullopt;
+}
+
+std::string_view ResponseHead::Find(std::string_view name) const {
+  return FindField(headers, name);
+}
+
+HttpResult<std::size_t> FindResponseHeadEnd(std::string_view buf, std::size_t scanned,
+                                            const ResponseLimits& limits) {
+  constexpr std::string_view kHttp = "HTTP/";
+  std::size_t n = std::min(buf.size(), kHttp.size());
+  if (buf.substr(0, n) != kHttp.substr(0, n)) {
+    return std::unexpected(BadResponse("the response does not start with an HTTP version"));
+  }
+  // Every LF must end a CRLF; CRLF CRLF ends the head.
+  for (std::size_t i = std::min(scanned, buf.size()); i < buf.size();) {
+    const void* hit = std::memchr(buf.data() + i, '\n', buf.size() - i);
+    if (hit == nullptr) break;
+    std::size_t lf = static_cast<std::size_t>(static_cast<const char*>(hit) - buf.data());
+    if (lf == 0 || buf[lf - 1] != '\r') {
+      return std::unexpected(BadResponse("bare LF in the response head"));
+    }
+    if (lf >= 3 && buf[lf - 2] == '\n' && buf[lf - 3] == '\r') {
+      if (lf + 1 > limits.max_header_bytes) break;
+      return lf + 1;
+    }
+    i = lf + 1;
+  }
+  if (buf.size() >= limits.max_header_bytes) {
+    return std::unexpected(BadResponse("the response head is larger than " +
+                                       std::to_string(limits.max_header_bytes) + " bytes"));
+  }
+  return 0;
+}
+
+HttpResult<ResponseHead> ParseResponseHead(std::string_view head, bool head_request,
+                                           const ResponseLimits& limits) {
+  ResponseHead out;
+  if (auto err = ParseResponseHeadInto(head, head_request, limits, &out)) {
+    return std::unexpected(std::move(*err));
+  }
+  return out;
+}
+
+std::optional<HttpError> ParseResponseHeadInto(std::string_view head, bool head_request,
+                                               const ResponseLimits& limits, ResponseHead* result) {
+  ResponseHead& out = *result;
+  out.headers.clear();
+  out.status = 0;
+  out.reason = {};
+  out.framing = ResponseFraming::kNone;
+  out.content_length.reset();
+  out.keep_alive = true;
+  if (head.size() > limits.max_header_bytes) {
+    return BadResponse("the response head is larger than " +
+                       std::to_string(limits.max_header_bytes) + " bytes");
+  }
+  if (!head.ends_with("\r\n\r\n")) return BadResponse("incomplete response head");
+  // status-line = HTTP-version SP 3DIGIT SP [ reason-phrase ] CRLF
+  std::size_t eol = head.find("\r\n");
+  std::string_view line = head.substr(0, eol);
+  if (line.starts_with("HTTP/1.1 ")) {
+    out.version_minor = 1;
+  } else if (line.starts_with("HTTP/1.0 ")) {
+    out.version_minor = 0;
+  } else {
+    return BadResponse("the response is not HTTP/1.0 or HTTP/1.1");
+  }
+  std::string_view code = line.substr(9, 3);
+  if (code.size() != 3 || line.size() < 13 || line[12] != ' ' ||
+      !std::all_of(code.begin(), code.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return BadResponse("malformed status line");
+  }
+  out.status = (code[0] - '0') * 100 + (code[1] - '0') * 10 + (code[2] - '0');
+  if (out.status < 100 || out.status > 599) return BadResponse("status code out of range");
+  out.reason = line.substr(13);
+  for (char c : out.reason) {
+    if (!IsFieldValueChar(static_cast<unsigned char>(c))) {
+      return BadResponse("control character in the reason phrase");
+    }
+  }
+
+  FramingFields ff;
+  if (auto fault = ParseFields(head, eol + 2, limits.max_headers, &out.headers, &ff)) {
+    if (fault->too_many) {
+      return BadResponse("more than " + std::to_string(limits.max_headers) +
+                         " header fields in the response");
+    }
+    return BadResponse(std::string(fault->message));
+  }
+  bool chunked = false;
+  if (auto why = CheckFraming(ff, out.version_minor, &chunked, &out.content_length)) {
+    return BadResponse(std::string(*why));
+  }
+  out.keep_alive = KeepAlive(out.version_minor, ff);
+  // RFC 9112 section 6.3, in its order.
+  if (head_request || out.status / 100 == 1 || out.status == 204 || out.status == 304) {
+    out.framing = ResponseFraming::kNone;
+  } else if (chunked) {
+    out.framing = ResponseFraming::kChunked;
+  } else if (out.content_length) {
+    out.framing =
+        *out.content_length == 0 ? ResponseFraming::kNone : ResponseFraming::kContentLength;
+  } else {
+    out.framing = ResponseFraming::kUntilClose;
+    out.keep_alive = false;
+  }
+  return std::nullopt;
+}
+
+ChunkedDecoder::ChunkedDecoder(const ResponseLimits& limits) {
+  limits_.max_body_bytes = std::numeric_limits<std::uint64_t>::max();
+  limits_.max_chunk_line_bytes = limits.max_chunk_line_bytes;
+  limits_.max_header_bytes = limits.max_header_bytes;  // trailers
 }
 
 HttpError ChunkedDecoder::Malformed(std::string message) const {
@@ -253,6 +421,36 @@ HttpResult<std::size_t> ChunkedDecoder::ParseSizeLine() {
 }
 
 HttpResult<std::size_t> ChunkedDecoder::Feed(std::string_view in, std::string* out) {
+  std::size_t i = 0;
+  while (i < in.size() && !done()) {
+    std::string_view data;
+    auto used = Step(in.substr(i), &data);
+    if (!used) return used;
+    out->append(data);
+    i += *used;
+  }
+  return i;
+}
+
+HttpResult<std::size_t> ChunkedDecoder::FeedInPlace(std::span<char> in, std::size_t* produced) {
+  *produced = 0;
+  std::size_t i = 0;
+  while (i < in.size() && !done()) {
+    std::string_view data;
+    auto used = Step(std::string_view(in.data() + i, in.size() - i), &data);
+    if (!used) return used;
+    if (!data.empty()) {
+      // Framing bytes only ever go: the run moves towards the start.
+      std::memmove(in.data() + *produced, data.data(), data.size());
+      *produced += data.size();
+    }
+    i += *used;
+  }
+  return i;
+}
+
+HttpResult<std::size_t> ChunkedDecoder::Step(std::string_view in, std::string_view* data) {
+  *data = {};
   std::size_t i = 0;
   while (i < in.size() && state_ != State::kDone) {
     char c = in[i];
@@ -293,12 +491,12 @@ HttpResult<std::size_t> ChunkedDecoder::Feed(std::string_view in, std::string* o
       case State::kData: {
         std::size_t n =
             static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, in.size() - i));
-        out->append(in.data() + i, n);
+        *data = in.substr(i, n);
         i += n;
         remaining_ -= n;
         total_ += n;
         if (remaining_ == 0) state_ = State::kDataCr;
-        break;
+        return i;
       }
       case State::kDataCr:
         if (c != '\r') return std::unexpected(Malformed("chunk data must end with CRLF"));
