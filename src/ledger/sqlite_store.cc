@@ -22,12 +22,13 @@ constexpr std::int64_t kWriterCacheKib = 4096;
 // the COMMIT that takes the WAL past 1000 pages, made one commit in ~70
 // (50 KB access summaries) take 3-4 ms of CPU instead of ~0.25 ms. The
 // writer turns it off and wakes a checkpointer thread instead, which runs
-// at SCHED_IDLE: it copies pages only when a CPU has nothing else to run.
-// When it cannot keep up (CPUs busy), the writer checkpoints inline once the
-// WAL reaches kInlineCheckpointFactor times wal_checkpoint_pages, so the WAL
+// at SCHED_IDLE: it copies pages only when a CPU has nothing else to run;
+// the writer copies the last few frames (AfterCommit). When the thread
+// cannot keep up (CPUs busy), the writer copies everything once the WAL
+// reaches kInlineCheckpointFactor times wal_checkpoint_pages, so the WAL
 // stays bounded. Durability is unchanged: a commit is durable once its WAL
 // frames are fsynced; a checkpoint only copies them.
-constexpr int kInlineCheckpointFactor = 16;
+constexpr int kInlineCheckpointFactor = 4;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -248,37 +249,46 @@ class SqliteStore final : public Store {
   //
   // The WAL starts again from its beginning only when a write transaction
   // begins with every frame copied: a checkpoint running beside a steady
-  // stream of commits copies pages but never lets that happen (each commit
-  // adds frames before it ends). So the background thread does the bulk of
-  // the copying, woken once per wal_checkpoint_pages new frames, and at 16
-  // times that the writer checkpoints inline between two commits (cheap:
-  // most frames are already copied), which lets the next commit restart the
-  // WAL. Meanwhile the background thread is not woken: a starved idle-policy
-  // thread holding the checkpoint lock would make every inline attempt busy.
+  // stream of commits copies pages but never gets there (each commit adds
+  // frames before it ends). So the background thread does the bulk of the
+  // copying (woken every wal_checkpoint_pages / 8 new frames once the WAL
+  // holds wal_checkpoint_pages), and the writer finishes inline, between two
+  // commits, once the background thread is idle with all but the last few
+  // frames copied: a small copy, after which the next commit restarts the
+  // WAL. At kInlineCheckpointFactor times wal_checkpoint_pages (the
+  // background thread starved: busy CPUs) the writer copies whatever is
+  // left, and the background thread is not woken meanwhile: starved at idle
+  // priority inside a checkpoint, it would make the writer's attempts busy.
   void AfterCommit() {
     const int every = std::max(opts_.wal_checkpoint_pages, 1);
-    if (wal_frames_ < next_wake_ - every) next_wake_ = every;  // the WAL restarted
-    if (wal_frames_ >= kInlineCheckpointFactor * every) {
-      {
-        std::lock_guard ck(ckpt_mu_);
-        ckpt_inline_ = true;
-        ckpt_due_ = false;
-      }
-      // Busy while the background checkpoint still runs: tried again after
-      // the next commit. A failure leaves the WAL longer; the commit stands.
-      sqlite3_wal_checkpoint_v2(writer_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-      return;
-    }
-    bool wake = false;
+    const int step = std::max(every / 8, 1);
+    if (wal_frames_ < next_wake_ - step) next_wake_ = every;  // the WAL restarted
+    bool inline_now = false, wake = false;
     {
       std::lock_guard ck(ckpt_mu_);
-      ckpt_inline_ = false;
-      if (wal_frames_ >= next_wake_) {
+      if (wal_frames_ < ckpt_copied_) ckpt_copied_ = 0;
+      ckpt_inline_ = wal_frames_ >= kInlineCheckpointFactor * every;
+      if (ckpt_inline_) {
+        ckpt_due_ = false;
+        inline_now = true;
+      } else if (wal_frames_ >= every && !ckpt_running_ && wal_frames_ - ckpt_copied_ <= step) {
+        inline_now = true;
+      } else if (wal_frames_ >= next_wake_) {
         ckpt_due_ = wake = true;
-        next_wake_ = wal_frames_ + every;
+        next_wake_ = wal_frames_ + step;
       }
     }
     if (wake) ckpt_cv_.notify_one();
+    // Busy while a background checkpoint runs: tried again after the next
+    // commit. A failure leaves the WAL longer; the commit stands.
+    if (inline_now) {
+      int log = 0, copied = 0;
+      if (sqlite3_wal_checkpoint_v2(writer_->db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log,
+                                    &copied) == SQLITE_OK) {
+        std::lock_guard ck(ckpt_mu_);
+        ckpt_copied_ = copied;
+      }
+    }
   }
 
   // Pages in the WAL after a commit (sqlite3_wal_hook; writer thread).
@@ -297,11 +307,15 @@ class SqliteStore final : public Store {
       if (ckpt_stop_) return;
       ckpt_due_ = false;
       if (ckpt_inline_) continue;  // the writer does it now (AfterCommit)
+      ckpt_running_ = true;
       lock.unlock();
       // PASSIVE: copies what no reader still needs, never waits for the
-      // writer; the next commit restarts the WAL once all of it is copied.
-      sqlite3_wal_checkpoint_v2(c.db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      // writer (AfterCommit finishes the last frames).
+      int log = 0, copied = 0;
+      int rc = sqlite3_wal_checkpoint_v2(c.db, nullptr, SQLITE_CHECKPOINT_PASSIVE, &log, &copied);
       lock.lock();
+      ckpt_running_ = false;
+      if (rc == SQLITE_OK) ckpt_copied_ = copied;
     }
   }
 
@@ -600,7 +614,9 @@ class SqliteStore final : public Store {
   std::mutex ckpt_mu_;
   std::condition_variable ckpt_cv_;
   bool ckpt_due_ = false;
-  bool ckpt_inline_ = false;  // the writer checkpoints (the WAL reached its bound)
+  bool ckpt_inline_ = false;   // the writer checkpoints (the WAL reached its bound)
+  bool ckpt_running_ = false;  // a background checkpoint is in progress
+  int ckpt_copied_ = 0;        // WAL frames the last background checkpoint had copied
   bool ckpt_stop_ = false;
   std::thread ckpt_thread_;  // last: stopped (destructor) before the connections close
   std::mutex pool_mu_;
