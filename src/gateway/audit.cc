@@ -307,10 +307,6 @@ void AuditBatcher::Run() {
       delivering_ += batch.size();
       auto first = first_;
       lock.unlock();
-      // The batch's records arrived between `first` and now: at that rate,
-      // kRecordsPerWake more take this long.
-      pace_ = (std::chrono::steady_clock::now() - first) *
-              static_cast<std::int64_t>(kRecordsPerWake) / static_cast<std::int64_t>(batch.size());
       Absorb(batch, first);
       batch.clear();  // keeps the capacity, unless a backlog made it large
       if (batch.entries.capacity() > 4 * opts_.batch_size) {
@@ -335,7 +331,11 @@ void AuditBatcher::Run() {
 
 std::chrono::steady_clock::time_point AuditBatcher::NextWake(
     std::chrono::steady_clock::time_point now) const {
-  auto step = std::max<std::chrono::steady_clock::duration>(pace_, kMinWakeInterval);
+  // About kRecordsPerWake records at the rate the open entry has seen.
+  std::chrono::steady_clock::duration step = (now - open_.first) *
+                                             static_cast<std::int64_t>(kRecordsPerWake) /
+                                             static_cast<std::int64_t>(open_.count);
+  step = std::max<std::chrono::steady_clock::duration>(step, kMinWakeInterval);
   return std::min(now + step, open_.first + opts_.window);
 }
 

@@ -225,9 +225,6 @@ class AuditBatcher {
   std::chrono::steady_clock::time_point last_retry_log_{};
   std::string entry_text_;  // the flusher's entry buffer, reused
   OpenEntry open_;          // flusher thread only
-  // How long kRecordsPerWake records took to arrive, by the last batch taken
-  // (flusher thread only).
-  std::chrono::steady_clock::duration pace_{};
   // The batch being delivered; it and pending_ trade buffers, so neither is
   // allocated again once both have grown (a window's records are tens of KB:
   // freeing and reallocating them made the heap shrink and fault back in).
