@@ -219,10 +219,10 @@ bool AuditBatcher::RecordLocked(const AccessRecord& r, Slot* slot) {
   e.prompt_tokens = r.prompt_tokens;
   e.completion_tokens = r.completion_tokens;
   e.duration_us = r.duration_us;
-  // Wake the flusher when a window opens while it sleeps idle; otherwise it
-  // wakes by its own timer (an entry is open), unless records pile up to a
-  // batch first (the rate jumped). Not again for each record beyond.
-  return (was_empty && idle_) || pending_.size() == opts_.batch_size;
+  // Wake the flusher when a window opens (it then sleeps until the window
+  // ends) and when the batch is full; not again for each record beyond (the
+  // flusher, busy delivering, finds the batch full when it next looks).
+  return was_empty || pending_.size() == opts_.batch_size;
 }
 
 void AuditBatcher::Stop() {
@@ -285,9 +285,8 @@ void AuditBatcher::Run() {
   std::unique_lock lock(mu_);
   for (;;) {
     LogDropsLocked(false);
-    if (pending_.empty() && open_.count == 0) {
+    if (pending_.empty()) {
       if (stop_) break;
-      idle_ = true;
       bool unlogged = std::any_of(unlogged_.begin(), unlogged_.end(), [](auto n) { return n > 0; });
       if (unlogged) {
         cv_.wait_until(lock, last_drop_log_ + opts_.drop_log_interval,
@@ -298,122 +297,95 @@ void AuditBatcher::Run() {
                  std::any_of(unlogged_.begin(), unlogged_.end(), [](auto n) { return n > 0; });
         });
       }
-      idle_ = false;
       continue;
     }
-    if (!pending_.empty()) {
-      Batch& batch = delivering_batch_;
-      batch.swap(pending_);  // pending_ continues in the last batch's buffer
-      delivering_ += batch.size();
-      auto first = first_;
-      lock.unlock();
-      Absorb(batch, first);
-      batch.clear();  // keeps the capacity, unless a backlog made it large
-      if (batch.entries.capacity() > 4 * opts_.batch_size) {
-        batch.entries.shrink_to_fit();
-        batch.bytes.shrink_to_fit();
-      }
-      lock.lock();
-    }
-    auto now = std::chrono::steady_clock::now();
-    if (open_.count > 0 && (stop_ || now >= open_.first + opts_.window)) {
-      lock.unlock();
-      CloseEntry();
-      lock.lock();
-      continue;
-    }
-    if (stop_ || open_.count == 0) continue;
-    cv_.wait_until(lock, NextWake(now),
+    // The batch is due when full, when its window has passed, or at stop.
+    cv_.wait_until(lock, first_ + opts_.window,
                    [&] { return stop_ || pending_.size() >= opts_.batch_size; });
+    Batch& batch = delivering_batch_;
+    batch.swap(pending_);  // pending_ continues in the last batch's buffer
+    delivering_ = batch.size();
+    lock.unlock();
+    Deliver(batch);
+    batch.clear();  // keeps the capacity, unless a backlog made it large
+    if (batch.entries.capacity() > 4 * opts_.batch_size) {
+      batch.entries.shrink_to_fit();
+      batch.bytes.shrink_to_fit();
+    }
+    lock.lock();
+    delivering_ = 0;
   }
   LogDropsLocked(true);
 }
 
-std::chrono::steady_clock::time_point AuditBatcher::NextWake(
-    std::chrono::steady_clock::time_point now) const {
-  // About kRecordsPerWake records at the rate the open entry has seen.
-  std::chrono::steady_clock::duration step = (now - open_.first) *
-                                             static_cast<std::int64_t>(kRecordsPerWake) /
-                                             static_cast<std::int64_t>(open_.count);
-  step = std::max<std::chrono::steady_clock::duration>(step, kMinWakeInterval);
-  return std::min(now + step, open_.first + opts_.window);
-}
-
-void AuditBatcher::Absorb(const Batch& batch, std::chrono::steady_clock::time_point first) {
-  // Sorted, without repeats (byte order: the order of std::set<std::string>).
-  auto insert = [](std::vector<std::string>& v, std::string_view s) {
-    if (s.empty()) return;
-    auto it = std::lower_bound(v.begin(), v.end(), s);
-    if (it == v.end() || *it != s) v.emplace(it, s);
-  };
-  OpenEntry& o = open_;
-  for (const Entry& r : batch.entries) {
-    std::string_view identity = batch.str(r, Entry::kIdentity);
-    std::string_view model = batch.str(r, Entry::kModel);
-    std::size_t b = EstimateBytes(r);
-    if (o.count > 0 && o.bytes + b > opts_.max_entry_bytes) CloseEntry();
-    if (o.count == 0) {
-      o.first = first;
-      o.start = r.time;
-      o.end = r.time;
-    } else {
-      o.records += ',';
-    }
-    o.bytes += b + identity.size() + model.size();  // principals/models lists
-    AppendRecord(batch, r, o.records);
-    insert(o.principals, identity);
-    insert(o.models, model);
-    if (r.denied) ++o.denied;
-    o.start = std::min(o.start, r.time);
-    o.end = std::max(o.end, r.time + std::chrono::microseconds(r.duration_us));
-    if (++o.count >= opts_.batch_size) CloseEntry();
-  }
-}
-
-void AuditBatcher::CloseEntry() {
-  OpenEntry& o = open_;
+void AuditBatcher::Deliver(const Batch& batch) {
   std::string& text = entry_text_;
-  auto list = [&](const std::vector<std::string>& v) {
-    text += '[';
-    for (std::size_t k = 0; k < v.size(); ++k) {
-      if (k > 0) text += ',';
-      AppendQuoted(v[k], text);
+  std::string& records = records_;
+  std::vector<std::string_view> principals, models;
+  std::size_t i = 0;
+  while (i < batch.size()) {
+    principals.clear();
+    models.clear();
+    records.clear();
+    std::uint64_t denied = 0;
+    auto start = batch.entries[i].time, end = batch.entries[i].time;
+    std::size_t bytes = 512;
+    std::size_t n = 0;
+    for (; i < batch.size() && n < opts_.batch_size; ++i, ++n) {
+      const Entry& r = batch.entries[i];
+      std::string_view identity = batch.str(r, Entry::kIdentity);
+      std::string_view model = batch.str(r, Entry::kModel);
+      std::size_t b = EstimateBytes(r);
+      if (n > 0 && bytes + b > opts_.max_entry_bytes) break;
+      bytes += b + identity.size() + model.size();  // principals/models lists
+      if (n > 0) records += ',';
+      AppendRecord(batch, r, records);
+      if (!identity.empty()) principals.push_back(identity);
+      if (!model.empty()) models.push_back(model);
+      if (r.denied) ++denied;
+      start = std::min(start, r.time);
+      end = std::max(end, r.time + std::chrono::microseconds(r.duration_us));
     }
-    text += ']';
-  };
-  text.clear();
-  text.reserve(o.records.size() + 512);
-  text += "{\"actor\":";
-  AppendQuoted(opts_.actor, text);
-  text += ",\"denied\":";
-  AppendUint(o.denied, text);
-  if (!opts_.endpoint.empty()) {
-    text += ",\"endpoint\":";
-    AppendQuoted(opts_.endpoint, text);
+    // Sorted, without repeats (byte order: the order of std::set<std::string>).
+    for (auto* v : {&principals, &models}) {
+      std::sort(v->begin(), v->end());
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+    auto list = [&](const std::vector<std::string_view>& v) {
+      text += '[';
+      for (std::size_t k = 0; k < v.size(); ++k) {
+        if (k > 0) text += ',';
+        AppendQuoted(v[k], text);
+      }
+      text += ']';
+    };
+    text.clear();
+    text.reserve(records.size() + 512);
+    text += "{\"actor\":";
+    AppendQuoted(opts_.actor, text);
+    text += ",\"denied\":";
+    AppendUint(denied, text);
+    if (!opts_.endpoint.empty()) {
+      text += ",\"endpoint\":";
+      AppendQuoted(opts_.endpoint, text);
+    }
+    text += ",\"models\":";
+    list(models);
+    text += ",\"principals\":";
+    list(principals);
+    text += ",\"records\":[";
+    text += records;
+    text += "],\"requests\":";
+    AppendUint(n, text);
+    text += ",\"time\":";
+    AppendTimeString(std::chrono::system_clock::now(), text);
+    text += ",\"type\":\"access.summary\",\"window_end\":";
+    AppendTimeString(end, text);
+    text += ",\"window_start\":";
+    AppendTimeString(start, text);
+    text += '}';
+    Send(text, n);  // settles the n records' room under the lock
   }
-  text += ",\"models\":";
-  list(o.models);
-  text += ",\"principals\":";
-  list(o.principals);
-  text += ",\"records\":[";
-  text += o.records;
-  text += "],\"requests\":";
-  AppendUint(o.count, text);
-  text += ",\"time\":";
-  AppendTimeString(std::chrono::system_clock::now(), text);
-  text += ",\"type\":\"access.summary\",\"window_end\":";
-  AppendTimeString(o.end, text);
-  text += ",\"window_start\":";
-  AppendTimeString(o.start, text);
-  text += '}';
-  std::size_t n = o.count;
-  o.records.clear();
-  o.principals.clear();
-  o.models.clear();
-  o.denied = 0;
-  o.bytes = 512;
-  o.count = 0;
-  Send(text, n);  // settles the n records' room under the lock
 }
 
 void AuditBatcher::Send(const std::string& entry, std::size_t count) {

@@ -14,14 +14,6 @@
 // `max_entry_bytes` (the ledger's per-entry limit, 64 KiB by default).
 // Appends happen on the batcher's own thread, never on an I/O thread.
 //
-// The batcher writes records into the open entry's text as they arrive, a
-// few dozen at a time, woken by its own timer (paced by the observed rate:
-// about kRecordsPerWake records per wake-up, at most one wake-up per
-// kMinWakeInterval); an I/O thread wakes it only when a window opens while
-// it sleeps idle, or when records pile up beyond a batch. So closing an
-// entry costs its header and the ledger's checks, not 256 records' worth of
-// writing, and no I/O thread wakes the batcher once per entry.
-//
 // Failures (docs/formats/gateway-config.md, "Audit"). An entry the sink
 // refuses (ledger down, back-pressure) is retried, in order, with
 // exponential backoff from `retry_initial_delay` up to `retry_max_delay`;
@@ -176,30 +168,10 @@ class AuditBatcher {
 
  private:
   enum DropReason { kQueueFull, kLedgerUnavailable, kRefused, kShutdown, kDropReasons };
-  static constexpr std::size_t kRecordsPerWake = 64;
-  static constexpr std::chrono::milliseconds kMinWakeInterval{1};
-
-  // The entry being written (flusher thread only).
-  struct OpenEntry {
-    std::string records;                          // the records' JSON, comma-separated
-    std::vector<std::string> principals, models;  // sorted, unique
-    std::uint64_t denied = 0;
-    std::chrono::system_clock::time_point start, end;
-    std::size_t bytes = 512;  // the entry's estimated size
-    std::size_t count = 0;
-    std::chrono::steady_clock::time_point first;  // when its first record was queued
-  };
-
   void Run();
   // Queues the record; true when the flusher is to be woken. REQUIRES: mu_ held
   bool RecordLocked(const AccessRecord& r, Slot* slot);
-  // Writes the batch's records into the open entry, closing (and sending)
-  // it whenever it is full. `first`: when the batch's first record was queued.
-  void Absorb(const Batch& batch, std::chrono::steady_clock::time_point first);
-  // Writes the open entry's text and sends it; the entry is then empty.
-  void CloseEntry();
-  // When the flusher should next look at the queue (mu_ not needed).
-  std::chrono::steady_clock::time_point NextWake(std::chrono::steady_clock::time_point now) const;
+  void Deliver(const Batch& batch);
   // Appends one entry (its JSON text) of `count` records, retrying as the
   // header says; gives their room (delivering_) back once they are settled.
   void Send(const std::string& entry, std::size_t count);
@@ -215,8 +187,7 @@ class AuditBatcher {
   std::size_t delivering_ = 0;  // records taken by the flusher, not yet settled
   std::size_t reserved_ = 0;    // Slots outstanding
   bool failing_ = false;
-  std::chrono::steady_clock::time_point first_;  // when pending_'s first record was queued
-  bool idle_ = false;  // the flusher sleeps with no entry open (Record must wake it)
+  std::chrono::steady_clock::time_point first_;
   bool stop_ = false;
   // Drops not yet logged, by reason, and when the last log line was written.
   std::array<std::uint64_t, kDropReasons> unlogged_{};
@@ -224,7 +195,7 @@ class AuditBatcher {
   std::chrono::steady_clock::time_point last_drop_log_{};
   std::chrono::steady_clock::time_point last_retry_log_{};
   std::string entry_text_;  // the flusher's entry buffer, reused
-  OpenEntry open_;          // flusher thread only
+  std::string records_;     // the flusher's records buffer, reused
   // The batch being delivered; it and pending_ trade buffers, so neither is
   // allocated again once both have grown (a window's records are tens of KB:
   // freeing and reallocating them made the heap shrink and fault back in).

@@ -12,7 +12,6 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
-#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -254,50 +253,6 @@ TEST(AuditBatcher, BatchesRecordsIntoAccessSummaryEntries) {
   EXPECT_EQ(m.audit_records.load(), 7u);
   EXPECT_EQ(m.audit_batches.load(), events.size());
   EXPECT_EQ(b.dropped(), 0u);
-}
-
-// Records are written into the open entry as they arrive, a few per wake-up
-// of the batcher: an entry that took several wake-ups is the same text as
-// one written at once (canonical, every record in order, principals and
-// models sorted and unique across the pieces), and entries are still cut at
-// batch_size.
-TEST(AuditBatcher, WritesRecordsAsTheyArriveIntoFullEntries) {
-  auto sink = std::make_shared<TextSink>();
-  AuditBatcherOptions o = Fast();
-  o.batch_size = 50;
-  o.window = 1h;
-  AuditBatcher b(sink, o, nullptr);
-  std::vector<std::set<std::string>> principals(3), models(3);
-  for (int i = 0; i < 130; ++i) {
-    AccessRecord r = Rec(i);
-    r.identity = "id-" + std::to_string((i * 7) % 11);
-    r.model = i % 3 ? "chat-7b" : "embed-1";
-    principals[i / 50].insert(r.identity);
-    models[i / 50].insert(r.model);
-    b.Record(r);
-    if (i % 7 == 6) std::this_thread::sleep_for(2ms);  // let the batcher take what is queued
-  }
-  ASSERT_TRUE(Eventually([&] { return sink->texts().size() >= 2; }));
-  b.Stop();
-  std::vector<std::string> texts = sink->texts();
-  ASSERT_EQ(texts.size(), 3u);
-  std::vector<std::string> ids;
-  for (std::size_t k = 0; k < texts.size(); ++k) {
-    auto v = ParseJson(texts[k]);
-    ASSERT_TRUE(v.has_value()) << texts[k];
-    EXPECT_EQ(CanonicalJson(*v), texts[k]);
-    const json::object& e = v->as_object();
-    const json::array& recs = e.at("records").as_array();
-    EXPECT_EQ(recs.size(), k < 2 ? 50u : 30u);
-    EXPECT_EQ(e.at("requests").to_number<std::size_t>(), recs.size());
-    for (const json::value& r : recs) ids.emplace_back(r.at("request_id").as_string());
-    json::array want_p, want_m;
-    for (const std::string& p : principals[k]) want_p.emplace_back(p);
-    for (const std::string& m : models[k]) want_m.emplace_back(m);
-    EXPECT_EQ(e.at("principals").as_array(), want_p);
-    EXPECT_EQ(e.at("models").as_array(), want_m);
-  }
-  EXPECT_EQ(ids, Ids(0, 130));
 }
 
 TEST(AuditBatcher, RetriesARefusedEntryInOrderAndDropsNothing) {
