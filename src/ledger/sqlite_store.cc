@@ -28,7 +28,7 @@ constexpr std::int64_t kWriterCacheKib = 4096;
 // reaches kInlineCheckpointFactor times wal_checkpoint_pages, so the WAL
 // stays bounded. Durability is unchanged: a commit is durable once its WAL
 // frames are fsynced; a checkpoint only copies them.
-constexpr int kInlineCheckpointFactor = 4;
+constexpr int kInlineCheckpointFactor = 2;
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -551,7 +551,7 @@ TEST(LocalAuditSinkTest, AppendsValidatesAndPushesBack) {
 
 // WAL checkpoints are not part of a commit: a background thread copies the
 // WAL into the database file, and when it cannot keep up the writer does it
-// inline past 4 x wal_checkpoint_pages, so the WAL stays bounded. Entries
+// inline past 2 x wal_checkpoint_pages, so the WAL stays bounded. Entries
 // read back whole either way.
 TEST(SqliteStoreTest, CheckpointsTheWalInTheBackgroundAndBoundsIt) {
   testing::TempDir dir;
@@ -562,7 +562,7 @@ TEST(SqliteStoreTest, CheckpointsTheWalInTheBackgroundAndBoundsIt) {
     return ec ? 0 : n;
   };
   StoreOptions so;
-  so.wal_checkpoint_pages = 40;        // all of it inline at 160 pages
+  so.wal_checkpoint_pages = 60;        // all of it inline at 120 pages
   const std::string data(50000, 'x');  // 13 overflow pages of 4 KiB
   auto commit = [&](Store& s, std::uint64_t i) {
     CommitBatch b;
