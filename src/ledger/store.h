@@ -61,6 +61,10 @@ struct StoreOptions {
   Durability durability = Durability::kFull;
   int read_connections = 4;     // pool size for concurrent readers
   std::int64_t cache_mib = 64;  // SQLite page cache per reader connection (the writer: <= 4 MiB)
+  // SQLite: WAL pages after which a background thread (at idle priority)
+  // checkpoints them into the database file; at twice as many the writer
+  // does it inline, after a commit (docs/design/ledger.md, "WAL checkpoints").
+  int wal_checkpoint_pages = 1000;
 };
 
 class Store {

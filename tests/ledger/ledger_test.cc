@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -546,6 +547,57 @@ TEST(LocalAuditSinkTest, AppendsValidatesAndPushesBack) {
   EXPECT_EQ(tight->appended() + refused, 200u);
   tight->Close();
   EXPECT_EQ(tight->Append(e).code(), StatusCode::kUnavailable);
+}
+
+// WAL checkpoints are not part of a commit: a background thread copies the
+// WAL into the database file, and when it cannot keep up the writer does it
+// inline past 2 x wal_checkpoint_pages, so the WAL stays bounded. Entries
+// read back whole either way.
+TEST(SqliteStoreTest, CheckpointsTheWalInTheBackgroundAndBoundsIt) {
+  testing::TempDir dir;
+  const std::string path = (dir / "l.db").string();
+  auto file_size = [](const std::string& p) -> std::uintmax_t {
+    std::error_code ec;
+    auto n = std::filesystem::file_size(p, ec);
+    return ec ? 0 : n;
+  };
+  StoreOptions so;
+  so.wal_checkpoint_pages = 60;        // all of it inline at 120 pages
+  const std::string data(50000, 'x');  // 13 overflow pages of 4 KiB
+  auto commit = [&](Store& s, std::uint64_t i) {
+    CommitBatch b;
+    EntryRecord r;
+    r.index = i;
+    r.nodes = "";
+    r.data = data + std::to_string(i);
+    b.entries.push_back(std::move(r));
+    return s.Commit(b);
+  };
+  {
+    auto store = OpenSqliteStore(path, so);
+    ASSERT_TRUE(store.has_value()) << store.error().ToString();
+    // 5 entries: ~75 WAL pages, under the inline bound. The background
+    // checkpointer moves them into the database file (the writer only
+    // copies the last frames after it).
+    for (std::uint64_t i = 0; i < 5; ++i) ASSERT_TRUE(commit(**store, i).ok());
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (file_size(path) < 5 * data.size() && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    EXPECT_GE(file_size(path), 5 * data.size());
+    // 200 more (~2,600 pages, 10 MB): the WAL stays near the inline bound
+    // whether or not the background thread gets a CPU.
+    for (std::uint64_t i = 5; i < 205; ++i) ASSERT_TRUE(commit(**store, i).ok());
+    EXPECT_LT(file_size(path + "-wal"), 2u << 20);
+    for (std::uint64_t i : {0u, 4u, 100u, 204u}) {
+      auto e = (*store)->ReadEntry(i);
+      ASSERT_TRUE(e.has_value()) << e.error().ToString();
+      EXPECT_EQ(e->data, data + std::to_string(i));
+    }
+  }
+  auto reopened = OpenSqliteStore(path, so);
+  ASSERT_TRUE(reopened.has_value());
+  EXPECT_EQ(*(*reopened)->Size(), 205u);
 }
 
 // The trusted in-process path: for canonical valid text it stores exactly
