@@ -32,6 +32,8 @@ using testing::SendAll;
 
 // Answers by path:
 //   /echo     200 with the request body and "X-Method"
+//   /try-echo /echo, reading the body with TryReadBody first ("X-Waited": 1
+//             when it had to co_await ReadBody)
 //   /stream   200 streamed in three pieces (chunked, or close-delimited for 1.0)
 //   /head     200 with a fixed-length body (HEAD: the length, no body)
 //   /ignore   200 without reading the request body
@@ -53,6 +55,14 @@ class TestHandler : public Handler {
       std::string body;
       if (auto err = co_await x.ReadBody(&body)) co_return (void) co_await x.RespondError(*err);
       std::array<Field, 1> f{Field{"X-Method", x.head().method}};
+      co_await x.Respond(200, f, body);
+    } else if (path == "/try-echo") {
+      std::string body = "left over";
+      bool waited = !x.TryReadBody(&body);
+      if (waited) {
+        if (auto err = co_await x.ReadBody(&body)) co_return (void) co_await x.RespondError(*err);
+      }
+      std::array<Field, 1> f{Field{"X-Waited", waited ? "1" : "0"}};
       co_await x.Respond(200, f, body);
     } else if (path == "/stream") {
       x.Begin(200, {}, std::nullopt);
@@ -182,6 +192,42 @@ TEST_F(HttpServerTest, DecodesChunkedBodiesAndAnswersExpectContinue) {
   Reply done = ReadReply(fd, pending);
   EXPECT_EQ(done.status, 200);
   EXPECT_EQ(done.body, "data");
+  close(fd);
+}
+
+TEST_F(HttpServerTest, TryReadBodyTakesOnlyABodyThatIsAlreadyThere) {
+  Start();
+  int fd = Dial(port_);
+  ASSERT_GE(fd, 0);
+  std::string pending;
+  // The body in the same segment as the head: taken without waiting.
+  SendAll(fd, Post("/try-echo", "whole"));
+  Reply r = ReadReply(fd, pending);
+  EXPECT_EQ(r.body, "whole");
+  EXPECT_EQ(r.Header("x-waited"), "0");
+  // No body at all: nothing to wait for, and nothing left in *body.
+  SendAll(fd, Get("/try-echo"));
+  r = ReadReply(fd, pending);
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "");
+  EXPECT_EQ(r.Header("x-waited"), "0");
+  // The body after the head: TryReadBody declines, ReadBody reads it.
+  SendAll(fd, "POST /try-echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\nla");
+  std::this_thread::sleep_for(50ms);
+  SendAll(fd, "ter");
+  r = ReadReply(fd, pending);
+  EXPECT_EQ(r.body, "later");
+  EXPECT_EQ(r.Header("x-waited"), "1");
+  EXPECT_FALSE(r.closed);
+  // A client waiting for "100 Continue": declined, so that ReadBody sends it.
+  SendAll(fd,
+          "POST /try-echo HTTP/1.1\r\nHost: t\r\nContent-Length: 4\r\n"
+          "Expect: 100-continue\r\n\r\n");
+  EXPECT_EQ(ReadReply(fd, pending, 2s).status, 100);
+  SendAll(fd, "data");
+  r = ReadReply(fd, pending);
+  EXPECT_EQ(r.body, "data");
+  EXPECT_EQ(r.Header("x-waited"), "1");
   close(fd);
 }
 

@@ -347,8 +347,41 @@ class H1Connection final : public Exchange {
     for (;;) {
       if (draining()) break;
       state_.idle = buf_.size() == 0;
+      // The head is read here, not by a helper coroutine: a coroutine frame
+      // per request is a malloc when Asio's frame cache has no block that fits.
       std::size_t head_len = 0;
-      HeadStatus hs = co_await ReadHead(first, &head_len);
+      HeadStatus hs;
+      std::optional<Steady::time_point> head_deadline;
+      if (first || buf_.size() > 0) head_deadline = Steady::now() + opts_.header_read_timeout;
+      for (;;) {
+        if (auto found = FindHead(&head_len)) {
+          hs = *found;
+          break;
+        }
+        const std::size_t have = buf_.size();
+        auto space =
+            buf_.prepare(std::min<std::size_t>(8192, opts_.request.max_header_bytes + 4 - have));
+        // Idle between requests, nothing of the next one received: the
+        // deadline may end the connection (there is no 408 to send), and it
+        // costs no timer operation per request.
+        if (head_deadline) {
+          deadline_.SetAt(*head_deadline);
+        } else {
+          deadline_.Set(opts_.idle_timeout);
+        }
+        auto [ec, n] = co_await io().async_read_some(space, kUse);
+        deadline_.Clear();
+        bool timed_out = ec && deadline_.expired();
+        buf_.commit(n);
+        if (n > 0) {
+          state_.idle = false;
+          if (!head_deadline) head_deadline = Steady::now() + opts_.header_read_timeout;
+        }
+        if (ec) {
+          hs = timed_out && buf_.size() > 0 ? HeadStatus::kTimeout : HeadStatus::kClosed;
+          break;
+        }
+      }
       first = false;
       state_.idle = false;
       if (hs == HeadStatus::kClosed) break;
@@ -393,12 +426,28 @@ class H1Connection final : public Exchange {
 
   // ---- Exchange ----
 
-  asio::awaitable<std::optional<HttpError>> ReadBody(std::string* body) override {
-    body->clear();
+  bool TryReadBody(std::string* body) override {
     if (body_read_ || head_.framing == BodyFraming::kNone) {
+      body->clear();
       body_read_ = true;
-      co_return std::nullopt;
+      return true;
     }
+    // The whole body came with the head (and no "100 Continue" is owed: the
+    // client sent bytes after the head).
+    if (head_.framing == BodyFraming::kContentLength && buf_.size() > 0 &&
+        buf_.size() >= head_.content_length) {
+      auto n = static_cast<std::size_t>(head_.content_length);
+      body->assign(static_cast<const char*>(buf_.data().data()), n);
+      buf_.consume(n);
+      body_read_ = true;
+      return true;
+    }
+    return false;
+  }
+
+  asio::awaitable<std::optional<HttpError>> ReadBody(std::string* body) override {
+    if (TryReadBody(body)) co_return std::nullopt;
+    body->clear();
     if (head_.expect_continue && buf_.size() == 0) {
       deadline_.Set(opts_.idle_timeout);
       auto [ec, n] = co_await asio::async_write(io(), asio::buffer(kContinue), kUse);
@@ -408,14 +457,6 @@ class H1Connection final : public Exchange {
         close_ = true;
         co_return MakeHttpError(400, "incomplete_body", "the connection closed before the body");
       }
-    }
-    if (head_.framing == BodyFraming::kContentLength && buf_.size() >= head_.content_length) {
-      // The whole body came with the head: no read, no coroutine frame.
-      auto n = static_cast<std::size_t>(head_.content_length);
-      body->assign(static_cast<const char*>(buf_.data().data()), n);
-      buf_.consume(n);
-      body_read_ = true;
-      co_return std::nullopt;
     }
     auto err = co_await ReadBodyBytes(body);
     if (err) {
@@ -608,50 +649,26 @@ class H1Connection final : public Exchange {
     }
   }
 
-  asio::awaitable<HeadStatus> ReadHead(bool first, std::size_t* head_len) {
+  // Whether the buffer holds a whole head (kOk, its length in *head_len), a
+  // head too large (kTooLarge), or nothing more will come (kClosed: draining
+  // between requests); nullopt: read more. Empty lines before a request are
+  // dropped (RFC 9112 section 2.2).
+  std::optional<HeadStatus> FindHead(std::size_t* head_len) {
     const std::size_t max = opts_.request.max_header_bytes;
-    std::optional<Steady::time_point> head_deadline;
-    if (first || buf_.size() > 0) head_deadline = Steady::now() + opts_.header_read_timeout;
-    for (;;) {
-      std::string_view have(static_cast<const char*>(buf_.data().data()), buf_.size());
-      // Empty lines before a request are ignored (RFC 9112 section 2.2).
-      std::size_t skip = 0;
-      while (have.substr(skip, 2) == "\r\n") skip += 2;
-      if (skip > 0) {
-        buf_.consume(skip);
-        have.remove_prefix(skip);
-      }
-      if (std::size_t end = FindHeadEnd(have); end != 0) {
-        *head_len = end;
-        co_return end > max ? HeadStatus::kTooLarge : HeadStatus::kOk;
-      }
-      if (have.size() > max) co_return HeadStatus::kTooLarge;
-      if (draining() && have.empty()) co_return HeadStatus::kClosed;
-      auto space = buf_.prepare(std::min<std::size_t>(8192, max + 4 - have.size()));
-      error_code ec;
-      std::size_t n = 0;
-      bool timed_out = false;
-      if (!head_deadline) {
-        // Idle between requests, nothing of the next one received: the
-        // deadline may end the connection (there is no 408 to send), and it
-        // costs no timer operation per request.
-        deadline_.Set(opts_.idle_timeout);
-        std::tie(ec, n) = co_await io().async_read_some(space, kUse);
-        deadline_.Clear();
-        timed_out = ec && deadline_.expired();
-      } else {
-        std::tie(ec, n, timed_out) = co_await ReadSomeBy(io(), space, *head_deadline);
-      }
-      buf_.commit(n);
-      if (n > 0) {
-        state_.idle = false;
-        if (!head_deadline) head_deadline = Steady::now() + opts_.header_read_timeout;
-      }
-      if (ec) {
-        if (timed_out && buf_.size() > 0) co_return HeadStatus::kTimeout;
-        co_return HeadStatus::kClosed;
-      }
+    std::string_view have(static_cast<const char*>(buf_.data().data()), buf_.size());
+    std::size_t skip = 0;
+    while (have.substr(skip, 2) == "\r\n") skip += 2;
+    if (skip > 0) {
+      buf_.consume(skip);
+      have.remove_prefix(skip);
     }
+    if (std::size_t end = FindHeadEnd(have); end != 0) {
+      *head_len = end;
+      return end > max ? HeadStatus::kTooLarge : HeadStatus::kOk;
+    }
+    if (have.size() > max) return HeadStatus::kTooLarge;
+    if (draining() && have.empty()) return HeadStatus::kClosed;
+    return std::nullopt;
   }
 
   asio::awaitable<std::optional<HttpError>> ReadBodyBytes(std::string* body) {

@@ -101,6 +101,12 @@ class Exchange {
   // waits for it. Returns the refusal to answer with (413, 408, 400) on
   // failure. Call at most once.
   virtual asio::awaitable<std::optional<HttpError>> ReadBody(std::string* body) = 0;
+  // ReadBody without waiting, when it can complete so: the request has no
+  // body, or (HTTP/1.1) all of it came with the head. True: *body holds what
+  // ReadBody would have returned, and this was the one call. False: nothing
+  // happened; co_await ReadBody. (A coroutine call is a frame allocation even
+  // when it never suspends: this is the request path's way around it.)
+  virtual bool TryReadBody(std::string* body) { return false; }
   // The next piece of the request body as it arrives, for bodies that are
   // streams (gRPC streaming calls): *done once the body ended, or once this
   // exchange's response ended. HTTP/1.1 reads the whole body as one piece.
