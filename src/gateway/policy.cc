@@ -137,21 +137,35 @@ Result<std::shared_ptr<const Policy>> Policy::Create(const estate::Estate& estat
 
 HttpResult<Principal> Policy::Authenticate(const Credentials& c,
                                            std::chrono::system_clock::time_point now) const {
-  if (c.duplicated)
-    return std::unexpected(Unauthenticated("credential header sent more than once"));
+  Principal p;
+  if (auto e = Authenticate(c, now, &p)) return std::unexpected(std::move(*e));
+  return p;
+}
+
+std::optional<HttpError> Policy::Authenticate(const Credentials& c,
+                                              std::chrono::system_clock::time_point now,
+                                              Principal* out) const {
+  // Every field as a new Principal has it; the capacity stays.
+  Principal& p = *out;
+  p.identity.clear();
+  p.roles.clear();
+  p.method = AuthMethod::kApiKey;
+  p.credential_id.clear();
+  p.estate_identity = true;
+  if (c.duplicated) return Unauthenticated("credential header sent more than once");
   std::string_view token;
   bool from_api_key_header = false;
   if (!c.authorization.empty() && !c.api_key.empty()) {
-    return std::unexpected(Unauthenticated("send either Authorization or x-api-key, not both"));
+    return Unauthenticated("send either Authorization or x-api-key, not both");
   }
   if (!c.authorization.empty()) {
     std::string_view a = Trim(c.authorization);
     std::size_t sp = a.find(' ');
     if (sp == std::string_view::npos || !EqualsIgnoreCase(a.substr(0, sp), "bearer")) {
-      return std::unexpected(Unauthenticated("Authorization must be 'Bearer <token>'"));
+      return Unauthenticated("Authorization must be 'Bearer <token>'");
     }
     token = Trim(a.substr(sp + 1));
-    if (token.empty()) return std::unexpected(Unauthenticated("empty bearer token"));
+    if (token.empty()) return Unauthenticated("empty bearer token");
   } else if (!c.api_key.empty()) {
     token = Trim(c.api_key);
     from_api_key_header = true;
@@ -160,25 +174,23 @@ HttpResult<Principal> Policy::Authenticate(const Credentials& c,
   if (!token.empty()) {
     if (token.starts_with(kApiKeyPrefix) || from_api_key_header) {
       if (!config_.auth.api_keys || keys_ == nullptr) {
-        return std::unexpected(Unauthenticated("API keys are not accepted"));
+        return Unauthenticated("API keys are not accepted");
       }
       auto id = keys_->Authenticate(token);
-      if (!id) return std::unexpected(Unauthenticated(id.error().message()));
+      if (!id) return Unauthenticated(id.error().message());
       auto it = impl_->identities.find(*id);
       if (it == impl_->identities.end()) {
-        return std::unexpected(Unauthenticated("API key's identity is not in the estate"));
+        return Unauthenticated("API key's identity is not in the estate");
       }
-      Principal p;
       p.identity = it->second->name;
       for (const auto& r : it->second->roles) AddRole(&p.roles, r);
       p.method = AuthMethod::kApiKey;
-      p.credential_id = std::string(token.substr(kApiKeyPrefix.size(), 16));
-      return p;
+      p.credential_id.assign(token.substr(kApiKeyPrefix.size(), 16));
+      return std::nullopt;
     }
-    if (jwt_ == nullptr) return std::unexpected(Unauthenticated("bearer tokens are not accepted"));
+    if (jwt_ == nullptr) return Unauthenticated("bearer tokens are not accepted");
     auto jp = jwt_->Verify(token, now);
-    if (!jp) return std::unexpected(Unauthenticated(jp.error().message()));
-    Principal p;
+    if (!jp) return Unauthenticated(jp.error().message());
     p.method = AuthMethod::kJwt;
     p.credential_id = jp->subject;
     auto it = impl_->identities.find(jp->subject);
@@ -189,10 +201,10 @@ HttpResult<Principal> Policy::Authenticate(const Credentials& c,
       p.identity = "jwt:" + jp->subject;
       p.estate_identity = false;
     } else {
-      return std::unexpected(Unauthenticated("token subject is not a known identity"));
+      return Unauthenticated("token subject is not a known identity");
     }
     for (const auto& r : jp->roles) AddRole(&p.roles, r);
-    return p;
+    return std::nullopt;
   }
 
   if (config_.auth.mtls && !c.peer_sans.empty()) {
@@ -208,16 +220,15 @@ HttpResult<Principal> Policy::Authenticate(const Credentials& c,
       if (id == nullptr) continue;
       auto it = impl_->identities.find(*id);
       if (it == impl_->identities.end()) continue;
-      Principal p;
       p.identity = it->second->name;
       for (const auto& r : it->second->roles) AddRole(&p.roles, r);
       p.method = AuthMethod::kMtls;
       p.credential_id = san;
-      return p;
+      return std::nullopt;
     }
-    return std::unexpected(Unauthenticated("client certificate does not name an estate identity"));
+    return Unauthenticated("client certificate does not name an estate identity");
   }
-  return std::unexpected(Unauthenticated("missing credentials"));
+  return Unauthenticated("missing credentials");
 }
 
 namespace {
@@ -291,6 +302,12 @@ HttpResult<Target> Policy::Authorize(const Principal& p, const RouteMatch& m,
 std::vector<std::pair<LimitKey, LimitSpec>> Policy::LimitsFor(const Principal& p,
                                                               std::string_view model) const {
   std::vector<std::pair<LimitKey, LimitSpec>> out;
+  LimitsFor(p, model, &out);
+  return out;
+}
+
+void Policy::LimitsFor(const Principal& p, std::string_view model,
+                       std::vector<std::pair<LimitKey, LimitSpec>>* out) const {
   const RateLimitConfig& rl = config_.rate_limits;
   const LimitSpec* id_spec = nullptr;
   if (auto it = rl.identities.find(p.identity); it != rl.identities.end()) {
@@ -304,13 +321,23 @@ std::vector<std::pair<LimitKey, LimitSpec>> Policy::LimitsFor(const Principal& p
     }
   }
   if (id_spec == nullptr) id_spec = &rl.default_identity;
-  if (!id_spec->empty()) out.push_back({LimitKey{"identity", p.identity}, *id_spec});
+  const LimitSpec* m_spec = nullptr;
   if (!model.empty()) {
-    const LimitSpec* m_spec = &rl.default_model;
+    m_spec = &rl.default_model;
     if (auto it = rl.models.find(model); it != rl.models.end()) m_spec = &it->second;
-    if (!m_spec->empty()) out.push_back({LimitKey{"model", std::string(model)}, *m_spec});
   }
-  return out;
+  // Assigned into the elements already there: their strings keep their capacity.
+  std::size_t n = 0;
+  auto add = [&](std::string_view scope, std::string_view name, const LimitSpec& spec) {
+    if (n == out->size()) out->emplace_back();
+    auto& [key, s] = (*out)[n++];
+    key.scope.assign(scope);
+    key.name.assign(name);
+    s = spec;
+  };
+  if (!id_spec->empty()) add("identity", p.identity, *id_spec);
+  if (m_spec != nullptr && !m_spec->empty()) add("model", model, *m_spec);
+  out->resize(n);
 }
 
 std::string Policy::ModelListJson(const Principal& p) const {

@@ -27,6 +27,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -89,6 +90,12 @@ class Policy {
   // WWW-Authenticate challenge is the server's: `Bearer realm="rampart"`).
   HttpResult<Principal> Authenticate(const Credentials& c,
                                      std::chrono::system_clock::time_point now) const;
+  // The same into *out, which is overwritten whole; its strings and roles
+  // keep their capacity (the gateway reuses one Principal per request slot).
+  // nullopt: authenticated.
+  std::optional<HttpError> Authenticate(const Credentials& c,
+                                        std::chrono::system_clock::time_point now,
+                                        Principal* out) const;
 
   // `model`: from the body for ModelSource::kBody routes (the server passes
   // "" when the body names none: 400 "model_required"), ignored otherwise
@@ -101,6 +108,10 @@ class Policy {
   // ("model", model) with their specs; keys whose spec is empty are left out.
   std::vector<std::pair<LimitKey, LimitSpec>> LimitsFor(const Principal& p,
                                                         std::string_view model) const;
+  // The same into *out, replacing what it held; its elements' capacity is
+  // reused (no allocation once warm).
+  void LimitsFor(const Principal& p, std::string_view model,
+                 std::vector<std::pair<LimitKey, LimitSpec>>* out) const;
 
   // Body of GET /v1/models for this principal: the OpenAI list object with
   // the openai-family models the principal may use (chat/completions/embeddings).
