@@ -179,7 +179,39 @@ struct Call {
   bool rate_limit_fields = false;
   // Reject mode: the room this request's audit record will take.
   AuditBatcher::Slot audit_slot;
+  // The request's own buffers. A Call is reused from one request to the
+  // next (CallLease), so these and the record's strings keep their capacity:
+  // a request id or path past the small-string buffer, the body, the
+  // principal's roles, the limit keys would each be a malloc per request.
+  Principal principal;
+  std::string body_bytes;  // the request body as read
+  std::string model;
+  std::vector<std::pair<LimitKey, LimitSpec>> limit_keys;
 };
+
+// A body larger than this is not kept for the next request.
+constexpr std::size_t kKeepBodyBytes = 64 * 1024;
+
+// Makes `c` what a new Call is, keeping the capacity of its buffers.
+void Recycle(Call& c) {
+  Call fresh;
+  auto keep = [](auto& from, auto& to) {
+    from.clear();
+    to.swap(from);
+  };
+  keep(c.rec.request_id, fresh.rec.request_id);
+  keep(c.rec.path, fresh.rec.path);
+  keep(c.rec.identity, fresh.rec.identity);
+  keep(c.rec.filter_notes, fresh.rec.filter_notes);
+  keep(c.rl_policy, fresh.rl_policy);
+  keep(c.principal.identity, fresh.principal.identity);
+  keep(c.principal.roles, fresh.principal.roles);
+  keep(c.principal.credential_id, fresh.principal.credential_id);
+  if (c.body_bytes.capacity() <= kKeepBodyBytes) keep(c.body_bytes, fresh.body_bytes);
+  keep(c.model, fresh.model);
+  keep(c.limit_keys, fresh.limit_keys);
+  c = std::move(fresh);  // releases the audit slot, as destroying the Call did
+}
 
 // The gateway's state of one I/O thread: touched only from that thread.
 struct WorkerState {
@@ -197,7 +229,29 @@ struct WorkerState {
   std::uint64_t policy_gen = ~0ull;
   std::shared_ptr<const Policy> policy;
   std::mt19937_64 rng{std::random_device{}()};
-  std::vector<http::Field> fields;  // a response's fields, reused
+  std::vector<http::Field> fields;           // a response's fields, reused
+  std::vector<std::unique_ptr<Call>> calls;  // free Calls (see Call)
+};
+
+// A Call from the worker's free list for one request, recycled after it.
+struct CallLease {
+  explicit CallLease(WorkerState& ws) : w(ws) {
+    if (w.calls.empty()) {
+      call = std::make_unique<Call>();
+    } else {
+      call = std::move(w.calls.back());
+      w.calls.pop_back();
+    }
+  }
+  ~CallLease() {
+    Recycle(*call);
+    w.calls.push_back(std::move(call));
+  }
+  CallLease(const CallLease&) = delete;
+  CallLease& operator=(const CallLease&) = delete;
+  Call& operator*() { return *call; }
+  WorkerState& w;
+  std::unique_ptr<Call> call;
 };
 
 // A kJsonArenaBytes block from the worker's free list, for one request.
@@ -343,15 +397,11 @@ class GatewayServer::Impl final : public http::Handler {
 
   // ---- http::Handler ----------------------------------------------------------------------
 
-  asio::awaitable<void> Handle(http::Exchange& ex) override {
-    WorkerState& w = workers_[static_cast<std::size_t>(ex.conn().worker)];
-    Call x = NewCall(w, ex);
-    co_await Serve(w, ex, x);
-  }
-
   asio::awaitable<void> Refused(http::Exchange& ex, const HttpError& e) override {
     WorkerState& w = workers_[static_cast<std::size_t>(ex.conn().worker)];
-    Call x = NewCall(w, ex);
+    CallLease lease(w);
+    Call& x = *lease;
+    StartCall(w, ex, x);
     co_await Refuse(ex, x, e);
   }
 
@@ -360,14 +410,15 @@ class GatewayServer::Impl final : public http::Handler {
   }
 
  private:
-  Call NewCall(WorkerState& w, const http::Exchange& ex) {
-    Call x;
+  // A fresh (recycled) Call for the request `ex` starts.
+  static void StartCall(WorkerState& w, const http::Exchange& ex, Call& x) {
     x.t0 = Steady::now();
     x.rec.time = std::chrono::system_clock::now();
-    x.rec.request_id = fmt::format("{:016x}", w.rng());
+    char id[16];
+    fmt::format_to_n(id, sizeof id, "{:016x}", w.rng());
+    x.rec.request_id.assign(id, sizeof id);
     x.rec.remote = ex.conn().peer;
     x.rec.route = "unmatched";
-    return x;
   }
 
   std::shared_ptr<const Policy> CurrentPolicy(WorkerState& w) {
@@ -450,11 +501,18 @@ class GatewayServer::Impl final : public http::Handler {
     if (audit_) audit_->Record(x.rec, &x.audit_slot);
   }
 
-  // The pipeline of server.h, after the core server parsed the head.
-  asio::awaitable<void> Serve(WorkerState& w, http::Exchange& ex, Call& x) {
+  // The pipeline of server.h, after the core server parsed the head. One
+  // coroutine for the whole pipeline: its frame is larger than Asio
+  // recycles, and a second one (a Serve awaited by Handle) was one more
+  // malloc per request.
+  asio::awaitable<void> Handle(http::Exchange& ex) override {
+    WorkerState& w = workers_[static_cast<std::size_t>(ex.conn().worker)];
+    CallLease lease(w);
+    Call& x = *lease;
+    StartCall(w, ex, x);
     const RequestHead& head = ex.head();
-    x.rec.method = std::string(head.method);
-    x.rec.path = std::string(head.target.substr(0, head.target.find('?')));
+    x.rec.method.assign(head.method);
+    x.rec.path.assign(head.target.substr(0, head.target.find('?')));
 
     bool grpc = ex.conn().http2 && head.target.starts_with(kGrpcServicePrefix);
     // Fail closed on audit (reject mode): a request is served only when its
@@ -486,17 +544,23 @@ class GatewayServer::Impl final : public http::Handler {
     if (grpc) co_return co_await ServeGrpc(w, ex, x, policy);
     auto match = policy->MatchRoute(head.method, head.target);
     if (!match) co_return co_await Refuse(ex, x, match.error());
-    x.rec.route = std::string(RouteName(match->route->kind));
+    x.rec.route.assign(RouteName(match->route->kind));
 
-    auto principal = policy->Authenticate(CredentialsOf(ex), std::chrono::system_clock::now());
-    if (!principal) co_return co_await Refuse(ex, x, principal.error());
-    x.rec.identity = principal->identity;
-    x.roles = principal->roles;
+    const Principal& principal = x.principal;
+    if (auto e = policy->Authenticate(CredentialsOf(ex), std::chrono::system_clock::now(),
+                                      &x.principal)) {
+      co_return co_await Refuse(ex, x, *e);
+    }
+    x.rec.identity = principal.identity;
+    x.roles = principal.roles;
     x.protocol = match->route->family == ProtocolFamily::kOpenAi ? "openai" : "kserve-v2";
 
-    // The body, bounded in size and time.
-    std::string body;
-    if (auto err = co_await ex.ReadBody(&body)) co_return co_await Refuse(ex, x, *err);
+    // The body, bounded in size and time (a body that came with the head
+    // is taken without awaiting: no coroutine frame).
+    std::string& body = x.body_bytes;
+    if (!ex.TryReadBody(&body)) {
+      if (auto err = co_await ex.ReadBody(&body)) co_return co_await Refuse(ex, x, *err);
+    }
     x.rec.bytes_in = body.size();
     x.body = body;
 
@@ -507,7 +571,7 @@ class GatewayServer::Impl final : public http::Handler {
     ArenaLease arena(w);
     json::monotonic_resource json_mr(arena.block.get(), kJsonArenaBytes);
     std::optional<json::object> request_json;
-    std::string model;
+    std::string& model = x.model;
     if (match->route->model_source == ModelSource::kBody) {
       JsonLimits jl;
       jl.max_bytes = limits_.max_body_bytes;
@@ -521,11 +585,11 @@ class GatewayServer::Impl final : public http::Handler {
       x.json_body = &*request_json;
       if (auto it = request_json->find("model");
           it != request_json->end() && it->value().is_string())
-        model = std::string(it->value().get_string());
+        model.assign(it->value().get_string());
     } else if (match->route->model_source == ModelSource::kPath) {
       model = match->model;
     }
-    auto target = policy->Authorize(*principal, *match, model);
+    auto target = policy->Authorize(principal, *match, model);
     if (!target) co_return co_await Refuse(ex, x, target.error());
     x.rec.model = model;
     if (policy->config().audit.prompt_digest && !body.empty()) {
@@ -542,7 +606,7 @@ class GatewayServer::Impl final : public http::Handler {
     const std::string& forward_body = replaced_body.empty() ? body : replaced_body;
 
     if (match->route->local) {
-      std::string list = policy->ModelListJson(*principal);
+      std::string list = policy->ModelListJson(principal);
       x.rec.status = 200;
       x.rec.denied = false;
       w.fields.clear();
@@ -559,9 +623,13 @@ class GatewayServer::Impl final : public http::Handler {
         request_json
             ? EstimateTokens(*request_json, policy->config().rate_limits.default_max_tokens)
             : 0;
-    auto limited = co_await CheckLimits(ex.conn().worker, x, *policy, *principal, model, estimate);
-    if (!limited) co_return co_await Refuse(ex, x, limited.error().first, limited.error().second);
-    std::optional<Reservation> reservation = std::move(*limited);
+    std::optional<LimitOutcome> limited =
+        TryCheckLimits(ex.conn().worker, x, *policy, principal, model, estimate);
+    if (!limited) limited = co_await AwaitLimits(ex.conn().worker, x, estimate);
+    if (!*limited) {
+      co_return co_await Refuse(ex, x, limited->error().first, limited->error().second);
+    }
+    std::optional<Reservation> reservation = std::move(**limited);
 
     auto up_it = policy->config().upstreams.find(target->service_name);
     if (up_it == policy->config().upstreams.end() || up_it->second.url.empty()) {
@@ -576,7 +644,7 @@ class GatewayServer::Impl final : public http::Handler {
     bool usage_route = match->route->family == ProtocolFamily::kOpenAi &&
                        match->route->model_source == ModelSource::kBody;
     std::optional<Usage> usage;
-    co_await Forward(w, ex, *match, up, *principal, forward_body, usage_route, x, &usage);
+    co_await Forward(w, ex, *match, up, principal, forward_body, usage_route, x, &usage);
     if (reservation) {
       std::uint64_t actual =
           usage ? usage->total_tokens
@@ -621,21 +689,43 @@ class GatewayServer::Impl final : public http::Handler {
     return std::nullopt;
   }
 
-  // The rate limits of this principal and model: the reservation to settle
-  // (none when no limit applies), or the refusal with its Retry-After. The
-  // local limiter answers at once; Redis is awaited without blocking.
-  asio::awaitable<std::expected<std::optional<Reservation>, std::pair<HttpError, std::string>>>
-  CheckLimits(int worker, Call& x, const Policy& policy, const Principal& p, std::string_view model,
-              std::uint64_t estimate) {
-    auto keys = policy.LimitsFor(p, model);
-    if (keys.empty()) co_return std::optional<Reservation>();
-    std::optional<Admission> decided = deps_.limiter->TryAdmit(keys, estimate);
-    if (!decided) decided = co_await deps_.limiter->Admit(keys, estimate);
-    Admission& admitted = *decided;
+  // What the rate limits say: the reservation to settle (none when no limit
+  // applies), or the refusal with its Retry-After.
+  using LimitOutcome = std::expected<std::optional<Reservation>, std::pair<HttpError, std::string>>;
+
+  // The rate limits of this principal and model (into x.limit_keys), when
+  // the limiter decides without I/O (the local one always does); nullopt:
+  // co_await AwaitLimits. A plain call: a coroutine here would be a frame
+  // allocation per request.
+  std::optional<LimitOutcome> TryCheckLimits(int worker, Call& x, const Policy& policy,
+                                             const Principal& p, std::string_view model,
+                                             std::uint64_t estimate) {
+    policy.LimitsFor(p, model, &x.limit_keys);
+    if (x.limit_keys.empty()) return LimitOutcome(std::optional<Reservation>());
+    std::optional<Admission> decided = deps_.limiter->TryAdmit(x.limit_keys, estimate);
+    if (!decided) return std::nullopt;
+    return Decided(worker, x, *decided);
+  }
+
+  // The limiter's decision on x.limit_keys, awaited (Redis).
+  asio::awaitable<LimitOutcome> AwaitLimits(int worker, Call& x, std::uint64_t estimate) {
+    Admission admitted = co_await deps_.limiter->Admit(x.limit_keys, estimate);
+    co_return Decided(worker, x, admitted);
+  }
+
+  // Both steps, for the paths that always run a coroutine anyway (gRPC).
+  asio::awaitable<LimitOutcome> CheckLimits(int worker, Call& x, const Policy& policy,
+                                            const Principal& p, std::string_view model,
+                                            std::uint64_t estimate) {
+    if (auto now = TryCheckLimits(worker, x, policy, p, model, estimate)) co_return std::move(*now);
+    co_return co_await AwaitLimits(worker, x, estimate);
+  }
+
+  LimitOutcome Decided(int worker, Call& x, Admission& admitted) {
     if (!admitted) {
       metrics_->RecordRateLimit(worker, "error");
       spdlog::warn("gateway: rate limiter cannot decide: {}", admitted.error().message());
-      co_return std::unexpected(std::make_pair(
+      return std::unexpected(std::make_pair(
           MakeHttpError(503, "rate_limiter_unavailable", "rate limits cannot be checked right now"),
           std::string("1")));
     }
@@ -644,12 +734,12 @@ class GatewayServer::Impl final : public http::Handler {
     if (!d.allowed) {
       metrics_->RecordRateLimit(worker, d.reason);
       auto secs = std::max<std::int64_t>(1, (d.retry_after.count() + 999) / 1000);
-      co_return std::unexpected(std::make_pair(
+      return std::unexpected(std::make_pair(
           MakeHttpError(429, "rate_limited", "rate limit exceeded (" + d.reason + ")"),
           std::to_string(secs)));
     }
     metrics_->RecordRateLimit(worker, "allowed");
-    co_return std::optional<Reservation>(std::move(admitted->second));
+    return std::optional<Reservation>(std::move(admitted->second));
   }
 
   // The per-client-address request rate (limits.requests_per_second_per_ip),
