@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 namespace rampart::gateway {
 namespace {
@@ -250,8 +251,41 @@ std::uint64_t EstimateTokens(const boost::json::object& request, std::uint64_t d
   return Add(estimate, Mul(completion, n));
 }
 
+namespace {
+
+// Buffers of finished scanners on this thread, for the next ones: a worker
+// scans the responses of many requests at once, each needs its own.
+constexpr std::size_t kKeepBytes = 64 * 1024;  // larger ones are freed
+constexpr std::size_t kKeepBuffers = 64;
+thread_local std::vector<std::string> t_spare;
+
+void TakeSpare(std::string& to) {
+  if (t_spare.empty()) return;
+  to.swap(t_spare.back());
+  t_spare.pop_back();
+}
+
+void GiveBack(std::string& from) {
+  if (from.capacity() > kKeepBytes || from.capacity() <= std::string().capacity() ||
+      t_spare.size() >= kKeepBuffers) {
+    return;
+  }
+  from.clear();
+  t_spare.push_back(std::move(from));
+}
+
+}  // namespace
+
 UsageScanner::UsageScanner(bool event_stream, std::size_t max_buffer)
-    : event_stream_(event_stream), max_buffer_(std::max<std::size_t>(max_buffer, 16)) {}
+    : event_stream_(event_stream), max_buffer_(std::max<std::size_t>(max_buffer, 16)) {
+  TakeSpare(buffer_);
+  if (event_stream_) TakeSpare(data_);
+}
+
+UsageScanner::~UsageScanner() {
+  GiveBack(buffer_);
+  GiveBack(data_);
+}
 
 void UsageScanner::Feed(std::string_view bytes) {
   if (finished_) return;
@@ -396,7 +430,7 @@ std::optional<Usage> UsageScanner::Finish() {
       // Only a body we could not parse whole is searched by text.
       if (!parsed) usage_ = FindUsageInText(buffer_);
       buffer_.clear();
-      buffer_.shrink_to_fit();
+      if (buffer_.capacity() > kKeepBytes) buffer_.shrink_to_fit();
     }
   } catch (...) {
     overflow_ = true;

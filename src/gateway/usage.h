@@ -29,6 +29,9 @@ std::uint64_t EstimateTokens(const boost::json::object& request,
 class UsageScanner {
  public:
   explicit UsageScanner(bool event_stream, std::size_t max_buffer = 1 << 20);
+  ~UsageScanner();
+  UsageScanner(const UsageScanner&) = delete;
+  UsageScanner& operator=(const UsageScanner&) = delete;
   // Never throws; bytes after the limit are dropped as described below.
   void Feed(std::string_view bytes);
   // The usage found, or nullopt. Call once, after the last Feed.
@@ -51,6 +54,8 @@ class UsageScanner {
 
   bool event_stream_;
   std::size_t max_buffer_;
+  // Both buffers come from (and go back to) a per-thread spare, so that a
+  // response costs no allocation for them once warm.
   std::string buffer_;  // stream: the current line; plain: the body (or its tail)
   bool overflow_ = false;
   std::optional<Usage> usage_;
