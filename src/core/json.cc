@@ -476,8 +476,32 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
     ec.clear();
   }
 
-  json::stream_parser p(json::storage_ptr(), opts);
+  // One parser per thread, reused: its two stacks (the values being built,
+  // the suspended parse) keep their memory, instead of two allocations per
+  // text. A large text gets a parser of its own, so that no thread keeps
+  // the stacks of its largest document.
+  constexpr std::size_t kReuseParserBytes = 64 * 1024;
+  thread_local std::optional<json::stream_parser> reused;
+  thread_local std::size_t reused_depth = 0;
+  std::optional<json::stream_parser> own;
+  json::stream_parser* pp;
+  if (text.size() <= kReuseParserBytes) {
+    if (!reused || reused_depth != opts.max_depth) {
+      reused.emplace(json::storage_ptr(), opts);
+      reused_depth = opts.max_depth;
+    }
+    pp = &*reused;
+  } else {
+    pp = &own.emplace(json::storage_ptr(), opts);
+  }
+  json::stream_parser& p = *pp;
   p.reset(std::move(storage));
+  // Whatever the parse leaves (a failed parse keeps partial values made
+  // from `storage`) is destroyed now, while `storage` lives.
+  struct ResetAfter {
+    json::stream_parser& p;
+    ~ResetAfter() { p.reset(); }
+  } reset_after{p};
   std::size_t n = p.write_some(text.data(), text.size(), ec);
   if (!ec && n == text.size()) p.finish(ec);
   if (!ec && n != text.size()) ec = json::error::extra_data;
