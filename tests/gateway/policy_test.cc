@@ -291,6 +291,43 @@ TEST_F(PolicyTest, LimitsFor) {
   EXPECT_EQ(policy_->LimitsFor(As(vision_key_), "").size(), 1u);
 }
 
+// The gateway reuses one Principal and one key list from request to request:
+// nothing of an earlier request may survive into the next one.
+TEST_F(PolicyTest, ReusedPrincipalAndKeysHoldOnlyTheLatestRequest) {
+  auto auth = [&](const std::string& key, Principal* into) {
+    std::string header = key.empty() ? "" : "Bearer " + key;
+    Credentials c;
+    c.authorization = header;
+    return policy_->Authenticate(c, kNow, into);
+  };
+  Principal p;
+  ASSERT_FALSE(auth(admin_key_, &p).has_value());
+  EXPECT_EQ(p.identity, "admin");
+  ASSERT_FALSE(p.roles.empty());
+  ASSERT_FALSE(auth(frontend_key_, &p).has_value());
+  EXPECT_EQ(p.identity, "frontend");
+  EXPECT_EQ(p.roles, std::vector<std::string>{"chat-user"});
+  EXPECT_EQ(p.credential_id, As(frontend_key_).credential_id);
+  // A refusal leaves nothing of the last principal behind.
+  auto refused = auth("", &p);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->http_status, 401);
+  EXPECT_EQ(p.identity, "");
+  EXPECT_TRUE(p.roles.empty());
+  EXPECT_EQ(p.credential_id, "");
+
+  std::vector<std::pair<LimitKey, LimitSpec>> keys;
+  policy_->LimitsFor(As(frontend_key_), "chat-7b", &keys);
+  ASSERT_EQ(keys.size(), 2u);
+  EXPECT_EQ(keys[0].first, (LimitKey{"identity", "frontend"}));
+  EXPECT_EQ(keys[1].first, (LimitKey{"model", "chat-7b"}));
+  EXPECT_EQ(keys[1].second.tokens_per_minute, 1000u);
+  policy_->LimitsFor(As(admin_key_), "chat-70b", &keys);
+  ASSERT_EQ(keys.size(), 1u);
+  EXPECT_EQ(keys[0].first, (LimitKey{"identity", "admin"}));
+  EXPECT_EQ(keys[0].second.max_concurrent, 2u);
+}
+
 // JWT principals, with tokens signed here by an Ed25519 key.
 class PolicyJwtTest : public PolicyTest {
  protected:

@@ -152,6 +152,32 @@ TEST(UsageScannerTest, TruncatedPlainJsonStillYieldsUsage) {
   ExpectUsage(s.Finish(), 40, 2, 42, "truncated");
 }
 
+// Scanners reuse the buffers of earlier ones on the same thread: what an
+// earlier response left (unfinished, or a stream's half line) is never seen.
+TEST(UsageScannerTest, ABufferReusedFromAnEarlierScannerStartsEmpty) {
+  {
+    UsageScanner unfinished(false);
+    unfinished.Feed("{\"usage\":{\"prompt_tokens\":999,\"total_tokens\":999}}");
+  }
+  {
+    UsageScanner next(false);  // gets the buffer `unfinished` left
+    next.Feed("{\"choices\":[]}");
+    EXPECT_FALSE(next.Finish().has_value());
+  }
+  {
+    UsageScanner half_line(true);
+    half_line.Feed("data: {\"usage\":{\"prompt_tokens\":7,");
+  }
+  {
+    UsageScanner next(true);  // gets the buffer holding that half line
+    next.Feed("\"total_tokens\":3}}\n\ndata: [DONE]\n\n");
+    EXPECT_FALSE(next.Finish().has_value());
+  }
+  UsageScanner plain(false);
+  plain.Feed(kPlain);
+  ExpectUsage(plain.Finish(), 40, 2, 42, "plain after reuse");
+}
+
 TEST(UsageScannerTest, TotalDerivedWhenAbsent) {
   UsageScanner s(false);
   s.Feed("{\"usage\":{\"prompt_tokens\":10,\"completion_tokens\":5}}");
