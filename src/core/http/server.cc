@@ -324,6 +324,12 @@ class H1Connection final : public Exchange {
         info_(std::move(info)) {
     conn_ = &info_;
     state_.lowest = &lowest_;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      // SendNow's writes must never block the worker.
+      error_code ec;
+      lowest_.socket().non_blocking(true, ec);
+      send_now_ = !ec;
+    }
     if (!initial.empty()) {
       auto b = buf_.prepare(initial.size());
       std::memcpy(b.data(), initial.data(), initial.size());
@@ -533,12 +539,14 @@ class H1Connection final : public Exchange {
     }
     if (last) ended_ = true;
     // Send's steps, inline: one coroutine frame less per response.
-    deadline_.Set(opts_.idle_timeout);
-    auto [ec, sent] =
-        co_await asio::async_write(io(), std::span<const asio::const_buffer>(bufs.data(), n), kUse);
-    deadline_.Clear();
+    std::span<asio::const_buffer> rest = SendNow(std::span<asio::const_buffer>(bufs.data(), n));
+    if (!rest.empty()) {
+      deadline_.Set(opts_.idle_timeout);
+      auto [ec, sent] = co_await asio::async_write(io(), rest, kUse);
+      deadline_.Clear();
+      if (ec) ok_ = false;
+    }
     out_.clear();
-    if (ec) ok_ = false;
     co_return ok_;
   }
 
@@ -599,17 +607,46 @@ class H1Connection final : public Exchange {
   }
 
   // Writes `bufs` (which may point into out_), then clears out_.
-  asio::awaitable<bool> Send(std::span<const asio::const_buffer> bufs) {
-    deadline_.Set(opts_.idle_timeout);
-    auto [ec, n] = co_await asio::async_write(io(), bufs, kUse);
-    deadline_.Clear();
+  asio::awaitable<bool> Send(std::span<asio::const_buffer> bufs) {
+    std::span<asio::const_buffer> rest = SendNow(bufs);
+    if (!rest.empty()) {
+      deadline_.Set(opts_.idle_timeout);
+      auto [ec, n] = co_await asio::async_write(io(), rest, kUse);
+      deadline_.Clear();
+      if (ec) ok_ = false;
+    }
     out_.clear();
-    if (ec) ok_ = false;
     co_return ok_;
   }
   asio::awaitable<bool> SendOut() {
     std::array<asio::const_buffer, 1> one{asio::buffer(out_)};
     co_return co_await Send(one);
+  }
+
+  // Sends what a plain socket takes at once (it is non-blocking): a response
+  // that fits the socket's buffer, the rule, then needs no asynchronous write
+  // (no operation, no frame, no posted completion). Returns what is left to
+  // send: all of `bufs` for TLS or when the socket takes nothing now, none
+  // when the send failed (ok_ is then false).
+  std::span<asio::const_buffer> SendNow(std::span<asio::const_buffer> bufs) {
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      return bufs;
+    } else {
+      if (!send_now_) return bufs;
+      error_code ec;
+      std::size_t sent = lowest_.socket().write_some(bufs, ec);
+      if (ec == asio::error::would_block || ec == asio::error::try_again) return bufs;
+      if (ec) {
+        ok_ = false;
+        return {};
+      }
+      while (!bufs.empty() && sent >= bufs.front().size()) {
+        sent -= bufs.front().size();
+        bufs = bufs.subspan(1);
+      }
+      if (!bufs.empty()) bufs.front() += sent;
+      return bufs;
+    }
   }
 
   // Answers a refusal before Handle; returns whether the connection may
@@ -714,7 +751,8 @@ class H1Connection final : public Exchange {
   beast::flat_buffer buf_;
   std::string head_bytes_;
   std::string out_;
-  bool ok_ = true;  // the client is still there
+  bool ok_ = true;         // the client is still there
+  bool send_now_ = false;  // the socket is non-blocking: SendNow may write
   bool body_read_ = false;
   bool head_request_ = false;
   bool no_body_ = false;
