@@ -189,8 +189,11 @@ struct Call {
   std::vector<std::pair<LimitKey, LimitSpec>> limit_keys;
 };
 
-// A body larger than this is not kept for the next request.
-constexpr std::size_t kKeepBodyBytes = 64 * 1024;
+// What a worker keeps for later requests is bounded: at most kKeepCalls
+// free Calls (more requests than that in flight at once allocate their own),
+// each keeping a body buffer of at most kKeepBodyBytes.
+constexpr std::size_t kKeepCalls = 256;
+constexpr std::size_t kKeepBodyBytes = 16 * 1024;
 
 // Makes `c` what a new Call is, keeping the capacity of its buffers.
 void Recycle(Call& c) {
@@ -244,6 +247,7 @@ struct CallLease {
     }
   }
   ~CallLease() {
+    if (w.calls.size() >= kKeepCalls) return;
     Recycle(*call);
     w.calls.push_back(std::move(call));
   }
