@@ -30,6 +30,7 @@
 #include "core/http/deadline.h"
 #include "core/http/parse.h"
 #include "core/http/server.h"
+#include "core/http/write_now.h"
 #include "core/json.h"
 #include "core/tls.h"
 #include "gateway/audit.h"
@@ -98,6 +99,7 @@ struct UpstreamConn {
   std::size_t cap = 0, begin = 0, end = 0;
   http::ResponseHead head;  // the response being read (its storage kept between requests)
   std::string req;          // the request head being sent (capacity kept between requests)
+  bool write_now = false;   // plain and non-blocking: the request goes out with http::WriteNow
   // Bounds each exchange by the upstream's response_timeout once connected
   // (and the TLS handshake by connect_timeout): no timer operation per read
   // or write. Last: destroyed before the socket it cancels.
@@ -1169,6 +1171,11 @@ class GatewayServer::Impl final : public http::Handler {
     }
     error_code ignored;
     conn->plain->set_option(tcp::no_delay(true), ignored);
+    if (u.scheme != "https") {
+      // Forward's request write goes out with http::WriteNow, which must not block.
+      conn->plain->non_blocking(true, ignored);
+      conn->write_now = !ignored;
+    }
     if (u.scheme == "https") {
       Status err;
       auto ctx = UpstreamTls(u, &err);
@@ -1316,7 +1323,13 @@ class GatewayServer::Impl final : public http::Handler {
       if (conn->tls) {
         std::tie(ec, std::ignore) = co_await asio::async_write(*conn->tls, bufs, kUse);
       } else {
-        std::tie(ec, std::ignore) = co_await asio::async_write(*conn->plain, bufs, kUse);
+        // What the socket takes at once (the rule: a request head and a
+        // small body) needs no asynchronous write, nor its operation.
+        std::span<asio::const_buffer> rest(bufs);
+        if (conn->write_now) rest = http::WriteNow(*conn->plain, rest, &ec);
+        if (!ec && !rest.empty()) {
+          std::tie(ec, std::ignore) = co_await asio::async_write(*conn->plain, rest, kUse);
+        }
       }
       // The head; interim 1xx responses (except 101) are read past, not forwarded.
       bool received = false, timed_out = false;

@@ -24,6 +24,7 @@
 
 #include "core/http/deadline.h"
 #include "core/http/server_internal.h"
+#include "core/http/write_now.h"
 #include "core/json.h"
 
 namespace rampart::http {
@@ -634,18 +635,9 @@ class H1Connection final : public Exchange {
     } else {
       if (!send_now_) return bufs;
       error_code ec;
-      std::size_t sent = lowest_.socket().write_some(bufs, ec);
-      if (ec == asio::error::would_block || ec == asio::error::try_again) return bufs;
-      if (ec) {
-        ok_ = false;
-        return {};
-      }
-      while (!bufs.empty() && sent >= bufs.front().size()) {
-        sent -= bufs.front().size();
-        bufs = bufs.subspan(1);
-      }
-      if (!bufs.empty()) bufs.front() += sent;
-      return bufs;
+      std::span<asio::const_buffer> rest = WriteNow(lowest_.socket(), bufs, &ec);
+      if (ec) ok_ = false;
+      return rest;
     }
   }
 
