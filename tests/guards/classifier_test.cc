@@ -35,10 +35,12 @@ std::vector<Example> Read(const fs::path& p) {
   while (std::getline(in, line)) {
     auto v = ParseJson(line);
     if (!v) continue;
-    auto& o = v->as_object();
+    // Lookups only: operator[] may rehash the object (even for a member it
+    // has), which would leave a pointer from if_contains dangling.
+    const auto& o = v->as_object();
     const json::value* g = o.if_contains("group");
-    out.push_back({std::string(o["text"].as_string().c_str()),
-                   static_cast<int>(o["label"].as_int64()),
+    out.push_back({std::string(o.at("text").as_string().c_str()),
+                   static_cast<int>(o.at("label").as_int64()),
                    g && g->is_string() ? std::string(g->as_string().c_str()) : std::string()});
   }
   return out;
