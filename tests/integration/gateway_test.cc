@@ -70,21 +70,7 @@ json::object JsonOf(const std::string& s) {
 
 // ---- misbehaving upstreams ------------------------------------------------------------------
 
-// A listening socket on 127.0.0.1 at a free port (*port).
-int ListenLoopback(int* port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  listen(fd, 16);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  *port = ntohs(a.sin_port);
-  return fd;
-}
+using testing::ListenLoopback;
 
 // The next connection on a listening socket, or -1 after 100 ms without one.
 int AcceptWithin100ms(int fd) {

@@ -79,6 +79,9 @@ bool RequireAll();
 
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int FreePort();
+// A listening TCP socket on 127.0.0.1 at a free port (written to *port): its
+// descriptor, for test servers that accept connections themselves.
+int ListenLoopback(int* port);
 // True once something accepts TCP connections on 127.0.0.1:port.
 bool WaitForPort(int port, std::chrono::milliseconds timeout = std::chrono::seconds(15));
 
