@@ -20,6 +20,8 @@
 // train.jsonl plus EXTRA_TRAIN (bench/guards/run.sh passes the concatenation
 // of data/guards/benign_trigger_train.jsonl and documents_train.jsonl), once.
 // GUARDS_BENCH_MODEL=FILE skips training and scores with that model.
+// GUARDS_BENCH_SKIP_BLIND=1 leaves out the blind role-play sets
+// (roleplay_benign2.jsonl, roleplay_benign3.jsonl) unread.
 //
 // Usage: guards_bench DATA_DIR TRIGGER_FILE [EXTRA_TRAIN]
 #include <algorithm>
@@ -334,9 +336,21 @@ int main(int argc, char** argv) {
   const std::string bench_dir = std::string(argv[2]).substr(0, std::string(argv[2]).rfind('/') + 1);
   // roleplay_benign2.jsonl is optional (a second, blind set with a frame
   // per record); the sets that are absent or empty are left out.
+  // GUARDS_BENCH_SKIP_BLIND=1 leaves out the blind sets (roleplay_benign2,
+  // roleplay_benign3) without reading them: for runs made while the guard is
+  // being changed, so that the blind figure is only looked at once, after.
+  const bool skip_blind = std::getenv("GUARDS_BENCH_SKIP_BLIND") != nullptr &&
+                          std::string(std::getenv("GUARDS_BENCH_SKIP_BLIND")) != "0";
   std::vector<std::pair<std::string, std::vector<Record>>> roleplay;
-  for (const char* f : {"roleplay_benign.jsonl", "roleplay_benign2.jsonl"})
+  for (const char* f :
+       {"roleplay_benign.jsonl", "roleplay_benign2.jsonl", "roleplay_benign3.jsonl"}) {
+    const bool blind = std::string(f) != "roleplay_benign.jsonl";
+    if (blind && skip_blind) {
+      std::printf("%s: skipped (GUARDS_BENCH_SKIP_BLIND)\n", f);
+      continue;
+    }
     if (auto rows = Read(bench_dir + f); !rows.empty()) roleplay.emplace_back(f, std::move(rows));
+  }
   auto docs = Read(bench_dir + "indirect.jsonl");
   if (c.stage2() != nullptr) CompareStages(c, dev, argv[2], roleplay);
   for (const auto& [name, rows] : roleplay)
