@@ -90,6 +90,11 @@ TrainOptions Recipe() {
   o.folds = static_cast<int>(EnvOr("GUARDS_BENCH_FOLDS", o.folds));
   o.intent = o.folds >= 2;
   o.stage2_l2 = EnvOr("GUARDS_BENCH_STAGE2_L2", o.stage2_l2);
+  if (const char* f = std::getenv("GUARDS_BENCH_STAGE2_FEATURES"))
+    o.stage2_features = *ParseStage2Features(f);
+  // The recipe combines the stages by veto (scripts/guards/train_model.sh);
+  // GUARDS_BENCH_STAGE2_VETO=0 for the weighted second stage.
+  o.stage2_veto = EnvOr("GUARDS_BENCH_STAGE2_VETO", 1) != 0;
   return o;
 }
 int ExtraRepeat() { return static_cast<int>(EnvOr("GUARDS_BENCH_REPEAT", 1)); }
@@ -133,7 +138,9 @@ void CompareStages(const Classifier& full, const std::vector<Record>& dev,
     std::vector<double> benign;
     for (std::size_t i = 0; i < dev.size(); i += 2)
       if (dev[i].label == 0) benign.push_back(c.Score(dev[i].text));
-    const double t = ThresholdAtFpr(benign, 0.01);
+    // The full model's threshold is the one main() calibrated (with a veto
+    // second stage, not the 1 % point of its own scores).
+    const double t = m == 1 ? full.threshold() : ThresholdAtFpr(benign, 0.01);
     thresholds[static_cast<std::size_t>(m)] = t;
     auto count = [&](const std::string& name, bool hit) {
       Row& r = row(name);
@@ -265,11 +272,11 @@ int main(int argc, char** argv) {
   const bool verbose = std::getenv("GUARDS_BENCH_VERBOSE") != nullptr;
   Classifier c = model_file ? *Classifier::Load(model_file) : Classifier::Train(ex, Recipe());
   double train_s = std::chrono::duration<double>(Clock::now() - t0).count();
-  std::vector<double> benign;
+  std::vector<std::string_view> benign;
   for (std::size_t i = 0; i < dev.size(); i += 2) {
-    if (dev[i].label == 0) benign.push_back(c.Score(dev[i].text));
+    if (dev[i].label == 0) benign.push_back(dev[i].text);
   }
-  c.set_threshold(ThresholdAtFpr(benign, 0.01));
+  c.Calibrate(benign, 0.01);
 
   std::printf("Data: %s (train %zu records, dev %zu); see its README for sources and licences\n",
               dir.c_str(), train.size(), dev.size());

@@ -24,7 +24,8 @@ const rampart::guards::Classifier& Model() {
     o.shape.dim_bits = 12;
     o.shape.window = 256;
     o.shape.stride = 128;
-    o.folds = 2;  // with the second stage (intent counts on every window)
+    o.folds = 2;           // with the second stage (intent counts on every window)
+    o.stage2_veto = true;  // combined as the shipped recipe does
     return Classifier::Train(train, o);
   }();
   return c;

@@ -285,6 +285,8 @@ struct TrainArgs {
   double max_fpr = 0.01;
   int cv = 0;          // grouped cross-validation folds of the whole recipe; 0 = none
   std::string cv_out;  // per-example out-of-fold scores (JSON Lines)
+  std::string stage2_features = "all";
+  bool stage2_veto = false;
 };
 
 // With kinds, also each row's "kind" ("" if it has none).
@@ -348,6 +350,13 @@ json::object Evaluate(const Classifier& c, const std::vector<Example>& data) {
   return o;
 }
 
+std::vector<std::string_view> BenignTexts(const std::vector<Example>& rows) {
+  std::vector<std::string_view> out;
+  for (const auto& e : rows)
+    if (e.label == 0) out.push_back(e.text);
+  return out;
+}
+
 // Grouped cross-validation of the recipe on the training rows: every row
 // scored by a model trained without its fold (and group), each fold's model
 // with its own threshold at max_fpr on dev. Per kind of row: how many were
@@ -356,13 +365,12 @@ json::object Evaluate(const Classifier& c, const std::vector<Example>& data) {
 Result<json::object> CrossValidateReport(const TrainArgs& a, const std::vector<Example>& train,
                                          const std::vector<std::string>& kinds,
                                          const std::vector<Example>& dev, const TrainOptions& o) {
-  const CrossValidation cv = CrossValidate(train, o, a.cv);
+  CrossValidation cv = CrossValidate(train, o, a.cv);
+  const std::vector<std::string_view> benign = BenignTexts(dev);
   std::vector<double> thresholds;
-  for (const Classifier& m : cv.models) {
-    std::vector<double> benign;
-    for (const auto& e : dev)
-      if (e.label == 0) benign.push_back(m.Score(e.text));
-    thresholds.push_back(ThresholdAtFpr(benign, a.max_fpr));
+  for (Classifier& m : cv.models) {
+    m.Calibrate(benign, a.max_fpr);
+    thresholds.push_back(m.threshold());
   }
   std::ofstream out;
   if (!a.cv_out.empty()) {
@@ -420,6 +428,10 @@ int Train(const TrainArgs& a) {
   o.shape.dim_bits = static_cast<std::uint32_t>(a.bits);
   o.folds = a.folds;
   o.intent = a.folds >= 2;
+  auto mask = ParseStage2Features(a.stage2_features);
+  if (!mask) return ReportError(mask.error());
+  o.stage2_features = *mask;
+  o.stage2_veto = a.stage2_veto;
   json::object cv_report;
   if (a.cv >= 2) {
     if (a.dev.empty()) return ReportError(InvalidArgumentError("--cv needs --dev (thresholds)"));
@@ -435,15 +447,15 @@ int Train(const TrainArgs& a) {
   meta["train_examples"] = train->size();
   meta["recipe"] = "rampart guard train --epochs " + std::to_string(a.epochs) + " --bits " +
                    std::to_string(a.bits) + " --folds " + std::to_string(a.folds) + " --max-fpr " +
-                   fmt::format("{:g}", a.max_fpr);
+                   fmt::format("{:g}", a.max_fpr) +
+                   (*mask == (1u << kStage2Features) - 1
+                        ? ""
+                        : " --stage2-features " + Stage2FeaturesToString(*mask)) +
+                   (a.stage2_veto ? " --stage2-veto" : "");
   if (!a.dev.empty()) {
     auto dev = ReadExamples(a.dev);
     if (!dev) return ReportError(dev.error());
-    std::vector<double> benign;
-    for (const auto& e : *dev) {
-      if (e.label == 0) benign.push_back(c.Score(e.text));
-    }
-    c.set_threshold(ThresholdAtFpr(benign, a.max_fpr));
+    c.Calibrate(BenignTexts(*dev), a.max_fpr);
     meta["threshold_from"] = fs::path(a.dev).filename().string();
     meta["max_fpr"] = a.max_fpr;
     meta["dev_eval"] = Evaluate(c, *dev);
@@ -513,6 +525,12 @@ void RegisterGuardCommands(CLI::App& app, CommandContext& ctx) {
   train->add_option("--cv-out", train_args.cv_out,
                     "With --cv: each row's out-of-fold score, threshold, n-gram logit and intent "
                     "counts (JSON Lines, no text)");
+  train->add_option("--stage2-features", train_args.stage2_features,
+                    "The second stage's inputs, comma-separated names (docs/formats/"
+                    "guard-model.md), or all");
+  train->add_flag("--stage2-veto", train_args.stage2_veto,
+                  "The second stage may only lower the n-gram model's verdict: a text is "
+                  "flagged when both flag it, each at its threshold on --dev");
   train->callback([&ctx] { ctx.exit_code = Train(train_args); });
 
   auto* rules =

@@ -213,7 +213,7 @@ double Logit(const std::vector<float>& w, float bias, const std::vector<std::uin
 // weights (not the bias): few features, many examples, exact and
 // deterministic.
 void FitStage2(const std::vector<Stage2Vector>& x, const std::vector<int>& y, double l2,
-               double* bias, Stage2Vector* weights) {
+               std::uint32_t mask, double* bias, Stage2Vector* weights) {
   constexpr int d = kStage2Features + 1;  // [bias, weights...]
   std::array<double, d> theta{};
   for (int iter = 0; iter < 50; ++iter) {
@@ -222,7 +222,7 @@ void FitStage2(const std::vector<Stage2Vector>& x, const std::vector<int>& y, do
     for (std::size_t i = 0; i < x.size(); ++i) {
       std::array<double, d> xi;
       xi[0] = 1;
-      for (int k = 0; k < kStage2Features; ++k) xi[k + 1] = x[i][k];
+      for (int k = 0; k < kStage2Features; ++k) xi[k + 1] = (mask >> k) & 1u ? x[i][k] : 0.0;
       double z = 0;
       for (int k = 0; k < d; ++k) z += theta[k] * xi[k];
       const double p = Sigmoid(z);
@@ -234,7 +234,7 @@ void FitStage2(const std::vector<Stage2Vector>& x, const std::vector<int>& y, do
     }
     for (int a = 1; a < d; ++a) {
       g[a] += l2 * theta[a];
-      h[a][a] += l2;
+      h[a][a] += l2 + ((mask >> (a - 1)) & 1u ? 0.0 : 1.0);  // a left-out feature stays at 0
     }
     h[0][0] += 1e-9;
     // Solve h * step = g (Gaussian elimination with partial pivoting).
@@ -319,7 +319,8 @@ Classifier Classifier::Train(const std::vector<Example>& train, const TrainOptio
   }
   Stage2 s2;
   s2.lexicon = lex;
-  FitStage2(x, y, o.stage2_l2, &s2.bias, &s2.weights);
+  FitStage2(x, y, o.stage2_l2, o.stage2_features, &s2.bias, &s2.weights);
+  s2.veto = o.stage2_veto;
   c.stage2_ = std::move(s2);
   return c;
 }
@@ -339,6 +340,28 @@ CrossValidation CrossValidate(const std::vector<Example>& train, const TrainOpti
   return cv;
 }
 
+void Classifier::Calibrate(const std::vector<std::string_view>& benign, double max_fpr) {
+  auto at = [&](const Classifier& m) {
+    std::vector<double> scores;
+    scores.reserve(benign.size());
+    for (std::string_view t : benign) scores.push_back(m.Score(t));
+    return ThresholdAtFpr(std::move(scores), max_fpr);
+  };
+  if (stage2_ && stage2_->veto) {
+    Classifier alone = *this;
+    alone.stage2_->veto = false;
+    auto logit = [](double p) {
+      p = std::clamp(p, 1e-12, 1 - 1e-12);
+      return std::log(p / (1 - p));
+    };
+    const double t2 = at(alone);
+    stage2_->ngram_offset = logit(t2) - logit(at(WithoutStage2()));
+    threshold_ = t2;
+    return;
+  }
+  threshold_ = at(*this);
+}
+
 double Classifier::NgramLogit(std::string_view n) const {
   thread_local std::vector<std::uint32_t> f;
   return WindowLogit(n, &f);
@@ -352,6 +375,7 @@ double Classifier::ScoreWindow(std::string_view n, std::vector<std::uint32_t>* f
   const Stage2Vector x = Stage2Features(z, counts, first_persona, n.size());
   double s = stage2_->bias;
   for (int k = 0; k < kStage2Features; ++k) s += stage2_->weights[k] * x[k];
+  if (stage2_->veto) s = std::min(s, z + stage2_->ngram_offset);
   return Sigmoid(s);
 }
 
@@ -431,9 +455,14 @@ Status Classifier::Save(const std::filesystem::path& file) const {
                                {"weights", weights2},
                                {"bias", stage2_->bias},
                                {"lexicon", stage2_->lexicon.ToJson()}};
+    if (stage2_->veto) {
+      h["stage2"].as_object()["combine"] = "veto";
+      h["stage2"].as_object()["ngram_offset"] = stage2_->ngram_offset;
+    }
   }
-  std::string out = std::string(kModelMagicPrefix) + std::to_string(kModelVersion) + "\n" +
-                    ToJson(h) + "\n" + weights;
+  const int version = stage2_ && stage2_->veto ? kModelVersion : 3;
+  std::string out =
+      std::string(kModelMagicPrefix) + std::to_string(version) + "\n" + ToJson(h) + "\n" + weights;
   return WriteFileAtomic(file, out);
 }
 
@@ -446,10 +475,10 @@ Result<Classifier> Classifier::Load(const std::filesystem::path& file) {
   std::size_t l1 = data.find('\n');
   if (l1 == std::string::npos || !data.starts_with(kModelMagicPrefix)) return bad("bad first line");
   const std::string version = data.substr(kModelMagicPrefix.size(), l1 - kModelMagicPrefix.size());
-  if (version != "2" && version != "3")
+  if (version != "2" && version != "3" && version != "4")
     return InvalidArgumentError(file.string() + ": guard model format version " +
                                 version.substr(0, 16) +
-                                "; this build reads versions 2 and 3 (retrain the model with "
+                                "; this build reads versions 2 to 4 (retrain the model with "
                                 "this build's `rampart guard train`)");
   std::size_t l2 = data.find('\n', l1 + 1);
   if (l2 == std::string::npos) return bad("no header");
@@ -472,7 +501,7 @@ Result<Classifier> Classifier::Load(const std::filesystem::path& file) {
     if (auto* m = o.if_contains("meta"); m && m->is_object()) c.meta_ = m->as_object();
     // Version 3: the second stage (optional: a model trained without it
     // scores with the n-grams alone, as version 2 files do).
-    if (const json::value* s2 = o.if_contains("stage2"); s2 && version == "3") {
+    if (const json::value* s2 = o.if_contains("stage2"); s2 && version != "2") {
       const json::object& so = s2->as_object();
       const json::array& names = so.at("features").as_array();
       const json::array& ws = so.at("weights").as_array();
@@ -492,6 +521,17 @@ Result<Classifier> Classifier::Load(const std::filesystem::path& file) {
       auto lex = IntentLexicon::FromJson(so.at("lexicon").as_object());
       if (!lex) return bad(lex.error().message());
       st.lexicon = *std::move(lex);
+      // Version 4: how the stages combine ("weighted", the default, or "veto").
+      if (const json::value* comb = so.if_contains("combine"); comb && version == "4") {
+        if (comb->as_string() == "veto") {
+          st.veto = true;
+          st.ngram_offset = so.at("ngram_offset").to_number<double>();
+          if (!std::isfinite(st.ngram_offset)) return bad("stage2 ngram_offset is not finite");
+        } else if (comb->as_string() != "weighted") {
+          return bad("stage2 combine '" + std::string(comb->as_string()).substr(0, 32) +
+                     "', this build has 'weighted' and 'veto'");
+        }
+      }
       c.stage2_ = std::move(st);
     }
   } catch (const std::exception& e) {
@@ -515,6 +555,30 @@ Result<Classifier> Classifier::Load(const std::filesystem::path& file) {
     std::memcpy(&c.w_[k], &bits, 4);
   }
   return c;
+}
+
+Result<std::uint32_t> ParseStage2Features(std::string_view names) {
+  if (names == "all") return (1u << kStage2Features) - 1;
+  std::uint32_t mask = 0;
+  while (!names.empty()) {
+    const std::size_t comma = names.find(',');
+    const std::string_view name = names.substr(0, comma);
+    const auto it = std::find(kStage2FeatureNames.begin(), kStage2FeatureNames.end(), name);
+    if (it == kStage2FeatureNames.end())
+      return InvalidArgumentError("unknown second-stage feature '" + std::string(name) + "'");
+    mask |= 1u << (it - kStage2FeatureNames.begin());
+    names = comma == std::string_view::npos ? std::string_view() : names.substr(comma + 1);
+  }
+  if (mask == 0) return InvalidArgumentError("no second-stage feature named");
+  return mask;
+}
+
+std::string Stage2FeaturesToString(std::uint32_t mask) {
+  if (mask == (1u << kStage2Features) - 1) return "all";
+  std::string out;
+  for (int k = 0; k < kStage2Features; ++k)
+    if ((mask >> k) & 1u) out += (out.empty() ? "" : ",") + std::string(kStage2FeatureNames[k]);
+  return out;
 }
 
 double ThresholdAtFpr(std::vector<double> benign, double max_fpr) {

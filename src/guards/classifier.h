@@ -39,7 +39,10 @@ namespace rampart::guards {
 // The first line of a model file: "rampart-guard-model <version>". Version
 // 3 added the second stage; version 2 files (n-grams only) still load.
 inline constexpr std::string_view kModelMagicPrefix = "rampart-guard-model ";
-inline constexpr int kModelVersion = 3;
+// The version a file is written with: 4 when its second stage combines by
+// veto (older readers must refuse it rather than score without the veto),
+// else 3.
+inline constexpr int kModelVersion = 4;
 
 struct ClassifierShape {
   std::uint32_t dim_bits = 18;  // 2^dim_bits weights
@@ -78,13 +81,32 @@ struct TrainOptions {
   bool intent = true;
   int folds = 4;
   double stage2_l2 = 1.0;
+  // The Stage2Features the second stage may use (bit k = kStage2FeatureNames[k]);
+  // the others keep weight 0. All by default.
+  std::uint32_t stage2_features = (1u << kStage2Features) - 1;
+  // Combine by veto (Stage2::veto): the second stage may lower the n-gram
+  // model's verdict, never raise it.
+  bool stage2_veto = false;
 };
+
+// "ngram_logit,frame_only,..." -> a stage2_features mask; "all" = every
+// feature. An unknown name is an error naming it.
+Result<std::uint32_t> ParseStage2Features(std::string_view names);
+// The mask back as names ("all" when every feature is in it).
+std::string Stage2FeaturesToString(std::uint32_t mask);
 
 // The second stage: a logistic regression over Stage2Features.
 struct Stage2 {
   IntentLexicon lexicon;
   double bias = 0;
   Stage2Vector weights{};
+  // Veto: a window's logit is min(second stage's logit, n-gram logit +
+  // ngram_offset), so a text is flagged only when both the n-gram model
+  // and the second stage flag it, each at its own threshold (Calibrate sets
+  // ngram_offset = logit(stage-2 threshold) - logit(n-gram threshold)).
+  // Otherwise the second stage's logit alone.
+  bool veto = false;
+  double ngram_offset = 0;
 };
 
 class Classifier {
@@ -100,6 +122,11 @@ class Classifier {
 
   double threshold() const { return threshold_; }
   void set_threshold(double t) { threshold_ = t; }
+  // Sets the threshold at `max_fpr` on benign texts (ThresholdAtFpr of
+  // their scores). With a veto second stage, the n-gram model and the second
+  // stage each get their threshold at `max_fpr` there and ngram_offset is
+  // set so that the model's threshold is both at once.
+  void Calibrate(const std::vector<std::string_view>& benign, double max_fpr);
   // Free-form facts kept in the file (recipe, provenance, evaluation).
   json::object& meta() { return meta_; }
   const json::object& meta() const { return meta_; }

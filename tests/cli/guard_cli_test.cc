@@ -91,6 +91,21 @@ TEST(GuardCli, TrainWritesASecondStageUnlessFoldsIsZero) {
   auto ngrams = ReadFile(dir / "n.model");
   ASSERT_TRUE(ngrams);
   EXPECT_EQ(ngrams->find("\"stage2\""), std::string::npos);
+  // --stage2-veto (with --dev for the two thresholds) and --stage2-features.
+  r = testing::RunRampart({"guard", "train", train.string(), "-o", (dir / "v.model").string(),
+                           "--bits", "12", "--folds", "3", "--dev", train.string(), "--stage2-veto",
+                           "--stage2-features", "ngram_logit,frame_only,frame_only_x_logit"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto veto = ReadFile(dir / "v.model");
+  ASSERT_TRUE(veto);
+  EXPECT_TRUE(veto->starts_with("rampart-guard-model 4\n"));
+  EXPECT_NE(veto->find("\"combine\":\"veto\""), std::string::npos);
+  EXPECT_NE(veto->find("--stage2-features ngram_logit,frame_only,frame_only_x_logit --stage2-veto"),
+            std::string::npos);
+  r = testing::RunRampart({"guard", "train", train.string(), "-o", (dir / "x.model").string(),
+                           "--stage2-features", "ngram_logit,colour"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown second-stage feature 'colour'"), std::string::npos) << r.err;
   // A group must be a string; the error names the line.
   auto bad = dir.Write("bad.jsonl", data + "{\"text\": \"x\", \"label\": 0, \"group\": 7}\n");
   r = testing::RunRampart({"guard", "train", bad.string(), "-o", (dir / "b.model").string()});
