@@ -7,8 +7,10 @@
 //    frames and on documents with and without planted instructions
 //    (roleplay_benign.jsonl, indirect.jsonl from
 //    scripts/guards/gen_heldout_sets.py; roleplay_benign2.jsonl from
-//    scripts/guards/gen_heldout_roleplay2.py, written without sight of the
-//    training generators, see docs/design/guards-heldout-roleplay2.md).
+//    scripts/guards/gen_heldout_roleplay2.py and roleplay_benign3.jsonl from
+//    scripts/guards/gen_heldout_roleplay3.py, written without sight of the
+//    training generators, see docs/design/guards-heldout-roleplay2.md and
+//    guards-heldout-roleplay3.md).
 //    None of these is trained or tuned on.
 // 2. Latency per request on one core (normalisation + classifier + rules)
 //    for 200 B, 2 KB and 32 KB prompts, p50/p99, wall and thread CPU time,
@@ -341,8 +343,9 @@ int main(int argc, char** argv) {
   // user prompts, and documents with and without planted instructions judged
   // as tool results (the role retrieved content has in the gateway).
   const std::string bench_dir = std::string(argv[2]).substr(0, std::string(argv[2]).rfind('/') + 1);
-  // roleplay_benign2.jsonl is optional (a second, blind set with a frame
-  // per record); the sets that are absent or empty are left out.
+  // roleplay_benign2.jsonl and roleplay_benign3.jsonl are optional (blind
+  // sets with a frame per record); the sets that are absent or empty are
+  // left out.
   // GUARDS_BENCH_SKIP_BLIND=1 leaves out the blind sets (roleplay_benign2,
   // roleplay_benign3) without reading them: for runs made while the guard is
   // being changed, so that the blind figure is only looked at once, after.

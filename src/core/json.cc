@@ -100,77 +100,99 @@ struct DuplicateKeyHandler : ValidatingHandler {
   }
 };
 
-// The cheap pass of the duplicate check: the member count of every object,
-// in document order, counted by a handler that builds and allocates nothing
-// (its vectors are reused per thread). Boost.JSON keeps one member per name
-// when it builds an object, so an object built with fewer members than the
-// text gives it had a repeated name; only then does the precise (and
-// allocating) DuplicateKeyHandler pass run, for the message.
+// Builds the value in one pass of the parser (what Boost.JSON's own
+// handler does, onto a json::value_stack) and, when `checks` is set, takes
+// the duplicate check's cheap part on the way: the member count of every
+// object in document order (into vectors reused per thread). Boost.JSON
+// keeps one member per name when it builds an object, so an object built
+// with fewer members than the text gives it had a repeated name; only then
+// does the precise (and allocating) DuplicateKeyHandler pass run, for the
+// message.
 //
-// It also reads every non-integer number again with std::from_chars, which
-// rounds correctly: Boost.JSON 1.81's own conversion can be one unit in the
-// last place off for long mantissas, and then the canonical form of a
-// canonical text differs from it (3.3333333333333336e+39 re-parsed printed
-// as 3.333333333333333e+39). The doubles it rounds differently are kept
-// (their ordinal among the text's doubles, the exact value) and put into the
-// built value afterwards.
-struct MemberCountHandler : ValidatingHandler {
+// With `checks` it also refuses a number beyond the range of a double and
+// reads every non-integer number again with std::from_chars, which rounds
+// correctly: Boost.JSON 1.81's own conversion can be one unit in the last
+// place off for long mantissas, and then the canonical form of a canonical
+// text differs from it (3.3333333333333336e+39 re-parsed printed as
+// 3.333333333333333e+39). The correctly rounded double is what is built.
+struct BuildingHandler : ValidatingHandler {
+  json::value_stack st;
+  bool checks = true;
   std::vector<std::size_t>* counts = nullptr;  // per object, in order of their '{'
   std::vector<std::size_t>* open = nullptr;    // indexes into counts of the objects open
   std::string* number = nullptr;               // the current number's text, across parts
-  std::vector<std::pair<std::size_t, double>>* exact = nullptr;
-  std::size_t doubles = 0;
-
-  bool on_number_part(boost::json::string_view s, boost::system::error_code&) {
-    number->append(s.data(), s.size());
-    return true;
-  }
-  bool on_int64(std::int64_t, boost::json::string_view, boost::system::error_code&) {
-    number->clear();
-    return true;
-  }
-  bool on_uint64(std::uint64_t, boost::json::string_view, boost::system::error_code&) {
-    number->clear();
-    return true;
-  }
-  bool on_double(double d, boost::json::string_view s, boost::system::error_code& ec) {
-    if (!ValidatingHandler::on_double(d, s, ec)) return false;
-    number->append(s.data(), s.size());
-    double x = 0;
-    const char* end = number->data() + number->size();
-    auto [p, err] = std::from_chars(number->data(), end, x);
-    if (err == std::errc() && p == end && x != d) exact->emplace_back(doubles, x);
-    ++doubles;
-    number->clear();
-    return true;
-  }
 
   bool on_object_begin(boost::system::error_code&) {
-    open->push_back(counts->size());
-    counts->push_back(0);
+    if (checks) {
+      open->push_back(counts->size());
+      counts->push_back(0);
+    }
     return true;
   }
   bool on_object_end(std::size_t n, boost::system::error_code&) {
-    (*counts)[open->back()] = n;
-    open->pop_back();
+    st.push_object(n);
+    if (checks) {
+      (*counts)[open->back()] = n;
+      open->pop_back();
+    }
+    return true;
+  }
+  bool on_array_end(std::size_t n, boost::system::error_code&) {
+    st.push_array(n);
+    return true;
+  }
+  bool on_key_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+    st.push_chars(s);
+    return true;
+  }
+  bool on_key(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+    st.push_key(s);
+    return true;
+  }
+  bool on_string_part(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+    st.push_chars(s);
+    return true;
+  }
+  bool on_string(boost::json::string_view s, std::size_t, boost::system::error_code&) {
+    st.push_string(s);
+    return true;
+  }
+  bool on_number_part(boost::json::string_view s, boost::system::error_code&) {
+    if (checks) number->append(s.data(), s.size());
+    return true;
+  }
+  bool on_int64(std::int64_t i, boost::json::string_view, boost::system::error_code&) {
+    if (checks) number->clear();
+    st.push_int64(i);
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, boost::json::string_view, boost::system::error_code&) {
+    if (checks) number->clear();
+    st.push_uint64(u);
+    return true;
+  }
+  bool on_double(double d, boost::json::string_view s, boost::system::error_code& ec) {
+    if (checks) {
+      if (!ValidatingHandler::on_double(d, s, ec)) return false;
+      number->append(s.data(), s.size());
+      double x = 0;
+      const char* end = number->data() + number->size();
+      auto [p, err] = std::from_chars(number->data(), end, x);
+      if (err == std::errc() && p == end) d = x;
+      number->clear();
+    }
+    st.push_double(d);
+    return true;
+  }
+  bool on_bool(bool b, boost::system::error_code&) {
+    st.push_bool(b);
+    return true;
+  }
+  bool on_null(boost::system::error_code&) {
+    st.push_null();
     return true;
   }
 };
-
-// Puts the correctly rounded doubles into `v`: exact[*next] holds the
-// ordinal (among the doubles of the text, in document order) and value of
-// the next double to replace; *seen counts the doubles passed.
-void PutExactDoubles(json::value& v, const std::vector<std::pair<std::size_t, double>>& exact,
-                     std::size_t* seen, std::size_t* next) {
-  if (*next == exact.size()) return;
-  if (v.is_object()) {
-    for (auto& kv : v.get_object()) PutExactDoubles(kv.value(), exact, seen, next);
-  } else if (v.is_array()) {
-    for (auto& e : v.get_array()) PutExactDoubles(e, exact, seen, next);
-  } else if (v.is_double()) {
-    if (exact[*next].first == (*seen)++) v.emplace_double() = exact[(*next)++].second;
-  }
-}
 
 // True when every object of `v`, in document order, has the member count
 // the text gave it (counts[*next], advanced).
@@ -456,58 +478,53 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
 
   thread_local std::vector<std::size_t> counts, open;
   thread_local std::string number;
-  thread_local std::vector<std::pair<std::size_t, double>> exact;
-  exact.clear();
-  if (!limits.allow_duplicate_keys) {
-    counts.clear();
-    open.clear();
-    number.clear();
-    json::basic_parser<MemberCountHandler> counter(opts);
-    counter.handler().counts = &counts;
-    counter.handler().open = &open;
-    counter.handler().number = &number;
-    counter.handler().exact = &exact;
-    std::size_t n = counter.write_some(false, text.data(), text.size(), ec);
-    if (counter.handler().out_of_range) {
-      if (auto d = duplicate_error()) return *d;
-      return InvalidArgumentError(Prefix(source) + PositionOf(text, n) +
-                                  ": number outside the range of a double");
-    }
-    ec.clear();
-  }
+  counts.clear();
+  open.clear();
+  number.clear();
 
   // One parser per thread, reused: its two stacks (the values being built,
   // the suspended parse) keep their memory, instead of two allocations per
   // text. A large text gets a parser of its own, so that no thread keeps
   // the stacks of its largest document.
+  using Parser = json::basic_parser<BuildingHandler>;
   constexpr std::size_t kReuseParserBytes = 64 * 1024;
-  thread_local std::optional<json::stream_parser> reused;
+  thread_local std::optional<Parser> reused;
   thread_local std::size_t reused_depth = 0;
-  std::optional<json::stream_parser> own;
-  json::stream_parser* pp;
+  std::optional<Parser> own;
+  Parser* pp;
   if (text.size() <= kReuseParserBytes) {
     if (!reused || reused_depth != opts.max_depth) {
-      reused.emplace(json::storage_ptr(), opts);
+      reused.emplace(opts);
       reused_depth = opts.max_depth;
     }
     pp = &*reused;
   } else {
-    pp = &own.emplace(json::storage_ptr(), opts);
+    pp = &own.emplace(opts);
   }
-  json::stream_parser& p = *pp;
-  p.reset(std::move(storage));
+  Parser& p = *pp;
+  p.reset();
+  BuildingHandler& h = p.handler();
+  h.out_of_range = false;
+  h.checks = !limits.allow_duplicate_keys;
+  h.counts = &counts;
+  h.open = &open;
+  h.number = &number;
+  h.st.reset(std::move(storage));
   // Whatever the parse leaves (a failed parse keeps partial values made
   // from `storage`) is destroyed now, while `storage` lives.
   struct ResetAfter {
-    json::stream_parser& p;
-    ~ResetAfter() { p.reset(); }
-  } reset_after{p};
-  std::size_t n = p.write_some(text.data(), text.size(), ec);
-  if (!ec && n == text.size()) p.finish(ec);
+    BuildingHandler& h;
+    ~ResetAfter() { h.st.reset(); }
+  } reset_after{h};
+  std::size_t n = p.write_some(false, text.data(), text.size(), ec);
   if (!ec && n != text.size()) ec = json::error::extra_data;
   if (ec) {
     if (!limits.allow_duplicate_keys) {
       if (auto d = duplicate_error()) return *d;
+    }
+    if (h.out_of_range) {
+      return InvalidArgumentError(Prefix(source) + PositionOf(text, n) +
+                                  ": number outside the range of a double");
     }
     std::string what = ec.message();
     if (ec == json::error::too_deep) {
@@ -515,7 +532,7 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
     }
     return InvalidArgumentError(Prefix(source) + PositionOf(text, n) + ": " + what);
   }
-  json::value v = p.release();
+  json::value v = h.st.release();
   if (!limits.allow_duplicate_keys) {
     std::size_t next = 0;
     if (!MemberCountsMatch(v, counts, &next) || next != counts.size()) {
@@ -524,8 +541,6 @@ Result<json::value> ParseJson(std::string_view text, const JsonLimits& limits,
       return InvalidArgumentError(Prefix(source) +
                                   "JSON text could not be checked for duplicate members");
     }
-    std::size_t seen = 0, put = 0;
-    PutExactDoubles(v, exact, &seen, &put);
   }
   return v;
 }

@@ -32,6 +32,7 @@
 #include "core/http/server.h"
 #include "core/http/write_now.h"
 #include "core/json.h"
+#include "core/str_append.h"
 #include "core/tls.h"
 #include "gateway/audit.h"
 #include "gateway/grpc.h"
@@ -1217,49 +1218,30 @@ class GatewayServer::Impl final : public http::Handler {
     std::string& out = *req;
     out.clear();
     out.reserve(512 + h.headers.size() * 48);
-    out += h.method;
-    out += ' ';
-    out += u.base_path;
-    out += m.path;
-    if (!m.query.empty()) {
-      out += '?';
-      out += m.query;
-    }
-    out += " HTTP/1.1\r\nHost: ";
-    out += u.host;
+    StrAppend(&out, h.method, " ", u.base_path, m.path);
+    if (!m.query.empty()) StrAppend(&out, "?", m.query);
+    StrAppend(&out, " HTTP/1.1\r\nHost: ", u.host);
     if (!((u.scheme == "http" && u.port == 80) || (u.scheme == "https" && u.port == 443))) {
-      out += ':';
-      out += std::to_string(u.port);
+      char port[8];
+      auto end = std::to_chars(port, port + sizeof port, u.port).ptr;
+      StrAppend(&out, ":", std::string_view(port, end - port));
     }
-    out += "\r\n";
+    out += std::string_view("\r\n");
     for (const HeaderField& f : h.headers) {
       if (IsHopByHopField(f.name) || IsGatewayOwnedField(f.name) || Named(conn_named, f.name))
         continue;
-      out += f.name;
-      out += ": ";
-      out += f.value;
-      out += "\r\n";
+      StrAppend(&out, f.name, ": ", f.value, "\r\n");
     }
-    out += "X-Request-Id: ";
-    out += x.rec.request_id;
-    out += "\r\n";
-    if (!x.rec.remote.empty()) {
-      out += "X-Forwarded-For: ";
-      out += x.rec.remote;
-      out += "\r\n";
-    }
-    out += tls_client ? "X-Forwarded-Proto: https\r\n" : "X-Forwarded-Proto: http\r\n";
-    out += "X-Rampart-Identity: ";
-    out += p.identity;
-    out += "\r\n";
+    StrAppend(&out, "X-Request-Id: ", x.rec.request_id, "\r\n");
+    if (!x.rec.remote.empty()) StrAppend(&out, "X-Forwarded-For: ", x.rec.remote, "\r\n");
+    StrAppend(&out, tls_client ? "X-Forwarded-Proto: https\r\n" : "X-Forwarded-Proto: http\r\n",
+              "X-Rampart-Identity: ", p.identity, "\r\n");
     if (body_size > 0 || h.method == "POST" || h.method == "PUT" || h.method == "PATCH") {
       char digits[24];
       auto r = std::to_chars(digits, digits + sizeof digits, body_size);
-      out += "Content-Length: ";
-      out.append(digits, r.ptr);
-      out += "\r\n";
+      StrAppend(&out, "Content-Length: ", std::string_view(digits, r.ptr - digits), "\r\n");
     }
-    out += "\r\n";
+    out += std::string_view("\r\n");
   }
 
   // Runs one piece of a response body through the response filters in

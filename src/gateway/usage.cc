@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <boost/json.hpp>
+#include <boost/json/basic_parser_impl.hpp>
 #include <cctype>
 #include <cstring>
 #include <limits>
@@ -120,13 +121,11 @@ void AddMessages(const json::array& messages, PromptSize& size) {
   }
 }
 
-std::optional<Usage> UsageFromObject(const json::object& o) {
-  const auto* u = o.if_contains("usage");
-  if (u == nullptr || !u->is_object()) return std::nullopt;
-  const auto& uo = u->get_object();
-  auto prompt = AsCount(uo.if_contains("prompt_tokens"));
-  auto completion = AsCount(uo.if_contains("completion_tokens"));
-  auto total = AsCount(uo.if_contains("total_tokens"));
+// The three counts as read, into a Usage: completion = total - prompt when
+// only the total says it, total = prompt + completion when it is missing.
+std::optional<Usage> UsageFromCounts(std::optional<std::uint64_t> prompt,
+                                     std::optional<std::uint64_t> completion,
+                                     std::optional<std::uint64_t> total) {
   if (!prompt && !completion && !total) return std::nullopt;
   Usage usage;
   usage.prompt_tokens = prompt.value_or(0);
@@ -139,13 +138,140 @@ std::optional<Usage> UsageFromObject(const json::object& o) {
   return usage;
 }
 
-std::optional<Usage> ParseUsage(std::string_view text) {
+// Reads the top-level "usage" object of a JSON text in one pass of the
+// parser, without building the document. The result is the one a parsed
+// object gives: the last "usage" member wins (a later non-object one means
+// none), and in it the last of each count; only a member of the top-level
+// object counts, never a "usage" nested deeper or inside a string.
+class UsageHandler {
+ public:
+  static constexpr std::size_t max_object_size = std::size_t(-1);
+  static constexpr std::size_t max_array_size = std::size_t(-1);
+  static constexpr std::size_t max_key_size = std::size_t(-1);
+  static constexpr std::size_t max_string_size = std::size_t(-1);
+
+  bool root_is_object() const { return root_is_object_; }
+  std::optional<Usage> usage() const {
+    if (!usage_is_object_) return std::nullopt;
+    return UsageFromCounts(counts_[0], counts_[1], counts_[2]);
+  }
+
+  bool on_document_begin(boost::system::error_code&) { return true; }
+  bool on_document_end(boost::system::error_code&) { return true; }
+  bool on_object_begin(boost::system::error_code&) {
+    if (depth_ == 0) root_is_object_ = true;
+    if (depth_ == 1 && usage_key_) {
+      usage_is_object_ = true;
+      usage_key_ = false;
+      in_usage_ = true;
+      for (auto& c : counts_) c.reset();
+    } else {
+      Value(std::nullopt);
+    }
+    ++depth_;
+    return true;
+  }
+  bool on_object_end(std::size_t, boost::system::error_code&) {
+    --depth_;
+    if (depth_ == 1) in_usage_ = false;
+    return true;
+  }
+  bool on_array_begin(boost::system::error_code&) {
+    Value(std::nullopt);
+    ++depth_;
+    return true;
+  }
+  bool on_array_end(std::size_t, boost::system::error_code&) {
+    --depth_;
+    return true;
+  }
+  bool on_key_part(json::string_view s, std::size_t, boost::system::error_code&) {
+    key_.append(s.data(), s.size());
+    return true;
+  }
+  bool on_key(json::string_view s, std::size_t, boost::system::error_code&) {
+    std::string_view key(s.data(), s.size());
+    if (!key_.empty()) {
+      key_.append(key);
+      key = key_;
+    }
+    if (depth_ == 1) {
+      usage_key_ = key == "usage";
+    } else if (depth_ == 2 && in_usage_) {
+      field_ = key == "prompt_tokens"       ? 0
+               : key == "completion_tokens" ? 1
+               : key == "total_tokens"      ? 2
+                                            : -1;
+    }
+    key_.clear();
+    return true;
+  }
+  bool on_string_part(json::string_view, std::size_t, boost::system::error_code&) { return true; }
+  bool on_string(json::string_view, std::size_t, boost::system::error_code&) {
+    Value(std::nullopt);
+    return true;
+  }
+  bool on_number_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_int64(std::int64_t i, json::string_view, boost::system::error_code&) {
+    Value(i < 0 ? std::nullopt : std::optional<std::uint64_t>(static_cast<std::uint64_t>(i)));
+    return true;
+  }
+  bool on_uint64(std::uint64_t u, json::string_view, boost::system::error_code&) {
+    Value(u);
+    return true;
+  }
+  bool on_double(double d, json::string_view, boost::system::error_code&) {
+    json::value v(d);
+    Value(AsCount(&v));
+    return true;
+  }
+  bool on_bool(bool, boost::system::error_code&) {
+    Value(std::nullopt);
+    return true;
+  }
+  bool on_null(boost::system::error_code&) {
+    Value(std::nullopt);
+    return true;
+  }
+  bool on_comment_part(json::string_view, boost::system::error_code&) { return true; }
+  bool on_comment(json::string_view, boost::system::error_code&) { return true; }
+
+ private:
+  // A value (other than the usage object itself) at the current depth: a
+  // count when it is one of the usage object's members, and a "usage"
+  // member that is not an object cancels the one before it.
+  void Value(std::optional<std::uint64_t> count) {
+    if (depth_ == 1 && usage_key_) {
+      usage_is_object_ = false;
+      usage_key_ = false;
+    } else if (depth_ == 2 && in_usage_ && field_ >= 0) {
+      counts_[field_] = count;
+      field_ = -1;
+    }
+  }
+
+  int depth_ = 0;  // objects and arrays open
+  bool root_is_object_ = false;
+  bool usage_key_ = false;  // the root object's current member is "usage"
+  bool in_usage_ = false;   // inside that member's object (depth 2)
+  int field_ = -1;          // the usage object's current member: 0-2, or -1
+  bool usage_is_object_ = false;
+  std::optional<std::uint64_t> counts_[3];
+  std::string key_;  // a key that came in parts
+};
+
+// The usage of a JSON text, or nullopt; *valid says whether the text was
+// one valid JSON object (when it is not, nothing is found).
+std::optional<Usage> ParseUsage(std::string_view text, bool* valid = nullptr) {
   json::parse_options opts;
   opts.max_depth = kMaxDepth;
+  json::basic_parser<UsageHandler> parser(opts);
   boost::system::error_code ec;
-  json::value v = json::parse(text, ec, json::storage_ptr(), opts);
-  if (ec || !v.is_object()) return std::nullopt;
-  return UsageFromObject(v.get_object());
+  std::size_t n = parser.write_some(false, text.data(), text.size(), ec);
+  bool ok = !ec && n == text.size() && parser.done() && parser.handler().root_is_object();
+  if (valid != nullptr) *valid = ok;
+  if (!ok) return std::nullopt;
+  return parser.handler().usage();
 }
 
 // For a body too large to keep whole (or not valid JSON): the last
@@ -413,20 +539,7 @@ std::optional<Usage> UsageScanner::Finish() {
       DispatchEvent();
     } else {
       bool parsed = false;
-      if (!overflow_) {
-        json::parse_options opts;
-        opts.max_depth = kMaxDepth;
-        boost::system::error_code ec;
-        // The parsed response lives only here: a stack arena instead of one
-        // heap allocation per member (and per member freed).
-        unsigned char arena[4096];
-        json::monotonic_resource mr(arena, sizeof arena);
-        json::value v = json::parse(buffer_, ec, &mr, opts);
-        if (!ec && v.is_object()) {
-          parsed = true;
-          usage_ = UsageFromObject(v.get_object());
-        }
-      }
+      if (!overflow_) usage_ = ParseUsage(buffer_, &parsed);
       // Only a body we could not parse whole is searched by text.
       if (!parsed) usage_ = FindUsageInText(buffer_);
       buffer_.clear();

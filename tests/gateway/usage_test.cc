@@ -145,6 +145,43 @@ TEST(UsageScannerTest, PlainJsonWithoutUsageOrBroken) {
   }
 }
 
+// A whole body is read in one pass without building the document; what it
+// finds is what a parsed object says: the top-level member only, the last
+// of a repeated member, escapes decoded, counts that are whole numbers >= 0.
+TEST(UsageScannerTest, PlainJsonReadAsAParsedObjectWould) {
+  struct Case {
+    std::string body;
+    std::optional<Usage> want;
+  };
+  const std::vector<Case> cases = {
+      {R"({"usage":{"prompt_tokens":1,"total_tokens":3},"usage":{"prompt_tokens":4}})",
+       Usage{4, 0, 4}},
+      {R"({"usage":{"prompt_tokens":1,"total_tokens":3},"usage":null})", std::nullopt},
+      {R"({"usage":[1],"usage":{"completion_tokens":2}})", Usage{0, 2, 2}},
+      {R"({"usage":{"prompt_tokens":5,"prompt_tokens":"x","total_tokens":9}})", Usage{0, 9, 9}},
+      {R"({"usage":{"prompt_tokens":{"total_tokens":1},"completion_tokens":[2]}})", std::nullopt},
+      {R"({"us\u0061ge":{"prompt_tokens":2.0,"completion_tokens":1e1}})", Usage{2, 10, 12}},
+      {R"({"usage":{"prompt_tokens":2.5,"completion_tokens":3}})", Usage{0, 3, 3}},
+      {R"({"usage":{"prompt_tokens":18446744073709551615,"completion_tokens":1}})",
+       Usage{18446744073709551615ull, 1, 18446744073709551615ull}},
+      {R"({"choices":[{"usage":{"prompt_tokens":1}}],"note":"\"usage\":{\"prompt_tokens\":2}"})",
+       std::nullopt},
+      {R"({"usage":{"extra":{"usage":{"prompt_tokens":7}},"total_tokens":8}} )", Usage{0, 8, 8}},
+      {R"({"usage":{"prompt_tokens":1}} {"usage":{"prompt_tokens":2}})", Usage{2, 0, 2}},
+  };
+  for (const auto& c : cases) {
+    UsageScanner s(false);
+    s.Feed(c.body);
+    auto got = s.Finish();
+    if (!c.want) {
+      EXPECT_FALSE(got.has_value()) << c.body;
+    } else {
+      ExpectUsage(got, c.want->prompt_tokens, c.want->completion_tokens, c.want->total_tokens,
+                  c.body);
+    }
+  }
+}
+
 TEST(UsageScannerTest, TruncatedPlainJsonStillYieldsUsage) {
   std::string body = kPlain.substr(0, kPlain.size() - 1);  // missing the final '}'
   UsageScanner s(false);

@@ -186,8 +186,9 @@ TEST(Instruction, TuningDocumentsShareNoTextWithTheEvaluationSets) {
     return t;
   };
   std::set<std::string> docs, segments;
-  for (const char* f : {"bench/guards/indirect.jsonl", "bench/guards/roleplay_benign.jsonl",
-                        "bench/guards/roleplay_benign2.jsonl"}) {
+  for (const char* f :
+       {"bench/guards/indirect.jsonl", "bench/guards/roleplay_benign.jsonl",
+        "bench/guards/roleplay_benign2.jsonl", "bench/guards/roleplay_benign3.jsonl"}) {
     auto rows = read(src / f);
     ASSERT_GT(rows.size(), 100u) << f;
     for (const auto& t : rows) {

@@ -14,6 +14,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/ssl.hpp>
+#include <charconv>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -26,6 +27,7 @@
 #include "core/http/server_internal.h"
 #include "core/http/write_now.h"
 #include "core/json.h"
+#include "core/str_append.h"
 
 namespace rampart::http {
 namespace {
@@ -490,24 +492,17 @@ class H1Connection final : public Exchange {
     if (head_.framing != BodyFraming::kNone && !body_read_) close_ = true;
     if (draining()) close_ = true;
     out_.clear();
-    out_ += "HTTP/1.1 ";
-    out_ += std::to_string(status);
-    out_ += ' ';
-    out_ += ReasonPhrase(status);
-    out_ += "\r\n";
-    for (const Field& f : fields) {
-      out_ += f.name;
-      out_ += ": ";
-      out_ += f.value;
-      out_ += "\r\n";
-    }
+    char digits[24];
+    auto status_end = std::to_chars(digits, digits + sizeof digits, status).ptr;
+    StrAppend(&out_, "HTTP/1.1 ", std::string_view(digits, status_end - digits), " ",
+              ReasonPhrase(status), "\r\n");
+    for (const Field& f : fields) StrAppend(&out_, f.name, ": ", f.value, "\r\n");
     if (content_length && (!no_body_ || head_request_)) {
-      out_ += "Content-Length: ";
-      out_ += std::to_string(*content_length);
-      out_ += "\r\n";
+      auto end = std::to_chars(digits, digits + sizeof digits, *content_length).ptr;
+      StrAppend(&out_, "Content-Length: ", std::string_view(digits, end - digits), "\r\n");
     }
-    if (chunked_) out_ += "Transfer-Encoding: chunked\r\n";
-    if (close_) out_ += "Connection: close\r\n";
+    if (chunked_) out_ += std::string_view("Transfer-Encoding: chunked\r\n");
+    if (close_) out_ += std::string_view("Connection: close\r\n");
     out_ += "\r\n";
   }
 
