@@ -164,6 +164,27 @@ TEST(HttpParseTest, RefusesEverySmugglingShape) {
   }
 }
 
+// Field values are checked eight bytes at a time; every forbidden byte is
+// found wherever it sits in a long value, and the bytes a value may carry
+// (HTAB, SP, VCHAR, obs-text) pass there too.
+TEST(HttpParseTest, FieldValueBytesAreCheckedAtEveryPosition) {
+  const std::string base(27, 'v');
+  for (std::size_t at = 0; at < base.size(); ++at) {
+    for (unsigned char bad : {0x00, 0x01, 0x08, 0x0b, 0x1f, 0x7f}) {
+      std::string value = base;
+      value[at] = static_cast<char>(bad);
+      Refusal r = RefusalOf(kPost + "X-Long: " + value + "\r\n\r\n");
+      EXPECT_EQ(r.code, "bad_header") << "byte " << int(bad) << " at " << at;
+    }
+    for (unsigned char good : {0x09, 0x20, 0x21, 0x7e, 0x80, 0x9f, 0xa0, 0xff}) {
+      std::string value = base;
+      value[at] = static_cast<char>(good);
+      auto h = Parse(kPost + "X-Long: " + value + "\r\n\r\n");
+      ASSERT_TRUE(h) << "byte " << int(good) << " at " << at;
+    }
+  }
+}
+
 TEST(HttpParseTest, EnforcesSizeLimits) {
   RequestLimits l;
   l.max_header_bytes = 256;
