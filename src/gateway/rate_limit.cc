@@ -7,6 +7,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace rampart::gateway {
@@ -181,9 +182,30 @@ struct Bucket {
   }
 };
 
+// A bucket's map key (scope, 0x1f, name) with its hash, computed once per
+// call: the shard, the lock mask and the map lookup all use it.
+struct KeyRef {
+  std::string_view name;
+  std::size_t hash = 0;
+};
+// The maps hash with std::hash<std::string_view> (what KeyRef::hash holds)
+// and keep each node's hash (the call operator is not noexcept), so a lookup
+// by KeyRef hashes nothing and a rehash hashes nothing either.
+struct KeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  std::size_t operator()(const KeyRef& k) const { return k.hash; }
+};
+struct KeyEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+  bool operator()(const KeyRef& a, std::string_view b) const { return a.name == b; }
+  bool operator()(std::string_view a, const KeyRef& b) const { return a == b.name; }
+};
+
 struct Shard {
   std::mutex mu;
-  std::unordered_map<std::string, Bucket> buckets;
+  std::unordered_map<std::string, Bucket, KeyHash, KeyEq> buckets;
   std::size_t sweep_at = kMinSweep;
 };
 
@@ -216,7 +238,7 @@ class LocalRateLimiter final : public RateLimiter {
 
     // Per-thread scratch, reused: no allocation per decision once warm.
     Scratch& sc = ThreadScratch();
-    std::span<const std::string> names = sc.Names(r.keys);
+    std::span<const KeyRef> names = sc.Names(r.keys);
     Locks locks(this, names);
     const double now = Now();
     const double cost = static_cast<double>(estimated_tokens);
@@ -227,7 +249,7 @@ class LocalRateLimiter final : public RateLimiter {
     outcomes.clear();
     for (std::size_t i = 0; i < r.keys.size(); ++i) {
       const LimitSpec& spec = r.keys[i].second;
-      Bucket& b = ShardOf(names[i]).buckets[names[i]];
+      Bucket& b = FindOrAdd(names[i]);
       Bucket next = b;
       auto step = [&](Dimension dim, const BucketParams& p, double& tat, double c) {
         if (!p.enabled()) return;
@@ -278,7 +300,7 @@ class LocalRateLimiter final : public RateLimiter {
 
   Status Settle(const Reservation& r, std::uint64_t actual_tokens) override {
     if (r.keys.empty()) return OkStatus();
-    std::span<const std::string> names = ThreadScratch().Names(r.keys);
+    std::span<const KeyRef> names = ThreadScratch().Names(r.keys);
     Locks locks(this, names);
     const double now = Now();
     // Positive: charge more than was reserved; negative: refund.
@@ -287,7 +309,7 @@ class LocalRateLimiter final : public RateLimiter {
     Status status;
     for (std::size_t i = 0; i < r.keys.size(); ++i) {
       auto& map = ShardOf(names[i]).buckets;
-      auto it = map.find(names[i]);
+      auto it = map.find(names[i]);  // by KeyRef: no hashing
       if (it == map.end() || it->second.in_flight == 0) {
         status = InvalidArgumentError("reservation " + std::to_string(r.id) +
                                       " holds no slot for " + r.keys[i].first.scope + " '" +
@@ -313,8 +335,8 @@ class LocalRateLimiter final : public RateLimiter {
   // shards can never deadlock. A bit per shard: nothing allocated.
   class Locks {
    public:
-    Locks(LocalRateLimiter* l, std::span<const std::string> names) : l_(l) {
-      for (const auto& n : names) mask_ |= 1u << (std::hash<std::string>{}(n) % kShards);
+    Locks(LocalRateLimiter* l, std::span<const KeyRef> names) : l_(l) {
+      for (const KeyRef& n : names) mask_ |= 1u << (n.hash % kShards);
       ForEach([&](std::size_t s) { l_->shards_[s].mu.lock(); });
     }
     ~Locks() {
@@ -342,19 +364,23 @@ class LocalRateLimiter final : public RateLimiter {
       Bucket next;
     };
     std::vector<std::string> names;
+    std::vector<KeyRef> refs;
     std::vector<Pending> pending;
     std::vector<DimensionOutcome> outcomes;
-    // The map key of each of `keys` (scope, 0x1f, name), in names' reused strings.
-    std::span<const std::string> Names(const std::vector<std::pair<LimitKey, LimitSpec>>& keys) {
+    // The map key of each of `keys` (scope, 0x1f, name), in names' reused
+    // strings, and its hash: one hash per key per call.
+    std::span<const KeyRef> Names(const std::vector<std::pair<LimitKey, LimitSpec>>& keys) {
       if (names.size() < keys.size()) names.resize(keys.size());
+      refs.clear();
       for (std::size_t i = 0; i < keys.size(); ++i) {
         std::string& s = names[i];
         const LimitKey& k = keys[i].first;
         s.assign(k.scope);
         s += '\x1f';  // cannot occur in a scope; keeps (scope, name) pairs distinct
         s += k.name;
+        refs.push_back({s, KeyHash{}(s)});
       }
-      return std::span<const std::string>(names.data(), keys.size());
+      return refs;
     }
   };
   static Scratch& ThreadScratch() {
@@ -362,8 +388,13 @@ class LocalRateLimiter final : public RateLimiter {
     return s;
   }
 
-  Shard& ShardOf(const std::string& name) {
-    return shards_[std::hash<std::string>{}(name) % kShards];
+  Shard& ShardOf(const KeyRef& k) { return shards_[k.hash % kShards]; }
+  // The bucket of `k` (a new, full one if it has none). Its shard is locked.
+  Bucket& FindOrAdd(const KeyRef& k) {
+    auto& map = ShardOf(k).buckets;
+    auto it = map.find(k);
+    if (it == map.end()) it = map.emplace(std::string(k.name), Bucket{}).first;
+    return it->second;
   }
   double Now() const {
     return static_cast<double>(
