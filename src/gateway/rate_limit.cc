@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <boost/asio/awaitable.hpp>
+#include <charconv>
 #include <cmath>
 #include <mutex>
 #include <span>
@@ -88,22 +89,42 @@ std::uint64_t LimitFor(Dimension d, const LimitSpec& s) {
   return 0;
 }
 
-std::string PolicyFor(Dimension d, const LimitSpec& s) {
+namespace {
+void AppendNumber(std::uint64_t n, std::string* out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
+  out->append(buf, end);
+}
+}  // namespace
+
+void AppendPolicyFor(Dimension d, const LimitSpec& s, std::string* out) {
   std::uint64_t limit = LimitFor(d, s);
   switch (d) {
     case Dimension::kRequestsPerSecond: {
       // A bucket of `burst` that refills in burst/rps seconds.
       auto w =
           std::max<long long>(1, std::llround(static_cast<double>(limit) / s.requests_per_second));
-      return std::to_string(limit) + ";w=" + std::to_string(w);
+      AppendNumber(limit, out);
+      out->append(";w=");
+      AppendNumber(static_cast<std::uint64_t>(w), out);
+      return;
     }
     case Dimension::kRequestsPerMinute:
     case Dimension::kTokensPerMinute:
-      return std::to_string(limit) + ";w=60";
+      AppendNumber(limit, out);
+      out->append(";w=60");
+      return;
     case Dimension::kConcurrency:
-      return std::to_string(limit) + ";qu=\"concurrent-requests\"";
+      AppendNumber(limit, out);
+      out->append(";qu=\"concurrent-requests\"");
+      return;
   }
-  return "";
+}
+
+std::string PolicyFor(Dimension d, const LimitSpec& s) {
+  std::string out;
+  AppendPolicyFor(d, s, &out);
+  return out;
 }
 
 Decision Decide(const std::vector<DimensionOutcome>& outcomes) {
@@ -134,7 +155,10 @@ Decision Decide(const std::vector<DimensionOutcome>& outcomes) {
   d.limit = pick->limit;
   d.remaining = pick->remaining;
   d.reset = pick->reset;
-  if (pick->spec != nullptr) d.policy = PolicyFor(pick->dimension, *pick->spec);
+  if (pick->spec != nullptr) {
+    d.policy_dimension = pick->dimension;
+    d.policy_spec = *pick->spec;
+  }
   return d;
 }
 
@@ -152,6 +176,16 @@ std::vector<std::pair<LimitKey, LimitSpec>> Normalize(
 }
 
 }  // namespace internal
+
+void AppendPolicyText(const Decision& d, std::string* out) {
+  if (d.policy_dimension) internal::AppendPolicyFor(*d.policy_dimension, d.policy_spec, out);
+}
+
+std::string PolicyText(const Decision& d) {
+  std::string out;
+  AppendPolicyText(d, &out);
+  return out;
+}
 
 namespace {
 

@@ -42,6 +42,10 @@ struct LimitKey {
   bool operator==(const LimitKey&) const = default;
 };
 
+namespace internal {
+enum class Dimension { kRequestsPerSecond, kRequestsPerMinute, kConcurrency, kTokensPerMinute };
+}  // namespace internal
+
 struct Decision {
   bool allowed = false;
   std::string
@@ -51,8 +55,17 @@ struct Decision {
   std::uint64_t limit = 0;
   std::uint64_t remaining = 0;
   std::chrono::seconds reset{0};
-  std::string policy;  // RateLimit-Policy value, e.g. "100;w=60"
+  // What the RateLimit-Policy value describes (PolicyText renders it, e.g.
+  // "100;w=60"): the reported dimension and its key's spec; none when
+  // nothing is limited. Kept as data, not text, so that a decision costs no
+  // string (the concurrency policy is past the small-string buffer).
+  std::optional<internal::Dimension> policy_dimension;
+  LimitSpec policy_spec;
 };
+
+// The RateLimit-Policy value of `d`, "" when it has none; or appended to *out.
+std::string PolicyText(const Decision& d);
+void AppendPolicyText(const Decision& d, std::string* out);
 
 // An admitted request's hold on its limits; settled exactly once.
 struct Reservation {
@@ -110,7 +123,6 @@ std::unique_ptr<RateLimiter> MakeLocalRateLimiter(std::shared_ptr<const Clock> c
 // and how per-dimension outcomes become one Decision.
 namespace internal {
 
-enum class Dimension { kRequestsPerSecond, kRequestsPerMinute, kConcurrency, kTokensPerMinute };
 std::string_view DimensionName(Dimension d);  // the Decision::reason strings
 
 // A GCRA bucket's parameters: one unit refills every `interval` time units;
@@ -147,6 +159,7 @@ struct DimensionOutcome {
 };
 // Policy value ("10;w=1", "600;w=60") and limit of one dimension of a spec.
 std::string PolicyFor(Dimension d, const LimitSpec& s);
+void AppendPolicyFor(Dimension d, const LimitSpec& s, std::string* out);
 std::uint64_t LimitFor(Dimension d, const LimitSpec& s);
 // Denied if any outcome is: reason and retry_after from the denial with the
 // longest wait. RateLimit fields from that denial, or when allowed from the
