@@ -162,20 +162,71 @@ Decision Decide(const std::vector<DimensionOutcome>& outcomes) {
   return d;
 }
 
-std::vector<std::pair<LimitKey, LimitSpec>> Normalize(
-    const std::vector<std::pair<LimitKey, LimitSpec>>& keys) {
-  std::vector<std::pair<LimitKey, LimitSpec>> out;
-  out.reserve(keys.size());
+namespace {
+
+using Keys = std::vector<std::pair<LimitKey, LimitSpec>>;
+
+// Key vectors of settled reservations, kept with their elements so that a
+// later Normalize assigns into strings that already have room. Bounded: a
+// vector of many keys or long names is freed instead.
+constexpr std::size_t kSpareKeys = 64;
+constexpr std::size_t kSpareMaxKeys = 8;
+constexpr std::size_t kSpareMaxName = 256;
+struct SpareKeys {
+  std::vector<Keys> spare;
+  // A Reservation destroyed on this thread after its thread-locals (at
+  // thread exit) frees its keys instead.
+  static inline thread_local bool gone = false;
+  ~SpareKeys() { gone = true; }
+};
+thread_local SpareKeys t_spare_keys;
+
+}  // namespace
+
+void GiveBackKeys(Keys& keys) {
+  if (keys.capacity() == 0) return;  // moved from: nothing to keep
+  if (keys.capacity() > kSpareMaxKeys || SpareKeys::gone ||
+      t_spare_keys.spare.size() >= kSpareKeys) {
+    Keys().swap(keys);
+    return;
+  }
+  for (const auto& kv : keys) {
+    if (kv.first.scope.capacity() > kSpareMaxName || kv.first.name.capacity() > kSpareMaxName) {
+      Keys().swap(keys);
+      return;
+    }
+  }
+  t_spare_keys.spare.push_back(std::move(keys));
+  keys.clear();
+}
+
+Keys Normalize(const Keys& keys) {
+  Keys out;
+  if (!SpareKeys::gone && !t_spare_keys.spare.empty()) {
+    out.swap(t_spare_keys.spare.back());
+    t_spare_keys.spare.pop_back();
+  }
+  // Assigned into the elements already there: their strings keep their room.
+  std::size_t n = 0;
   for (const auto& kv : keys) {
     if (kv.second.empty()) continue;
-    bool seen =
-        std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.first == kv.first; });
-    if (!seen) out.push_back(kv);
+    bool seen = std::any_of(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n),
+                            [&](const auto& o) { return o.first == kv.first; });
+    if (seen) continue;
+    if (n == out.size()) {
+      out.push_back(kv);
+    } else {
+      out[n] = kv;
+    }
+    ++n;
   }
+  out.resize(n);
   return out;
 }
 
 }  // namespace internal
+
+Reservation::~Reservation() { internal::GiveBackKeys(keys); }
 
 void AppendPolicyText(const Decision& d, std::string* out) {
   if (d.policy_dimension) internal::AppendPolicyFor(*d.policy_dimension, d.policy_spec, out);
@@ -326,6 +377,7 @@ class LocalRateLimiter final : public RateLimiter {
       for (auto& p : pending) *p.bucket = p.next;
       r.id = next_id_.fetch_add(1, std::memory_order_relaxed);
     } else {
+      internal::GiveBackKeys(r.keys);
       r = Reservation{};
     }
     locks.ForEach([&](std::size_t s) { MaybeSweep(shards_[s], now); });

@@ -69,6 +69,15 @@ void AppendPolicyText(const Decision& d, std::string* out);
 
 // An admitted request's hold on its limits; settled exactly once.
 struct Reservation {
+  Reservation() = default;
+  Reservation(const Reservation&) = default;
+  Reservation(Reservation&&) noexcept = default;
+  Reservation& operator=(const Reservation&) = default;
+  Reservation& operator=(Reservation&&) noexcept = default;
+  // Gives the keys' storage to the thread's spares, which Normalize takes:
+  // once warm, a reservation per request allocates nothing.
+  ~Reservation();
+
   std::uint64_t id = 0;
   std::vector<std::pair<LimitKey, LimitSpec>> keys;
   std::uint64_t reserved_tokens = 0;
@@ -166,8 +175,13 @@ std::uint64_t LimitFor(Dimension d, const LimitSpec& s);
 // tightest policy (least remaining as a fraction of its limit).
 Decision Decide(const std::vector<DimensionOutcome>& outcomes);
 // Drops keys with an empty spec and repeated keys (the first spec wins).
+// The result's storage, and its keys' strings, come from the thread's spares
+// when it has some (see ~Reservation).
 std::vector<std::pair<LimitKey, LimitSpec>> Normalize(
     const std::vector<std::pair<LimitKey, LimitSpec>>& keys);
+// Keeps `keys`' storage (at most kSpareKeys vectors per thread, each of at
+// most 8 keys of short names) for a later Normalize; leaves it empty.
+void GiveBackKeys(std::vector<std::pair<LimitKey, LimitSpec>>& keys);
 
 // Evicts the idle buckets of a limiter made by MakeLocalRateLimiter and
 // returns how many buckets remain (for tests of the memory bound).

@@ -263,6 +263,45 @@ TEST_F(RateLimitTest, ScopesKeepNamesApart) {
   EXPECT_FALSE(Allowed(id));
 }
 
+// A settled reservation's keys go back to the thread's spares and the next
+// Normalize fills that storage: nothing of the old keys survives in it, and
+// repeated and unlimited keys are still dropped.
+TEST(NormalizeTest, ReusesTheStorageOfDestroyedReservationsWithoutLeftovers) {
+  const std::string long_name(100, 'x');  // past the small-string buffer
+  const std::pair<LimitKey, LimitSpec>* old_data = nullptr;
+  {
+    Reservation r;
+    r.keys = internal::Normalize({{Identity("alice"), Rps(1)},
+                                  {Model(long_name), Concurrent(2)},
+                                  {Identity("carol"), Rpm(3)}});
+    ASSERT_EQ(r.keys.size(), 3u);
+    old_data = r.keys.data();
+  }
+  Keys next = internal::Normalize({{Identity("bob"), Rps(5)},
+                                   {Identity("bob"), Rps(9)},
+                                   {Model("m"), LimitSpec{}},
+                                   {Model("small"), Tpm(7)}});
+  EXPECT_EQ(next.data(), old_data);  // the spare was taken
+  ASSERT_EQ(next.size(), 2u);
+  EXPECT_EQ(next[0].first, Identity("bob"));
+  EXPECT_EQ(next[0].second.requests_per_second, 5);
+  EXPECT_EQ(next[1].first, Model("small"));
+  EXPECT_EQ(next[1].second.tokens_per_minute, 7u);
+  EXPECT_EQ(next[1].second.max_concurrent, 0u);  // nothing of the old spec
+
+  // A vector of more keys than a spare may hold is freed, not kept.
+  Keys many;
+  for (int i = 0; i < 20; ++i) many.push_back({Identity("id" + std::to_string(i)), Rps(1)});
+  {
+    Reservation r;
+    r.keys = internal::Normalize(many);
+    ASSERT_EQ(r.keys.size(), 20u);
+  }
+  Keys after = internal::Normalize({{Identity("dave"), Rps(1)}});
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].first, Identity("dave"));
+}
+
 TEST_F(RateLimitTest, IdleBucketsAreEvicted) {
   std::vector<Reservation> held;
   for (int i = 0; i < 5000; ++i) {
