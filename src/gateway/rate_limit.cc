@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <boost/asio/awaitable.hpp>
 #include <charconv>
 #include <cmath>
@@ -431,9 +432,9 @@ class LocalRateLimiter final : public RateLimiter {
     Locks(const Locks&) = delete;
     Locks& operator=(const Locks&) = delete;
     template <class F>
-    void ForEach(F f) const {
-      for (std::size_t s = 0; s < kShards; ++s) {
-        if (mask_ & (1u << s)) f(s);
+    void ForEach(F f) const {  // in index order, the set bits only
+      for (std::uint32_t m = mask_; m != 0; m &= m - 1) {
+        f(static_cast<std::size_t>(std::countr_zero(m)));
       }
     }
 
