@@ -407,10 +407,11 @@ Sha256Digest EvpSha256(ByteView data) {
 #ifndef OPENSSL_NO_DEPRECATED_3_0
 // OpenSSL's SHA-256 on a stack context: the same block function as the
 // default provider's (SHA-NI where the CPU has it), without the provider
-// dispatch or the allocation per init. 0.6k fewer instructions and ~30 ns
-// less per short message than EvpSha256 (docs/design/gateway-cost.md). Used
-// only while the FIPS provider is not the default: then every digest goes
-// through EVP, as every other algorithm here does.
+// dispatch or the allocation per init: for an API key (82 bytes with its
+// salt) 650 fewer instructions and ~35 ns less than EvpSha256
+// (docs/design/gateway-cost.md). Used only when the FIPS provider is not the
+// default (checked at the first call): with FIPS every digest goes through
+// EVP, as every other algorithm here does.
 bool DirectSha256Allowed() {
   static const bool allowed = EVP_default_properties_is_fips_enabled(nullptr) == 0;
   return allowed;
