@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <boost/asio/awaitable.hpp>
+#include <charconv>
 #include <cmath>
 #include <mutex>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 namespace rampart::gateway {
@@ -87,22 +90,42 @@ std::uint64_t LimitFor(Dimension d, const LimitSpec& s) {
   return 0;
 }
 
-std::string PolicyFor(Dimension d, const LimitSpec& s) {
+namespace {
+void AppendNumber(std::uint64_t n, std::string* out) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), n);
+  out->append(buf, end);
+}
+}  // namespace
+
+void AppendPolicyFor(Dimension d, const LimitSpec& s, std::string* out) {
   std::uint64_t limit = LimitFor(d, s);
   switch (d) {
     case Dimension::kRequestsPerSecond: {
       // A bucket of `burst` that refills in burst/rps seconds.
       auto w =
           std::max<long long>(1, std::llround(static_cast<double>(limit) / s.requests_per_second));
-      return std::to_string(limit) + ";w=" + std::to_string(w);
+      AppendNumber(limit, out);
+      out->append(";w=");
+      AppendNumber(static_cast<std::uint64_t>(w), out);
+      return;
     }
     case Dimension::kRequestsPerMinute:
     case Dimension::kTokensPerMinute:
-      return std::to_string(limit) + ";w=60";
+      AppendNumber(limit, out);
+      out->append(";w=60");
+      return;
     case Dimension::kConcurrency:
-      return std::to_string(limit) + ";qu=\"concurrent-requests\"";
+      AppendNumber(limit, out);
+      out->append(";qu=\"concurrent-requests\"");
+      return;
   }
-  return "";
+}
+
+std::string PolicyFor(Dimension d, const LimitSpec& s) {
+  std::string out;
+  AppendPolicyFor(d, s, &out);
+  return out;
 }
 
 Decision Decide(const std::vector<DimensionOutcome>& outcomes) {
@@ -133,24 +156,88 @@ Decision Decide(const std::vector<DimensionOutcome>& outcomes) {
   d.limit = pick->limit;
   d.remaining = pick->remaining;
   d.reset = pick->reset;
-  if (pick->spec != nullptr) d.policy = PolicyFor(pick->dimension, *pick->spec);
+  if (pick->spec != nullptr) {
+    d.policy_dimension = pick->dimension;
+    d.policy_spec = *pick->spec;
+  }
   return d;
 }
 
-std::vector<std::pair<LimitKey, LimitSpec>> Normalize(
-    const std::vector<std::pair<LimitKey, LimitSpec>>& keys) {
-  std::vector<std::pair<LimitKey, LimitSpec>> out;
-  out.reserve(keys.size());
+namespace {
+
+using Keys = std::vector<std::pair<LimitKey, LimitSpec>>;
+
+// Key vectors of settled reservations, kept with their elements so that a
+// later Normalize assigns into strings that already have room. Bounded: a
+// vector of many keys or long names is freed instead.
+constexpr std::size_t kSpareKeys = 64;
+constexpr std::size_t kSpareMaxKeys = 8;
+constexpr std::size_t kSpareMaxName = 256;
+struct SpareKeys {
+  std::vector<Keys> spare;
+  // A Reservation destroyed on this thread after its thread-locals (at
+  // thread exit) frees its keys instead.
+  static inline thread_local bool gone = false;
+  ~SpareKeys() { gone = true; }
+};
+thread_local SpareKeys t_spare_keys;
+
+}  // namespace
+
+void GiveBackKeys(Keys& keys) {
+  if (keys.capacity() == 0) return;  // moved from: nothing to keep
+  if (keys.capacity() > kSpareMaxKeys || SpareKeys::gone ||
+      t_spare_keys.spare.size() >= kSpareKeys) {
+    Keys().swap(keys);
+    return;
+  }
+  for (const auto& kv : keys) {
+    if (kv.first.scope.capacity() > kSpareMaxName || kv.first.name.capacity() > kSpareMaxName) {
+      Keys().swap(keys);
+      return;
+    }
+  }
+  t_spare_keys.spare.push_back(std::move(keys));
+  keys.clear();
+}
+
+Keys Normalize(const Keys& keys) {
+  Keys out;
+  if (!SpareKeys::gone && !t_spare_keys.spare.empty()) {
+    out.swap(t_spare_keys.spare.back());
+    t_spare_keys.spare.pop_back();
+  }
+  // Assigned into the elements already there: their strings keep their room.
+  std::size_t n = 0;
   for (const auto& kv : keys) {
     if (kv.second.empty()) continue;
-    bool seen =
-        std::any_of(out.begin(), out.end(), [&](const auto& o) { return o.first == kv.first; });
-    if (!seen) out.push_back(kv);
+    bool seen = std::any_of(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(n),
+                            [&](const auto& o) { return o.first == kv.first; });
+    if (seen) continue;
+    if (n == out.size()) {
+      out.push_back(kv);
+    } else {
+      out[n] = kv;
+    }
+    ++n;
   }
+  out.resize(n);
   return out;
 }
 
 }  // namespace internal
+
+Reservation::~Reservation() { internal::GiveBackKeys(keys); }
+
+void AppendPolicyText(const Decision& d, std::string* out) {
+  if (d.policy_dimension) internal::AppendPolicyFor(*d.policy_dimension, d.policy_spec, out);
+}
+
+std::string PolicyText(const Decision& d) {
+  std::string out;
+  AppendPolicyText(d, &out);
+  return out;
+}
 
 namespace {
 
@@ -181,9 +268,30 @@ struct Bucket {
   }
 };
 
+// A bucket's map key (scope, 0x1f, name) with its hash, computed once per
+// call: the shard, the lock mask and the map lookup all use it.
+struct KeyRef {
+  std::string_view name;
+  std::size_t hash = 0;
+};
+// The maps hash with std::hash<std::string_view> (what KeyRef::hash holds)
+// and keep each node's hash (the call operator is not noexcept), so a lookup
+// by KeyRef hashes nothing and a rehash hashes nothing either.
+struct KeyHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  std::size_t operator()(const KeyRef& k) const { return k.hash; }
+};
+struct KeyEq {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
+  bool operator()(const KeyRef& a, std::string_view b) const { return a.name == b; }
+  bool operator()(std::string_view a, const KeyRef& b) const { return a == b.name; }
+};
+
 struct Shard {
   std::mutex mu;
-  std::unordered_map<std::string, Bucket> buckets;
+  std::unordered_map<std::string, Bucket, KeyHash, KeyEq> buckets;
   std::size_t sweep_at = kMinSweep;
 };
 
@@ -216,7 +324,7 @@ class LocalRateLimiter final : public RateLimiter {
 
     // Per-thread scratch, reused: no allocation per decision once warm.
     Scratch& sc = ThreadScratch();
-    std::span<const std::string> names = sc.Names(r.keys);
+    std::span<const KeyRef> names = sc.Names(r.keys);
     Locks locks(this, names);
     const double now = Now();
     const double cost = static_cast<double>(estimated_tokens);
@@ -227,7 +335,7 @@ class LocalRateLimiter final : public RateLimiter {
     outcomes.clear();
     for (std::size_t i = 0; i < r.keys.size(); ++i) {
       const LimitSpec& spec = r.keys[i].second;
-      Bucket& b = ShardOf(names[i]).buckets[names[i]];
+      Bucket& b = FindOrAdd(names[i]);
       Bucket next = b;
       auto step = [&](Dimension dim, const BucketParams& p, double& tat, double c) {
         if (!p.enabled()) return;
@@ -270,6 +378,7 @@ class LocalRateLimiter final : public RateLimiter {
       for (auto& p : pending) *p.bucket = p.next;
       r.id = next_id_.fetch_add(1, std::memory_order_relaxed);
     } else {
+      internal::GiveBackKeys(r.keys);
       r = Reservation{};
     }
     locks.ForEach([&](std::size_t s) { MaybeSweep(shards_[s], now); });
@@ -278,7 +387,7 @@ class LocalRateLimiter final : public RateLimiter {
 
   Status Settle(const Reservation& r, std::uint64_t actual_tokens) override {
     if (r.keys.empty()) return OkStatus();
-    std::span<const std::string> names = ThreadScratch().Names(r.keys);
+    std::span<const KeyRef> names = ThreadScratch().Names(r.keys);
     Locks locks(this, names);
     const double now = Now();
     // Positive: charge more than was reserved; negative: refund.
@@ -287,7 +396,7 @@ class LocalRateLimiter final : public RateLimiter {
     Status status;
     for (std::size_t i = 0; i < r.keys.size(); ++i) {
       auto& map = ShardOf(names[i]).buckets;
-      auto it = map.find(names[i]);
+      auto it = map.find(names[i]);  // by KeyRef: no hashing
       if (it == map.end() || it->second.in_flight == 0) {
         status = InvalidArgumentError("reservation " + std::to_string(r.id) +
                                       " holds no slot for " + r.keys[i].first.scope + " '" +
@@ -313,8 +422,8 @@ class LocalRateLimiter final : public RateLimiter {
   // shards can never deadlock. A bit per shard: nothing allocated.
   class Locks {
    public:
-    Locks(LocalRateLimiter* l, std::span<const std::string> names) : l_(l) {
-      for (const auto& n : names) mask_ |= 1u << (std::hash<std::string>{}(n) % kShards);
+    Locks(LocalRateLimiter* l, std::span<const KeyRef> names) : l_(l) {
+      for (const KeyRef& n : names) mask_ |= 1u << (n.hash % kShards);
       ForEach([&](std::size_t s) { l_->shards_[s].mu.lock(); });
     }
     ~Locks() {
@@ -323,9 +432,9 @@ class LocalRateLimiter final : public RateLimiter {
     Locks(const Locks&) = delete;
     Locks& operator=(const Locks&) = delete;
     template <class F>
-    void ForEach(F f) const {
-      for (std::size_t s = 0; s < kShards; ++s) {
-        if (mask_ & (1u << s)) f(s);
+    void ForEach(F f) const {  // in index order, the set bits only
+      for (std::uint32_t m = mask_; m != 0; m &= m - 1) {
+        f(static_cast<std::size_t>(std::countr_zero(m)));
       }
     }
 
@@ -342,19 +451,23 @@ class LocalRateLimiter final : public RateLimiter {
       Bucket next;
     };
     std::vector<std::string> names;
+    std::vector<KeyRef> refs;
     std::vector<Pending> pending;
     std::vector<DimensionOutcome> outcomes;
-    // The map key of each of `keys` (scope, 0x1f, name), in names' reused strings.
-    std::span<const std::string> Names(const std::vector<std::pair<LimitKey, LimitSpec>>& keys) {
+    // The map key of each of `keys` (scope, 0x1f, name), in names' reused
+    // strings, and its hash: one hash per key per call.
+    std::span<const KeyRef> Names(const std::vector<std::pair<LimitKey, LimitSpec>>& keys) {
       if (names.size() < keys.size()) names.resize(keys.size());
+      refs.clear();
       for (std::size_t i = 0; i < keys.size(); ++i) {
         std::string& s = names[i];
         const LimitKey& k = keys[i].first;
         s.assign(k.scope);
         s += '\x1f';  // cannot occur in a scope; keeps (scope, name) pairs distinct
         s += k.name;
+        refs.push_back({s, KeyHash{}(s)});
       }
-      return std::span<const std::string>(names.data(), keys.size());
+      return refs;
     }
   };
   static Scratch& ThreadScratch() {
@@ -362,8 +475,13 @@ class LocalRateLimiter final : public RateLimiter {
     return s;
   }
 
-  Shard& ShardOf(const std::string& name) {
-    return shards_[std::hash<std::string>{}(name) % kShards];
+  Shard& ShardOf(const KeyRef& k) { return shards_[k.hash % kShards]; }
+  // The bucket of `k` (a new, full one if it has none). Its shard is locked.
+  Bucket& FindOrAdd(const KeyRef& k) {
+    auto& map = ShardOf(k).buckets;
+    auto it = map.find(k);
+    if (it == map.end()) it = map.emplace(std::string(k.name), Bucket{}).first;
+    return it->second;
   }
   double Now() const {
     return static_cast<double>(

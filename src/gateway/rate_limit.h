@@ -42,6 +42,10 @@ struct LimitKey {
   bool operator==(const LimitKey&) const = default;
 };
 
+namespace internal {
+enum class Dimension { kRequestsPerSecond, kRequestsPerMinute, kConcurrency, kTokensPerMinute };
+}  // namespace internal
+
 struct Decision {
   bool allowed = false;
   std::string
@@ -51,11 +55,29 @@ struct Decision {
   std::uint64_t limit = 0;
   std::uint64_t remaining = 0;
   std::chrono::seconds reset{0};
-  std::string policy;  // RateLimit-Policy value, e.g. "100;w=60"
+  // What the RateLimit-Policy value describes (PolicyText renders it, e.g.
+  // "100;w=60"): the reported dimension and its key's spec; none when
+  // nothing is limited. Kept as data, not text, so that a decision costs no
+  // string (the concurrency policy is past the small-string buffer).
+  std::optional<internal::Dimension> policy_dimension;
+  LimitSpec policy_spec;
 };
+
+// The RateLimit-Policy value of `d`, "" when it has none; or appended to *out.
+std::string PolicyText(const Decision& d);
+void AppendPolicyText(const Decision& d, std::string* out);
 
 // An admitted request's hold on its limits; settled exactly once.
 struct Reservation {
+  Reservation() = default;
+  Reservation(const Reservation&) = default;
+  Reservation(Reservation&&) noexcept = default;
+  Reservation& operator=(const Reservation&) = default;
+  Reservation& operator=(Reservation&&) noexcept = default;
+  // Gives the keys' storage to the thread's spares, which Normalize takes:
+  // once warm, a reservation per request allocates nothing.
+  ~Reservation();
+
   std::uint64_t id = 0;
   std::vector<std::pair<LimitKey, LimitSpec>> keys;
   std::uint64_t reserved_tokens = 0;
@@ -110,7 +132,6 @@ std::unique_ptr<RateLimiter> MakeLocalRateLimiter(std::shared_ptr<const Clock> c
 // and how per-dimension outcomes become one Decision.
 namespace internal {
 
-enum class Dimension { kRequestsPerSecond, kRequestsPerMinute, kConcurrency, kTokensPerMinute };
 std::string_view DimensionName(Dimension d);  // the Decision::reason strings
 
 // A GCRA bucket's parameters: one unit refills every `interval` time units;
@@ -147,14 +168,20 @@ struct DimensionOutcome {
 };
 // Policy value ("10;w=1", "600;w=60") and limit of one dimension of a spec.
 std::string PolicyFor(Dimension d, const LimitSpec& s);
+void AppendPolicyFor(Dimension d, const LimitSpec& s, std::string* out);
 std::uint64_t LimitFor(Dimension d, const LimitSpec& s);
 // Denied if any outcome is: reason and retry_after from the denial with the
 // longest wait. RateLimit fields from that denial, or when allowed from the
 // tightest policy (least remaining as a fraction of its limit).
 Decision Decide(const std::vector<DimensionOutcome>& outcomes);
 // Drops keys with an empty spec and repeated keys (the first spec wins).
+// The result's storage, and its keys' strings, come from the thread's spares
+// when it has some (see ~Reservation).
 std::vector<std::pair<LimitKey, LimitSpec>> Normalize(
     const std::vector<std::pair<LimitKey, LimitSpec>>& keys);
+// Keeps `keys`' storage (at most kSpareKeys vectors per thread, each of at
+// most 8 keys of short names) for a later Normalize; leaves it empty.
+void GiveBackKeys(std::vector<std::pair<LimitKey, LimitSpec>>& keys);
 
 // Evicts the idle buckets of a limiter made by MakeLocalRateLimiter and
 // returns how many buckets remain (for tests of the memory bound).

@@ -1115,12 +1115,13 @@ class GatewayServer::Impl final : public http::Handler {
   }
 
   static void SetRateLimitFields(const Decision& d, Call* x) {
-    if (d.limit == 0 && d.policy.empty()) return;
+    if (d.limit == 0 && !d.policy_dimension) return;
     x->rate_limit_fields = true;
     x->rl_limit = std::to_string(d.limit);
     x->rl_remaining = std::to_string(d.remaining);
     x->rl_reset = std::to_string(d.reset.count());
-    x->rl_policy = d.policy;
+    x->rl_policy.clear();  // keeps its capacity: the Call is reused
+    AppendPolicyText(d, &x->rl_policy);
   }
 
   // ---- upstream -------------------------------------------------------------------------

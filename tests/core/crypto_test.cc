@@ -189,6 +189,9 @@ TEST(DigestTest, OneMillionA) {
     }
     EXPECT_EQ(ToHex(hasher.Finish()), expected);
     EXPECT_EQ(ToHex(Digest(algorithm, AsBytes(million))), expected);
+    if (algorithm == HashAlgorithm::kSha256) {
+      EXPECT_EQ(ToHex(Sha256(million)), expected);
+    }
   }
 }
 

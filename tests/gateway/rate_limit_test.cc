@@ -64,7 +64,7 @@ TEST_F(RateLimitTest, BurstThenDenyWithRetryAfter) {
     ASSERT_TRUE(d.allowed) << i;
     EXPECT_EQ(d.limit, 5u);
     EXPECT_EQ(d.remaining, 4u - i);
-    EXPECT_EQ(d.policy, "5;w=1");
+    EXPECT_EQ(PolicyText(d), "5;w=1");
     ASSERT_TRUE(limiter_->Settle(r, 0).ok());
   }
   auto [d, r] = Admit(keys);
@@ -106,7 +106,7 @@ TEST_F(RateLimitTest, PerMinuteWindow) {
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.reason, "requests_per_minute");
   EXPECT_EQ(d.retry_after, seconds(10));
-  EXPECT_EQ(d.policy, "6;w=60");
+  EXPECT_EQ(PolicyText(d), "6;w=60");
   EXPECT_EQ(d.limit, 6u);
   clock_->Advance(seconds(10));
   EXPECT_TRUE(Allowed(keys));
@@ -123,7 +123,7 @@ TEST_F(RateLimitTest, ConcurrencyReleasedOnSettle) {
   ASSERT_TRUE(d1.allowed);
   ASSERT_TRUE(d2.allowed);
   EXPECT_EQ(d2.remaining, 0u);
-  EXPECT_EQ(d2.policy, "2;qu=\"concurrent-requests\"");
+  EXPECT_EQ(PolicyText(d2), "2;qu=\"concurrent-requests\"");
   auto [d3, r3] = Admit(keys);
   EXPECT_FALSE(d3.allowed);
   EXPECT_EQ(d3.reason, "concurrency");
@@ -152,7 +152,7 @@ TEST_F(RateLimitTest, TokenReservationDeniesThenRefundLetsNextIn) {
   ASSERT_TRUE(d1.allowed);
   EXPECT_EQ(r1.reserved_tokens, 800u);
   EXPECT_EQ(d1.remaining, 200u);
-  EXPECT_EQ(d1.policy, "1000;w=60");
+  EXPECT_EQ(PolicyText(d1), "1000;w=60");
 
   auto [d2, r2] = Admit(keys, 300);
   EXPECT_FALSE(d2.allowed);
@@ -239,7 +239,7 @@ TEST_F(RateLimitTest, AllowedReportsTheTightestPolicy) {
   EXPECT_EQ(d.reason, "");
   EXPECT_EQ(d.limit, 10u);
   EXPECT_EQ(d.remaining, 9u);
-  EXPECT_EQ(d.policy, "10;w=60");
+  EXPECT_EQ(PolicyText(d), "10;w=60");
   EXPECT_EQ(d.reset, seconds(6));  // one interval until the bucket is full again
 }
 
@@ -250,7 +250,7 @@ TEST_F(RateLimitTest, UnlimitedKeysAreAdmittedWithoutState) {
     ASSERT_TRUE(d.allowed);
     EXPECT_TRUE(r.keys.empty());
     EXPECT_EQ(d.limit, 0u);
-    EXPECT_TRUE(d.policy.empty());
+    EXPECT_TRUE(PolicyText(d).empty());
   }
   EXPECT_EQ(internal::SweepLocalBuckets(*limiter_), 0u);
 }
@@ -261,6 +261,45 @@ TEST_F(RateLimitTest, ScopesKeepNamesApart) {
   EXPECT_TRUE(Allowed(id));
   EXPECT_TRUE(Allowed(model));
   EXPECT_FALSE(Allowed(id));
+}
+
+// A settled reservation's keys go back to the thread's spares and the next
+// Normalize fills that storage: nothing of the old keys survives in it, and
+// repeated and unlimited keys are still dropped.
+TEST(NormalizeTest, ReusesTheStorageOfDestroyedReservationsWithoutLeftovers) {
+  const std::string long_name(100, 'x');  // past the small-string buffer
+  const std::pair<LimitKey, LimitSpec>* old_data = nullptr;
+  {
+    Reservation r;
+    r.keys = internal::Normalize({{Identity("alice"), Rps(1)},
+                                  {Model(long_name), Concurrent(2)},
+                                  {Identity("carol"), Rpm(3)}});
+    ASSERT_EQ(r.keys.size(), 3u);
+    old_data = r.keys.data();
+  }
+  Keys next = internal::Normalize({{Identity("bob"), Rps(5)},
+                                   {Identity("bob"), Rps(9)},
+                                   {Model("m"), LimitSpec{}},
+                                   {Model("small"), Tpm(7)}});
+  EXPECT_EQ(next.data(), old_data);  // the spare was taken
+  ASSERT_EQ(next.size(), 2u);
+  EXPECT_EQ(next[0].first, Identity("bob"));
+  EXPECT_EQ(next[0].second.requests_per_second, 5);
+  EXPECT_EQ(next[1].first, Model("small"));
+  EXPECT_EQ(next[1].second.tokens_per_minute, 7u);
+  EXPECT_EQ(next[1].second.max_concurrent, 0u);  // nothing of the old spec
+
+  // A vector of more keys than a spare may hold is freed, not kept.
+  Keys many;
+  for (int i = 0; i < 20; ++i) many.push_back({Identity("id" + std::to_string(i)), Rps(1)});
+  {
+    Reservation r;
+    r.keys = internal::Normalize(many);
+    ASSERT_EQ(r.keys.size(), 20u);
+  }
+  Keys after = internal::Normalize({{Identity("dave"), Rps(1)}});
+  ASSERT_EQ(after.size(), 1u);
+  EXPECT_EQ(after[0].first, Identity("dave"));
 }
 
 TEST_F(RateLimitTest, IdleBucketsAreEvicted) {

@@ -154,7 +154,7 @@ TEST_F(RedisLimiterTest, PerMinuteLimitWithRetryAfter) {
     ASSERT_TRUE(d.allowed) << i;
     EXPECT_EQ(d.limit, 5u);
     EXPECT_EQ(d.remaining, 4u - i);
-    EXPECT_EQ(d.policy, "5;w=60");
+    EXPECT_EQ(PolicyText(d), "5;w=60");
     ASSERT_TRUE(l->Settle(r, 0).ok());
   }
   auto [d, r] = Admit(*l, keys);
