@@ -98,8 +98,20 @@ void AddMessages(const json::array& messages, PromptSize& size) {
   for (const auto& m : messages) {
     size.tokens = Add(size.tokens, kPerMessageTokens);
     if (!m.is_object()) continue;
-    const auto& msg = m.get_object();
-    if (const auto* c = msg.if_contains("content")) {
+    const json::value* content = nullptr;
+    const json::value* name = nullptr;
+    const json::value* tool_calls = nullptr;
+    for (const auto& kv : m.get_object()) {
+      std::string_view k = kv.key();
+      if (k == "content") {
+        content = &kv.value();
+      } else if (k == "name") {
+        name = &kv.value();
+      } else if (k == "tool_calls") {
+        tool_calls = &kv.value();
+      }
+    }
+    if (const auto* c = content) {
       if (c->is_string()) {
         size.bytes = Add(size.bytes, c->get_string().size());
       } else if (c->is_array()) {
@@ -113,11 +125,10 @@ void AddMessages(const json::array& messages, PromptSize& size) {
         }
       }
     }
-    if (const auto* n = msg.if_contains("name"); n != nullptr && n->is_string()) {
-      size.bytes = Add(size.bytes, n->get_string().size());
+    if (name != nullptr && name->is_string()) {
+      size.bytes = Add(size.bytes, name->get_string().size());
     }
-    if (const auto* t = msg.if_contains("tool_calls"))
-      size.bytes = Add(size.bytes, StringBytes(*t));
+    if (tool_calls != nullptr) size.bytes = Add(size.bytes, StringBytes(*tool_calls));
   }
 }
 
@@ -350,15 +361,45 @@ std::size_t FindLineEnd(std::string_view s, std::size_t from) {
 }  // namespace
 
 std::uint64_t EstimateTokens(const boost::json::object& request, std::uint64_t default_max_tokens) {
+  // The members it reads, found in one walk over the object (an object
+  // holds each name once) rather than one lookup each.
+  const json::value* messages = nullptr;
+  const json::value* prompt = nullptr;
+  const json::value* input = nullptr;
+  const json::value* max_completion_tokens = nullptr;
+  const json::value* max_tokens = nullptr;
+  const json::value* n_choices = nullptr;
+  const json::value* structured[3] = {nullptr, nullptr,
+                                      nullptr};  // tools, functions, response_format
+  for (const auto& kv : request) {
+    std::string_view k = kv.key();
+    const json::value* v = &kv.value();
+    if (k == "messages") {
+      messages = v;
+    } else if (k == "prompt") {
+      prompt = v;
+    } else if (k == "input") {
+      input = v;
+    } else if (k == "max_completion_tokens") {
+      max_completion_tokens = v;
+    } else if (k == "max_tokens") {
+      max_tokens = v;
+    } else if (k == "n") {
+      n_choices = v;
+    } else if (k == "tools") {
+      structured[0] = v;
+    } else if (k == "functions") {
+      structured[1] = v;
+    } else if (k == "response_format") {
+      structured[2] = v;
+    }
+  }
   PromptSize size;
-  const auto* messages = request.if_contains("messages");
-  const auto* prompt = request.if_contains("prompt");
-  const auto* input = request.if_contains("input");
   if (messages != nullptr && messages->is_array()) AddMessages(messages->get_array(), size);
   if (prompt != nullptr) AddPromptLike(*prompt, size);
   if (input != nullptr) AddPromptLike(*input, size);
-  for (std::string_view k : {"tools", "functions", "response_format"}) {
-    if (const auto* v = request.if_contains(k)) size.bytes = Add(size.bytes, StringBytes(*v));
+  for (const json::value* v : structured) {
+    if (v != nullptr) size.bytes = Add(size.bytes, StringBytes(*v));
   }
   std::uint64_t estimate = Add(size.tokens, size.bytes / 4 + (size.bytes % 4 != 0));
 
@@ -366,13 +407,13 @@ std::uint64_t EstimateTokens(const boost::json::object& request, std::uint64_t d
   bool embeddings = input != nullptr && messages == nullptr && prompt == nullptr;
   if (embeddings) return estimate;
   std::uint64_t completion = default_max_tokens;
-  if (auto m = AsCount(request.if_contains("max_completion_tokens"))) {
+  if (auto m = AsCount(max_completion_tokens)) {
     completion = *m;
-  } else if (auto m2 = AsCount(request.if_contains("max_tokens"))) {
+  } else if (auto m2 = AsCount(max_tokens)) {
     completion = *m2;
   }
   // Each of n choices may use the full completion budget.
-  std::uint64_t n = AsCount(request.if_contains("n")).value_or(1);
+  std::uint64_t n = AsCount(n_choices).value_or(1);
   n = std::clamp<std::uint64_t>(n, 1, 128);
   return Add(estimate, Mul(completion, n));
 }
