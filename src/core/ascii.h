@@ -2,6 +2,8 @@
 // locale-free and allocation-free, shared by every parser in Rampart.
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string_view>
 
 namespace rampart {
@@ -17,6 +19,28 @@ constexpr bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
     if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
   }
   return true;
+}
+
+// Bit k set: one of `names` has length k (lengths of 64 and more are not
+// recorded). For EqualsAnyIgnoreCase, computed once as a constant.
+template <std::size_t N>
+constexpr std::uint64_t LengthMask(const std::string_view (&names)[N]) {
+  std::uint64_t mask = 0;
+  for (std::string_view n : names) mask |= n.size() < 64 ? std::uint64_t{1} << n.size() : 0;
+  return mask;
+}
+
+// True when `name` equals one of `names` (whose LengthMask is `lengths`),
+// ignoring ASCII case. A name of a length none of them has (the usual
+// case) costs one test.
+template <std::size_t N>
+constexpr bool EqualsAnyIgnoreCase(std::string_view name, const std::string_view (&names)[N],
+                                   std::uint64_t lengths) {
+  if (name.size() < 64 && ((lengths >> name.size()) & 1) == 0) return false;
+  for (std::string_view n : names) {
+    if (EqualsIgnoreCase(name, n)) return true;
+  }
+  return false;
 }
 
 // The value of a hex digit of either case, or -1.

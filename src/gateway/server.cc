@@ -80,10 +80,8 @@ bool IsGatewayOwnedField(std::string_view n) {
                                                 "x-rampart-identity",
                                                 "expect",
                                                 "forwarded"};
-  for (std::string_view o : kOwned) {
-    if (EqualsIgnoreCase(n, o)) return true;
-  }
-  return false;
+  static constexpr std::uint64_t kLengths = LengthMask(kOwned);
+  return EqualsAnyIgnoreCase(n, kOwned, kLengths);
 }
 
 // A pooled HTTP/1.1 upstream connection. Responses are read straight from
@@ -421,8 +419,11 @@ class GatewayServer::Impl final : public http::Handler {
   static void StartCall(WorkerState& w, const http::Exchange& ex, Call& x) {
     x.t0 = Steady::now();
     x.rec.time = std::chrono::system_clock::now();
+    // 16 lower-case hex digits of a 64-bit random number.
+    static constexpr char kHex[] = "0123456789abcdef";
     char id[16];
-    fmt::format_to_n(id, sizeof id, "{:016x}", w.rng());
+    std::uint64_t r = w.rng();
+    for (int i = 15; i >= 0; --i, r >>= 4) id[i] = kHex[r & 15];
     x.rec.request_id.assign(id, sizeof id);
     x.rec.remote = ex.conn().peer;
     x.rec.route = "unmatched";

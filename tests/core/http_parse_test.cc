@@ -241,6 +241,20 @@ TEST(HttpParseTest, HopByHopFields) {
   EXPECT_TRUE(EqualsIgnoreCase("Content-LENGTH", "content-length"));
   EXPECT_FALSE(EqualsIgnoreCase("content-length", "content-lengtx"));
   EXPECT_FALSE(EqualsIgnoreCase("a", "ab"));
+  // The length filter in front of the comparisons: same answers as a plain
+  // loop, including for names of the same length as a listed one, and for
+  // names of 64 characters and more, which the filter does not record.
+  static constexpr std::string_view kNames[] = {"te", "upgrade", std::string_view(), ""};
+  const std::string long_name(70, 'x');
+  static constexpr std::string_view kWithLong[] = {"x"};
+  EXPECT_TRUE(EqualsAnyIgnoreCase("TE", kNames, LengthMask(kNames)));
+  EXPECT_TRUE(EqualsAnyIgnoreCase("UpGrade", kNames, LengthMask(kNames)));
+  EXPECT_TRUE(EqualsAnyIgnoreCase("", kNames, LengthMask(kNames)));
+  EXPECT_FALSE(EqualsAnyIgnoreCase("tf", kNames, LengthMask(kNames)));
+  EXPECT_FALSE(EqualsAnyIgnoreCase("upgradf", kNames, LengthMask(kNames)));
+  EXPECT_FALSE(EqualsAnyIgnoreCase("trailer", kNames, LengthMask(kNames)));
+  EXPECT_FALSE(EqualsAnyIgnoreCase(long_name, kWithLong, LengthMask(kWithLong)));
+  EXPECT_EQ(LengthMask(kNames), (std::uint64_t{1} << 2) | (std::uint64_t{1} << 7) | 1u);
 }
 
 // ---- chunked bodies ------------------------------------------------------------------------

@@ -204,10 +204,8 @@ bool IsHopByHopField(std::string_view name) {
       "connection",        "keep-alive",        "proxy-connection", "te",
       "trailer",           "transfer-encoding", "upgrade",          "proxy-authorization",
       "proxy-authenticate"};
-  for (std::string_view h : kHop) {
-    if (EqualsIgnoreCase(name, h)) return true;
-  }
-  return false;
+  static constexpr std::uint64_t kLengths = LengthMask(kHop);
+  return EqualsAnyIgnoreCase(name, kHop, kLengths);
 }
 
 std::string_view RequestHead::Find(std::string_view name) const { return FindField(headers, name); }
