@@ -380,29 +380,34 @@ double Classifier::ScoreWindow(std::string_view n, std::vector<std::uint32_t>* f
 }
 
 double Classifier::WindowLogit(std::string_view n, std::vector<std::uint32_t>* f) const {
-  // Features() and the weighted sum in one pass, without branches on the
-  // stamps, so the loads of stamps and weights overlap.
+  // Features(): the first occurrence of each index kept, in order, with
+  // the per-thread stamps (branch-free, so the stamp loads overlap); then
+  // the weights of those summed in that order.
   const std::size_t n_idx = RawIndices(n, shape_, f);
   Stamps& st = ThreadStamps();
   const std::uint8_t gen = st.Next(w_.size());
   std::uint8_t* stamp = st.stamp.data();
-  const float* w = w_.data();
-  double z = 0;
+  std::uint32_t* idx = f->data();
   std::size_t count = 0;
-  const std::uint32_t* idx = f->data();
   constexpr std::size_t kAhead = 16;  // prefetch distance, in indices
   for (std::size_t i = 0; i < n_idx; ++i) {
-    if (i + kAhead < n_idx) {
-      __builtin_prefetch(stamp + idx[i + kAhead], 1);
-      __builtin_prefetch(w + idx[i + kAhead], 0);
-    }
+    if (i + kAhead < n_idx) __builtin_prefetch(stamp + idx[i + kAhead], 1);
     const std::uint32_t k = idx[i];
     const bool fresh = stamp[k] != gen;
     stamp[k] = gen;
-    z += fresh ? static_cast<double>(w[k]) : 0.0;
+    idx[count] = k;
     count += fresh;
   }
   if (count == 0) return bias_;
+  // The sum in a loop of its own: its chain of dependent additions (in
+  // this order, for the same result bit for bit) no longer holds up the
+  // stamp loads above.
+  const float* w = w_.data();
+  double z = 0;
+  for (std::size_t i = 0; i < count; ++i) {
+    if (i + kAhead < count) __builtin_prefetch(w + idx[i + kAhead], 0);
+    z += static_cast<double>(w[idx[i]]);
+  }
   return bias_ + z / std::sqrt(static_cast<double>(count));
 }
 
