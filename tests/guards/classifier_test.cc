@@ -7,8 +7,10 @@
 #include <cctype>
 #include <cmath>
 #include <fstream>
+#include <functional>
 #include <random>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "core/file.h"
@@ -293,6 +295,99 @@ TEST(Intent, DefaultLexiconCountsWhatAPromptAsksFor) {
   EXPECT_EQ(count("ignore one two three four instructions")[kOverride], 0);
   EXPECT_EQ(count("chemistry homework about bombastic poetry")[kHarm], 1);  // bomb* is a prefix
   EXPECT_EQ(count("a method of meditation")[kHarm], 0);                     // meth is a word
+}
+
+// IntentLexicon::Count as intent.h defines it, phrase by phrase and
+// position by position, for the randomised comparison below.
+IntentCounts ReferenceCount(const IntentLexicon& lex, std::string_view t, int* first_persona) {
+  std::vector<std::string> words;
+  std::string cur;
+  bool in_word = false;
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    const auto c = static_cast<unsigned char>(t[i]);
+    if (in_word && c == '\'') continue;
+    if (in_word && t.substr(i, 3) == "\xE2\x80\x99") {
+      i += 2;
+      continue;
+    }
+    if (std::isalnum(c) || c >= 0x80) {
+      cur += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+      in_word = true;
+    } else if (in_word) {
+      words.push_back(cur);
+      cur.clear();
+      in_word = false;
+    }
+  }
+  if (in_word) words.push_back(cur);
+  IntentCounts counts{};
+  *first_persona = -1;
+  const json::object lj = lex.ToJson();
+  for (int cat = 0; cat < kIntentCategories; ++cat) {
+    for (const auto& v : lj.at(kIntentCategoryNames[static_cast<std::size_t>(cat)]).as_array()) {
+      std::vector<std::string> pw;
+      std::istringstream in(std::string(v.as_string()));
+      for (std::string w; in >> w;) pw.push_back(w);
+      std::function<bool(std::size_t, std::size_t)> match = [&](std::size_t k, std::size_t at) {
+        if (k == pw.size()) return true;
+        if (pw[k] == "_") {
+          for (std::size_t g = 0; g <= 3 && at + g <= words.size(); ++g)
+            if (match(k + 1, at + g)) return true;
+          return false;
+        }
+        if (at >= words.size()) return false;
+        const bool prefix = pw[k].back() == '*';
+        const std::string w = prefix ? pw[k].substr(0, pw[k].size() - 1) : pw[k];
+        const bool ok = prefix ? words[at].starts_with(w) : words[at] == w;
+        return ok && match(k + 1, at + 1);
+      };
+      for (std::size_t at = 0; at < words.size(); ++at) {
+        if (!match(0, at)) continue;
+        ++counts[static_cast<std::size_t>(cat)];
+        if (cat == kPersona && (*first_persona < 0 || static_cast<int>(at) < *first_persona))
+          *first_persona = static_cast<int>(at);
+        break;
+      }
+    }
+  }
+  return counts;
+}
+
+TEST(Intent, CountIsTheDefinedMatchOnRandomTexts) {
+  const IntentLexicon& lex = IntentLexicon::Default();
+  // Words of the lexicon's phrases (prefixes with and without endings),
+  // other words, apostrophes straight and curly, punctuation, non-ASCII.
+  std::vector<std::string> vocab = {
+      "the",          "a",      "of",    "in",     "to",
+      "it",           "x",      "don't", "you're", "can\xE2\x80\x99t",
+      "\xE2\x80\x99", "'",      ",",     ".",      "\xC3\xA9t\xC3\xA9",
+      "--",           "Ignore", "NO"};
+  const json::object lj = lex.ToJson();
+  for (const auto& [name, list] : lj)
+    for (const auto& v : list.as_array()) {
+      std::istringstream in(std::string(v.as_string()));
+      for (std::string w; in >> w;) {
+        if (w == "_") continue;
+        if (w.back() == '*') {
+          w.pop_back();
+          vocab.push_back(w + "ing");
+        }
+        vocab.push_back(w);
+      }
+    }
+  std::mt19937 rng(11);
+  for (int round = 0; round < 3000; ++round) {
+    std::string t;
+    const int n = static_cast<int>(rng() % 60);
+    for (int k = 0; k < n; ++k) {
+      t += vocab[rng() % vocab.size()];
+      t += rng() % 8 == 0 ? "" : " ";
+    }
+    int want_first = 0, got_first = 0;
+    const IntentCounts want = ReferenceCount(lex, t, &want_first);
+    ASSERT_EQ(lex.Count(t, &got_first), want) << t;
+    ASSERT_EQ(got_first, want_first) << t;
+  }
 }
 
 TEST(Intent, LexiconErrorsNameTheLine) {
