@@ -1,6 +1,7 @@
 #include "guards/classifier.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -41,7 +42,23 @@ std::uint64_t Mix(std::uint64_t h, std::uint64_t tag) {
 
 double Sigmoid(double z) { return 1.0 / (1.0 + std::exp(-z)); }
 
-// ASCII lower case, whitespace runs collapsed, of a folded text.
+// Per byte: ' ' for ASCII whitespace (space, \t, \n, \r, \f, \v), the
+// lower case of A-Z, else the byte itself.
+constexpr std::array<char, 256> kLowerOrSpace = [] {
+  std::array<char, 256> v{};
+  for (int c = 0; c < 256; ++c) {
+    const bool ws = c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    v[static_cast<std::size_t>(c)] = static_cast<char>(ws                     ? ' '
+                                                       : c >= 'A' && c <= 'Z' ? c - 'A' + 'a'
+                                                                              : c);
+  }
+  return v;
+}();
+
+// ASCII lower case, whitespace runs collapsed, of a folded text. Without
+// a branch per byte (each whitespace run would be a mispredicted branch or
+// two): every byte is written, and the write position moves on unless the
+// byte is whitespace after whitespace (or at the start).
 void LowerCollapseInto(std::string_view t, std::string* o) {
   std::string& out = *o;
   out.resize(t.size());
@@ -49,14 +66,11 @@ void LowerCollapseInto(std::string_view t, std::string* o) {
   char* const begin = w;
   bool space = true;
   for (char c : t) {
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      if (!space) *w++ = ' ';
-      space = true;
-      continue;
-    }
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    *w++ = c;
-    space = false;
+    const char l = kLowerOrSpace[static_cast<unsigned char>(c)];
+    const bool ws = l == ' ';
+    *w = l;
+    w += !(ws && space);
+    space = ws;
   }
   if (w != begin && w[-1] == ' ') --w;
   out.resize(static_cast<std::size_t>(w - begin));
