@@ -71,8 +71,11 @@ void Words(std::string_view t, Scratch* sc) {
   const std::size_t n = t.size();
   for (std::size_t i = 0; i < n; ++i) {
     const unsigned char c = p[i];
-    if (in_word && (c == '\'' || c == 0xE2)) [[unlikely]] {  // an apostrophe inside a word
-      if (c == '\'') continue;                               // is dropped
+    // (bytes tested together, not a branch on in_word: see above)
+    if ((static_cast<unsigned>(in_word) &
+         (static_cast<unsigned>(c == '\'') | static_cast<unsigned>(c == 0xE2))) != 0) [[unlikely]] {
+      // an apostrophe inside a word
+      if (c == '\'') continue;  // is dropped
       if (i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x99) {
         i += 2;  // U+2019 RIGHT SINGLE QUOTATION MARK
         continue;
@@ -81,7 +84,10 @@ void Words(std::string_view t, Scratch* sc) {
     const unsigned char l = kWordFold[c];
     const bool word = l != 0;
     const auto at = static_cast<std::size_t>(w - base);
-    start = in_word ? start : at;
+    // start = in_word ? start : at, as a mask (compilers make a branch of the
+    // conditional).
+    const std::size_t keep = std::size_t{0} - static_cast<std::size_t>(in_word);
+    start = (start & keep) | (at & ~keep);
     out[count] = std::string_view(base + start, at - start);
     count += in_word && !word;
     *w = static_cast<char>(l);
