@@ -13,18 +13,18 @@ set -euo pipefail
 REF=${1:?usage: scores_ab.sh REF_BENCH_BINARY [BUILD_DIR]}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${2:-$ROOT/build}
-DATA=""
-for d in "$ROOT/../shared/testdata/injection" "$ROOT/../../shared/testdata/injection"; do
-  [ -f "$d/dev.jsonl" ] && DATA=$d && break
-done
-[ -n "$DATA" ] || { echo "scores_ab: ../shared/testdata/injection not found" >&2; exit 2; }
+# shellcheck source=bench/guards/data_dir.sh
+source "$ROOT/bench/guards/data_dir.sh" scores_ab
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for side in ref new; do
   bin=$REF
   [ "$side" = new ] && bin=$BUILD/bench/guards/guards_bench
   GUARDS_BENCH_MODEL="$ROOT/data/guards/injection.model" GUARDS_BENCH_SKIP_BLIND=1 \
-    GUARDS_BENCH_SCORES="$work/$side.txt" "$bin" "$DATA" "$ROOT/bench/guards/trigger_benign.txt"
+    GUARDS_BENCH_SCORES="$work/$side.txt" "$bin" "$DATA" "$ROOT/bench/guards/trigger_benign.txt" \
+    >"$work/$side.out"
+  [ -s "$work/$side.txt" ] ||
+    { echo "scores_ab: $bin wrote no scores (built before GUARDS_BENCH_SCORES?)" >&2; exit 2; }
 done
 n=$(wc -l <"$work/new.txt")
 [ "$n" -gt 0 ] || { echo "scores_ab: no scores written" >&2; exit 2; }
