@@ -24,6 +24,8 @@
 // GUARDS_BENCH_MODEL=FILE skips training and scores with that model.
 // GUARDS_BENCH_SKIP_BLIND=1 leaves out the blind role-play sets
 // (roleplay_benign2.jsonl, roleplay_benign3.jsonl) unread.
+// GUARDS_BENCH_SCORES=FILE writes every score exactly and exits
+// (bench/guards/scores_ab.sh compares two builds).
 //
 // Usage: guards_bench DATA_DIR TRIGGER_FILE [EXTRA_TRAIN]
 #include <algorithm>
@@ -243,6 +245,49 @@ void PrintDocumentTable(const char* title, const std::array<const char*, 3>& jud
   std::printf("  target: recall >= 80%% at <= 2%% false positives on clean documents\n");
 }
 
+// GUARDS_BENCH_SCORES=FILE: the model's scores (before calibration, as the
+// gateway scores with the file) and the rules' verdicts, exactly (%a), for
+// every record of dev.jsonl, every line of the trigger-word file and the
+// slices of dev.jsonl the latency figures use, one line each; then exits.
+// bench/guards/scores_ab.sh compares two builds' files.
+int DumpScores(const Classifier& c, const std::vector<Record>& dev,
+               const std::vector<std::string>& trigger, const char* file) {
+  Diagnostics d;
+  RulesPolicy rp;
+  auto rules = *LoadRules(rp, &d);
+  std::FILE* f = std::fopen(file, "w");
+  if (f == nullptr) {
+    std::fprintf(stderr, "guards bench: cannot write %s\n", file);
+    return 2;
+  }
+  const Classifier ngrams = c.WithoutStage2();
+  auto one = [&](const char* set, std::size_t i, std::string_view text) {
+    const auto views = ScoringViews(text);
+    std::fprintf(f, "%s %zu %a %a", set, i, c.ScoreViews(views), ngrams.ScoreViews(views));
+    for (PromptRole role : {PromptRole::kUser, PromptRole::kTool}) {
+      const RuleVerdict v = JudgeViews(*rules, rp, role, views);
+      std::fprintf(f, " | %a", v.score);
+      for (std::size_t r : v.rules) std::fprintf(f, " %zu", r);
+    }
+    std::fprintf(f, "\n");
+  };
+  std::string corpus;
+  for (std::size_t i = 0; i < dev.size(); ++i) {
+    one("dev", i, dev[i].text);
+    corpus += dev[i].text + " ";
+  }
+  for (std::size_t i = 0; i < trigger.size(); ++i) one("trigger", i, trigger[i]);
+  for (std::size_t size : {200u, 2048u, 32768u})
+    for (std::size_t i = 0; i < (size > 4096 ? 100u : 1000u); ++i) {
+      std::size_t off = (i * 7919) % (corpus.size() - size);
+      one(size == 200    ? "slice200"
+          : size == 2048 ? "slice2048"
+                         : "slice32768",
+          i, std::string_view(corpus).substr(off, size));
+    }
+  return std::fclose(f) == 0 ? 0 : 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -274,6 +319,13 @@ int main(int argc, char** argv) {
   const bool verbose = std::getenv("GUARDS_BENCH_VERBOSE") != nullptr;
   Classifier c = model_file ? *Classifier::Load(model_file) : Classifier::Train(ex, Recipe());
   double train_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (const char* out = std::getenv("GUARDS_BENCH_SCORES")) {
+    std::vector<std::string> trigger;
+    std::ifstream tin(argv[2]);
+    for (std::string line; std::getline(tin, line);)
+      if (!line.empty()) trigger.push_back(line);
+    return DumpScores(c, dev, trigger, out);
+  }
   std::vector<std::string_view> benign;
   for (std::size_t i = 0; i < dev.size(); i += 2) {
     if (dev[i].label == 0) benign.push_back(dev[i].text);

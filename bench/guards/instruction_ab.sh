@@ -7,11 +7,8 @@
 set -euo pipefail
 REF=${1:-main}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-DATA=""
-for d in "$ROOT/../shared/testdata/injection" "$ROOT/../../shared/testdata/injection"; do
-  [ -f "$d/dev.jsonl" ] && DATA=$d && break
-done
-[ -n "$DATA" ] || { echo "instruction_ab: ../shared/testdata/injection not found" >&2; exit 2; }
+# shellcheck source=bench/guards/data_dir.sh
+source "$ROOT/bench/guards/data_dir.sh" instruction_ab
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 git -C "$ROOT" show "$REF:src/guards/instruction.cc" >"$work/before.cc" ||

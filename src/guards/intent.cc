@@ -4,7 +4,7 @@
 #include <array>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
+#include <span>
 
 namespace rampart::guards {
 namespace {
@@ -35,9 +35,19 @@ std::size_t Bucket(std::string_view w, std::size_t buckets) {
   return ((a * 0x9E37u) ^ (b * 0x85EBu)) % buckets;
 }
 
+// n bytes at a and at b equal (the words compared are short: inline
+// rather than a call to memcmp).
+bool SameBytes(const char* a, const char* b, std::size_t n) {
+  for (std::size_t k = 0; k < n; ++k)
+    if (a[k] != b[k]) return false;
+  return true;
+}
+
 struct Scratch {
   std::string buf;
+  // The words are words[0 .. count); the vector is grown, never shrunk.
   std::vector<std::string_view> words;
+  std::size_t count = 0;
   std::vector<std::uint8_t> seen;
 };
 
@@ -45,30 +55,48 @@ struct Scratch {
 // views into it in sc->words (buf is sized once, so the views stay valid).
 void Words(std::string_view t, Scratch* sc) {
   sc->buf.resize(t.size());
-  sc->words.clear();
+  // At most one word per two bytes, and one more.
+  if (sc->words.size() < t.size() / 2 + 1) sc->words.resize(t.size() / 2 + 1);
+  std::string_view* out = sc->words.data();
+  std::size_t count = 0;
   char* const base = sc->buf.data();
   char* w = base;
-  const char* start = nullptr;
+  // Without a branch per word boundary (a text has hundreds, each one a
+  // mispredicted branch): every byte's folded value is written at w, which
+  // moves on only for word bytes; a word's start is kept while in it, and
+  // the view is written at every byte but counted only where a word ends.
+  std::size_t start = 0;
+  bool in_word = false;
   const auto* p = reinterpret_cast<const unsigned char*>(t.data());
   const std::size_t n = t.size();
   for (std::size_t i = 0; i < n; ++i) {
     const unsigned char c = p[i];
-    if (start != nullptr) {  // an apostrophe inside a word is dropped
-      if (c == '\'') continue;
-      if (c == 0xE2 && i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x99) {
+    // (bytes tested together, not a branch on in_word: see above)
+    if ((static_cast<unsigned>(in_word) &
+         (static_cast<unsigned>(c == '\'') | static_cast<unsigned>(c == 0xE2))) != 0) [[unlikely]] {
+      // an apostrophe inside a word
+      if (c == '\'') continue;  // is dropped
+      if (i + 2 < n && p[i + 1] == 0x80 && p[i + 2] == 0x99) {
         i += 2;  // U+2019 RIGHT SINGLE QUOTATION MARK
         continue;
       }
     }
-    if (const unsigned char l = kWordFold[c]; l != 0) {
-      if (start == nullptr) start = w;
-      *w++ = static_cast<char>(l);
-    } else if (start != nullptr) {
-      sc->words.emplace_back(start, static_cast<std::size_t>(w - start));
-      start = nullptr;
-    }
+    const unsigned char l = kWordFold[c];
+    const bool word = l != 0;
+    const auto at = static_cast<std::size_t>(w - base);
+    // start = in_word ? start : at, as a mask (compilers make a branch of the
+    // conditional).
+    const std::size_t keep = std::size_t{0} - static_cast<std::size_t>(in_word);
+    start = (start & keep) | (at & ~keep);
+    out[count] = std::string_view(base + start, at - start);
+    count += in_word && !word;
+    *w = static_cast<char>(l);
+    w += word;
+    in_word = word;
   }
-  if (start != nullptr) sc->words.emplace_back(start, static_cast<std::size_t>(w - start));
+  if (in_word)
+    out[count++] = std::string_view(base + start, static_cast<std::size_t>(w - base) - start);
+  sc->count = count;
 }
 
 }  // namespace
@@ -124,11 +152,25 @@ Status IntentLexicon::Add(std::string_view line, int category) {
   const Word& head = p.words.front();
   if (head.text.size() > 0xFFFF) return InvalidArgumentError("a word longer than 65535 bytes");
   const std::size_t b = Bucket(head.text, kBuckets);
+  // After the phrases with the same first word, if the bucket has some.
+  std::size_t at = bucket_start_[b + 1];
+  for (std::size_t k = bucket_start_[b]; k < bucket_start_[b + 1]; k += candidates_[k].run) {
+    const Candidate& c = candidates_[k];
+    if (c.prefix == head.prefix && c.size == head.text.size() &&
+        std::string_view(heads_).substr(c.head, c.size) == head.text) {
+      if (c.run == 0xFFFF) return InvalidArgumentError("too many phrases with one first word");
+      at = k + c.run;
+      ++candidates_[k].run;
+      break;
+    }
+  }
   candidates_.insert(
-      candidates_.begin() + bucket_start_[b + 1],
+      candidates_.begin() + static_cast<std::ptrdiff_t>(at),
       {static_cast<std::uint32_t>(phrases_.size()), static_cast<std::uint32_t>(heads_.size()),
        static_cast<std::uint16_t>(head.text.size()), head.prefix});
   for (std::size_t k = b + 1; k <= kBuckets; ++k) ++bucket_start_[k];
+  const std::size_t bit = std::min<std::size_t>(head.text.size(), 63);
+  head_sizes_[b] |= head.prefix ? ~std::uint64_t{0} << bit : std::uint64_t{1} << bit;
   heads_ += head.text;
   phrases_.push_back(std::move(p));
   return OkStatus();
@@ -170,13 +212,14 @@ IntentCounts IntentLexicon::Count(std::string_view normalised, int* first_person
   thread_local Scratch scratch;
   Scratch& sc = scratch;
   Words(normalised, &sc);
-  const std::vector<std::string_view>& words = sc.words;
+  const std::span<const std::string_view> words(sc.words.data(), sc.count);
   std::vector<std::uint8_t>& seen = sc.seen;
   seen.assign(phrases_.size(), 0);
   IntentCounts counts{};
   if (first_persona) *first_persona = -1;
   auto word_matches = [](const Word& w, std::string_view t) {
-    return w.prefix ? t.substr(0, w.text.size()) == w.text : t == w.text;
+    return (w.prefix ? t.size() >= w.text.size() : t.size() == w.text.size()) &&
+           SameBytes(t.data(), w.text.data(), w.text.size());
   };
   // Does phrase p match words[at...] from its word k on?
   auto match = [&](auto&& self, const Phrase& p, std::size_t k, std::size_t at) -> bool {
@@ -193,20 +236,24 @@ IntentCounts IntentLexicon::Count(std::string_view normalised, int* first_person
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string_view word = words[i];
     const std::size_t b = Bucket(word, kBuckets);
+    if (((head_sizes_[b] >> std::min<std::size_t>(word.size(), 63)) & 1) == 0) continue;
     const Candidate* const end = candidates_.data() + bucket_start_[b + 1];
-    for (const Candidate* cp = candidates_.data() + bucket_start_[b]; cp != end; ++cp) {
+    for (const Candidate* cp = candidates_.data() + bucket_start_[b]; cp != end; cp += cp->run) {
       const Candidate& c = *cp;
-      // The first word, from heads_: word_matches(p.words[0], word).
+      // The first word, from heads_: word_matches(p.words[0], word), once
+      // for the run of phrases that start with it.
       if (c.prefix ? word.size() < c.size : word.size() != c.size) continue;
-      if (std::memcmp(word.data(), heads + c.head, c.size) != 0) continue;
-      const std::uint32_t id = c.id;
-      if (seen[id]) continue;
-      const Phrase& p = phrases_[id];
-      if (match(match, p, 1, i + 1)) {
-        seen[id] = 1;
-        ++counts[static_cast<std::size_t>(p.category)];
-        if (p.category == kPersona && first_persona && *first_persona < 0)
-          *first_persona = static_cast<int>(i);
+      if (!SameBytes(word.data(), heads + c.head, c.size)) continue;
+      for (const Candidate* q = cp; q != cp + c.run; ++q) {
+        const std::uint32_t id = q->id;
+        if (seen[id]) continue;
+        const Phrase& p = phrases_[id];
+        if (match(match, p, 1, i + 1)) {
+          seen[id] = 1;
+          ++counts[static_cast<std::size_t>(p.category)];
+          if (p.category == kPersona && first_persona && *first_persona < 0)
+            *first_persona = static_cast<int>(i);
+        }
       }
     }
   }

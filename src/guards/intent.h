@@ -79,12 +79,15 @@ class IntentLexicon {
 
   // A phrase that may start at a word: its first word kept inline (in
   // heads_), so that the words that cannot start it are passed over without
-  // reading the phrase.
+  // reading the phrase. Within a bucket, the phrases with the same first
+  // word are adjacent, the first of them holding their number (`run`), so
+  // that word is compared once for all of them ("no _ ...": 11 phrases).
   struct Candidate {
-    std::uint32_t id;     // into phrases_
-    std::uint32_t head;   // offset of the first word in heads_
-    std::uint16_t size;   // of the first word
-    bool prefix = false;  // the first word is a prefix
+    std::uint32_t id;       // into phrases_
+    std::uint32_t head;     // offset of the first word in heads_
+    std::uint16_t size;     // of the first word
+    bool prefix = false;    // the first word is a prefix
+    std::uint16_t run = 1;  // candidates from this one on with this first word
   };
   std::vector<Phrase> phrases_;
   std::string heads_;
@@ -95,6 +98,11 @@ class IntentLexicon {
   static constexpr std::size_t kBuckets = 1024;
   std::vector<Candidate> candidates_;
   std::vector<std::uint32_t> bucket_start_ = std::vector<std::uint32_t>(kBuckets + 1, 0);
+  // Per bucket, the word sizes that may start one of its phrases: bit s
+  // (s < 63) for a word of s bytes, bit 63 for 63 bytes or more. Most words
+  // start no phrase, and this one test (a branch taken the same way nearly
+  // always) turns them away.
+  std::vector<std::uint64_t> head_sizes_ = std::vector<std::uint64_t>(kBuckets, 0);
 };
 
 // The second stage's inputs for one window: the n-gram model's logit, the

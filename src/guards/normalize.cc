@@ -300,50 +300,58 @@ struct Budget {
   }
 };
 
+// Whether a byte is a base64 character (kB64 >= 0), as 0 or 1.
+constexpr std::array<std::uint8_t, 256> kIsB64 = [] {
+  std::array<std::uint8_t, 256> v{};
+  for (std::size_t c = 0; c < 256; ++c) v[c] = kB64[c] >= 0;
+  return v;
+}();
+
 void Runs(std::string_view t, Budget* b, int depth) {
-  for (std::size_t i = 0; i < t.size() && b->out->size() < kMaxPayloads;) {
-    auto c = static_cast<unsigned char>(t[i]);
-    if (B64Value(c) < 0) {
-      ++i;
+  // The maximal runs of base64 characters (hex digits are a subset), in
+  // order; only runs of kMinEncodedRun or more are looked at, so the scan
+  // keeps a run length without a branch per byte and stops at the end of
+  // a long run. (A run's '=' padding is not a base64 character: skipping
+  // it is the same as stepping over it.)
+  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  std::size_t len = 0;
+  for (std::size_t at = 0; at <= t.size(); ++at) {
+    const std::size_t in = at < t.size() ? kIsB64[p[at]] : 0;
+    if (in != 0 || len < kMinEncodedRun) [[likely]] {
+      len = (len + 1) * in;
       continue;
     }
-    // A run of base64 characters; hex digits are a subset.
-    std::size_t j = i + 1;
-    while (j < t.size() && B64Value(static_cast<unsigned char>(t[j])) >= 0) ++j;
-    std::size_t end = j;
-    while (end < t.size() && t[end] == '=' && end - j < 2) ++end;
-    std::string_view run = t.substr(i, j - i);
-    if (run.size() >= kMinEncodedRun) {
-      const bool all_hex = std::all_of(run.begin(), run.end(), [](char ch) {
-        return HexValue(static_cast<unsigned char>(ch)) >= 0;
-      });
-      std::string dec;
-      if (all_hex && run.size() % 2 == 0) {
-        for (std::size_t k = 0; k + 1 < run.size(); k += 2)
-          dec.push_back(static_cast<char>(HexValue(static_cast<unsigned char>(run[k])) * 16 +
-                                          HexValue(static_cast<unsigned char>(run[k + 1]))));
-      }
-      if (!LooksLikeText(dec)) {
-        dec.clear();
-        std::uint32_t acc = 0;
-        int bits = 0;
-        for (char ch : run) {
-          acc = (acc << 6) | static_cast<std::uint32_t>(B64Value(static_cast<unsigned char>(ch)));
-          bits += 6;
-          if (bits >= 8) {
-            bits -= 8;
-            dec.push_back(static_cast<char>((acc >> bits) & 0xFF));
-          }
+    if (b->out->size() >= kMaxPayloads) return;
+    std::string_view run = t.substr(at - len, len);
+    len = 0;
+    const bool all_hex = std::all_of(run.begin(), run.end(), [](char ch) {
+      return HexValue(static_cast<unsigned char>(ch)) >= 0;
+    });
+    std::string dec;
+    if (all_hex && run.size() % 2 == 0) {
+      for (std::size_t k = 0; k + 1 < run.size(); k += 2)
+        dec.push_back(static_cast<char>(HexValue(static_cast<unsigned char>(run[k])) * 16 +
+                                        HexValue(static_cast<unsigned char>(run[k + 1]))));
+    }
+    if (!LooksLikeText(dec)) {
+      dec.clear();
+      std::uint32_t acc = 0;
+      int bits = 0;
+      for (char ch : run) {
+        acc = (acc << 6) | static_cast<std::uint32_t>(B64Value(static_cast<unsigned char>(ch)));
+        bits += 6;
+        if (bits >= 8) {
+          bits -= 8;
+          dec.push_back(static_cast<char>((acc >> bits) & 0xFF));
         }
       }
-      if (LooksLikeText(dec)) {
-        std::string folded = FoldText(dec);
-        std::string copy = folded;
-        if (!b->Add(std::move(folded))) return;
-        if (depth == 0) Runs(copy, b, 1);
-      }
     }
-    i = end > i ? end : i + 1;
+    if (LooksLikeText(dec)) {
+      std::string folded = FoldText(dec);
+      std::string copy = folded;
+      if (!b->Add(std::move(folded))) return;
+      if (depth == 0) Runs(copy, b, 1);
+    }
   }
 }
 
@@ -356,17 +364,19 @@ std::vector<std::string> DecodedPayloads(std::string_view text) {
   // ROT13 of the whole text, when it reads more like English. A letter count
   // first: English text has more of "etoish" than of their ROT13 images
   // "rgbvfu", so the word test runs only on text that may be ROT13.
-  std::array<std::size_t, 26> letters{};
-  for (char ch : text) {
-    auto c = static_cast<unsigned char>(ch | 0x20);
-    if (c >= 'a' && c <= 'z') ++letters[c - 'a'];
-  }
-  auto count = [&](std::string_view set) {
-    std::size_t n = 0;
-    for (char c : set) n += letters[static_cast<std::size_t>(c - 'a')];
-    return n;
-  };
-  if (count("rgbvfu") <= count("etoish")) return out;
+  // One signed count: +1 for each of "rgbvfu", -1 for each of "etoish",
+  // either case.
+  static constexpr std::array<std::int8_t, 256> kRot13Hint = [] {
+    std::array<std::int8_t, 256> v{};
+    for (char c : std::string_view("rgbvfu")) v[static_cast<unsigned char>(c)] = 1;
+    for (char c : std::string_view("etoish")) v[static_cast<unsigned char>(c)] = -1;
+    for (int c = 'A'; c <= 'Z'; ++c)
+      v[static_cast<std::size_t>(c)] = v[static_cast<std::size_t>(c | 0x20)];
+    return v;
+  }();
+  std::ptrdiff_t hint = 0;
+  for (char ch : text) hint += kRot13Hint[static_cast<unsigned char>(ch)];
+  if (hint <= 0) return out;
   std::size_t plain = CommonWords(text);
   std::string r = Rot13(text);
   std::size_t rotated = CommonWords(r);
