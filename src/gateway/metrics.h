@@ -73,8 +73,9 @@ class Metrics : public http::ServerStats {
                                                       0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
                                                       1.0,    2.5,     5.0,    10.0,  30.0,   60.0};
   // The gateway's own time is tens to hundreds of microseconds: finer bounds.
-  static constexpr std::array<double, 11> kOwnBuckets = {
-      0.000025, 0.00005, 0.0001, 0.0002, 0.0003, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025};
+  static constexpr std::array<double, 12> kOwnBuckets = {0.00001, 0.000025, 0.00005, 0.0001,
+                                                         0.0002,  0.0003,   0.0005,  0.001,
+                                                         0.0025,  0.005,    0.01,    0.025};
 
  private:
   // A histogram over the upper bounds `bounds` (a static array: the families
