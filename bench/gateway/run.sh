@@ -6,7 +6,9 @@
 #             authorization, rate limits (high, so none refuses) and the audit
 #             trail on (access.summary batches into the ledger); access log off
 # Prints throughput (wrk -t2 -c64), the ratio gateway/nginx, added latency at
-# concurrency 1 (p50/p99 over the direct upstream), and the gateway's peak RSS
+# concurrency 1 (p50/p99 over the direct upstream), the gateway's own time at
+# concurrency 1 as it measures it (rampart_gateway_own_duration_seconds over
+# one round, from /metrics), and the gateway's peak RSS
 # (VmHWM) after its first requests and after >= 1,000,000 requests.
 # Then HTTP/2 (h2load, cleartext prior knowledge: nginx `listen ... http2`
 # proxy_pass vs the gateway's h2c) and gRPC (h2load ModelInfer calls: nginx
@@ -232,6 +234,40 @@ for q in 50 99; do
     "${lat[up,$q]}" "${lat[proxy,$q]}" "${lat[gw,$q]}"
 done
 echo "  goals: gateway p50 < 100 us, p99 < 300 us added (issue 12)"
+# The gateway's own time, measured inside it (rampart_gateway_own_duration_seconds:
+# the request's duration less the time awaiting the upstream), over one more
+# c=1 round: the difference of two scrapes of its buckets. Neither the
+# upstream's time nor the loopback hops and the client's queueing are in it.
+own_buckets() {
+  curl -s "http://127.0.0.1:$ADMIN/metrics" |
+    awk -F'[{}]' '/^rampart_gateway_own_duration_seconds_bucket\{route="chat",/ {
+      le = $2; sub(/.*le="/, "", le); sub(/".*/, "", le); split($3, v, " "); print le, v[1] }
+    /^rampart_gateway_own_duration_seconds_sum\{route="chat"\}/ {split($3, v, " "); print "sum", v[1] }'
+}
+own0=$(own_buckets)
+o=$(wrk -t1 -c1 -d3s --latency -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions")
+lat_gw_total=$((lat_gw_total + $(echo "$o" | total)))
+own1=$(own_buckets)
+# Quantile q of the round from cumulative bucket counts: the upper bound
+# (in us) of the first bucket holding q of the round's requests.
+own_q() {
+  awk -v q="$1" 'NR == FNR {before[$1] = $2; next}
+    $1 != "sum" {le[++n] = $1; d[n] = $2 - before[$1]}
+    END {
+      total = d[n]
+      if (total <= 0) { print "none"; exit }
+      for (i = 1; i <= n; i++) if (d[i] >= q * total) {
+        if (le[i] == "+Inf") print "> " le[i - 1] * 1e6; else print "<= " le[i] * 1e6
+        exit
+      }
+    }' <(echo "$own0") <(echo "$own1")
+}
+own_n=$(awk 'NR == FNR {b[$1] = $2; next} $1 == "+Inf" {print $2 - b[$1]}' <(echo "$own0") <(echo "$own1"))
+own_mean=$(awk 'NR == FNR {b[$1] = $2; next} $1 == "sum" {s = $2 - b[$1]} $1 == "+Inf" {n = $2 - b[$1]}
+  END {if (n > 0) printf "%.1f", s / n * 1e6; else print "none"}' <(echo "$own0") <(echo "$own1"))
+printf '  gateway own time at c=1, measured inside (one more 3s round, %s requests; p50/p99 as bucket upper bounds):\n' "$own_n"
+printf '    p50 %s us, p99 %s us, mean %s us   (goal: < 300 us added at p99; the same round from the client: p50 %s us, p99 %s us)\n' \
+  "$(own_q 0.5)" "$(own_q 0.99)" "$own_mean" "$(echo "$o" | pct 50)" "$(echo "$o" | pct 99)"
 
 # The same HTTP/1.1 load against an older commit's gateway, same run.
 if [ -n "${GATEWAY_BASELINE_REF:-}" ] || [ -n "${GATEWAY_BASELINE_BIN:-}" ]; then

@@ -29,27 +29,64 @@ void Increment(Map& m, Key&& k) {
   ++it->second;
 }
 
+// Finds or adds the histogram of `route`.
+template <typename Map>
+auto& ByRoute(Map& m, std::string_view route) {
+  auto it = m.find(route);
+  if (it == m.end()) it = m.emplace(std::string(route), typename Map::mapped_type{}).first;
+  return it->second;
+}
+
+// One histogram family by route, in the exposition format.
+template <typename Map, std::size_t N>
+void RenderHistograms(std::string_view name, std::string_view help,
+                      const std::array<double, N>& bounds, const Map& by_route, std::string* out) {
+  *out += fmt::format("# HELP {} {}\n# TYPE {} histogram\n", name, help, name);
+  for (const auto& [route, h] : by_route) {
+    std::uint64_t cum = 0;
+    std::string r = Escape(route);
+    for (std::size_t i = 0; i < N; ++i) {
+      cum += h.buckets[i];
+      *out += fmt::format("{}_bucket{{route=\"{}\",le=\"{}\"}} {}\n", name, r, bounds[i], cum);
+    }
+    *out += fmt::format("{}_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", name, r, h.count);
+    *out += fmt::format("{}_sum{{route=\"{}\"}} {}\n", name, r, h.sum);
+    *out += fmt::format("{}_count{{route=\"{}\"}} {}\n", name, r, h.count);
+  }
+}
+
 }  // namespace
+
+template <std::size_t N>
+void Metrics::Histogram<N>::Observe(const std::array<double, N>& bounds, double secs) {
+  std::size_t b = 0;
+  while (b < N && secs > bounds[b]) ++b;
+  if (b < N) ++buckets[b];
+  ++count;
+  sum += secs;
+}
+
+template <std::size_t N>
+void Metrics::Histogram<N>::Add(const Histogram& h) {
+  for (std::size_t i = 0; i < N; ++i) buckets[i] += h.buckets[i];
+  count += h.count;
+  sum += h.sum;
+}
 
 Metrics::Metrics(int shards) {
   for (int i = 0; i < std::max(1, shards); ++i) shards_.push_back(std::make_unique<Shard>());
 }
 
 void Metrics::RecordRequest(int s, std::string_view route, std::string_view model, int status,
-                            std::chrono::microseconds latency) {
+                            std::chrono::microseconds latency,
+                            std::optional<std::chrono::microseconds> own) {
   Shard& sh = shard(s);
-  double secs = static_cast<double>(latency.count()) / 1e6;
+  auto secs = [](std::chrono::microseconds d) { return static_cast<double>(d.count()) / 1e6; };
   std::lock_guard lock(sh.mu);
   auto key = std::make_tuple(std::string(route), std::string(model), status);
   Increment(sh.requests, std::move(key));
-  auto it = sh.latency.find(route);
-  if (it == sh.latency.end()) it = sh.latency.emplace(std::string(route), Histogram{}).first;
-  Histogram& h = it->second;
-  std::size_t b = 0;
-  while (b < kBuckets.size() && secs > kBuckets[b]) ++b;
-  if (b < kBuckets.size()) ++h.buckets[b];
-  ++h.count;
-  h.sum += secs;
+  ByRoute(sh.latency, route).Observe(kBuckets, secs(latency));
+  if (own) ByRoute(sh.own, route).Observe(kOwnBuckets, secs(*own));
 }
 
 void Metrics::RecordRejection(int s, std::string_view reason) {
@@ -76,18 +113,15 @@ void Metrics::RecordRateLimit(int s, std::string_view decision) {
 
 std::string Metrics::Render() const {
   std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests;
-  std::map<std::string, Histogram> latency;
+  std::map<std::string, Latency> latency;
+  std::map<std::string, Own> own;
   std::map<std::string, std::uint64_t> rejections, rate_limit;
   std::map<std::pair<std::string, std::string>, std::uint64_t> upstream_errors;
   for (const auto& sh : shards_) {
     std::lock_guard lock(sh->mu);
     for (const auto& [k, v] : sh->requests) requests[k] += v;
-    for (const auto& [k, h] : sh->latency) {
-      Histogram& t = latency[k];
-      for (std::size_t i = 0; i < h.buckets.size(); ++i) t.buckets[i] += h.buckets[i];
-      t.count += h.count;
-      t.sum += h.sum;
-    }
+    for (const auto& [k, h] : sh->latency) latency[k].Add(h);
+    for (const auto& [k, h] : sh->own) own[k].Add(h);
     for (const auto& [k, v] : sh->rejections) rejections[k] += v;
     for (const auto& [k, v] : sh->rate_limit) rate_limit[k] += v;
     for (const auto& [k, v] : sh->upstream_errors) upstream_errors[k] += v;
@@ -103,27 +137,13 @@ std::string Metrics::Render() const {
         "rampart_gateway_requests_total{{route=\"{}\",model=\"{}\",status=\"{}\"}} {}\n",
         Escape(route), Escape(model), status, v);
   }
-  out +=
-      "# HELP rampart_gateway_request_duration_seconds Time from the request head to the last "
-      "response byte.\n"
-      "# TYPE rampart_gateway_request_duration_seconds histogram\n";
-  for (const auto& [route, h] : latency) {
-    std::uint64_t cum = 0;
-    std::string r = Escape(route);
-    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-      cum += h.buckets[i];
-      out += fmt::format(
-          "rampart_gateway_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", r,
-          kBuckets[i], cum);
-    }
-    out += fmt::format(
-        "rampart_gateway_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", r,
-        h.count);
-    out +=
-        fmt::format("rampart_gateway_request_duration_seconds_sum{{route=\"{}\"}} {}\n", r, h.sum);
-    out += fmt::format("rampart_gateway_request_duration_seconds_count{{route=\"{}\"}} {}\n", r,
-                       h.count);
-  }
+  RenderHistograms("rampart_gateway_request_duration_seconds",
+                   "Time from the request head to the last response byte.", kBuckets, latency,
+                   &out);
+  RenderHistograms("rampart_gateway_own_duration_seconds",
+                   "The gateway's own share of the request duration: the duration less the time "
+                   "awaiting the upstream (from the request write to the last byte read).",
+                   kOwnBuckets, own, &out);
   out +=
       "# HELP rampart_gateway_rejections_total Requests the gateway refused, by reason.\n"
       "# TYPE rampart_gateway_rejections_total counter\n";

@@ -22,6 +22,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -39,9 +40,12 @@ class Metrics : public http::ServerStats {
 
   int shards() const { return static_cast<int>(shards_.size()); }
 
-  // One finished request (any status, including refusals).
+  // One finished request (any status, including refusals). `own` is the
+  // gateway's own share of `latency` (the latency less the time spent
+  // awaiting the upstream), when it was measured.
   void RecordRequest(int shard, std::string_view route, std::string_view model, int status,
-                     std::chrono::microseconds latency);
+                     std::chrono::microseconds latency,
+                     std::optional<std::chrono::microseconds> own = std::nullopt);
   // A request refused by the gateway itself: "unauthenticated", "forbidden",
   // "rate_limited", "smuggling", "header_too_large", ...
   void RecordRejection(int shard, std::string_view reason);
@@ -68,17 +72,29 @@ class Metrics : public http::ServerStats {
   static constexpr std::array<double, 18> kBuckets = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005,
                                                       0.01,   0.025,   0.05,   0.1,   0.25,   0.5,
                                                       1.0,    2.5,     5.0,    10.0,  30.0,   60.0};
+  // The gateway's own time is tens to hundreds of microseconds: finer bounds.
+  static constexpr std::array<double, 12> kOwnBuckets = {0.00001, 0.000025, 0.00005, 0.0001,
+                                                         0.0002,  0.0003,   0.0005,  0.001,
+                                                         0.0025,  0.005,    0.01,    0.025};
 
  private:
+  // A histogram over the upper bounds `bounds` (a static array: the families
+  // differ only in their bounds).
+  template <std::size_t N>
   struct Histogram {
-    std::array<std::uint64_t, kBuckets.size()> buckets{};  // non-cumulative
+    std::array<std::uint64_t, N> buckets{};  // non-cumulative
     std::uint64_t count = 0;
     double sum = 0;
+    void Observe(const std::array<double, N>& bounds, double secs);
+    void Add(const Histogram& h);
   };
+  using Latency = Histogram<kBuckets.size()>;
+  using Own = Histogram<kOwnBuckets.size()>;
   struct Shard {
     mutable std::mutex mu;
     std::map<std::tuple<std::string, std::string, int>, std::uint64_t, std::less<>> requests;
-    std::map<std::string, Histogram, std::less<>> latency;  // by route
+    std::map<std::string, Latency, std::less<>> latency;  // by route
+    std::map<std::string, Own, std::less<>> own;          // by route
     std::map<std::string, std::uint64_t, std::less<>> rejections;
     std::map<std::pair<std::string, std::string>, std::uint64_t, std::less<>> upstream_errors;
     std::map<std::string, std::uint64_t, std::less<>> rate_limit;

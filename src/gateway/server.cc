@@ -170,6 +170,13 @@ constexpr std::size_t kJsonArenaBytes = 4096;
 struct Call {
   AccessRecord rec;
   Steady::time_point t0;
+  // The time spent awaiting the upstream (Forward): from just before the
+  // request is written to the last read of its response head, then each
+  // read of the body. The gateway's own time is the duration less this.
+  Steady::duration upstream{};
+  // Set once the request goes to an upstream whose time is not measured
+  // (gRPC): its own time is then unknown and not observed.
+  bool upstream_untimed = false;
   // What the filters see (core/gateway_filter.h), set as the request is read.
   std::span<const std::string> roles;
   std::string_view protocol;
@@ -503,8 +510,13 @@ class GatewayServer::Impl final : public http::Handler {
       o.duration = us;
       for (const auto& f : deps_.filters) f->OnComplete(fr, o);
     }
+    std::optional<std::chrono::microseconds> own;
+    if (!x.upstream_untimed) {
+      own = std::max(std::chrono::microseconds(0),
+                     us - std::chrono::duration_cast<std::chrono::microseconds>(x.upstream));
+    }
     metrics_->RecordRequest(worker, x.rec.route, x.rec.model.empty() ? "-" : x.rec.model,
-                            x.rec.status, us);
+                            x.rec.status, us, own);
     if (access_log_) access_log_->Write(x.rec);
     if (audit_) audit_->Record(x.rec, &x.audit_slot);
   }
@@ -972,6 +984,7 @@ class GatewayServer::Impl final : public http::Handler {
                                                       std::string(target->service_name) + "'"));
     }
     const UpstreamConfig& up = up_it->second;
+    x.upstream_untimed = true;  // the gRPC path does not time its upstream
     auto conn = co_await GrpcUpstream(w, up);
     if (!conn) {
       Settle(reservation, 0);
@@ -1304,6 +1317,9 @@ class GatewayServer::Impl final : public http::Handler {
       // One gather write: head and body leave in one sendmsg.
       std::array<asio::const_buffer, 2> bufs{asio::buffer(conn->req), asio::buffer(body)};
       error_code ec;
+      // The upstream's time runs from here to the last read of the head.
+      const Steady::time_point sent = Steady::now();
+      Steady::time_point last_read = sent;
       if (conn->tls) {
         std::tie(ec, std::ignore) = co_await asio::async_write(*conn->tls, bufs, kUse);
       } else {
@@ -1346,9 +1362,11 @@ class GatewayServer::Impl final : public http::Handler {
         }
         std::size_t n = 0;
         std::tie(ec, n) = co_await conn->ReadSome(conn->Room(limits.max_header_bytes));
+        last_read = Steady::now();
         conn->end += n;
         received = received || n > 0;
       }
+      x.upstream += last_read - sent;
       if (!ec && !malformed && !timed_out) break;
       timed_out = timed_out || (ec && conn->deadline->expired());
       bool stale = reused && attempt == 0 && !received && !timed_out &&
@@ -1433,7 +1451,9 @@ class GatewayServer::Impl final : public http::Handler {
     while (client_ok && !done) {
       if (conn->size() == 0) {
         conn->deadline->Set(u.response_timeout);
+        const Steady::time_point asked = Steady::now();
         auto [ec, n] = co_await conn->ReadSome(conn->Room(0));
+        x.upstream += Steady::now() - asked;
         conn->end += n;
         if (ec == asio::error::eof && framing == http::ResponseFraming::kUntilClose) {
           done = true;  // a close-delimited body ends here

@@ -11,9 +11,11 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <span>
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace rampart::gateway {
@@ -193,8 +195,10 @@ Exposition ParseExposition(const std::string& text) {
 }
 
 // Histogram invariants per label set: buckets in increasing le order,
-// cumulative, the last +Inf, equal to _count; _sum present.
-void CheckHistogram(const Exposition& e, const std::string& family, const std::string& key) {
+// cumulative, the last +Inf, equal to _count; _sum present. `bounds`: the
+// family's upper bounds before +Inf.
+void CheckHistogram(const Exposition& e, const std::string& family, const std::string& key,
+                    std::span<const double> bounds = Metrics::kBuckets) {
   std::map<std::string, std::vector<Sample>> buckets;
   std::map<std::string, double> count, sum;
   for (const Sample& s : e.samples) {
@@ -205,14 +209,14 @@ void CheckHistogram(const Exposition& e, const std::string& family, const std::s
   ASSERT_FALSE(buckets.empty()) << family;
   for (const auto& [series, bs] : buckets) {
     SCOPED_TRACE(family + "{" + key + "=" + series + "}");
-    ASSERT_EQ(bs.size(), Metrics::kBuckets.size() + 1);
+    ASSERT_EQ(bs.size(), bounds.size() + 1);
     double prev_le = -1, prev_v = 0;
     for (std::size_t i = 0; i < bs.size(); ++i) {
       std::string le = bs[i].Label("le");
       ASSERT_FALSE(le.empty());
       double le_v = le == "+Inf" ? INFINITY : std::strtod(le.c_str(), nullptr);
       if (i + 1 < bs.size()) {
-        EXPECT_DOUBLE_EQ(le_v, Metrics::kBuckets[i]) << le;
+        EXPECT_DOUBLE_EQ(le_v, bounds[i]) << le;
       }
       EXPECT_GT(le_v, prev_le) << "le not increasing at " << le;
       EXPECT_GE(bs[i].value, prev_v) << "buckets not cumulative at le=" << le;
@@ -224,6 +228,13 @@ void CheckHistogram(const Exposition& e, const std::string& family, const std::s
     ASSERT_TRUE(sum.contains(series));
     EXPECT_EQ(bs.back().value, count[series]);
   }
+}
+
+// The cumulative count of `family`'s bucket `le` for `route`, or -1.
+double Bucket(const Exposition& e, const std::string& family, const std::string& route,
+              const std::string& le) {
+  auto s = e.Find(family + "_bucket", {{"route", route}, {"le", le}});
+  return s.size() == 1 ? s[0].value : -1;
 }
 
 TEST(MetricsTest, EmptyExpositionIsWellFormed) {
@@ -281,9 +292,7 @@ TEST(MetricsTest, RecordsParseBackWithCumulativeHistogramsAcrossShards) {
 
   CheckHistogram(e, "rampart_gateway_request_duration_seconds", "route");
   auto bucket = [&](const std::string& le) {
-    auto s =
-        e.Find("rampart_gateway_request_duration_seconds_bucket", {{"route", "chat"}, {"le", le}});
-    return s.size() == 1 ? s[0].value : -1;
+    return Bucket(e, "rampart_gateway_request_duration_seconds", "chat", le);
   };
   EXPECT_EQ(bucket("0.0001"), 2);
   EXPECT_EQ(bucket("0.005"), 3);
@@ -296,6 +305,29 @@ TEST(MetricsTest, RecordsParseBackWithCumulativeHistogramsAcrossShards) {
   ASSERT_EQ(sum.size(), 1u);
   EXPECT_EQ(count[0].value, 5);
   EXPECT_NEAR(sum[0].value, 0.00005 + 0.0001 + 0.003 + 0.7 + 120.0, 1e-9);
+}
+
+// The own-duration family: observed only when given, on its finer bounds.
+TEST(MetricsTest, OwnDurationIsItsOwnHistogramOnFinerBuckets) {
+  Metrics m(2);
+  m.RecordRequest(0, "chat", "chat-7b", 200, microseconds(60000), microseconds(40));  // <= 50 us
+  m.RecordRequest(1, "chat", "chat-7b", 200, microseconds(900), microseconds(300));   // == 300 us
+  m.RecordRequest(0, "chat", "chat-7b", 200, microseconds(90000), microseconds(30000));  // +Inf
+  m.RecordRequest(1, "chat", "chat-7b", 200, microseconds(70));  // not measured: not observed
+  std::string text = m.Render();
+  Exposition e = ParseExposition(text);
+  ASSERT_TRUE(e.errors.empty()) << ::testing::PrintToString(e.errors) << "\n" << text;
+  EXPECT_EQ(e.type["rampart_gateway_own_duration_seconds"], "histogram");
+  CheckHistogram(e, "rampart_gateway_own_duration_seconds", "route", Metrics::kOwnBuckets);
+  // Cumulative counts by upper bound: 40 us, 300 us (le is <=), 30 ms.
+  const std::vector<std::pair<std::string, double>> want = {
+      {"1e-05", 0}, {"2.5e-05", 0}, {"5e-05", 1}, {"0.0003", 2}, {"0.025", 2}, {"+Inf", 3}};
+  for (const auto& [le, n] : want) {
+    EXPECT_EQ(Bucket(e, "rampart_gateway_own_duration_seconds", "chat", le), n) << le;
+  }
+  EXPECT_EQ(e.Find("rampart_gateway_own_duration_seconds_count")[0].value, 3);
+  EXPECT_NEAR(e.Find("rampart_gateway_own_duration_seconds_sum")[0].value, 0.03034, 1e-9);
+  EXPECT_EQ(e.Find("rampart_gateway_request_duration_seconds_count")[0].value, 4);
 }
 
 TEST(MetricsTest, LabelValuesAreEscaped) {

@@ -138,14 +138,16 @@ class BadUpstream {
 
 // Answers the i-th request it reads (on any connection) with steps[i] (the
 // last step once past the end): its bytes as given, `piece` bytes per write
-// a few milliseconds apart (0: one write), then keeps the connection for the
-// next request or closes it. Each connection has its own thread, as the
-// gateway's I/O threads pool their upstream connections separately.
+// a few milliseconds apart (0: one write), each write after the step's
+// `delay`, then keeps the connection for the next request or closes it.
+// Each connection has its own thread, as the gateway's I/O threads pool
+// their upstream connections separately.
 class ScriptedUpstream {
  public:
   struct Step {
     std::string bytes;
     bool close = false;
+    std::chrono::milliseconds delay{0};
   };
   explicit ScriptedUpstream(std::vector<Step> steps, std::size_t piece = 0)
       : steps_(std::move(steps)), piece_(piece) {
@@ -205,6 +207,7 @@ class ScriptedUpstream {
       std::string_view out = step.bytes;
       while (!out.empty()) {
         std::size_t n = piece_ == 0 ? out.size() : std::min(piece_, out.size());
+        if (step.delay.count() > 0) std::this_thread::sleep_for(step.delay);
         SendAll(c, out.substr(0, n));
         out.remove_prefix(n);
         if (!out.empty()) std::this_thread::sleep_for(2ms);
@@ -603,6 +606,40 @@ TEST_F(Gateway, UpstreamInterimResponsesAreReadPastAndDrippedBytesJoin) {
   EXPECT_EQ(r.Header("x-request-id").size(), 16u);
   std::string log = AccessLogWith({"\"prompt_tokens\":7,\"completion_tokens\":5"});
   EXPECT_NE(log.find("\"prompt_tokens\":7,\"completion_tokens\":5"), std::string::npos) << log;
+}
+
+// The value of the /metrics sample `name` (labels included), or -1.
+double Sample(const std::string& metrics, const std::string& name) {
+  std::size_t at = metrics.find("\n" + name + " ");
+  if (at == std::string::npos) return -1;
+  return std::strtod(metrics.c_str() + at + name.size() + 2, nullptr);
+}
+
+// The gateway's own time excludes the upstream's: an upstream that takes
+// 40 ms before its head and 40 ms more before its body makes requests of
+// 80 ms or more, of which the gateway's own share stays far below.
+TEST_F(Gateway, OwnDurationExcludesTheTimeAwaitingTheUpstream) {
+  std::string answer = JsonResponse();
+  std::size_t head = answer.find("\r\n\r\n") + 4;
+  ScriptedUpstream up({{answer, false, 40ms}}, head);  // the head, then the body, 40 ms apart
+  StartAll("http://127.0.0.1:" + std::to_string(up.port()));
+  for (int i = 0; i < 3; ++i) {
+    Reply r = RawExchange(port_, Request("POST", "/v1/chat/completions", Chat("chat-7b"), key_));
+    ASSERT_EQ(r.status, 200) << r.body;
+    EXPECT_EQ(r.body, kAnswer);
+  }
+  const std::string own = "rampart_gateway_own_duration_seconds";
+  const std::string total = "rampart_gateway_request_duration_seconds";
+  Reply m = MetricsWith(admin_, {own + "_count{route=\"chat\"} 3"});
+  ASSERT_EQ(Sample(m.body, total + "_count{route=\"chat\"}"), 3) << m.body;
+  ASSERT_EQ(Sample(m.body, own + "_count{route=\"chat\"}"), 3) << m.body;
+  // Every request took 80 ms or more...
+  EXPECT_EQ(Sample(m.body, total + "_bucket{route=\"chat\",le=\"0.05\"}"), 0) << m.body;
+  EXPECT_GE(Sample(m.body, total + "_sum{route=\"chat\"}"), 3 * 0.08) << m.body;
+  // ...and the gateway's own share of each stayed under 25 ms (20 ms on average).
+  EXPECT_EQ(Sample(m.body, own + "_bucket{route=\"chat\",le=\"0.025\"}"), 3) << m.body;
+  EXPECT_LT(Sample(m.body, own + "_sum{route=\"chat\"}"), 3 * 0.02) << m.body;
+  EXPECT_GT(Sample(m.body, own + "_sum{route=\"chat\"}"), 0) << m.body;
 }
 
 // A chunked upstream body (extensions, trailers, split anywhere) reaches the
