@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <numeric>
@@ -87,6 +88,10 @@ std::string LowerCollapse(std::string_view t) {
 std::string NormaliseForModel(std::string_view t) { return LowerCollapse(FoldText(t)); }
 
 namespace {
+
+// Whether RawIndices may use the vector path where the CPU has it (tests
+// turn it off to check the scalar path on long texts too).
+std::atomic<bool> g_vector_char_grams{true};
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define RAMPART_CHAR_GRAMS_AVX512 1
@@ -174,7 +179,7 @@ __attribute__((target("avx512f,avx512dq"))) std::size_t CharGramsAvx512(
 
 bool HaveAvx512() {
   static const bool have = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq");
-  return have;
+  return have && g_vector_char_grams.load(std::memory_order_relaxed);
 }
 #endif
 
@@ -707,5 +712,9 @@ double ThresholdAtFpr(std::vector<double> benign, double max_fpr) {
   // Just above the (allowed+1)-th highest benign score.
   return std::nextafter(benign[allowed], 2.0);
 }
+
+namespace internal {
+bool SetVectorCharGrams(bool allowed) { return g_vector_char_grams.exchange(allowed); }
+}  // namespace internal
 
 }  // namespace rampart::guards

@@ -60,6 +60,13 @@ std::string NormaliseForModel(std::string_view text);
 void Features(std::string_view normalised, const ClassifierShape& s,
               std::vector<std::uint32_t>* out);
 
+namespace internal {
+// Allows (true, the default) or forbids the vector path of the character
+// n-grams (AVX-512, where the CPU has it); returns the previous setting.
+// For tests: the scalar path gives the same indices.
+bool SetVectorCharGrams(bool allowed);
+}  // namespace internal
+
 struct Example {
   std::string text;
   int label = 0;

@@ -174,12 +174,19 @@ TEST(Classifier, FeatureIndicesAreTheDefinedHashes) {
   shapes[3].char_min = 1, shapes[3].char_max = 8, shapes[3].word_max = 1;
   shapes[4].dim_bits = 10;
   std::vector<std::uint32_t> got;
-  for (const ClassifierShape& s : shapes)
-    for (const std::string& t : texts) {
-      Features(t, s, &got);
-      ASSERT_EQ(got, ReferenceFeatures(t, s))
-          << "chars " << s.char_min << "-" << s.char_max << ", " << t.size() << " bytes";
-    }
+  // Both paths: the vector one where this CPU has it, and the scalar one
+  // (the only one on other CPUs) on every text, long ones included.
+  for (bool vector : {true, false}) {
+    internal::SetVectorCharGrams(vector);
+    for (const ClassifierShape& s : shapes)
+      for (const std::string& t : texts) {
+        Features(t, s, &got);
+        ASSERT_EQ(got, ReferenceFeatures(t, s))
+            << "chars " << s.char_min << "-" << s.char_max << ", " << t.size() << " bytes"
+            << (vector ? "" : ", scalar path");
+      }
+  }
+  internal::SetVectorCharGrams(true);
 }
 
 TEST(Classifier, ScoresDoNotDependOnWhatWasScoredBefore) {
