@@ -26,7 +26,9 @@ constexpr std::int64_t kWriterCacheKib = 4096;
 // the writer copies the last few frames (AfterCommit). When the thread
 // cannot keep up (CPUs busy), the writer copies everything once the WAL
 // reaches kInlineCheckpointFactor times wal_checkpoint_pages, so the WAL
-// stays bounded. Durability is unchanged: a commit is durable once its WAL
+// stays bounded; a checkpoint the thread is inside at that point (holding
+// the lock the writer's attempt needs) runs at normal priority until it
+// ends. Durability is unchanged: a commit is durable once its WAL
 // frames are fsynced; a checkpoint only copies them.
 constexpr int kInlineCheckpointFactor = 2;
 
@@ -271,6 +273,16 @@ class SqliteStore final : public Store {
       if (ckpt_inline_) {
         ckpt_due_ = false;
         inline_now = true;
+        // The background thread inside a checkpoint holds SQLite's
+        // checkpoint lock, so every inline attempt is busy until it ends:
+        // at idle priority on busy CPUs that may be never, and the WAL
+        // would grow without bound. It runs at normal priority until that
+        // checkpoint ends (a priority inversion undone by hand).
+        if (ckpt_running_ && !ckpt_boosted_) {
+          sched_param normal{};
+          ckpt_boosted_ =
+              pthread_setschedparam(ckpt_thread_.native_handle(), SCHED_OTHER, &normal) == 0;
+        }
       } else if (wal_frames_ >= every && !ckpt_running_ && wal_frames_ - ckpt_copied_ <= step) {
         inline_now = true;
       } else if (wal_frames_ >= next_wake_) {
@@ -316,6 +328,10 @@ class SqliteStore final : public Store {
       lock.lock();
       ckpt_running_ = false;
       if (rc == SQLITE_OK) ckpt_copied_ = copied;
+      if (ckpt_boosted_) {  // back to idle priority (AfterCommit raised it)
+        pthread_setschedparam(pthread_self(), SCHED_IDLE, &p);
+        ckpt_boosted_ = false;
+      }
     }
   }
 
@@ -617,6 +633,7 @@ class SqliteStore final : public Store {
   bool ckpt_inline_ = false;   // the writer checkpoints (the WAL reached its bound)
   bool ckpt_running_ = false;  // a background checkpoint is in progress
   int ckpt_copied_ = 0;        // WAL frames the last background checkpoint had copied
+  bool ckpt_boosted_ = false;  // the checkpointer runs at normal priority (see AfterCommit)
   bool ckpt_stop_ = false;
   std::thread ckpt_thread_;  // last: stopped (destructor) before the connections close
   std::mutex pool_mu_;
