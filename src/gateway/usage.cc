@@ -27,6 +27,14 @@ std::uint64_t Mul(std::uint64_t a, std::uint64_t b) {
   return (b != 0 && a > kMax / b) ? kMax : a * b;
 }
 
+// A whole number >= 0 held in a double, or nullopt.
+std::optional<std::uint64_t> CountOf(double d) {
+  if (!(d >= 0) || d > 1.8e19 || d != static_cast<double>(static_cast<std::uint64_t>(d))) {
+    return std::nullopt;
+  }
+  return static_cast<std::uint64_t>(d);
+}
+
 // A non-negative integer from a JSON number, or nullopt.
 std::optional<std::uint64_t> AsCount(const json::value* v) {
   if (v == nullptr) return std::nullopt;
@@ -35,13 +43,7 @@ std::optional<std::uint64_t> AsCount(const json::value* v) {
     if (v->get_int64() < 0) return std::nullopt;
     return static_cast<std::uint64_t>(v->get_int64());
   }
-  if (v->is_double()) {
-    double d = v->get_double();
-    if (!(d >= 0) || d > 1.8e19 || d != static_cast<double>(static_cast<std::uint64_t>(d))) {
-      return std::nullopt;
-    }
-    return static_cast<std::uint64_t>(d);
-  }
+  if (v->is_double()) return CountOf(v->get_double());
   return std::nullopt;
 }
 
@@ -232,8 +234,7 @@ class UsageHandler {
     return true;
   }
   bool on_double(double d, json::string_view, boost::system::error_code&) {
-    json::value v(d);
-    Value(AsCount(&v));
+    Value(CountOf(d));
     return true;
   }
   bool on_bool(bool, boost::system::error_code&) {
