@@ -3,8 +3,10 @@
 // for command output.
 #pragma once
 
+#include <spdlog/formatter.h>
 #include <spdlog/spdlog.h>
 
+#include <memory>
 #include <string_view>
 
 #include "core/status.h"
@@ -18,6 +20,11 @@ enum class LogFormat {
 
 Result<LogFormat> ParseLogFormat(std::string_view s);                 // "text" | "json"
 Result<spdlog::level::level_enum> ParseLogLevel(std::string_view s);  // "debug", "info", ...
+
+// The formatter InitLogging installs. Either keeps one entry per line whatever
+// a message quotes: text escapes control bytes and malformed UTF-8 as \xNN,
+// JSON escapes controls and turns malformed UTF-8 into U+FFFD.
+std::unique_ptr<spdlog::formatter> MakeLogFormatter(LogFormat format);
 
 void InitLogging(LogFormat format, spdlog::level::level_enum level = spdlog::level::info);
 
