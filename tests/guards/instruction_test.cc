@@ -188,7 +188,8 @@ TEST(Instruction, TuningDocumentsShareNoTextWithTheEvaluationSets) {
   std::set<std::string> docs, segments;
   for (const char* f :
        {"bench/guards/indirect.jsonl", "bench/guards/roleplay_benign.jsonl",
-        "bench/guards/roleplay_benign2.jsonl", "bench/guards/roleplay_benign3.jsonl"}) {
+        "bench/guards/roleplay_benign2.jsonl", "bench/guards/roleplay_benign3.jsonl",
+        "bench/guards/roleplay_benign4.jsonl"}) {
     auto rows = read(src / f);
     ASSERT_GT(rows.size(), 100u) << f;
     for (const auto& t : rows) {
