@@ -529,16 +529,22 @@ TEST(Classifier, SecondStageRoundTripsAndOlderVersionsLoadOrAreRefused) {
       << f.error().message();
 }
 
-// Veto: the second stage can only take flags away. With Calibrate, a text
-// is flagged exactly when the n-gram model and the weighted second stage
-// both flag it at their own thresholds (each at max_fpr on the benign texts),
-// and the file keeps the combination (version 4).
-TEST(Classifier, VetoSecondStageFlagsOnlyWhatBothStagesFlag) {
+// A small model of FrameTask with a second stage combined by veto.
+TrainOptions FrameTaskVetoOptions() {
   TrainOptions o;
   o.shape.dim_bits = 14;
   o.epochs = 10;
   o.folds = 3;
   o.stage2_veto = true;
+  return o;
+}
+
+// Veto: the second stage can only take flags away. With Calibrate, a text
+// is flagged exactly when the n-gram model and the weighted second stage
+// both flag it at their own thresholds (each at max_fpr on the benign texts),
+// and the file keeps the combination (version 4).
+TEST(Classifier, VetoSecondStageFlagsOnlyWhatBothStagesFlag) {
+  TrainOptions o = FrameTaskVetoOptions();
   const std::vector<Example> train = FrameTask();
   Classifier c = Classifier::Train(train, o);
   ASSERT_NE(c.stage2(), nullptr);
@@ -602,11 +608,7 @@ TEST(Classifier, VetoSecondStageFlagsOnlyWhatBothStagesFlag) {
 // n-gram logit clears the n-gram threshold by the margin too; every other
 // text keeps the plain veto's verdict. The file keeps the margin (version 5).
 TEST(Classifier, FrameMarginOnlyTakesFlagsFromBareFrames) {
-  TrainOptions o;
-  o.shape.dim_bits = 14;
-  o.epochs = 10;
-  o.folds = 3;
-  o.stage2_veto = true;
+  TrainOptions o = FrameTaskVetoOptions();
   const std::vector<Example> train = FrameTask();
   std::vector<std::string_view> benign;
   for (const auto& e : train)
