@@ -101,6 +101,9 @@ TrainOptions Recipe() {
   // The recipe combines the stages by veto (scripts/guards/train_model.sh);
   // GUARDS_BENCH_STAGE2_VETO=0 for the weighted second stage.
   o.stage2_veto = EnvOr("GUARDS_BENCH_STAGE2_VETO", 1) != 0;
+  // The recipe's margin for bare persona frames under the veto (3 logits);
+  // GUARDS_BENCH_FRAME_MARGIN=0 for none.
+  o.frame_margin = o.stage2_veto ? EnvOr("GUARDS_BENCH_FRAME_MARGIN", 3.0) : 0.0;
   return o;
 }
 int ExtraRepeat() { return static_cast<int>(EnvOr("GUARDS_BENCH_REPEAT", 1)); }

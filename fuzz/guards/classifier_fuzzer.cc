@@ -26,6 +26,7 @@ const rampart::guards::Classifier& Model() {
     o.shape.stride = 128;
     o.folds = 2;           // with the second stage (intent counts on every window)
     o.stage2_veto = true;  // combined as the shipped recipe does
+    o.frame_margin = 3;    // with its margin for bare persona frames
     return Classifier::Train(train, o);
   }();
   return c;

@@ -287,6 +287,7 @@ struct TrainArgs {
   std::string cv_out;  // per-example out-of-fold scores (JSON Lines)
   std::string stage2_features = "all";
   bool stage2_veto = false;
+  double frame_margin = 0;  // with the veto: Stage2::frame_margin
 };
 
 // With kinds, also each row's "kind" ("" if it has none).
@@ -404,6 +405,7 @@ Result<json::object> CrossValidateReport(const TrainArgs& a, const std::vector<E
                      {"threshold", thresholds[cv.fold[i]]},
                      {"flagged", flagged},
                      {"ngram_logit", m.NgramLogit(n)},
+                     {"ngram_offset", m.stage2() ? m.stage2()->ngram_offset : 0.0},
                      {"intent", intent},
                      {"first_persona", first_persona}};
     out << ToJson(row) << '\n';
@@ -432,6 +434,9 @@ int Train(const TrainArgs& a) {
   if (!mask) return ReportError(mask.error());
   o.stage2_features = *mask;
   o.stage2_veto = a.stage2_veto;
+  if (a.frame_margin != 0 && !a.stage2_veto)
+    return ReportError(InvalidArgumentError("--stage2-frame-margin needs --stage2-veto"));
+  o.frame_margin = a.frame_margin;
   json::object cv_report;
   if (a.cv >= 2) {
     if (a.dev.empty()) return ReportError(InvalidArgumentError("--cv needs --dev (thresholds)"));
@@ -451,7 +456,9 @@ int Train(const TrainArgs& a) {
                    (*mask == (1u << kStage2Features) - 1
                         ? ""
                         : " --stage2-features " + Stage2FeaturesToString(*mask)) +
-                   (a.stage2_veto ? " --stage2-veto" : "");
+                   (a.stage2_veto ? " --stage2-veto" : "") +
+                   (a.frame_margin != 0 ? fmt::format(" --stage2-frame-margin {:g}", a.frame_margin)
+                                        : std::string());
   if (!a.dev.empty()) {
     auto dev = ReadExamples(a.dev);
     if (!dev) return ReportError(dev.error());
@@ -531,6 +538,12 @@ void RegisterGuardCommands(CLI::App& app, CommandContext& ctx) {
   train->add_flag("--stage2-veto", train_args.stage2_veto,
                   "The second stage may only lower the n-gram model's verdict: a text is "
                   "flagged when both flag it, each at its threshold on --dev");
+  train
+      ->add_option("--stage2-frame-margin", train_args.frame_margin,
+                   "With --stage2-veto: a bare persona frame (no lift, harm or override "
+                   "phrase) is flagged only if its n-gram logit clears the n-gram threshold "
+                   "by this many logits too")
+      ->check(CLI::Range(0.0, 50.0));
   train->callback([&ctx] { ctx.exit_code = Train(train_args); });
 
   auto* rules =

@@ -39,10 +39,10 @@ namespace rampart::guards {
 // The first line of a model file: "rampart-guard-model <version>". Version
 // 3 added the second stage; version 2 files (n-grams only) still load.
 inline constexpr std::string_view kModelMagicPrefix = "rampart-guard-model ";
-// The version a file is written with: 4 when its second stage combines by
-// veto (older readers must refuse it rather than score without the veto),
-// else 3.
-inline constexpr int kModelVersion = 4;
+// The version a file is written with: 5 when its veto second stage has a
+// frame margin, 4 when it combines by veto without one (older readers must
+// refuse a file rather than score it without what it needs), else 3.
+inline constexpr int kModelVersion = 5;
 
 struct ClassifierShape {
   std::uint32_t dim_bits = 18;  // 2^dim_bits weights
@@ -94,6 +94,8 @@ struct TrainOptions {
   // Combine by veto (Stage2::veto): the second stage may lower the n-gram
   // model's verdict, never raise it.
   bool stage2_veto = false;
+  // With the veto: Stage2::frame_margin (logits, >= 0).
+  double frame_margin = 0;
 };
 
 // "ngram_logit,frame_only,..." -> a stage2_features mask; "all" = every
@@ -114,6 +116,13 @@ struct Stage2 {
   // Otherwise the second stage's logit alone.
   bool veto = false;
   double ngram_offset = 0;
+  // With the veto: a window that is a bare persona frame (Stage2Features'
+  // frame_only: a persona phrase in its first kFrameWords words and no
+  // safety_lift, harm or override phrase) is flagged only if its n-gram
+  // logit clears the n-gram threshold by this margin too, i.e. its logit
+  // is also at most z + ngram_offset - frame_margin. 0 = no margin. Only
+  // removes flags.
+  double frame_margin = 0;
 };
 
 class Classifier {

@@ -123,6 +123,8 @@ inline constexpr std::array<std::string_view, kStage2Features> kStage2FeatureNam
     "log1p_kb",                // log(1 + bytes / 1024)
 };
 using Stage2Vector = std::array<double, kStage2Features>;
+inline constexpr int kFrameOnly = 5;  // kStage2FeatureNames[kFrameOnly] == "frame_only"
+static_assert(kStage2FeatureNames[kFrameOnly] == "frame_only");
 inline constexpr int kFrameWords = 40;
 Stage2Vector Stage2Features(double ngram_logit, const IntentCounts& c, int first_persona,
                             std::size_t bytes);

@@ -102,6 +102,20 @@ TEST(GuardCli, TrainWritesASecondStageUnlessFoldsIsZero) {
   EXPECT_NE(veto->find("\"combine\":\"veto\""), std::string::npos);
   EXPECT_NE(veto->find("--stage2-features ngram_logit,frame_only,frame_only_x_logit --stage2-veto"),
             std::string::npos);
+  // --stage2-frame-margin: kept in the file (version 5) and the recipe; only with the veto.
+  r = testing::RunRampart({"guard", "train", train.string(), "-o", (dir / "f.model").string(),
+                           "--bits", "12", "--folds", "3", "--dev", train.string(), "--stage2-veto",
+                           "--stage2-frame-margin", "3"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto margin = ReadFile(dir / "f.model");
+  ASSERT_TRUE(margin);
+  EXPECT_TRUE(margin->starts_with("rampart-guard-model 5\n"));
+  EXPECT_NE(margin->find("\"frame_margin\":3"), std::string::npos);
+  EXPECT_NE(margin->find("--stage2-veto --stage2-frame-margin 3"), std::string::npos);
+  r = testing::RunRampart({"guard", "train", train.string(), "-o", (dir / "g.model").string(),
+                           "--bits", "12", "--stage2-frame-margin", "3"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--stage2-frame-margin needs --stage2-veto"), std::string::npos) << r.err;
   r = testing::RunRampart({"guard", "train", train.string(), "-o", (dir / "x.model").string(),
                            "--stage2-features", "ngram_logit,colour"});
   EXPECT_EQ(r.exit_code, 2);
@@ -151,6 +165,7 @@ TEST(GuardCli, TrainCrossValidatesByGroup) {
   for (auto& row : v) {
     EXPECT_TRUE(row["score"].is_number());
     EXPECT_TRUE(row["intent"].as_object().at("persona").is_int64());
+    EXPECT_TRUE(row["ngram_offset"].is_number());
     EXPECT_EQ(row.if_contains("text"), nullptr);
     const std::string g(row["group"].as_string().c_str());
     if (g.empty()) continue;
