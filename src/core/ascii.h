@@ -4,7 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 
 namespace rampart {
 
@@ -12,9 +14,39 @@ constexpr char AsciiLower(char c) {
   return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// Case-insensitive ASCII comparison (HTTP field names, tokens).
+namespace ascii_internal {
+
+// AsciiLower of each of the eight bytes of `x`.
+constexpr std::uint64_t Lower8(std::uint64_t x) {
+  constexpr std::uint64_t k01 = 0x0101010101010101, k80 = k01 * 0x80;
+  const std::uint64_t low7 = x & ~k80;                       // no carry from byte to byte below
+  const std::uint64_t ge_a = low7 + k01 * (0x80 - 'A');      // bit 7: low7 >= 'A'
+  const std::uint64_t gt_z = low7 + k01 * (0x80 - 'Z' - 1);  // bit 7: low7 > 'Z'
+  const std::uint64_t upper = ge_a & ~gt_z & ~x & k80;       // 'A'..'Z', and below 0x80
+  return x | (upper >> 2);                                   // + 0x20
+}
+
+inline std::uint64_t Load8(const char* p) {
+  std::uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+}  // namespace ascii_internal
+
+// Case-insensitive ASCII comparison (HTTP field names, tokens). Eight bytes
+// at a time from eight on (the last word overlapping the one before).
 constexpr bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
+  if (!std::is_constant_evaluated() && a.size() >= 8) {
+    using ascii_internal::Load8;
+    using ascii_internal::Lower8;
+    const std::size_t last = a.size() - 8;
+    for (std::size_t i = 0; i < last; i += 8) {
+      if (Lower8(Load8(a.data() + i)) != Lower8(Load8(b.data() + i))) return false;
+    }
+    return Lower8(Load8(a.data() + last)) == Lower8(Load8(b.data() + last));
+  }
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (AsciiLower(a[i]) != AsciiLower(b[i])) return false;
   }

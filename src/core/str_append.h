@@ -11,8 +11,10 @@ namespace rampart {
 
 // out += a + b + ...: the lengths are summed, the string grown once, and
 // each piece copied. Pieces are anything a std::string_view is made from.
+// Inlined into the caller, so that a literal's length is a constant there
+// (out of line, each literal piece cost a strlen call).
 template <typename... Pieces>
-void StrAppend(std::string* out, const Pieces&... pieces) {
+[[gnu::always_inline]] inline void StrAppend(std::string* out, const Pieces&... pieces) {
   const std::string_view views[] = {std::string_view(pieces)...};
   std::size_t n = 0;
   for (std::string_view v : views) n += v.size();

@@ -83,8 +83,14 @@ void Metrics::RecordRequest(int s, std::string_view route, std::string_view mode
   Shard& sh = shard(s);
   auto secs = [](std::chrono::microseconds d) { return static_cast<double>(d.count()) / 1e6; };
   std::lock_guard lock(sh.mu);
-  auto key = std::make_tuple(std::string(route), std::string(model), status);
-  Increment(sh.requests, std::move(key));
+  // Found by views (the map's std::less<> compares them with its keys): the
+  // label strings are built only for a new combination.
+  auto it = sh.requests.find(std::make_tuple(route, model, status));
+  if (it == sh.requests.end()) {
+    it = sh.requests.emplace(std::make_tuple(std::string(route), std::string(model), status), 0)
+             .first;
+  }
+  ++it->second;
   ByRoute(sh.latency, route).Observe(kBuckets, secs(latency));
   if (own) ByRoute(sh.own, route).Observe(kOwnBuckets, secs(*own));
 }

@@ -203,25 +203,71 @@ struct Call {
 constexpr std::size_t kKeepCalls = 256;
 constexpr std::size_t kKeepBodyBytes = 16 * 1024;
 
-// Makes `c` what a new Call is, keeping the capacity of its buffers.
+// The number of members of the aggregate T (as T{...} takes them): lets a
+// static_assert catch a member added to a struct that Recycle resets member
+// by member.
+struct AnyMember {
+  template <typename T>
+  operator T() const;  // declared only: used in unevaluated operands
+};
+template <typename T, typename... M>
+constexpr std::size_t MemberCount() {
+  if constexpr (requires { T{M{}..., AnyMember{}}; }) {
+    return MemberCount<T, M..., AnyMember>();
+  } else {
+    return sizeof...(M);
+  }
+}
+
+// Makes `c` what a new Call is, member by member, keeping the capacity of
+// its strings and vectors (a request id or path past the small-string
+// buffer, the roles, the limit keys would each be a malloc per request).
+// Building a new Call and moving it in cost ~1,400 instructions a request.
 void Recycle(Call& c) {
-  Call fresh;
-  auto keep = [](auto& from, auto& to) {
-    from.clear();
-    to.swap(from);
-  };
-  keep(c.rec.request_id, fresh.rec.request_id);
-  keep(c.rec.path, fresh.rec.path);
-  keep(c.rec.identity, fresh.rec.identity);
-  keep(c.rec.filter_notes, fresh.rec.filter_notes);
-  keep(c.rl_policy, fresh.rl_policy);
-  keep(c.principal.identity, fresh.principal.identity);
-  keep(c.principal.roles, fresh.principal.roles);
-  keep(c.principal.credential_id, fresh.principal.credential_id);
-  if (c.body_bytes.capacity() <= kKeepBodyBytes) keep(c.body_bytes, fresh.body_bytes);
-  keep(c.model, fresh.model);
-  keep(c.limit_keys, fresh.limit_keys);
-  c = std::move(fresh);  // releases the audit slot, as destroying the Call did
+  static_assert(MemberCount<Call>() == 18 && MemberCount<AccessRecord>() == 18 &&
+                    MemberCount<Principal>() == 5,
+                "a member was added: reset it here");
+  AccessRecord& r = c.rec;
+  r.time = {};
+  r.request_id.clear();
+  r.remote.clear();
+  r.method.clear();
+  r.path.clear();
+  r.identity.clear();
+  r.model.clear();
+  r.route.clear();
+  r.status = 0;
+  r.error_code.clear();
+  r.denied = false;
+  r.prompt_tokens = r.completion_tokens = r.bytes_in = r.bytes_out = r.duration_us = 0;
+  r.prompt_digest.clear();
+  r.filter_notes.clear();
+  c.t0 = {};
+  c.upstream = {};
+  c.upstream_untimed = false;
+  c.roles = {};
+  c.protocol = {};
+  c.body = {};
+  c.json_body = nullptr;
+  c.rl_limit.clear();
+  c.rl_remaining.clear();
+  c.rl_reset.clear();
+  c.rl_policy.clear();
+  c.rate_limit_fields = false;
+  c.audit_slot = AuditBatcher::Slot();  // releases the slot, as destroying the Call did
+  Principal& p = c.principal;
+  p.identity.clear();
+  p.roles.clear();
+  p.method = Principal().method;
+  p.credential_id.clear();
+  p.estate_identity = Principal().estate_identity;
+  if (c.body_bytes.capacity() <= kKeepBodyBytes) {
+    c.body_bytes.clear();
+  } else {
+    std::string().swap(c.body_bytes);
+  }
+  c.model.clear();
+  c.limit_keys.clear();
 }
 
 // The gateway's state of one I/O thread: touched only from that thread.

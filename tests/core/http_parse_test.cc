@@ -241,6 +241,25 @@ TEST(HttpParseTest, HopByHopFields) {
   EXPECT_TRUE(EqualsIgnoreCase("Content-LENGTH", "content-length"));
   EXPECT_FALSE(EqualsIgnoreCase("content-length", "content-lengtx"));
   EXPECT_FALSE(EqualsIgnoreCase("a", "ab"));
+  // Eight bytes at a time: every byte value against every other at each
+  // position of names of 1 to 20 bytes (word edges, the overlapping last
+  // word) gives what a byte-by-byte comparison gives.
+  for (std::size_t len = 1; len <= 20; ++len) {
+    std::string a(len, 'k'), b(len, 'k');
+    for (std::size_t at : {std::size_t{0}, len / 2, len - 1}) {
+      for (int x = 0; x < 256; ++x) {
+        for (int y = 0; y < 256; ++y) {
+          a[at] = static_cast<char>(x);
+          b[at] = static_cast<char>(y);
+          bool want = AsciiLower(a[at]) == AsciiLower(b[at]);
+          ASSERT_EQ(EqualsIgnoreCase(a, b), want) << len << " " << at << " " << x << " " << y;
+        }
+      }
+      a[at] = b[at] = 'k';
+    }
+  }
+  static_assert(EqualsIgnoreCase("Content-LENGTH", "content-length"));
+  static_assert(!EqualsIgnoreCase("Content-LENGTH", "content-lengtx"));
   // The length filter in front of the comparisons: same answers as a plain
   // loop, including for names of the same length as a listed one, and for
   // names of 64 characters and more, which the filter does not record.
