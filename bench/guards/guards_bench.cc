@@ -8,10 +8,12 @@
 //    (roleplay_benign.jsonl, indirect.jsonl from
 //    scripts/guards/gen_heldout_sets.py; roleplay_benign2.jsonl from
 //    scripts/guards/gen_heldout_roleplay2.py, roleplay_benign3.jsonl from
-//    scripts/guards/gen_heldout_roleplay3.py and roleplay_benign4.jsonl from
-//    scripts/guards/gen_heldout_roleplay4.py, written without sight of the
+//    scripts/guards/gen_heldout_roleplay3.py, roleplay_benign4.jsonl from
+//    scripts/guards/gen_heldout_roleplay4.py and roleplay_benign5.jsonl from
+//    scripts/guards/gen_heldout_roleplay5.py, written without sight of the
 //    training generators, see docs/design/guards-heldout-roleplay2.md,
-//    guards-heldout-roleplay3.md and guards-heldout-roleplay4.md).
+//    guards-heldout-roleplay3.md, guards-heldout-roleplay4.md and
+//    guards-heldout-roleplay5.md).
 //    None of these is trained or tuned on.
 // 2. Latency per request on one core (normalisation + classifier + rules)
 //    for 200 B, 2 KB and 32 KB prompts, p50/p99, wall and thread CPU time,
@@ -24,8 +26,7 @@
 // of data/guards/benign_trigger_train.jsonl and documents_train.jsonl), once.
 // GUARDS_BENCH_MODEL=FILE skips training and scores with that model.
 // GUARDS_BENCH_SKIP_BLIND=1 leaves out the blind role-play sets
-// (roleplay_benign2.jsonl, roleplay_benign3.jsonl, roleplay_benign4.jsonl)
-// unread.
+// (roleplay_benign2.jsonl to roleplay_benign5.jsonl) unread.
 // GUARDS_BENCH_SCORES=FILE writes every score exactly and exits
 // (bench/guards/scores_ab.sh compares two builds).
 //
@@ -400,17 +401,17 @@ int main(int argc, char** argv) {
   // user prompts, and documents with and without planted instructions judged
   // as tool results (the role retrieved content has in the gateway).
   const std::string bench_dir = std::string(argv[2]).substr(0, std::string(argv[2]).rfind('/') + 1);
-  // roleplay_benign2.jsonl to roleplay_benign4.jsonl are optional (blind
+  // roleplay_benign2.jsonl to roleplay_benign5.jsonl are optional (blind
   // sets with a frame per record); the sets that are absent or empty are
   // left out.
   // GUARDS_BENCH_SKIP_BLIND=1 leaves out the blind sets (roleplay_benign2
-  // to roleplay_benign4) without reading them: for runs made while the guard is
+  // to roleplay_benign5) without reading them: for runs made while the guard is
   // being changed, so that the blind figure is only looked at once, after.
   const bool skip_blind = std::getenv("GUARDS_BENCH_SKIP_BLIND") != nullptr &&
                           std::string(std::getenv("GUARDS_BENCH_SKIP_BLIND")) != "0";
   std::vector<std::pair<std::string, std::vector<Record>>> roleplay;
   for (const char* f : {"roleplay_benign.jsonl", "roleplay_benign2.jsonl", "roleplay_benign3.jsonl",
-                        "roleplay_benign4.jsonl"}) {
+                        "roleplay_benign4.jsonl", "roleplay_benign5.jsonl"}) {
     const bool blind = std::string(f) != "roleplay_benign.jsonl";
     if (blind && skip_blind) {
       std::printf("%s: skipped (GUARDS_BENCH_SKIP_BLIND)\n", f);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Guards benchmark: evaluation table on the shared data, latency, scanner throughput.
 # Usage: bench/guards/run.sh BUILD_DIR
-# GUARDS_BENCH_SKIP_BLIND=1 leaves out the blind role-play sets (roleplay_benign2/3/4),
+# GUARDS_BENCH_SKIP_BLIND=1 leaves out the blind role-play sets (roleplay_benign2/3/4/5),
 # for runs made while the guard is being changed.
 set -euo pipefail
 BUILD=${1:-build}

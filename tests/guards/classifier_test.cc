@@ -238,9 +238,10 @@ TEST(Classifier, TrainingFilesShareNoTextWithTheEvaluationSets) {
       if (!line.empty()) eval.insert(lower(line));
   }
   ASSERT_GT(eval.size(), 100u);
-  for (const char* f : {"bench/guards/roleplay_benign.jsonl", "bench/guards/roleplay_benign2.jsonl",
-                        "bench/guards/roleplay_benign3.jsonl",
-                        "bench/guards/roleplay_benign4.jsonl", "bench/guards/indirect.jsonl"}) {
+  for (const char* f :
+       {"bench/guards/roleplay_benign.jsonl", "bench/guards/roleplay_benign2.jsonl",
+        "bench/guards/roleplay_benign3.jsonl", "bench/guards/roleplay_benign4.jsonl",
+        "bench/guards/roleplay_benign5.jsonl", "bench/guards/indirect.jsonl"}) {
     auto rows = Read(src / f);
     ASSERT_GT(rows.size(), 100u) << f;
     for (const auto& r : rows) eval.insert(lower(r.text));

@@ -189,7 +189,7 @@ TEST(Instruction, TuningDocumentsShareNoTextWithTheEvaluationSets) {
   for (const char* f :
        {"bench/guards/indirect.jsonl", "bench/guards/roleplay_benign.jsonl",
         "bench/guards/roleplay_benign2.jsonl", "bench/guards/roleplay_benign3.jsonl",
-        "bench/guards/roleplay_benign4.jsonl"}) {
+        "bench/guards/roleplay_benign4.jsonl", "bench/guards/roleplay_benign5.jsonl"}) {
     auto rows = read(src / f);
     ASSERT_GT(rows.size(), 100u) << f;
     for (const auto& t : rows) {
