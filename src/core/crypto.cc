@@ -388,7 +388,7 @@ namespace {
 // SHA-256 through EVP: one context per thread, initialised again for each
 // digest (EVP_Digest would allocate the context too; OpenSSL 3.0 still
 // allocates and frees the provider's state at every init).
-Sha256Digest EvpSha256(ByteView data) {
+Sha256Digest EvpSha256(ByteView a, ByteView b) {
   struct Ctx {
     EVP_MD_CTX* ctx = EVP_MD_CTX_new();
     ~Ctx() { EVP_MD_CTX_free(ctx); }
@@ -397,7 +397,8 @@ Sha256Digest EvpSha256(ByteView data) {
   Sha256Digest out;
   unsigned int len = 0;
   if (t.ctx == nullptr || EVP_DigestInit_ex2(t.ctx, Md(HashAlgorithm::kSha256), nullptr) != 1 ||
-      EVP_DigestUpdate(t.ctx, DataOrEmpty(data), data.size()) != 1 ||
+      EVP_DigestUpdate(t.ctx, DataOrEmpty(a), a.size()) != 1 ||
+      (!b.empty() && EVP_DigestUpdate(t.ctx, b.data(), b.size()) != 1) ||
       EVP_DigestFinal_ex(t.ctx, out.data(), &len) != 1 || len != out.size()) {
     Fatal("SHA-256");
   }
@@ -419,10 +420,11 @@ bool DirectSha256Allowed() {
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wdeprecated-declarations"
-Sha256Digest DirectSha256(ByteView data) {
+Sha256Digest DirectSha256(ByteView a, ByteView b) {
   SHA256_CTX c;
   Sha256Digest out;
-  if (SHA256_Init(&c) != 1 || SHA256_Update(&c, DataOrEmpty(data), data.size()) != 1 ||
+  if (SHA256_Init(&c) != 1 || SHA256_Update(&c, DataOrEmpty(a), a.size()) != 1 ||
+      (!b.empty() && SHA256_Update(&c, b.data(), b.size()) != 1) ||
       SHA256_Final(out.data(), &c) != 1) {
     Fatal("SHA-256");
   }
@@ -434,11 +436,13 @@ Sha256Digest DirectSha256(ByteView data) {
 
 }  // namespace
 
-Sha256Digest Sha256(ByteView data) {
+Sha256Digest Sha256(ByteView data) { return Sha256(data, ByteView()); }
+
+Sha256Digest Sha256(ByteView a, ByteView b) {
 #ifndef OPENSSL_NO_DEPRECATED_3_0
-  if (DirectSha256Allowed()) return DirectSha256(data);
+  if (DirectSha256Allowed()) return DirectSha256(a, b);
 #endif
-  return EvpSha256(data);
+  return EvpSha256(a, b);
 }
 
 Bytes Digest(HashAlgorithm a, ByteView data) {

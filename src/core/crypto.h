@@ -49,6 +49,9 @@ std::size_t DigestSize(HashAlgorithm a);              // 32, 48, 64
 using Sha256Digest = std::array<std::uint8_t, 32>;
 
 Sha256Digest Sha256(ByteView data);
+// SHA-256 of a || b, without joining them first (a Merkle leaf: a prefix
+// byte and a 50 KB entry).
+Sha256Digest Sha256(ByteView a, ByteView b);
 inline Sha256Digest Sha256(std::string_view s) { return Sha256(AsBytes(s)); }
 Bytes Digest(HashAlgorithm a, ByteView data);
 

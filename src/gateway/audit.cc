@@ -320,14 +320,21 @@ void AuditBatcher::Run() {
 
 void AuditBatcher::Deliver(const Batch& batch) {
   std::string& text = entry_text_;
-  std::string& records = records_;
   std::vector<std::string_view> principals, models;
+  // Adds v unless it repeats the last one added (most records of a window
+  // share their identity and model: the sort below then sees a handful).
+  auto add = [](std::vector<std::string_view>& list, std::string_view v) {
+    if (!v.empty() && (list.empty() || list.back() != v)) list.push_back(v);
+  };
   std::size_t i = 0;
   while (i < batch.size()) {
+    // First the records this entry takes and what its header says of them,
+    // then the text in one pass: the records are written in place, after
+    // the header (members in canonical order), not copied there.
     principals.clear();
     models.clear();
-    records.clear();
     std::uint64_t denied = 0;
+    const std::size_t first = i;
     auto start = batch.entries[i].time, end = batch.entries[i].time;
     std::size_t bytes = 512;
     std::size_t n = 0;
@@ -338,10 +345,8 @@ void AuditBatcher::Deliver(const Batch& batch) {
       std::size_t b = EstimateBytes(r);
       if (n > 0 && bytes + b > opts_.max_entry_bytes) break;
       bytes += b + identity.size() + model.size();  // principals/models lists
-      if (n > 0) records += ',';
-      AppendRecord(batch, r, records);
-      if (!identity.empty()) principals.push_back(identity);
-      if (!model.empty()) models.push_back(model);
+      add(principals, identity);
+      add(models, model);
       if (r.denied) ++denied;
       start = std::min(start, r.time);
       end = std::max(end, r.time + std::chrono::microseconds(r.duration_us));
@@ -360,7 +365,7 @@ void AuditBatcher::Deliver(const Batch& batch) {
       text += ']';
     };
     text.clear();
-    text.reserve(records.size() + 512);
+    text.reserve(bytes + 512);
     text += "{\"actor\":";
     AppendQuoted(opts_.actor, text);
     text += ",\"denied\":";
@@ -374,7 +379,10 @@ void AuditBatcher::Deliver(const Batch& batch) {
     text += ",\"principals\":";
     list(principals);
     text += ",\"records\":[";
-    text += records;
+    for (std::size_t k = first; k < i; ++k) {
+      if (k > first) text += ',';
+      AppendRecord(batch, batch.entries[k], text);
+    }
     text += "],\"requests\":";
     AppendUint(n, text);
     text += ",\"time\":";

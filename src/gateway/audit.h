@@ -195,7 +195,6 @@ class AuditBatcher {
   std::chrono::steady_clock::time_point last_drop_log_{};
   std::chrono::steady_clock::time_point last_retry_log_{};
   std::string entry_text_;  // the flusher's entry buffer, reused
-  std::string records_;     // the flusher's records buffer, reused
   // The batch being delivered; it and pending_ trade buffers, so neither is
   // allocated again once both have grown (a window's records are tens of KB:
   // freeing and reallocating them made the heap shrink and fault back in).

@@ -114,10 +114,8 @@ Result<std::vector<Hash>> HashRanges(const std::vector<Range>& ranges, const Nod
 }  // namespace
 
 Hash LeafHash(crypto::ByteView entry) {
-  std::vector<std::uint8_t> buf(1 + entry.size());
-  buf[0] = 0x00;
-  if (!entry.empty()) std::memcpy(buf.data() + 1, entry.data(), entry.size());
-  return ToHash(crypto::Sha256(crypto::ByteView(buf)));
+  static constexpr std::uint8_t kLeafPrefix = 0x00;
+  return ToHash(crypto::Sha256(crypto::ByteView(&kLeafPrefix, 1), entry));
 }
 
 Hash NodeHash(const Hash& left, const Hash& right) {

@@ -160,6 +160,12 @@ TEST(DigestTest, Fips180Examples) {
     if (v.algorithm == HashAlgorithm::kSha256) {
       Sha256Digest d = Sha256(v.message);
       EXPECT_EQ(ToHex(d), v.digest);
+      // The two-part form, at every cut (an empty part on either side too).
+      for (std::size_t cut = 0; cut <= v.message.size(); ++cut) {
+        ASSERT_EQ(ToHex(Sha256(AsBytes(v.message.substr(0, cut)), AsBytes(v.message.substr(cut)))),
+                  v.digest)
+            << "cut at " << cut;
+      }
     }
   }
 }

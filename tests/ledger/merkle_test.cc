@@ -183,6 +183,17 @@ TEST(MerkleTest, EmptyAndSingleLeaf) {
   // RFC 6962 test vector: the leaf hash of the empty entry.
   EXPECT_EQ(HexEncode(LeafHash(std::string_view(""))),
             "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d");
+  // SHA-256(0x00 || entry), computed independently (Python hashlib), for a
+  // short entry and for one of 76,800 bytes (many blocks, like an entry of
+  // the gateway's access summaries).
+  EXPECT_EQ(HexEncode(LeafHash(std::string_view("hello"))),
+            "8a2a5c9b768827de5a9552c38a044c66959c68f6d2f21b5260af54d2f87db827");
+  std::string big;
+  for (int r = 0; r < 300; ++r) {
+    for (int b = 0; b < 256; ++b) big += static_cast<char>(b);
+  }
+  EXPECT_EQ(HexEncode(LeafHash(big)),
+            "8e57c9f2022b1ac9fb97d06c995bb905598b8d46563707bfb0d42a186dabb546");
 }
 
 TEST(MerkleTest, GeneratedProofsVerifyAndMatchTheNaiveRoot) {
