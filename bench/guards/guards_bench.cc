@@ -105,6 +105,8 @@ TrainOptions Recipe() {
   // The recipe's margin for bare persona frames under the veto (3 logits);
   // GUARDS_BENCH_FRAME_MARGIN=0 for none.
   o.frame_margin = o.stage2_veto ? EnvOr("GUARDS_BENCH_FRAME_MARGIN", 3.0) : 0.0;
+  // The recipe's fiction scope for lifts (words); GUARDS_BENCH_SCOPE_WORDS=0 for none.
+  o.scope_words = o.frame_margin != 0 ? static_cast<int>(EnvOr("GUARDS_BENCH_SCOPE_WORDS", 6)) : 0;
   return o;
 }
 int ExtraRepeat() { return static_cast<int>(EnvOr("GUARDS_BENCH_REPEAT", 1)); }

@@ -11,7 +11,9 @@
 # flagged only when both the n-gram model and the second stage flag it, each
 # at its own threshold at 1 % FPR on dev.jsonl; a bare persona frame (no lift,
 # harm or override phrase) needs its n-gram logit 3 logits over the n-gram
-# threshold as well (--stage2-frame-margin). To see how the recipe does on training rows it did not see,
+# threshold as well (--stage2-frame-margin), and so does a text whose lift and
+# override phrases are all a fiction's (within 6 words of a fiction_scope
+# phrase, no model_scope or harm phrase: --stage2-fiction-scope). To see how the recipe does on training rows it did not see,
 # add e.g. `--cv 4 --cv-out cv.jsonl` (grouped cross-validation).
 # Usage: scripts/guards/train_model.sh BUILD_DIR [DATA_DIR]
 set -euo pipefail
@@ -26,4 +28,4 @@ trap 'rm -rf "$dir"' EXIT
 tmp=$dir/injection-train.jsonl+benign_trigger_train.jsonl+documents_train.jsonl
 cat "$DATA/train.jsonl" "$EXTRA" "$DOCS" >"$tmp"
 "$BUILD/rampart" guard train "$tmp" --dev "$DATA/dev.jsonl" --max-fpr 0.01 --folds 4 \
-  --stage2-veto --stage2-frame-margin 3 -o "$HERE/data/guards/injection.model"
+  --stage2-veto --stage2-frame-margin 3 --stage2-fiction-scope 6 -o "$HERE/data/guards/injection.model"

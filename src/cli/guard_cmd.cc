@@ -288,6 +288,7 @@ struct TrainArgs {
   std::string stage2_features = "all";
   bool stage2_veto = false;
   double frame_margin = 0;  // with the veto: Stage2::frame_margin
+  int scope_words = 0;      // with the margin: Stage2::scope_words
 };
 
 // With kinds, also each row's "kind" ("" if it has none).
@@ -392,7 +393,8 @@ Result<json::object> CrossValidateReport(const TrainArgs& a, const std::vector<E
     std::string n = NormaliseForModel(train[i].text);
     if (n.size() > o.shape.window) n.resize(o.shape.window);
     int first_persona = -1;
-    const IntentCounts c = lex.Count(n, &first_persona);
+    bool scoped = false;
+    const IntentCounts c = lex.Count(n, &first_persona, o.scope_words, &scoped);
     json::object intent;
     for (int j = 0; j < kIntentCategories; ++j)
       intent[kIntentCategoryNames[static_cast<std::size_t>(j)]] = c[static_cast<std::size_t>(j)];
@@ -407,7 +409,8 @@ Result<json::object> CrossValidateReport(const TrainArgs& a, const std::vector<E
                      {"ngram_logit", m.NgramLogit(n)},
                      {"ngram_offset", m.stage2() ? m.stage2()->ngram_offset : 0.0},
                      {"intent", intent},
-                     {"first_persona", first_persona}};
+                     {"first_persona", first_persona},
+                     {"lifts_scoped", scoped}};
     out << ToJson(row) << '\n';
   }
   json::object report;
@@ -437,6 +440,9 @@ int Train(const TrainArgs& a) {
   if (a.frame_margin != 0 && !a.stage2_veto)
     return ReportError(InvalidArgumentError("--stage2-frame-margin needs --stage2-veto"));
   o.frame_margin = a.frame_margin;
+  if (a.scope_words != 0 && a.frame_margin == 0)
+    return ReportError(InvalidArgumentError("--stage2-fiction-scope needs --stage2-frame-margin"));
+  o.scope_words = a.scope_words;
   json::object cv_report;
   if (a.cv >= 2) {
     if (a.dev.empty()) return ReportError(InvalidArgumentError("--cv needs --dev (thresholds)"));
@@ -458,7 +464,9 @@ int Train(const TrainArgs& a) {
                         : " --stage2-features " + Stage2FeaturesToString(*mask)) +
                    (a.stage2_veto ? " --stage2-veto" : "") +
                    (a.frame_margin != 0 ? fmt::format(" --stage2-frame-margin {:g}", a.frame_margin)
-                                        : std::string());
+                                        : std::string()) +
+                   (a.scope_words != 0 ? fmt::format(" --stage2-fiction-scope {}", a.scope_words)
+                                       : std::string());
   if (!a.dev.empty()) {
     auto dev = ReadExamples(a.dev);
     if (!dev) return ReportError(dev.error());
@@ -544,6 +552,12 @@ void RegisterGuardCommands(CLI::App& app, CommandContext& ctx) {
                    "phrase) is flagged only if its n-gram logit clears the n-gram threshold "
                    "by this many logits too")
       ->check(CLI::Range(0.0, 50.0));
+  train
+      ->add_option("--stage2-fiction-scope", train_args.scope_words,
+                   "With --stage2-frame-margin: a text whose lift and override phrases all "
+                   "start within this many words of a fiction_scope phrase (a story's, a "
+                   "game's rules), with no model_scope or harm phrase, needs the margin too")
+      ->check(CLI::Range(0, 64));
   train->callback([&ctx] { ctx.exit_code = Train(train_args); });
 
   auto* rules =

@@ -439,6 +439,7 @@ Classifier Classifier::Train(const std::vector<Example>& train, const TrainOptio
   FitStage2(x, y, o.stage2_l2, o.stage2_features, &s2.bias, &s2.weights);
   s2.veto = o.stage2_veto;
   s2.frame_margin = o.stage2_veto ? o.frame_margin : 0.0;
+  s2.scope_words = s2.frame_margin != 0 ? o.scope_words : 0;
   c.stage2_ = std::move(s2);
   return c;
 }
@@ -489,13 +490,16 @@ double Classifier::ScoreWindow(std::string_view n, std::vector<std::uint32_t>* f
   const double z = WindowLogit(n, f);
   if (!stage2_) return Sigmoid(z);
   int first_persona = -1;
-  const IntentCounts counts = stage2_->lexicon.Count(n, &first_persona);
+  bool scoped = false;
+  const IntentCounts counts =
+      stage2_->lexicon.Count(n, &first_persona, stage2_->scope_words, &scoped);
   const Stage2Vector x = Stage2Features(z, counts, first_persona, n.size());
   double s = stage2_->bias;
   for (int k = 0; k < kStage2Features; ++k) s += stage2_->weights[k] * x[k];
   if (stage2_->veto) {
     s = std::min(s, z + stage2_->ngram_offset);
-    if (x[kFrameOnly] != 0) s = std::min(s, z + stage2_->ngram_offset - stage2_->frame_margin);
+    if (x[kFrameOnly] != 0 || (scoped && counts[kHarm] == 0))
+      s = std::min(s, z + stage2_->ngram_offset - stage2_->frame_margin);
   }
   return Sigmoid(s);
 }
@@ -586,10 +590,12 @@ Status Classifier::Save(const std::filesystem::path& file) const {
       h["stage2"].as_object()["ngram_offset"] = stage2_->ngram_offset;
       if (stage2_->frame_margin != 0)
         h["stage2"].as_object()["frame_margin"] = stage2_->frame_margin;
+      if (stage2_->scope_words != 0) h["stage2"].as_object()["scope_words"] = stage2_->scope_words;
     }
   }
   const int version = !stage2_ || !stage2_->veto   ? 3
-                      : stage2_->frame_margin != 0 ? kModelVersion
+                      : stage2_->scope_words != 0  ? kModelVersion
+                      : stage2_->frame_margin != 0 ? 5
                                                    : 4;
   std::string out =
       std::string(kModelMagicPrefix) + std::to_string(version) + "\n" + ToJson(h) + "\n" + weights;
@@ -605,10 +611,10 @@ Result<Classifier> Classifier::Load(const std::filesystem::path& file) {
   std::size_t l1 = data.find('\n');
   if (l1 == std::string::npos || !data.starts_with(kModelMagicPrefix)) return bad("bad first line");
   const std::string version = data.substr(kModelMagicPrefix.size(), l1 - kModelMagicPrefix.size());
-  if (version != "2" && version != "3" && version != "4" && version != "5")
+  if (version != "2" && version != "3" && version != "4" && version != "5" && version != "6")
     return InvalidArgumentError(file.string() + ": guard model format version " +
                                 version.substr(0, 16) +
-                                "; this build reads versions 2 to 5 (retrain the model with "
+                                "; this build reads versions 2 to 6 (retrain the model with "
                                 "this build's `rampart guard train`)");
   std::size_t l2 = data.find('\n', l1 + 1);
   if (l2 == std::string::npos) return bad("no header");
@@ -652,17 +658,25 @@ Result<Classifier> Classifier::Load(const std::filesystem::path& file) {
       if (!lex) return bad(lex.error().message());
       st.lexicon = *std::move(lex);
       // Version 4: how the stages combine ("weighted", the default, or "veto").
-      const bool v4 = version == "4" || version == "5";
+      const bool v4 = version == "4" || version == "5" || version == "6";
       if (const json::value* comb = so.if_contains("combine"); comb && v4) {
         if (comb->as_string() == "veto") {
           st.veto = true;
           st.ngram_offset = so.at("ngram_offset").to_number<double>();
           if (!std::isfinite(st.ngram_offset)) return bad("stage2 ngram_offset is not finite");
           // Version 5: the margin a bare persona frame's n-gram logit needs.
-          if (const json::value* fm = so.if_contains("frame_margin"); fm && version == "5") {
+          const bool v5 = version == "5" || version == "6";
+          if (const json::value* fm = so.if_contains("frame_margin"); fm && v5) {
             st.frame_margin = fm->to_number<double>();
             if (!std::isfinite(st.frame_margin) || st.frame_margin < 0)
               return bad("stage2 frame_margin is not a finite number >= 0");
+          }
+          // Version 6: the distance at which a fiction scope covers a lift.
+          if (const json::value* sw = so.if_contains("scope_words"); sw && version == "6") {
+            const double w = sw->to_number<double>();
+            if (!(w >= 0 && w <= 64) || w != std::floor(w))
+              return bad("stage2 scope_words is not a whole number 0..64");
+            st.scope_words = static_cast<int>(w);
           }
         } else if (comb->as_string() != "weighted") {
           return bad("stage2 combine '" + std::string(comb->as_string()).substr(0, 32) +

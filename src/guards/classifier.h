@@ -42,7 +42,7 @@ inline constexpr std::string_view kModelMagicPrefix = "rampart-guard-model ";
 // The version a file is written with: 5 when its veto second stage has a
 // frame margin, 4 when it combines by veto without one (older readers must
 // refuse a file rather than score it without what it needs), else 3.
-inline constexpr int kModelVersion = 5;
+inline constexpr int kModelVersion = 6;
 
 struct ClassifierShape {
   std::uint32_t dim_bits = 18;  // 2^dim_bits weights
@@ -96,6 +96,8 @@ struct TrainOptions {
   bool stage2_veto = false;
   // With the veto: Stage2::frame_margin (logits, >= 0).
   double frame_margin = 0;
+  // With the frame margin: Stage2::scope_words (0 = off).
+  int scope_words = 0;
 };
 
 // "ngram_logit,frame_only,..." -> a stage2_features mask; "all" = every
@@ -123,6 +125,12 @@ struct Stage2 {
   // is also at most z + ngram_offset - frame_margin. 0 = no margin. Only
   // removes flags.
   double frame_margin = 0;
+  // With the frame margin: a window whose lift and override phrases are all
+  // a fiction's (IntentLexicon::Count's lifts_scoped at this distance, in
+  // words) and that has no harm phrase needs the same margin as a bare
+  // frame: "no restrictions on creativity" in a story is not a lift of the
+  // model's rules. 0 = off. Only removes flags.
+  int scope_words = 0;
 };
 
 class Classifier {

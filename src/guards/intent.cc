@@ -49,6 +49,8 @@ struct Scratch {
   std::vector<std::string_view> words;
   std::size_t count = 0;
   std::vector<std::uint8_t> seen;
+  // With scope tracking: where lift/override and fiction_scope phrases start.
+  std::vector<int> lifts, scopes;
 };
 
 // The words of a text, apostrophes inside words dropped, into sc->buf;
@@ -149,30 +151,31 @@ Status IntentLexicon::Add(std::string_view line, int category) {
     return InvalidArgumentError("a phrase cannot start or end with _");
   for (std::size_t k = 1; k < p.words.size(); ++k)
     if (p.words[k].gap && p.words[k - 1].gap) return InvalidArgumentError("two _ in a row");
+  Index& x = category == kFictionScope || category == kModelScope ? scope_ : main_;
   const Word& head = p.words.front();
   if (head.text.size() > 0xFFFF) return InvalidArgumentError("a word longer than 65535 bytes");
   const std::size_t b = Bucket(head.text, kBuckets);
   // After the phrases with the same first word, if the bucket has some.
-  std::size_t at = bucket_start_[b + 1];
-  for (std::size_t k = bucket_start_[b]; k < bucket_start_[b + 1]; k += candidates_[k].run) {
-    const Candidate& c = candidates_[k];
+  std::size_t at = x.bucket_start[b + 1];
+  for (std::size_t k = x.bucket_start[b]; k < x.bucket_start[b + 1]; k += x.candidates[k].run) {
+    const Candidate& c = x.candidates[k];
     if (c.prefix == head.prefix && c.size == head.text.size() &&
-        std::string_view(heads_).substr(c.head, c.size) == head.text) {
+        std::string_view(x.heads).substr(c.head, c.size) == head.text) {
       if (c.run == 0xFFFF) return InvalidArgumentError("too many phrases with one first word");
       at = k + c.run;
-      ++candidates_[k].run;
+      ++x.candidates[k].run;
       break;
     }
   }
-  candidates_.insert(
-      candidates_.begin() + static_cast<std::ptrdiff_t>(at),
-      {static_cast<std::uint32_t>(phrases_.size()), static_cast<std::uint32_t>(heads_.size()),
+  x.candidates.insert(
+      x.candidates.begin() + static_cast<std::ptrdiff_t>(at),
+      {static_cast<std::uint32_t>(x.phrases.size()), static_cast<std::uint32_t>(x.heads.size()),
        static_cast<std::uint16_t>(head.text.size()), head.prefix});
-  for (std::size_t k = b + 1; k <= kBuckets; ++k) ++bucket_start_[k];
+  for (std::size_t k = b + 1; k <= kBuckets; ++k) ++x.bucket_start[k];
   const std::size_t bit = std::min<std::size_t>(head.text.size(), 63);
-  head_sizes_[b] |= head.prefix ? ~std::uint64_t{0} << bit : std::uint64_t{1} << bit;
-  heads_ += head.text;
-  phrases_.push_back(std::move(p));
+  x.head_sizes[b] |= head.prefix ? ~std::uint64_t{0} << bit : std::uint64_t{1} << bit;
+  x.heads += head.text;
+  x.phrases.push_back(std::move(p));
   return OkStatus();
 }
 
@@ -197,7 +200,8 @@ Result<IntentLexicon> IntentLexicon::Parse(std::string_view text, std::string_vi
       auto it = std::find(kIntentCategoryNames.begin(), kIntentCategoryNames.end(), name);
       if (it == kIntentCategoryNames.end())
         return InvalidArgumentError(where() + "unknown category '" + std::string(name) +
-                                    "' (safety_lift, harm, override, persona)");
+                                    "' (safety_lift, harm, override, persona, "
+                                    "fiction_scope, model_scope)");
       category = static_cast<int>(it - kIntentCategoryNames.begin());
       continue;
     }
@@ -208,15 +212,18 @@ Result<IntentLexicon> IntentLexicon::Parse(std::string_view text, std::string_vi
   return lex;
 }
 
-IntentCounts IntentLexicon::Count(std::string_view normalised, int* first_persona) const {
+IntentCounts IntentLexicon::Count(std::string_view normalised, int* first_persona, int scope_words,
+                                  bool* lifts_scoped) const {
   thread_local Scratch scratch;
   Scratch& sc = scratch;
   Words(normalised, &sc);
   const std::span<const std::string_view> words(sc.words.data(), sc.count);
-  std::vector<std::uint8_t>& seen = sc.seen;
-  seen.assign(phrases_.size(), 0);
   IntentCounts counts{};
   if (first_persona) *first_persona = -1;
+  const bool track = scope_words > 0 && lifts_scoped != nullptr;
+  if (lifts_scoped) *lifts_scoped = false;
+  sc.lifts.clear();
+  sc.scopes.clear();
   auto word_matches = [](const Word& w, std::string_view t) {
     return (w.prefix ? t.size() >= w.text.size() : t.size() == w.text.size()) &&
            SameBytes(t.data(), w.text.data(), w.text.size());
@@ -232,40 +239,76 @@ IntentCounts IntentLexicon::Count(std::string_view normalised, int* first_person
     }
     return at < words.size() && word_matches(w, words[at]) && self(self, p, k + 1, at + 1);
   };
-  const char* heads = heads_.data();
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    const std::string_view word = words[i];
-    const std::size_t b = Bucket(word, kBuckets);
-    if (((head_sizes_[b] >> std::min<std::size_t>(word.size(), 63)) & 1) == 0) continue;
-    const Candidate* const end = candidates_.data() + bucket_start_[b + 1];
-    for (const Candidate* cp = candidates_.data() + bucket_start_[b]; cp != end; cp += cp->run) {
-      const Candidate& c = *cp;
-      // The first word, from heads_: word_matches(p.words[0], word), once
-      // for the run of phrases that start with it.
-      if (c.prefix ? word.size() < c.size : word.size() != c.size) continue;
-      if (!SameBytes(word.data(), heads + c.head, c.size)) continue;
-      for (const Candidate* q = cp; q != cp + c.run; ++q) {
-        const std::uint32_t id = q->id;
-        if (seen[id]) continue;
-        const Phrase& p = phrases_[id];
-        if (match(match, p, 1, i + 1)) {
-          seen[id] = 1;
-          ++counts[static_cast<std::size_t>(p.category)];
-          if (p.category == kPersona && first_persona && *first_persona < 0)
-            *first_persona = static_cast<int>(i);
+  // Every occurrence of these counts for the scope, not only the first.
+  auto positional = [](int cat) {
+    return cat == kSafetyLift || cat == kOverride || cat == kFictionScope;
+  };
+  auto scan = [&](const Index& x) {
+    std::vector<std::uint8_t>& seen = sc.seen;
+    seen.assign(x.phrases.size(), 0);
+    const char* heads = x.heads.data();
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      const std::string_view word = words[i];
+      const std::size_t b = Bucket(word, kBuckets);
+      if (((x.head_sizes[b] >> std::min<std::size_t>(word.size(), 63)) & 1) == 0) continue;
+      const Candidate* const end = x.candidates.data() + x.bucket_start[b + 1];
+      for (const Candidate* cp = x.candidates.data() + x.bucket_start[b]; cp != end;
+           cp += cp->run) {
+        const Candidate& c = *cp;
+        // The first word, from heads: word_matches(p.words[0], word), once
+        // for the run of phrases that start with it.
+        if (c.prefix ? word.size() < c.size : word.size() != c.size) continue;
+        if (!SameBytes(word.data(), heads + c.head, c.size)) continue;
+        for (const Candidate* q = cp; q != cp + c.run; ++q) {
+          const std::uint32_t id = q->id;
+          if (seen[id] && !(track && positional(x.phrases[id].category))) continue;
+          const Phrase& p = x.phrases[id];
+          if (match(match, p, 1, i + 1)) {
+            if (track && positional(p.category))
+              (p.category == kFictionScope ? sc.scopes : sc.lifts).push_back(static_cast<int>(i));
+            if (seen[id]) continue;
+            seen[id] = 1;
+            ++counts[static_cast<std::size_t>(p.category)];
+            if (p.category == kPersona && first_persona && *first_persona < 0)
+              *first_persona = static_cast<int>(i);
+          }
         }
       }
     }
+  };
+  scan(main_);
+  if (!track || sc.lifts.empty()) return counts;
+  scan(scope_);
+  if (counts[kModelScope] != 0) return counts;
+  // Every lift near a fiction scope (both lists are in text order).
+  bool all = true;
+  for (int l : sc.lifts) {
+    bool near = false;
+    for (int s : sc.scopes)
+      if (std::abs(s - l) <= scope_words) {
+        near = true;
+        break;
+      }
+    if (!near) {
+      all = false;
+      break;
+    }
   }
+  *lifts_scoped = all;
   return counts;
 }
 
 json::object IntentLexicon::ToJson() const {
   json::object o;
-  for (std::string_view name : kIntentCategoryNames) o[name] = json::array{};
-  for (const Phrase& p : phrases_)
-    o[kIntentCategoryNames[static_cast<std::size_t>(p.category)]].as_array().push_back(
-        json::value(p.source));
+  // The scope categories only when they have phrases, so that a lexicon
+  // without them reads in builds that do not know them.
+  for (int c = 0; c < kIntentCategories; ++c)
+    if (c < kFictionScope || !scope_.phrases.empty())
+      o[kIntentCategoryNames[static_cast<std::size_t>(c)]] = json::array{};
+  for (const Index* x : {&main_, &scope_})
+    for (const Phrase& p : x->phrases)
+      o[kIntentCategoryNames[static_cast<std::size_t>(p.category)]].as_array().push_back(
+          json::value(p.source));
   return o;
 }
 

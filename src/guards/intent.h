@@ -11,7 +11,8 @@
 //
 // Lexicon text format (the default is src/guards/intent_lexicon.inc; a
 // trained model carries its own copy, docs/formats/guard-model.md):
-//   [category]     starts a category: safety_lift, harm, override, persona
+//   [category]     starts a category: safety_lift, harm, override, persona,
+//                  fiction_scope, model_scope
 //   phrase         one a line; words separated by spaces, where
 //                    word   matches that word
 //                    word*  matches a word starting with it (2+ characters)
@@ -36,10 +37,19 @@
 
 namespace rampart::guards {
 
-enum IntentCategory : int { kSafetyLift = 0, kHarm = 1, kOverride = 2, kPersona = 3 };
-inline constexpr int kIntentCategories = 4;
+// fiction_scope and model_scope say whose rules a lift applies to (a
+// story's or a game's, or the model's); they are not second-stage inputs.
+enum IntentCategory : int {
+  kSafetyLift = 0,
+  kHarm = 1,
+  kOverride = 2,
+  kPersona = 3,
+  kFictionScope = 4,
+  kModelScope = 5
+};
+inline constexpr int kIntentCategories = 6;
 inline constexpr std::array<std::string_view, kIntentCategories> kIntentCategoryNames = {
-    "safety_lift", "harm", "override", "persona"};
+    "safety_lift", "harm", "override", "persona", "fiction_scope", "model_scope"};
 
 // Per category, the number of distinct phrases found.
 using IntentCounts = std::array<int, kIntentCategories>;
@@ -56,13 +66,23 @@ class IntentLexicon {
   // (NormaliseForModel's output: ASCII lower-cased). With first_persona,
   // also the index of the first word where a persona phrase starts (-1 if
   // none): a frame sets the scene at the start of a prompt.
-  IntentCounts Count(std::string_view normalised, int* first_persona = nullptr) const;
+  //
+  // With scope_words > 0 and lifts_scoped: *lifts_scoped is set when the
+  // text has a safety_lift or override phrase, every occurrence of one
+  // starts within scope_words words of the start of a fiction_scope phrase
+  // ("no restrictions on creativity", "in this story you may break the
+  // rules"), and no model_scope phrase occurs anywhere ("your guidelines",
+  // "system prompt", "ChatGPT"): the lifts are the fiction's, not the
+  // model's. The fiction_scope and model_scope counts are filled only then
+  // (a scope asked for, and a lift or override phrase found); otherwise 0.
+  IntentCounts Count(std::string_view normalised, int* first_persona = nullptr, int scope_words = 0,
+                     bool* lifts_scoped = nullptr) const;
 
   // {"safety_lift": ["no restriction*", ...], ...}: what a model file keeps.
   json::object ToJson() const;
   static Result<IntentLexicon> FromJson(const json::object& o);
 
-  std::size_t size() const { return phrases_.size(); }
+  std::size_t size() const { return main_.phrases.size() + scope_.phrases.size(); }
 
  private:
   struct Word {
@@ -75,34 +95,40 @@ class IntentLexicon {
     int category = 0;
     std::string source;  // as written
   };
-  Status Add(std::string_view line, int category);
 
   // A phrase that may start at a word: its first word kept inline (in
-  // heads_), so that the words that cannot start it are passed over without
+  // heads), so that the words that cannot start it are passed over without
   // reading the phrase. Within a bucket, the phrases with the same first
   // word are adjacent, the first of them holding their number (`run`), so
   // that word is compared once for all of them ("no _ ...": 11 phrases).
   struct Candidate {
-    std::uint32_t id;       // into phrases_
-    std::uint32_t head;     // offset of the first word in heads_
+    std::uint32_t id;       // into phrases
+    std::uint32_t head;     // offset of the first word in heads
     std::uint16_t size;     // of the first word
     bool prefix = false;    // the first word is a prefix
     std::uint16_t run = 1;  // candidates from this one on with this first word
   };
-  std::vector<Phrase> phrases_;
-  std::string heads_;
   // Phrases by a hash of the first two bytes of their first word
   // (kBuckets buckets; a collision only costs a failed match): bucket b's
-  // are candidates_[bucket_start_[b] .. bucket_start_[b + 1]), one array
+  // are candidates[bucket_start[b] .. bucket_start[b + 1]), one array
   // rather than a vector per bucket, so a lookup touches two cache lines.
   static constexpr std::size_t kBuckets = 1024;
-  std::vector<Candidate> candidates_;
-  std::vector<std::uint32_t> bucket_start_ = std::vector<std::uint32_t>(kBuckets + 1, 0);
-  // Per bucket, the word sizes that may start one of its phrases: bit s
-  // (s < 63) for a word of s bytes, bit 63 for 63 bytes or more. Most words
-  // start no phrase, and this one test (a branch taken the same way nearly
-  // always) turns them away.
-  std::vector<std::uint64_t> head_sizes_ = std::vector<std::uint64_t>(kBuckets, 0);
+  struct Index {
+    std::vector<Phrase> phrases;
+    std::string heads;
+    std::vector<Candidate> candidates;
+    std::vector<std::uint32_t> bucket_start = std::vector<std::uint32_t>(kBuckets + 1, 0);
+    // Per bucket, the word sizes that may start one of its phrases: bit s
+    // (s < 63) for a word of s bytes, bit 63 for 63 bytes or more. Most
+    // words start no phrase, and this one test (a branch taken the same way
+    // nearly always) turns them away.
+    std::vector<std::uint64_t> head_sizes = std::vector<std::uint64_t>(kBuckets, 0);
+  };
+  Status Add(std::string_view line, int category);
+  // The four second-stage categories, scanned for every text; the two
+  // scope categories, scanned only when a scope is asked for and the text
+  // has a lift or override phrase (most texts have none).
+  Index main_, scope_;
 };
 
 // The second stage's inputs for one window: the n-gram model's logit, the

@@ -116,6 +116,21 @@ TEST(GuardCli, TrainWritesASecondStageUnlessFoldsIsZero) {
                            "--bits", "12", "--stage2-frame-margin", "3"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--stage2-frame-margin needs --stage2-veto"), std::string::npos) << r.err;
+  // --stage2-fiction-scope: kept in the file (version 6) and the recipe; only with the margin.
+  r = testing::RunRampart({"guard", "train", train.string(), "-o", (dir / "s.model").string(),
+                           "--bits", "12", "--folds", "3", "--dev", train.string(), "--stage2-veto",
+                           "--stage2-frame-margin", "3", "--stage2-fiction-scope", "6"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto scope = ReadFile(dir / "s.model");
+  ASSERT_TRUE(scope);
+  EXPECT_TRUE(scope->starts_with("rampart-guard-model 6\n"));
+  EXPECT_NE(scope->find("\"scope_words\":6"), std::string::npos);
+  EXPECT_NE(scope->find("--stage2-frame-margin 3 --stage2-fiction-scope 6"), std::string::npos);
+  r = testing::RunRampart({"guard", "train", train.string(), "-o", (dir / "h.model").string(),
+                           "--bits", "12", "--stage2-veto", "--stage2-fiction-scope", "6"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--stage2-fiction-scope needs --stage2-frame-margin"), std::string::npos)
+      << r.err;
   r = testing::RunRampart({"guard", "train", train.string(), "-o", (dir / "x.model").string(),
                            "--stage2-features", "ngram_logit,colour"});
   EXPECT_EQ(r.exit_code, 2);
