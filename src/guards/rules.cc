@@ -30,7 +30,72 @@ bool ValidId(std::string_view id) {
   return true;
 }
 
+// Reads the digits at p[*i] (advancing *i); false if there are none.
+// Saturates instead of overflowing.
+bool ReadCount(std::string_view p, std::size_t* i, std::size_t* value) {
+  std::size_t start = *i, v = 0;
+  while (*i < p.size() && p[*i] >= '0' && p[*i] <= '9') {
+    v = std::min<std::size_t>(v * 10 + static_cast<std::size_t>(p[*i] - '0'), 1u << 30);
+    ++*i;
+  }
+  *value = v;
+  return *i > start;
+}
+
 }  // namespace
+
+RepeatWeight PatternRepeatWeight(std::string_view p) {
+  RepeatWeight w;
+  std::size_t i = 0;
+  while (i < p.size()) {
+    const char c = p[i];
+    if (c == '\\') {
+      // An escape; \x{..}, \o{..}, \p{..}, \P{..}, \N{..} carry braces.
+      if (i + 2 < p.size() && std::string_view("xopPN").find(p[i + 1]) != std::string_view::npos &&
+          p[i + 2] == '{') {
+        std::size_t close = p.find('}', i + 3);
+        i = close == std::string_view::npos ? p.size() : close + 1;
+      } else {
+        i += 2;
+      }
+      continue;
+    }
+    if (c == '[') {  // a class: up to its closing ']' (a ']' first is literal)
+      ++i;
+      if (i < p.size() && p[i] == '^') ++i;
+      if (i < p.size() && p[i] == ']') ++i;
+      while (i < p.size() && p[i] != ']') i += p[i] == '\\' ? 2 : 1;
+      ++i;
+      continue;
+    }
+    if (c == '{') {
+      std::size_t j = i + 1, lo = 0, hi = 0;
+      if (ReadCount(p, &j, &lo)) {
+        bool quantifier = false;
+        std::size_t bound = lo;
+        if (j < p.size() && p[j] == '}') {
+          quantifier = true;  // {n}
+        } else if (j < p.size() && p[j] == ',') {
+          ++j;
+          if (j < p.size() && p[j] == '}') {
+            quantifier = true;  // {n,}
+          } else if (ReadCount(p, &j, &hi) && j < p.size() && p[j] == '}') {
+            quantifier = true;  // {n,m}
+            bound = std::max(lo, hi);
+          }
+        }
+        if (quantifier) {
+          w.sum = std::min<std::size_t>(w.sum + bound, std::size_t{1} << 40);
+          w.max = std::max(w.max, bound);
+          i = j + 1;
+          continue;
+        }
+      }
+    }
+    ++i;
+  }
+  return w;
+}
 
 std::string_view RuleKindName(RuleKind k) { return kKinds[static_cast<std::size_t>(k)]; }
 std::string_view RuleSeverityName(RuleSeverity s) {
@@ -81,6 +146,15 @@ Status ParseRulePack(std::string_view text, std::string_view file, std::vector<R
           "rule '" + *id + "': pattern must be 1-" + std::to_string(kMaxPatternBytes) + " bytes");
       continue;
     }
+    if (RepeatWeight w = PatternRepeatWeight(*pattern); w.max > kMaxRepeatBound) {
+      diags->Error(rf.Where("pattern"), "guards.rule-pattern",
+                   "rule '" + *id + "': a repeat bound of " + std::to_string(w.max) +
+                       " is more than " + std::to_string(kMaxRepeatBound),
+                   "Hyperscan's compile time grows steeply with repeat bounds (.{0,4000} gaps "
+                   "took minutes); bound a gap at " +
+                       std::to_string(kMaxRepeatBound) + " or split the rule");
+      continue;
+    }
     r.id = *id;
     r.pattern = *pattern;
     r.pattern_where = rf.Where("pattern");
@@ -107,6 +181,31 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(std::vector<Rule> rules,
       diags->Error(r.where, "guards.duplicate-rule", "duplicate rule id '" + r.id + "'",
                    "rule ids must be unique across all packs");
     }
+  }
+  // The database's repeat budget: the rule that takes it over is the error.
+  const std::size_t errors_before_budget = diags->error_count();
+  std::size_t budget = 0;
+  for (const Rule& r : rules) {
+    RepeatWeight w = PatternRepeatWeight(r.pattern);
+    budget += w.sum;
+    if (w.max > kMaxRepeatBound) {
+      diags->Error(r.pattern_where, "guards.rule-pattern",
+                   "rule '" + r.id + "': a repeat bound of " + std::to_string(w.max) +
+                       " is more than " + std::to_string(kMaxRepeatBound),
+                   "bound a gap at " + std::to_string(kMaxRepeatBound) + " or split the rule");
+    } else if (budget > kMaxRepeatBudget && budget - w.sum <= kMaxRepeatBudget) {
+      diags->Error(r.pattern_where, "guards.rule-repeat-budget",
+                   "rule '" + r.id + "': the repeat bounds of the rules compiled together sum to " +
+                       std::to_string(budget) + " with it, more than " +
+                       std::to_string(kMaxRepeatBudget),
+                   "narrow the gaps (.{0,N}) of the packs' patterns or load fewer rules: compile "
+                   "time grows with the sum");
+    }
+  }
+  if (diags->error_count() > errors_before_budget) {
+    return InvalidArgumentError("rule pack has " +
+                                std::to_string(diags->error_count() - errors_before) +
+                                " error(s):\n" + diags->ToString());
   }
   std::shared_ptr<RuleSet> set(new RuleSet());
   set->rules_ = std::move(rules);

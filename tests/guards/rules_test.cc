@@ -70,6 +70,86 @@ rules:
   EXPECT_NE(all.find("pack.yaml:22:5"), std::string::npos) << all;  // unknown key
 }
 
+TEST(RulePack, RepeatWeightCountsQuantifiersOnly) {
+  auto w = [](std::string_view p) {
+    RepeatWeight r = PatternRepeatWeight(p);
+    return std::pair<std::size_t, std::size_t>(r.sum, r.max);
+  };
+  using P = std::pair<std::size_t, std::size_t>;
+  EXPECT_EQ(w("a.{0,40}b"), P(40, 40));
+  EXPECT_EQ(w("a{3}b{2,}c{1,7}"), P(12, 7));
+  EXPECT_EQ(w("x{9,2}"), P(9, 9));  // Hyperscan refuses it; its weight is still bounded
+  // Not quantifiers: escaped braces, braces in a class, \x{..} and \p{..},
+  // braces that do not form {n}, {n,} or {n,m}.
+  EXPECT_EQ(w(R"(\{5000\}[{5000}]\x{1000}\p{L}{,5000}{a}{5000)"), P(0, 0));
+  EXPECT_EQ(w(R"([]{9000}]{2})"), P(2, 2));  // ']' first in a class is literal
+  EXPECT_EQ(w(R"([^\]{9000}]{4})"), P(4, 4));
+  // Huge bounds saturate instead of overflowing.
+  EXPECT_GT(w("a{99999999999999999999999}").second, kMaxRepeatBound);
+  EXPECT_EQ(w(""), P(0, 0));
+  EXPECT_EQ(w("{"), P(0, 0));
+  EXPECT_EQ(w("a{12"), P(0, 0));
+}
+
+TEST(RulePack, WideRepeatsAreRefusedBeforeHyperscanSpendsMinutesOnThem) {
+  // .{0,4000} gaps made a 14-rule pack compile for six minutes.
+  const char* text = R"(version: 1
+rules:
+  - id: wide.gap
+    kind: jailbreak
+    pattern: 'ignore.{0,4000}instructions'
+  - id: fine.gap
+    kind: jailbreak
+    pattern: 'ignore.{0,255}rules'
+)";
+  Diagnostics d;
+  std::vector<Rule> rules;
+  ASSERT_TRUE(ParseRulePack(text, "wide.yaml", &rules, &d).ok());
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0].id, "fine.gap");
+  std::string all = d.ToString();
+  EXPECT_NE(all.find("wide.yaml:5:14: error: rule 'wide.gap': a repeat bound of 4000 is more than "
+                     "255"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("split the rule"), std::string::npos) << all;
+}
+
+TEST(RuleSet, TheRepeatBudgetCoversEveryPackCompiledTogether) {
+  // Each rule is within the bound; together they pass the budget, and the
+  // rule that takes the sum over it is named. Nothing is compiled.
+  std::vector<Rule> rules;
+  for (int k = 0; k < 20; ++k) {
+    Rule r;
+    r.id = "gap." + std::to_string(k);
+    r.pattern = "a.{0,250}b";
+    r.pattern_where = {"packs.yaml", 3 + 4 * k, 14};
+    rules.push_back(r);
+  }
+  Diagnostics d;
+  auto set = RuleSet::Compile(rules, &d);
+  ASSERT_FALSE(set);
+  std::string all = d.ToString();
+  // 16 x 250 = 4000 fits; the 17th rule (gap.16) takes the sum to 4250.
+  EXPECT_NE(all.find("packs.yaml:67:14: error: rule 'gap.16': the repeat bounds of the rules "
+                     "compiled together sum to 4250"),
+            std::string::npos)
+      << all;
+  EXPECT_EQ(d.error_count(), 1u) << all;
+  rules.resize(16);
+  Diagnostics ok;
+  auto fits = RuleSet::Compile(rules, &ok);
+  ASSERT_TRUE(fits) << ok.ToString();
+  EXPECT_EQ((*fits)->Scan(std::string("a") + std::string(250, 'x') + "b").size(), 16u);
+  EXPECT_TRUE((*fits)->Scan(std::string("a") + std::string(251, 'x') + "b").empty());
+  // The built-in pack leaves room for the operator's own.
+  std::vector<Rule> builtin;
+  ASSERT_TRUE(ParseRulePack(DefaultRulePackText(), "builtin", &builtin, &ok).ok());
+  std::size_t sum = 0;
+  for (const Rule& r : builtin) sum += PatternRepeatWeight(r.pattern).sum;
+  EXPECT_LT(sum, kMaxRepeatBudget / 4);
+}
+
 TEST(RulePack, NotYamlIsARefusalWithAPosition) {
   Diagnostics d;
   std::vector<Rule> rules;
