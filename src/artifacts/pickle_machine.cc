@@ -147,6 +147,43 @@ class NodePool {
     live_--;
   }
   std::size_t live_bytes() const { return live_ * sizeof(Node) + live_bytes_; }
+  std::size_t live() const { return live_; }
+  // Frees every node still live. After a scan only reference cycles are: a
+  // container that holds itself (a dict put in the memo, then set as one of
+  // its own items) never drops to zero references. No Value outlives the
+  // scan that made it, so the cycles are dropped without walking them:
+  // children are cleared, not released. Without this each such pickle kept
+  // its nodes for the life of the thread, and their bytes counted against
+  // every later scan's memory limit.
+  void ReclaimAll() {
+    if (live_ == 0) return;
+    free_ = kNoNode;
+    for (std::size_t c = chunks_.size(); c-- > 0;) {
+      for (std::uint32_t k = kChunk; k-- > 0;) {
+        Node& n = chunks_[c][k];
+        for (Value& v : n.items) v.node = kNoNode;
+        if (n.big != nullptr) {
+          for (std::uint32_t j = 0; j < kKeep; ++j) n.big[j].node = kNoNode;
+          delete[] n.big;
+          n.big = nullptr;
+        }
+        delete n.text;
+        n.text = nullptr;
+        n.refs = 0;
+        n.kept = 0;
+        n.charged = 0;
+        n.interesting = false;
+        n.next_free = free_;
+        free_ = static_cast<std::uint32_t>(c * kChunk + k);
+      }
+    }
+    live_ = 0;
+    live_bytes_ = 0;
+  }
+  NodePool() = default;
+  NodePool(const NodePool&) = delete;
+  NodePool& operator=(const NodePool&) = delete;
+  ~NodePool() { ReclaimAll(); }
   void Charge(Node& node, std::size_t bytes) {
     node.charged += static_cast<std::uint32_t>(bytes);
     live_bytes_ += bytes;
@@ -1730,14 +1767,26 @@ class Machine {
 PickleScanResult ScanPickle(BufferedReader& reader, const Policy& policy,
                             const PickleOptions& options) {
   static thread_local NodePool pool;
+  static thread_local int active = 0;  // ScanPickle calls running on this thread
   g_pool_ptr = &pool;
   PickleScanResult out;
+  struct Scope {
+    NodePool& pool;
+    int& active;
+    ~Scope() {
+      if (--active == 0) pool.ReclaimAll();
+    }
+  } scope{pool, ++active};
   {
     Machine m(reader, policy, options, out, 0);
     m.Run(/*single=*/false);
   }
   return out;
 }
+
+namespace internal {
+std::size_t PickleNodesLive() { return g_pool_ptr != nullptr ? g_pool_ptr->live() : 0; }
+}  // namespace internal
 
 bool LooksLikeBinaryPickle(std::span<const std::uint8_t> head) {
   return head.size() >= 2 && head[0] == PROTO && head[1] <= 5;

@@ -82,6 +82,12 @@ struct PickleOptions {
 PickleScanResult ScanPickle(BufferedReader& reader, const Policy& policy,
                             const PickleOptions& options = {});
 
+namespace internal {
+// Value nodes live in this thread's pool: 0 whenever no scan is running
+// (tests check that reference cycles do not outlive their scan).
+std::size_t PickleNodesLive();
+}  // namespace internal
+
 // True if `head` (the first bytes of a blob) starts with a PROTO opcode.
 bool LooksLikeBinaryPickle(std::span<const std::uint8_t> head);
 
