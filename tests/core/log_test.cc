@@ -12,7 +12,8 @@ namespace {
 std::string Format(LogFormat format, std::string_view payload,
                    spdlog::level::level_enum level = spdlog::level::info) {
   auto formatter = MakeLogFormatter(format);
-  spdlog::details::log_msg msg("rampart", level, spdlog::string_view_t(payload.data(), payload.size()));
+  spdlog::details::log_msg msg("rampart", level,
+                               spdlog::string_view_t(payload.data(), payload.size()));
   spdlog::memory_buf_t buf;
   formatter->format(msg, buf);
   return std::string(buf.data(), buf.size());
