@@ -42,6 +42,16 @@ bool ReadCount(std::string_view p, std::size_t* i, std::size_t* value) {
   return *i > start;
 }
 
+void ReportWideRepeat(std::string_view id, const SourceLocation& where, std::size_t bound,
+                      Diagnostics* diags) {
+  diags->Error(where, "guards.rule-pattern",
+               "rule '" + std::string(id) + "': a repeat bound of " + std::to_string(bound) +
+                   " is more than " + std::to_string(kMaxRepeatBound),
+               "Hyperscan's compile time grows steeply with repeat bounds (.{0,4000} gaps "
+               "took minutes); bound a gap at " +
+                   std::to_string(kMaxRepeatBound) + " or split the rule");
+}
+
 }  // namespace
 
 RepeatWeight PatternRepeatWeight(std::string_view p) {
@@ -147,12 +157,7 @@ Status ParseRulePack(std::string_view text, std::string_view file, std::vector<R
       continue;
     }
     if (RepeatWeight w = PatternRepeatWeight(*pattern); w.max > kMaxRepeatBound) {
-      diags->Error(rf.Where("pattern"), "guards.rule-pattern",
-                   "rule '" + *id + "': a repeat bound of " + std::to_string(w.max) +
-                       " is more than " + std::to_string(kMaxRepeatBound),
-                   "Hyperscan's compile time grows steeply with repeat bounds (.{0,4000} gaps "
-                   "took minutes); bound a gap at " +
-                       std::to_string(kMaxRepeatBound) + " or split the rule");
+      ReportWideRepeat(*id, rf.Where("pattern"), w.max, diags);
       continue;
     }
     r.id = *id;
@@ -189,10 +194,7 @@ Result<std::shared_ptr<const RuleSet>> RuleSet::Compile(std::vector<Rule> rules,
     RepeatWeight w = PatternRepeatWeight(r.pattern);
     budget += w.sum;
     if (w.max > kMaxRepeatBound) {
-      diags->Error(r.pattern_where, "guards.rule-pattern",
-                   "rule '" + r.id + "': a repeat bound of " + std::to_string(w.max) +
-                       " is more than " + std::to_string(kMaxRepeatBound),
-                   "bound a gap at " + std::to_string(kMaxRepeatBound) + " or split the rule");
+      ReportWideRepeat(r.id, r.pattern_where, w.max, diags);  // a Rule not read by ParseRulePack
     } else if (budget > kMaxRepeatBudget && budget - w.sum <= kMaxRepeatBudget) {
       diags->Error(r.pattern_where, "guards.rule-repeat-budget",
                    "rule '" + r.id + "': the repeat bounds of the rules compiled together sum to " +
