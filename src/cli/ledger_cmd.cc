@@ -532,6 +532,7 @@ class LedgerService final : public Service {
     RAMPART_ASSIGN_OR_RETURN(std::unique_ptr<Store> store, OpenStore(cfg_.storage, so));
     LedgerOptions lo;
     lo.checkpoint_interval = cfg_.checkpoint_interval;
+    lo.deferred_commit_interval = cfg_.deferred_commit_interval;
     lo.max_queue_entries = cfg_.max_queue_entries;
     lo.max_batch_entries = cfg_.max_batch_entries;
     RAMPART_ASSIGN_OR_RETURN(std::unique_ptr<Ledger> l, Ledger::Open(std::move(store), signer, lo));

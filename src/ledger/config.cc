@@ -53,6 +53,9 @@ LedgerConfig ReadLedgerConfig(const estate::Estate& e, const std::filesystem::pa
   if (auto v = f.Int("checkpoint_interval_ms", false, 0, 60'000)) {
     c.checkpoint_interval = std::chrono::milliseconds(*v);
   }
+  if (auto v = f.Int("deferred_commit_interval_ms", false, 0, 10'000)) {
+    c.deferred_commit_interval = std::chrono::milliseconds(*v);
+  }
   if (auto v = f.Enum("read_auth", {"open", "api_key"}))
     c.server.read_requires_auth = *v == "api_key";
   YAML::Node limits = f.Node("limits");

@@ -27,6 +27,7 @@ struct LedgerConfig {
   std::uint16_t listen_port = 7000;
   bool listen_explicit = false;  // `listen:` given: a busy port is an error
   std::chrono::milliseconds checkpoint_interval{200};
+  std::chrono::milliseconds deferred_commit_interval{10};  // LedgerOptions'
   std::size_t max_queue_entries = 65536;
   std::size_t max_batch_entries = 8192;  // per transaction
   ServerOptions server;                  // host/port filled from listen_*

@@ -106,7 +106,15 @@ std::uint64_t Ledger::committed_entries() const {
   return committed_entries_;
 }
 
-void Ledger::AppendAsync(std::vector<ParsedEntry> entries, Callback done) {
+void Ledger::Expedite() {
+  {
+    std::lock_guard lock(mu_);
+    expedite_ = true;
+  }
+  work_cv_.notify_all();
+}
+
+void Ledger::AppendAsync(std::vector<ParsedEntry> entries, Callback done, Urgency urgency) {
   if (entries.empty()) {
     AppendBatchResult r;
     r.tree_size = size();
@@ -129,7 +137,9 @@ void Ledger::AppendAsync(std::vector<ParsedEntry> entries, Callback done) {
                                        " entries); retry later");
     } else {
       queued_entries_ += entries.size();
-      queue_.push_back({std::move(entries), std::move(leaves), std::move(done)});
+      const bool urgent = urgency == Urgency::kNow;
+      if (urgent) ++urgent_queued_;
+      queue_.push_back({std::move(entries), std::move(leaves), std::move(done), urgent});
     }
   }
   if (!refused.ok()) {
@@ -195,18 +205,27 @@ void Ledger::BuildLoop() {
         cp_cv_.notify_all();
       }
       for (;;) {
+        const Clock::SteadyTime now = opts_.clock->SteadyNow();
         bool behind = cp_built_size_ < range_.size();
         auto due_at = cp_built_time_ + opts_.checkpoint_interval;
-        checkpoint_due = behind && opts_.clock->SteadyNow() >= due_at;
-        if (!queue_.empty() || checkpoint_due || reset_needed_) break;
+        checkpoint_due = behind && now >= due_at;
+        // Only deferred appends queued, fewer than a transaction holds, and
+        // the previous build was recent: wait for company (see
+        // LedgerOptions::deferred_commit_interval).
+        auto deferred_until = last_build_ + opts_.deferred_commit_interval;
+        bool deferring = !queue_.empty() && urgent_queued_ == 0 && !expedite_ && !stopping_ &&
+                         queued_entries_ < opts_.max_batch_entries && now < deferred_until;
+        if ((!queue_.empty() && !deferring) || checkpoint_due || reset_needed_) break;
         if (stopping_) {
           builder_done_ = true;
           ready_cv_.notify_all();
           return;
         }
-        if (behind) {
-          work_cv_.wait_until(
-              lock, std::chrono::steady_clock::now() + (due_at - opts_.clock->SteadyNow()));
+        std::optional<Clock::SteadyTime> wake;
+        if (behind) wake = due_at;
+        if (deferring && (!wake || deferred_until < *wake)) wake = deferred_until;
+        if (wake) {
+          work_cv_.wait_until(lock, std::chrono::steady_clock::now() + (*wake - now));
         } else {
           work_cv_.wait(lock);
         }
@@ -216,10 +235,13 @@ void Ledger::BuildLoop() {
       while (!queue_.empty() &&
              (n == 0 || n + queue_.front().entries.size() <= opts_.max_batch_entries)) {
         n += queue_.front().entries.size();
+        if (queue_.front().urgent) --urgent_queued_;
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
       queued_entries_ -= n;
+      if (queue_.empty()) expedite_ = false;
+      last_build_ = opts_.clock->SteadyNow();
       building_ = true;
       if (!checkpoint_due && !batch.empty()) {
         checkpoint_due = opts_.clock->SteadyNow() >= cp_built_time_ + opts_.checkpoint_interval;
@@ -350,6 +372,7 @@ void Ledger::WriteLoop() {
 }
 
 bool Ledger::Drain(std::chrono::milliseconds timeout) {
+  Expedite();  // deferred appends too, now
   std::unique_lock lock(mu_);
   return ready_cv_.wait_for(lock, timeout, [&] {
     return queue_.empty() && ready_.empty() && !building_ && !writing_ && !acking_;

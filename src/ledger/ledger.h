@@ -41,8 +41,19 @@ struct LedgerOptions {
   std::size_t max_batch_entries = 8192;   // entries per transaction
   std::size_t max_queue_entries = 65536;  // waiting appends before ResourceExhausted
   std::chrono::milliseconds checkpoint_interval{200};
+  // Deferred appends (AppendAsync with Urgency::kDeferred: nobody waits for
+  // them, the in-process audit sink's) wait in the queue until this long
+  // after the previous transaction was built, so that a steady stream of
+  // them shares one transaction and one fsync per interval instead of one
+  // each. An urgent append, a due checkpoint, a full transaction's worth of
+  // entries, Expedite() or shutdown builds at once. 0: no waiting.
+  std::chrono::milliseconds deferred_commit_interval{10};
   const Clock* clock = &Clock::Real();
 };
+
+// Whether an append's transaction is built as soon as the writer can take
+// it (kNow: a caller waits for it), or may wait for company (kDeferred).
+enum class Urgency { kNow, kDeferred };
 
 struct AppendResult {
   std::uint64_t index = 0;
@@ -72,14 +83,19 @@ class Ledger {
   Result<AppendBatchResult> Append(std::vector<ParsedEntry> entries);
   // Same, without blocking: `done` runs on the committer thread once durable
   // (or failed). ResourceExhausted at once when the queue is full.
-  void AppendAsync(std::vector<ParsedEntry> entries, Callback done);
+  void AppendAsync(std::vector<ParsedEntry> entries, Callback done,
+                   Urgency urgency = Urgency::kNow);
+  // Builds the next transaction from what is queued now, deferred appends
+  // included, without waiting for the deferred interval (a flush).
+  void Expedite();
 
   // Waits until a signed checkpoint covers `size` entries.
   Result<CheckpointRecord> WaitForCheckpoint(std::uint64_t size, std::chrono::milliseconds timeout);
 
   std::uint64_t size() const;
   // Waits until every append accepted so far is committed (or failed) and
-  // its callback has returned. False on timeout.
+  // its callback has returned; deferred appends are built at once. False on
+  // timeout.
   bool Drain(std::chrono::milliseconds timeout);
   Store& store() { return *store_; }
   // Reads tree nodes for proofs, with the upper levels cached (node_cache.h).
@@ -96,6 +112,7 @@ class Ledger {
     std::vector<ParsedEntry> entries;
     std::vector<Hash> leaves;  // hashed by the caller's thread, off the commit path
     Callback done;
+    bool urgent = true;
   };
   // A transaction built by the builder thread, waiting for the writer.
   struct Built {
@@ -127,10 +144,13 @@ class Ledger {
   std::condition_variable cp_cv_;     // WaitForCheckpoint waits for checkpoints
   std::deque<Pending> queue_;
   std::size_t queued_entries_ = 0;
+  std::size_t urgent_queued_ = 0;   // queued appends made with Urgency::kNow
+  bool expedite_ = false;           // Expedite(): build what is queued now
+  Clock::SteadyTime last_build_{};  // when the builder last took appends
   std::deque<Built> ready_;
   bool building_ = false;  // the builder holds appends taken from the queue
   bool writing_ = false;
-  bool acking_ = false;    // the writer is running callbacks
+  bool acking_ = false;        // the writer is running callbacks
   bool reset_needed_ = false;  // a commit failed: rebuild the tree border from the store
   bool builder_done_ = false;
   bool stopping_ = false;

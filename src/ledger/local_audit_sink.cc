@@ -58,29 +58,35 @@ void LocalAuditSink::Submit(ParsedEntry entry, int attempt) {
   ParsedEntry copy = entry;
   std::vector<ParsedEntry> batch;
   batch.push_back(std::move(entry));
-  ledger_->AppendAsync(std::move(batch), [this, attempt, copy = std::move(copy)](
-                                             Result<AppendBatchResult> r) mutable {
-    if (r) {
-      ++appended_;
-    } else if (attempt < kMaxAttempts && r.error().code() != StatusCode::kResourceExhausted) {
-      // A failed commit (the ledger recovers by itself): submit again, still
-      // pending. Runs on the committer thread, outside the ledger's lock.
-      spdlog::warn("audit: a '{}' event was not committed ({}); submitting it again", copy.type,
-                   r.error().message());
-      Submit(std::move(copy), attempt + 1);
-      return;
-    } else {
-      ++failed_;
-      spdlog::error("audit: a '{}' event could not be written to the ledger: {}", copy.type,
-                    r.error().ToString());
-    }
-    std::lock_guard lock(mu_);
-    --pending_;
-    cv_.notify_all();
-  });
+  // Nobody waits for an audit event's commit (Flush does, and expedites):
+  // deferred, it shares a transaction and its fsync with the events of the
+  // next interval (LedgerOptions::deferred_commit_interval).
+  ledger_->AppendAsync(
+      std::move(batch),
+      [this, attempt, copy = std::move(copy)](Result<AppendBatchResult> r) mutable {
+        if (r) {
+          ++appended_;
+        } else if (attempt < kMaxAttempts && r.error().code() != StatusCode::kResourceExhausted) {
+          // A failed commit (the ledger recovers by itself): submit again, still
+          // pending. Runs on the committer thread, outside the ledger's lock.
+          spdlog::warn("audit: a '{}' event was not committed ({}); submitting it again", copy.type,
+                       r.error().message());
+          Submit(std::move(copy), attempt + 1);
+          return;
+        } else {
+          ++failed_;
+          spdlog::error("audit: a '{}' event could not be written to the ledger: {}", copy.type,
+                        r.error().ToString());
+        }
+        std::lock_guard lock(mu_);
+        --pending_;
+        cv_.notify_all();
+      },
+      Urgency::kDeferred);
 }
 
 Status LocalAuditSink::Flush(std::chrono::milliseconds timeout) {
+  ledger_->Expedite();
   std::unique_lock lock(mu_);
   if (!cv_.wait_for(lock, timeout, [&] { return pending_ == 0; })) {
     return UnavailableError("audit sink: " + std::to_string(pending_) +

@@ -212,6 +212,54 @@ TEST_P(Backend, ConcurrentAppendsAreGroupCommittedAndProvable) {
   EXPECT_GE(report->checkpoints, 2u);
 }
 
+// Deferred appends (the in-process audit sink's) wait for company: they go
+// in one transaction with whatever comes next, at the latest when the
+// interval since the previous build ends; an urgent append, Expedite() or
+// shutdown takes them along at once.
+TEST_P(Backend, DeferredAppendsWaitForCompanyAndGoWithTheNextTransaction) {
+  using namespace std::chrono_literals;
+  auto key = NoteSigner::Generate("test.rampart/ledger");
+  ASSERT_TRUE(key.has_value());
+  LedgerOptions o;
+  o.deferred_commit_interval = 60s;
+  o.checkpoint_interval = 60s;  // no checkpoint build takes them along meanwhile
+  auto l = OpenL(*key, o);
+  ASSERT_TRUE(l);
+  ASSERT_TRUE(l->Append({Ingest(0)}).has_value());  // a build, just now
+  const std::uint64_t commits0 = l->commits();
+  std::atomic<int> done{0}, failed{0};
+  auto count = [&](Result<AppendBatchResult> r) { r.has_value() ? ++done : ++failed; };
+  for (int i = 1; i <= 20; ++i) l->AppendAsync({Ingest(i)}, count, Urgency::kDeferred);
+  std::this_thread::sleep_for(300ms);
+  EXPECT_EQ(done.load(), 0) << "deferred appends wait for the interval";
+  EXPECT_EQ(l->commits(), commits0);
+
+  // An urgent append builds at once and takes the deferred ones along.
+  auto r = l->Append({Ingest(21)});
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->entries[0].index, 21u) << "after the 20 deferred, in order";
+  EXPECT_EQ(done.load(), 20) << "acknowledged with the same transaction";
+  EXPECT_EQ(l->commits(), commits0 + 1);
+
+  // Expedite builds what is deferred without waiting.
+  for (int i = 22; i < 27; ++i) l->AppendAsync({Ingest(i)}, count, Urgency::kDeferred);
+  std::this_thread::sleep_for(100ms);
+  EXPECT_EQ(done.load(), 20);
+  l->Expedite();
+  for (int i = 0; i < 500 && done.load() < 25; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(done.load(), 25);
+  EXPECT_EQ(l->commits(), commits0 + 2);
+
+  // Shutdown commits what is still deferred before the ledger goes.
+  for (int i = 27; i < 30; ++i) l->AppendAsync({Ingest(i)}, count, Urgency::kDeferred);
+  l.reset();
+  EXPECT_EQ(done.load(), 28);
+  EXPECT_EQ(failed.load(), 0);
+  auto again = OpenL(*key, o);
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->size(), 30u);
+}
+
 TEST_P(Backend, ReopenContinuesTheTreeAndRefusesAnotherKey) {
   auto key = NoteSigner::Generate("test.rampart/ledger");
   Hash root_before;
@@ -547,6 +595,43 @@ TEST(LocalAuditSinkTest, AppendsValidatesAndPushesBack) {
   EXPECT_EQ(tight->appended() + refused, 200u);
   tight->Close();
   EXPECT_EQ(tight->Append(e).code(), StatusCode::kUnavailable);
+}
+
+// The gateway's audit events reach the ledger through this sink without
+// anyone waiting for them: a steady stream of them shares a transaction (and
+// its fsync) per deferred interval instead of one each, and each is still
+// committed within about that interval, without a Flush.
+TEST(LocalAuditSinkTest, AStreamOfEventsSharesTransactionsAndCommitsWithinTheInterval) {
+  using namespace std::chrono_literals;
+  testing::TempDir dir;
+  auto key = NoteSigner::Generate("sink.example/ledger");
+  auto store = OpenStore("sqlite:" + (dir / "l.db").string());
+  ASSERT_TRUE(store.has_value());
+  LedgerOptions o;
+  o.deferred_commit_interval = 100ms;
+  auto l = Ledger::Open(std::move(*store), *key, o);
+  ASSERT_TRUE(l.has_value());
+  std::shared_ptr<Ledger> ledger = std::move(*l);
+  auto sink = std::make_shared<LocalAuditSink>(ledger, "gateway", /*max_pending=*/100000);
+  AuditEvent e;
+  e.type = "access.summary";
+  e.actor = "gateway-sa";
+  e.time = std::chrono::system_clock::now();
+  e.subjects.push_back({Digest(8), "acme-chat-7b"});
+  e.fields["window_start"] = "2026-11-26T15:00:00Z";
+  e.fields["window_end"] = "2026-11-26T15:01:00Z";
+  e.fields["requests"] = 1;
+  const std::uint64_t commits0 = ledger->commits();
+  // 100 events, one every 3 ms (300 ms): a commit each without deferral.
+  for (int i = 0; i < 100; ++i) {
+    ASSERT_TRUE(sink->Append(e).ok());
+    std::this_thread::sleep_for(3ms);
+  }
+  for (int i = 0; i < 500 && sink->appended() < 100; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(sink->appended(), 100u) << "committed within the interval, no Flush needed";
+  const std::uint64_t commits = ledger->commits() - commits0;
+  EXPECT_GE(commits, 2u);
+  EXPECT_LE(commits, 12u) << "about one transaction per 100 ms interval";
 }
 
 // WAL checkpoints are not part of a commit: a background thread copies the
