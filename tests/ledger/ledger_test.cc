@@ -19,7 +19,9 @@
 
 #include "core/clock.h"
 #include "core/encoding.h"
+#include "estate/loader.h"
 #include "ledger/checkpoint.h"
+#include "ledger/config.h"
 #include "ledger/query.h"
 #include "ledger/server.h"
 #include "ledger/verify.h"
@@ -780,6 +782,26 @@ TEST(EntryTest, AdoptCanonicalEntryMatchesTheFullParse) {
   same(R"([1])");
   opts.max_bytes = 80;
   same(R"({"actor":"a","time":"2026-12-07T04:00:00Z","type":"x-custom","zz":"0123456789"})");
+}
+
+TEST(LedgerConfigTest, ReadsTheDeferredCommitIntervalAndRefusesOneOutOfRange) {
+  auto read = [](const std::string& value, Diagnostics* d) {
+    auto r = estate::LoadString("version: 1\nname: t\nledger:\n  deferred_commit_interval_ms: " +
+                                    value + "\n",
+                                "estate.yaml");
+    EXPECT_TRUE(r.has_value());
+    return ReadLedgerConfig(r->estate, "var", "127.0.0.1", d);
+  };
+  Diagnostics ok;
+  EXPECT_EQ(read("250", &ok).deferred_commit_interval, std::chrono::milliseconds(250));
+  EXPECT_FALSE(ok.has_errors()) << ok.ToString();
+  EXPECT_EQ(DefaultLedgerConfig(nullptr, "var", "127.0.0.1").deferred_commit_interval,
+            std::chrono::milliseconds(10));
+  Diagnostics bad;
+  read("20000", &bad);
+  EXPECT_TRUE(bad.has_errors());
+  EXPECT_NE(bad.ToString().find("deferred_commit_interval_ms"), std::string::npos)
+      << bad.ToString();
 }
 
 TEST(HttpAuditSinkTest, RefusesBadConfiguration) {
