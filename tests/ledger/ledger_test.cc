@@ -786,9 +786,9 @@ TEST(EntryTest, AdoptCanonicalEntryMatchesTheFullParse) {
 
 TEST(LedgerConfigTest, ReadsTheDeferredCommitIntervalAndRefusesOneOutOfRange) {
   auto read = [](const std::string& value, Diagnostics* d) {
-    auto r = estate::LoadString("version: 1\nname: t\nledger:\n  deferred_commit_interval_ms: " +
-                                    value + "\n",
-                                "estate.yaml");
+    auto r = estate::LoadString(
+        "version: 1\nname: t\nledger:\n  deferred_commit_interval_ms: " + value + "\n",
+        "estate.yaml");
     EXPECT_TRUE(r.has_value());
     return ReadLedgerConfig(r->estate, "var", "127.0.0.1", d);
   };
