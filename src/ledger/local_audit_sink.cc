@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "core/audit_json.h"
 
 namespace rampart::ledger {
@@ -14,7 +16,9 @@ LocalAuditSink::LocalAuditSink(std::shared_ptr<Ledger> ledger, std::string submi
       max_entry_bytes_(max_entry_bytes) {}
 
 LocalAuditSink::~LocalAuditSink() {
-  // Callbacks reference this object: wait for every queued event.
+  // Callbacks reference this object: wait for every queued event, built now
+  // rather than after the ledger's deferred interval.
+  ledger_->Expedite();
   std::unique_lock lock(mu_);
   cv_.wait(lock, [&] { return pending_ == 0; });
 }
@@ -86,9 +90,20 @@ void LocalAuditSink::Submit(ParsedEntry entry, int attempt) {
 }
 
 Status LocalAuditSink::Flush(std::chrono::milliseconds timeout) {
-  ledger_->Expedite();
+  // Expedited again every slice: an event submitted again after a failed
+  // commit is deferred anew.
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
   std::unique_lock lock(mu_);
-  if (!cv_.wait_for(lock, timeout, [&] { return pending_ == 0; })) {
+  for (;;) {
+    lock.unlock();
+    ledger_->Expedite();
+    lock.lock();
+    auto slice =
+        std::min(deadline, std::chrono::steady_clock::now() + std::chrono::milliseconds(50));
+    if (cv_.wait_until(lock, slice, [&] { return pending_ == 0; })) break;
+    if (std::chrono::steady_clock::now() >= deadline) break;
+  }
+  if (pending_ != 0) {
     return UnavailableError("audit sink: " + std::to_string(pending_) +
                             " events are still waiting for the ledger");
   }
