@@ -9,7 +9,8 @@
 # concurrency 1 (p50/p99 over the direct upstream), the gateway's own time at
 # concurrency 1 as it measures it (rampart_gateway_own_duration_seconds over
 # one round, from /metrics), and the gateway's peak RSS
-# (VmHWM) after its first requests and after >= 1,000,000 requests.
+# (VmHWM) after its first requests and after >= 1,000,000 requests, and the
+# system calls each proxy makes per request (perf stat, when perf is there).
 # Then HTTP/2 (h2load, cleartext prior knowledge: nginx `listen ... http2`
 # proxy_pass vs the gateway's h2c) and gRPC (h2load ModelInfer calls: nginx
 # grpc_pass with upstream keep-alive vs the gateway's gRPC pass-through, both
@@ -396,6 +397,31 @@ printf '  audit records written to the ledger: %s\n' "$audit"
 # with the ledger file up to that bound, then stays flat.
 printf '  ledger database: %d KiB (its SQLite page cache, up to 64 MiB, counts in the RSS above)\n' \
   "$(du -sk "$work/var" | cut -f1)"
+
+# System calls per request, the one cost figure this VM's neighbours do not
+# move (requests/s spread about +-5% from run to run): `perf stat` counting
+# the raw_syscalls tracepoint on every thread of each proxy over one more
+# 5 s round. Skipped, with a line saying so, where perf or its tracepoints
+# are missing (it is a figure to read, not a goal).
+syscalls_per_req() {  # PID PORT
+  local tids n calls
+  tids=$(ls "/proc/$1/task" | paste -sd,)
+  perf stat -x, -e raw_syscalls:sys_enter -t "$tids" -o "$work/syscalls.csv" -- sleep 5 2>/dev/null &
+  local sp=$!
+  n=$(wrk -t2 -c64 -d5s -s "$work/post.lua" "http://127.0.0.1:$2/v1/chat/completions" | total)
+  wait "$sp" || return 1
+  calls=$(awk -F, '/raw_syscalls/ {print $1}' "$work/syscalls.csv")
+  [ -n "$calls" ] && [ "$calls" != "<not" ] || return 1
+  awk -v c="$calls" -v n="$n" 'BEGIN{printf "%.2f", c / n}'
+}
+ngx_worker=$(pgrep -P "$NGXPROXY" | head -1 || true)
+if command -v perf >/dev/null && [ -n "$ngx_worker" ] &&
+   s_ngx=$(syscalls_per_req "$ngx_worker" "$PROXY") && s_gw=$(syscalls_per_req "$GWPID" "$GW"); then
+  printf '  system calls per request (perf stat, all threads): nginx proxy %s | rampart gateway %s\n' \
+    "$s_ngx" "$s_gw"
+else
+  echo "  system calls per request: not measured (needs perf with the raw_syscalls tracepoint)"
+fi
 
 # HTTP/2 and gRPC: h2load, one connection per client, streams multiplexed.
 H2N=${GATEWAY_BENCH_H2_REQUESTS:-200000}
