@@ -5,7 +5,7 @@
 #   gateway   rampart serve (gateway + in-process ledger): API key, per-model
 #             authorization, rate limits (high, so none refuses) and the audit
 #             trail on (access.summary batches into the ledger); access log off
-# Prints throughput (wrk -t2 -c64), the ratio gateway/nginx, added latency at
+# Prints throughput (wrk -t2 -c64, 3 interleaved rounds, medians), the ratio gateway/nginx, added latency at
 # concurrency 1 (p50/p99 over the direct upstream), the gateway's own time at
 # concurrency 1 as it measures it (rampart_gateway_own_duration_seconds over
 # one round, from /metrics), and the gateway's peak RSS
@@ -38,7 +38,7 @@ command -v h2load >/dev/null || { echo "bench/gateway: h2load (nghttp2-client) i
 command -v nghttpd >/dev/null || { echo "bench/gateway: nghttpd (nghttp2-server) is not installed" >&2; exit 2; }
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 [ -x "$NGINX" ] || { echo "bench/gateway: nginx is not installed" >&2; exit 2; }
-DURATION=${GATEWAY_BENCH_SECONDS:-10}
+DURATION=${GATEWAY_BENCH_SECONDS:-5}
 RSS_REQUESTS=${GATEWAY_BENCH_RSS_REQUESTS:-1000000}
 
 work=$(mktemp -d)
@@ -186,7 +186,7 @@ cpu_ticks() {
 tck=$(getconf CLK_TCK)
 us_per_req() { awk -v t="$1" -v n="$2" -v k="$tck" 'BEGIN{printf "%.1f", t / k * 1e6 / n}'; }
 
-echo "gateway benchmark: wrk -t2 -c64 -d${DURATION}s, POST /v1/chat/completions, same load on both"
+echo "gateway benchmark: wrk -t2 -c64 -d${DURATION}s x ${GATEWAY_BENCH_ROUNDS:-3} interleaved rounds, POST /v1/chat/completions, same load on both"
 echo "  nginx proxy_pass: worker_processes 1, HTTP/1.1 keep-alive both sides (upstream keepalive 128)"
 echo "  rampart gateway:  threads 1, HTTP/1.1 keep-alive both sides (upstream pool 128 per thread),"
 echo "                    API key + per-model authz + local rate limits + audit batches to the"
@@ -195,23 +195,50 @@ echo "  upstream: nginx worker_processes 1 returning a fixed ${#BODY}-byte JSON 
 "$RAMPART" --version
 wrk -t2 -c64 -d2s -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" >/dev/null  # warm-up
 rss_start=$(vmhwm)
-c0=$(cpu_ticks "$NGXPROXY")
-out_proxy=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/post.lua" "http://127.0.0.1:$PROXY/v1/chat/completions")
-c1=$(cpu_ticks "$NGXPROXY"); g0=$(cpu_ticks "$GWPID")
-# GATEWAY_BENCH_PERF=FILE: also record a CPU profile of the gateway under this load.
-if [ -n "${GATEWAY_BENCH_PERF:-}" ]; then
-  perf record -g -o "$GATEWAY_BENCH_PERF" -p "$GWPID" -- sleep "$DURATION" 2>/dev/null & perfpid=$!
-fi
-out_gw=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions")
-[ -z "${GATEWAY_BENCH_PERF:-}" ] || wait "$perfpid"
-g1=$(cpu_ticks "$GWPID")
-r_proxy=$(echo "$out_proxy" | rps); r_gw=$(echo "$out_gw" | rps)
-printf '  nginx proxy_pass (baseline): %10.0f requests/s\n' "$r_proxy"
-printf '  rampart gateway:             %10.0f requests/s   ratio gateway/nginx = %.2f (goal >= 1.0)\n' \
-  "$r_gw" "$(awk -v a="$r_gw" -v b="$r_proxy" 'BEGIN{print a/b}')"
-echo "$out_gw" | errors | sed 's/^/  gateway: /'
-printf '  CPU per request (user+sys, all threads): nginx proxy %s us | rampart gateway %s us (incl. audit + ledger threads)\n' \
-  "$(us_per_req $((c1 - c0)) "$(echo "$out_proxy" | total)")" "$(us_per_req $((g1 - g0)) "$(echo "$out_gw" | total)")"
+# Interleaved rounds (order alternating, nginx first in odd rounds): a
+# neighbour's burst on this shared machine then lands in one round of one
+# path, and the medians below do not move with it (one run each, back to
+# back, swung the ratio by 0.1 between runs).
+ROUNDS=${GATEWAY_BENCH_ROUNDS:-3}
+declare -a rp_list rg_list ratio_list
+px_ticks=0; gw_ticks=0; px_total=0; gw_total=0; gw_errors=""
+run_proxy() {
+  local c0 c1 o
+  c0=$(cpu_ticks "$NGXPROXY")
+  o=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/post.lua" "http://127.0.0.1:$PROXY/v1/chat/completions")
+  c1=$(cpu_ticks "$NGXPROXY")
+  px_ticks=$((px_ticks + c1 - c0)); px_total=$((px_total + $(echo "$o" | total)))
+  r_proxy=$(echo "$o" | rps)
+}
+run_gw() {
+  local g0 g1 o
+  g0=$(cpu_ticks "$GWPID")
+  # GATEWAY_BENCH_PERF=FILE: also record a CPU profile of the gateway under this load (first round).
+  if [ -n "${GATEWAY_BENCH_PERF:-}" ] && [ "$round" = 1 ]; then
+    perf record -g -o "$GATEWAY_BENCH_PERF" -p "$GWPID" -- sleep "$DURATION" 2>/dev/null & perfpid=$!
+  fi
+  o=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions")
+  if [ -n "${GATEWAY_BENCH_PERF:-}" ] && [ "$round" = 1 ]; then wait "$perfpid"; fi
+  g1=$(cpu_ticks "$GWPID")
+  gw_ticks=$((gw_ticks + g1 - g0)); gw_total=$((gw_total + $(echo "$o" | total)))
+  gw_errors+=$(echo "$o" | errors)
+  r_gw=$(echo "$o" | rps)
+}
+for round in $(seq "$ROUNDS"); do
+  if [ $((round % 2)) = 1 ]; then run_proxy; run_gw; else run_gw; run_proxy; fi
+  rp_list+=("$r_proxy"); rg_list+=("$r_gw")
+  ratio_list+=("$(awk -v a="$r_gw" -v b="$r_proxy" 'BEGIN{printf "%.3f", a/b}')")
+done
+med() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+printf '  nginx proxy_pass (baseline): %10.0f requests/s   (median of %d rounds of %ss: %s)\n' \
+  "$(med "${rp_list[@]}")" "$ROUNDS" "$DURATION" "$(printf '%.0f ' "${rp_list[@]}")"
+printf '  rampart gateway:             %10.0f requests/s   (rounds: %s, interleaved)\n' \
+  "$(med "${rg_list[@]}")" "$(printf '%.0f ' "${rg_list[@]}")"
+printf '  ratio gateway/nginx = %.2f (median of the rounds'"'"' ratios: %s; goal >= 1.0)\n' \
+  "$(med "${ratio_list[@]}")" "${ratio_list[*]}"
+[ -z "$gw_errors" ] || echo "$gw_errors" | sed 's/^/  gateway: /'
+printf '  CPU per request (user+sys, all threads, all rounds): nginx proxy %s us | rampart gateway %s us (incl. audit + ledger threads)\n' \
+  "$(us_per_req "$px_ticks" "$px_total")" "$(us_per_req "$gw_ticks" "$gw_total")"
 
 echo "added latency at concurrency 1 (wrk -t1 -c1 --latency, 3 interleaved rounds of 3s per path,"
 echo "  median of the rounds), over the direct upstream:"
@@ -381,7 +408,7 @@ EOF
 fi
 
 # Peak RSS: keep going until the gateway has served RSS_REQUESTS in total.
-served=$(( $(echo "$out_gw" | total) + lat_gw_total ))
+served=$(( gw_total + lat_gw_total ))
 rss_mid=$(vmhwm)
 while [ "$served" -lt "$RSS_REQUESTS" ]; do
   n=$(wrk -t2 -c64 -d10s -s "$work/post.lua" "http://127.0.0.1:$GW/v1/chat/completions" | total)
@@ -390,7 +417,7 @@ done
 rss_end=$(vmhwm)
 audit=$(curl -s "http://127.0.0.1:$ADMIN/metrics" | awk '/^rampart_gateway_audit_records_total/ {print $2}')
 printf '  gateway peak RSS (VmHWM): %d KiB after warm-up, %d KiB after %d requests, %d KiB after %d requests\n' \
-  "$rss_start" "$rss_mid" "$(( $(echo "$out_gw" | total) + lat_gw_total ))" "$rss_end" "$served"
+  "$rss_start" "$rss_mid" "$(( gw_total + lat_gw_total ))" "$rss_end" "$served"
 printf '  audit records written to the ledger: %s\n' "$audit"
 # The in-process ledger's SQLite page cache (ledger cache_mib, 64 MiB by
 # default) holds the pages it writes until it is full: the process RSS grows
