@@ -229,13 +229,13 @@ for round in $(seq "$ROUNDS"); do
   rp_list+=("$r_proxy"); rg_list+=("$r_gw")
   ratio_list+=("$(awk -v a="$r_gw" -v b="$r_proxy" 'BEGIN{printf "%.3f", a/b}')")
 done
-med() { printf '%s\n' "$@" | sort -g | awk '{v[NR]=$1} END {if (NR % 2) print v[(NR+1)/2]; else print (v[NR/2]+v[NR/2+1])/2}'; }
+median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 printf '  nginx proxy_pass (baseline): %10.0f requests/s   (median of %d rounds of %ss: %s)\n' \
-  "$(med "${rp_list[@]}")" "$ROUNDS" "$DURATION" "$(printf '%.0f ' "${rp_list[@]}")"
+  "$(echo "${rp_list[*]}" | median)" "$ROUNDS" "$DURATION" "$(printf '%.0f ' "${rp_list[@]}")"
 printf '  rampart gateway:             %10.0f requests/s   (rounds: %s, interleaved)\n' \
-  "$(med "${rg_list[@]}")" "$(printf '%.0f ' "${rg_list[@]}")"
+  "$(echo "${rg_list[*]}" | median)" "$(printf '%.0f ' "${rg_list[@]}")"
 printf '  ratio gateway/nginx = %.2f (median of the rounds'"'"' ratios: %s; goal >= 1.0)\n' \
-  "$(med "${ratio_list[@]}")" "${ratio_list[*]}"
+  "$(echo "${ratio_list[*]}" | median)" "${ratio_list[*]}"
 [ -z "$gw_errors" ] || echo "$gw_errors" | sed 's/^/  gateway: /'
 printf '  CPU per request (user+sys, all threads, all rounds): nginx proxy %s us | rampart gateway %s us (incl. audit + ledger threads)\n' \
   "$(us_per_req "$px_ticks" "$px_total")" "$(us_per_req "$gw_ticks" "$gw_total")"
@@ -254,7 +254,6 @@ for round in 1 2 3; do
     [ "$path" != gw ] || lat_gw_total=$((lat_gw_total + $(echo "$o" | total)))
   done
 done
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 for q in 50 99; do
   u=$(echo "${lat[up,$q]}" | median); n=$(echo "${lat[proxy,$q]}" | median); g=$(echo "${lat[gw,$q]}" | median)
   printf '  p%s: upstream %7.1f us | nginx proxy +%7.1f us | rampart gateway +%7.1f us   (rounds, us: upstream %s| nginx %s| gateway %s)\n' \

@@ -559,6 +559,19 @@ TEST(EntryTest, ValidatesTypesFieldsAndSize) {
 namespace rampart::ledger {
 namespace {
 
+// A gateway's access summary about the model with digest Digest(n).
+AuditEvent AccessSummary(int n, int requests) {
+  AuditEvent e;
+  e.type = "access.summary";
+  e.actor = "gateway-sa";
+  e.time = std::chrono::system_clock::now();
+  e.subjects.push_back({Digest(n), "acme-chat-7b"});
+  e.fields["window_start"] = "2026-11-26T15:00:00Z";
+  e.fields["window_end"] = "2026-11-26T15:01:00Z";
+  e.fields["requests"] = requests;
+  return e;
+}
+
 TEST(LocalAuditSinkTest, AppendsValidatesAndPushesBack) {
   testing::TempDir dir;
   auto key = NoteSigner::Generate("sink.example/ledger");
@@ -568,14 +581,7 @@ TEST(LocalAuditSinkTest, AppendsValidatesAndPushesBack) {
   ASSERT_TRUE(l.has_value());
   std::shared_ptr<Ledger> ledger = std::move(*l);
   auto sink = std::make_shared<LocalAuditSink>(ledger, "gateway", /*max_pending=*/100000);
-  AuditEvent e;
-  e.type = "access.summary";
-  e.actor = "gateway-sa";
-  e.time = std::chrono::system_clock::now();
-  e.subjects.push_back({Digest(7), "acme-chat-7b"});
-  e.fields["window_start"] = "2026-11-26T15:00:00Z";
-  e.fields["window_end"] = "2026-11-26T15:01:00Z";
-  e.fields["requests"] = 42;
+  AuditEvent e = AccessSummary(7, 42);
   for (int i = 0; i < 50; ++i) ASSERT_TRUE(sink->Append(e).ok());
   AuditEvent bad = e;
   bad.fields["requests"] = "many";
@@ -615,14 +621,7 @@ TEST(LocalAuditSinkTest, AStreamOfEventsSharesTransactionsAndCommitsWithinTheInt
   ASSERT_TRUE(l.has_value());
   std::shared_ptr<Ledger> ledger = std::move(*l);
   auto sink = std::make_shared<LocalAuditSink>(ledger, "gateway", /*max_pending=*/100000);
-  AuditEvent e;
-  e.type = "access.summary";
-  e.actor = "gateway-sa";
-  e.time = std::chrono::system_clock::now();
-  e.subjects.push_back({Digest(8), "acme-chat-7b"});
-  e.fields["window_start"] = "2026-11-26T15:00:00Z";
-  e.fields["window_end"] = "2026-11-26T15:01:00Z";
-  e.fields["requests"] = 1;
+  AuditEvent e = AccessSummary(8, 1);
   const std::uint64_t commits0 = ledger->commits();
   // 100 events, one every 3 ms (about 300 ms): a commit each without deferral.
   const auto start = std::chrono::steady_clock::now();
