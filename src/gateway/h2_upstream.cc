@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "core/ascii.h"
+#include "core/http/read_drained.h"
 #include "core/tls.h"
 #include "gateway/tcp_connect.h"
 
@@ -183,6 +184,7 @@ class H2Upstream::Impl {
     for (;;) {
       auto [ec, n] = co_await s.async_read_some(asio::buffer(buf), kUse);
       if (ec) break;
+      http::NoteReadOn(s, buf.size(), n);
       ssize_t rv =
           nghttp2_session_mem_recv(session, reinterpret_cast<std::uint8_t*>(buf.data()), n);
       if (rv < 0) break;

@@ -28,6 +28,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/http/deadline.h"
+#include "core/http/read_drained.h"
 #include "core/http/parse.h"
 #include "core/http/server.h"
 #include "core/http/write_now.h"
@@ -109,6 +110,11 @@ struct UpstreamConn {
   // operation itself, not a coroutine (no frame of its own).
   asio::awaitable<std::tuple<error_code, std::size_t>> ReadSome(asio::mutable_buffer room) {
     return tls ? tls->async_read_some(room, kUse) : plain->async_read_some(room, kUse);
+  }
+  // After a read of `got` bytes into room for `asked`: on a plain socket, a
+  // short read means the next one waits for readiness (http::NoteRead).
+  void NoteRead(std::size_t asked, std::size_t got) {
+    if (plain) http::NoteRead(*plain, asked, got);
   }
   std::size_t size() const { return end - begin; }
   std::string_view buffered() const { return {in.get() + begin, end - begin}; }
@@ -1407,7 +1413,9 @@ class GatewayServer::Impl final : public http::Handler {
           break;
         }
         std::size_t n = 0;
-        std::tie(ec, n) = co_await conn->ReadSome(conn->Room(limits.max_header_bytes));
+        const asio::mutable_buffer room = conn->Room(limits.max_header_bytes);
+        std::tie(ec, n) = co_await conn->ReadSome(room);
+        conn->NoteRead(room.size(), n);
         last_read = Steady::now();
         conn->end += n;
         received = received || n > 0;
@@ -1498,7 +1506,9 @@ class GatewayServer::Impl final : public http::Handler {
       if (conn->size() == 0) {
         conn->deadline->Set(u.response_timeout);
         const Steady::time_point asked = Steady::now();
-        auto [ec, n] = co_await conn->ReadSome(conn->Room(0));
+        const asio::mutable_buffer room = conn->Room(0);
+        auto [ec, n] = co_await conn->ReadSome(room);
+        conn->NoteRead(room.size(), n);
         x.upstream += Steady::now() - asked;
         conn->end += n;
         if (ec == asio::error::eof && framing == http::ResponseFraming::kUntilClose) {

@@ -24,6 +24,7 @@
 #include <unordered_map>
 
 #include "core/ascii.h"
+#include "core/http/read_drained.h"
 #include "core/http/server_internal.h"
 
 namespace rampart::http::internal {
@@ -666,6 +667,7 @@ asio::awaitable<void> H2Conn::Run(Stream& stream, std::string initial) {
       lowest_.expires_never();
     }
     auto [ec, n] = co_await stream.async_read_some(asio::buffer(buf), kUse);
+    NoteReadOn(stream, buf.size(), n);
     lowest_.expires_never();
     if (ec) break;
     pending = std::string_view(buf.data(), n);

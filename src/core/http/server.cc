@@ -24,6 +24,7 @@
 #include <unordered_set>
 
 #include "core/http/deadline.h"
+#include "core/http/read_drained.h"
 #include "core/http/server_internal.h"
 #include "core/http/write_now.h"
 #include "core/json.h"
@@ -379,6 +380,7 @@ class H1Connection final : public Exchange {
           deadline_.Set(opts_.idle_timeout);
         }
         auto [ec, n] = co_await io().async_read_some(space, kUse);
+        NoteReadOn(io(), space.size(), n);
         deadline_.Clear();
         bool timed_out = ec && deadline_.expired();
         buf_.commit(n);
@@ -653,6 +655,7 @@ class H1Connection final : public Exchange {
       S& s, Buffers buffers, Steady::time_point deadline) {
     deadline_.SetAt(deadline);
     auto [ec, n] = co_await s.async_read_some(buffers, kUse);
+    NoteReadOn(s, asio::buffer_size(buffers), n);
     deadline_.Clear();
     co_return std::make_tuple(ec, n, ec && deadline_.expired());
   }

@@ -1,0 +1,137 @@
+// The short-read rule for Asio's reactor: after a read from a plain TCP
+// socket returned fewer bytes than it asked for, the socket's receive queue
+// was empty, so the next read should wait for the next readiness event
+// instead of first trying `recv` (which would fail with EAGAIN).
+//
+// Why: Asio's epoll reactor starts every read on a socket that has been
+// readable once with a speculative `recv`, and it stops doing so only at
+// end of file. A proxy's reads mostly follow a write it knows the peer must
+// answer first (the upstream's response after the request, the client's
+// next request after the response), so each of them cost a failed system
+// call: two per proxied request (docs/design/gateway-cost.md). Asio's other
+// way to wait, `async_wait`, re-arms the descriptor with `epoll_ctl` every
+// time, which costs more than the failed read.
+//
+// How: the reactor keeps a per-descriptor "try a speculative read" flag,
+// set whenever epoll reports the descriptor readable and cleared only at end
+// of file. `MarkReadDrained` clears it (under the descriptor's lock). Nothing
+// can be lost: the descriptor stays registered edge-triggered for input, and
+// bytes that arrive after the short read raise a new edge, which sets the
+// flag again and completes a queued read. The flag is private to Asio, so it
+// is reached through an explicit template instantiation (where access checks
+// do not apply); the layout is Boost 1.81's (Debian 12) and later 1.8x, and
+// for any other Boost or reactor the call does nothing (reads stay
+// speculative, as before).
+//
+// Thread-safety: the socket's io_context must be run by one thread (the
+// HTTP server's and the gateway's workers are): with several, another thread
+// could harvest the new edge between the short read and the call, and the
+// read queued next would wait for an edge that already came.
+#pragma once
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/version.hpp>
+#include <concepts>
+#include <cstddef>
+#include <type_traits>
+
+#if defined(BOOST_ASIO_HAS_EPOLL) && !defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT) && \
+    BOOST_VERSION >= 108100 && BOOST_VERSION < 109000
+#define RAMPART_READ_DRAINED_ENABLED 1
+#include <boost/asio/detail/epoll_reactor.hpp>
+#else
+#define RAMPART_READ_DRAINED_ENABLED 0
+#endif
+
+namespace rampart::http {
+
+#if RAMPART_READ_DRAINED_ENABLED
+namespace read_drained_detail {
+
+namespace ad = boost::asio::detail;
+using Reactor = ad::epoll_reactor;
+static_assert(std::is_same_v<ad::reactor, Reactor>, "the sockets' reactor is not epoll");
+using State = std::remove_pointer_t<Reactor::per_descriptor_data>;
+using Socket = boost::asio::basic_socket<boost::asio::ip::tcp, boost::asio::any_io_executor>;
+
+// A member pointer obtained where access is not checked: explicit
+// instantiations may name private members ([temp.spec.general]).
+template <class Tag, typename Tag::type kMember>
+struct Reach {
+  friend typename Tag::type Member(Tag) { return kMember; }
+};
+
+struct SpeculativeFlags {
+  using type = bool (State::*)[Reactor::max_ops];
+  friend type Member(SpeculativeFlags);
+};
+struct DescriptorMutex {
+  using type = ad::conditionally_enabled_mutex State::*;
+  friend type Member(DescriptorMutex);
+};
+
+template struct Reach<SpeculativeFlags, &State::try_speculative_>;
+template struct Reach<DescriptorMutex, &State::mutex_>;
+
+// The socket's implementation, reached as a class derived from it may.
+struct ImplAccess : Socket {
+  static State* StateOf(Socket& s) {
+    return (s.*(&ImplAccess::impl_)).get_implementation().reactor_data_;
+  }
+};
+
+}  // namespace read_drained_detail
+#endif
+
+// Whether MarkReadDrained takes effect with this Boost (false: it does nothing).
+inline constexpr bool kReadDrainedEnabled = RAMPART_READ_DRAINED_ENABLED != 0;
+
+// The socket's receive queue was found empty: its next read waits for
+// readiness instead of trying `recv` first.
+inline void MarkReadDrained(boost::asio::ip::tcp::socket& socket) {
+#if RAMPART_READ_DRAINED_ENABLED
+  namespace d = read_drained_detail;
+  d::State* state = d::ImplAccess::StateOf(socket);
+  if (state == nullptr) return;
+  d::ad::conditionally_enabled_mutex::scoped_lock lock(state->*Member(d::DescriptorMutex{}));
+  (state->*Member(d::SpeculativeFlags{}))[d::Reactor::read_op] = false;
+#else
+  (void)socket;
+#endif
+}
+
+// After a read of `got` bytes into room for `asked`: a short read drained
+// the socket. (A read that filled its buffer may have left bytes behind.)
+inline void NoteRead(boost::asio::ip::tcp::socket& socket, std::size_t asked, std::size_t got) {
+  if (got > 0 && got < asked) MarkReadDrained(socket);
+}
+
+// The same for a stream over a plain socket: the socket itself, or a stream
+// whose socket() is one (beast::tcp_stream). For others (TLS) nothing: their
+// own reads of the socket are not the caller's to judge.
+template <class Stream>
+inline void NoteReadOn(Stream& stream, std::size_t asked, std::size_t got) {
+  if constexpr (std::is_same_v<Stream, boost::asio::ip::tcp::socket>) {
+    NoteRead(stream, asked, got);
+  } else if constexpr (requires {
+                         { stream.socket() } -> std::same_as<boost::asio::ip::tcp::socket&>;
+                       }) {
+    NoteRead(stream.socket(), asked, got);
+  }
+}
+
+// For tests: whether the socket's next read starts with a speculative `recv`.
+inline bool ReadIsSpeculative(boost::asio::ip::tcp::socket& socket) {
+#if RAMPART_READ_DRAINED_ENABLED
+  namespace d = read_drained_detail;
+  d::State* state = d::ImplAccess::StateOf(socket);
+  if (state == nullptr) return false;
+  d::ad::conditionally_enabled_mutex::scoped_lock lock(state->*Member(d::DescriptorMutex{}));
+  return (state->*Member(d::SpeculativeFlags{}))[d::Reactor::read_op];
+#else
+  (void)socket;
+  return true;
+#endif
+}
+
+}  // namespace rampart::http
