@@ -13,6 +13,7 @@
 #include <unordered_map>
 
 #include "core/ascii.h"
+#include "core/http/noting_stream.h"
 #include "core/http/read_drained.h"
 #include "core/tls.h"
 #include "gateway/tcp_connect.h"
@@ -218,7 +219,7 @@ class H2Upstream::Impl {
 
   asio::any_io_executor ex;
   std::optional<beast::tcp_stream> plain;
-  std::unique_ptr<beast::ssl_stream<beast::tcp_stream>> tls;
+  std::unique_ptr<beast::ssl_stream<http::NotingTcpStream>> tls;  // reads by the short-read rule
   nghttp2_session* session = nullptr;
   std::unordered_map<std::int32_t, std::shared_ptr<H2UpstreamStream>> streams;
   asio::steady_timer write_signal;
@@ -350,7 +351,7 @@ asio::awaitable<std::expected<std::shared_ptr<H2Upstream>, HttpError>> H2Upstrea
   s.socket().set_option(tcp::no_delay(true), ec);
   if (tls_ctx) {
     impl->tls =
-        std::make_unique<beast::ssl_stream<beast::tcp_stream>>(std::move(*impl->plain), *tls_ctx);
+        std::make_unique<beast::ssl_stream<http::NotingTcpStream>>(std::move(*impl->plain), *tls_ctx);
     impl->plain.reset();
     std::string name = u.server_name.empty() ? u.grpc_host : u.server_name;
     SSL_set_tlsext_host_name(impl->tls->native_handle(), name.c_str());

@@ -28,6 +28,7 @@
 #include "core/crypto.h"
 #include "core/encoding.h"
 #include "core/http/deadline.h"
+#include "core/http/noting_stream.h"
 #include "core/http/read_drained.h"
 #include "core/http/parse.h"
 #include "core/http/server.h"
@@ -93,7 +94,7 @@ struct UpstreamConn {
   static constexpr std::size_t kInitialBytes = 16 * 1024;
 
   std::optional<tcp::socket> plain;
-  std::unique_ptr<ssl::stream<tcp::socket>> tls;
+  std::unique_ptr<ssl::stream<http::NotingSocket>> tls;  // reads by the short-read rule
   // Received bytes not yet used: in[begin, end) of `cap`.
   std::unique_ptr<char[]> in;
   std::size_t cap = 0, begin = 0, end = 0;
@@ -1248,7 +1249,7 @@ class GatewayServer::Impl final : public http::Handler {
       Status err;
       auto ctx = UpstreamTls(u, &err);
       if (!ctx) co_return fail(502, "upstream_unavailable", "tls", err.message());
-      conn->tls = std::make_unique<ssl::stream<tcp::socket>>(std::move(*conn->plain), *ctx);
+      conn->tls = std::make_unique<ssl::stream<http::NotingSocket>>(std::move(*conn->plain), *ctx);
       conn->plain.reset();
       std::string name = u.server_name.empty() ? u.host : u.server_name;
       SSL_set_tlsext_host_name(conn->tls->native_handle(), name.c_str());

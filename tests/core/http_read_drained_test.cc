@@ -15,6 +15,15 @@
 #include <string>
 #include <thread>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "core/http/noting_stream.h"
 #include "core/http/read_drained.h"
 
 namespace rampart::http {
@@ -61,6 +70,17 @@ struct Pair {
   std::string buf;
 };
 
+// A connection's first short read registers it for EPOLLRDHUP and is not
+// marked; this exchange gets that done, so the tests below see the rule.
+void Warm(Pair& p) {
+  p.Send("warm");
+  auto r = p.Read(64);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->bytes, "warm");
+  EXPECT_FALSE(MarkReadDrained(p.b)) << "the first short read only registers the socket";
+  EXPECT_TRUE(ReadIsSpeculative(p.b));
+}
+
 TEST(ReadDrainedTest, IsInEffectWithThisBoost) {
   // Debian 12's Boost (1.81) with the epoll reactor: the rule must not have
   // turned itself off.
@@ -69,6 +89,7 @@ TEST(ReadDrainedTest, IsInEffectWithThisBoost) {
 
 TEST(ReadDrainedTest, AShortReadMakesTheNextReadWaitAndAFullOneDoesNot) {
   Pair p;
+  Warm(p);
   p.Send("0123456789");
   auto r = p.Read(4);  // fills its buffer: bytes may be left
   ASSERT_TRUE(r);
@@ -84,12 +105,14 @@ TEST(ReadDrainedTest, AShortReadMakesTheNextReadWaitAndAFullOneDoesNot) {
 
   // A zero-byte result (end of file, an error) marks nothing.
   Pair q;
+  Warm(q);
   NoteRead(q.b, 64, 0);
   EXPECT_TRUE(ReadIsSpeculative(q.b));
 }
 
 TEST(ReadDrainedTest, BytesSentAfterTheMarkCompleteTheQueuedRead) {
   Pair p;
+  Warm(p);
   p.Send("head");
   auto r = p.Read(64);
   ASSERT_TRUE(r);
@@ -115,6 +138,7 @@ TEST(ReadDrainedTest, BytesSentAfterTheMarkCompleteTheQueuedRead) {
 
 TEST(ReadDrainedTest, BytesThatArriveBetweenTheShortReadAndTheMarkAreRead) {
   Pair p;
+  Warm(p);
   p.Send("first");
   auto r = p.Read(64);
   ASSERT_TRUE(r);
@@ -132,6 +156,7 @@ TEST(ReadDrainedTest, BytesThatArriveBetweenTheShortReadAndTheMarkAreRead) {
 
 TEST(ReadDrainedTest, BytesThatArriveWhileNoReadIsQueuedAreRead) {
   Pair p;
+  Warm(p);
   p.Send("first");
   auto r = p.Read(64);
   ASSERT_TRUE(r);
@@ -153,6 +178,7 @@ TEST(ReadDrainedTest, BytesThatArriveWhileNoReadIsQueuedAreRead) {
 
 TEST(ReadDrainedTest, EndOfFileAfterTheMarkEndsTheRead) {
   Pair p;
+  Warm(p);
   p.Send("last");
   auto r = p.Read(64);
   ASSERT_TRUE(r);
@@ -164,6 +190,7 @@ TEST(ReadDrainedTest, EndOfFileAfterTheMarkEndsTheRead) {
 
   // And a reset.
   Pair q;
+  Warm(q);
   q.Send("x");
   r = q.Read(64);
   ASSERT_TRUE(r);
@@ -177,6 +204,7 @@ TEST(ReadDrainedTest, EndOfFileAfterTheMarkEndsTheRead) {
 
 TEST(ReadDrainedTest, NoteReadOnReachesTheSocketOfAStreamAndLeavesOthers) {
   Pair p;
+  Warm(p);
   p.Send("ab");
   auto r = p.Read(64);
   ASSERT_TRUE(r);
@@ -185,6 +213,180 @@ TEST(ReadDrainedTest, NoteReadOnReachesTheSocketOfAStreamAndLeavesOthers) {
   struct NotASocket {
   } other;
   NoteReadOn(other, 64, 2);  // compiles to nothing
+}
+
+// The peer's FIN queued behind the data: the read returns the data (short)
+// and consumes the FIN, so no edge will come for it. Whether epoll reported
+// it before the read (the mark is refused) or not (its edge is still to
+// come), the next read ends with end of file.
+TEST(ReadDrainedTest, AFinThatCameWithTheDataStillEndsTheNextRead) {
+  {
+    SCOPED_TRACE("FIN reported before the read");
+    Pair p;
+    Warm(p);
+    std::optional<Pair::Result> got;
+    std::string buf(64, '\0');
+    p.b.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
+      got = Pair::Result{ec, buf.substr(0, n)};
+    });
+    p.Send("last words");
+    p.a.shutdown(tcp::socket::shutdown_send);
+    std::this_thread::sleep_for(20ms);  // both in the socket before epoll is asked
+    p.ioc.restart();
+    p.ioc.run_for(5000ms);
+    ASSERT_TRUE(got);
+    ASSERT_EQ(got->bytes, "last words");
+    EXPECT_FALSE(MarkReadDrained(p.b)) << "the FIN was reported: no mark";
+    auto r = p.Read(64);
+    ASSERT_TRUE(r) << "the end of file was missed";
+    EXPECT_EQ(r->ec, asio::error::eof);
+  }
+  {
+    SCOPED_TRACE("FIN not yet reported");
+    Pair p;
+    Warm(p);
+    p.Send("more");
+    p.ioc.restart();
+    p.ioc.poll();  // "more" is reported: the next read is speculative
+    p.Send("last words");
+    p.a.shutdown(tcp::socket::shutdown_send);
+    std::this_thread::sleep_for(20ms);
+    std::string buf(64, '\0');
+    error_code ec;
+    std::size_t n = p.b.read_some(asio::buffer(buf), ec);  // as a speculative read would
+    ASSERT_FALSE(ec);
+    ASSERT_EQ(buf.substr(0, n), "morelast words");
+    NoteRead(p.b, buf.size(), n);
+    auto r = p.Read(64);
+    ASSERT_TRUE(r) << "the end of file was missed";
+    EXPECT_EQ(r->ec, asio::error::eof);
+  }
+}
+
+// TLS: the SSL layer reads the socket through NotingSocket (the gateway's
+// upstream connections) or NotingTcpStream (the server's connections), so
+// its short reads of the socket make the next one wait, and the records
+// that come later are read all the same.
+struct SelfSigned {
+  std::string cert_pem, key_pem;
+  SelfSigned() {
+    EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
+    X509* x = X509_new();
+    ASN1_INTEGER_set(X509_get_serialNumber(x), 1);
+    X509_gmtime_adj(X509_getm_notBefore(x), 0);
+    X509_gmtime_adj(X509_getm_notAfter(x), 3600);
+    X509_set_pubkey(x, key);
+    X509_NAME* name = X509_get_subject_name(x);
+    X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC,
+                               reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
+    X509_set_issuer_name(x, name);
+    X509_sign(x, key, EVP_sha256());
+    BIO* b = BIO_new(BIO_s_mem());
+    PEM_write_bio_X509(b, x);
+    char* data = nullptr;
+    long n = BIO_get_mem_data(b, &data);
+    cert_pem.assign(data, static_cast<std::size_t>(n));
+    BIO_free(b);
+    b = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(b, key, nullptr, nullptr, 0, nullptr, nullptr);
+    n = BIO_get_mem_data(b, &data);
+    key_pem.assign(data, static_cast<std::size_t>(n));
+    BIO_free(b);
+    X509_free(x);
+    EVP_PKEY_free(key);
+  }
+};
+
+TEST(ReadDrainedTest, TlsReadsThroughTheNotingLayersWaitAfterAShortRead) {
+  namespace ssl = asio::ssl;
+  namespace beast = boost::beast;
+  SelfSigned cert;
+  ssl::context server_ctx(ssl::context::tls_server);
+  server_ctx.use_certificate_chain(asio::buffer(cert.cert_pem));
+  server_ctx.use_private_key(asio::buffer(cert.key_pem), ssl::context::pem);
+  ssl::context client_ctx(ssl::context::tls_client);
+
+  Pair p;
+  // The client's side is a beast stream, the server's a plain socket: both
+  // wrappers are used.
+  beast::ssl_stream<NotingTcpStream> client(std::move(p.a), client_ctx);
+  ssl::stream<NotingSocket> server(NotingSocket(std::move(p.b)), server_ctx);
+  error_code cec, sec;
+  int done = 0;
+  client.async_handshake(ssl::stream_base::client, [&](error_code ec) { cec = ec, ++done; });
+  server.async_handshake(ssl::stream_base::server, [&](error_code ec) { sec = ec, ++done; });
+  p.ioc.restart();
+  p.ioc.run_for(5000ms);
+  ASSERT_EQ(done, 2);
+  ASSERT_FALSE(cec) << cec.message();
+  ASSERT_FALSE(sec) << sec.message();
+
+  auto server_read = [&](std::chrono::milliseconds limit) {
+    std::optional<std::string> got;
+    std::string buf(256, '\0');
+    server.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
+      got = ec ? std::string("error: ") + ec.message() : buf.substr(0, n);
+    });
+    p.ioc.restart();
+    p.ioc.run_for(limit);
+    return got;
+  };
+  auto client_write = [&](std::string_view bytes) {
+    error_code wec;
+    bool written = false;
+    asio::async_write(client, asio::buffer(bytes), [&](error_code ec, std::size_t) {
+      wec = ec;
+      written = true;
+    });
+    p.ioc.restart();
+    p.ioc.run_for(5000ms);
+    ASSERT_TRUE(written);
+    ASSERT_FALSE(wec);
+  };
+
+  client_write("first request");
+  auto got = server_read(5000ms);
+  ASSERT_TRUE(got);
+  EXPECT_EQ(*got, "first request");
+  EXPECT_FALSE(ReadIsSpeculative(server.next_layer()))
+      << "the TLS layer's short read of the socket did not mark it drained";
+
+  // A record that comes after the mark completes the read queued before it.
+  {
+    std::optional<std::string> second;
+    std::string buf(256, '\0');
+    server.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
+      second = ec ? std::string("error: ") + ec.message() : buf.substr(0, n);
+    });
+    p.ioc.restart();
+    p.ioc.run_for(50ms);
+    EXPECT_FALSE(second);
+    client_write("second request");
+    if (!second) {
+      p.ioc.restart();
+      p.ioc.run_for(5000ms);
+    }
+    ASSERT_TRUE(second) << "a TLS record sent after the mark was never read";
+    EXPECT_EQ(*second, "second request");
+  }
+
+  // And the client's side (NotingTcpStream) reads the answer the same way.
+  {
+    error_code wec;
+    asio::async_write(server, asio::buffer(std::string_view("answer")),
+                      [&](error_code ec, std::size_t) { wec = ec; });
+    std::optional<std::string> answer;
+    std::string buf(256, '\0');
+    client.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
+      answer = ec ? std::string("error: ") + ec.message() : buf.substr(0, n);
+    });
+    p.ioc.restart();
+    p.ioc.run_for(5000ms);
+    ASSERT_FALSE(wec);
+    ASSERT_TRUE(answer);
+    EXPECT_EQ(*answer, "answer");
+    EXPECT_FALSE(ReadIsSpeculative(beast::get_lowest_layer(client).socket()));
+  }
 }
 
 }  // namespace

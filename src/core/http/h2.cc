@@ -24,6 +24,7 @@
 #include <unordered_map>
 
 #include "core/ascii.h"
+#include "core/http/noting_stream.h"
 #include "core/http/read_drained.h"
 #include "core/http/server_internal.h"
 
@@ -702,8 +703,8 @@ asio::awaitable<void> ServeHttp2(ServerCore& core, Worker& w, Stream& stream,
 template asio::awaitable<void> ServeHttp2<beast::tcp_stream>(ServerCore&, Worker&,
                                                              beast::tcp_stream&,
                                                              const ConnectionInfo&, std::string);
-template asio::awaitable<void> ServeHttp2<beast::ssl_stream<beast::tcp_stream>>(
-    ServerCore&, Worker&, beast::ssl_stream<beast::tcp_stream>&, const ConnectionInfo&,
+template asio::awaitable<void> ServeHttp2<beast::ssl_stream<NotingTcpStream>>(
+    ServerCore&, Worker&, beast::ssl_stream<NotingTcpStream>&, const ConnectionInfo&,
     std::string);
 
 }  // namespace rampart::http::internal

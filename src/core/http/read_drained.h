@@ -14,13 +14,23 @@
 //
 // How: the reactor keeps a per-descriptor "try a speculative read" flag,
 // set whenever epoll reports the descriptor readable and cleared only at end
-// of file. `MarkReadDrained` clears it (under the descriptor's lock). Nothing
-// can be lost: the descriptor stays registered edge-triggered for input, and
-// bytes that arrive after the short read raise a new edge, which sets the
-// flag again and completes a queued read. The flag is private to Asio, so it
-// is reached through an explicit template instantiation (where access checks
-// do not apply); the layout is Boost 1.81's (Debian 12) and later 1.8x, and
-// for any other Boost or reactor the call does nothing (reads stay
+// of file. `MarkReadDrained` clears it (under the descriptor's lock). Bytes
+// that arrive after the short read raise a new edge, which sets the flag
+// again and completes a queued read.
+//
+// The peer's FIN is the exception, and the reason for the second rule: a
+// `recv` that reaches a FIN queued behind the data returns the data, short,
+// and consumes the FIN; the next `recv` would return 0, but no new edge will
+// come. So the socket is also registered for EPOLLRDHUP (once, on its first
+// short read, which is therefore not marked), and a short read is not marked
+// when the events epoll last reported for the socket include EPOLLRDHUP,
+// EPOLLHUP or EPOLLERR. A FIN that arrives after that report raises an edge
+// of its own, still to be harvested, which sets the flag again.
+//
+// The flag, the registration and the last events are private to Asio, so
+// they are reached through explicit template instantiations (where access
+// checks do not apply); the layout is Boost 1.81's (Debian 12) and later
+// 1.8x, and for any other Boost or reactor the call does nothing (reads stay
 // speculative, as before).
 //
 // Thread-safety: the socket's io_context must be run by one thread (the
@@ -38,7 +48,11 @@
 #if defined(BOOST_ASIO_HAS_EPOLL) && !defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT) && \
     BOOST_VERSION >= 108100 && BOOST_VERSION < 109000
 #define RAMPART_READ_DRAINED_ENABLED 1
+#include <sys/epoll.h>
+
 #include <boost/asio/detail/epoll_reactor.hpp>
+#include <boost/asio/detail/scheduler_operation.hpp>
+#include <cstdint>
 #else
 #define RAMPART_READ_DRAINED_ENABLED 0
 #endif
@@ -70,8 +84,36 @@ struct DescriptorMutex {
   friend type Member(DescriptorMutex);
 };
 
+struct RegisteredEvents {
+  using type = std::uint32_t State::*;
+  friend type Member(RegisteredEvents);
+};
+struct DescriptorFd {
+  using type = int State::*;
+  friend type Member(DescriptorFd);
+};
+struct ReactorOf {
+  using type = Reactor* State::*;
+  friend type Member(ReactorOf);
+};
+struct EpollFd {
+  using type = int Reactor::*;
+  friend type Member(EpollFd);
+};
+// The events epoll last reported for the descriptor (the descriptor state is
+// the reactor's scheduler operation; the events are its "task result").
+struct LastEvents {
+  using type = unsigned int ad::scheduler_operation::*;
+  friend type Member(LastEvents);
+};
+
 template struct Reach<SpeculativeFlags, &State::try_speculative_>;
 template struct Reach<DescriptorMutex, &State::mutex_>;
+template struct Reach<RegisteredEvents, &State::registered_events_>;
+template struct Reach<DescriptorFd, &State::descriptor_>;
+template struct Reach<ReactorOf, &State::reactor_>;
+template struct Reach<EpollFd, &Reactor::epoll_fd_>;
+template struct Reach<LastEvents, &ad::scheduler_operation::task_result_>;
 
 // The socket's implementation, reached as a class derived from it may.
 struct ImplAccess : Socket {
@@ -87,16 +129,35 @@ struct ImplAccess : Socket {
 inline constexpr bool kReadDrainedEnabled = RAMPART_READ_DRAINED_ENABLED != 0;
 
 // The socket's receive queue was found empty: its next read waits for
-// readiness instead of trying `recv` first.
-inline void MarkReadDrained(boost::asio::ip::tcp::socket& socket) {
+// readiness instead of trying `recv` first. Returns whether it was marked:
+// not on the socket's first call (which registers it for EPOLLRDHUP), nor
+// when the peer's FIN may already have been read (see above).
+inline bool MarkReadDrained(boost::asio::ip::tcp::socket& socket) {
 #if RAMPART_READ_DRAINED_ENABLED
   namespace d = read_drained_detail;
   d::State* state = d::ImplAccess::StateOf(socket);
-  if (state == nullptr) return;
+  if (state == nullptr) return false;
   d::ad::conditionally_enabled_mutex::scoped_lock lock(state->*Member(d::DescriptorMutex{}));
+  std::uint32_t& registered = state->*Member(d::RegisteredEvents{});
+  if (registered == 0) return false;  // not in the reactor
+  if ((registered & EPOLLRDHUP) == 0) {
+    epoll_event ev = {};
+    ev.events = registered | EPOLLRDHUP;
+    ev.data.ptr = state;
+    const int epoll_fd = (state->*Member(d::ReactorOf{}))->*Member(d::EpollFd{});
+    if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, state->*Member(d::DescriptorFd{}), &ev) == 0) {
+      registered |= EPOLLRDHUP;
+    }
+    return false;
+  }
+  // The C-style cast reaches the private base, as only it may.
+  const unsigned int last = ((d::ad::scheduler_operation*)state)->*Member(d::LastEvents{});
+  if ((last & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) return false;
   (state->*Member(d::SpeculativeFlags{}))[d::Reactor::read_op] = false;
+  return true;
 #else
   (void)socket;
+  return false;
 #endif
 }
 

@@ -24,6 +24,7 @@
 #include <unordered_set>
 
 #include "core/http/deadline.h"
+#include "core/http/noting_stream.h"
 #include "core/http/read_drained.h"
 #include "core/http/server_internal.h"
 #include "core/http/write_now.h"
@@ -795,7 +796,8 @@ asio::awaitable<void> Server::Impl::Connection(Worker& w, tcp::socket socket, st
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     co_return;
   }
-  beast::ssl_stream<beast::tcp_stream> stream(std::move(socket), *ssl_);
+  // The TLS layer reads through NotingTcpStream: the short-read rule.
+  beast::ssl_stream<NotingTcpStream> stream(std::move(socket), *ssl_);
   beast::get_lowest_layer(stream).expires_after(opts_.header_read_timeout);
   auto [hec] = co_await stream.async_handshake(ssl::stream_base::server, kUse);
   if (hec) {
@@ -809,7 +811,7 @@ asio::awaitable<void> Server::Impl::Connection(Worker& w, tcp::socket socket, st
     info.http2 = true;
     co_await internal::ServeHttp2(core_, w, stream, info, std::string());
   } else {
-    H1Connection<beast::ssl_stream<beast::tcp_stream>> c(core_, w, stream, std::move(info));
+    H1Connection<beast::ssl_stream<NotingTcpStream>> c(core_, w, stream, std::move(info));
     co_await c.Run();
   }
   beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(2));
