@@ -16,8 +16,10 @@
 # grpc_pass with upstream keep-alive vs the gateway's gRPC pass-through, both
 # to the same h2c upstream,
 # an nghttpd answering every call with one message and grpc-status 0).
+# Then HTTP/1.1 over TLS (wrk over https: nginx `listen ... ssl` proxy_pass vs
+# the gateway terminating TLS 1.3; interleaved rounds, medians, CPU per request).
 # Both proxies get one worker (nginx worker_processes 1, gateway threads: 1).
-# Usage: bench/gateway/run.sh BUILD_DIR       (about 3 minutes)
+# Usage: bench/gateway/run.sh BUILD_DIR       (about 5 minutes)
 #   GATEWAY_BENCH_SECONDS, GATEWAY_BENCH_RSS_REQUESTS, GATEWAY_BENCH_PERF=perf.data
 #   GATEWAY_BASELINE_REF=<commit>: also build that commit's `rampart` (in a
 #     git worktree under GATEWAY_BASELINE_DIR, default
@@ -500,3 +502,70 @@ failed=$(curl -s "http://127.0.0.1:$ADMIN/metrics" |
 printf '  nginx grpc_pass (baseline):        %10.0f calls/s, %s us CPU/call\n' "$g_n" "$g_ncpu"
 printf '  rampart gateway gRPC:              %10.0f calls/s, %s us CPU/call   ratio gateway/nginx = %s\n' \
   "$g_g" "$g_gcpu" "$(ratio "$g_g" "$g_n")"
+
+# HTTP/1.1 over TLS: the client side terminated by each proxy (TLS 1.3, a
+# P-256 certificate, keep-alive), the same plain upstream. A second nginx
+# (`listen ... ssl`, proxy_pass) and a second gateway (the same estate with a
+# `tls:` section, its own ports and var dir), each loaded only in its turn.
+command -v openssl >/dev/null || { echo "bench/gateway: openssl is not installed" >&2; exit 2; }
+mkdir -p "$work/tls" "$work/nginx-tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+  -keyout "$work/tls/server.key" -out "$work/tls/server.pem" 2>"$work/tls/openssl.err" ||
+  { cat "$work/tls/openssl.err" >&2; exit 1; }
+TLSPROXY=$(free_port); TLSGW=$(free_port); TLSADMIN=$(free_port); TLSLEDGER=$(free_port)
+cat >"$work/nginx-tls/nginx.conf" <<EOF
+daemon off; worker_processes 1; pid $work/nginx-tls/nginx.pid; error_log $work/nginx-tls/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off; keepalive_requests 1000000; client_body_temp_path $work/nginx-tls;
+  proxy_temp_path $work/nginx-tls; fastcgi_temp_path $work/nginx-tls; uwsgi_temp_path $work/nginx-tls;
+  scgi_temp_path $work/nginx-tls;
+  upstream up { server 127.0.0.1:$UP; keepalive 128; }
+  server { listen 127.0.0.1:$TLSPROXY ssl;
+    ssl_certificate $work/tls/server.pem; ssl_certificate_key $work/tls/server.key; ssl_protocols TLSv1.3;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+}
+EOF
+"$NGINX" -p "$work/nginx-tls" -c "$work/nginx-tls/nginx.conf" 2>/dev/null & NGXTLS=$!; pids+=($NGXTLS)
+ledger_line=$(grep -n '^  listen: ' "$work/estate.yaml" | tail -1 | cut -d: -f1)
+sed -e "s|^  listen: 127.0.0.1:$GW\$|  listen: 127.0.0.1:$TLSGW\n  tls: {cert: $work/tls/server.pem, key: $work/tls/server.key}|" \
+    -e "s|listen: 127.0.0.1:$ADMIN}|listen: 127.0.0.1:$TLSADMIN}|" \
+    -e "${ledger_line}s|.*|  listen: 127.0.0.1:$TLSLEDGER|" "$work/estate.yaml" >"$work/tls/estate.yaml"
+(cd "$work/tls" && exec "$RAMPART" --log-level warn serve --estate estate.yaml --var-dir "$work/tls/var") \
+  >"$work/tls/serve.log" 2>&1 & TLSGWPID=$!; pids+=($TLSGWPID)
+wait_port "$TLSPROXY"; wait_port "$TLSGW"
+for p in $TLSPROXY $TLSGW; do
+  code=$(curl -sk -o /dev/null -w '%{http_code}' -X POST -H "Authorization: Bearer $KEY" \
+    -H 'Content-Type: application/json' \
+    -d '{"model":"bench-model","messages":[{"role":"user","content":"hello"}]}' "https://127.0.0.1:$p/v1/chat/completions")
+  [ "$code" = 200 ] || { echo "bench/gateway: TLS port $p answered $code" >&2; cat "$work/tls/serve.log" >&2; exit 1; }
+done
+echo "HTTP/1.1 over TLS (wrk -t2 -c64 -d${DURATION}s over https, TLS 1.3, P-256, keep-alive; $ROUNDS interleaved rounds, medians):"
+declare -a tn_list tg_list tr_list
+tn_ticks=0; tg_ticks=0; tn_total=0; tg_total=0
+tls_round() {  # nginx|gateway
+  local pid=$NGXTLS port=$TLSPROXY c0 c1 o
+  [ "$1" = gateway ] && pid=$TLSGWPID && port=$TLSGW
+  c0=$(cpu_ticks "$pid")
+  o=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/post.lua" "https://127.0.0.1:$port/v1/chat/completions")
+  c1=$(cpu_ticks "$pid")
+  if [ "$1" = gateway ]; then
+    tg_ticks=$((tg_ticks + c1 - c0)); tg_total=$((tg_total + $(echo "$o" | total))); r_tg=$(echo "$o" | rps)
+    [ -z "$(echo "$o" | errors)" ] || echo "$o" | errors | sed 's/^/  gateway over TLS: /'
+  else
+    tn_ticks=$((tn_ticks + c1 - c0)); tn_total=$((tn_total + $(echo "$o" | total))); r_tn=$(echo "$o" | rps)
+  fi
+}
+wrk -t2 -c64 -d2s -s "$work/post.lua" "https://127.0.0.1:$TLSGW/v1/chat/completions" >/dev/null  # warm-up
+wrk -t2 -c64 -d2s -s "$work/post.lua" "https://127.0.0.1:$TLSPROXY/v1/chat/completions" >/dev/null
+for round in $(seq "$ROUNDS"); do
+  if [ $((round % 2)) = 1 ]; then tls_round nginx; tls_round gateway; else tls_round gateway; tls_round nginx; fi
+  tn_list+=("$r_tn"); tg_list+=("$r_tg")
+  tr_list+=("$(awk -v a="$r_tg" -v b="$r_tn" 'BEGIN{printf "%.3f", a/b}')")
+done
+printf '  nginx ssl proxy_pass (baseline):   %10.0f requests/s, %s us CPU/request   (rounds: %s)\n' \
+  "$(echo "${tn_list[*]}" | median)" "$(us_per_req "$tn_ticks" "$tn_total")" "$(printf '%.0f ' "${tn_list[@]}")"
+printf '  rampart gateway TLS:               %10.0f requests/s, %s us CPU/request   (rounds: %s)   ratio gateway/nginx = %.2f (rounds: %s)\n' \
+  "$(echo "${tg_list[*]}" | median)" "$(us_per_req "$tg_ticks" "$tg_total")" "$(printf '%.0f ' "${tg_list[@]}")" \
+  "$(echo "${tr_list[*]}" | median)" "${tr_list[*]}"
