@@ -59,6 +59,21 @@ Fmt Detect(std::span<const std::uint8_t> h, std::uint64_t size) {
       std::memcmp(h.data(), kTorchLegacyMagic, sizeof kTorchLegacyMagic) == 0) {
     return Fmt::kTorchLegacy;
   }
+  // Containers whose magic is 6 bytes or more come before safetensors: read
+  // as a header length, their first 8 bytes are above 2^40, which no
+  // safetensors file has, while the '{' that safetensors wants at byte 8 is
+  // for them an ordinary byte (in a 7z file the start header's CRC, so about
+  // one archive in 256 has it; those were taken for a broken safetensors
+  // file and their members never scanned).
+  if (StartsWith(h, "7z\xbc\xaf\x27\x1c")) return Fmt::k7z;
+  if (StartsWith(h, std::string_view("\xfd"
+                                     "7zXZ\x00",
+                                     6)))
+    return Fmt::kXz;
+  if (StartsWith(h, std::string_view("Rar!\x1a\x07\x00", 7)) ||
+      StartsWith(h, std::string_view("Rar!\x1a\x07\x01\x00", 8))) {
+    return Fmt::kRar;
+  }
   // A safetensors header length can start with 0x80 0x0N; the '{' at byte 8
   // (not an opcode) decides. The first 8 bytes are also scanned as a pickle.
   if (LooksLikeSafetensors(h, size)) return Fmt::kSafetensors;

@@ -441,5 +441,30 @@ TEST(FailClosedTest, TextReportNeverSaysNoFindingsForAFileNotInspected) {
             std::string::npos);
 }
 
+// About one 7z archive in 256 has '{' at byte 8 (the low byte of its start
+// header's CRC), which is what a safetensors header wants there: such an
+// archive is still a 7z, and the payload in it is still found.
+TEST(FailClosedTest, A7zWhoseStartHeaderCrcBeginsWithABraceIsStillA7z) {
+  std::string archive;
+  for (int pad = 0; pad < 4096; ++pad) {
+    std::string a = MakeArchive("7zip", {{"upload/model.pkl", kPayload + std::string(pad, '\n')}});
+    ASSERT_FALSE(a.empty());
+    if (a.size() > 8 && a[8] == '{') {
+      archive = std::move(a);
+      break;
+    }
+  }
+  ASSERT_FALSE(archive.empty()) << "no padding gave a start header CRC beginning with '{'";
+  Scanner scanner(ScanOptions{});
+  FileReport r = scanner.ScanBytes(archive, "release.7z");
+  EXPECT_EQ(r.format, "7z") << Dump(r);
+  bool found = false;
+  for (const auto& f : r.findings) {
+    found = found || (f.rule == "pickle.import" && f.symbol == "posix.system" &&
+                      f.severity == Severity::kCritical);
+  }
+  EXPECT_TRUE(found) << Dump(r);
+}
+
 }  // namespace
 }  // namespace rampart::artifacts
