@@ -350,8 +350,8 @@ asio::awaitable<std::expected<std::shared_ptr<H2Upstream>, HttpError>> H2Upstrea
   s.expires_never();
   s.socket().set_option(tcp::no_delay(true), ec);
   if (tls_ctx) {
-    impl->tls =
-        std::make_unique<beast::ssl_stream<http::NotingTcpStream>>(std::move(*impl->plain), *tls_ctx);
+    impl->tls = std::make_unique<beast::ssl_stream<http::NotingTcpStream>>(std::move(*impl->plain),
+                                                                           *tls_ctx);
     impl->plain.reset();
     std::string name = u.server_name.empty() ? u.grpc_host : u.server_name;
     SSL_set_tlsext_host_name(impl->tls->native_handle(), name.c_str());

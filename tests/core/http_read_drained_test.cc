@@ -4,24 +4,21 @@
 // arrives after the next read was queued, before it, or between the short
 // read and the mark.
 #include <gtest/gtest.h>
-
-#include <array>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/write.hpp>
-#include <chrono>
-#include <optional>
-#include <string>
-#include <thread>
-
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include <array>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/ssl.hpp>
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
 
 #include "core/http/noting_stream.h"
 #include "core/http/read_drained.h"
@@ -33,6 +30,32 @@ namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 using namespace std::chrono_literals;
+
+struct Result {
+  error_code ec;
+  std::string bytes;
+};
+
+// A read started on any stream (a socket, a TLS stream) into a buffer of its
+// own; `got` holds its outcome once the loop has run it. It must outlive
+// the loop's runs.
+struct PendingRead {
+  template <class Stream>
+  PendingRead(Stream& stream, std::size_t room) : buf(room, '\0') {
+    stream.async_read_some(asio::buffer(buf), [this](error_code ec, std::size_t n) {
+      got = Result{ec, buf.substr(0, n)};
+    });
+  }
+  PendingRead(const PendingRead&) = delete;
+  PendingRead& operator=(const PendingRead&) = delete;
+  std::string buf;
+  std::optional<Result> got;
+};
+
+void RunFor(asio::io_context& ioc, std::chrono::milliseconds limit) {
+  ioc.restart();
+  ioc.run_for(limit);
+}
 
 struct Pair {
   asio::io_context ioc{1};
@@ -47,27 +70,17 @@ struct Pair {
   void Send(std::string_view bytes) { asio::write(a, asio::buffer(bytes)); }
 
   // One read on `b` of up to `room` bytes, run until it completes or 5 s pass.
-  struct Result {
-    error_code ec;
-    std::string bytes;
-  };
   std::optional<Result> Read(std::size_t room, std::chrono::milliseconds limit = 5000ms) {
-    std::optional<Result> got;
-    buf.resize(room);
-    b.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
-      got = Result{ec, buf.substr(0, n)};
-    });
-    ioc.restart();
-    ioc.run_for(limit);
-    if (!got) {  // cancelled so that the handler does not outlive `got`
+    PendingRead read(b, room);
+    RunFor(ioc, limit);
+    if (!read.got) {  // cancelled so that the handler does not outlive `read`
       b.cancel();
       ioc.restart();
       ioc.run();
       return std::nullopt;
     }
-    return got;
+    return read.got;
   }
-  std::string buf;
 };
 
 // A connection's first short read registers it for EPOLLRDHUP and is not
@@ -120,20 +133,14 @@ TEST(ReadDrainedTest, BytesSentAfterTheMarkCompleteTheQueuedRead) {
   ASSERT_FALSE(ReadIsSpeculative(p.b));
 
   // Nothing there: the read waits (and is not completed by a stale state).
-  std::optional<Pair::Result> got;
-  std::string buf(64, '\0');
-  p.b.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
-    got = Pair::Result{ec, buf.substr(0, n)};
-  });
-  p.ioc.restart();
-  p.ioc.run_for(50ms);
-  EXPECT_FALSE(got);
+  PendingRead read(p.b, 64);
+  RunFor(p.ioc, 50ms);
+  EXPECT_FALSE(read.got);
   p.Send("next");
-  p.ioc.restart();
-  p.ioc.run_for(5000ms);
-  ASSERT_TRUE(got);
-  EXPECT_FALSE(got->ec);
-  EXPECT_EQ(got->bytes, "next");
+  RunFor(p.ioc, 5000ms);
+  ASSERT_TRUE(read.got);
+  EXPECT_FALSE(read.got->ec);
+  EXPECT_EQ(read.got->bytes, "next");
 }
 
 TEST(ReadDrainedTest, BytesThatArriveBetweenTheShortReadAndTheMarkAreRead) {
@@ -224,18 +231,13 @@ TEST(ReadDrainedTest, AFinThatCameWithTheDataStillEndsTheNextRead) {
     SCOPED_TRACE("FIN reported before the read");
     Pair p;
     Warm(p);
-    std::optional<Pair::Result> got;
-    std::string buf(64, '\0');
-    p.b.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
-      got = Pair::Result{ec, buf.substr(0, n)};
-    });
+    PendingRead read(p.b, 64);
     p.Send("last words");
     p.a.shutdown(tcp::socket::shutdown_send);
     std::this_thread::sleep_for(20ms);  // both in the socket before epoll is asked
-    p.ioc.restart();
-    p.ioc.run_for(5000ms);
-    ASSERT_TRUE(got);
-    ASSERT_EQ(got->bytes, "last words");
+    RunFor(p.ioc, 5000ms);
+    ASSERT_TRUE(read.got);
+    ASSERT_EQ(read.got->bytes, "last words");
     EXPECT_FALSE(MarkReadDrained(p.b)) << "the FIN was reported: no mark";
     auto r = p.Read(64);
     ASSERT_TRUE(r) << "the end of file was missed";
@@ -315,22 +317,11 @@ TEST(ReadDrainedTest, TlsReadsThroughTheNotingLayersWaitAfterAShortRead) {
   int done = 0;
   client.async_handshake(ssl::stream_base::client, [&](error_code ec) { cec = ec, ++done; });
   server.async_handshake(ssl::stream_base::server, [&](error_code ec) { sec = ec, ++done; });
-  p.ioc.restart();
-  p.ioc.run_for(5000ms);
+  RunFor(p.ioc, 5000ms);
   ASSERT_EQ(done, 2);
   ASSERT_FALSE(cec) << cec.message();
   ASSERT_FALSE(sec) << sec.message();
 
-  auto server_read = [&](std::chrono::milliseconds limit) {
-    std::optional<std::string> got;
-    std::string buf(256, '\0');
-    server.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
-      got = ec ? std::string("error: ") + ec.message() : buf.substr(0, n);
-    });
-    p.ioc.restart();
-    p.ioc.run_for(limit);
-    return got;
-  };
   auto client_write = [&](std::string_view bytes) {
     error_code wec;
     bool written = false;
@@ -338,36 +329,32 @@ TEST(ReadDrainedTest, TlsReadsThroughTheNotingLayersWaitAfterAShortRead) {
       wec = ec;
       written = true;
     });
-    p.ioc.restart();
-    p.ioc.run_for(5000ms);
+    RunFor(p.ioc, 5000ms);
     ASSERT_TRUE(written);
     ASSERT_FALSE(wec);
   };
 
-  client_write("first request");
-  auto got = server_read(5000ms);
-  ASSERT_TRUE(got);
-  EXPECT_EQ(*got, "first request");
+  {
+    client_write("first request");
+    PendingRead first(server, 256);
+    RunFor(p.ioc, 5000ms);
+    ASSERT_TRUE(first.got);
+    EXPECT_FALSE(first.got->ec) << first.got->ec.message();
+    EXPECT_EQ(first.got->bytes, "first request");
+  }
   EXPECT_FALSE(ReadIsSpeculative(server.next_layer()))
       << "the TLS layer's short read of the socket did not mark it drained";
 
   // A record that comes after the mark completes the read queued before it.
   {
-    std::optional<std::string> second;
-    std::string buf(256, '\0');
-    server.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
-      second = ec ? std::string("error: ") + ec.message() : buf.substr(0, n);
-    });
-    p.ioc.restart();
-    p.ioc.run_for(50ms);
-    EXPECT_FALSE(second);
+    PendingRead second(server, 256);
+    RunFor(p.ioc, 50ms);
+    EXPECT_FALSE(second.got);
     client_write("second request");
-    if (!second) {
-      p.ioc.restart();
-      p.ioc.run_for(5000ms);
-    }
-    ASSERT_TRUE(second) << "a TLS record sent after the mark was never read";
-    EXPECT_EQ(*second, "second request");
+    if (!second.got) RunFor(p.ioc, 5000ms);
+    ASSERT_TRUE(second.got) << "a TLS record sent after the mark was never read";
+    EXPECT_FALSE(second.got->ec) << second.got->ec.message();
+    EXPECT_EQ(second.got->bytes, "second request");
   }
 
   // And the client's side (NotingTcpStream) reads the answer the same way.
@@ -375,16 +362,12 @@ TEST(ReadDrainedTest, TlsReadsThroughTheNotingLayersWaitAfterAShortRead) {
     error_code wec;
     asio::async_write(server, asio::buffer(std::string_view("answer")),
                       [&](error_code ec, std::size_t) { wec = ec; });
-    std::optional<std::string> answer;
-    std::string buf(256, '\0');
-    client.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
-      answer = ec ? std::string("error: ") + ec.message() : buf.substr(0, n);
-    });
-    p.ioc.restart();
-    p.ioc.run_for(5000ms);
+    PendingRead answer(client, 256);
+    RunFor(p.ioc, 5000ms);
     ASSERT_FALSE(wec);
-    ASSERT_TRUE(answer);
-    EXPECT_EQ(*answer, "answer");
+    ASSERT_TRUE(answer.got);
+    EXPECT_FALSE(answer.got->ec) << answer.got->ec.message();
+    EXPECT_EQ(answer.got->bytes, "answer");
     EXPECT_FALSE(ReadIsSpeculative(beast::get_lowest_layer(client).socket()));
   }
 }

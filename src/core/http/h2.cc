@@ -704,7 +704,6 @@ template asio::awaitable<void> ServeHttp2<beast::tcp_stream>(ServerCore&, Worker
                                                              beast::tcp_stream&,
                                                              const ConnectionInfo&, std::string);
 template asio::awaitable<void> ServeHttp2<beast::ssl_stream<NotingTcpStream>>(
-    ServerCore&, Worker&, beast::ssl_stream<NotingTcpStream>&, const ConnectionInfo&,
-    std::string);
+    ServerCore&, Worker&, beast::ssl_stream<NotingTcpStream>&, const ConnectionInfo&, std::string);
 
 }  // namespace rampart::http::internal

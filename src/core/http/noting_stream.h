@@ -71,9 +71,8 @@ class NotingTcpStream : public boost::beast::tcp_stream {
   template <class MutableBuffers, class Handler>
   auto async_read_some(const MutableBuffers& buffers, Handler&& handler) {
     return boost::beast::tcp_stream::async_read_some(
-        buffers,
-        NoteReadHandler<std::decay_t<Handler>>(socket(), boost::asio::buffer_size(buffers),
-                                               std::forward<Handler>(handler)));
+        buffers, NoteReadHandler<std::decay_t<Handler>>(socket(), boost::asio::buffer_size(buffers),
+                                                        std::forward<Handler>(handler)));
   }
 };
 

@@ -122,6 +122,15 @@ struct ImplAccess : Socket {
   }
 };
 
+// f(state) under the descriptor's lock, or `none` for a socket not open.
+template <class R, class F>
+R Locked(Socket& socket, R none, F&& f) {
+  State* state = ImplAccess::StateOf(socket);
+  if (state == nullptr) return none;
+  ad::conditionally_enabled_mutex::scoped_lock lock(state->*Member(DescriptorMutex{}));
+  return f(state);
+}
+
 }  // namespace read_drained_detail
 #endif
 
@@ -135,26 +144,25 @@ inline constexpr bool kReadDrainedEnabled = RAMPART_READ_DRAINED_ENABLED != 0;
 inline bool MarkReadDrained(boost::asio::ip::tcp::socket& socket) {
 #if RAMPART_READ_DRAINED_ENABLED
   namespace d = read_drained_detail;
-  d::State* state = d::ImplAccess::StateOf(socket);
-  if (state == nullptr) return false;
-  d::ad::conditionally_enabled_mutex::scoped_lock lock(state->*Member(d::DescriptorMutex{}));
-  std::uint32_t& registered = state->*Member(d::RegisteredEvents{});
-  if (registered == 0) return false;  // not in the reactor
-  if ((registered & EPOLLRDHUP) == 0) {
-    epoll_event ev = {};
-    ev.events = registered | EPOLLRDHUP;
-    ev.data.ptr = state;
-    const int epoll_fd = (state->*Member(d::ReactorOf{}))->*Member(d::EpollFd{});
-    if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, state->*Member(d::DescriptorFd{}), &ev) == 0) {
-      registered |= EPOLLRDHUP;
+  return d::Locked(socket, false, [](d::State* state) {
+    std::uint32_t& registered = state->*Member(d::RegisteredEvents{});
+    if (registered == 0) return false;  // not in the reactor
+    if ((registered & EPOLLRDHUP) == 0) {
+      epoll_event ev = {};
+      ev.events = registered | EPOLLRDHUP;
+      ev.data.ptr = state;
+      const int epoll_fd = (state->*Member(d::ReactorOf{}))->*Member(d::EpollFd{});
+      if (::epoll_ctl(epoll_fd, EPOLL_CTL_MOD, state->*Member(d::DescriptorFd{}), &ev) == 0) {
+        registered |= EPOLLRDHUP;
+      }
+      return false;
     }
-    return false;
-  }
-  // The C-style cast reaches the private base, as only it may.
-  const unsigned int last = ((d::ad::scheduler_operation*)state)->*Member(d::LastEvents{});
-  if ((last & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) return false;
-  (state->*Member(d::SpeculativeFlags{}))[d::Reactor::read_op] = false;
-  return true;
+    // The C-style cast reaches the private base, as only it may.
+    const unsigned int last = ((d::ad::scheduler_operation*)state)->*Member(d::LastEvents{});
+    if ((last & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0) return false;
+    (state->*Member(d::SpeculativeFlags{}))[d::Reactor::read_op] = false;
+    return true;
+  });
 #else
   (void)socket;
   return false;
@@ -185,10 +193,9 @@ inline void NoteReadOn(Stream& stream, std::size_t asked, std::size_t got) {
 inline bool ReadIsSpeculative(boost::asio::ip::tcp::socket& socket) {
 #if RAMPART_READ_DRAINED_ENABLED
   namespace d = read_drained_detail;
-  d::State* state = d::ImplAccess::StateOf(socket);
-  if (state == nullptr) return false;
-  d::ad::conditionally_enabled_mutex::scoped_lock lock(state->*Member(d::DescriptorMutex{}));
-  return (state->*Member(d::SpeculativeFlags{}))[d::Reactor::read_op];
+  return d::Locked(socket, false, [](d::State* state) {
+    return (state->*Member(d::SpeculativeFlags{}))[d::Reactor::read_op];
+  });
 #else
   (void)socket;
   return true;
