@@ -67,6 +67,13 @@ H2PROXY=$(free_port); GRPCUP=$(free_port); GRPCPROXY=$(free_port)
 BODY='{"id":"bench","object":"chat.completion","created":0,"model":"bench-model","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":5,"completion_tokens":1,"total_tokens":6}}'
 
 mkdir -p "$work/nginx-up" "$work/nginx-proxy"
+TLSPROXY=$(free_port)
+command -v openssl >/dev/null || { echo "bench/gateway: openssl is not installed" >&2; exit 2; }
+mkdir -p "$work/tls"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
+  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
+  -keyout "$work/tls/server.key" -out "$work/tls/server.pem" 2>"$work/tls/openssl.err" ||
+  { cat "$work/tls/openssl.err" >&2; exit 1; }
 cat >"$work/nginx-up/nginx.conf" <<EOF
 daemon off; worker_processes 1; pid $work/nginx-up/nginx.pid; error_log $work/nginx-up/error.log;
 events { worker_connections 4096; }
@@ -88,6 +95,9 @@ http {
   server { listen 127.0.0.1:$PROXY;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
   server { listen 127.0.0.1:$H2PROXY http2;
+    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+  server { listen 127.0.0.1:$TLSPROXY ssl;
+    ssl_certificate $work/tls/server.pem; ssl_certificate_key $work/tls/server.key; ssl_protocols TLSv1.3;
     location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
   upstream grpcup { server 127.0.0.1:$GRPCUP; keepalive 128; }
   server { listen 127.0.0.1:$GRPCPROXY http2;
@@ -504,30 +514,10 @@ printf '  rampart gateway gRPC:              %10.0f calls/s, %s us CPU/call   ra
   "$g_g" "$g_gcpu" "$(ratio "$g_g" "$g_n")"
 
 # HTTP/1.1 over TLS: the client side terminated by each proxy (TLS 1.3, a
-# P-256 certificate, keep-alive), the same plain upstream. A second nginx
-# (`listen ... ssl`, proxy_pass) and a second gateway (the same estate with a
-# `tls:` section, its own ports and var dir), each loaded only in its turn.
-command -v openssl >/dev/null || { echo "bench/gateway: openssl is not installed" >&2; exit 2; }
-mkdir -p "$work/tls" "$work/nginx-tls"
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 -subj /CN=localhost \
-  -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
-  -keyout "$work/tls/server.key" -out "$work/tls/server.pem" 2>"$work/tls/openssl.err" ||
-  { cat "$work/tls/openssl.err" >&2; exit 1; }
-TLSPROXY=$(free_port); TLSGW=$(free_port); TLSADMIN=$(free_port); TLSLEDGER=$(free_port)
-cat >"$work/nginx-tls/nginx.conf" <<EOF
-daemon off; worker_processes 1; pid $work/nginx-tls/nginx.pid; error_log $work/nginx-tls/error.log;
-events { worker_connections 4096; }
-http {
-  access_log off; keepalive_requests 1000000; client_body_temp_path $work/nginx-tls;
-  proxy_temp_path $work/nginx-tls; fastcgi_temp_path $work/nginx-tls; uwsgi_temp_path $work/nginx-tls;
-  scgi_temp_path $work/nginx-tls;
-  upstream up { server 127.0.0.1:$UP; keepalive 128; }
-  server { listen 127.0.0.1:$TLSPROXY ssl;
-    ssl_certificate $work/tls/server.pem; ssl_certificate_key $work/tls/server.key; ssl_protocols TLSv1.3;
-    location / { proxy_pass http://up; proxy_http_version 1.1; proxy_set_header Connection ""; } }
-}
-EOF
-"$NGINX" -p "$work/nginx-tls" -c "$work/nginx-tls/nginx.conf" 2>/dev/null & NGXTLS=$!; pids+=($NGXTLS)
+# P-256 certificate, keep-alive), the same plain upstream: the proxy nginx's
+# `listen ... ssl` server and a second gateway (the same estate with a `tls:`
+# section, its own ports and var dir), each loaded only in its turn.
+TLSGW=$(free_port); TLSADMIN=$(free_port); TLSLEDGER=$(free_port)
 ledger_line=$(grep -n '^  listen: ' "$work/estate.yaml" | tail -1 | cut -d: -f1)
 sed -e "s|^  listen: 127.0.0.1:$GW\$|  listen: 127.0.0.1:$TLSGW\n  tls: {cert: $work/tls/server.pem, key: $work/tls/server.key}|" \
     -e "s|listen: 127.0.0.1:$ADMIN}|listen: 127.0.0.1:$TLSADMIN}|" \
@@ -545,7 +535,7 @@ echo "HTTP/1.1 over TLS (wrk -t2 -c64 -d${DURATION}s over https, TLS 1.3, P-256,
 declare -a tn_list tg_list tr_list
 tn_ticks=0; tg_ticks=0; tn_total=0; tg_total=0
 tls_round() {  # nginx|gateway
-  local pid=$NGXTLS port=$TLSPROXY c0 c1 o
+  local pid=$NGXPROXY port=$TLSPROXY c0 c1 o
   [ "$1" = gateway ] && pid=$TLSGWPID && port=$TLSGW
   c0=$(cpu_ticks "$pid")
   o=$(wrk -t2 -c64 -d"${DURATION}s" -s "$work/post.lua" "https://127.0.0.1:$port/v1/chat/completions")
