@@ -21,12 +21,14 @@ build: deps
 	@cmake -S . -B $(BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	@cmake --build $(BUILD) -j$(JOBS)
 
-# Sanitizer build: clang-19 with ASan+UBSan; it also builds the libFuzzer targets.
+# Sanitizer build: clang-19 with ASan+UBSan; it also builds the libFuzzer
+# targets. Only what the sanitizer run executes is built (target
+# rampart_sanitized: unit tests, fuzz targets, the rampart binary).
 asan: deps
 	@cmake -S . -B $(ASAN_BUILD) $(CMAKE_GEN) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DCMAKE_C_COMPILER=clang-19 -DCMAKE_CXX_COMPILER=clang++-19 \
 	  -DRAMPART_SANITIZE=ON -DRAMPART_FUZZ=ON >/dev/null
-	@cmake --build $(ASAN_BUILD) -j$(JOBS)
+	@cmake --build $(ASAN_BUILD) -j$(JOBS) --target rampart_sanitized
 
 run: build
 	./$(BUILD)/rampart serve --estate examples/estate.yaml

@@ -20,6 +20,9 @@ function(rampart_test name)
   if(NOT ARG_LABELS)
     set(ARG_LABELS unit)
   endif()
+  if("unit" IN_LIST ARG_LABELS)
+    set_property(GLOBAL APPEND PROPERTY RAMPART_UNIT_TESTS ${name})
+  endif()
   gtest_discover_tests(${name}
     WORKING_DIRECTORY ${PROJECT_SOURCE_DIR}
     DISCOVERY_MODE PRE_TEST
