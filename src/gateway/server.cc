@@ -90,6 +90,8 @@ bool IsGatewayOwnedField(std::string_view n) {
 // the socket (or its TLS stream) into `in` and parsed there by core/http's
 // strict response parser (parse.h); body pieces go to the client from `in`
 // itself (a chunked body de-chunked where it lies), without a copy.
+enum class HeadScan { kMore, kDone, kMalformed };
+
 struct UpstreamConn {
   static constexpr std::size_t kInitialBytes = 16 * 1024;
 
@@ -101,6 +103,7 @@ struct UpstreamConn {
   http::ResponseHead head;  // the response being read (its storage kept between requests)
   std::string req;          // the request head being sent (capacity kept between requests)
   bool write_now = false;   // plain and non-blocking: the request goes out with http::WriteNow
+  std::string malformed;    // why ScanHead found the head malformed
   // Bounds each exchange by the upstream's response_timeout once connected
   // (and the TLS handshake by connect_timeout): no timer operation per read
   // or write. Last: destroyed before the socket it cancels.
@@ -116,6 +119,36 @@ struct UpstreamConn {
   // short read means the next one waits for readiness (http::NoteRead).
   void NoteRead(std::size_t asked, std::size_t got) {
     if (plain) http::NoteRead(*plain, asked, got);
+  }
+  // Scans the buffered bytes for a response head, reading past interim 1xx
+  // responses (except 101): kDone with it parsed into `head` and its length
+  // in *head_bytes, kMore (*scanned: how far the search got), or kMalformed
+  // (why: `malformed`). Plain code, so that its errors are not kept in the
+  // awaiting coroutine's frame.
+  HeadScan ScanHead(std::size_t* scanned, bool head_request, const http::ResponseLimits& limits,
+                    std::size_t* head_bytes) {
+    for (;;) {
+      auto found = http::FindResponseHeadEnd(buffered(), *scanned, limits);
+      if (!found) {
+        malformed = std::move(found.error().message);
+        return HeadScan::kMalformed;
+      }
+      if (*found == 0) {
+        *scanned = size();
+        return HeadScan::kMore;
+      }
+      if (auto bad = http::ParseResponseHeadInto(buffered().substr(0, *found), head_request, limits,
+                                                 &head)) {
+        malformed = std::move(bad->message);
+        return HeadScan::kMalformed;
+      }
+      if (head.status / 100 != 1 || head.status == 101) {
+        *head_bytes = *found;
+        return HeadScan::kDone;
+      }
+      Consume(*found);
+      *scanned = 0;
+    }
   }
   std::size_t size() const { return end - begin; }
   std::string_view buffered() const { return {in.get() + begin, end - begin}; }
@@ -202,6 +235,20 @@ struct Call {
   std::string body_bytes;  // the request body as read
   std::string model;
   std::vector<std::pair<LimitKey, LimitSpec>> limit_keys;
+  // A refusal decided by plain code (Refuses), answered by RefuseCall: the
+  // error waits here, not in the coroutine's frame. GCC keeps every named
+  // local of a coroutine, and every temporary of a co_await expression, in
+  // its frame, and a frame over Asio's 2,040 recycled bytes is a malloc and
+  // a free per request.
+  HttpError refusal;
+  std::string refusal_retry;  // the Retry-After value, or ""
+  // The response body's state (Forward), here rather than in its frame.
+  struct Streaming {
+    std::optional<UsageScanner> usage;                     // OpenAI routes: the usage object
+    std::optional<http::ChunkedDecoder> chunks;            // a chunked upstream body
+    std::vector<std::unique_ptr<ResponseFilter>> filters;  // the filters reading the body
+    std::string filtered;                                  // what they let through of a piece
+  } streaming;
 };
 
 // What a worker keeps for later requests is bounded: at most kKeepCalls
@@ -231,7 +278,7 @@ constexpr std::size_t MemberCount() {
 // buffer, the roles, the limit keys would each be a malloc per request).
 // Building a new Call and moving it in cost ~1,400 instructions a request.
 void Recycle(Call& c) {
-  static_assert(MemberCount<Call>() == 18 && MemberCount<AccessRecord>() == 18 &&
+  static_assert(MemberCount<Call>() == 21 && MemberCount<AccessRecord>() == 18 &&
                     MemberCount<Principal>() == 5,
                 "a member was added: reset it here");
   AccessRecord& r = c.rec;
@@ -275,6 +322,15 @@ void Recycle(Call& c) {
   }
   c.model.clear();
   c.limit_keys.clear();
+  c.refusal.http_status = HttpError().http_status;
+  c.refusal.code.clear();
+  c.refusal.message.clear();
+  c.refusal.allow.clear();
+  c.refusal_retry.clear();
+  c.streaming.usage.reset();
+  c.streaming.chunks.reset();
+  c.streaming.filters.clear();
+  c.streaming.filtered.clear();
 }
 
 // The gateway's state of one I/O thread: touched only from that thread.
@@ -575,9 +631,10 @@ class GatewayServer::Impl final : public http::Handler {
   }
 
   // The pipeline of server.h, after the core server parsed the head. One
-  // coroutine for the whole pipeline: its frame is larger than Asio
-  // recycles, and a second one (a Serve awaited by Handle) was one more
-  // malloc per request.
+  // coroutine for the whole pipeline (a second one, a Serve awaited by
+  // Handle, was one more frame per request); what needs no await is in
+  // plain functions, and refusals wait in the Call (Refuses), so that the
+  // frame stays within what Asio recycles.
   asio::awaitable<void> Handle(http::Exchange& ex) override {
     WorkerState& w = workers_[static_cast<std::size_t>(ex.conn().worker)];
     CallLease lease(w);
@@ -587,98 +644,43 @@ class GatewayServer::Impl final : public http::Handler {
     x.rec.method.assign(head.method);
     x.rec.path.assign(head.target.substr(0, head.target.find('?')));
 
-    bool grpc = ex.conn().http2 && head.target.starts_with(kGrpcServicePrefix);
-    // Fail closed on audit (reject mode): a request is served only when its
-    // record is sure to be kept.
-    if (audit_ && audit_->reject_on_failure()) {
-      x.audit_slot = audit_->Reserve();
-      if (!x.audit_slot) {
-        HttpError e =
-            MakeHttpError(503, "audit_unavailable",
-                          "the audit trail cannot record this request now; try again later");
-        if (grpc) {
-          x.protocol = "grpc";
-          co_return co_await GrpcRefuse(ex, x, e, "1");
-        }
-        co_return co_await Refuse(ex, x, e, "1");
+    const bool grpc = ex.conn().http2 && head.target.starts_with(kGrpcServicePrefix);
+    if (RefusedOnArrival(ex, x)) {
+      if (grpc) {
+        x.protocol = "grpc";
+        co_return co_await GrpcRefuse(ex, x, x.refusal, x.refusal_retry);
       }
+      co_return co_await RefuseCall(ex, x);
     }
-
     std::shared_ptr<const Policy> policy = CurrentPolicy(w);
-    if (ip_limiter_) {
-      if (auto refusal = CheckClientAddress(ex.conn().worker, ex.conn().peer)) {
-        if (grpc) {
-          x.protocol = "grpc";
-          co_return co_await GrpcRefuse(ex, x, refusal->first, refusal->second);
-        }
-        co_return co_await Refuse(ex, x, refusal->first, refusal->second);
-      }
-    }
     if (grpc) co_return co_await ServeGrpc(w, ex, x, policy);
-    auto match = policy->MatchRoute(head.method, head.target);
-    if (!match) co_return co_await Refuse(ex, x, match.error());
-    x.rec.route.assign(RouteName(match->route->kind));
-
+    RouteMatch match;
+    if (!RouteAndAuthenticate(ex, x, *policy, &match)) co_return co_await RefuseCall(ex, x);
     const Principal& principal = x.principal;
-    if (auto e = policy->Authenticate(CredentialsOf(ex), std::chrono::system_clock::now(),
-                                      &x.principal)) {
-      co_return co_await Refuse(ex, x, *e);
-    }
-    x.rec.identity = principal.identity;
-    x.roles = principal.roles;
-    x.protocol = match->route->family == ProtocolFamily::kOpenAi ? "openai" : "kserve-v2";
 
     // The body, bounded in size and time (a body that came with the head
     // is taken without awaiting: no coroutine frame).
     std::string& body = x.body_bytes;
     if (!ex.TryReadBody(&body)) {
-      if (auto err = co_await ex.ReadBody(&body)) co_return co_await Refuse(ex, x, *err);
+      if (!co_await ReadBodyOrRefuse(ex, x, &body)) co_return co_await RefuseCall(ex, x);
     }
     x.rec.bytes_in = body.size();
     x.body = body;
 
-    // The model: from the JSON body (OpenAI routes) or the path (v2).
     // The request's JSON lives for this request only: its members come from
     // an arena (a stack buffer, then heap blocks for large bodies) that is
     // released at once, not member by member.
     ArenaLease arena(w);
     json::monotonic_resource json_mr(arena.block.get(), kJsonArenaBytes);
     std::optional<json::object> request_json;
-    std::string& model = x.model;
-    if (match->route->model_source == ModelSource::kBody) {
-      JsonLimits jl;
-      jl.max_bytes = limits_.max_body_bytes;
-      auto v = ParseJson(body, jl, "", &json_mr);
-      if (!v || !v->is_object()) {
-        std::string why =
-            v ? std::string("the request body must be a JSON object") : v.error().message();
-        co_return co_await Refuse(ex, x, MakeHttpError(400, "invalid_json", std::move(why)));
-      }
-      request_json = std::move(v->get_object());
-      x.json_body = &*request_json;
-      if (auto it = request_json->find("model");
-          it != request_json->end() && it->value().is_string())
-        model.assign(it->value().get_string());
-    } else if (match->route->model_source == ModelSource::kPath) {
-      model = match->model;
-    }
-    auto target = policy->Authorize(principal, *match, model);
-    if (!target) co_return co_await Refuse(ex, x, target.error());
-    x.rec.model = model;
-    if (policy->config().audit.prompt_digest && !body.empty()) {
-      auto d = crypto::Sha256(body);
-      x.rec.prompt_digest =
-          "sha256:" + HexEncode(std::span<const std::uint8_t>(d.data(), d.size()));
-    }
-
-    // The filters (guards, monitor): the first block or throttle answers.
+    Target target;
     std::string replaced_body;
-    if (auto refusal = RunFilters(x, &replaced_body)) {
-      co_return co_await Refuse(ex, x, refusal->first, refusal->second);
+    if (!Admit(x, *policy, match, &json_mr, &request_json, &target, &replaced_body)) {
+      co_return co_await RefuseCall(ex, x);
     }
     const std::string& forward_body = replaced_body.empty() ? body : replaced_body;
 
-    if (match->route->local) {
+    if (match.route->local) {
       std::string list = policy->ModelListJson(principal);
       x.rec.status = 200;
       x.rec.denied = false;
@@ -696,28 +698,29 @@ class GatewayServer::Impl final : public http::Handler {
         request_json
             ? EstimateTokens(*request_json, policy->config().rate_limits.default_max_tokens)
             : 0;
-    std::optional<LimitOutcome> limited =
-        TryCheckLimits(ex.conn().worker, x, *policy, principal, model, estimate);
-    if (!limited) limited = co_await AwaitLimits(ex.conn().worker, x, estimate);
-    if (!*limited) {
-      co_return co_await Refuse(ex, x, limited->error().first, limited->error().second);
+    std::optional<Reservation> reservation;
+    switch (TryLimits(ex.conn().worker, x, *policy, principal, x.model, estimate, &reservation)) {
+      case LimitStep::kGo:
+        break;
+      case LimitStep::kRefused:
+        co_return co_await RefuseCall(ex, x);
+      case LimitStep::kAwait:
+        if (!co_await AwaitReservation(ex.conn().worker, x, estimate, &reservation)) {
+          co_return co_await RefuseCall(ex, x);
+        }
+        break;
     }
-    std::optional<Reservation> reservation = std::move(**limited);
 
-    auto up_it = policy->config().upstreams.find(target->service_name);
-    if (up_it == policy->config().upstreams.end() || up_it->second.url.empty()) {
+    const UpstreamConfig* up = UpstreamOf(x, *policy, target);
+    if (up == nullptr) {
       if (reservation) (void)deps_.limiter->Settle(*reservation, 0);
-      HttpError e = MakeHttpError(
-          502, "no_upstream",
-          "no upstream is configured for service '" + std::string(target->service_name) + "'");
-      co_return co_await Refuse(ex, x, e);
+      co_return co_await RefuseCall(ex, x);
     }
-    const UpstreamConfig& up = up_it->second;
     x.rec.denied = false;
-    bool usage_route = match->route->family == ProtocolFamily::kOpenAi &&
-                       match->route->model_source == ModelSource::kBody;
+    bool usage_route = match.route->family == ProtocolFamily::kOpenAi &&
+                       match.route->model_source == ModelSource::kBody;
     std::optional<Usage> usage;
-    co_await Forward(w, ex, *match, up, principal, forward_body, usage_route, x, &usage);
+    co_await Forward(w, ex, match, *up, principal, forward_body, usage_route, x, &usage);
     if (reservation) {
       std::uint64_t actual =
           usage ? usage->total_tokens
@@ -726,6 +729,111 @@ class GatewayServer::Impl final : public http::Handler {
         spdlog::warn("gateway: rate limiter settle failed: {}", s.message());
       }
     }
+  }
+
+  // Keeps a refusal in the Call for RefuseCall (see Call::refusal); true.
+  static bool Refuses(Call& x, HttpError e, std::string retry_after = {}) {
+    x.refusal = std::move(e);
+    x.refusal_retry = std::move(retry_after);
+    return true;
+  }
+  static bool Refuses(Call& x, std::optional<HttpError>&& e) {
+    return e && Refuses(x, std::move(*e));
+  }
+  static bool Refuses(Call& x, std::optional<std::pair<HttpError, std::string>>&& r) {
+    return r && Refuses(x, std::move(r->first), std::move(r->second));
+  }
+  // ReadBody; false: refused (Refuses). The awaiting frame holds a bool,
+  // not the error.
+  asio::awaitable<bool> ReadBodyOrRefuse(http::Exchange& ex, Call& x, std::string* body) {
+    co_return !Refuses(x, co_await ex.ReadBody(body));
+  }
+  // Answers with the Call's refusal (Refuses).
+  asio::awaitable<void> RefuseCall(http::Exchange& ex, Call& x) {
+    return Refuse(ex, x, x.refusal, x.refusal_retry);
+  }
+
+  // What is refused before the route is known (gRPC included): a request
+  // whose audit record has no room (reject mode: a request is served only
+  // when its record is sure to be kept), a client address over its limits.
+  bool RefusedOnArrival(const http::Exchange& ex, Call& x) {
+    if (audit_ && audit_->reject_on_failure()) {
+      x.audit_slot = audit_->Reserve();
+      if (!x.audit_slot) {
+        return Refuses(x,
+                       MakeHttpError(503, "audit_unavailable",
+                                     "the audit trail cannot record this request now; try again "
+                                     "later"),
+                       "1");
+      }
+    }
+    return ip_limiter_ && Refuses(x, CheckClientAddress(ex.conn().worker, ex.conn().peer));
+  }
+
+  // The route of the request (into *match) and who sent it (x.principal);
+  // false: refused (Refuses).
+  bool RouteAndAuthenticate(http::Exchange& ex, Call& x, const Policy& policy, RouteMatch* match) {
+    const RequestHead& head = ex.head();
+    auto m = policy.MatchRoute(head.method, head.target);
+    if (!m) return !Refuses(x, std::move(m.error()));
+    *match = std::move(*m);
+    x.rec.route.assign(RouteName(match->route->kind));
+    if (Refuses(x, policy.Authenticate(CredentialsOf(ex), std::chrono::system_clock::now(),
+                                       &x.principal))) {
+      return false;
+    }
+    x.rec.identity = x.principal.identity;
+    x.roles = x.principal.roles;
+    x.protocol = match->route->family == ProtocolFamily::kOpenAi ? "openai" : "kserve-v2";
+    return true;
+  }
+
+  // What the body decides: the model (from the JSON body on OpenAI routes,
+  // into *request_json, or the path on v2), whether the principal may use
+  // it (*target), the prompt digest, and the filters (guards, monitor; a
+  // filter may replace the body to forward, into *replaced). False:
+  // refused (Refuses).
+  bool Admit(Call& x, const Policy& policy, const RouteMatch& match, json::monotonic_resource* mr,
+             std::optional<json::object>* request_json, Target* target, std::string* replaced) {
+    const std::string& body = x.body_bytes;
+    std::string& model = x.model;
+    if (match.route->model_source == ModelSource::kBody) {
+      JsonLimits jl;
+      jl.max_bytes = limits_.max_body_bytes;
+      auto v = ParseJson(body, jl, "", mr);
+      if (!v || !v->is_object()) {
+        return !Refuses(x, MakeHttpError(400, "invalid_json",
+                                         v ? std::string("the request body must be a JSON object")
+                                           : v.error().message()));
+      }
+      request_json->emplace(std::move(v->get_object()));
+      x.json_body = &**request_json;
+      if (auto it = (*request_json)->find("model");
+          it != (*request_json)->end() && it->value().is_string())
+        model.assign(it->value().get_string());
+    } else if (match.route->model_source == ModelSource::kPath) {
+      model = match.model;
+    }
+    auto t = policy.Authorize(x.principal, match, model);
+    if (!t) return !Refuses(x, std::move(t.error()));
+    *target = *t;
+    x.rec.model = model;
+    if (policy.config().audit.prompt_digest && !body.empty()) {
+      auto d = crypto::Sha256(body);
+      x.rec.prompt_digest =
+          "sha256:" + HexEncode(std::span<const std::uint8_t>(d.data(), d.size()));
+    }
+    return !Refuses(x, RunFilters(x, replaced));
+  }
+
+  // The upstream of an authorized target; null: refused (Refuses).
+  static const UpstreamConfig* UpstreamOf(Call& x, const Policy& policy, const Target& target) {
+    auto it = policy.config().upstreams.find(target.service_name);
+    if (it != policy.config().upstreams.end() && !it->second.url.empty()) return &it->second;
+    Refuses(x, MakeHttpError(502, "no_upstream",
+                             "no upstream is configured for service '" +
+                                 std::string(target.service_name) + "'"));
+    return nullptr;
   }
 
   // Runs the filters in order: the refusal of the first that blocks or
@@ -780,10 +888,34 @@ class GatewayServer::Impl final : public http::Handler {
     return Decided(worker, x, *decided);
   }
 
+  // TryCheckLimits for Handle: kGo with the reservation (none when no limit
+  // applies) in *r, kRefused (Refuses), or kAwait: AwaitLimits, then
+  // TakeLimits.
+  enum class LimitStep { kGo, kRefused, kAwait };
+  LimitStep TryLimits(int worker, Call& x, const Policy& policy, const Principal& p,
+                      std::string_view model, std::uint64_t estimate,
+                      std::optional<Reservation>* r) {
+    std::optional<LimitOutcome> now = TryCheckLimits(worker, x, policy, p, model, estimate);
+    if (!now) return LimitStep::kAwait;
+    return TakeLimits(std::move(*now), x, r) ? LimitStep::kGo : LimitStep::kRefused;
+  }
+  // The reservation of an outcome into *r; false: refused (Refuses).
+  static bool TakeLimits(LimitOutcome&& o, Call& x, std::optional<Reservation>* r) {
+    if (!o) return !Refuses(x, std::move(o.error().first), std::move(o.error().second));
+    *r = std::move(*o);
+    return true;
+  }
+
   // The limiter's decision on x.limit_keys, awaited (Redis).
   asio::awaitable<LimitOutcome> AwaitLimits(int worker, Call& x, std::uint64_t estimate) {
     Admission admitted = co_await deps_.limiter->Admit(x.limit_keys, estimate);
     co_return Decided(worker, x, admitted);
+  }
+
+  // AwaitLimits, its reservation into *r; false: refused (Refuses).
+  asio::awaitable<bool> AwaitReservation(int worker, Call& x, std::uint64_t estimate,
+                                         std::optional<Reservation>* r) {
+    co_return TakeLimits(co_await AwaitLimits(worker, x, estimate), x, r);
   }
 
   // Both steps, for the paths that always run a coroutine anyway (gRPC).
@@ -1336,36 +1468,75 @@ class GatewayServer::Impl final : public http::Handler {
   }
 
   // Forwards and streams the response to the client.
-  asio::awaitable<void> Forward(WorkerState& w, http::Exchange& ex, const RouteMatch& m,
-                                const UpstreamConfig& u, const Principal& p,
-                                const std::string& body, bool usage_route, Call& x,
-                                std::optional<Usage>* usage) {
+  // Connect, into *conn; false: refused (Refuses). The awaiting frame holds
+  // a bool, not the error.
+  asio::awaitable<bool> ConnectOrRefuse(int worker, const UpstreamConfig& u, Call& x,
+                                        std::unique_ptr<UpstreamConn>* conn) {
+    co_return Connected(co_await Connect(worker, u), x, conn);
+  }
+  // A connection made, into *conn; false: refused (Refuses).
+  static bool Connected(std::expected<std::unique_ptr<UpstreamConn>, HttpError>&& c, Call& x,
+                        std::unique_ptr<UpstreamConn>* conn) {
+    if (!c) return !Refuses(x, std::move(c.error()));
+    *conn = std::move(*c);
+    return true;
+  }
+
+  // The refusal for an upstream that failed before its head was read: it
+  // timed out, sent a malformed head (why: *malformed), or closed.
+  void UpstreamFailed(Call& x, const UpstreamConfig& u, int worker, bool timed_out,
+                      const std::string* malformed) {
+    std::string_view kind = timed_out ? "timeout" : malformed ? "bad_response" : "reset";
+    metrics_->RecordUpstreamError(worker, u.service, kind);
+    if (timed_out) {
+      Refuses(x, MakeHttpError(504, "upstream_timeout", "the upstream did not answer in time"));
+      return;
+    }
+    if (malformed) {
+      spdlog::warn("gateway: upstream {} ({}:{}): {}", u.service, u.host, u.port, *malformed);
+    }
+    Refuses(x, MakeHttpError(502, "bad_upstream_response",
+                             malformed ? "the upstream sent a malformed response"
+                                       : "the upstream closed the connection"));
+  }
+
+  // The filters that want to see (and may rewrite) the response body.
+  void OpenResponseFilters(const Call& x, int status, std::string_view content_type,
+                           std::vector<std::unique_ptr<ResponseFilter>>* rfs) const {
+    FilterRequest fr = FilterView(x);
+    for (const auto& f : deps_.filters) {
+      if (auto rf = f->OnResponse(fr, status, content_type)) rfs->push_back(std::move(rf));
+    }
+  }
+
+  // Sends the request to the upstream (on a pooled connection from `pool`,
+  // or a new one) and reads the response head: its length into
+  // *head_bytes, the connection into *conn_out. False: refused (Refuses).
+  // Its own coroutine, so that Forward's frame and this one each stay
+  // within what Asio recycles.
+  asio::awaitable<bool> SendAndReadHead(http::Exchange& ex, const RouteMatch& m,
+                                        const UpstreamConfig& u, const Principal& p,
+                                        const std::string& body, Call& x, WorkerState::Pool& pool,
+                                        const http::ResponseLimits& limits,
+                                        std::unique_ptr<UpstreamConn>* conn_out,
+                                        std::size_t* head_bytes) {
     const RequestHead& h = ex.head();
     const int worker = ex.conn().worker;
-    w.key.clear();
-    AppendUpstreamKey(u, &w.key);
-    auto pool_it = w.idle.find(w.key);
-    if (pool_it == w.idle.end()) pool_it = w.idle.emplace(w.key, WorkerState::Pool()).first;
-    WorkerState::Pool* pool_of_key = &pool_it->second;
-    std::unique_ptr<UpstreamConn> conn;
     const bool head_request = h.method == "HEAD";
-    const http::ResponseLimits limits;  // a head of up to 64 KiB
-    std::size_t head_bytes = 0;
+    std::unique_ptr<UpstreamConn>& conn = *conn_out;
     // A pooled connection the upstream closed while idle fails on first use;
     // then (and only then) the request is sent once more on a new connection.
     for (int attempt = 0; attempt < 2; ++attempt) {
       bool reused = false;
-      auto& pool = *pool_of_key;
       if (!pool.empty()) {
         conn = std::move(pool.back());
         pool.pop_back();
         reused = true;
       } else {
-        auto c = co_await Connect(worker, u);
-        if (!c) co_return co_await Refuse(ex, x, c.error());
-        conn = std::move(*c);
+        if (!co_await ConnectOrRefuse(worker, u, x, &conn)) co_return false;
       }
-      BuildUpstreamRequest(w, h, m, u, p, body.size(), x, ex.conn().tls, &conn->req);
+      BuildUpstreamRequest(workers_[static_cast<std::size_t>(worker)], h, m, u, p, body.size(), x,
+                           ex.conn().tls, &conn->req);
       conn->deadline->Set(u.response_timeout);
       // One gather write: head and body leave in one sendmsg.
       std::array<asio::const_buffer, 2> bufs{asio::buffer(conn->req), asio::buffer(body)};
@@ -1385,30 +1556,12 @@ class GatewayServer::Impl final : public http::Handler {
         }
       }
       // The head; interim 1xx responses (except 101) are read past, not forwarded.
-      bool received = false, timed_out = false;
-      std::optional<HttpError> malformed;
+      bool received = false, timed_out = false, malformed = false;
       std::size_t scanned = 0;
       while (!ec) {
-        auto end = http::FindResponseHeadEnd(conn->buffered(), scanned, limits);
-        if (!end) {
-          malformed = std::move(end.error());
-          break;
-        }
-        if (*end > 0) {
-          if (auto bad = http::ParseResponseHeadInto(conn->buffered().substr(0, *end), head_request,
-                                                     limits, &conn->head)) {
-            malformed = std::move(*bad);
-            break;
-          }
-          if (conn->head.status / 100 != 1 || conn->head.status == 101) {
-            head_bytes = *end;
-            break;
-          }
-          conn->Consume(*end);
-          scanned = 0;
-          continue;
-        }
-        scanned = conn->size();
+        HeadScan scan = conn->ScanHead(&scanned, head_request, limits, head_bytes);
+        if (scan == HeadScan::kMalformed) malformed = true;
+        if (scan != HeadScan::kMore) break;
         if (conn->deadline->expired()) {
           timed_out = true;
           break;
@@ -1422,34 +1575,40 @@ class GatewayServer::Impl final : public http::Handler {
         received = received || n > 0;
       }
       x.upstream += last_read - sent;
-      if (!ec && !malformed && !timed_out) break;
+      if (!ec && !malformed && !timed_out) co_return true;
       timed_out = timed_out || (ec && conn->deadline->expired());
       bool stale = reused && attempt == 0 && !received && !timed_out &&
                    (ec == asio::error::eof || ec == asio::error::connection_reset ||
                     ec == asio::error::broken_pipe);
       if (stale) continue;
-      std::string_view kind = timed_out ? "timeout" : malformed ? "bad_response" : "reset";
-      metrics_->RecordUpstreamError(worker, u.service, kind);
-      if (timed_out) {
-        HttpError e = MakeHttpError(504, "upstream_timeout", "the upstream did not answer in time");
-        co_return co_await Refuse(ex, x, e);
-      }
-      if (malformed) {
-        spdlog::warn("gateway: upstream {} ({}:{}): {}", u.service, u.host, u.port,
-                     malformed->message);
-      }
-      HttpError e = MakeHttpError(502, "bad_upstream_response",
-                                  malformed ? "the upstream sent a malformed response"
-                                            : "the upstream closed the connection");
-      co_return co_await Refuse(ex, x, e);
+      UpstreamFailed(x, u, worker, timed_out, malformed ? &conn->malformed : nullptr);
+      co_return false;
+    }
+    co_return false;  // not reached: the second attempt returns
+  }
+
+  asio::awaitable<void> Forward(WorkerState& w, http::Exchange& ex, const RouteMatch& m,
+                                const UpstreamConfig& u, const Principal& p,
+                                const std::string& body, bool usage_route, Call& x,
+                                std::optional<Usage>* usage) {
+    const int worker = ex.conn().worker;
+    w.key.clear();
+    AppendUpstreamKey(u, &w.key);
+    auto pool_it = w.idle.find(w.key);
+    if (pool_it == w.idle.end()) pool_it = w.idle.emplace(w.key, WorkerState::Pool()).first;
+    WorkerState::Pool* pool_of_key = &pool_it->second;
+    std::unique_ptr<UpstreamConn> conn;
+    const http::ResponseLimits limits;  // a head of up to 64 KiB
+    std::size_t head_bytes = 0;
+    if (!co_await SendAndReadHead(ex, m, u, p, body, x, *pool_of_key, limits, &conn, &head_bytes)) {
+      co_return co_await RefuseCall(ex, x);
     }
     const http::ResponseHead& res = conn->head;
     int status = res.status;
     if (status == 101) {
       metrics_->RecordUpstreamError(worker, u.service, "bad_response");
-      HttpError e =
-          MakeHttpError(502, "bad_upstream_response", "protocol upgrades are not proxied");
-      co_return co_await Refuse(ex, x, e);
+      Refuses(x, MakeHttpError(502, "bad_upstream_response", "protocol upgrades are not proxied"));
+      co_return co_await RefuseCall(ex, x);
     }
     x.rec.status = status;
 
@@ -1472,17 +1631,13 @@ class GatewayServer::Impl final : public http::Handler {
     }
     AddOwnFields(x, &w.fields);
     // The filters that want to see (and may rewrite) the body.
-    std::vector<std::unique_ptr<ResponseFilter>> rfs;
-    if (!deps_.filters.empty()) {
-      FilterRequest fr = FilterView(x);
-      for (const auto& f : deps_.filters) {
-        if (auto rf = f->OnResponse(fr, status, content_type)) rfs.push_back(std::move(rf));
-      }
-    }
+    Call::Streaming& st = x.streaming;
+    std::vector<std::unique_ptr<ResponseFilter>>& rfs = st.filters;
+    if (!deps_.filters.empty()) OpenResponseFilters(x, status, content_type, &rfs);
     std::optional<std::uint64_t> length;
     if (res.content_length && rfs.empty()) length = res.content_length;
     ex.Begin(status, w.fields, length);
-    std::optional<UsageScanner> scanner;
+    std::optional<UsageScanner>& scanner = st.usage;
     if (usage_route && status / 100 == 2) {
       scanner.emplace(content_type.starts_with("text/event-stream"));
     }
@@ -1495,11 +1650,11 @@ class GatewayServer::Impl final : public http::Handler {
     const bool keep_alive = res.keep_alive;
     std::uint64_t remaining =
         framing == http::ResponseFraming::kContentLength ? *res.content_length : 0;
-    std::optional<http::ChunkedDecoder> chunks;
+    std::optional<http::ChunkedDecoder>& chunks = st.chunks;
     if (framing == http::ResponseFraming::kChunked) chunks.emplace(limits);
     bool done = framing == http::ResponseFraming::kNone;
     bool upstream_ok = true, client_ok = true, stopped_by_filter = false;
-    std::string filtered;
+    std::string& filtered = st.filtered;
     // Send the head at once when no body bytes are waiting (a stream whose
     // first event is slow still shows its status).
     if (!done && conn->size() == 0) client_ok = co_await ex.Flush();
