@@ -179,8 +179,11 @@ struct UpstreamConn {
   }
 };
 
-// The upstream operations are awaited inline in Forward, not through helper
-// coroutines: each helper call would allocate a coroutine frame per request.
+// The upstream's operations are awaited in two coroutines, Forward and the
+// SendAndReadHead it awaits: one would hold a frame larger than the 1,020
+// bytes Asio recycles. A frame per request is malloc'd either way under
+// load (docs/design/gateway-cost.md, "coroutine frames"); more helpers would
+// add more.
 
 void AppendUpstreamKey(const UpstreamConfig& u, std::string* out) {
   *out += u.scheme;
@@ -238,7 +241,7 @@ struct Call {
   // A refusal decided by plain code (Refuses), answered by RefuseCall: the
   // error waits here, not in the coroutine's frame. GCC keeps every named
   // local of a coroutine, and every temporary of a co_await expression, in
-  // its frame, and a frame over Asio's 2,040 recycled bytes is a malloc and
+  // its frame, and a frame over the 1,020 bytes Asio recycles is a malloc and
   // a free per request.
   HttpError refusal;
   std::string refusal_retry;  // the Retry-After value, or ""
@@ -278,8 +281,8 @@ constexpr std::size_t MemberCount() {
 // buffer, the roles, the limit keys would each be a malloc per request).
 // Building a new Call and moving it in cost ~1,400 instructions a request.
 void Recycle(Call& c) {
-  static_assert(MemberCount<Call>() == 21 && MemberCount<AccessRecord>() == 18 &&
-                    MemberCount<Principal>() == 5,
+  static_assert(MemberCount<Call>() == 21 && MemberCount<Call::Streaming>() == 4 &&
+                    MemberCount<AccessRecord>() == 18 && MemberCount<Principal>() == 5,
                 "a member was added: reset it here");
   AccessRecord& r = c.rec;
   r.time = {};
