@@ -325,10 +325,7 @@ void Recycle(Call& c) {
   }
   c.model.clear();
   c.limit_keys.clear();
-  c.refusal.http_status = HttpError().http_status;
-  c.refusal.code.clear();
-  c.refusal.message.clear();
-  c.refusal.allow.clear();
+  c.refusal = HttpError();  // set on refusals only: no capacity worth keeping
   c.refusal_retry.clear();
   c.streaming.usage.reset();
   c.streaming.chunks.reset();
@@ -879,7 +876,7 @@ class GatewayServer::Impl final : public http::Handler {
 
   // The rate limits of this principal and model (into x.limit_keys), when
   // the limiter decides without I/O (the local one always does); nullopt:
-  // co_await AwaitLimits. A plain call: a coroutine here would be a frame
+  // TryLimits says kAwait. A plain call: a coroutine here would be a frame
   // allocation per request.
   std::optional<LimitOutcome> TryCheckLimits(int worker, Call& x, const Policy& policy,
                                              const Principal& p, std::string_view model,
@@ -891,9 +888,9 @@ class GatewayServer::Impl final : public http::Handler {
     return Decided(worker, x, *decided);
   }
 
-  // TryCheckLimits for Handle: kGo with the reservation (none when no limit
-  // applies) in *r, kRefused (Refuses), or kAwait: AwaitLimits, then
-  // TakeLimits.
+  // The rate limits, for HTTP and gRPC alike: kGo with the reservation
+  // (none when no limit applies) in *r, kRefused (Refuses), or kAwait: the
+  // limiter asks its server; co_await AwaitReservation.
   enum class LimitStep { kGo, kRefused, kAwait };
   LimitStep TryLimits(int worker, Call& x, const Policy& policy, const Principal& p,
                       std::string_view model, std::uint64_t estimate,
@@ -909,24 +906,12 @@ class GatewayServer::Impl final : public http::Handler {
     return true;
   }
 
-  // The limiter's decision on x.limit_keys, awaited (Redis).
-  asio::awaitable<LimitOutcome> AwaitLimits(int worker, Call& x, std::uint64_t estimate) {
-    Admission admitted = co_await deps_.limiter->Admit(x.limit_keys, estimate);
-    co_return Decided(worker, x, admitted);
-  }
-
-  // AwaitLimits, its reservation into *r; false: refused (Refuses).
+  // The limiter's decision on x.limit_keys, awaited (Redis), its
+  // reservation into *r; false: refused (Refuses).
   asio::awaitable<bool> AwaitReservation(int worker, Call& x, std::uint64_t estimate,
                                          std::optional<Reservation>* r) {
-    co_return TakeLimits(co_await AwaitLimits(worker, x, estimate), x, r);
-  }
-
-  // Both steps, for the paths that always run a coroutine anyway (gRPC).
-  asio::awaitable<LimitOutcome> CheckLimits(int worker, Call& x, const Policy& policy,
-                                            const Principal& p, std::string_view model,
-                                            std::uint64_t estimate) {
-    if (auto now = TryCheckLimits(worker, x, policy, p, model, estimate)) co_return std::move(*now);
-    co_return co_await AwaitLimits(worker, x, estimate);
+    Admission admitted = co_await deps_.limiter->Admit(x.limit_keys, estimate);
+    co_return TakeLimits(Decided(worker, x, admitted), x, r);
   }
 
   LimitOutcome Decided(int worker, Call& x, Admission& admitted) {
@@ -1158,11 +1143,16 @@ class GatewayServer::Impl final : public http::Handler {
     if (auto refusal = RunFilters(x, &replaced)) {
       co_return co_await GrpcRefuse(ex, x, refusal->first, refusal->second);
     }
-    auto limited = co_await CheckLimits(ex.conn().worker, x, *policy, *principal, model, 0);
-    if (!limited) {
-      co_return co_await GrpcRefuse(ex, x, limited.error().first, limited.error().second);
+    std::optional<Reservation> reservation;
+    LimitStep limits = TryLimits(ex.conn().worker, x, *policy, *principal, model, 0, &reservation);
+    if (limits == LimitStep::kAwait) {
+      limits = co_await AwaitReservation(ex.conn().worker, x, 0, &reservation)
+                   ? LimitStep::kGo
+                   : LimitStep::kRefused;
     }
-    std::optional<Reservation> reservation = std::move(*limited);
+    if (limits == LimitStep::kRefused) {
+      co_return co_await GrpcRefuse(ex, x, x.refusal, x.refusal_retry);
+    }
     auto up_it = policy->config().upstreams.find(target->service_name);
     if (up_it == policy->config().upstreams.end() || up_it->second.grpc_url.empty()) {
       Settle(reservation, 0);
@@ -1470,19 +1460,14 @@ class GatewayServer::Impl final : public http::Handler {
     return true;
   }
 
-  // Forwards and streams the response to the client.
-  // Connect, into *conn; false: refused (Refuses). The awaiting frame holds
-  // a bool, not the error.
+  // Connect, into *conn; false: refused (Refuses). The awaiting frame
+  // (SendAndReadHead's) holds a bool, not the error.
   asio::awaitable<bool> ConnectOrRefuse(int worker, const UpstreamConfig& u, Call& x,
                                         std::unique_ptr<UpstreamConn>* conn) {
-    co_return Connected(co_await Connect(worker, u), x, conn);
-  }
-  // A connection made, into *conn; false: refused (Refuses).
-  static bool Connected(std::expected<std::unique_ptr<UpstreamConn>, HttpError>&& c, Call& x,
-                        std::unique_ptr<UpstreamConn>* conn) {
-    if (!c) return !Refuses(x, std::move(c.error()));
+    auto c = co_await Connect(worker, u);
+    if (!c) co_return !Refuses(x, std::move(c.error()));
     *conn = std::move(*c);
-    return true;
+    co_return true;
   }
 
   // The refusal for an upstream that failed before its head was read: it
@@ -1590,6 +1575,7 @@ class GatewayServer::Impl final : public http::Handler {
     co_return false;  // not reached: the second attempt returns
   }
 
+  // Forwards and streams the response to the client.
   asio::awaitable<void> Forward(WorkerState& w, http::Exchange& ex, const RouteMatch& m,
                                 const UpstreamConfig& u, const Principal& p,
                                 const std::string& body, bool usage_route, Call& x,
